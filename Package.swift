@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ.
+// See ARCHITECTURE.md in the README for what belongs where.
+let package = Package(
+    name: "Nuanxin",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "nuanxin", targets: ["nuanxin"]),
+        .library(name: "Geo", targets: ["Geo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGEOS",
+            pkgConfig: "geos",
+            providers: [.apt(["libgeos-dev"]), .brew(["geos"])]
+        ),
+        .systemLibrary(
+            name: "CPROJ",
+            pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"]), .brew(["proj"])]
+        ),
+        .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
+        .target(
+            name: "NuanxinCLI",
+            dependencies: [
+                "Geo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
+        .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin"]),
+    ]
+)

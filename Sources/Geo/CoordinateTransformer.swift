@@ -1,0 +1,131 @@
+import CPROJ
+import Foundation
+
+/// A coordinate reference system named by EPSG code, `AUTH:CODE`, a PROJ string or WKT.
+public struct CRS: Hashable, Sendable, CustomStringConvertible {
+    public let definition: String
+
+    public init(_ definition: String) {
+        self.definition = definition
+    }
+
+    public static func epsg(_ code: Int) -> CRS { CRS("EPSG:\(code)") }
+
+    /// WGS84 longitude/latitude.
+    public static let wgs84 = CRS.epsg(4326)
+
+    /// The EPSG code when the definition is `EPSG:NNNN`.
+    public var epsgCode: Int? {
+        let upper = definition.uppercased()
+        guard upper.hasPrefix("EPSG:") else { return nil }
+        return Int(upper.dropFirst(5))
+    }
+
+    public var description: String { definition }
+
+    /// The WGS84 UTM zone CRS (EPSG:326zz north, 327zz south) for a lon/lat, with the Norway and
+    /// Svalbard exceptions.
+    public static func utmZone(lon: Double, lat: Double) -> CRS {
+        var zone = Int(((lon + 180) / 6).rounded(.down)) % 60 + 1
+        if lat >= 56, lat < 64, lon >= 3, lon < 12 { zone = 32 }
+        if lat >= 72, lat < 84 {
+            if lon >= 0, lon < 9 { zone = 31 }
+            else if lon >= 9, lon < 21 { zone = 33 }
+            else if lon >= 21, lon < 33 { zone = 35 }
+            else if lon >= 33, lon < 42 { zone = 37 }
+        }
+        return CRS.epsg((lat >= 0 ? 32600 : 32700) + zone)
+    }
+}
+
+/// A PROJ transformation between two CRSs, always in x/y order (longitude, latitude; easting,
+/// northing) thanks to `proj_normalize_for_visualization`, with network access off.
+///
+/// Each transformer owns its own `PJ_CONTEXT` and serialises calls with a lock, so it is safe to
+/// share; for parallel batches give each worker its own transformer (they are cheap to make).
+public final class CoordinateTransformer: @unchecked Sendable {
+    public let source: CRS
+    public let target: CRS
+    private let context: OpaquePointer
+    private let pj: OpaquePointer
+    private let lock = NSLock()
+
+    public init(from source: CRS, to target: CRS) throws {
+        self.source = source
+        self.target = target
+        guard let context = proj_context_create() else {
+            throw GeoError.proj(operation: "create context", message: "out of memory")
+        }
+        proj_log_level(context, PJ_LOG_NONE)
+        proj_context_set_enable_network(context, 0)
+        func fail(_ operation: String) -> GeoError {
+            let code = proj_context_errno(context)
+            let message = code != 0 ? String(cString: proj_context_errno_string(context, code)) : "unknown CRS"
+            return GeoError.proj(operation: operation, message: message)
+        }
+        guard let raw = proj_create_crs_to_crs(context, source.definition, target.definition, nil) else {
+            let error = fail("create transformation \(source) -> \(target)")
+            proj_context_destroy(context)
+            throw error
+        }
+        let normalized = proj_normalize_for_visualization(context, raw)
+        proj_destroy(raw)
+        guard let normalized else {
+            let error = fail("normalise axis order \(source) -> \(target)")
+            proj_context_destroy(context)
+            throw error
+        }
+        self.context = context
+        self.pj = normalized
+    }
+
+    deinit {
+        proj_destroy(pj)
+        proj_context_destroy(context)
+    }
+
+    private func errorMessage() -> String {
+        let code = proj_errno(pj)
+        return code != 0 ? String(cString: proj_context_errno_string(context, code)) : "coordinate outside the CRS's domain"
+    }
+
+    /// Transforms one coordinate.
+    public func transform(_ c: Coordinate) throws -> Coordinate {
+        var xs = [c.x]
+        var ys = [c.y]
+        try transform(xs: &xs, ys: &ys)
+        return Coordinate(x: xs[0], y: ys[0])
+    }
+
+    /// Transforms many coordinates in one `proj_trans_generic` call.
+    public func transform(_ coordinates: [Coordinate]) throws -> [Coordinate] {
+        var xs = coordinates.map(\.x)
+        var ys = coordinates.map(\.y)
+        try transform(xs: &xs, ys: &ys)
+        return (0..<coordinates.count).map { Coordinate(x: xs[$0], y: ys[$0]) }
+    }
+
+    /// Transforms parallel arrays in place in one `proj_trans_generic` call. Throws naming the first
+    /// coordinate PROJ could not transform.
+    public func transform(xs: inout [Double], ys: inout [Double]) throws {
+        precondition(xs.count == ys.count, "xs and ys differ in length")
+        let n = xs.count
+        if n == 0 { return }
+        lock.lock()
+        defer { lock.unlock() }
+        proj_errno_reset(pj)
+        let stride = MemoryLayout<Double>.stride
+        let done = xs.withUnsafeMutableBufferPointer { xb in
+            ys.withUnsafeMutableBufferPointer { yb in
+                proj_trans_generic(pj, PJ_FWD, xb.baseAddress, stride, n, yb.baseAddress, stride, n, nil, 0, 0, nil, 0, 0)
+            }
+        }
+        if done != n {
+            throw GeoError.proj(operation: "transform \(source) -> \(target)", message: errorMessage())
+        }
+        for i in 0..<n where !xs[i].isFinite || !ys[i].isFinite {
+            let message = errorMessage()
+            throw GeoError.proj(operation: "transform \(source) -> \(target)", message: "coordinate \(i): \(message)")
+        }
+    }
+}

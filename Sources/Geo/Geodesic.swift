@@ -1,0 +1,39 @@
+import CPROJ
+
+/// Distances and azimuths on the WGS84 ellipsoid (Karney's algorithm, PROJ's geodesic.h).
+public enum Geodesic {
+    private static let wgs84: geod_geodesic = {
+        var g = geod_geodesic()
+        geod_init(&g, 6_378_137, 1 / 298.257223563)
+        return g
+    }()
+
+    /// The result of an inverse problem: distance in metres, azimuths in degrees clockwise from north.
+    public struct Inverse: Hashable, Sendable {
+        public var distance: Double
+        public var initialAzimuth: Double
+        public var finalAzimuth: Double
+    }
+
+    public static func inverse(from a: Coordinate, to b: Coordinate) -> Inverse {
+        var s12 = 0.0, azi1 = 0.0, azi2 = 0.0
+        withUnsafePointer(to: wgs84) { g in
+            geod_inverse(g, a.lat, a.lon, b.lat, b.lon, &s12, &azi1, &azi2)
+        }
+        return Inverse(distance: s12, initialAzimuth: azi1, finalAzimuth: azi2)
+    }
+
+    /// Geodesic distance in metres between two lon/lat points.
+    public static func distance(from a: Coordinate, to b: Coordinate) -> Double {
+        inverse(from: a, to: b).distance
+    }
+
+    /// The point reached from `start` after `distance` metres at `azimuth` degrees.
+    public static func destination(from start: Coordinate, azimuth: Double, distance: Double) -> Coordinate {
+        var lat = 0.0, lon = 0.0
+        withUnsafePointer(to: wgs84) { g in
+            geod_direct(g, start.lat, start.lon, azimuth, distance, &lat, &lon, nil)
+        }
+        return Coordinate(lon: lon, lat: lat)
+    }
+}

@@ -1,0 +1,429 @@
+/// A JSON value that keeps object key order, so that what we read and write back is stable.
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    public subscript(key: String) -> JSONValue? {
+        if case let .object(o) = self { return o[key] }
+        return nil
+    }
+
+    public var stringValue: String? { if case let .string(s) = self { return s }; return nil }
+    public var numberValue: Double? { if case let .number(n) = self { return n }; return nil }
+    public var boolValue: Bool? { if case let .bool(b) = self { return b }; return nil }
+    public var arrayValue: [JSONValue]? { if case let .array(a) = self { return a }; return nil }
+    public var objectValue: JSONObject? { if case let .object(o) = self { return o }; return nil }
+    public var isNull: Bool { self == .null }
+
+    /// The JSON type's name, for messages ("string", "number", ...).
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
+
+/// A JSON object with its keys in input (or insertion) order.
+public struct JSONObject: Hashable, Sendable {
+    public private(set) var keys: [String] = []
+    private var storage: [String: JSONValue] = [:]
+
+    public init() {}
+
+    public init(_ pairs: [(String, JSONValue)]) {
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        get { storage[key] }
+        set {
+            if let newValue {
+                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0]!) } }
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public static func == (a: JSONObject, b: JSONObject) -> Bool { a.keys == b.keys && a.storage == b.storage }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(keys)
+        for k in keys { hasher.combine(storage[k]) }
+    }
+}
+
+/// A JSON syntax error with its line and column (1-based).
+public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var line: Int
+    public var column: Int
+    public var description: String { "line \(line), column \(column): \(message)" }
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes. It rejects what JSON does not allow (NaN, Infinity,
+/// trailing commas, comments, invalid UTF-8, control characters in strings), limits nesting depth
+/// so that hostile input cannot exhaust the stack, and records duplicate object keys (the last one
+/// wins, as in most parsers) so callers can warn about them.
+public struct JSONParser {
+    public static let defaultMaxDepth = 512
+
+    public struct DuplicateKey: Hashable, Sendable {
+        public var key: String
+        public var line: Int
+    }
+
+    public private(set) var duplicateKeys: [DuplicateKey] = []
+    private let bytes: [UInt8]
+    private var index = 0
+    private let maxDepth: Int
+
+    public init(bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    /// Parses a whole document (one value, surrounded only by whitespace; a UTF-8 BOM is skipped).
+    public mutating func parseDocument() throws -> JSONValue {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        skipWhitespace()
+        if index >= bytes.count { throw error("empty document: no JSON value") }
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        if index < bytes.count { throw error("unexpected text after the JSON value") }
+        return value
+    }
+
+    /// Convenience: parse `text` as one document.
+    public static func parse(_ text: String) throws -> JSONValue {
+        var parser = JSONParser(bytes: Array(text.utf8))
+        return try parser.parseDocument()
+    }
+
+    /// Convenience: parse bytes as one document.
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
+        return try parser.parseDocument()
+    }
+
+    private func position(at offset: Int) -> (line: Int, column: Int) {
+        var line = 1, lineStart = 0
+        var i = 0
+        let end = min(offset, bytes.count)
+        while i < end {
+            if bytes[i] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        // Column counts characters, not bytes.
+        let column = bytes[lineStart..<end].reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) } + 1
+        return (line, column)
+    }
+
+    private func error(_ message: String, at offset: Int? = nil) -> JSONParseError {
+        let p = position(at: offset ?? index)
+        return JSONParseError(message: message, line: p.line, column: p.column)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func describe(_ byte: UInt8) -> String {
+        if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "byte 0x" + (hex.count == 1 ? "0" : "") + hex
+    }
+
+    private mutating func parseValue(depth: Int) throws -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of input: a value was expected") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            throw error("NaN and Infinity are not JSON numbers")
+        case let b:
+            throw error("unexpected \(describe(b)): a value was expected")
+        }
+    }
+
+    private mutating func expectLiteral(_ word: String) throws {
+        let w = Array(word.utf8)
+        guard index + w.count <= bytes.count, Array(bytes[index..<(index + w.count)]) == w else {
+            throw error("invalid literal: expected '\(word)'")
+        }
+        index += w.count
+    }
+
+    private mutating func parseObject(depth: Int) throws -> JSONValue {
+        if depth > maxDepth { throw error("nested deeper than \(maxDepth) levels") }
+        index += 1
+        var object = JSONObject()
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(object)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an object") }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw error("unexpected \(describe(bytes[index])): an object key (string) was expected") }
+            let keyOffset = index
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("':' expected after object key \"\(key)\"") }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            if object[key] != nil { duplicateKeys.append(DuplicateKey(key: key, line: position(at: keyOffset).line)) }
+            object[key] = value
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+            throw error("unexpected \(describe(bytes[index])): ',' or '}' expected in an object")
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws -> JSONValue {
+        if depth > maxDepth { throw error("nested deeper than \(maxDepth) levels") }
+        index += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
+        while true {
+            skipWhitespace()
+            items.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            throw error("unexpected \(describe(bytes[index])): ',' or ']' expected in an array")
+        }
+    }
+
+    private mutating func parseNumber() throws -> Double {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        func digits() -> Int {
+            let s = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            return index - s
+        }
+        guard index < bytes.count else { throw error("incomplete number", at: start) }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { throw error("numbers may not have leading zeros", at: start) }
+        } else if digits() == 0 {
+            if index < bytes.count, bytes[index] == UInt8(ascii: "I") { throw error("NaN and Infinity are not JSON numbers", at: start) }
+            throw error("a digit was expected in a number", at: start)
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            if digits() == 0 { throw error("a digit was expected after the decimal point", at: start) }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if digits() == 0 { throw error("a digit was expected in the exponent", at: start) }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw error("number \(text) is out of range", at: start) }
+        return value
+    }
+
+    private mutating func parseString() throws -> String {
+        let start = index
+        index += 1
+        var out: [UInt8] = []
+        var chunkStart = index
+        while true {
+            guard index < bytes.count else { throw error("unterminated string", at: start) }
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                out.append(contentsOf: bytes[chunkStart..<index])
+                index += 1
+                break
+            }
+            if b < 0x20 { throw error("control character \(describe(b)) inside a string (escape it)") }
+            if b == UInt8(ascii: "\\") {
+                out.append(contentsOf: bytes[chunkStart..<index])
+                index += 1
+                guard index < bytes.count else { throw error("unterminated escape", at: start) }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw error("unpaired surrogate in \\u escape")
+                        }
+                        index += 2
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw error("unpaired surrogate in \\u escape")
+                    }
+                    guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                    out.append(contentsOf: Array(String(Character(u)).utf8))
+                default:
+                    throw error("invalid escape \\\(Character(Unicode.Scalar(e)))")
+                }
+                chunkStart = index
+                continue
+            }
+            index += 1
+        }
+        guard let s = String(validating: out, as: UTF8.self) else {
+            throw error("text is not valid UTF-8 (is the file in GBK or another legacy encoding? save it as UTF-8)", at: start)
+        }
+        return s
+    }
+
+    private mutating func parseHex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[index]
+            let digit: UInt32
+            switch b {
+            case 0x30...0x39: digit = UInt32(b - 0x30)
+            case 0x41...0x46: digit = UInt32(b - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(b - 0x61 + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+}
+
+// MARK: - Writing
+
+extension JSONValue {
+    /// Compact JSON. Numbers print in the shortest form that reads back exactly; integral values
+    /// below 2^53 print without a decimal point. Object keys keep their order.
+    public func serialized() -> String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    public func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case let .bool(b): out += b ? "true" : "false"
+        case let .number(n): out += JSONValue.format(number: n)
+        case let .string(s): JSONValue.writeString(s, to: &out)
+        case let .array(items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(to: &out)
+            }
+            out += "]"
+        case let .object(o):
+            out += "{"
+            for (i, pair) in o.pairs.enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.writeString(pair.key, to: &out)
+                out += ":"
+                pair.value.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    /// Formats a finite number for JSON (non-finite values become null, which JSON can hold).
+    public static func format(number n: Double) -> String {
+        guard n.isFinite else { return "null" }
+        if n == n.rounded(), abs(n) < 9_007_199_254_740_992 {
+            return n == 0 ? "0" : String(Int64(n))
+        }
+        return "\(n)"
+    }
+
+    /// Formats a coordinate value rounded to `decimals` places, without trailing zeros or exponent.
+    public static func format(coordinate v: Double, decimals: Int = 7) -> String {
+        guard v.isFinite else { return "null" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (v * scale).rounded()
+        if abs(scaled) >= 9e15 { return format(number: v) }
+        var units = Int64(scaled)
+        let negative = units < 0
+        if negative { units = -units }
+        let whole = units / Int64(scale)
+        var frac = units % Int64(scale)
+        var text = (negative && units != 0 ? "-" : "") + String(whole)
+        if frac != 0 {
+            var digits = decimals
+            while frac % 10 == 0 {
+                frac /= 10
+                digits -= 1
+            }
+            let f = String(frac)
+            text += "." + String(repeating: "0", count: digits - f.count) + f
+        }
+        return text
+    }
+
+    static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,3 @@
+import NuanxinCLI
+
+Nuanxin.main()
