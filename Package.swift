@@ -25,10 +25,11 @@ let package = Package(
             providers: [.apt(["libproj-dev"]), .brew(["proj"])]
         ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
+        .target(name: "Stations", dependencies: ["Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
-                "Geo",
+                "Stations", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
