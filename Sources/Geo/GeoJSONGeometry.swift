@@ -7,6 +7,11 @@ public struct GeoJSONGeometryNotes: Hashable, Sendable {
     /// A polygon ring did not follow the right-hand rule (RFC 7946 §3.1.6 says SHOULD); it is read
     /// as is and written right-handed.
     public var leftHandedRing = false
+    /// Some coordinate had more than 7 decimals (finer than about 1 cm); output rounds to 7.
+    public var excessivePrecision = false
+
+    /// Values per position seen so far (2 or 3); positions of one geometry must agree.
+    var dimension: Int?
 
     public init() {}
 }
@@ -113,7 +118,8 @@ enum GeoJSONGeometryReader {
             guard let members = o["geometries"] else { throw fail(path, "a GeometryCollection needs a \"geometries\" array") }
             guard case let .array(items) = members else { throw fail(path, "\"geometries\" must be an array, not \(members.typeName)") }
             return .geometryCollection(try items.enumerated().map { i, item in
-                try read(item, path: "\(path).geometries[\(i)]", depth: depth + 1, notes: &notes)
+                notes.dimension = nil
+                return try read(item, path: "\(path).geometries[\(i)]", depth: depth + 1, notes: &notes)
             })
         }
         let known = ["Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon"]
@@ -162,6 +168,13 @@ enum GeoJSONGeometryReader {
             numbers.append(n)
         }
         if numbers.count > 2 { notes.droppedZ = true }
+        if let dimension = notes.dimension, dimension != numbers.count {
+            throw fail(path, "positions of one geometry must have the same number of values: this one has \(numbers.count), earlier ones \(dimension)")
+        }
+        notes.dimension = numbers.count
+        if !notes.excessivePrecision, Double(JSONValue.format(coordinate: numbers[0])) != numbers[0] || Double(JSONValue.format(coordinate: numbers[1])) != numbers[1] {
+            notes.excessivePrecision = true
+        }
         return Coordinate(x: numbers[0], y: numbers[1])
     }
 

@@ -1,0 +1,298 @@
+/// A GeoJSON feature id: RFC 7946 allows a string or a number.
+public enum FeatureID: Hashable, Sendable, CustomStringConvertible {
+    case string(String)
+    case number(Double)
+
+    public var description: String {
+        switch self {
+        case let .string(s): return s
+        case let .number(n): return JSONValue.format(number: n)
+        }
+    }
+
+    public var jsonValue: JSONValue {
+        switch self {
+        case let .string(s): return .string(s)
+        case let .number(n): return .number(n)
+        }
+    }
+}
+
+/// One feature as read: its position in the file, id, geometry and properties in file order.
+public struct GeoJSONFeature: Hashable, Sendable {
+    /// 0-based position in the file's feature list.
+    public var index: Int
+    /// The Feature's top-level `id`, if any.
+    public var id: FeatureID?
+    /// Nil for `"geometry": null`, and for a geometry that could not be read (an error issue says why).
+    public var geometry: Geometry?
+    public var properties: JSONObject
+
+    public init(index: Int, id: FeatureID? = nil, geometry: Geometry?, properties: JSONObject = JSONObject()) {
+        self.index = index
+        self.id = id
+        self.geometry = geometry
+        self.properties = properties
+    }
+
+    /// The id a planner sees: `properties.id` when present, else the Feature's `id`.
+    public var displayID: String? {
+        if let p = properties["id"] {
+            switch p {
+            case let .string(s): return s
+            case let .number(n): return JSONValue.format(number: n)
+            default: break
+            }
+        }
+        return id?.description
+    }
+}
+
+/// A problem found while reading, located by feature where it belongs to one.
+public struct GeoJSONIssue: Hashable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Hashable, Sendable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    /// 0-based feature index, nil for the document as a whole.
+    public var featureIndex: Int?
+    public var featureID: String?
+    public var message: String
+
+    public init(_ severity: Severity, featureIndex: Int? = nil, featureID: String? = nil, _ message: String) {
+        self.severity = severity
+        self.featureIndex = featureIndex
+        self.featureID = featureID
+        self.message = message
+    }
+
+    /// "feature 3 (id st-1): message" or just the message.
+    public var description: String {
+        guard let featureIndex else { return message }
+        let id = featureID.map { " (id \($0))" } ?? ""
+        return "feature \(featureIndex)\(id): \(message)"
+    }
+}
+
+/// A GeoJSON document read as a layer of features.
+public struct GeoJSONLayer: Sendable {
+    public var features: [GeoJSONFeature]
+    /// Every problem found, in file order; errors mean some features are unusable.
+    public var issues: [GeoJSONIssue]
+
+    public var hasErrors: Bool { issues.contains { $0.severity == .error } }
+}
+
+/// A document that cannot be read as a layer at all (not JSON, not GeoJSON).
+public struct GeoJSONDocumentError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Reads GeoJSON (RFC 7946) as a layer: a FeatureCollection, a single Feature or a bare geometry
+/// (one feature without properties). It never stops at the first bad feature: every problem is
+/// reported with its feature index and id. What RFC 7946 only recommends (right-hand winding,
+/// no nested collections, sensible precision) gives warnings; what it requires gives errors.
+///
+/// A legacy `crs` member (GeoJSON 2008) is honoured: the coordinates are reprojected from that CRS
+/// to WGS84 with PROJ and a warning says so.
+public enum GeoJSONReader {
+    public static func read(bytes: [UInt8]) throws -> GeoJSONLayer {
+        var parser = JSONParser(bytes: bytes)
+        let root: JSONValue
+        do {
+            root = try parser.parseDocument()
+        } catch let error as JSONParseError {
+            throw GeoJSONDocumentError(message: "not valid JSON: \(error)")
+        }
+        var issues: [GeoJSONIssue] = parser.duplicateKeys.map {
+            GeoJSONIssue(.warning, "duplicate JSON key \"\($0.key)\" on line \($0.line): the last value is used")
+        }
+        var layer = try read(root: root, issues: &issues)
+        try reprojectLegacyCRS(root: root, layer: &layer)
+        return layer
+    }
+
+    public static func read(text: String) throws -> GeoJSONLayer { try read(bytes: Array(text.utf8)) }
+
+    static func read(root: JSONValue, issues: inout [GeoJSONIssue]) throws -> GeoJSONLayer {
+        guard case let .object(o) = root else {
+            throw GeoJSONDocumentError(message: "a GeoJSON document must be a JSON object, not \(root.typeName)")
+        }
+        guard let typeValue = o["type"] else { throw GeoJSONDocumentError(message: "the document has no \"type\" member") }
+        guard case let .string(type) = typeValue else {
+            throw GeoJSONDocumentError(message: "the document's \"type\" must be a string, not \(typeValue.typeName)")
+        }
+        if let problem = bboxProblem(o["bbox"]) { throw GeoJSONDocumentError(message: "the document's \(problem)") }
+        switch type {
+        case "FeatureCollection":
+            guard let list = o["features"] else {
+                throw GeoJSONDocumentError(message: "a FeatureCollection needs a \"features\" array")
+            }
+            guard case let .array(items) = list else {
+                throw GeoJSONDocumentError(message: "\"features\" must be an array, not \(list.typeName)")
+            }
+            var features: [GeoJSONFeature] = []
+            features.reserveCapacity(items.count)
+            for (i, item) in items.enumerated() {
+                features.append(readFeature(item, index: i, issues: &issues))
+            }
+            return GeoJSONLayer(features: features, issues: issues)
+        case "Feature":
+            let feature = readFeature(root, index: 0, issues: &issues)
+            return GeoJSONLayer(features: [feature], issues: issues)
+        default:
+            var notes = GeoJSONGeometryNotes()
+            do {
+                let g = try Geometry(geoJSON: root, notes: &notes)
+                add(notes, index: 0, id: nil, to: &issues)
+                return GeoJSONLayer(features: [GeoJSONFeature(index: 0, geometry: g)], issues: issues)
+            } catch let error as GeoError {
+                if case .invalidInput = error, !["Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"].contains(type) {
+                    throw GeoJSONDocumentError(message: "unknown GeoJSON type \"\(type)\" (expected FeatureCollection, Feature or a geometry)")
+                }
+                throw GeoJSONDocumentError(message: "\(error)")
+            }
+        }
+    }
+
+    static func readFeature(_ value: JSONValue, index: Int, issues: inout [GeoJSONIssue]) -> GeoJSONFeature {
+        var feature = GeoJSONFeature(index: index, geometry: nil)
+        guard case let .object(o) = value else {
+            issues.append(GeoJSONIssue(.error, featureIndex: index, "a feature must be a JSON object, not \(value.typeName)"))
+            return feature
+        }
+        func error(_ message: String) {
+            issues.append(GeoJSONIssue(.error, featureIndex: index, featureID: feature.displayID, message))
+        }
+        if case let .object(p)? = o["properties"] { feature.properties = p }
+        switch o["id"] {
+        case nil, .null?: break
+        case let .string(s)?: feature.id = .string(s)
+        case let .number(n)?: feature.id = .number(n)
+        case let other?: error("a feature \"id\" must be a string or a number, not \(other.typeName)")
+        }
+        switch o["type"] {
+        case .string("Feature")?: break
+        case let .string(t)?: error("\"type\" is \"\(t)\" where \"Feature\" was expected")
+        case nil: error("the feature has no \"type\": \"Feature\"")
+        case let other?: error("\"type\" must be the string \"Feature\", not \(other.typeName)")
+        }
+        switch o["properties"] {
+        case nil: error("the feature has no \"properties\" member (use null or {})")
+        case .null?, .object?: break
+        case let other?: error("\"properties\" must be an object or null, not \(other.typeName)")
+        }
+        if let problem = bboxProblem(o["bbox"]) { error(problem) }
+        guard let geometryValue = o["geometry"] else {
+            error("the feature has no \"geometry\" member (use null for none)")
+            return feature
+        }
+        if geometryValue.isNull { return feature }
+        var notes = GeoJSONGeometryNotes()
+        do {
+            feature.geometry = try Geometry(geoJSON: geometryValue, notes: &notes)
+            if let problem = bboxProblem(geometryValue["bbox"]) { error("geometry \(problem)") }
+            add(notes, index: index, id: feature.displayID, to: &issues)
+        } catch {
+            issues.append(GeoJSONIssue(.error, featureIndex: index, featureID: feature.displayID, "\(error)"))
+        }
+        return feature
+    }
+
+    static func add(_ notes: GeoJSONGeometryNotes, index: Int, id: String?, to issues: inout [GeoJSONIssue]) {
+        if notes.droppedZ {
+            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "Z values dropped: Nuanxin works in 2D"))
+        }
+        if notes.nestedCollection {
+            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "nested GeometryCollection (RFC 7946 §3.1.8 advises against it)"))
+        }
+        if notes.leftHandedRing {
+            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "polygon ring winding does not follow the right-hand rule (RFC 7946 §3.1.6); read as is, written right-handed"))
+        }
+        if notes.excessivePrecision {
+            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "coordinates have more than 7 decimals (finer than 1 cm); output is rounded to 7"))
+        }
+    }
+
+    /// RFC 7946 §5: a bbox is an array of 2n numbers, n the number of dimensions (2 or 3).
+    static func bboxProblem(_ value: JSONValue?) -> String? {
+        guard let value else { return nil }
+        guard case let .array(items) = value else { return "\"bbox\" must be an array of numbers, not \(value.typeName)" }
+        guard items.count == 4 || items.count == 6 else { return "\"bbox\" must have 4 or 6 numbers, found \(items.count)" }
+        guard items.allSatisfy({ $0.numberValue != nil }) else { return "\"bbox\" must contain only numbers" }
+        return nil
+    }
+
+    /// Honours a legacy `crs` member by reprojecting every geometry to WGS84.
+    static func reprojectLegacyCRS(root: JSONValue, layer: inout GeoJSONLayer) throws {
+        guard let crsValue = root["crs"], !crsValue.isNull else { return }
+        guard let name = crsValue["properties"]?["name"]?.stringValue else {
+            throw GeoJSONDocumentError(message: "the legacy \"crs\" member has no properties.name; only named CRSs are supported")
+        }
+        guard let crs = legacyCRS(name) else {
+            throw GeoJSONDocumentError(message: "the legacy \"crs\" member names \"\(name)\", which is not an EPSG or OGC CRS name")
+        }
+        if crs == .wgs84 {
+            layer.issues.append(GeoJSONIssue(.warning, "legacy \"crs\" member (\(name)) read as WGS84 longitude/latitude; RFC 7946 removed it"))
+            return
+        }
+        let transformer: CoordinateTransformer
+        do {
+            transformer = try CoordinateTransformer(from: crs, to: .wgs84)
+        } catch {
+            throw GeoJSONDocumentError(message: "the legacy \"crs\" member names \(name): \(error)")
+        }
+        for i in layer.features.indices {
+            guard let g = layer.features[i].geometry else { continue }
+            do {
+                let source = g.allCoordinates
+                let target = try transformer.transform(source)
+                var k = 0
+                layer.features[i].geometry = g.mapCoordinates { _ in
+                    defer { k += 1 }
+                    return target[k]
+                }
+            } catch {
+                layer.issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: layer.features[i].displayID, "cannot reproject from \(name): \(error)"))
+                layer.features[i].geometry = nil
+            }
+        }
+        layer.issues.append(GeoJSONIssue(.warning, "legacy \"crs\" member: coordinates reprojected from \(crs) to WGS84"))
+    }
+
+    /// EPSG:4326 and OGC CRS84 are lon/lat here (GeoJSON is always x/y); other EPSG codes reproject.
+    static func legacyCRS(_ name: String) -> CRS? {
+        let upper = name.uppercased()
+        if upper.hasSuffix("CRS84") || upper == "EPSG:4326" || upper.hasSuffix("EPSG::4326") { return .wgs84 }
+        if let range = upper.range(of: "EPSG::") ?? upper.range(of: "EPSG:") {
+            let code = upper[range.upperBound...]
+            if let n = Int(code) { return .epsg(n) }
+        }
+        return nil
+    }
+}
+
+extension GeoJSONLayer {
+    /// Checks every polygon with GEOS. Invalid ones are errors carrying GEOS's reason and location,
+    /// unless `repair` is set: then GEOS's make-valid replaces them and a warning says so.
+    public mutating func checkPolygonValidity(repair: Bool) {
+        for i in features.indices {
+            guard let g = features[i].geometry, !g.polygons.isEmpty || g.typeName == "GeometryCollection" else { continue }
+            let id = features[i].displayID
+            do {
+                let report = try g.validity()
+                guard !report.isValid else { continue }
+                if repair {
+                    features[i].geometry = try g.makeValid()
+                    issues.append(GeoJSONIssue(.warning, featureIndex: i, featureID: id, "invalid polygon (\(report.description)) repaired with GEOS make-valid"))
+                } else {
+                    issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: id, "invalid polygon: \(report.description) (GEOS); fix it or pass --make-valid"))
+                }
+            } catch {
+                issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: id, "invalid polygon: \(error)"))
+            }
+        }
+    }
+}
