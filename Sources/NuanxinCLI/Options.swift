@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Geo
+import Stations
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, geojson, csv
+}
+
+/// `--data` and the per-layer replacement flags of SPEC.md.
+struct DatasetOptions: ParsableArguments {
+    @Option(name: .long, help: "Dataset folder (default: the bundled geodata/changzhi).")
+    var data: String?
+
+    @Option(name: .long, help: "Replace the districts layer with this GeoJSON file.")
+    var districts: String?
+
+    @Option(name: .long, help: "Replace the stations layer with this GeoJSON file.")
+    var stations: String?
+
+    @Option(name: .long, help: "Replace the parking zones layer with this GeoJSON file.")
+    var parking: String?
+
+    @Option(name: .long, help: "Replace the commercial areas layer with this GeoJSON file.")
+    var areas: String?
+
+    @Option(name: .long, help: "Replace the demand layer with this GeoJSON file.")
+    var demand: String?
+
+    @Option(name: .long, help: "Replace the candidates layer with this GeoJSON file.")
+    var candidates: String?
+
+    @Option(name: .long, help: "Metric CRS for distances and areas, e.g. EPSG:4547 (default: the manifest's).")
+    var crs: String?
+
+    @Option(name: .customLong("input-crs"), help: "Datum of the files named on the command line and of --lon/--lat: wgs84, gcj02 or bd09.")
+    var inputCRS: MapDatum = .wgs84
+
+    @Flag(name: .customLong("make-valid"), help: "Repair invalid polygons with GEOS make-valid instead of refusing them.")
+    var makeValid = false
+
+    func validate() throws {
+        if let crs, !crs.uppercased().hasPrefix("EPSG:") && !crs.hasPrefix("+proj") {
+            throw ValidationError("--crs \(crs): give an EPSG code such as EPSG:4547")
+        }
+    }
+
+    func source(radiusM: Double? = nil) throws -> DatasetSource {
+        let folder: String
+        if let data {
+            folder = data
+        } else {
+            let found = DefaultDataset.locate()
+            guard let f = found.folder else {
+                throw CLIFailure(status: .noInput, message: "the default dataset (\(DefaultDataset.relativePath)) was not found; searched: \(found.searched.joined(separator: ", ")). Pass --data FOLDER or set NUANXIN_DATA.")
+            }
+            folder = f
+        }
+        var overrides: [Layer: String] = [:]
+        overrides[.districts] = districts
+        overrides[.stations] = stations
+        overrides[.parking] = parking
+        overrides[.areas] = areas
+        overrides[.demand] = demand
+        overrides[.candidates] = candidates
+        return DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+    }
+
+    /// Loads the dataset, printing warnings to stderr; errors become a CLIFailure (65, or 66 for
+    /// missing files) after every problem has been printed.
+    func load(radiusM: Double? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
+        let source = try source(radiusM: radiusM)
+        do {
+            let dataset = try DatasetLoader.load(source, layers: layers)
+            if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
+            return dataset
+        } catch let error as DatasetError {
+            for issue in error.issues { printError("nuanxin: \(issue)") }
+            let errors = error.issues.filter { $0.severity == .error }.count
+            throw CLIFailure(status: error.missingInput ? .noInput : .dataError, message: "\(errors) error(s) in the input; nothing was computed")
+        }
+    }
+}
+
+/// `--format` and `--out`.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json, geojson or csv (default: table on a terminal, json otherwise).")
+    var format: OutputFormat?
+
+    @Option(name: .long, help: "Write the result to this file (atomically: a temporary file, then rename).")
+    var out: String?
+
+    /// The format to use: the flag, else table on a terminal (when writing to stdout), else json.
+    func resolved(supported: [OutputFormat]) throws -> OutputFormat {
+        if let format {
+            guard supported.contains(format) else {
+                throw CLIFailure(status: .usage, message: "--format \(format.rawValue) is not available here (use \(supported.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return format
+        }
+        if out == nil, isatty(STDOUT_FILENO) == 1, supported.contains(.table) { return .table }
+        return supported.contains(.json) ? .json : supported[0]
+    }
+
+    /// Writes the whole result to --out atomically, or to stdout.
+    func emit(_ text: String) throws {
+        if let out {
+            try AtomicFile.write(text, to: out)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}

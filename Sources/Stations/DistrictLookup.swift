@@ -1,0 +1,25 @@
+import Geo
+
+/// Which divisions contain a point, through prepared district polygons under an STRtree (in the
+/// dataset's metric CRS). Zones may overlap districts, so a point can be in several.
+/// Belongs to the thread that made it (GEOS objects).
+public final class DistrictLookup {
+    public let districts: [District]
+    private let index: PolygonIndex
+
+    public init(_ districts: [District]) throws {
+        self.districts = districts
+        self.index = try PolygonIndex(districts.map(\.projected))
+    }
+
+    /// Indices (ascending) into `districts` of the divisions covering a projected point.
+    public func divisions(containing projected: Coordinate) throws -> [Int] {
+        try index.covering(projected)
+    }
+
+    /// The first non-zone division containing the point (the county-level division), if any.
+    public func primaryDivision(containing projected: Coordinate) throws -> Int? {
+        let hits = try divisions(containing: projected)
+        return hits.first { districts[$0].kind != .zone } ?? hits.first
+    }
+}
