@@ -12,6 +12,9 @@ public struct DatasetSource: Sendable {
     public var inputDatum: MapDatum
     /// Repair invalid polygons with GEOS make-valid instead of refusing them.
     public var makeValid: Bool
+    /// Layers given in memory (already read, e.g. converted from CSV by `import`), named for
+    /// messages by their file. They replace the folder's file and count as replacement files.
+    public var inMemory: [Layer: (file: String, layer: GeoJSONLayer)] = [:]
 
     public init(folder: String, overrides: [Layer: String] = [:], crs: CRS? = nil, radiusM: Double? = nil, inputDatum: MapDatum = .wgs84, makeValid: Bool = false) {
         self.folder = folder
@@ -24,8 +27,11 @@ public struct DatasetSource: Sendable {
 
     /// The path of a layer's file: the replacement when given, else the file in the folder.
     public func path(of layer: Layer) -> String {
-        overrides[layer] ?? (folder as NSString).appendingPathComponent(layer.fileName)
+        inMemory[layer]?.file ?? overrides[layer] ?? (folder as NSString).appendingPathComponent(layer.fileName)
     }
+
+    /// Whether a layer comes from the command line rather than the dataset folder.
+    public func isReplaced(_ layer: Layer) -> Bool { overrides[layer] != nil || inMemory[layer] != nil }
 
     public var manifestPath: String { (folder as NSString).appendingPathComponent("dataset.json") }
 }
@@ -148,7 +154,7 @@ struct LoadRun {
         }
         if layers.contains(.candidates) {
             let exists = FileManager.default.fileExists(atPath: path(.candidates))
-            if exists || source.overrides[.candidates] != nil, let layer = readLayer(.candidates) {
+            if exists || source.isReplaced(.candidates), let layer = readLayer(.candidates) {
                 hasCandidates = true
                 candidates = parseCandidates(layer, transformer)
                 checkPoints(candidates.map { ($0.location, $0.featureIndex, $0.id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
@@ -212,22 +218,26 @@ struct LoadRun {
     /// Reads a layer file, converting the datum of replacement files and checking polygons.
     mutating func readLayer(_ layer: Layer) -> GeoJSONLayer? {
         let file = path(layer)
-        let bytes: [UInt8]
-        do {
-            bytes = try InputFile.read(file)
-        } catch {
-            missingInput = true
-            issues.append(DatasetIssue(.error, file: file, (error as? InputFile.Failure)?.reason ?? "\(error)"))
-            return nil
-        }
         var read: GeoJSONLayer
-        do {
-            read = try GeoJSONReader.read(bytes: bytes)
-        } catch {
-            issues.append(DatasetIssue(.error, file: file, "\(error)"))
-            return nil
+        if let given = source.inMemory[layer] {
+            read = given.layer
+        } else {
+            let bytes: [UInt8]
+            do {
+                bytes = try InputFile.read(file)
+            } catch {
+                missingInput = true
+                issues.append(DatasetIssue(.error, file: file, (error as? InputFile.Failure)?.reason ?? "\(error)"))
+                return nil
+            }
+            do {
+                read = try GeoJSONReader.read(bytes: bytes)
+            } catch {
+                issues.append(DatasetIssue(.error, file: file, "\(error)"))
+                return nil
+            }
         }
-        if source.overrides[layer] != nil, source.inputDatum != .wgs84 {
+        if source.isReplaced(layer), source.inputDatum != .wgs84 {
             for i in read.features.indices {
                 read.features[i].geometry = read.features[i].geometry?.mapCoordinates {
                     MapDatum.convert($0, from: source.inputDatum, to: .wgs84)
