@@ -26,10 +26,11 @@ let package = Package(
         ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "Stations", dependencies: ["Geo"]),
+        .target(name: "Planning", dependencies: ["Stations", "Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
-                "Stations", "Geo",
+                "Planning", "Stations", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -80,6 +80,9 @@ extension Geometry {
 
     public func centroid() throws -> Geometry { try constructive("centroid") { GEOSGetCentroid_r($0, $1) } }
 
+    /// A point guaranteed to lie on the geometry (inside a polygon, unlike the centroid).
+    public func pointOnSurface() throws -> Geometry { try constructive("point on surface") { GEOSPointOnSurface_r($0, $1) } }
+
     /// The bounding rectangle as a GEOS geometry (a point for a point, empty for empty).
     public func envelopeGeometry() throws -> Geometry { try constructive("envelope") { GEOSEnvelope_r($0, $1) } }
 

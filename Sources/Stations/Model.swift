@@ -52,8 +52,8 @@ public struct Station: Hashable, Sendable {
     public var featureIndex: Int
     public var properties: JSONObject
 
-    /// Whether the station offers rest: its kind does, or it lists the `rest` service.
-    public var offersRest: Bool { kind.offersRest || services.contains(.rest) }
+    /// Whether the station offers rest (SPEC: decided by its kind; `--kind` may choose others).
+    public var offersRest: Bool { kind.offersRest }
     public var offersCharging: Bool { kind == .chargingPoint || services.contains(.charging) || services.contains(.batterySwap) || (chargingPorts ?? 0) > 0 }
 }
 

@@ -1,0 +1,69 @@
+import Geo
+import Stations
+
+/// Where riders need a station: the dataset's demand points, plus each commercial area's
+/// `peak_riders` spread evenly over the centres of a square grid (`areaCellM`) that fall inside
+/// it (an area too small for any centre gets one point on its surface). Each unit of demand is
+/// assigned to every division (district, county, zone) that contains it; demand in none is kept
+/// and reported, never dropped.
+public struct DemandModel: Sendable {
+    public struct Unit: Sendable {
+        public enum Origin: Sendable, Hashable {
+            case point(Int)  // index into dataset.demand
+            case area(Int)  // index into dataset.commercialAreas
+        }
+
+        public var id: String
+        public var weight: Double
+        /// Metric CRS.
+        public var projected: Coordinate
+        public var origin: Origin
+        /// Indices into dataset.districts of the divisions containing it (ascending).
+        public var divisions: [Int]
+    }
+
+    public var units: [Unit]
+    public var areaCellM: Double
+
+    public var totalWeight: Double { units.reduce(0) { $0 + $1.weight } }
+
+    public init(_ dataset: Dataset, areaCellM: Double = 100) throws {
+        precondition(areaCellM > 0)
+        self.areaCellM = areaCellM
+        let lookup = try DistrictLookup(dataset.districts)
+        var units: [Unit] = []
+        units.reserveCapacity(dataset.demand.count)
+        for (i, d) in dataset.demand.enumerated() {
+            units.append(Unit(id: d.id, weight: d.weight, projected: d.projected, origin: .point(i), divisions: try lookup.divisions(containing: d.projected)))
+        }
+        for (i, area) in dataset.commercialAreas.enumerated() {
+            guard let riders = area.peakRiders, riders > 0 else { continue }
+            let cells = try DemandModel.cellCentres(in: area.projected, cell: areaCellM)
+            let share = riders / Double(cells.count)
+            for (k, c) in cells.enumerated() {
+                units.append(Unit(id: "\(area.id)#\(k + 1)", weight: share, projected: c, origin: .area(i), divisions: try lookup.divisions(containing: c)))
+            }
+        }
+        self.units = units
+    }
+
+    /// Centres of the grid cells (aligned to multiples of `cell`) inside a polygon, in row order;
+    /// at least one point.
+    static func cellCentres(in polygon: Geometry, cell: Double) throws -> [Coordinate] {
+        guard let env = polygon.envelope else { return [] }
+        let prepared = try PreparedGeometry(polygon)
+        var out: [Coordinate] = []
+        var y = (env.minY / cell).rounded(.down) * cell + cell / 2
+        while y <= env.maxY {
+            var x = (env.minX / cell).rounded(.down) * cell + cell / 2
+            while x <= env.maxX {
+                let c = Coordinate(x: x, y: y)
+                if try prepared.covers(c) { out.append(c) }
+                x += cell
+            }
+            y += cell
+        }
+        if out.isEmpty, case let .point(c) = try polygon.pointOnSurface() { out.append(c) }
+        return out
+    }
+}
