@@ -25,6 +25,7 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A sentence that says what is wrong and, where possible, how to fix it.
     public var message: String
 
+    /// An error of `reason` found on `line`, explained by `message`.
     public init(_ reason: Reason, line: Int, message: String) {
         self.reason = reason
         self.line = line

@@ -12,6 +12,7 @@ public struct CSVRecord: Equatable, Sendable {
     /// The fields, unquoted and unescaped, exactly as written (no trimming).
     public var fields: [String]
 
+    /// A record of `fields` that starts on `line`.
     public init(line: Int, fields: [String]) {
         self.line = line
         self.fields = fields
@@ -25,6 +26,7 @@ public struct CSVTable: Equatable, Sendable {
     /// The records after the header; empty for a header-only file.
     public var rows: [CSVRecord]
 
+    /// A table of a header (nil for an empty file) and the rows after it.
     public init(header: CSVRecord?, rows: [CSVRecord]) {
         self.header = header
         self.rows = rows

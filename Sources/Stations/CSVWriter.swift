@@ -14,6 +14,7 @@ public struct CSVFormat: Equatable, Sendable {
     /// Whether lines end with CRLF (RFC 4180, Excel) or LF (Unix tools).
     public var crlf: Bool
 
+    /// A layout with or without a byte order mark, with CRLF or LF line ends.
     public init(byteOrderMark: Bool, crlf: Bool) {
         self.byteOrderMark = byteOrderMark
         self.crlf = crlf
