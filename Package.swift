@@ -36,6 +36,7 @@ let package = Package(
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "StationsTests", dependencies: ["Stations"]),
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin"]),
     ]
 )
