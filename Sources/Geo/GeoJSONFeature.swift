@@ -82,12 +82,18 @@ public struct GeoJSONLayer: Sendable {
     public var issues: [GeoJSONIssue]
 
     public var hasErrors: Bool { issues.contains { $0.severity == .error } }
+
+    public init(features: [GeoJSONFeature], issues: [GeoJSONIssue] = []) {
+        self.features = features
+        self.issues = issues
+    }
 }
 
 /// A document that cannot be read as a layer at all (not JSON, not GeoJSON).
 public struct GeoJSONDocumentError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+    public init(message: String) { self.message = message }
 }
 
 /// Reads GeoJSON (RFC 7946) as a layer: a FeatureCollection, a single Feature or a bare geometry

@@ -58,7 +58,7 @@ struct AreasCommand: ParsableCommand {
                                  r.charging?.id ?? "", r.charging.map { Num.int($0.distanceM) } ?? "",
                                  r.missing.joined(separator: "; ")])
                 }
-                try output.emit(SimpleCSV.excel(rows))
+                try output.emit(CSVWriter.encode(rows, format: .excel).string)
             default:
                 var t = TextTable(["id", "name", "friendly", "rest (m)", "parking (m)", "charging (m)", "missing"], rightAligned: [3, 4, 5])
                 func cell(_ n: AreaAudit.Nearest?) -> String {
@@ -86,20 +86,5 @@ struct AreasCommand: ParsableCommand {
             ("rest_station", nearest(r.rest)), ("parking_zone", nearest(r.parking)), ("charging", nearest(r.charging)),
             ("missing", .array(r.missing.map(JSONValue.string))),
         ])
-    }
-}
-
-/// Minimal CSV text for small reports (the streaming writer is for large outputs).
-enum SimpleCSV {
-    static func field(_ s: String) -> String {
-        if s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") || s.hasPrefix(" ") || s.hasSuffix(" ") {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    /// UTF-8 with BOM and CRLF, which Excel opens cleanly.
-    static func excel(_ rows: [[String]]) -> String {
-        "\u{FEFF}" + rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 }

@@ -20,10 +20,12 @@ struct ExportCommand: ParsableCommand {
             guard let l = Layer(name: layer) else {
                 throw CLIFailure(status: .usage, message: "unknown layer \"\(layer)\" (use \(Layer.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            let format = try output.resolved(supported: [.geojson])
+            let format = try output.resolved(supported: [.geojson, .csv])
             let data = try dataset.load(layers: [l])
+            let items = LayerText.features(data, l)
             switch format {
-            default: try output.emit(LayerText.geoJSON(LayerText.features(data, l)))
+            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items), format: .excel).string)
+            default: try output.emit(LayerText.geoJSON(items))
             }
         }
     }

@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
             }
             var source = try dataset.source()
             let existing = try dataset.load(layers: [l], quiet: true)
-            var incoming = try readIncoming()
+            var (incoming, lines) = try readIncoming(l)
             for i in incoming.features.indices where incoming.features[i].properties["id"] == nil {
                 if let id = incoming.features[i].id {
                     incoming.features[i].properties["id"] = id.jsonValue
@@ -54,9 +54,9 @@ struct ImportCommand: ParsableCommand {
             let checked: Dataset
             do {
                 checked = try DatasetLoader.load(source, layers: [l])
-                for w in checked.warnings where w.file == file { printError("nuanxin: \(w)") }
+                for w in checked.warnings where w.file == file { printError("nuanxin: \(located(w, lines))") }
             } catch let error as DatasetError {
-                for issue in error.issues where issue.file == file || issue.severity == .error { printError("nuanxin: \(issue)") }
+                for issue in error.issues where issue.file == file || issue.severity == .error { printError("nuanxin: \(located(issue, lines)) ") }
                 throw CLIFailure(status: error.missingInput ? .noInput : .dataError, message: "nothing was imported")
             }
             let new = LayerText.features(checked, l)
@@ -86,7 +86,8 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    func readIncoming() throws -> GeoJSONLayer {
+    /// The file as a layer, with the CSV line of each feature (nil for GeoJSON).
+    func readIncoming(_ l: Layer) throws -> (GeoJSONLayer, [Int]?) {
         let bytes: [UInt8]
         do {
             bytes = try InputFile.read(file)
@@ -94,9 +95,23 @@ struct ImportCommand: ParsableCommand {
             throw CLIFailure(status: .noInput, message: failure.description)
         }
         do {
-            return try GeoJSONReader.read(bytes: bytes)
+            let first = bytes.drop { [0xEF, 0xBB, 0xBF, 0x20, 0x0A, 0x0D, 0x09].contains($0) }.first
+            if file.lowercased().hasSuffix(".csv") || (first != UInt8(ascii: "{") && first != nil) {
+                let read = try CSVLayer.read(bytes: bytes, layer: l)
+                return (read.layer, read.lines)
+            }
+            return (try GeoJSONReader.read(bytes: bytes), nil)
         } catch {
             throw CLIFailure(status: .dataError, message: "\(file): \(error)")
         }
+    }
+
+    /// For a CSV file, names the line instead of the feature index.
+    func located(_ issue: DatasetIssue, _ lines: [Int]?) -> DatasetIssue {
+        guard let lines, issue.file == file, let i = issue.featureIndex, i < lines.count else { return issue }
+        var copy = issue
+        copy.line = lines[i]
+        copy.featureIndex = nil
+        return copy
     }
 }

@@ -74,12 +74,11 @@ struct InfoCommand: ParsableCommand {
     }
 
     func csv(_ s: DatasetSummary) -> String {
-        var lines = ["id,name,kind,area_km2,stations,seats,charging_ports,parking_zones,parking_slots,commercial_areas,demand_points,demand"]
+        var rows = [["id", "name", "kind", "area_km2", "stations", "seats", "charging_ports", "parking_zones", "parking_slots", "commercial_areas", "demand_points", "demand"]]
         for r in s.rows + [s.total] {
-            let name = r.name.contains(",") || r.name.contains("\"") ? "\"" + r.name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : r.name
-            lines.append([r.id, name, r.kind, Num.fixed(r.areaKm2, 1), "\(r.stations)", "\(r.seats)", "\(r.chargingPorts)", "\(r.parkingZones)",
-                          "\(r.parkingSlots)", "\(r.commercialAreas)", "\(r.demandPoints)", Num.fixed(r.demand, 2)].joined(separator: ","))
+            rows.append([r.id, r.name, r.kind, Num.fixed(r.areaKm2, 1), "\(r.stations)", "\(r.seats)", "\(r.chargingPorts)", "\(r.parkingZones)",
+                         "\(r.parkingSlots)", "\(r.commercialAreas)", "\(r.demandPoints)", Num.fixed(r.demand, 2)])
         }
-        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+        return CSVWriter.encode(rows, format: .excel).string
     }
 }

@@ -58,10 +58,12 @@ public final class CSVReader {
     /// Streams records from `fileHandle` (a file, a pipe, `FileHandle.standardInput`), reading
     /// `chunkSize` bytes at a time. The handle is read from its current offset and is not closed.
     /// - Parameter maxRecordBytes: a longer record is a `.recordTooLong` error, not a memory blow-up.
-    public init(fileHandle: FileHandle, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes) {
+    /// - Parameter prefix: bytes already read from the handle (for example to sniff the format),
+    ///   read before the rest of the handle.
+    public init(fileHandle: FileHandle, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes, prefix: [UInt8] = []) {
         precondition(chunkSize > 0 && maxRecordBytes > 0, "chunk size and record limit must be positive")
         self.fileHandle = fileHandle
-        scanner = CSVScanner(fileDescriptor: fileHandle.fileDescriptor, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
+        scanner = CSVScanner(fileDescriptor: fileHandle.fileDescriptor, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes, prefix: prefix)
     }
 
     /// Reads records from bytes already in memory (the bytes are copied once).
@@ -140,12 +142,14 @@ private struct CSVScanner {
     private var spans: [Span] = []
     private var scratch: [UInt8] = []
 
-    init(fileDescriptor: Int32, chunkSize: Int, maxRecordBytes: Int) {
+    init(fileDescriptor: Int32, chunkSize: Int, maxRecordBytes: Int, prefix: [UInt8] = []) {
         self.fileDescriptor = fileDescriptor
         self.chunkSize = chunkSize
         self.maxRecordBytes = maxRecordBytes
-        capacity = chunkSize
+        capacity = Swift.max(chunkSize, prefix.count + chunkSize)
         storage = .allocate(capacity: capacity)
+        if !prefix.isEmpty { storage.initialize(from: prefix, count: prefix.count) }
+        end = prefix.count
         eof = false
     }
 

@@ -88,11 +88,17 @@ public enum InputFile {
         public var description: String { "\(path): \(reason)" }
     }
 
-    public static func read(_ path: String) throws -> [UInt8] {
+    /// Opens a file for reading, or says why it cannot be.
+    public static func open(_ path: String) throws -> FileHandle {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure.missing(path) }
         if isDirectory.boolValue { throw Failure.directory(path) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure.unreadable(path, "permission denied") }
+        return handle
+    }
+
+    public static func read(_ path: String) throws -> [UInt8] {
+        let handle = try open(path)
         defer { try? handle.close() }
         do {
             return [UInt8](try handle.readToEnd() ?? Data())

@@ -1,0 +1,216 @@
+import Foundation
+import Geo
+
+/// One query point of a batch file.
+public struct BatchQuery: Hashable, Sendable {
+    /// Where it came from: "line 12" (CSV, NDJSON) or "feature 3" (GeoJSON).
+    public var location: String
+    public var line: Int?
+    public var id: String?
+    public var lon: Double
+    public var lat: Double
+}
+
+/// A line that could not be read as a query; the others are still answered.
+public struct BatchQueryProblem: Hashable, Sendable, CustomStringConvertible {
+    public var location: String
+    public var line: Int?
+    public var message: String
+    public var description: String { "\(location): \(message)" }
+}
+
+public enum BatchQueryItem: Hashable, Sendable {
+    case query(BatchQuery)
+    case problem(BatchQueryProblem)
+}
+
+public enum BatchInputFormat: String, CaseIterable, Sendable {
+    case csv, ndjson, geojson
+
+    /// From a file name's extension, if it says.
+    public init?(path: String) {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "csv", "txt": self = .csv
+        case "ndjson", "jsonl", "ldjson": self = .ndjson
+        case "geojson": self = .geojson
+        default: return nil
+        }
+    }
+}
+
+/// Reads batch query points in chunks (constant memory for CSV and NDJSON, whatever the size):
+/// CSV with a header naming lon and lat (and optionally id; Chinese headers too), NDJSON objects
+/// `{"id","lon","lat"}`, or a GeoJSON file of Point features (read whole).
+public final class BatchQueryReader {
+    public let name: String
+    public let format: BatchInputFormat
+    private var csv: CSVReader?
+    private var columns: CSVColumnMap?
+    private var lines: LineReader?
+    private var geojson: [BatchQueryItem]?
+    private var geojsonPosition = 0
+    private var finished = false
+
+    /// A fatal problem with the whole input (no header, not GeoJSON): exit 65.
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// - Parameter format: nil to decide from the file name, else from the first bytes.
+    public init(fileHandle: FileHandle, name: String, format: BatchInputFormat?) throws {
+        self.name = name
+        let reader = LineReader(fileHandle: fileHandle)
+        var chosen = format ?? BatchInputFormat(path: name)
+        if chosen == nil {
+            let first = try reader.peekFirstByte()
+            chosen = first == UInt8(ascii: "{") ? .ndjson : .csv
+        }
+        self.format = chosen!
+        switch self.format {
+        case .csv:
+            let csv = CSVReader(fileHandle: fileHandle, prefix: reader.takeBuffered())
+            let header: CSVRecord?
+            do {
+                header = try csv.next()
+            } catch {
+                throw Failure(message: "\(name): \(error)")
+            }
+            guard let header else { throw Failure(message: "\(name): the file is empty (a CSV header id,lon,lat was expected)") }
+            let map: CSVColumnMap
+            do {
+                map = try CSVColumnMap(header: header)
+            } catch {
+                throw Failure(message: "\(name): \(error)")
+            }
+            guard map.index(of: .lon) != nil, map.index(of: .lat) != nil else {
+                throw Failure(message: "\(name): line \(header.line): the header must name lon and lat columns (id,lon,lat), found \(header.fields.joined(separator: ","))")
+            }
+            self.csv = csv
+            self.columns = map
+        case .ndjson:
+            self.lines = reader
+        case .geojson:
+            let bytes = try reader.readAll()
+            let layer: GeoJSONLayer
+            do {
+                layer = try GeoJSONReader.read(bytes: bytes)
+            } catch {
+                throw Failure(message: "\(name): \(error)")
+            }
+            let broken = Dictionary(layer.issues.filter { $0.severity == .error && $0.featureIndex != nil }.map { ($0.featureIndex!, $0.message) }, uniquingKeysWith: { a, _ in a })
+            geojson = layer.features.map { f in
+                let location = "feature \(f.index)"
+                if let message = broken[f.index] { return .problem(BatchQueryProblem(location: location, message: message)) }
+                guard case let .point(c)? = f.geometry else {
+                    return .problem(BatchQueryProblem(location: location, message: "a Point geometry is required"))
+                }
+                return BatchQueryReader.check(BatchQuery(location: location, line: nil, id: f.displayID, lon: c.lon, lat: c.lat))
+            }
+        }
+    }
+
+    static func check(_ q: BatchQuery) -> BatchQueryItem {
+        if !(-90...90).contains(q.lat) {
+            let hint = (-90...90).contains(q.lon) && (-180...180).contains(q.lat) ? ": longitude and latitude look swapped" : ""
+            return .problem(BatchQueryProblem(location: q.location, line: q.line, message: "latitude \(JSONValue.format(number: q.lat)) is outside ±90\(hint)"))
+        }
+        if !(-180...180).contains(q.lon) {
+            return .problem(BatchQueryProblem(location: q.location, line: q.line, message: "longitude \(JSONValue.format(number: q.lon)) is outside ±180"))
+        }
+        return .query(q)
+    }
+
+    /// Up to `max` items in input order; empty at the end.
+    public func next(max: Int) throws -> [BatchQueryItem] {
+        var out: [BatchQueryItem] = []
+        out.reserveCapacity(Swift.min(max, 1 << 16))
+        switch format {
+        case .geojson:
+            let all = geojson!
+            let end = Swift.min(all.count, geojsonPosition + max)
+            out.append(contentsOf: all[geojsonPosition..<end])
+            geojsonPosition = end
+        case .csv:
+            guard !finished else { return [] }
+            let map = columns!
+            let lonAt = map.index(of: .lon)!, latAt = map.index(of: .lat)!
+            let idAt = map.index(of: .id)
+            while out.count < max {
+                let record: CSVRecord?
+                do {
+                    record = try csv!.next()
+                } catch {
+                    out.append(.problem(BatchQueryProblem(location: "line \(error.line)", line: error.line, message: error.message)))
+                    // A stray quote or bad UTF-8 spoils one line; anything else (an unterminated
+                    // quote, a read error) ends the input.
+                    if error.reason == .strayQuote || error.reason == .invalidUTF8 { continue }
+                    finished = true
+                    break
+                }
+                guard let record else {
+                    finished = true
+                    break
+                }
+                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // blank line
+                let location = "line \(record.line)"
+                func field(_ i: Int) -> String? { i < record.fields.count ? record.fields[i] : nil }
+                guard let lonText = field(lonAt), let latText = field(latAt) else {
+                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "\(record.fields.count) field(s), but lon and lat are columns \(lonAt + 1) and \(latAt + 1)")))
+                    continue
+                }
+                guard let lon = Double(lonText.trimmingCharacters(in: .whitespaces)), lon.isFinite else {
+                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lon \"\(lonText)\" is not a number")))
+                    continue
+                }
+                guard let lat = Double(latText.trimmingCharacters(in: .whitespaces)), lat.isFinite else {
+                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lat \"\(latText)\" is not a number")))
+                    continue
+                }
+                out.append(BatchQueryReader.check(BatchQuery(location: location, line: record.line, id: idAt.flatMap(field), lon: lon, lat: lat)))
+            }
+        case .ndjson:
+            while out.count < max {
+                guard let (lineNumber, bytes) = try lines!.nextLine() else { break }
+                let location = "line \(lineNumber)"
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                out.append(BatchQueryReader.parseNDJSON(bytes, line: lineNumber, location: location))
+            }
+        }
+        return out
+    }
+
+    static func parseNDJSON(_ bytes: ArraySlice<UInt8>, line: Int, location: String) -> BatchQueryItem {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(Array(bytes))
+        } catch let error as JSONParseError {
+            return .problem(BatchQueryProblem(location: location, line: line, message: "not valid JSON (column \(error.column)): \(error.message)"))
+        } catch {
+            return .problem(BatchQueryProblem(location: location, line: line, message: "\(error)"))
+        }
+        guard case let .object(o) = value else {
+            return .problem(BatchQueryProblem(location: location, line: line, message: "expected an object {\"id\",\"lon\",\"lat\"}, found \(value.typeName)"))
+        }
+        func number(_ key: String) -> Double? {
+            switch o[key] {
+            case let .number(n)?: return n
+            case let .string(s)?: return Double(s)
+            default: return nil
+            }
+        }
+        guard let lon = number("lon") ?? number("lng") else {
+            return .problem(BatchQueryProblem(location: location, line: line, message: "\"lon\" is missing or not a number"))
+        }
+        guard let lat = number("lat") else {
+            return .problem(BatchQueryProblem(location: location, line: line, message: "\"lat\" is missing or not a number"))
+        }
+        var id: String?
+        switch o["id"] {
+        case let .string(s)?: id = s
+        case let .number(n)?: id = JSONValue.format(number: n)
+        default: break
+        }
+        return check(BatchQuery(location: location, line: line, id: id, lon: lon, lat: lat))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Geo
+
+/// Layers as spreadsheets. Reading: a header row (English or the usual Chinese names, see
+/// `CSVColumn`), one feature per row, points from lon/lat columns, polygons from a `wkt` column.
+/// Known numeric columns become numbers when they parse (otherwise they stay text, and validation
+/// names them as non-numeric); services may be separated by `;`, `,` or `、`. Other columns are
+/// kept as text properties. Writing: UTF-8 with BOM and CRLF, which Excel opens cleanly.
+public enum CSVLayer {
+    /// The features read, the issues found (CSV errors carry their line) and, per feature index,
+    /// the CSV line it came from.
+    public struct Read: Sendable {
+        public var layer: GeoJSONLayer
+        public var lines: [Int]
+    }
+
+    static let numericColumns: Set<String> = ["seats", "charging_ports", "weight", "max_seats", "slots", "workers", "daily_orders", "peak_riders"]
+
+    public static func read(bytes: [UInt8], layer: Layer) throws -> Read {
+        let table: CSVTable
+        do {
+            table = try CSVReader.parse(bytes)
+        } catch {
+            throw GeoJSONDocumentError(message: "\(error)")
+        }
+        guard let header = table.header else { throw GeoJSONDocumentError(message: "the file is empty (a header row was expected)") }
+        let map: CSVColumnMap
+        do {
+            map = try CSVColumnMap(header: header)
+        } catch {
+            throw GeoJSONDocumentError(message: "\(error)")
+        }
+        let wktIndex = header.fields.firstIndex { ["wkt", "geometry", "几何"].contains(CSVColumn.normalizedHeader($0)) }
+        let lonIndex = map.index(of: .lon), latIndex = map.index(of: .lat)
+        if wktIndex == nil && (lonIndex == nil || latIndex == nil) {
+            throw GeoJSONDocumentError(message: "line \(header.line): the header needs lon and lat columns (经度, 纬度) or a wkt column; found \(header.fields.joined(separator: ","))")
+        }
+        var features: [GeoJSONFeature] = []
+        var issues: [GeoJSONIssue] = []
+        var lines: [Int] = []
+        for (i, row) in table.rows.enumerated() {
+            var properties = JSONObject()
+            for column in CSVColumn.allCases where column != .lon && column != .lat {
+                guard let text = map.value(of: column, in: row) else { continue }
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { continue }
+                if numericColumns.contains(column.rawValue), let n = Double(trimmed), n.isFinite {
+                    properties[column.rawValue] = .number(n)
+                } else if column == .services {
+                    let parts = trimmed.split(whereSeparator: { ",;|、，；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    properties[column.rawValue] = .array(parts.map(JSONValue.string))
+                } else {
+                    properties[column.rawValue] = .string(text)
+                }
+            }
+            for extra in map.extras where extra.index != wktIndex {
+                guard extra.index < row.fields.count else { continue }
+                let text = row.fields[extra.index]
+                if text.isEmpty { continue }
+                let key = CSVColumn.normalizedHeader(extra.name)
+                switch text.lowercased() {
+                case "true", "是": properties[key] = .bool(true)
+                case "false", "否": properties[key] = .bool(false)
+                default:
+                    if let n = Double(text), n.isFinite, ["daily_orders", "peak_riders", "slots"].contains(key) {
+                        properties[key] = .number(n)
+                    } else {
+                        properties[key] = .string(text)
+                    }
+                }
+            }
+            var geometry: Geometry?
+            let id = properties["id"].flatMap { $0.stringValue ?? $0.numberValue.map { JSONValue.format(number: $0) } }
+            func problem(_ message: String) {
+                issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: id, message))
+            }
+            if let wktIndex, wktIndex < row.fields.count, !row.fields[wktIndex].isEmpty {
+                do {
+                    geometry = try Geometry(wkt: row.fields[wktIndex])
+                } catch {
+                    problem("wkt: \(error)")
+                }
+            } else if let lonIndex, let latIndex {
+                let lonText = lonIndex < row.fields.count ? row.fields[lonIndex].trimmingCharacters(in: .whitespaces) : ""
+                let latText = latIndex < row.fields.count ? row.fields[latIndex].trimmingCharacters(in: .whitespaces) : ""
+                if let lon = Double(lonText), let lat = Double(latText), lon.isFinite, lat.isFinite {
+                    geometry = .point(Coordinate(lon: lon, lat: lat))
+                } else {
+                    problem("lon \"\(lonText)\" and lat \"\(latText)\" must both be numbers")
+                }
+            } else {
+                problem("no geometry: the wkt column is empty")
+            }
+            features.append(GeoJSONFeature(index: i, id: nil, geometry: geometry, properties: properties))
+            lines.append(row.line)
+        }
+        return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
+    }
+
+    /// A layer as spreadsheet rows: the union of the properties' keys in order of first
+    /// appearance, then lon and lat for points or wkt for other geometries.
+    public static func rows(_ items: [(id: String, properties: JSONObject, geometry: Geometry)]) throws -> [[String]] {
+        var keys: [String] = ["id"]
+        for item in items {
+            for k in item.properties.keys where !keys.contains(k) { keys.append(k) }
+        }
+        let points = items.allSatisfy { if case .point = $0.geometry { return true } else { return false } }
+        var rows = [keys + (points ? ["lon", "lat"] : ["wkt"])]
+        for item in items {
+            var row = keys.map { k -> String in
+                if k == "id" { return item.id }
+                switch item.properties[k] {
+                case nil, .null?: return ""
+                case let .string(s)?: return s
+                case let .number(n)?: return JSONValue.format(number: n)
+                case let .bool(b)?: return b ? "true" : "false"
+                case let .array(a)?: return a.map { $0.stringValue ?? $0.serialized() }.joined(separator: ";")
+                case let v?: return v.serialized()
+                }
+            }
+            if case let .point(c) = item.geometry, points {
+                row += [JSONValue.format(coordinate: c.lon), JSONValue.format(coordinate: c.lat)]
+            } else {
+                row.append(try item.geometry.wkt(precision: 7))
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+}
