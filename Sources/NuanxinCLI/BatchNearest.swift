@@ -1,0 +1,244 @@
+import Dispatch
+import Foundation
+import Geo
+import Stations
+
+/// The streaming batch behind `nearest --input`: chunks of queries are read, converted to WGS84,
+/// projected in one PROJ call, answered on all cores, formatted on all cores and written in input
+/// order. Memory is bounded by the chunk size, whatever the input size.
+struct BatchNearest {
+    let command: NearestCommand
+    let input: String
+    static let chunkSize = 1 << 15
+
+    enum Format { case ndjson, csv }
+
+    func run() throws {
+        let format: Format
+        switch command.output.format {
+        case nil, .json?: format = .ndjson
+        case .csv?: format = .csv
+        case let other?:
+            throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for a batch (use json for NDJSON, or csv)")
+        }
+        let data = try command.dataset.load(layers: [.districts, .stations])
+        let locator = try StationLocator(stations: data.stations)
+        let transformer = try CoordinateTransformer(from: .wgs84, to: data.manifest.crs)
+        let handle: FileHandle
+        do {
+            handle = input == "-" ? .standardInput : try InputFile.open(input)
+        } catch let failure as InputFile.Failure {
+            throw CLIFailure(status: .noInput, message: failure.description)
+        }
+        let name = input == "-" ? "standard input" : input
+        let reader: BatchQueryReader
+        do {
+            reader = try BatchQueryReader(fileHandle: handle, name: name, format: command.inputFormat)
+        } catch let failure as BatchQueryReader.Failure {
+            throw CLIFailure(status: .dataError, message: failure.message)
+        }
+        let texts = StationTexts(data)
+        var problems = 0
+        let body: (FileHandle) throws -> Void = { out in
+            var batch = NeighborBatch()
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 20)
+            while true {
+                let items = try reader.next(max: BatchNearest.chunkSize)
+                if items.isEmpty { break }
+                var xs: [Double] = []
+                var ys: [Double] = []
+                var queryOf = [Int](repeating: -1, count: items.count)
+                for (i, item) in items.enumerated() {
+                    guard case let .query(q) = item else { continue }
+                    let c = MapDatum.convert(Coordinate(lon: q.lon, lat: q.lat), from: command.dataset.inputCRS, to: .wgs84)
+                    queryOf[i] = xs.count
+                    xs.append(c.lon)
+                    ys.append(c.lat)
+                }
+                let lonLat = (0..<xs.count).map { Coordinate(lon: xs[$0], lat: ys[$0]) }
+                try transformer.transform(xs: &xs, ys: &ys)
+                let projected = (0..<xs.count).map { Coordinate(x: xs[$0], y: ys[$0]) }
+                locator.nearest(projected: projected, k: command.k, filter: command.filters.filter, maxDistance: command.maxDistance, into: &batch)
+                // Format in parallel, one piece per worker, then write in order.
+                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+                let answers = batch
+                let queryIndex = queryOf
+                let per = (items.count + workers - 1) / workers
+                var pieces = [[UInt8]](repeating: [], count: workers)
+                pieces.withUnsafeMutableBufferPointer { slots in
+                    nonisolated(unsafe) let slots = slots
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        var bytes: [UInt8] = []
+                        bytes.reserveCapacity(per * 64)
+                        let lo = w * per, hi = min(items.count, lo + per)
+                        if lo < hi {
+                            for i in lo..<hi {
+                                switch items[i] {
+                                case let .query(q):
+                                    let qi = queryIndex[i]
+                                    let r = answers.range(ofQuery: qi)
+                                    switch format {
+                                    case .csv: texts.csvLines(query: q, neighbors: r, batch: answers, from: lonLat[qi], into: &bytes)
+                                    case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: lonLat[qi], into: &bytes)
+                                    }
+                                case let .problem(p):
+                                    if format == .ndjson { texts.problemLine(p, into: &bytes) }
+                                }
+                            }
+                        }
+                        slots[w] = bytes
+                    }
+                }
+                for item in items {
+                    if case let .problem(p) = item {
+                        problems += 1
+                        if problems <= 100 { printError("nuanxin: \(name): \(p)") }
+                    }
+                }
+                for piece in pieces { buffer.append(contentsOf: piece) }
+                if buffer.count >= 1 << 20 {
+                    try out.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            if !buffer.isEmpty { try out.write(contentsOf: buffer) }
+        }
+        if format == .csv {
+            // The header goes first, in either destination.
+            let header = Array("query_id,rank,station_id,distance_m\n".utf8)
+            if let path = command.output.out {
+                try AtomicFile.write(to: path) { out in
+                    try out.write(contentsOf: header)
+                    try body(out)
+                }
+            } else {
+                try FileHandle.standardOutput.write(contentsOf: header)
+                try body(.standardOutput)
+            }
+        } else if let path = command.output.out {
+            try AtomicFile.write(to: path, body)
+        } else {
+            try body(.standardOutput)
+        }
+        if problems > 100 { printError("nuanxin: \(name): \(problems - 100) more problem(s) not shown") }
+        if problems > 0 {
+            throw CLIFailure(status: .dataError, message: "\(name): \(problems) line(s) could not be read; the others were answered")
+        }
+    }
+}
+
+/// Pre-serialised pieces of each station's JSON, and fast number formatting for batch output.
+struct StationTexts: Sendable {
+    let stations: [Station]
+    /// `{"id":..,"name":..,"kind":..,"district":..,"distance_m":` per station.
+    let heads: [[UInt8]]
+    /// `,"lon":..,"lat":..}` per station.
+    let tails: [[UInt8]]
+    /// CSV-escaped ids.
+    let csvIDs: [[UInt8]]
+
+    init(_ dataset: Dataset) {
+        stations = dataset.stations
+        heads = dataset.stations.map { s in
+            var text = "{\"id\":"
+            JSONValue.string(s.id).write(to: &text)
+            text += ",\"name\":"
+            JSONValue.string(s.name).write(to: &text)
+            text += ",\"kind\":\"\(s.kind.rawValue)\",\"district\":"
+            (s.district.map(JSONValue.string) ?? .null).write(to: &text)
+            text += ",\"distance_m\":"
+            return Array(text.utf8)
+        }
+        tails = dataset.stations.map { s in
+            Array(",\"lon\":\(JSONValue.format(coordinate: s.location.lon)),\"lat\":\(JSONValue.format(coordinate: s.location.lat))}".utf8)
+        }
+        csvIDs = dataset.stations.map { Array(CSVWriter.encode([[$0.id]], format: .machine).dropLast()) }
+    }
+
+    /// Appends `v` with exactly two decimals (distances in metres to the centimetre).
+    static func appendFixed2(_ v: Double, into out: inout [UInt8]) {
+        var cents = Int64((v * 100).rounded())
+        if cents < 0 {
+            out.append(UInt8(ascii: "-"))
+            cents = -cents
+        }
+        appendInt(cents / 100, into: &out)
+        out.append(UInt8(ascii: "."))
+        let frac = cents % 100
+        out.append(UInt8(48 + frac / 10))
+        out.append(UInt8(48 + frac % 10))
+    }
+
+    static func appendInt(_ v: Int64, into out: inout [UInt8]) {
+        if v == 0 {
+            out.append(48)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = v < 0 ? -v : v
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while n > 0 {
+                d[count] = UInt8(48 + n % 10)
+                n /= 10
+                count += 1
+            }
+        }
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        withUnsafeBytes(of: &digits) { d in
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
+    }
+
+    func csvLines(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
+        let qid = Array(CSVWriter.encode([[query.id ?? ""]], format: .machine).dropLast())
+        var rank: Int64 = 1
+        for n in neighbors {
+            let s = batch.indices[n]
+            out.append(contentsOf: qid)
+            out.append(UInt8(ascii: ","))
+            StationTexts.appendInt(rank, into: &out)
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: csvIDs[s])
+            out.append(UInt8(ascii: ","))
+            StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
+            out.append(UInt8(ascii: "\n"))
+            rank += 1
+        }
+    }
+
+    func ndjsonLine(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
+        var head = "{\"query\":{"
+        if let id = query.id {
+            head += "\"id\":"
+            JSONValue.string(id).write(to: &head)
+            head += ","
+        }
+        head += "\"lon\":\(JSONValue.format(number: query.lon)),\"lat\":\(JSONValue.format(number: query.lat))},\"results\":["
+        out.append(contentsOf: Array(head.utf8))
+        var first = true
+        for n in neighbors {
+            let s = batch.indices[n]
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(contentsOf: heads[s])
+            StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
+            out.append(contentsOf: tails[s])
+        }
+        out.append(contentsOf: Array("]}\n".utf8))
+    }
+
+    func problemLine(_ p: BatchQueryProblem, into out: inout [UInt8]) {
+        var text = "{\"query\":{"
+        if let line = p.line { text += "\"line\":\(line)" } else {
+            text += "\"location\":"
+            JSONValue.string(p.location).write(to: &text)
+        }
+        text += "},\"error\":"
+        JSONValue.string(p.message).write(to: &text)
+        text += "}\n"
+        out.append(contentsOf: Array(text.utf8))
+    }
+}

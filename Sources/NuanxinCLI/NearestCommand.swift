@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Geo
+import Stations
+
+/// `nuanxin nearest`: the k nearest stations to one point, or to every point of a batch file.
+struct NearestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nearest",
+        abstract: "The k nearest stations with geodesic distance in metres, for one point or a batch file.",
+        discussion: """
+        Batch: --input FILE (or - for standard input) holding CSV with an id,lon,lat header, NDJSON
+        objects {"id","lon","lat"}, or GeoJSON points. Results stream in input order: NDJSON (json)
+        or CSV (query_id,rank,station_id,distance_m). A malformed line is reported on stderr with its
+        line number, the others are still answered, and the exit code is then 65.
+        Ranking and --max-distance use straight-line metres in the dataset's metric CRS; reported
+        distances are geodesic (WGS84). Every station tied at the k-th distance is returned.
+        """
+    )
+
+    @Option(help: "Longitude of the query point.")
+    var lon: Double?
+
+    @Option(help: "Latitude of the query point.")
+    var lat: Double?
+
+    @Option(name: .short, help: "How many stations (ties at the k-th distance are all returned).")
+    var k: Int = 1
+
+    @Option(name: .customLong("max-distance"), help: "Only stations within this many metres.")
+    var maxDistance: Double?
+
+    @Option(help: "Batch input: a CSV, NDJSON or GeoJSON file, or - for standard input.")
+    var input: String?
+
+    @Option(name: .customLong("input-format"), help: "Batch input format when the file name does not say: csv, ndjson or geojson.")
+    var inputFormat: BatchInputFormat?
+
+    @OptionGroup var filters: StationFilterOptions
+    @OptionGroup var dataset: DatasetOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("-k must be at least 1") }
+        if let maxDistance, !(maxDistance >= 0) { throw ValidationError("--max-distance must be a distance in metres ≥ 0") }
+        if input == nil { try QueryPoint.validate(lon: lon, lat: lat) }
+        if input != nil, lon != nil || lat != nil { throw ValidationError("give either --lon/--lat or --input, not both") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            if let input {
+                try BatchNearest(command: self, input: input).run()
+                return
+            }
+            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+            let data = try dataset.load(layers: [.districts, .stations])
+            let locator = try StationLocator(stations: data.stations)
+            let q = try QueryPoint(lon: lon!, lat: lat!, datum: dataset.inputCRS, crs: data.manifest.crs)
+            let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: filters.filter, maxDistance: maxDistance)
+            switch format {
+            case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized() + "\n")
+            case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
+            case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
+            default: try output.emit(StationResultText.table(matches, data))
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Geo
+import Stations
+
+extension StationKind: ExpressibleByArgument {}
+extension StationService: ExpressibleByArgument {}
+
+/// `--kind` and `--service` filters shared by nearest and within.
+struct StationFilterOptions: ParsableArguments {
+    @Option(help: "Only stations of this kind (repeat for several): \(StationKind.allNames).")
+    var kind: [StationKind] = []
+
+    @Option(help: "Only stations offering this service (repeat: all must be offered): \(StationService.allNames).")
+    var service: [StationService] = []
+
+    var filter: PointIndex.Filter { StationLocator.filter(kinds: kind, services: service) }
+}
+
+/// A single query point from --lon/--lat in the --input-crs datum.
+struct QueryPoint {
+    var given: Coordinate
+    var wgs84: Coordinate
+    var projected: Coordinate
+
+    init(lon: Double, lat: Double, datum: MapDatum, crs: CRS) throws {
+        given = Coordinate(lon: lon, lat: lat)
+        wgs84 = MapDatum.convert(given, from: datum, to: .wgs84)
+        projected = try CoordinateTransformer(from: .wgs84, to: crs).transform(wgs84)
+    }
+
+    static func validate(lon: Double?, lat: Double?) throws {
+        guard let lon, let lat else { throw ValidationError("give --lon and --lat (or --input FILE for a batch)") }
+        guard lon.isFinite, (-180...180).contains(lon) else { throw ValidationError("--lon \(lon) is outside -180...180") }
+        guard lat.isFinite, (-90...90).contains(lat) else {
+            let hint = (-90...90).contains(lon) && (-180...180).contains(lat) ? " (longitude and latitude swapped?)" : ""
+            throw ValidationError("--lat \(lat) is outside -90...90\(hint)")
+        }
+    }
+}
+
+/// JSON and table pieces for station results.
+enum StationResultText {
+    static func json(_ m: StationLocator.Match, _ dataset: Dataset, rank: Int? = nil) -> JSONValue {
+        let s = dataset.stations[m.station]
+        var pairs: [(String, JSONValue)] = []
+        if let rank { pairs.append(("rank", .number(Double(rank)))) }
+        pairs += [
+            ("id", .string(s.id)), ("name", .string(s.name)), ("kind", .string(s.kind.rawValue)),
+            ("district", s.district.map(JSONValue.string) ?? .null),
+            ("distance_m", .number((m.geodesicM * 100).rounded() / 100)),
+            ("lon", .number(Double(JSONValue.format(coordinate: s.location.lon))!)),
+            ("lat", .number(Double(JSONValue.format(coordinate: s.location.lat))!)),
+        ]
+        return .object(JSONObject(pairs))
+    }
+
+    static func document(query: QueryPoint, id: String? = nil, matches: [StationLocator.Match], dataset: Dataset, extra: [(String, JSONValue)] = []) -> JSONValue {
+        var q: [(String, JSONValue)] = []
+        if let id { q.append(("id", .string(id))) }
+        q += [("lon", .number(query.given.lon)), ("lat", .number(query.given.lat))]
+        return .object(JSONObject([("query", .object(JSONObject(q)))] + extra + [("results", .array(matches.map { json($0, dataset) }))]))
+    }
+
+    static func table(_ matches: [StationLocator.Match], _ dataset: Dataset) -> String {
+        var t = TextTable(["rank", "id", "name", "kind", "district", "distance (m)"], rightAligned: [0, 5])
+        for (i, m) in matches.enumerated() {
+            let s = dataset.stations[m.station]
+            t.add(["\(i + 1)", s.id, s.name, s.kind.rawValue, s.district ?? "", Num.fixed(m.geodesicM, 1)])
+        }
+        return matches.isEmpty ? "no station found\n" : t.render()
+    }
+
+    static func geoJSON(_ matches: [StationLocator.Match], _ dataset: Dataset) -> String {
+        GeoJSONWriter.collection(matches.enumerated().map { i, m in
+            let s = dataset.stations[m.station]
+            var p = s.properties
+            p["rank"] = .number(Double(i + 1))
+            p["distance_m"] = .number((m.geodesicM * 100).rounded() / 100)
+            return GeoJSONWriter.feature(id: .string(s.id), properties: p, geometry: .point(s.location))
+        })
+    }
+
+    static func csv(_ matches: [StationLocator.Match], _ dataset: Dataset, queryID: String) -> String {
+        var rows = [["query_id", "rank", "station_id", "distance_m"]]
+        for (i, m) in matches.enumerated() {
+            rows.append([queryID, "\(i + 1)", dataset.stations[m.station].id, Num.fixed(m.geodesicM, 2)])
+        }
+        return CSVWriter.encode(rows, format: .machine).string
+    }
+}
