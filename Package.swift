@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ.
+// Planning holds pure algorithms over indices and weights; it needs only Geo today.
 // See ARCHITECTURE.md in the README for what belongs where.
 let package = Package(
     name: "Nuanxin",
@@ -26,6 +27,9 @@ let package = Package(
         ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "Stations", dependencies: ["Geo"]),
+        // Pure algorithms over indices and weights (assignment max-flow, site selection).
+        .target(name: "Planning", dependencies: ["Geo"]),
+        .executableTarget(name: "PlannerBenchmarks", dependencies: ["Planning", "Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
@@ -36,5 +40,6 @@ let package = Package(
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
     ]
 )
