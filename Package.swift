@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ.
+// Planning holds pure algorithms over indices and weights; it needs only Geo today.
 // See ARCHITECTURE.md in the README for what belongs where.
 let package = Package(
     name: "Nuanxin",
@@ -27,6 +28,7 @@ let package = Package(
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "Stations", dependencies: ["Geo"]),
         .target(name: "Planning", dependencies: ["Stations", "Geo"]),
+        .executableTarget(name: "PlannerBenchmarks", dependencies: ["Planning", "Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
@@ -38,5 +40,6 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "StationsTests", dependencies: ["Stations"]),
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
     ]
 )

@@ -1,0 +1,97 @@
+import Foundation
+import Geo
+import Planning
+
+// Benchmarks of the planning algorithms. `swift run -c release PlannerBenchmarks --out DIR`
+// writes the site-selection instances to DIR (CSV) and prints one JSON line per benchmark.
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    mutating func normal() -> Double {
+        let u = max(unit(), 1e-300), v = unit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+}
+
+/// Points clustered around a few town centres in a square of `side` metres.
+func clusteredPoints(_ count: Int, centres: [(Coordinate, Double)], side: Double, background: Double, rng: inout SplitMix64) -> [Coordinate] {
+    var points: [Coordinate] = []
+    points.reserveCapacity(count)
+    while points.count < count {
+        if rng.unit() < background {
+            points.append(Coordinate(x: rng.unit() * side, y: rng.unit() * side))
+            continue
+        }
+        let (c, spread) = centres[Int(rng.next() % UInt64(centres.count))]
+        let p = Coordinate(x: c.x + rng.normal() * spread, y: c.y + rng.normal() * spread)
+        if p.x >= 0, p.x <= side, p.y >= 0, p.y <= side { points.append(p) }
+    }
+    return points
+}
+
+/// For each query point, the indices of the targets within `radius` (ascending), by a grid of
+/// `radius`-sized buckets.
+func withinRadius(queries: [Coordinate], targets: [Coordinate], radius: Double) -> [[Int]] {
+    var buckets: [Int64: [Int]] = [:]
+    func key(_ gx: Int64, _ gy: Int64) -> Int64 { gx &* 1_000_003 &+ gy }
+    for (t, p) in targets.enumerated() {
+        buckets[key(Int64((p.x / radius).rounded(.down)), Int64((p.y / radius).rounded(.down))), default: []].append(t)
+    }
+    let r2 = radius * radius
+    return queries.map { q in
+        let gx = Int64((q.x / radius).rounded(.down)), gy = Int64((q.y / radius).rounded(.down))
+        var found: [Int] = []
+        for dx in -1...1 {
+            for dy in -1...1 {
+                for t in buckets[key(gx + Int64(dx), gy + Int64(dy))] ?? [] {
+                    let ddx = targets[t].x - q.x, ddy = targets[t].y - q.y
+                    if ddx * ddx + ddy * ddy <= r2 { found.append(t) }
+                }
+            }
+        }
+        found.sort()
+        return found
+    }
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func assignmentBenchmark() throws {
+    var rng = SplitMix64(seed: 20_240_601)
+    let side = 60_000.0
+    let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
+    let demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
+    let stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
+    let radius = 1_500.0
+    let rows = withinRadius(queries: demand, targets: stations, radius: radius)
+    let reach = try Reach(rows: rows, columnCount: stations.count)
+    let weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
+    let total = weights.reduce(0, +)
+    let capacities = (0..<stations.count).map { _ in Double(1 + rng.next() % 10) * total / Double(stations.count) / 5.5 * 0.8 }
+    var times: [Double] = []
+    var served = 0.0
+    for _ in 0..<5 {
+        times.append(try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served })
+    }
+    print(#"{"benchmark":"assignment","demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"served":\#(served),"total":\#(total),"median_s":\#(median(times)),"runs":5}"#)
+}
+
+try assignmentBenchmark()

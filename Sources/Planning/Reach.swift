@@ -1,0 +1,123 @@
+/// Which columns (stations or candidate sites) each row (demand node) can reach, as compressed
+/// sparse rows: the columns of row `i` are `columns[offsets[i] ..< offsets[i + 1]]`.
+///
+/// This is the only graph type of the planning algorithms. It holds indices, no geometry, and no
+/// per-edge objects, so a graph with tens of millions of edges is two flat arrays.
+public struct Reach: Sendable, Equatable {
+    /// Number of rows (demand nodes).
+    public let rowCount: Int
+    /// Number of columns (stations, candidates).
+    public let columnCount: Int
+    /// `rowCount + 1` ascending offsets into `columns`, starting at 0.
+    public let offsets: [Int]
+    /// Column index of each edge, row by row.
+    public let columns: [Int32]
+
+    /// Number of edges.
+    public var edgeCount: Int { columns.count }
+
+    /// Takes CSR arrays as they are. Throws when the offsets are not ascending from 0 to
+    /// `columns.count` or a column is outside `0 ..< columnCount`.
+    public init(rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32]) throws(PlanningError) {
+        guard rowCount >= 0, columnCount >= 0, columnCount <= Int(Int32.max) else {
+            throw .invalidInput("negative row or column count")
+        }
+        guard offsets.count == rowCount + 1, offsets.first == 0, offsets.last == columns.count else {
+            throw .invalidInput("offsets must have rowCount + 1 entries from 0 to the number of edges")
+        }
+        for r in 0..<rowCount where offsets[r] > offsets[r + 1] {
+            throw .invalidInput("offsets are not ascending at row \(r)")
+        }
+        for c in columns where c < 0 || Int(c) >= columnCount {
+            throw .invalidInput("column \(c) outside 0..<\(columnCount)")
+        }
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.offsets = offsets
+        self.columns = columns
+    }
+
+    init(unchecked rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32]) {
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.offsets = offsets
+        self.columns = columns
+    }
+
+    /// Builds the graph from one list of columns per row (duplicates are kept as given).
+    public init(rows: [[Int]], columnCount: Int) throws(PlanningError) {
+        var offsets = [Int](repeating: 0, count: rows.count + 1)
+        var columns: [Int32] = []
+        columns.reserveCapacity(rows.reduce(0) { $0 + $1.count })
+        for (r, row) in rows.enumerated() {
+            for c in row {
+                guard c >= 0, c < columnCount else { throw .invalidInput("row \(r): column \(c) outside 0..<\(columnCount)") }
+                columns.append(Int32(c))
+            }
+            offsets[r + 1] = columns.count
+        }
+        try self.init(rowCount: rows.count, columnCount: columnCount, offsets: offsets, columns: columns)
+    }
+
+    /// Builds the graph from one list of rows per column (for example the demand each candidate
+    /// site covers). Rows list their columns in ascending column order.
+    public init(columnLists: [[Int]], rowCount: Int) throws(PlanningError) {
+        var counts = [Int](repeating: 0, count: rowCount + 1)
+        for (c, list) in columnLists.enumerated() {
+            for r in list {
+                guard r >= 0, r < rowCount else { throw .invalidInput("column \(c): row \(r) outside 0..<\(rowCount)") }
+                counts[r + 1] += 1
+            }
+        }
+        for r in 0..<rowCount { counts[r + 1] += counts[r] }
+        var next = counts
+        var columns = [Int32](repeating: 0, count: counts[rowCount])
+        for (c, list) in columnLists.enumerated() {
+            for r in list {
+                columns[next[r]] = Int32(c)
+                next[r] += 1
+            }
+        }
+        self.init(unchecked: rowCount, columnCount: columnLists.count, offsets: counts, columns: columns)
+    }
+
+    /// The columns of one row.
+    public func row(_ r: Int) -> ArraySlice<Int32> { columns[offsets[r]..<offsets[r + 1]] }
+
+    /// The same edges indexed the other way round: rows become columns. Within each new row the
+    /// entries are in ascending order.
+    public func transposed() -> Reach {
+        var counts = [Int](repeating: 0, count: columnCount + 1)
+        for c in columns { counts[Int(c) + 1] += 1 }
+        for c in 0..<columnCount { counts[c + 1] += counts[c] }
+        var next = counts
+        var out = [Int32](repeating: 0, count: columns.count)
+        offsets.withUnsafeBufferPointer { off in
+            columns.withUnsafeBufferPointer { cols in
+                out.withUnsafeMutableBufferPointer { o in
+                    next.withUnsafeMutableBufferPointer { nx in
+                        for r in 0..<rowCount {
+                            for e in off[r]..<off[r + 1] {
+                                let c = Int(cols[e])
+                                o[nx[c]] = Int32(r)
+                                nx[c] += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Reach(unchecked: columnCount, columnCount: rowCount, offsets: counts, columns: out)
+    }
+}
+
+/// Why a planning problem was refused.
+public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidInput(String)
+
+    public var description: String {
+        switch self {
+        case .invalidInput(let why): return "invalid planning input: \(why)"
+        }
+    }
+}

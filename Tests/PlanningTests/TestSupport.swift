@@ -1,0 +1,56 @@
+@testable import Planning
+
+/// A small deterministic generator (SplitMix64) so that the random instances are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Reference maximum flow: Edmonds–Karp on a dense capacity matrix (node 0 source, 1 sink).
+func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]]) -> Double {
+    let n = weights.count, m = capacities.count
+    let size = 2 + n + m
+    var cap = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
+    let big = weights.reduce(0, +) + 1
+    for i in 0..<n {
+        cap[0][2 + i] = weights[i]
+        for j in rows[i] { cap[2 + i][2 + n + j] = big }
+    }
+    for j in 0..<m { cap[2 + n + j][1] = min(capacities[j], big) }
+    var total = 0.0
+    while true {
+        var parent = [Int](repeating: -1, count: size)
+        parent[0] = 0
+        var queue = [0]
+        var h = 0
+        while h < queue.count, parent[1] < 0 {
+            let u = queue[h]; h += 1
+            for v in 0..<size where parent[v] < 0 && cap[u][v] > 1e-12 {
+                parent[v] = u
+                queue.append(v)
+            }
+        }
+        if parent[1] < 0 { return total }
+        var b = Double.infinity
+        var v = 1
+        while v != 0 { b = min(b, cap[parent[v]][v]); v = parent[v] }
+        v = 1
+        while v != 0 {
+            cap[parent[v]][v] -= b
+            cap[v][parent[v]] += b
+            v = parent[v]
+        }
+        total += b
+    }
+}
+
+func randomBipartite(_ rng: inout SplitMix64, demand n: Int, stations m: Int, edgeProbability: Double) -> [[Int]] {
+    (0..<n).map { _ in (0..<m).filter { _ in Double.random(in: 0..<1, using: &rng) < edgeProbability } }
+}
