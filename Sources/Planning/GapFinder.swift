@@ -43,7 +43,9 @@ public struct GapReport: Sendable {
             let dissolved = try Geometry.unionAll(squares).intersection(district.projected)
             var parts: [(geometry: Geometry, demand: Double, area: Double)] = []
             for polygon in dissolved.polygons where !polygon.isEmpty {
-                let g = Geometry.polygon(polygon)
+                // Dissolved grid cells leave a vertex at every cell corner along straight edges;
+                // a 1 m topology-preserving simplification removes them.
+                let g = try Geometry.polygon(polygon).simplified(tolerance: 1)
                 let prepared = try PreparedGeometry(g)
                 var inside = 0.0
                 for (c, w) in points where try prepared.covers(c) { inside += w }
