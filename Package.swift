@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "StationsTests", dependencies: ["Stations"]),
-        .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
+        .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Stations", "Geo"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Stations"]),
     ]
 )

@@ -1,0 +1,50 @@
+import Foundation
+import Geo
+import Stations
+
+/// Writes small datasets to a temporary folder and loads them through the public loader.
+struct DatasetBuilder {
+    var districts: [(id: String, ring: [(Double, Double)])] = []
+    var stations: [(id: String, kind: String, seats: Int, lon: Double, lat: Double)] = []
+    var demand: [(id: String, weight: Double, lon: Double, lat: Double)] = []
+    var radius = 1000.0
+
+    static func feature(_ properties: String, _ geometry: String) -> String {
+        "{\"type\":\"Feature\",\"properties\":{\(properties)},\"geometry\":\(geometry)}"
+    }
+
+    static func collection(_ features: [String]) -> String {
+        "{\"type\":\"FeatureCollection\",\"features\":[\(features.joined(separator: ","))]}"
+    }
+
+    func write() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nuanxin-planning-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func put(_ name: String, _ text: String) throws {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try put("dataset.json", "{\"name\":\"test\",\"crs\":\"EPSG:4547\",\"radius_m\":\(radius),\"default_seats\":5}")
+        try put("districts.geojson", DatasetBuilder.collection(districts.map { d in
+            let ring = d.ring.map { "[\($0.0),\($0.1)]" }.joined(separator: ",")
+            return DatasetBuilder.feature("\"id\":\"\(d.id)\",\"name\":\"\(d.id)\"", "{\"type\":\"Polygon\",\"coordinates\":[[\(ring)]]}")
+        }))
+        try put("stations.geojson", DatasetBuilder.collection(stations.map { s in
+            DatasetBuilder.feature("\"id\":\"\(s.id)\",\"name\":\"\(s.id)\",\"kind\":\"\(s.kind)\",\"seats\":\(s.seats)", "{\"type\":\"Point\",\"coordinates\":[\(s.lon),\(s.lat)]}")
+        }))
+        try put("demand.geojson", DatasetBuilder.collection(demand.map { d in
+            DatasetBuilder.feature("\"id\":\"\(d.id)\",\"weight\":\(d.weight)", "{\"type\":\"Point\",\"coordinates\":[\(d.lon),\(d.lat)]}")
+        }))
+        for empty in ["parking_zones.geojson", "commercial_areas.geojson"] { try put(empty, DatasetBuilder.collection([])) }
+        return folder
+    }
+
+    func load() throws -> Dataset {
+        let folder = try write()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try DatasetLoader.load(DatasetSource(folder: folder.path))
+    }
+
+    static func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> [(Double, Double)] {
+        [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+    }
+}
