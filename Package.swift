@@ -34,6 +34,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
+        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Geo"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin"]),
     ]
