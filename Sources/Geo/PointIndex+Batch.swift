@@ -11,11 +11,11 @@ public struct NeighborBatch: Sendable {
     public internal(set) var squaredDistances: [Double] = []
     /// Per-part results while a batch runs; kept for their capacity.
     var parts: [Part] = []
-    /// The order queries are answered in (spatial key in the high word, position in the low word)
-    /// and room to sort it; kept for their capacity.
+    /// The order queries are answered in (spatial key in the high word, position in the low word),
+    /// room to sort it and the queries in that order: see `SpatialOrdering`. As long as the longest
+    /// batch so far; kept for their capacity.
     var order: [UInt64] = []
     var orderScratch: [UInt64] = []
-    /// The queries in answering order.
     var orderedQueries: [Coordinate] = []
 
     struct Part: Sendable {
@@ -39,11 +39,14 @@ public struct NeighborBatch: Sendable {
 
 extension PointIndex {
     /// Queries per part below which a batch is not split across threads.
-    static let minimumPart = 2048
-    /// Batches at least this long are answered in spatial order (a Morton curve over the index's
+    static let minimumPart = 4096
+    /// Parts per core: a few, so that a core that finishes early takes another, but not so many
+    /// that each part's spatial order loses its locality.
+    static let partsPerWorker = 2
+    /// Parts at least this long are answered in spatial order (a Morton curve over the index's
     /// bounding box): consecutive queries then walk the same nodes and leaves while they are in
-    /// cache, which is several times faster than the input's order when that is random.
-    static let minimumSortedBatch = 256
+    /// cache, which is about twice as fast as random input order.
+    static let minimumSortedPart = 256
 
     /// Calls `body` with raw views of the arrays; the index must not be empty.
     func withView<R>(_ body: (TreeView) -> R) -> R {
@@ -64,6 +67,9 @@ extension PointIndex {
         }
     }
 
+    /// Answers a batch in three steps: the parts (consecutive runs of queries) in parallel, each
+    /// sorted spatially and answered into its own buffers; offsets from the counts; then, again in
+    /// parallel, each part's results copied to their queries' rows in input order.
     func run(_ mode: QueryMode, queries: UnsafeBufferPointer<Coordinate>, filter: Filter, into output: inout NeighborBatch) {
         let n = queries.count
         output.offsets.removeAll(keepingCapacity: true)
@@ -85,41 +91,49 @@ extension PointIndex {
         // Without categories every point has none: a category condition matches nothing.
         if n == 0 || count == 0 || nothingMatches || (filter.usesCategories && categories.isEmpty) { return }
 
-        let spatialOrder = n >= Self.minimumSortedBatch && n <= Int(UInt32.max)
-        if spatialOrder {
-            sortSpatially(queries, into: &output)
-        }
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, 8 * workers)
+        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, Self.partsPerWorker * workers)
         let perPart = (n + partCount - 1) / partCount
+        let spatialOrder = perPart >= Self.minimumSortedPart && n <= Int(UInt32.max)
         if output.parts.count < partCount {
             output.parts.append(contentsOf: repeatElement(NeighborBatch.Part(), count: partCount - output.parts.count))
         }
+        if spatialOrder && output.order.count < n {
+            output.order.append(contentsOf: repeatElement(0, count: n - output.order.count))
+            output.orderScratch.append(contentsOf: repeatElement(0, count: n - output.orderScratch.count))
+            output.orderedQueries.append(contentsOf: repeatElement(Coordinate(x: 0, y: 0), count: n - output.orderedQueries.count))
+        }
+        let extent = max(maxX - minX, maxY - minY)
+        let curve = MortonCurve(minX: minX, minY: minY, scale: extent > 0 ? 65535 / extent : 0)
 
         withView { view in
             categories.withUnsafeBufferPointer { categories in
                 nodeCategories.withUnsafeBufferPointer { nodeCategories in
                     (filter.allowedWords ?? []).withUnsafeBufferPointer { allowed in
-                        output.order.withUnsafeBufferPointer { order in
-                          output.orderedQueries.withUnsafeBufferPointer { orderedQueries in
-                            output.offsets.withUnsafeMutableBufferPointer { offsets in
+                        output.order.withUnsafeMutableBufferPointer { order in
+                          output.orderScratch.withUnsafeMutableBufferPointer { orderScratch in
+                            output.orderedQueries.withUnsafeMutableBufferPointer { orderedQueries in
+                              output.offsets.withUnsafeMutableBufferPointer { offsets in
                                 output.parts.withUnsafeMutableBufferPointer { parts in
                                     let mask = MaskFilter(
                                         categories: filter.usesCategories ? categories.baseAddress : nil,
                                         nodeCategories: filter.usesCategories ? nodeCategories.baseAddress : nil,
                                         requiredBits: filter.requiredBits, anyOfBits: filter.anyOfBits, ids: view.ids,
                                         allowedWords: filter.allowedWords == nil ? nil : allowed.baseAddress)
-                                    let order = spatialOrder ? order.baseAddress : nil
-                                    let queries = spatialOrder ? orderedQueries : queries
+                                    let ordering = spatialOrder
+                                        ? SpatialOrdering(curve: curve, order: order.baseAddress!, scratch: orderScratch.baseAddress!,
+                                                          queries: orderedQueries.baseAddress!)
+                                        : nil
                                     let counts = offsets.baseAddress! + 1
                                     if filter.isAll {
-                                        BatchJob(mode: mode, queries: queries, order: order, view: view, filter: AcceptAll(),
+                                        BatchJob(mode: mode, queries: queries, ordering: ordering, view: view, filter: AcceptAll(),
                                                  counts: counts, parts: parts, perPart: perPart).run(parts: partCount)
                                     } else {
-                                        BatchJob(mode: mode, queries: queries, order: order, view: view, filter: mask,
+                                        BatchJob(mode: mode, queries: queries, ordering: ordering, view: view, filter: mask,
                                                  counts: counts, parts: parts, perPart: perPart).run(parts: partCount)
                                     }
                                 }
+                              }
                             }
                           }
                         }
@@ -130,86 +144,80 @@ extension PointIndex {
 
         for i in 0..<n { output.offsets[i + 1] += output.offsets[i] }
         let total = output.offsets[n]
-        if !spatialOrder {
-            output.indices.reserveCapacity(total)
-            output.squaredDistances.reserveCapacity(total)
-            for p in 0..<partCount {
-                output.indices.append(contentsOf: output.parts[p].indices)
-                output.squaredDistances.append(contentsOf: output.parts[p].squaredDistances)
-            }
-            return
-        }
-        // Parts hold results in answering order: put each query's run back at its input position.
+        if total == 0 { return }
         output.indices.append(contentsOf: repeatElement(0, count: total))
         output.squaredDistances.append(contentsOf: repeatElement(0, count: total))
         output.order.withUnsafeBufferPointer { order in
             output.offsets.withUnsafeBufferPointer { offsets in
                 output.indices.withUnsafeMutableBufferPointer { indices in
                     output.squaredDistances.withUnsafeMutableBufferPointer { distances in
-                        for p in 0..<partCount {
-                            output.parts[p].indices.withUnsafeBufferPointer { partIndices in
-                                output.parts[p].squaredDistances.withUnsafeBufferPointer { partDistances in
-                                    var r = 0
-                                    for j in min(n, p * perPart)..<min(n, (p + 1) * perPart) {
-                                        let i = Int(order[j] & 0xFFFF_FFFF)
-                                        let start = offsets[i]
-                                        let found = offsets[i + 1] - start
-                                        for t in 0..<found {
-                                            indices[start + t] = partIndices[r + t]
-                                            distances[start + t] = partDistances[r + t]
-                                        }
-                                        r += found
-                                    }
-                                }
-                            }
+                        output.parts.withUnsafeBufferPointer { parts in
+                            ScatterJob(
+                                order: spatialOrder ? order.baseAddress : nil, offsets: offsets.baseAddress!,
+                                indices: indices.baseAddress!, distances: distances.baseAddress!, parts: parts,
+                                perPart: perPart, count: n
+                            ).run(parts: partCount)
                         }
                     }
                 }
             }
         }
     }
+}
 
-    /// Fills `output.order` with the queries' positions sorted along a Morton (Z-order) curve over
-    /// the index's bounding box (16 bits an axis; queries outside are clamped to its edge).
-    private func sortSpatially(_ queries: UnsafeBufferPointer<Coordinate>, into output: inout NeighborBatch) {
-        let n = queries.count
-        let extent = max(maxX - minX, maxY - minY)
-        let scale = extent > 0 ? 65535 / extent : 0
-        @inline(__always)
-        func cell(_ v: Double, _ origin: Double) -> UInt64 {
-            var c = (v - origin) * scale
-            if !(c >= 0) { c = 0 }  // also NaN
-            if c > 65535 { c = 65535 }
-            return UInt64(c)
+/// A Z-order curve over a square around the index's bounding box, 16 bits an axis.
+struct MortonCurve {
+    let minX: Double
+    let minY: Double
+    /// Cells per unit of length: 65535 over the larger side of the box.
+    let scale: Double
+
+    @inline(__always)
+    private func cell(_ v: Double, _ origin: Double) -> UInt64 {
+        var c = (v - origin) * scale
+        if !(c >= 0) { c = 0 }  // below the box, and NaN
+        if c > 65535 { c = 65535 }
+        return UInt64(c)
+    }
+
+    @inline(__always)
+    private func spread(_ v: UInt64) -> UInt64 {
+        var x = v & 0xFFFF
+        x = (x | (x << 8)) & 0x00FF_00FF
+        x = (x | (x << 4)) & 0x0F0F_0F0F
+        x = (x | (x << 2)) & 0x3333_3333
+        x = (x | (x << 1)) & 0x5555_5555
+        return x
+    }
+
+    @inline(__always)
+    func key(_ q: Coordinate) -> UInt64 {
+        spread(cell(q.x, minX)) | (spread(cell(q.y, minY)) << 1)
+    }
+}
+
+/// Scratch for answering parts in spatial order, one entry per query of the batch: part `p` uses
+/// only the entries of its own queries.
+struct SpatialOrdering {
+    let curve: MortonCurve
+    /// Curve key in the high word, input position in the low word; sorted within each part.
+    let order: UnsafeMutablePointer<UInt64>
+    let scratch: UnsafeMutablePointer<UInt64>
+    /// The queries in answering order.
+    let queries: UnsafeMutablePointer<Coordinate>
+
+    /// Sorts the queries at input positions `range` along the curve, in place in that range.
+    func sort(_ range: Range<Int>, from input: UnsafeBufferPointer<Coordinate>) {
+        for i in range {
+            order[i] = curve.key(input[i]) << 32 | UInt64(i)
         }
-        @inline(__always)
-        func spread(_ v: UInt64) -> UInt64 {
-            var x = v & 0xFFFF
-            x = (x | (x << 8)) & 0x00FF_00FF
-            x = (x | (x << 4)) & 0x0F0F_0F0F
-            x = (x | (x << 2)) & 0x3333_3333
-            x = (x | (x << 1)) & 0x5555_5555
-            return x
-        }
-        output.order.removeAll(keepingCapacity: true)
-        output.order.reserveCapacity(n)
-        for (i, q) in queries.enumerated() {
-            let key = spread(cell(q.x, minX)) | (spread(cell(q.y, minY)) << 1)
-            output.order.append(key << 32 | UInt64(i))
-        }
-        output.orderScratch.removeAll(keepingCapacity: true)
-        output.orderScratch.append(contentsOf: repeatElement(0, count: n))
-        output.order.withUnsafeMutableBufferPointer { order in
-            output.orderScratch.withUnsafeMutableBufferPointer { scratch in
-                radixSortByHighWord(order, scratch: scratch)
-            }
-        }
+        radixSortByHighWord(
+            UnsafeMutableBufferPointer(start: order + range.lowerBound, count: range.count),
+            scratch: UnsafeMutableBufferPointer(start: scratch + range.lowerBound, count: range.count))
         // Gathered once here, in a loop whose loads overlap, rather than one cache miss per query
         // in the middle of its tree walk.
-        output.orderedQueries.removeAll(keepingCapacity: true)
-        output.orderedQueries.reserveCapacity(n)
-        for key in output.order {
-            output.orderedQueries.append(queries[Int(key & 0xFFFF_FFFF)])
+        for j in range {
+            queries[j] = input[Int(order[j] & 0xFFFF_FFFF)]
         }
     }
 }
@@ -247,16 +255,16 @@ func radixSortByHighWord(_ values: UnsafeMutableBufferPointer<UInt64>, scratch: 
     }
 }
 
-/// One batch split into parts of `perPart` consecutive answering positions. Part `p` writes only
-/// the counts of its own queries and `parts[p]`, and reads memory nobody writes during the batch
-/// (the index, the queries, the order), so parts may run on different threads at once: that is why
-/// the raw pointers it carries may be shared.
+/// Step one of a batch: part `p` answers the queries at input positions
+/// `p * perPart ..< (p + 1) * perPart`. It writes only their counts, their entries of the spatial
+/// ordering and `parts[p]`, and reads memory nobody writes during the batch (the index, the
+/// queries), so parts may run on different threads at once: that is why the raw pointers it
+/// carries may be shared.
 private struct BatchJob<F: SlotFilter>: @unchecked Sendable {
     let mode: QueryMode
-    /// The queries in answering order.
     let queries: UnsafeBufferPointer<Coordinate>
-    /// Answering order (input position in the low word), or nil for input order.
-    let order: UnsafePointer<UInt64>?
+    /// Nil: answer in input order.
+    let ordering: SpatialOrdering?
     let view: TreeView
     let filter: F
     let counts: UnsafeMutablePointer<Int>
@@ -274,6 +282,7 @@ private struct BatchJob<F: SlotFilter>: @unchecked Sendable {
     func answerPart(_ p: Int) {
         let lo = min(queries.count, p * perPart)
         let hi = min(queries.count, lo + perPart)
+        ordering?.sort(lo..<hi, from: queries)
         switch mode {
         case let .nearest(k, bound) where k == 1:
             answer(lo..<hi, into: &parts[p]) { NearestOne(bound: bound, buffer: $0) }
@@ -285,16 +294,25 @@ private struct BatchJob<F: SlotFilter>: @unchecked Sendable {
     }
 
     /// Answers the queries at answering positions `positions`, writing each one's result count to
-    /// `counts` and its sorted results to `part`.
+    /// `counts` and its sorted results to `part`, in answering order.
     @inline(__always)
     private func answer<C: Collector>(_ positions: Range<Int>, into part: inout NeighborBatch.Part, collector: (CandidateBuffer) -> C) {
         part.indices.removeAll(keepingCapacity: true)
         part.squaredDistances.removeAll(keepingCapacity: true)
         var scratch = CandidateBuffer(capacity: 64)
         defer { scratch.deallocate() }
+        let orderedQueries = ordering?.queries
+        let order = ordering?.order
         for j in positions {
-            let i = order.map { Int($0[j] & 0xFFFF_FFFF) } ?? j
-            let q = queries[j]
+            let i: Int
+            let q: Coordinate
+            if let order, let orderedQueries {
+                i = Int(order[j] & 0xFFFF_FFFF)
+                q = orderedQueries[j]
+            } else {
+                i = j
+                q = queries[j]
+            }
             guard q.x.isFinite, q.y.isFinite else {
                 counts[i] = 0
                 continue
@@ -309,6 +327,45 @@ private struct BatchJob<F: SlotFilter>: @unchecked Sendable {
                 part.squaredDistances.append(scratch.base[r].squaredDistance)
             }
             counts[i] = found
+        }
+    }
+}
+
+/// Step three of a batch: part `p` copies its results, kept in answering order, to its queries'
+/// rows of the output. Rows of different queries do not overlap, so parts may run at once.
+private struct ScatterJob: @unchecked Sendable {
+    /// Answering order (input position in the low word), or nil for input order.
+    let order: UnsafePointer<UInt64>?
+    let offsets: UnsafePointer<Int>
+    let indices: UnsafeMutablePointer<Int>
+    let distances: UnsafeMutablePointer<Double>
+    let parts: UnsafeBufferPointer<NeighborBatch.Part>
+    let perPart: Int
+    let count: Int
+
+    func run(parts partCount: Int) {
+        if partCount == 1 {
+            scatter(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: partCount) { scatter($0) }
+        }
+    }
+
+    private func scatter(_ p: Int) {
+        parts[p].indices.withUnsafeBufferPointer { partIndices in
+            parts[p].squaredDistances.withUnsafeBufferPointer { partDistances in
+                var r = 0
+                for j in min(count, p * perPart)..<min(count, (p + 1) * perPart) {
+                    let i = order.map { Int($0[j] & 0xFFFF_FFFF) } ?? j
+                    let start = offsets[i]
+                    let found = offsets[i + 1] - start
+                    for t in 0..<found {
+                        indices[start + t] = partIndices[r + t]
+                        distances[start + t] = partDistances[r + t]
+                    }
+                    r += found
+                }
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ let usage = """
     usage: NuanxinBenchmarks nearest --data DIR [--runs N] [--chunk N] [--leaf-size N]
       nearest   k = 1 nearest station for every query: reads DIR/stations.csv and DIR/queries.csv
                 (id,lon,lat,... with a header), projects to EPSG:4547, builds a PointIndex and
-                answers all queries in chunks of --chunk (default 65536) on all cores, --runs times
+                answers all queries in chunks of --chunk (default 131072) on all cores, --runs times
                 (default 7, at least 5) after one warm-up run; --leaf-size sets the index's bucket size
     """
 
@@ -38,7 +38,7 @@ switch benchmark {
 case "nearest":
     guard let data = options["data"] else { fail("nearest needs --data DIR\n" + usage) }
     let runs = max(5, intOption("runs", default: 7))
-    let chunk = intOption("chunk", default: 65536)
+    let chunk = intOption("chunk", default: 131_072)
     do {
         try NearestBenchmark(dataDirectory: data, runs: runs, chunk: chunk, leafSize: intOption("leaf-size", default: PointIndex.defaultLeafSize)).run()
     } catch {

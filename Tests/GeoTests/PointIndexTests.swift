@@ -269,6 +269,13 @@ struct PointIndexTests {
         }
         #expect(batch.offsets.last == batch.indices.count)
         #expect(batch.indices.count == batch.squaredDistances.count)
+        // A short batch is answered in input order rather than spatial order: same answers.
+        let short = queries[100..<200]
+        index.nearest(to: short, k: 2, into: &batch)
+        #expect(batch.queryCount == short.count)
+        for (i, q) in short.enumerated() {
+            #expect(batch.neighbors(ofQuery: i) == index.nearest(to: q, k: 2))
+        }
     }
 
     @Test("the radix sort behind spatial answering order sorts by the high word and is stable")
