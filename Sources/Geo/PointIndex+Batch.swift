@@ -43,6 +43,8 @@ extension PointIndex {
     /// Parts per core: a few, so that a core that finishes early takes another, but not so many
     /// that each part's spatial order loses its locality.
     static let partsPerWorker = 2
+    /// Cores to use, read once.
+    static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Parts at least this long are answered in spatial order (a Morton curve over the index's
     /// bounding box): consecutive queries then walk the same nodes and leaves while they are in
     /// cache, which is about twice as fast as random input order.
@@ -91,8 +93,7 @@ extension PointIndex {
         // Without categories every point has none: a category condition matches nothing.
         if n == 0 || count == 0 || nothingMatches || (filter.usesCategories && categories.isEmpty) { return }
 
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, Self.partsPerWorker * workers)
+        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, Self.partsPerWorker * Self.workers)
         let perPart = (n + partCount - 1) / partCount
         let spatialOrder = perPart >= Self.minimumSortedPart && n <= Int(UInt32.max)
         if output.parts.count < partCount {
