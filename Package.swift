@@ -37,6 +37,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
+        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Geo"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "StationsTests", dependencies: ["Stations"]),
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Stations", "Geo"]),

@@ -4,6 +4,7 @@ import Foundation
 // The query engine of `PointIndex`: one tree walk, specialised at compile time for a filter
 // (`SlotFilter`) and a way of keeping results (`Collector`), over raw pointers into the index's
 // arrays, so the per-query loop has no allocation, no reference counting and no bounds checks.
+// Batches (and single queries, as batches of one) are run by `PointIndex+Batch.swift`.
 
 /// What a batch asks: the k nearest within a squared bound, or everything within a squared bound.
 enum QueryMode {
@@ -223,6 +224,15 @@ struct WithinRadius: Collector {
 
 // MARK: - Tree walk
 
+/// A subtree still to visit, with the per-axis offsets from the query to its cell and the lower
+/// bound they give for the squared distance of any point in it.
+struct PendingNode {
+    var node: Int
+    var offX: Double
+    var offY: Double
+    var lowerBound: Double
+}
+
 struct TreeSearch<Filter: SlotFilter, Results: Collector> {
     let view: TreeView
     let filter: Filter
@@ -230,59 +240,98 @@ struct TreeSearch<Filter: SlotFilter, Results: Collector> {
     let qy: Double
     var results: Results
 
+    /// Depth-first, nearer child first, with an explicit stack of farther children (at most one per
+    /// level, and the tree has at most 31 levels below the root: 32 entries, 1 KiB, which
+    /// `withUnsafeTemporaryAllocation` keeps on the stack). A farther child is visited only if its lower
+    /// bound does not exceed the current bound; ties are kept, hence `<=` everywhere.
+    ///
+    /// Lower bounds are sums of squared per-axis offsets, each offset a rounded difference between
+    /// a split value (or the bounding box) and the query coordinate. Rounding is monotone, so such
+    /// an offset never exceeds the rounded difference to any point beyond it, and the bound never
+    /// exceeds a point's computed squared distance: no tied point is ever pruned.
     mutating func run() {
-        // Offsets from the query to the bounding box of everything, per axis; written so that each
-        // offset is a rounded difference no larger than the rounded difference to any point.
-        let offX = qx < view.minX ? view.minX - qx : (qx > view.maxX ? qx - view.maxX : 0)
-        let offY = qy < view.minY ? view.minY - qy : (qy > view.maxY ? qy - view.maxY : 0)
-        if offX * offX + offY * offY <= results.bound {
-            visit(0, offX, offY)
-        }
-    }
+        let qx = self.qx, qy = self.qy, filter = self.filter
+        let xs = view.xs, ys = view.ys, ids = view.ids, splits = view.splits, leafStarts = view.leafStarts
+        let firstLeaf = view.firstLeaf
+        var results = self.results
+        defer { self.results = results }
 
-    /// Visits `node`, whose cell is at least `offX` and `offY` away from the query along each axis.
-    mutating func visit(_ node: Int, _ offX: Double, _ offY: Double) {
-        guard filter.mayEnter(node) else { return }
-        if node >= view.firstLeaf {
-            let leaf = node - view.firstLeaf
-            var slot = Int(view.leafStarts[leaf])
-            let end = Int(view.leafStarts[leaf + 1])
-            while slot < end {
-                if filter.accepts(slot) {
-                    let dx = view.xs[slot] - qx
-                    let dy = view.ys[slot] - qy
-                    let d = dx * dx + dy * dy
-                    if d <= results.bound {
-                        results.add(id: view.ids[slot], squaredDistance: d)
+        var offX = qx < view.minX ? view.minX - qx : (qx > view.maxX ? qx - view.maxX : 0)
+        var offY = qy < view.minY ? view.minY - qy : (qy > view.maxY ? qy - view.maxY : 0)
+        guard offX * offX + offY * offY <= results.bound else { return }
+
+        withUnsafeTemporaryAllocation(of: PendingNode.self, capacity: 32) { stack in
+            var top = 0
+            var node = 0
+            while true {
+                // Down to a leaf along the nearer children, remembering the farther ones.
+                var enter = filter.mayEnter(node)
+                while enter && node < firstLeaf {
+                    let split = splits[node]
+                    let left = node &* 2 &+ 1
+                    if split.axis == 0 {
+                        let gap: Double
+                        let far: Int
+                        if qx < (split.low + split.high) * 0.5 {
+                            node = left
+                            far = left &+ 1
+                            gap = split.high - qx
+                        } else {
+                            node = left &+ 1
+                            far = left
+                            gap = qx - split.low
+                        }
+                        let lowerBound = gap * gap + offY * offY
+                        if lowerBound <= results.bound {
+                            stack[top] = PendingNode(node: far, offX: gap, offY: offY, lowerBound: lowerBound)
+                            top &+= 1
+                        }
+                    } else {
+                        let gap: Double
+                        let far: Int
+                        if qy < (split.low + split.high) * 0.5 {
+                            node = left
+                            far = left &+ 1
+                            gap = split.high - qy
+                        } else {
+                            node = left &+ 1
+                            far = left
+                            gap = qy - split.low
+                        }
+                        let lowerBound = offX * offX + gap * gap
+                        if lowerBound <= results.bound {
+                            stack[top] = PendingNode(node: far, offX: offX, offY: gap, lowerBound: lowerBound)
+                            top &+= 1
+                        }
+                    }
+                    enter = filter.mayEnter(node)
+                }
+                if enter {
+                    let leaf = node &- firstLeaf
+                    var slot = Int(leafStarts[leaf])
+                    let end = Int(leafStarts[leaf &+ 1])
+                    while slot < end {
+                        if filter.accepts(slot) {
+                            let dx = xs[slot] - qx
+                            let dy = ys[slot] - qy
+                            let d = dx * dx + dy * dy
+                            if d <= results.bound {
+                                results.add(id: ids[slot], squaredDistance: d)
+                            }
+                        }
+                        slot &+= 1
                     }
                 }
-                slot += 1
-            }
-            return
-        }
-        let split = view.splits[node]
-        let left = 2 * node + 1
-        // Near child first; the far one only if its gap along the split axis (a lower bound for
-        // every point in it) does not exceed the current bound. Ties are kept, hence `<=`.
-        if split.axis == 0 {
-            if qx < (split.low + split.high) * 0.5 {
-                visit(left, offX, offY)
-                let gap = split.high - qx
-                if gap * gap + offY * offY <= results.bound { visit(left + 1, gap, offY) }
-            } else {
-                visit(left + 1, offX, offY)
-                let gap = qx - split.low
-                if gap * gap + offY * offY <= results.bound { visit(left, gap, offY) }
-            }
-        } else {
-            if qy < (split.low + split.high) * 0.5 {
-                visit(left, offX, offY)
-                let gap = split.high - qy
-                if offX * offX + gap * gap <= results.bound { visit(left + 1, offX, gap) }
-            } else {
-                visit(left + 1, offX, offY)
-                let gap = qy - split.low
-                if offX * offX + gap * gap <= results.bound { visit(left, offX, gap) }
+                // The next farther child that can still hold a result.
+                var next: PendingNode
+                repeat {
+                    if top == 0 { return }
+                    top &-= 1
+                    next = stack[top]
+                } while !(next.lowerBound <= results.bound)
+                node = next.node
+                offX = next.offX
+                offY = next.offY
             }
         }
     }
@@ -331,170 +380,3 @@ func sortCandidates(_ base: UnsafeMutablePointer<Candidate>, _ count: Int) {
     }
 }
 
-// MARK: - Running queries
-
-extension PointIndex {
-    /// Queries per chunk below which a batch is not worth splitting across threads.
-    static let minimumChunk = 2048
-
-    /// Calls `body` with raw views of the arrays; the index must not be empty.
-    func withView<R>(_ body: (TreeView) -> R) -> R {
-        xs.withUnsafeBufferPointer { xs in
-            ys.withUnsafeBufferPointer { ys in
-                ids.withUnsafeBufferPointer { ids in
-                    splits.withUnsafeBufferPointer { splits in
-                        leafStarts.withUnsafeBufferPointer { leafStarts in
-                            body(TreeView(
-                                xs: xs.baseAddress!, ys: ys.baseAddress!, ids: ids.baseAddress!,
-                                splits: splits.baseAddress!,
-                                leafStarts: leafStarts.baseAddress!, firstLeaf: leafCount - 1,
-                                minX: minX, minY: minY, maxX: maxX, maxY: maxY))
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    func run(_ mode: QueryMode, queries: UnsafeBufferPointer<Coordinate>, filter: Filter, into output: inout NeighborBatch) {
-        let n = queries.count
-        output.offsets.removeAll(keepingCapacity: true)
-        output.offsets.append(contentsOf: repeatElement(0, count: n + 1))
-        output.indices.removeAll(keepingCapacity: true)
-        output.squaredDistances.removeAll(keepingCapacity: true)
-        if filter.allowedWords != nil {
-            precondition(filter.allowedCount == count, "filter allows \(filter.allowedCount) points, the index has \(count)")
-        }
-        var mode = mode
-        let nothingMatches: Bool
-        switch mode {
-        case let .nearest(k, bound):
-            nothingMatches = k <= 0 || !(bound >= 0)
-            mode = .nearest(k: min(k, count), bound: bound)  // more than every point is every point
-        case let .within(bound):
-            nothingMatches = !(bound >= 0)
-        }
-        // Without categories every point has none: a category condition matches nothing.
-        if n == 0 || count == 0 || nothingMatches || (filter.usesCategories && categories.isEmpty) { return }
-
-        let workers = ProcessInfo.processInfo.activeProcessorCount
-        let partCount = n < 2 * Self.minimumChunk ? 1 : min(n / Self.minimumChunk, 8 * max(1, workers))
-        let perPart = (n + partCount - 1) / partCount
-        if output.parts.count < partCount {
-            output.parts.append(contentsOf: repeatElement(NeighborBatch.Part(), count: partCount - output.parts.count))
-        }
-
-        withView { view in
-            categories.withUnsafeBufferPointer { categories in
-                nodeCategories.withUnsafeBufferPointer { nodeCategories in
-                    (filter.allowedWords ?? []).withUnsafeBufferPointer { allowed in
-                        let mask = MaskFilter(
-                            categories: filter.usesCategories ? categories.baseAddress : nil,
-                            nodeCategories: filter.usesCategories ? nodeCategories.baseAddress : nil,
-                            requiredBits: filter.requiredBits, anyOfBits: filter.anyOfBits, ids: view.ids,
-                            allowedWords: filter.allowedWords == nil ? nil : allowed.baseAddress)
-                        output.offsets.withUnsafeMutableBufferPointer { offsets in
-                            output.parts.withUnsafeMutableBufferPointer { parts in
-                                let counts = offsets.baseAddress! + 1
-                                if filter.isAll {
-                                    BatchJob(mode: mode, queries: queries, view: view, filter: AcceptAll(), counts: counts, parts: parts, perPart: perPart)
-                                        .run(parts: partCount)
-                                } else {
-                                    BatchJob(mode: mode, queries: queries, view: view, filter: mask, counts: counts, parts: parts, perPart: perPart)
-                                        .run(parts: partCount)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        for i in 0..<n { output.offsets[i + 1] += output.offsets[i] }
-        output.indices.reserveCapacity(output.offsets[n])
-        output.squaredDistances.reserveCapacity(output.offsets[n])
-        for p in 0..<partCount {
-            output.indices.append(contentsOf: output.parts[p].indices)
-            output.squaredDistances.append(contentsOf: output.parts[p].squaredDistances)
-        }
-    }
-}
-
-/// One batch split into parts of `perPart` consecutive queries. Part `p` writes only
-/// `counts[p * perPart ..< (p + 1) * perPart]` and `parts[p]` and reads memory nobody writes during
-/// the batch (the index, the queries), so parts may run on different threads at once: that is why
-/// the raw pointers it carries may be shared.
-private struct BatchJob<F: SlotFilter>: @unchecked Sendable {
-    let mode: QueryMode
-    let queries: UnsafeBufferPointer<Coordinate>
-    let view: TreeView
-    let filter: F
-    let counts: UnsafeMutablePointer<Int>
-    let parts: UnsafeMutableBufferPointer<NeighborBatch.Part>
-    let perPart: Int
-
-    func run(parts partCount: Int) {
-        if partCount == 1 {
-            answerPart(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: partCount) { answerPart($0) }
-        }
-    }
-
-    func answerPart(_ p: Int) {
-        let lo = min(queries.count, p * perPart)
-        let hi = min(queries.count, lo + perPart)
-        answer(mode, UnsafeBufferPointer(rebasing: queries[lo..<hi]), view, filter, counts + lo, &parts[p])
-    }
-}
-
-/// Answers a contiguous run of queries, writing each one's result count to `counts` and its sorted
-/// results to `part`.
-private func answer<F: SlotFilter>(
-    _ mode: QueryMode, _ queries: UnsafeBufferPointer<Coordinate>, _ view: TreeView, _ filter: F,
-    _ counts: UnsafeMutablePointer<Int>, _ part: inout NeighborBatch.Part
-) {
-    part.indices.removeAll(keepingCapacity: true)
-    part.squaredDistances.removeAll(keepingCapacity: true)
-    var scratch = CandidateBuffer(capacity: 64)
-    defer { scratch.deallocate() }
-
-    @inline(__always)
-    func emit(_ results: some Collector, _ i: Int, _ part: inout NeighborBatch.Part) {
-        let found = results.resultCount
-        let base = results.buffer.base
-        if found > 1 { sortCandidates(base, found) }
-        for r in 0..<found {
-            part.indices.append(Int(base[r].id))
-            part.squaredDistances.append(base[r].squaredDistance)
-        }
-        counts[i] = found
-    }
-
-    switch mode {
-    case let .nearest(k, bound) where k == 1:
-        for (i, q) in queries.enumerated() {
-            guard q.x.isFinite, q.y.isFinite else { counts[i] = 0; continue }
-            var search = TreeSearch(view: view, filter: filter, qx: q.x, qy: q.y, results: NearestOne(bound: bound, buffer: scratch))
-            search.run()
-            scratch = search.results.buffer
-            emit(search.results, i, &part)
-        }
-    case let .nearest(k, bound):
-        for (i, q) in queries.enumerated() {
-            guard q.x.isFinite, q.y.isFinite else { counts[i] = 0; continue }
-            var search = TreeSearch(view: view, filter: filter, qx: q.x, qy: q.y, results: NearestK(k: k, bound: bound, buffer: scratch))
-            search.run()
-            scratch = search.results.buffer
-            emit(search.results, i, &part)
-        }
-    case let .within(bound):
-        for (i, q) in queries.enumerated() {
-            guard q.x.isFinite, q.y.isFinite else { counts[i] = 0; continue }
-            var search = TreeSearch(view: view, filter: filter, qx: q.x, qy: q.y, results: WithinRadius(bound: bound, buffer: scratch))
-            search.run()
-            scratch = search.results.buffer
-            emit(search.results, i, &part)
-        }
-    }
-}

@@ -240,35 +240,6 @@ public struct PointIndex: Sendable {
     }
 }
 
-/// The results of a batch of queries in compressed rows: query `i`'s neighbours are
-/// `indices[offsets[i] ..< offsets[i + 1]]` with `squaredDistances` at the same positions. Reuse one
-/// value across batches: its arrays keep their capacity.
-public struct NeighborBatch: Sendable {
-    public internal(set) var offsets: [Int] = [0]
-    public internal(set) var indices: [Int] = []
-    public internal(set) var squaredDistances: [Double] = []
-    /// Per-chunk results while a batch runs; kept for their capacity.
-    var parts: [Part] = []
-
-    struct Part: Sendable {
-        var indices: [Int] = []
-        var squaredDistances: [Double] = []
-    }
-
-    public init() {}
-
-    /// The number of queries answered.
-    public var queryCount: Int { offsets.count - 1 }
-
-    /// Positions in `indices` and `squaredDistances` of query `i`'s neighbours.
-    public func range(ofQuery i: Int) -> Range<Int> { offsets[i]..<offsets[i + 1] }
-
-    /// Query `i`'s neighbours, sorted by (squared distance, index).
-    public func neighbors(ofQuery i: Int) -> [PointIndex.Neighbor] {
-        range(ofQuery: i).map { PointIndex.Neighbor(index: indices[$0], squaredDistance: squaredDistances[$0]) }
-    }
-}
-
 // MARK: - Build
 
 struct BuildPoint {

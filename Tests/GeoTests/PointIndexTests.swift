@@ -244,7 +244,10 @@ struct PointIndexTests {
         let categories: [UInt64] = (0..<points.count).map { _ in 1 << (rng.next() % 4) }
         let index = try PointIndex(points, categories: categories)
         // Enough queries to be split into several parts on the worker threads.
-        let queries = randomQueries(20_000, grid: true, size: 60, using: &rng)
+        var queries = randomQueries(20_000, grid: true, size: 60, using: &rng)
+        // Non-finite queries get no neighbours and do not disturb their neighbours' answers.
+        queries[17] = Coordinate(x: .nan, y: 3)
+        queries[18_000] = Coordinate(x: 5, y: .infinity)
         var batch = NeighborBatch()
         let filter = PointIndex.Filter(anyOfBits: 0b0101)
         for k in [1, 3] {
@@ -255,6 +258,7 @@ struct PointIndexTests {
                 mismatches += 1
             }
             #expect(mismatches == 0, "k \(k)")
+            #expect(batch.range(ofQuery: 17).isEmpty && batch.range(ofQuery: 18_000).isEmpty)
         }
         // Streaming: a smaller chunk through the same output replaces the previous results.
         let chunk = queries[5000..<5300]
@@ -265,5 +269,31 @@ struct PointIndexTests {
         }
         #expect(batch.offsets.last == batch.indices.count)
         #expect(batch.indices.count == batch.squaredDistances.count)
+        // A short batch is answered in input order rather than spatial order: same answers.
+        let short = queries[100..<200]
+        index.nearest(to: short, k: 2, into: &batch)
+        #expect(batch.queryCount == short.count)
+        for (i, q) in short.enumerated() {
+            #expect(batch.neighbors(ofQuery: i) == index.nearest(to: q, k: 2))
+        }
+    }
+
+    @Test("the radix sort behind spatial answering order sorts by the high word and is stable")
+    func radixSort() {
+        var rng = SplitMix64(seed: 5)
+        for n in [0, 1, 2, 300, 5000] {
+            // Few distinct keys (many equal) in some bytes only, so that passes are skipped too.
+            var values: [UInt64] = []
+            for i in 0..<n {
+                let high: UInt64 = (rng.next() % 50) << 8 | (rng.next() % 3)
+                values.append(high << 32 | UInt64(i))
+            }
+            let expected = values.sorted { ($0 >> 32, $0 & 0xFFFF_FFFF) < ($1 >> 32, $1 & 0xFFFF_FFFF) }
+            var scratch = [UInt64](repeating: 0, count: n)
+            values.withUnsafeMutableBufferPointer { v in
+                scratch.withUnsafeMutableBufferPointer { radixSortByHighWord(v, scratch: $0) }
+            }
+            #expect(values == expected, "n \(n)")
+        }
     }
 }
