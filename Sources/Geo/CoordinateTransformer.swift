@@ -84,6 +84,21 @@ public final class CoordinateTransformer: @unchecked Sendable {
         proj_context_destroy(context)
     }
 
+    /// A transformer from a process-wide cache. Creating one costs PROJ a database search (about
+    /// 0.1 s for EPSG:4326 -> EPSG:4547), so commands that need the same pair several times share it.
+    public static func shared(from source: CRS, to target: CRS) throws -> CoordinateTransformer {
+        let key = "\(source.definition)\u{0}\(target.definition)"
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let cached = cache[key] { return cached }
+        let made = try CoordinateTransformer(from: source, to: target)
+        cache[key] = made
+        return made
+    }
+
+    private nonisolated(unsafe) static var cache: [String: CoordinateTransformer] = [:]
+    private static let cacheLock = NSLock()
+
     private func errorMessage() -> String {
         let code = proj_errno(pj)
         return code != 0 ? String(cString: proj_context_errno_string(context, code)) : "coordinate outside the CRS's domain"

@@ -23,7 +23,7 @@ struct BatchNearest {
         }
         let data = try command.dataset.load(layers: [.districts, .stations])
         let locator = try StationLocator(stations: data.stations)
-        let transformer = try CoordinateTransformer(from: .wgs84, to: data.manifest.crs)
+        let transformer = try CoordinateTransformer.shared(from: .wgs84, to: data.manifest.crs)
         let handle: FileHandle
         do {
             handle = input == "-" ? .standardInput : try InputFile.open(input)

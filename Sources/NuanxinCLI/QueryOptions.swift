@@ -26,7 +26,7 @@ struct QueryPoint {
     init(lon: Double, lat: Double, datum: MapDatum, crs: CRS) throws {
         given = Coordinate(lon: lon, lat: lat)
         wgs84 = MapDatum.convert(given, from: datum, to: .wgs84)
-        projected = try CoordinateTransformer(from: .wgs84, to: crs).transform(wgs84)
+        projected = try CoordinateTransformer.shared(from: .wgs84, to: crs).transform(wgs84)
     }
 
     static func validate(lon: Double?, lat: Double?) throws {

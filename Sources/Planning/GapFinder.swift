@@ -27,7 +27,7 @@ public struct GapReport: Sendable {
     public init(dataset: Dataset, demand: DemandModel, uncovered: [Bool], districts: [Int]? = nil, cellM: Double = 250) throws {
         precondition(uncovered.count == demand.units.count)
         self.cellM = cellM
-        let back = try CoordinateTransformer(from: dataset.manifest.crs, to: .wgs84)
+        let back = try CoordinateTransformer.shared(from: dataset.manifest.crs, to: .wgs84)
         var gaps: [Gap] = []
         for di in districts ?? Array(dataset.districts.indices) {
             let district = dataset.districts[di]

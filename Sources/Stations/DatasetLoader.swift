@@ -122,7 +122,7 @@ struct LoadRun {
         guard let manifest = readManifest() else { return nil }
         let transformer: CoordinateTransformer
         do {
-            transformer = try CoordinateTransformer(from: .wgs84, to: manifest.crs)
+            transformer = try CoordinateTransformer.shared(from: .wgs84, to: manifest.crs)
         } catch {
             issues.append(DatasetIssue(.error, file: source.manifestPath, "crs \(manifest.crs): \(error)"))
             return nil
