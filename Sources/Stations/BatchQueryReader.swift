@@ -159,11 +159,11 @@ public final class BatchQueryReader {
                     out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "\(record.fields.count) field(s), but lon and lat are columns \(lonAt + 1) and \(latAt + 1)")))
                     continue
                 }
-                guard let lon = Double(lonText.trimmingCharacters(in: .whitespaces)), lon.isFinite else {
+                guard let lon = BatchQueryReader.number(lonText), lon.isFinite else {
                     out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lon \"\(lonText)\" is not a number")))
                     continue
                 }
-                guard let lat = Double(latText.trimmingCharacters(in: .whitespaces)), lat.isFinite else {
+                guard let lat = BatchQueryReader.number(latText), lat.isFinite else {
                     out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lat \"\(latText)\" is not a number")))
                     continue
                 }
@@ -178,6 +178,15 @@ public final class BatchQueryReader {
             }
         }
         return out
+    }
+
+    /// A number from a CSV field, ignoring spaces around it (a hot path: no Foundation trimming).
+    static func number(_ text: String) -> Double? {
+        if let n = Double(text) { return n }
+        var utf8 = Substring(text).utf8
+        while let first = utf8.first, first == 0x20 || first == 0x09 { utf8 = utf8.dropFirst() }
+        while let last = utf8.last, last == 0x20 || last == 0x09 { utf8 = utf8.dropLast() }
+        return Double(Substring(utf8))
     }
 
     static func parseNDJSON(_ bytes: ArraySlice<UInt8>, line: Int, location: String) -> BatchQueryItem {

@@ -622,14 +622,17 @@ struct LoadRun {
                                            "(\(JSONValue.format(number: c.lon)), \(JSONValue.format(number: c.lat))) is outside every district but falls in \(districts[first].name) when swapped: longitude and latitude look swapped"))
             } else if outsideIsWarning {
                 outside += 1
-                if layer == .stations {
+                // Stations are named one by one (up to 20); other layers are summarised.
+                if layer == .stations && outside <= 20 {
                     issues.append(DatasetIssue(.warning, file: path(layer), featureIndex: featureIndex, featureID: id, "outside every district"))
                 } else if examples.count < 3 {
                     examples.append(id)
                 }
             }
         }
-        if layer != .stations, outside > 0 {
+        if layer == .stations, outside > 20 {
+            issues.append(DatasetIssue(.warning, file: path(layer), "\(outside - 20) more station(s) outside every district (for example \(examples.joined(separator: ", ")))"))
+        } else if layer != .stations, outside > 0 {
             issues.append(DatasetIssue(.warning, file: path(layer), "\(outside) feature(s) outside every district (for example \(examples.joined(separator: ", ")))"))
         }
     }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Nearest, end to end: `nuanxin nearest --input queries.csv --format csv` (release build, 100,000
+# stations from a GeoJSON layer, 1,000,000 query lines) against scripts/peers/shapely_batch_csv.py,
+# a shapely 2 + pyproj script that reads the same files, queries and writes the same CSV. Both
+# are timed as whole processes (start-up, reading, projection, queries, geodesic distances,
+# writing), alternately, RUNS times each; prints one JSON line per run and the medians.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATIONS="${STATIONS:-100000}"
+QUERIES="${QUERIES:-1000000}"
+SEED="${SEED:-20240601}"
+RUNS="${RUNS:-3}"
+DATA="bench-data/nearest-s${STATIONS}-q${QUERIES}-seed${SEED}"
+if [[ ! -f "$DATA/queries.csv" || ! -f "$DATA/stations.geojson" ]]; then
+    echo "generating $DATA" >&2
+    python3 scripts/gen_synthetic.py --out "$DATA" --stations "$STATIONS" --demand 0 --candidates 0 \
+        --queries "$QUERIES" --seed "$SEED" >&2
+fi
+python3 -c "import shapely, pyproj" 2>/dev/null || pip install -q shapely pyproj >&2
+swift build -c release --product nuanxin >&2
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >&2
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+ours=()
+peer=()
+for run in $(seq 1 "$RUNS"); do
+    t0=$(date +%s.%N)
+    .build/release/nuanxin nearest --input "$DATA/queries.csv" --format csv --stations "$DATA/stations.geojson" \
+        --out "$OUT/ours.csv" 2>/dev/null
+    t1=$(date +%s.%N)
+    python3 scripts/peers/shapely_batch_csv.py "$DATA/stations.geojson" "$DATA/queries.csv" "$OUT/peer.csv"
+    t2=$(date +%s.%N)
+    o=$(echo "$t1 - $t0" | bc -l); p=$(echo "$t2 - $t1" | bc -l)
+    ours+=("$o"); peer+=("$p")
+    same=$(cmp -s "$OUT/ours.csv" "$OUT/peer.csv" && echo true || echo false)
+    printf '{"benchmark":"nearest_batch_cli","run":%d,"queries":%d,"stations":%d,"nuanxin_s":%.3f,"shapely_script_s":%.3f,"identical_output":%s}\n' \
+        "$run" "$QUERIES" "$STATIONS" "$o" "$p" "$same"
+done
+python3 - "${ours[*]}" "${peer[*]}" <<'PY'
+import json, statistics, sys
+ours = [float(x) for x in sys.argv[1].split()]
+peer = [float(x) for x in sys.argv[2].split()]
+mo, mp = statistics.median(ours), statistics.median(peer)
+print(json.dumps({"benchmark": "nearest_batch_cli_median", "runs": len(ours), "nuanxin_s": round(mo, 3),
+                  "shapely_script_s": round(mp, 3), "ratio": round(mp / mo, 2)}, separators=(",", ":")))
+PY
