@@ -35,7 +35,7 @@ for run in $(seq 1 "$RUNS"); do
     t1=$(date +%s.%N)
     python3 scripts/peers/shapely_batch_csv.py "$DATA/stations.geojson" "$DATA/queries.csv" "$OUT/peer.csv"
     t2=$(date +%s.%N)
-    o=$(echo "$t1 - $t0" | bc -l); p=$(echo "$t2 - $t1" | bc -l)
+    o=$(python3 -c "print($t1 - $t0)"); p=$(python3 -c "print($t2 - $t1)")
     ours+=("$o"); peer+=("$p")
     same=$(cmp -s "$OUT/ours.csv" "$OUT/peer.csv" && echo true || echo false)
     printf '{"benchmark":"nearest_batch_cli","run":%d,"queries":%d,"stations":%d,"nuanxin_s":%.3f,"shapely_script_s":%.3f,"identical_output":%s}\n' \
