@@ -94,4 +94,106 @@ func assignmentBenchmark() throws {
     print(#"{"benchmark":"assignment","demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"served":\#(served),"total":\#(total),"median_s":\#(median(times)),"runs":5}"#)
 }
 
-try assignmentBenchmark()
+
+/// A site-selection benchmark instance: demand and candidate points clustered around a few town
+/// centres in a 60 km square (metres), integer weights 1–10, fixed seed.
+struct MCLPInstance {
+    let name: String
+    let demand: [Coordinate]
+    let weights: [Double]
+    let candidates: [Coordinate]
+    let p: Int
+    let radius: Double
+
+    static func make(name: String, demand n: Int, candidates m: Int, p: Int, radius: Double, seed: UInt64) -> MCLPInstance {
+        var rng = SplitMix64(seed: seed)
+        let side = 60_000.0
+        let centres = (0..<7).map { _ in
+            (Coordinate(x: 6_000 + rng.unit() * 48_000, y: 6_000 + rng.unit() * 48_000), 1_500 + rng.unit() * 3_500)
+        }
+        let demand = clusteredPoints(n, centres: centres, side: side, background: 0.15, rng: &rng)
+        let weights = (0..<n).map { _ in Double(1 + rng.next() % 10) }
+        let candidates = clusteredPoints(m, centres: centres, side: side, background: 0.25, rng: &rng)
+        return MCLPInstance(name: name, demand: demand, weights: weights, candidates: candidates, p: p, radius: radius)
+    }
+}
+
+
+func writeCSV(_ instance: MCLPInstance, to dir: URL) throws {
+    var demand = "id,x,y,weight\n"
+    for (i, p) in instance.demand.enumerated() {
+        demand += "d\(i),\(String(format: "%.3f", p.x)),\(String(format: "%.3f", p.y)),\(Int(instance.weights[i]))\n"
+    }
+    var candidates = "id,x,y\n"
+    for (k, p) in instance.candidates.enumerated() {
+        candidates += "c\(String(format: "%04d", k)),\(String(format: "%.3f", p.x)),\(String(format: "%.3f", p.y))\n"
+    }
+    let folder = dir.appendingPathComponent(instance.name)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try demand.write(to: folder.appendingPathComponent("demand.csv"), atomically: true, encoding: .utf8)
+    try candidates.write(to: folder.appendingPathComponent("candidates.csv"), atomically: true, encoding: .utf8)
+    let meta = #"{"instance":"\#(instance.name)","p":\#(instance.p),"radius_m":\#(instance.radius)}"#
+    try meta.write(to: folder.appendingPathComponent("instance.json"), atomically: true, encoding: .utf8)
+}
+
+/// Reads the coordinates back as written (3 decimals), so that this solver and the peer see
+/// exactly the same points.
+func roundedAsWritten(_ instance: MCLPInstance) -> MCLPInstance {
+    func r(_ c: Coordinate) -> Coordinate {
+        Coordinate(x: Double(String(format: "%.3f", c.x))!, y: Double(String(format: "%.3f", c.y))!)
+    }
+    return MCLPInstance(name: instance.name, demand: instance.demand.map(r), weights: instance.weights,
+                        candidates: instance.candidates.map(r), p: instance.p, radius: instance.radius)
+}
+
+func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool) throws {
+    if let out { try writeCSV(raw, to: out) }
+    let instance = roundedAsWritten(raw)
+    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
+    let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
+    var options = SiteSelectionOptions()
+    if showProgress {
+        options.progress = { p in
+            FileHandle.standardError.write("\(p.stage) incumbent \(p.incumbent) bound \(p.bound) nodes \(p.nodes)\n".data(using: .utf8)!)
+        }
+    }
+    var times: [Double] = []
+    var result: SiteSelection? = nil
+    for _ in 0..<runs {
+        times.append(try seconds { result = try selectSites(problem, goal: .count(instance.p), options: options) })
+    }
+    let r = result!
+    let chosen = r.sites.map { "\"\($0.id)\"" }.joined(separator: ",")
+    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"runs":\#(runs),"sites":[\#(chosen)]}"#)
+}
+
+var outDir: URL? = nil
+var showProgress = false
+var runs = 5
+var which: Set<String> = ["A", "B", "assignment"]
+var arguments = CommandLine.arguments.dropFirst()
+while let a = arguments.popFirst() {
+    switch a {
+    case "--out":
+        guard let d = arguments.popFirst() else { fatalError("--out needs a folder") }
+        outDir = URL(fileURLWithPath: d)
+    case "--progress":
+        showProgress = true
+    case "--runs":
+        runs = Int(arguments.popFirst() ?? "") ?? 5
+    case "--only":
+        guard let d = arguments.popFirst() else { fatalError("--only needs A, B or assignment") }
+        which = Set(d.split(separator: ",").map(String.init))
+    default:
+        FileHandle.standardError.write("usage: PlannerBenchmarks [--out DIR] [--only A,B,assignment]\n".data(using: .utf8)!)
+        exit(64)
+    }
+}
+if which.contains("A") {
+    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress)
+}
+if which.contains("B") {
+    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress)
+}
+if which.contains("assignment") { try assignmentBenchmark() }

@@ -83,6 +83,46 @@ struct TransportFlow: Sendable {
         return s
     }
 
+    /// Demand nodes on the source side of the minimum cut: those reachable in the residual graph
+    /// from demand with weight left unassigned. Meaningful after `maximise()`.
+    func sourceSide() -> [Bool] {
+        let n = reach.rowCount, m = reach.columnCount
+        var count = [Int](repeating: 0, count: m + 1)
+        for e in 0..<reach.edgeCount where flow[e] > eps { count[Int(reach.columns[e]) + 1] += 1 }
+        for j in 0..<m { count[j + 1] += count[j] }
+        var next = count
+        var carrierRow = [Int32](repeating: 0, count: count[m])
+        for i in 0..<n {
+            for e in reach.offsets[i]..<reach.offsets[i + 1] where flow[e] > eps {
+                let j = Int(reach.columns[e])
+                carrierRow[next[j]] = Int32(i)
+                next[j] += 1
+            }
+        }
+        var seenD = [Bool](repeating: false, count: n)
+        var seenS = [Bool](repeating: false, count: m)
+        var queue: [Int] = []
+        for i in 0..<n where supply[i] > eps {
+            seenD[i] = true
+            queue.append(i)
+        }
+        var head = 0
+        while head < queue.count {
+            let i = queue[head]
+            head += 1
+            for e in reach.offsets[i]..<reach.offsets[i + 1] {
+                let j = Int(reach.columns[e])
+                if seenS[j] { continue }
+                seenS[j] = true
+                for k in count[j]..<count[j + 1] where !seenD[Int(carrierRow[k])] {
+                    seenD[Int(carrierRow[k])] = true
+                    queue.append(Int(carrierRow[k]))
+                }
+            }
+        }
+        return seenD
+    }
+
     func assignment() -> Assignment {
         var demandServed = [Double](repeating: 0, count: reach.rowCount)
         var stationLoad = [Double](repeating: 0, count: reach.columnCount)

@@ -1,0 +1,409 @@
+/// Exact-when-it-can maximal covering over a reduced `CoverageModel`: greedy and swap local search
+/// for a first answer, Lagrangian relaxation of the coverage constraints (subgradient) for a proven
+/// upper bound and more answers, reduced-cost fixing, and a depth-first branch and bound on the
+/// Lagrangian bound within a node (and optionally time) budget.
+///
+/// Relaxation: max Σ r_g y_g  s.t.  y_g ≤ Σ_{j covers g} x_j,  Σ x_j = p,  x, y ∈ {0,1}.
+/// With multipliers 0 ≤ λ_g ≤ r_g:  L(λ) = Σ_g (r_g − λ_g)  +  (sum of the p largest Σ_{g∈j} λ_g),
+/// an upper bound on every choice of p sites for every λ (weak duality).
+struct CoverageSolver {
+    struct Outcome {
+        var chosen: [Int]          // reduced candidate indices
+        var value: Double
+        var bound: Double          // proven: no p-subset exceeds it
+        var proven: Bool
+        var nodes: Int
+        var lagrangeIterations: Int
+        var stoppedByBudget: Bool
+    }
+
+    struct Budget {
+        var nodeLimit: Int
+        var deadline: ContinuousClock.Instant?
+        var rootIterations: Int
+        var nodeIterations: Int
+    }
+
+    let model: CoverageModel
+    let p: Int
+    let budget: Budget
+    let progress: ((String, Double, Double, Int) -> Void)?
+
+    private(set) var best: [Int] = []
+    private(set) var bestValue = -1.0
+    private var lagrangeIterations = 0
+    private var tried = Set<[Int]>()
+
+    init(model: CoverageModel, p: Int, budget: Budget, progress: ((String, Double, Double, Int) -> Void)?) {
+        self.model = model
+        self.p = p
+        self.budget = budget
+        self.progress = progress
+    }
+
+    // MARK: Bounds arithmetic
+
+    /// True when a (computed) bound proves that nothing beats `lb` by more than the tolerance:
+    /// integer weights give integer objectives, so a bound below lb + 1 suffices; otherwise the
+    /// bound must be within 1e-9 relative. Bounds are inflated by 1e-10 relative against rounding.
+    func cannotImprove(_ ub: Double, over lb: Double) -> Bool {
+        let safe = ub * (1 + 1e-10) + 1e-300
+        if model.integral { return safe.rounded(.down) <= lb }
+        return safe <= lb + 1e-9 * max(lb, 1e-9 * model.total)
+    }
+
+    /// A bound as reported: inflated against rounding, rounded down for integer weights.
+    func reportable(_ ub: Double) -> Double {
+        let safe = ub * (1 + 1e-10)
+        return model.integral ? safe.rounded(.down) : safe
+    }
+
+    // MARK: Heuristics
+
+    private mutating func offer(_ set: [Int], value: Double) {
+        if value > bestValue + 1e-12 * max(1, model.total)
+            || (abs(value - bestValue) <= 1e-12 * max(1, model.total) && set.sorted().lexicographicallyPrecedes(best.sorted())) {
+            best = set.sorted()
+            bestValue = value
+        }
+    }
+
+    /// Greedy by marginal gain (ties: lowest index), starting from `start`, among `allowed`.
+    func greedy(start: [Int], count: Int, allowed: [Bool]) -> [Int] {
+        var set = start
+        var covered = [Bool](repeating: false, count: model.groupCount)
+        var chosen = [Bool](repeating: false, count: model.candidateCount)
+        for c in start {
+            chosen[c] = true
+            for t in model.colOffsets[c]..<model.colOffsets[c + 1] { covered[Int(model.colGroups[t])] = true }
+        }
+        while set.count < count {
+            var bestC = -1
+            var bestGain = 0.0
+            for c in 0..<model.candidateCount where allowed[c] && !chosen[c] {
+                var gain = 0.0
+                for t in model.colOffsets[c]..<model.colOffsets[c + 1] {
+                    let g = Int(model.colGroups[t])
+                    if !covered[g] { gain += model.weight[g] }
+                }
+                if gain > bestGain { bestGain = gain; bestC = c }
+            }
+            if bestC < 0 { break }
+            chosen[bestC] = true
+            set.append(bestC)
+            for t in model.colOffsets[bestC]..<model.colOffsets[bestC + 1] { covered[Int(model.colGroups[t])] = true }
+        }
+        return set
+    }
+
+    /// Best-improvement swap local search (one site out, one in) until no swap gains; `fixed`
+    /// sites never leave. Returns the value.
+    func localSearch(_ set: inout [Int], fixed: Set<Int> = [], allowed: [Bool]) -> Double {
+        let K = model.candidateCount
+        let G = model.groupCount
+        guard !set.isEmpty else { return 0 }
+        var count = [Int32](repeating: 0, count: G)
+        var owner = [Int](repeating: 0, count: G)   // sum of covering chosen indices: the owner when count == 1
+        var gain = [Double](repeating: 0, count: K)
+        var extra = [Double](repeating: 0, count: set.count * K)
+        var inSet = [Bool](repeating: false, count: K)
+        let tol = 1e-12 * max(1, model.total)
+        while true {
+            for g in 0..<G { count[g] = 0; owner[g] = 0 }
+            for c in 0..<K { inSet[c] = false }
+            for c in set {
+                inSet[c] = true
+                for t in model.colOffsets[c]..<model.colOffsets[c + 1] {
+                    let g = Int(model.colGroups[t])
+                    count[g] += 1
+                    owner[g] += c
+                }
+            }
+            var value = 0.0
+            for g in 0..<G where count[g] > 0 { value += model.weight[g] }
+            for c in 0..<K {
+                gain[c] = 0
+                if inSet[c] || !allowed[c] { continue }
+                for t in model.colOffsets[c]..<model.colOffsets[c + 1] {
+                    let g = Int(model.colGroups[t])
+                    if count[g] == 0 { gain[c] += model.weight[g] }
+                }
+            }
+            var position = [Int: Int]()
+            for (k, c) in set.enumerated() { position[c] = k }
+            var loss = [Double](repeating: 0, count: set.count)
+            for i in 0..<extra.count { extra[i] = 0 }
+            for g in 0..<G where count[g] == 1 {
+                let k = position[owner[g]]!
+                loss[k] += model.weight[g]
+                for t in model.rowOffsets[g]..<model.rowOffsets[g + 1] {
+                    extra[k * K + Int(model.rowCandidates[t])] += model.weight[g]
+                }
+            }
+            var bestDelta = tol
+            var move: (Int, Int)? = nil
+            for (k, out) in set.enumerated() where !fixed.contains(out) {
+                for c in 0..<K where !inSet[c] && allowed[c] {
+                    let delta = gain[c] - loss[k] + extra[k * K + c]
+                    if delta > bestDelta {
+                        bestDelta = delta
+                        move = (k, c)
+                    }
+                }
+            }
+            guard let (k, c) = move else { return value }
+            set[k] = c
+        }
+    }
+
+    // MARK: Lagrangian relaxation
+
+    struct Node {
+        var fixedIn: [Int]
+        var fixedOut: [Int]
+        var lambda: [Double]
+        var bound: Double
+        var theta: Double
+    }
+
+    struct Relaxation {
+        var ub: Double
+        var lambda: [Double]
+        var c: [Double]        // column values at the best λ
+        var top: [Int]         // the q best free columns at the best λ (descending)
+        var next: Double       // value of the (q+1)-th best free column (0 if none)
+        var theta: Double
+    }
+
+    /// The q best free columns by value (ties: lower index), best first, plus the (q+1)-th value.
+    static func top(_ q: Int, of free: [Int], values c: [Double]) -> ([Int], Double) {
+        // A min-heap of size q + 1 keyed by (value, -index).
+        var heap: [Int] = []
+        heap.reserveCapacity(q + 2)
+        func worse(_ a: Int, _ b: Int) -> Bool { c[a] < c[b] || (c[a] == c[b] && a > b) }
+        func siftUp(_ i0: Int) {
+            var i = i0
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if worse(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+            }
+        }
+        func siftDown(_ i0: Int) {
+            var i = i0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && worse(heap[l], heap[m]) { m = l }
+                if r < heap.count && worse(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        let keep = q + 1
+        for j in free {
+            if heap.count < keep {
+                heap.append(j)
+                siftUp(heap.count - 1)
+            } else if worse(heap[0], j) {
+                heap[0] = j
+                siftDown(0)
+            }
+        }
+        var sorted = heap.sorted { worse($1, $0) }
+        var next = 0.0
+        if sorted.count > q {
+            next = c[sorted[q]]
+            sorted.removeLast(sorted.count - q)
+        }
+        return (sorted, next)
+    }
+
+    /// Subgradient optimisation of L(λ) at a node (groups covered by fixed-in sites removed, base
+    /// added). Offers every relaxation's site set, completed by the fixed ones, as a solution.
+    mutating func relax(covered: [Bool], base: Double, free: [Int], fixedIn: [Int], q: Int,
+                        lambda startLambda: [Double], theta startTheta: Double, iterations: Int, polish: Bool) -> Relaxation {
+        let G = model.groupCount
+        let K = model.candidateCount
+        var lambda = startLambda
+        var thetaNow = startTheta
+        var c = [Double](repeating: 0, count: K)
+        var hits = [Int32](repeating: 0, count: G)
+        var bestUB = Double.infinity
+        var best = Relaxation(ub: .infinity, lambda: lambda, c: c, top: [], next: 0, theta: thetaNow)
+        var stall = 0
+        let stallLimit = iterations >= 100 ? 20 : 5
+        for _ in 0..<iterations {
+            lagrangeIterations += 1
+            var ub = base
+            for g in 0..<G where !covered[g] { ub += max(0, model.weight[g] - lambda[g]) }
+            for j in free {
+                var s = 0.0
+                for t in model.colOffsets[j]..<model.colOffsets[j + 1] {
+                    let g = Int(model.colGroups[t])
+                    if !covered[g] { s += lambda[g] }
+                }
+                c[j] = s
+            }
+            let (top, next) = Self.top(q, of: free, values: c)
+            for j in top { ub += c[j] }
+            if ub < bestUB {
+                bestUB = ub
+                best = Relaxation(ub: ub, lambda: lambda, c: c, top: top, next: next, theta: thetaNow)
+                stall = 0
+            } else {
+                stall += 1
+                if stall >= stallLimit { thetaNow /= 2; stall = 0 }
+            }
+            // The relaxation's sites as a solution.
+            var set = fixedIn + top
+            set.sort()
+            if !tried.contains(set) {
+                tried.insert(set)
+                let v = model.value(set)
+                if polish && v >= bestValue * 0.98 {
+                    var improved = set
+                    let w = localSearch(&improved, allowed: [Bool](repeating: true, count: K))
+                    offer(improved, value: w)
+                }
+                offer(set, value: v)
+            }
+            if cannotImprove(bestUB, over: bestValue) || thetaNow < 1e-4 { break }
+            // Subgradient: (number of chosen columns covering g) − y_g.
+            for j in top {
+                for t in model.colOffsets[j]..<model.colOffsets[j + 1] { hits[Int(model.colGroups[t])] += 1 }
+            }
+            var norm = 0.0
+            for g in 0..<G where !covered[g] {
+                let y: Int32 = model.weight[g] - lambda[g] > 0 ? 1 : 0
+                let s = Double(hits[g] - y)
+                norm += s * s
+            }
+            if norm == 0 {
+                for g in 0..<G { hits[g] = 0 }
+                break  // the relaxation's solution is feasible and complementary: λ is optimal
+            }
+            let gap = max(ub - max(bestValue, 0), 1e-6 * max(1, model.total))
+            let step = thetaNow * gap / norm
+            for g in 0..<G where !covered[g] {
+                let y: Int32 = model.weight[g] - lambda[g] > 0 ? 1 : 0
+                let s = Double(hits[g] - y)
+                if s != 0 { lambda[g] = min(model.weight[g], max(0, lambda[g] - step * s)) }
+                hits[g] = 0
+            }
+        }
+        best.theta = thetaNow
+        return best
+    }
+
+    // MARK: Driver
+
+    mutating func solve(initial: [Int]? = nil) -> Outcome {
+        let K = model.candidateCount
+        let G = model.groupCount
+        if p <= 0 || K == 0 {
+            return Outcome(chosen: [], value: 0, bound: 0, proven: true, nodes: 0, lagrangeIterations: 0, stoppedByBudget: false)
+        }
+        if K <= p {
+            let all = Array(0..<K)
+            return Outcome(chosen: all, value: model.total, bound: model.total, proven: true, nodes: 0,
+                           lagrangeIterations: 0, stoppedByBudget: false)
+        }
+        let everything = [Bool](repeating: true, count: K)
+        var start = greedy(start: [], count: p, allowed: everything)
+        var v = localSearch(&start, allowed: everything)
+        offer(start, value: v)
+        if let initial, initial.count == p {
+            var s = initial
+            v = localSearch(&s, allowed: everything)
+            offer(s, value: v)
+        }
+        progress?("heuristic", bestValue, model.total, 0)
+
+        // Root relaxation: λ_g = r_g / 2 to start.
+        let rootLambda = model.weight.map { $0 / 2 }
+        var stack = [Node(fixedIn: [], fixedOut: [], lambda: rootLambda, bound: .infinity, theta: 2)]
+        var nodes = 0
+        var stopped = false
+        var openBound = -Double.infinity   // best bound among nodes left unexplored when stopping
+        var rootBound = Double.infinity
+        let clock = ContinuousClock()
+        while let node = stack.popLast() {
+            if cannotImprove(node.bound, over: bestValue) { continue }
+            if nodes >= budget.nodeLimit || (budget.deadline.map { clock.now >= $0 } ?? false) {
+                stopped = true
+                openBound = max(openBound, node.bound)
+                for rest in stack { openBound = max(openBound, rest.bound) }
+                break
+            }
+            nodes += 1
+            // The node's subproblem.
+            var covered = [Bool](repeating: false, count: G)
+            var isIn = [Bool](repeating: false, count: K)
+            var isOut = [Bool](repeating: false, count: K)
+            for j in node.fixedIn {
+                isIn[j] = true
+                for t in model.colOffsets[j]..<model.colOffsets[j + 1] { covered[Int(model.colGroups[t])] = true }
+            }
+            for j in node.fixedOut { isOut[j] = true }
+            var base = 0.0
+            for g in 0..<G where covered[g] { base += model.weight[g] }
+            let q = p - node.fixedIn.count
+            var free: [Int] = []
+            for j in 0..<K where !isIn[j] && !isOut[j] {
+                // A free column covering nothing new adds nothing in this subtree.
+                var useful = false
+                for t in model.colOffsets[j]..<model.colOffsets[j + 1] where !covered[Int(model.colGroups[t])] { useful = true; break }
+                if useful { free.append(j) }
+            }
+            if q <= 0 || free.count <= q {
+                let set = node.fixedIn + free
+                offer(set, value: model.value(set))
+                continue
+            }
+            let isRoot = node.fixedIn.isEmpty && node.fixedOut.isEmpty
+            let r = relax(covered: covered, base: base, free: free, fixedIn: node.fixedIn, q: q,
+                          lambda: node.lambda, theta: node.theta,
+                          iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot)
+            let ub = min(r.ub, node.bound)
+            if isRoot {
+                rootBound = r.ub
+                progress?("lagrangian", bestValue, reportable(rootBound), nodes)
+            }
+            if cannotImprove(ub, over: bestValue) { continue }
+            // Reduced-cost fixing with the best multipliers.
+            let qth = r.c[r.top[q - 1]]
+            var newIn = node.fixedIn
+            var newOut = node.fixedOut
+            let inTop = Set(r.top)
+            for j in free {
+                if inTop.contains(j) {
+                    if cannotImprove(r.ub - r.c[j] + r.next, over: bestValue) { newIn.append(j) }
+                } else if cannotImprove(r.ub - qth + r.c[j], over: bestValue) {
+                    newOut.append(j)
+                }
+            }
+            if newIn.count > p { continue }  // every improving choice would need more than p sites
+            if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
+                stack.append(Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: max(r.theta, 0.25)))
+                continue
+            }
+            // Branch on the strongest relaxed site: with it first, then without it.
+            let pick = r.top[0]
+            stack.append(Node(fixedIn: newIn, fixedOut: newOut + [pick], lambda: r.lambda, bound: ub, theta: max(r.theta, 0.25)))
+            stack.append(Node(fixedIn: newIn + [pick], fixedOut: newOut, lambda: r.lambda, bound: ub, theta: max(r.theta, 0.25)))
+            if nodes % 256 == 0 { progress?("branch and bound", bestValue, reportable(max(bestValue, rootBound)), nodes) }
+        }
+        var bound: Double
+        if stopped {
+            bound = max(bestValue, min(reportable(openBound), reportable(rootBound)))
+        } else {
+            bound = bestValue
+        }
+        let proven = !stopped || cannotImprove(min(openBound, rootBound), over: bestValue)
+        if proven { bound = bestValue }
+        bound = max(bound, bestValue)
+        return Outcome(chosen: best, value: bestValue, bound: bound, proven: proven, nodes: nodes,
+                       lagrangeIterations: lagrangeIterations, stoppedByBudget: stopped)
+    }
+}

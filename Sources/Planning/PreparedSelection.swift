@@ -1,0 +1,189 @@
+/// A validated site-selection problem with candidates in id order, and the solvers for each mode.
+struct PreparedSelection {
+    let weights: [Double]
+    let total: Double
+    let options: SiteSelectionOptions
+    /// Candidate indices (into the problem) in id order.
+    let order: [Int]
+    let ids: [String]                 // in id order
+    let lists: [[Int32]]              // covered demand, in id order, ascending, unique
+    let seats: [Double]               // in id order
+    /// Uncapacitated: weight existing stations already cover, per demand node.
+    let covered: [Double]
+    let existing: ExistingStations?
+
+    init(_ problem: SiteSelectionProblem, options: SiteSelectionOptions) throws(PlanningError) {
+        let n = problem.weights.count
+        var total = 0.0
+        for w in problem.weights {
+            guard w.isFinite, w >= 0 else { throw .invalidInput("demand weight \(w) is negative or not finite") }
+            total += w
+        }
+        let order = problem.candidates.indices.sorted { problem.candidates[$0].id < problem.candidates[$1].id }
+        var ids: [String] = []
+        var lists: [[Int32]] = []
+        var seats: [Double] = []
+        for k in order {
+            let c = problem.candidates[k]
+            if let last = ids.last, last == c.id { throw .invalidInput("duplicate candidate id \(c.id)") }
+            guard c.seats >= 0, !c.seats.isNaN else { throw .invalidInput("candidate \(c.id): seats \(c.seats)") }
+            var list: [Int32] = []
+            for i in c.covers {
+                guard i >= 0, i < n else { throw .invalidInput("candidate \(c.id): demand index \(i) outside 0..<\(n)") }
+                list.append(Int32(i))
+            }
+            list.sort()
+            var unique: [Int32] = []
+            for i in list where unique.last != i { unique.append(i) }
+            ids.append(c.id)
+            lists.append(unique)
+            seats.append(c.seats)
+        }
+        if let e = problem.existing {
+            guard e.reach.rowCount == n, e.capacities.count == e.reach.columnCount else {
+                throw .invalidInput("existing stations: reach has \(e.reach.rowCount) rows and \(e.reach.columnCount) columns for \(n) demand nodes and \(e.capacities.count) capacities")
+            }
+            for c in e.capacities where c < 0 || c.isNaN { throw .invalidInput("existing capacity \(c)") }
+        }
+        var covered = [Double](repeating: 0, count: n)
+        if !problem.alreadyCovered.isEmpty {
+            guard problem.alreadyCovered.count == n else {
+                throw .invalidInput("\(problem.alreadyCovered.count) covered amounts for \(n) demand nodes")
+            }
+            for i in 0..<n {
+                let a = problem.alreadyCovered[i]
+                guard a.isFinite, a >= 0 else { throw .invalidInput("covered amount \(a) at demand \(i)") }
+                covered[i] = min(a, problem.weights[i])
+            }
+        } else if let e = problem.existing {
+            for i in 0..<n where e.reach.offsets[i + 1] > e.reach.offsets[i] { covered[i] = problem.weights[i] }
+        }
+        self.weights = problem.weights
+        self.total = total
+        self.options = options
+        self.order = order
+        self.ids = ids
+        self.lists = lists
+        self.seats = seats
+        self.covered = covered
+        self.existing = problem.existing
+    }
+
+    var budget: CoverageSolver.Budget {
+        CoverageSolver.Budget(
+            nodeLimit: options.nodeLimit,
+            deadline: options.timeLimit.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) },
+            rootIterations: 2000, nodeIterations: 40)
+    }
+
+    func report(_ stage: String) -> ((String, Double, Double, Int) -> Void)? {
+        guard let progress = options.progress else { return nil }
+        return { s, inc, ub, nodes in progress(SelectionProgress(stage: stage.isEmpty ? s : "\(stage): \(s)", incumbent: inc, bound: ub, nodes: nodes)) }
+    }
+
+    func solve(p: Int) -> SiteSelection {
+        options.capacitated ? solveCapacitated(p: p, stage: "") : solveUncapacitated(p: p, stage: "")
+    }
+
+    // MARK: Uncapacitated
+
+    var residual: [Double] { zip(weights, covered).map { max(0, $0 - $1) } }
+
+    func solveUncapacitated(p: Int, stage: String) -> SiteSelection {
+        let residual = self.residual
+        let model = CoverageModel(residual: residual, lists: lists)
+        var solver = CoverageSolver(model: model, p: p, budget: budget, progress: report(stage))
+        let out = solver.solve()
+        let chosen = out.chosen.map { model.sortedIndex[$0] }
+        let sites = rankUncapacitated(chosen, residual: residual)
+        let objective = sites.reduce(0) { $0 + $1.gain }
+        let bound = max(out.bound, objective)
+        return SiteSelection(
+            sites: sites, objective: objective, upperBound: out.proven ? objective : bound,
+            provenOptimal: out.proven, baseline: covered.reduce(0, +), totalDemand: total, target: nil,
+            nodes: out.nodes, iterations: out.lagrangeIterations)
+    }
+
+    /// Orders sites by marginal gain (ties: id) and drops those that add nothing.
+    func rankUncapacitated(_ chosen: [Int], residual: [Double]) -> [ChosenSite] {
+        var left = Set(chosen)
+        var done = [Bool](repeating: false, count: weights.count)
+        var sites: [ChosenSite] = []
+        while !left.isEmpty {
+            var best = -1
+            var bestGain = -1.0
+            for k in left.sorted() {
+                var g = 0.0
+                for i in lists[k] where !done[Int(i)] { g += residual[Int(i)] }
+                if g > bestGain { bestGain = g; best = k }
+            }
+            left.remove(best)
+            if bestGain <= 0 { continue }
+            for i in lists[best] { done[Int(i)] = true }
+            sites.append(ChosenSite(id: ids[best], candidateIndex: order[best], gain: bestGain, served: bestGain,
+                                    suggestedSeats: Int(bestGain.rounded(.up))))
+        }
+        return sites
+    }
+
+    // MARK: Target
+
+    func solveTarget(percent: Double) -> SiteSelection {
+        let goal = percent / 100 * total
+        let tol = 1e-9 * max(total, 1)
+        let single = options.capacitated ? solveCapacitated(p: 0, stage: "target k=0") : solveUncapacitated(p: 0, stage: "target k=0")
+        if single.baseline + tol >= goal {
+            var s = single
+            s.target = .reached(provenFewest: true)
+            return s
+        }
+        // Everything: all candidates.
+        let K = ids.count
+        let all = options.capacitated ? solveCapacitated(p: K, stage: "target all") : solveUncapacitated(p: K, stage: "target all")
+        let best = all.baseline + all.objective
+        if best + tol < goal {
+            let beyond = unreachableWeight()
+            var reason = "all \(K) candidates together reach \(fmt(100 * best / max(total, 1e-300)))% of demand"
+            if beyond > 0 {
+                reason += "; demand of weight \(fmt(beyond)) is within reach of no station and no candidate"
+            }
+            if options.capacitated {
+                reason += "; seats limit what can be served"
+            }
+            var s = all
+            s.target = .unreachable(candidateCount: K, bestPercent: 100 * best / max(total, 1e-300), reason: reason)
+            return s
+        }
+        var provenBelow = true
+        var k = 1
+        while true {
+            let s = options.capacitated ? solveCapacitated(p: k, stage: "target k=\(k)") : solveUncapacitated(p: k, stage: "target k=\(k)")
+            if s.baseline + s.objective + tol >= goal {
+                var r = s
+                r.target = .reached(provenFewest: provenBelow)
+                return r
+            }
+            if s.baseline + s.upperBound + tol >= goal { provenBelow = false }
+            k += 1
+            if k >= K {
+                var r = all
+                r.target = .reached(provenFewest: provenBelow)
+                return r
+            }
+        }
+    }
+
+    func unreachableWeight() -> Double {
+        var reached = [Bool](repeating: false, count: weights.count)
+        for list in lists { for i in list { reached[Int(i)] = true } }
+        if let e = existing { for i in 0..<weights.count where e.reach.offsets[i + 1] > e.reach.offsets[i] { reached[i] = true } }
+        var s = 0.0
+        for i in 0..<weights.count where !reached[i] && covered[i] < weights[i] { s += weights[i] - covered[i] }
+        return s
+    }
+}
+
+func fmt(_ x: Double) -> String {
+    let r = (x * 100).rounded() / 100
+    return r == r.rounded() ? String(Int(r)) : String(r)
+}

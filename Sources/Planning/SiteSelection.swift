@@ -1,0 +1,152 @@
+/// Site selection: which new station sites to open among candidates (the maximal covering location
+/// problem, uncapacitated or capacitated), with a proven upper bound on what any choice could reach.
+///
+/// Everything is indices and weights: demand node `i` has weight `weights[i]`; candidate `k` covers
+/// the demand indices in `candidates[k].covers` (within the service radius).
+
+/// A candidate site.
+public struct SiteCandidate: Sendable, Equatable {
+    /// Unique id; ties between equally good choices break by id (string order).
+    public var id: String
+    /// Indices of the demand nodes within reach.
+    public var covers: [Int]
+    /// Seats (capacity) if opened; used only by the capacitated mode. `.infinity` for unlimited.
+    public var seats: Double
+
+    public init(id: String, covers: [Int], seats: Double = .infinity) {
+        self.id = id
+        self.covers = covers
+        self.seats = seats
+    }
+}
+
+/// Stations that already exist, for the capacitated mode: capacities and which demand each reaches
+/// (`reach` rows are demand nodes, columns existing stations).
+public struct ExistingStations: Sendable, Equatable {
+    public var capacities: [Double]
+    public var reach: Reach
+
+    public init(capacities: [Double], reach: Reach) {
+        self.capacities = capacities
+        self.reach = reach
+    }
+}
+
+public struct SiteSelectionProblem: Sendable, Equatable {
+    public var weights: [Double]
+    /// Uncapacitated mode: how much of each demand node's weight existing stations already cover
+    /// (usually 0 or the whole weight). Empty means nothing is covered yet.
+    public var alreadyCovered: [Double]
+    /// Capacitated mode: the existing stations (none when nil). In the uncapacitated mode, when
+    /// `alreadyCovered` is empty, demand reached by any existing station counts as covered.
+    public var existing: ExistingStations?
+    public var candidates: [SiteCandidate]
+
+    public init(weights: [Double], alreadyCovered: [Double] = [], existing: ExistingStations? = nil, candidates: [SiteCandidate]) {
+        self.weights = weights
+        self.alreadyCovered = alreadyCovered
+        self.existing = existing
+        self.candidates = candidates
+    }
+}
+
+/// What to ask for.
+public enum SiteSelectionGoal: Sendable, Equatable {
+    /// The best `p` sites (fewer when more would add nothing).
+    case count(Int)
+    /// The fewest sites that bring covered (or, capacitated, served) demand, existing stations
+    /// included, to at least this percentage (0–100) of total demand.
+    case targetPercent(Double)
+}
+
+public struct SelectionProgress: Sendable {
+    /// "reduction", "heuristic", "lagrangian", "branch and bound", "capacitated", "target k=…".
+    public var stage: String
+    /// Best objective found so far (demand newly covered / served).
+    public var incumbent: Double
+    /// Best proven upper bound so far.
+    public var bound: Double
+    /// Branch-and-bound nodes so far.
+    public var nodes: Int
+}
+
+public struct SiteSelectionOptions: Sendable {
+    /// Capacitated mode: the objective is demand newly *served* (max-flow with seats), not covered.
+    public var capacitated: Bool
+    /// Branch-and-bound nodes per solve before stopping with the best bound proven so far.
+    public var nodeLimit: Int
+    /// Optional wall-clock limit per solve (seconds). Off by default: a time limit can make two runs
+    /// of the same input stop at different points, and the output must be reproducible.
+    public var timeLimit: Double?
+    /// Called now and then from the calling thread during long runs.
+    public var progress: (@Sendable (SelectionProgress) -> Void)?
+
+    public init(capacitated: Bool = false, nodeLimit: Int = 20_000, timeLimit: Double? = nil,
+                progress: (@Sendable (SelectionProgress) -> Void)? = nil) {
+        self.capacitated = capacitated
+        self.nodeLimit = nodeLimit
+        self.timeLimit = timeLimit
+        self.progress = progress
+    }
+}
+
+/// One proposed site, in rank order.
+public struct ChosenSite: Sendable, Equatable {
+    public var id: String
+    /// Index into `SiteSelectionProblem.candidates`.
+    public var candidateIndex: Int
+    /// Demand this site adds given the sites ranked before it (and the existing stations).
+    public var gain: Double
+    /// Capacitated mode: demand assigned to this site in the final assignment; uncapacitated: the
+    /// uncovered demand within its reach that no higher-ranked site covers (= gain).
+    public var served: Double
+    /// `served` rounded up.
+    public var suggestedSeats: Int
+}
+
+public enum TargetOutcome: Sendable, Equatable {
+    /// The target is reached with `sites.count` sites; `provenFewest` when fewer sites were proven
+    /// unable to reach it (their upper bound stays below the target).
+    case reached(provenFewest: Bool)
+    /// Even all `candidateCount` candidates give only `bestPercent`.
+    case unreachable(candidateCount: Int, bestPercent: Double, reason: String)
+}
+
+public struct SiteSelection: Sendable, Equatable {
+    public var sites: [ChosenSite]
+    /// Demand newly covered (uncapacitated) or newly served (capacitated) by the chosen sites.
+    public var objective: Double
+    /// Proven: no choice of the same number of sites (`count` goal: p) exceeds this objective.
+    public var upperBound: Double
+    /// The objective equals the bound (within 1e-9 relative): the choice is optimal.
+    public var provenOptimal: Bool
+    /// Demand covered (or served) by existing stations alone.
+    public var baseline: Double
+    /// Total demand weight.
+    public var totalDemand: Double
+    /// Set for the `targetPercent` goal.
+    public var target: TargetOutcome?
+    public var nodes: Int
+    /// Work done: Lagrangian iterations (uncapacitated) or max-flow evaluations (capacitated).
+    public var iterations: Int
+
+    public var percentBefore: Double { totalDemand > 0 ? 100 * baseline / totalDemand : 0 }
+    public var percentAfter: Double { totalDemand > 0 ? 100 * (baseline + objective) / totalDemand : 0 }
+    public var upperBoundPercent: Double { totalDemand > 0 ? min(100, 100 * (baseline + upperBound) / totalDemand) : 0 }
+}
+
+/// Chooses new sites. Same input ⇒ same output: candidates are handled in id order, whatever
+/// their order in the problem, and every tie breaks by id. Throws on malformed input (negative or
+/// non-finite weights, indices out of range, duplicate ids, mismatched lengths).
+public func selectSites(_ problem: SiteSelectionProblem, goal: SiteSelectionGoal,
+                        options: SiteSelectionOptions = SiteSelectionOptions()) throws(PlanningError) -> SiteSelection {
+    let prepared = try PreparedSelection(problem, options: options)
+    switch goal {
+    case .count(let p):
+        guard p >= 0 else { throw .invalidInput("site count \(p) is negative") }
+        return prepared.solve(p: p)
+    case .targetPercent(let pct):
+        guard pct.isFinite, pct >= 0, pct <= 100 else { throw .invalidInput("target \(pct)% is outside 0…100") }
+        return prepared.solveTarget(percent: pct)
+    }
+}

@@ -1,0 +1,226 @@
+import Testing
+@testable import Planning
+
+/// A small random site-selection instance with its exhaustive answers.
+struct SmallInstance {
+    var weights: [Double]
+    var covered: [Double]
+    var candidates: [SiteCandidate]
+    var existingRows: [[Int]]
+    var existingCapacities: [Double]
+
+    init(seed: UInt64, demand n: Int = 30, candidates m: Int = 12, fractional: Bool = false) {
+        var rng = SplitMix64(seed: seed)
+        let w = (0..<n).map { _ in
+            fractional ? Double(Int.random(in: 1...40, using: &rng)) * 0.25 + 0.1 : Double(Int.random(in: 1...10, using: &rng))
+        }
+        weights = w
+        // Demand and sites on a line; a site covers the demand near it (overlapping neighbourhoods).
+        let demandPos = (0..<n).map { _ in Double.random(in: 0..<100, using: &rng) }
+        candidates = (0..<m).map { k in
+            let x = Double.random(in: 0..<100, using: &rng)
+            let r = Double.random(in: 8..<22, using: &rng)
+            let covers = (0..<n).filter { abs(demandPos[$0] - x) <= r }
+            let label = m - 1 - k  // id order differs from index order
+            return SiteCandidate(id: "site-\(label < 10 ? "0" : "")\(label)", covers: covers,
+                                 seats: Double(Int.random(in: 4...30, using: &rng)))
+        }
+        covered = (0..<n).map { i in Double.random(in: 0..<1, using: &rng) < 0.2 ? w[i] : 0 }
+        existingCapacities = (0..<3).map { _ in Double(Int.random(in: 5...25, using: &rng)) }
+        let stationPos = (0..<3).map { _ in Double.random(in: 0..<100, using: &rng) }
+        existingRows = (0..<n).map { i in (0..<3).filter { abs(stationPos[$0] - demandPos[i]) <= 12 } }
+    }
+
+    var uncapacitated: SiteSelectionProblem {
+        SiteSelectionProblem(weights: weights, alreadyCovered: covered, candidates: candidates)
+    }
+
+    var capacitated: SiteSelectionProblem {
+        SiteSelectionProblem(weights: weights, existing: ExistingStations(
+            capacities: existingCapacities, reach: try! Reach(rows: existingRows, columnCount: 3)), candidates: candidates)
+    }
+
+    func coveredValue(_ set: [Int]) -> Double {
+        var hit = [Bool](repeating: false, count: weights.count)
+        for k in set { for i in candidates[k].covers { hit[i] = true } }
+        var v = 0.0
+        for i in weights.indices where hit[i] { v += weights[i] - covered[i] }
+        return v
+    }
+
+    func servedValue(_ set: [Int]) -> Double {
+        var rows = existingRows
+        for (slot, k) in set.enumerated() { for i in candidates[k].covers { rows[i].append(3 + slot) } }
+        let caps = existingCapacities + set.map { candidates[$0].seats }
+        let all = referenceMaxFlow(weights: weights, capacities: caps, rows: rows)
+        return all - referenceMaxFlow(weights: weights, capacities: existingCapacities, rows: existingRows)
+    }
+
+    /// Every subset of exactly `p` candidates (or all of them when fewer).
+    func subsets(_ p: Int) -> [[Int]] {
+        let m = candidates.count
+        if p >= m { return [Array(0..<m)] }
+        var out: [[Int]] = []
+        var current: [Int] = []
+        func go(_ start: Int) {
+            if current.count == p { out.append(current); return }
+            if start == m { return }
+            for k in start..<m {
+                current.append(k)
+                go(k + 1)
+                current.removeLast()
+            }
+        }
+        go(0)
+        return out
+    }
+
+    func optimum(_ p: Int, capacitated: Bool) -> Double {
+        subsets(p).map { capacitated ? servedValue($0) : coveredValue($0) }.max() ?? 0
+    }
+}
+
+@Suite("Site selection (MCLP) against exhaustive enumeration")
+struct SiteSelectionTests {
+    func check(_ r: SiteSelection, optimum: Double, instance: SmallInstance, capacitated: Bool, label: String) {
+        #expect(abs(r.objective - optimum) <= 1e-9 * max(1, optimum), "\(label): objective \(r.objective) vs optimum \(optimum)")
+        #expect(r.upperBound >= optimum - 1e-9 * max(1, optimum), "\(label): bound \(r.upperBound) below optimum \(optimum)")
+        #expect(r.upperBound >= r.objective)
+        if r.provenOptimal { #expect(abs(r.objective - optimum) <= 1e-9 * max(1, optimum), "\(label): claims optimal") }
+        // The objective is what the chosen sites really give, and the gains add up to it.
+        let chosen = r.sites.map(\.candidateIndex)
+        let real = capacitated ? instance.servedValue(chosen) : instance.coveredValue(chosen)
+        #expect(abs(real - r.objective) <= 1e-9 * max(1, real), "\(label): reported \(r.objective), real \(real)")
+        #expect(abs(r.sites.reduce(0) { $0 + $1.gain } - r.objective) <= 1e-7)
+        for s in r.sites { #expect(instance.candidates[s.candidateIndex].id == s.id) }
+    }
+
+    @Test("uncapacitated: equals the exhaustive optimum, bound never below it", arguments: 0..<20)
+    func uncapacitated(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(1000 + seed), fractional: seed % 4 == 3)
+        for p in 1...4 {
+            let r = try selectSites(inst.uncapacitated, goal: .count(p))
+            check(r, optimum: inst.optimum(p, capacitated: false), instance: inst, capacitated: false, label: "seed \(seed) p \(p)")
+            #expect(r.sites.count <= p)
+        }
+    }
+
+    @Test("uncapacitated with a tiny node budget: still a valid bound and a real objective", arguments: 0..<10)
+    func budgeted(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(2000 + seed), demand: 40, candidates: 14)
+        for p in [2, 3] {
+            let r = try selectSites(inst.uncapacitated, goal: .count(p), options: SiteSelectionOptions(nodeLimit: 1))
+            let opt = inst.optimum(p, capacitated: false)
+            #expect(r.upperBound >= opt - 1e-9)
+            #expect(r.objective <= opt + 1e-9)
+            if r.provenOptimal { #expect(abs(r.objective - opt) < 1e-9) }
+        }
+    }
+
+    @Test("capacitated: newly served demand equals the exhaustive optimum", arguments: 0..<12)
+    func capacitated(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(3000 + seed), fractional: seed % 3 == 2)
+        for p in 1...3 {
+            let r = try selectSites(inst.capacitated, goal: .count(p), options: SiteSelectionOptions(capacitated: true))
+            check(r, optimum: inst.optimum(p, capacitated: true), instance: inst, capacitated: true, label: "seed \(seed) p \(p)")
+            for s in r.sites {
+                #expect(s.served <= inst.candidates[s.candidateIndex].seats + 1e-9)
+                #expect(Double(s.suggestedSeats) >= s.served - 1e-9)
+            }
+        }
+    }
+
+    @Test("target mode: the fewest sites, or a clear unreachable answer", arguments: 0..<10)
+    func target(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(4000 + seed))
+        let total = inst.weights.reduce(0, +)
+        let before = inst.covered.reduce(0, +)
+        let allValue = inst.coveredValue(Array(inst.candidates.indices))
+        for pct in [30.0, 60.0, 85.0, 99.0] {
+            let r = try selectSites(inst.uncapacitated, goal: .targetPercent(pct))
+            let goal = pct / 100 * total
+            if before + allValue + 1e-9 < goal {
+                guard case .unreachable(let count, let best, _)? = r.target else {
+                    Issue.record("seed \(seed) \(pct)%: expected unreachable, got \(String(describing: r.target))")
+                    continue
+                }
+                #expect(count == inst.candidates.count)
+                #expect(abs(best - 100 * (before + allValue) / total) < 1e-9)
+                continue
+            }
+            // Exhaustive fewest.
+            var fewest = 0
+            while before + inst.optimum(fewest, capacitated: false) + 1e-9 < goal { fewest += 1 }
+            if fewest == 0 { #expect(r.sites.isEmpty); continue }
+            #expect(r.sites.count == fewest, "seed \(seed) \(pct)%: \(r.sites.count) sites, fewest \(fewest)")
+            #expect(r.percentAfter + 1e-9 >= pct)
+            #expect(r.target == .reached(provenFewest: true))
+        }
+    }
+
+    @Test("capacitated target mode reaches the served target with the fewest sites", arguments: 0..<4)
+    func capacitatedTarget(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(5000 + seed), demand: 20, candidates: 8)
+        let total = inst.weights.reduce(0, +)
+        let base = referenceMaxFlow(weights: inst.weights, capacities: inst.existingCapacities, rows: inst.existingRows)
+        let allGain = inst.servedValue(Array(inst.candidates.indices))
+        let pct = 100 * (base + allGain * 0.8) / total
+        let r = try selectSites(inst.capacitated, goal: .targetPercent(pct), options: SiteSelectionOptions(capacitated: true))
+        var fewest = 0
+        while base + inst.optimum(fewest, capacitated: true) + 1e-9 < pct / 100 * total { fewest += 1 }
+        #expect(r.sites.count == fewest)
+        #expect(r.target == .reached(provenFewest: true))
+
+    }
+
+    @Test("deterministic: same input twice, and shuffled candidates, give the same ids")
+    func determinism() throws {
+        var rng = SplitMix64(seed: 99)
+        for seed in 0..<8 {
+            let inst = SmallInstance(seed: UInt64(6000 + seed), demand: 60, candidates: 25)
+            for capacitated in [false, true] {
+                let problem = capacitated ? inst.capacitated : inst.uncapacitated
+                let options = SiteSelectionOptions(capacitated: capacitated)
+                let a = try selectSites(problem, goal: .count(4), options: options)
+                let b = try selectSites(problem, goal: .count(4), options: options)
+                #expect(a == b)
+                var shuffled = problem
+                shuffled.candidates.shuffle(using: &rng)
+                let c = try selectSites(shuffled, goal: .count(4), options: options)
+                #expect(c.sites.map(\.id) == a.sites.map(\.id))
+                #expect(c.objective == a.objective)
+                #expect(c.upperBound == a.upperBound)
+            }
+        }
+    }
+
+    @Test("ties break by candidate id: identical sites, the first id wins")
+    func ties() throws {
+        let candidates = [
+            SiteCandidate(id: "b", covers: [0, 1]),
+            SiteCandidate(id: "a", covers: [0, 1]),
+            SiteCandidate(id: "c", covers: [2]),
+        ]
+        let r = try selectSites(SiteSelectionProblem(weights: [1, 1, 1], candidates: candidates), goal: .count(1))
+        #expect(r.sites.map(\.id) == ["a"])
+        #expect(r.provenOptimal)
+        let r2 = try selectSites(SiteSelectionProblem(weights: [1, 1, 2], candidates: candidates), goal: .count(1))
+        #expect(r2.sites.map(\.id) == ["a"])  // 2 = 2: the tie goes to "a" before "c"
+    }
+
+    @Test("bad input is refused")
+    func badInput() {
+        #expect(throws: PlanningError.self) {
+            _ = try selectSites(SiteSelectionProblem(weights: [1], candidates: [SiteCandidate(id: "x", covers: [1])]), goal: .count(1))
+        }
+        #expect(throws: PlanningError.self) {
+            _ = try selectSites(SiteSelectionProblem(weights: [1], candidates: [SiteCandidate(id: "x", covers: [0]), SiteCandidate(id: "x", covers: [])]), goal: .count(1))
+        }
+        #expect(throws: PlanningError.self) {
+            _ = try selectSites(SiteSelectionProblem(weights: [-1], candidates: []), goal: .count(1))
+        }
+        #expect(throws: PlanningError.self) {
+            _ = try selectSites(SiteSelectionProblem(weights: [1], candidates: []), goal: .targetPercent(120))
+        }
+    }
+}
