@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs the main job on the default Changzhi dataset:
-# validate it, then coverage per district (the planner's starting point).
+# validate it, coverage per district (the starting point), then three new sites per district.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -9,3 +9,5 @@ NUANXIN=.build/release/nuanxin
 "$NUANXIN" validate --format table
 echo
 "$NUANXIN" coverage --format table
+echo
+"$NUANXIN" propose --count 3 --format table
