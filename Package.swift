@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ.
-// Planning holds pure algorithms over indices and weights; it needs only Geo today.
+// Planning holds the demand model, coverage, gaps and site selection over the Stations model.
 // See ARCHITECTURE.md in the README for what belongs where.
 let package = Package(
     name: "Nuanxin",
@@ -37,7 +37,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
-        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Geo"]),
+        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Geo"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "StationsTests", dependencies: ["Stations"]),
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Stations", "Geo"]),

@@ -190,13 +190,19 @@ def demand(out, n, seed):
     rng = layer_rng(seed, "demand")
     scatter = Scatter(rng, spread=0.8)  # riders gather a little tighter than stations
 
+    rows = []
+    for i in range(n):
+        lon, lat, seat = scatter.point()
+        weight = rng.randint(1, 3) if seat < 0 else rng.randint(1, 20)
+        rows.append(("D%07d" % (i + 1), lon, lat, weight))
+
     def features():
-        for i in range(n):
-            lon, lat, seat = scatter.point()
-            weight = rng.randint(1, 3) if seat < 0 else rng.randint(1, 20)
-            yield point_feature(lon, lat, '"id":"D%07d","weight":%d' % (i + 1, weight))
+        for did, lon, lat, weight in rows:
+            yield point_feature(lon, lat, '"id":"%s","weight":%d' % (did, weight))
 
     write_chunks(os.path.join(out, "demand.geojson"), COLLECTION_HEAD, feature_lines(features()), COLLECTION_TAIL)
+    write_chunks(os.path.join(out, "demand.csv"), "id,lon,lat,weight\n",
+                 ("%s,%.6f,%.6f,%d\n" % row for row in rows), "")
 
 
 def candidates(out, n, seed):

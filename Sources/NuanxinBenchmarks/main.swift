@@ -9,6 +9,8 @@ let usage = """
                 (id,lon,lat,... with a header), projects to EPSG:4547, builds a PointIndex and
                 answers all queries in chunks of --chunk (default 131072) on all cores, --runs times
                 (default 7, at least 5) after one warm-up run; --leaf-size sets the index's bucket size
+      coverage  which of DIR/demand.csv's points have a station of DIR/stations.csv within --radius
+                (default 1000) m, and the exact served demand (max flow over seats); --runs as above
     """
 
 func fail(_ message: String, status: Int32 = 64) -> Never {
@@ -43,6 +45,13 @@ case "nearest":
         try NearestBenchmark(dataDirectory: data, runs: runs, chunk: chunk, leafSize: intOption("leaf-size", default: PointIndex.defaultLeafSize)).run()
     } catch {
         fail("nearest: \(error)", status: 65)
+    }
+case "coverage":
+    guard let data = options["data"] else { fail("coverage needs --data DIR\n" + usage) }
+    do {
+        try CoverageBenchmark(dataDirectory: data, runs: max(5, intOption("runs", default: 7)), radius: Double(intOption("radius", default: 1000))).run()
+    } catch {
+        fail("coverage: \(error)", status: 65)
     }
 default:
     fail("unknown benchmark \(benchmark)\n" + usage)
