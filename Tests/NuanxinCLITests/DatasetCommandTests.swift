@@ -124,4 +124,17 @@ struct DatasetCommandTests {
         #expect(bad.status == 73)
         #expect(bad.stderr.contains("does not exist"))
     }
+
+    @Test("the default dataset is found without flags from any working directory, and validates")
+    func defaultDataset() throws {
+        let r = try CLI.run(["validate", "--format", "json"], currentDirectory: FileManager.default.temporaryDirectory)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect((json["dataset"] as! String).hasSuffix("geodata/changzhi"))
+        #expect(json["errors"] as? Int == 0)
+        let info = try CLI.run(["info", "--format", "json"], currentDirectory: FileManager.default.temporaryDirectory)
+        let districts = (try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as! [String: Any])["districts"] as! [[String: Any]]
+        #expect(districts.filter { $0["kind"] as? String != "zone" }.count == 12)
+        #expect(districts.filter { $0["kind"] as? String == "zone" }.count == 2)
+    }
 }
