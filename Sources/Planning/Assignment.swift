@@ -29,8 +29,11 @@ public func maximumAssignment(weights: [Double], capacities: [Double], reach: Re
 /// sites one at a time).
 struct TransportFlow: Sendable {
     let reach: Reach
-    /// The same edges by station (station → demand rows).
-    let transpose: Reach
+    /// The same edges by station: station j's demand rows are `tRows[tOffsets[j] ..< tOffsets[j + 1]]`
+    /// and `tEdges` holds each one's edge index in `reach`.
+    let tOffsets: [Int]
+    let tRows: [Int32]
+    let tEdges: [Int32]
     let weights: [Double]
     private(set) var capacities: [Double]
     /// Flow on each edge (demand row → column), aligned with `reach.columns`.
@@ -61,7 +64,7 @@ struct TransportFlow: Sendable {
             throw .invalidInput("graph too large for 32-bit edge indices")
         }
         self.reach = reach
-        self.transpose = reach.transposed()
+        (tOffsets, tRows, tEdges) = Self.transpose(reach)
         self.weights = weights
         self.capacities = capacities
         self.eps = max(scale, 1e-300) * 1e-11
@@ -69,6 +72,35 @@ struct TransportFlow: Sendable {
         supply = weights
         load = [Double](repeating: 0, count: reach.columnCount)
         greedy()
+    }
+
+    static func transpose(_ reach: Reach) -> ([Int], [Int32], [Int32]) {
+        let n = reach.rowCount, m = reach.columnCount
+        var offsets = [Int](repeating: 0, count: m + 1)
+        for c in reach.columns { offsets[Int(c) + 1] += 1 }
+        for j in 0..<m { offsets[j + 1] += offsets[j] }
+        var rows = [Int32](repeating: 0, count: reach.edgeCount)
+        var edges = [Int32](repeating: 0, count: reach.edgeCount)
+        var next = offsets
+        reach.offsets.withUnsafeBufferPointer { off in
+            reach.columns.withUnsafeBufferPointer { cols in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    edges.withUnsafeMutableBufferPointer { edges in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for i in 0..<n {
+                                for e in off[i]..<off[i + 1] {
+                                    let j = Int(cols[e])
+                                    rows[next[j]] = Int32(i)
+                                    edges[next[j]] = Int32(e)
+                                    next[j] += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (offsets, rows, edges)
     }
 
     /// Raises (never lowers) the capacity of one station; call `maximise()` afterwards.
@@ -198,11 +230,13 @@ struct TransportFlow: Sendable {
                     flow.withUnsafeMutableBufferPointer { flow in
                         supply.withUnsafeMutableBufferPointer { supply in
                             load.withUnsafeMutableBufferPointer { load in
-                                transpose.offsets.withUnsafeBufferPointer { tOff in
-                                    transpose.columns.withUnsafeBufferPointer { tRows in
-                                        Self.dinic(
-                                            n: n, m: m, off: off, cols: cols, tOff: tOff, tRows: tRows, cap: cap,
-                                            flow: flow, supply: supply, load: load, eps: eps)
+                                tOffsets.withUnsafeBufferPointer { tOff in
+                                    tRows.withUnsafeBufferPointer { tRows in
+                                        tEdges.withUnsafeBufferPointer { tEdges in
+                                            Self.dinic(
+                                                n: n, m: m, off: off, cols: cols, tOff: tOff, tRows: tRows, tEdges: tEdges,
+                                                cap: cap, flow: flow, supply: supply, load: load, eps: eps)
+                                        }
                                     }
                                 }
                             }
@@ -215,7 +249,8 @@ struct TransportFlow: Sendable {
 
     private static func dinic(
         n: Int, m: Int, off: UnsafeBufferPointer<Int>, cols: UnsafeBufferPointer<Int32>,
-        tOff: UnsafeBufferPointer<Int>, tRows: UnsafeBufferPointer<Int32>, cap: UnsafeBufferPointer<Double>,
+        tOff: UnsafeBufferPointer<Int>, tRows: UnsafeBufferPointer<Int32>, tEdges: UnsafeBufferPointer<Int32>,
+        cap: UnsafeBufferPointer<Double>,
         flow: UnsafeMutableBufferPointer<Double>, supply: UnsafeMutableBufferPointer<Double>,
         load: UnsafeMutableBufferPointer<Double>, eps: Double
     ) {
@@ -230,16 +265,12 @@ struct TransportFlow: Sendable {
         // never will again within this call (augmenting only adds residual edges between nodes that
         // can reach the sink), so it leaves the list for good.
         let active = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
-        // Per phase, the edges that carry flow, grouped by station (CSR): edge and demand row.
-        let carrierOff = UnsafeMutableBufferPointer<Int>.allocate(capacity: m + 1)
-        var carrierEdge = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
-        var carrierRow = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
         // Path: nodes alternate demand, station, demand, ...; edges[k] leads into nodes[k + 1].
         let pathNodes = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n + m + 1)
         let pathEdges = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n + m + 1)
         defer {
             levelD.deallocate(); levelS.deallocate(); queue.deallocate(); curD.deallocate(); curS.deallocate()
-            active.deallocate(); carrierOff.deallocate(); carrierEdge.deallocate(); carrierRow.deallocate()
+            active.deallocate()
             pathNodes.deallocate(); pathEdges.deallocate()
         }
         var activeCount = 0
@@ -314,29 +345,7 @@ struct TransportFlow: Sendable {
             }
             activeCount = kept
 
-            // Stations' carrying edges (backward residual edges).
-            for j in 0...m { carrierOff[j] = 0 }
-            var carrying = 0
-            for e in 0..<off[n] where flow[e] > eps {
-                carrierOff[Int(cols[e]) + 1] += 1
-                carrying += 1
-            }
-            for j in 0..<m { carrierOff[j + 1] += carrierOff[j] }
-            if carrierEdge.count < carrying {
-                carrierEdge.deallocate(); carrierRow.deallocate()
-                carrierEdge = .allocate(capacity: max(carrying, carrierEdge.count * 2))
-                carrierRow = .allocate(capacity: carrierEdge.count)
-            }
-            for j in 0..<m { curS[j] = carrierOff[j] }
-            for i in 0..<n {
-                for e in off[i]..<off[i + 1] where flow[e] > eps {
-                    let j = Int(cols[e])
-                    carrierEdge[curS[j]] = Int32(e)
-                    carrierRow[curS[j]] = Int32(i)
-                    curS[j] += 1
-                }
-            }
-            for j in 0..<m { curS[j] = carrierOff[j] }
+            for j in 0..<m { curS[j] = tOff[j] }
             for i in 0..<n { curD[i] = off[i] }
 
             // Blocking flow along admissible edges (label drops by one) with current arcs.
@@ -375,12 +384,12 @@ struct TransportFlow: Sendable {
                             } else {
                                 let want = l - 1
                                 var k = curS[j]
-                                let end = carrierOff[j + 1]
-                                while k < end && !(levelD[Int(carrierRow[k])] == want && flow[Int(carrierEdge[k])] > eps) { k += 1 }
+                                let end = tOff[j + 1]
+                                while k < end && !(levelD[Int(tRows[k])] == want && flow[Int(tEdges[k])] > eps) { k += 1 }
                                 curS[j] = k
                                 if k < end {
-                                    pathEdges[depth - 1] = carrierEdge[k]
-                                    pathNodes[depth] = carrierRow[k]
+                                    pathEdges[depth - 1] = tEdges[k]
+                                    pathNodes[depth] = tRows[k]
                                     depth += 1
                                     continue
                                 }

@@ -22,6 +22,9 @@ struct CoverageSolver {
         var deadline: ContinuousClock.Instant?
         var rootIterations: Int
         var nodeIterations: Int
+        var workLimit: Int = .max
+        var tabuSteps: Int = 600
+        var kicks: Int = 10
     }
 
     let model: CoverageModel
@@ -32,6 +35,8 @@ struct CoverageSolver {
     private(set) var best: [Int] = []
     private(set) var bestValue = -1.0
     private var lagrangeIterations = 0
+    /// Links visited by the relaxations (a machine-independent measure of effort).
+    private var work = 0
     private var tried = Set<[Int]>()
 
     init(model: CoverageModel, p: Int, budget: Budget, progress: ((String, Double, Double, Int) -> Void)?) {
@@ -156,6 +161,140 @@ struct CoverageSolver {
         }
     }
 
+    /// Tabu search over swaps: each step makes the best swap whose incoming site did not just
+    /// leave and whose outgoing site did not just come in (even a worsening one), unless it beats
+    /// the best value found. Deterministic (ties: lowest positions and indices). Returns the best
+    /// set and value seen.
+    func tabuSearch(from start: [Int], steps: Int, stallLimit: Int, allowed: [Bool]? = nil) -> ([Int], Double) {
+        let K = model.candidateCount
+        let G = model.groupCount
+        var set = start
+        let p = set.count
+        guard p > 0, p < K else { return (set, model.value(set)) }
+        var count = [Int32](repeating: 0, count: G)
+        var owner = [Int](repeating: 0, count: G)
+        var gain = [Double](repeating: 0, count: K)
+        var extra = [Double](repeating: 0, count: p * K)
+        var loss = [Double](repeating: 0, count: p)
+        var inSet = [Bool](repeating: false, count: K)
+        var position = [Int](repeating: -1, count: K)
+        var addTabu = [Int](repeating: -1, count: K)     // may not come in before this step
+        var dropTabu = [Int](repeating: -1, count: K)    // may not leave before this step
+        for c in set { inSet[c] = true }
+        for c in set {
+            for t in model.colOffsets[c]..<model.colOffsets[c + 1] {
+                let g = Int(model.colGroups[t])
+                count[g] += 1
+                owner[g] += c
+            }
+        }
+        var value = 0.0
+        for g in 0..<G where count[g] > 0 { value += model.weight[g] }
+        var bestSet = set
+        var bestValue = value
+        var sinceBest = 0
+        let tol = 1e-12 * max(1, model.total)
+        model.weight.withUnsafeBufferPointer { w in
+        model.colOffsets.withUnsafeBufferPointer { colOff in
+        model.colGroups.withUnsafeBufferPointer { colG in
+        model.rowOffsets.withUnsafeBufferPointer { rowOff in
+        model.rowCandidates.withUnsafeBufferPointer { rowC in
+            for step in 0..<steps {
+                for (k, c) in set.enumerated() { position[c] = k }
+                for c in 0..<K {
+                    var s = 0.0
+                    if !inSet[c] && allowed?[c] != false {
+                        for t in colOff[c]..<colOff[c + 1] where count[Int(colG[t])] == 0 { s += w[Int(colG[t])] }
+                    }
+                    gain[c] = s
+                }
+                for k in 0..<p { loss[k] = 0 }
+                for i in 0..<extra.count { extra[i] = 0 }
+                for g in 0..<G where count[g] == 1 {
+                    let k = position[owner[g]]
+                    loss[k] += w[g]
+                    let base = k * K
+                    for t in rowOff[g]..<rowOff[g + 1] { extra[base + Int(rowC[t])] += w[g] }
+                }
+                var bestDelta = -Double.infinity
+                var move = (-1, -1)
+                for k in 0..<p {
+                    let out = set[k]
+                    let outTabu = dropTabu[out] > step
+                    let base = k * K
+                    for c in 0..<K where !inSet[c] && allowed?[c] != false {
+                        let delta = gain[c] - loss[k] + extra[base + c]
+                        if delta <= bestDelta + tol { continue }
+                        if (outTabu || addTabu[c] > step) && value + delta <= bestValue + tol { continue }
+                        bestDelta = delta
+                        move = (k, c)
+                    }
+                }
+                if move.0 < 0 { break }
+                let (k, c) = move
+                let out = set[k]
+                for t in colOff[out]..<colOff[out + 1] {
+                    let g = Int(colG[t])
+                    count[g] -= 1
+                    owner[g] -= out
+                    if count[g] == 0 { value -= w[g] }
+                }
+                for t in colOff[c]..<colOff[c + 1] {
+                    let g = Int(colG[t])
+                    if count[g] == 0 { value += w[g] }
+                    count[g] += 1
+                    owner[g] += c
+                }
+                inSet[out] = false
+                inSet[c] = true
+                position[out] = -1
+                set[k] = c
+                addTabu[out] = step + 7 + (step % 5)
+                dropTabu[c] = step + 3
+                if value > bestValue + tol {
+                    bestValue = value
+                    bestSet = set
+                    sinceBest = 0
+                } else {
+                    sinceBest += 1
+                    if sinceBest >= stallLimit { break }
+                }
+            }
+        }}}}}
+        return (bestSet.sorted(), model.value(bestSet))
+    }
+
+    /// Kicks and searches again: removes a few sites of the best set (chosen by a fixed-seed
+    /// generator, so runs repeat exactly), refills greedily among `allowed`, runs tabu search.
+    mutating func iteratedTabu(allowed: [Bool], rounds: Int) {
+        guard p > 1, p < model.candidateCount else { return }
+        var rng: UInt64 = 0x5EED_0F_7AB0
+        func next() -> UInt64 {
+            rng &+= 0x9E37_79B9_7F4A_7C15
+            var z = rng
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        for round in 0..<rounds {
+            var set = best
+            let removeCount = min(p - 1, 2 + round % 4)
+            var removed: [Int] = []
+            for _ in 0..<removeCount {
+                let k = Int(next() % UInt64(set.count))
+                removed.append(set.remove(at: k))
+            }
+            var mask = allowed
+            for j in removed { mask[j] = false }
+            // Refill: a random allowed site first, then greedy.
+            let pool = (0..<model.candidateCount).filter { mask[$0] && !set.contains($0) }
+            if !pool.isEmpty { set.append(pool[Int(next() % UInt64(pool.count))]) }
+            set = greedy(start: set, count: p, allowed: mask)
+            let (t, v) = tabuSearch(from: set, steps: budget.tabuSteps / 2, stallLimit: budget.tabuSteps / 6, allowed: allowed)
+            offer(t, value: v)
+        }
+    }
+
     // MARK: Lagrangian relaxation
 
     struct Node {
@@ -232,19 +371,17 @@ struct CoverageSolver {
         var bestUB = Double.infinity
         var best = Relaxation(ub: .infinity, lambda: lambda, c: c, top: [], next: 0, theta: thetaNow)
         var stall = 0
+        var polishes = 0
         let stallLimit = iterations >= 100 ? 20 : 5
-        for _ in 0..<iterations {
+        var slack = 0.0   // Σ max(0, r_g − λ_g) over uncovered groups, kept up to date with c
+        for iteration in 0..<iterations {
             lagrangeIterations += 1
-            var ub = base
-            for g in 0..<G where !covered[g] { ub += max(0, model.weight[g] - lambda[g]) }
-            for j in free {
-                var s = 0.0
-                for t in model.colOffsets[j]..<model.colOffsets[j + 1] {
-                    let g = Int(model.colGroups[t])
-                    if !covered[g] { s += lambda[g] }
-                }
-                c[j] = s
+            work += model.colGroups.count
+            if iteration % 32 == 0 {
+                // Exact values now and then; in between, updated with each change of λ.
+                slack = Self.columnValues(lambda: lambda, covered: covered, model: model, free: free, into: &c)
             }
+            var ub = base + slack
             let (top, next) = Self.top(q, of: free, values: c)
             for j in top { ub += c[j] }
             if ub < bestUB {
@@ -261,7 +398,8 @@ struct CoverageSolver {
             if !tried.contains(set) {
                 tried.insert(set)
                 let v = model.value(set)
-                if polish && v >= bestValue * 0.98 {
+                if polish && polishes < 25 && v >= bestValue * 0.995 {
+                    polishes += 1
                     var improved = set
                     let w = localSearch(&improved, allowed: [Bool](repeating: true, count: K))
                     offer(improved, value: w)
@@ -270,30 +408,93 @@ struct CoverageSolver {
             }
             if cannotImprove(bestUB, over: bestValue) || thetaNow < 1e-4 { break }
             // Subgradient: (number of chosen columns covering g) − y_g.
-            for j in top {
-                for t in model.colOffsets[j]..<model.colOffsets[j + 1] { hits[Int(model.colGroups[t])] += 1 }
-            }
-            var norm = 0.0
-            for g in 0..<G where !covered[g] {
-                let y: Int32 = model.weight[g] - lambda[g] > 0 ? 1 : 0
-                let s = Double(hits[g] - y)
-                norm += s * s
-            }
-            if norm == 0 {
-                for g in 0..<G { hits[g] = 0 }
-                break  // the relaxation's solution is feasible and complementary: λ is optimal
-            }
             let gap = max(ub - max(bestValue, 0), 1e-6 * max(1, model.total))
-            let step = thetaNow * gap / norm
-            for g in 0..<G where !covered[g] {
-                let y: Int32 = model.weight[g] - lambda[g] > 0 ? 1 : 0
-                let s = Double(hits[g] - y)
-                if s != 0 { lambda[g] = min(model.weight[g], max(0, lambda[g] - step * s)) }
-                hits[g] = 0
+            if !Self.subgradientStep(lambda: &lambda, hits: &hits, c: &c, slack: &slack, covered: covered, model: model,
+                                     top: top, theta: thetaNow, gap: gap) {
+                break  // zero subgradient: the relaxation's solution is feasible and complementary
             }
+        }
+        // The bound is recomputed exactly from the best multipliers (no drift from the updates).
+        if bestUB < .infinity {
+            var exactC = [Double](repeating: 0, count: K)
+            var ub = base + Self.columnValues(lambda: best.lambda, covered: covered, model: model, free: free, into: &exactC)
+            let (top, next) = Self.top(q, of: free, values: exactC)
+            for j in top { ub += exactC[j] }
+            best = Relaxation(ub: ub, lambda: best.lambda, c: exactC, top: top, next: next, theta: thetaNow)
         }
         best.theta = thetaNow
         return best
+    }
+
+    /// Column values c_j = Σ λ_g over the uncovered groups of each free column; returns
+    /// Σ max(0, r_g − λ_g) over uncovered groups.
+    static func columnValues(lambda: [Double], covered: [Bool], model: CoverageModel, free: [Int], into c: inout [Double]) -> Double {
+        var sum = 0.0
+        lambda.withUnsafeBufferPointer { lam in
+        covered.withUnsafeBufferPointer { cov in
+        model.weight.withUnsafeBufferPointer { w in
+        model.colOffsets.withUnsafeBufferPointer { off in
+        model.colGroups.withUnsafeBufferPointer { grp in
+        c.withUnsafeMutableBufferPointer { c in
+            for g in 0..<w.count where !cov[g] { sum += max(0, w[g] - lam[g]) }
+            for j in free {
+                var s = 0.0
+                for t in off[j]..<off[j + 1] {
+                    let g = Int(grp[t])
+                    if !cov[g] { s += lam[g] }
+                }
+                c[j] = s
+            }
+        }}}}}}
+        return sum
+    }
+
+    /// λ ← clamp(λ − θ·gap/‖s‖²·s, 0, r) with s_g = (chosen columns covering g) − y_g. Returns
+    /// false (and leaves λ) when s = 0.
+    static func subgradientStep(lambda: inout [Double], hits: inout [Int32], c: inout [Double], slack: inout Double,
+                                covered: [Bool], model: CoverageModel, top: [Int], theta: Double, gap: Double) -> Bool {
+        var moved = true
+        var slackNow = slack
+        lambda.withUnsafeMutableBufferPointer { lam in
+        hits.withUnsafeMutableBufferPointer { hits in
+        c.withUnsafeMutableBufferPointer { c in
+        covered.withUnsafeBufferPointer { cov in
+        model.weight.withUnsafeBufferPointer { w in
+        model.colOffsets.withUnsafeBufferPointer { off in
+        model.colGroups.withUnsafeBufferPointer { grp in
+        model.rowOffsets.withUnsafeBufferPointer { rowOff in
+        model.rowCandidates.withUnsafeBufferPointer { rowC in
+            for j in top { for t in off[j]..<off[j + 1] { hits[Int(grp[t])] += 1 } }
+            var norm = 0.0
+            for g in 0..<w.count where !cov[g] {
+                let s = Double(hits[g] - (w[g] - lam[g] > 0 ? 1 : 0))
+                norm += s * s
+            }
+            if norm == 0 {
+                for g in 0..<w.count { hits[g] = 0 }
+                moved = false
+                return
+            }
+            let step = theta * gap / norm
+            for g in 0..<w.count {
+                if !cov[g] {
+                    let s = Double(hits[g] - (w[g] - lam[g] > 0 ? 1 : 0))
+                    if s != 0 {
+                        let before = lam[g]
+                        let after = min(w[g], max(0, before - step * s))
+                        if after != before {
+                            lam[g] = after
+                            slackNow += max(0, w[g] - after) - max(0, w[g] - before)
+                            let d = after - before
+                            for t in rowOff[g]..<rowOff[g + 1] { c[Int(rowC[t])] += d }
+                        }
+                    }
+                }
+                hits[g] = 0
+            }
+        }}}}}}}}}
+        slack = slackNow
+        return moved
     }
 
     // MARK: Driver
@@ -309,6 +510,7 @@ struct CoverageSolver {
             return Outcome(chosen: all, value: model.total, bound: model.total, proven: true, nodes: 0,
                            lagrangeIterations: 0, stoppedByBudget: false)
         }
+        progress?("reduced to \(G) demand groups × \(K) candidates, \(model.colGroups.count) links", 0, model.total, 0)
         let everything = [Bool](repeating: true, count: K)
         var start = greedy(start: [], count: p, allowed: everything)
         var v = localSearch(&start, allowed: everything)
@@ -330,7 +532,7 @@ struct CoverageSolver {
         let clock = ContinuousClock()
         while let node = stack.popLast() {
             if cannotImprove(node.bound, over: bestValue) { continue }
-            if nodes >= budget.nodeLimit || (budget.deadline.map { clock.now >= $0 } ?? false) {
+            if nodes >= budget.nodeLimit || (nodes > 0 && work >= budget.workLimit) || (budget.deadline.map { clock.now >= $0 } ?? false) {
                 stopped = true
                 openBound = max(openBound, node.bound)
                 for rest in stack { openBound = max(openBound, rest.bound) }
@@ -362,14 +564,30 @@ struct CoverageSolver {
                 continue
             }
             let isRoot = node.fixedIn.isEmpty && node.fixedOut.isEmpty
-            let r = relax(covered: covered, base: base, free: free, fixedIn: node.fixedIn, q: q,
+            let relaxation = relax(covered: covered, base: base, free: free, fixedIn: node.fixedIn, q: q,
                           lambda: node.lambda, theta: node.theta,
                           iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot)
-            let ub = min(r.ub, node.bound)
+            var r = relaxation
             if isRoot {
+                progress?("lagrangian", bestValue, reportable(r.ub), nodes)
+                if !cannotImprove(r.ub, over: bestValue) {
+                    let before = bestValue
+                    let (t1, v1) = tabuSearch(from: best, steps: budget.tabuSteps, stallLimit: budget.tabuSteps / 3)
+                    offer(t1, value: v1)
+                    let (t2, v2) = tabuSearch(from: r.top, steps: budget.tabuSteps, stallLimit: budget.tabuSteps / 3)
+                    offer(t2, value: v2)
+                    progress?("tabu search", bestValue, reportable(r.ub), nodes)
+                    if bestValue > before && !cannotImprove(r.ub, over: bestValue) {
+                        // A better target value steers the subgradient steps better: continue.
+                        let again = relax(covered: covered, base: base, free: free, fixedIn: node.fixedIn, q: q,
+                                          lambda: r.lambda, theta: 1, iterations: budget.rootIterations, polish: true)
+                        if again.ub < r.ub { r = again }
+                        progress?("lagrangian", bestValue, reportable(r.ub), nodes)
+                    }
+                }
                 rootBound = r.ub
-                progress?("lagrangian", bestValue, reportable(rootBound), nodes)
             }
+            let ub = min(r.ub, node.bound)
             if cannotImprove(ub, over: bestValue) { continue }
             // Reduced-cost fixing with the best multipliers.
             let qth = r.c[r.top[q - 1]]
@@ -384,6 +602,17 @@ struct CoverageSolver {
                 }
             }
             if newIn.count > p { continue }  // every improving choice would need more than p sites
+            if isRoot {
+                progress?("root fixing: \(newIn.count - node.fixedIn.count) in, \(newOut.count - node.fixedOut.count) out of \(free.count) free", bestValue, reportable(ub), nodes)
+                // Every strictly better choice uses only the sites left free: search among them.
+                var allowed = [Bool](repeating: false, count: K)
+                for j in free { allowed[j] = true }
+                for j in newOut { allowed[j] = false }
+                for j in best { allowed[j] = true }
+                iteratedTabu(allowed: allowed, rounds: budget.kicks)
+                progress?("iterated tabu search", bestValue, reportable(ub), nodes)
+                if cannotImprove(ub, over: bestValue) { continue }
+            }
             if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
                 stack.append(Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: max(r.theta, 0.25)))
                 continue

@@ -73,7 +73,7 @@ struct PreparedSelection {
         CoverageSolver.Budget(
             nodeLimit: options.nodeLimit,
             deadline: options.timeLimit.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) },
-            rootIterations: 2000, nodeIterations: 40)
+            rootIterations: 2000, nodeIterations: 40, workLimit: options.workLimit)
     }
 
     func report(_ stage: String) -> ((String, Double, Double, Int) -> Void)? {

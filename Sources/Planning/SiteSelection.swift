@@ -73,18 +73,24 @@ public struct SelectionProgress: Sendable {
 public struct SiteSelectionOptions: Sendable {
     /// Capacitated mode: the objective is demand newly *served* (max-flow with seats), not covered.
     public var capacitated: Bool
-    /// Branch-and-bound nodes per solve before stopping with the best bound proven so far.
+    /// Branch-and-bound nodes per solve before stopping with the best bound proven so far
+    /// (capacitated mode: a tenth of it, its nodes cost max-flows).
     public var nodeLimit: Int
+    /// Effort limit of the uncapacitated search, in coverage links visited by the Lagrangian
+    /// relaxations (about 10⁸ per second here); deterministic, unlike a time limit. The root
+    /// relaxation and heuristics always run in full.
+    public var workLimit: Int
     /// Optional wall-clock limit per solve (seconds). Off by default: a time limit can make two runs
     /// of the same input stop at different points, and the output must be reproducible.
     public var timeLimit: Double?
     /// Called now and then from the calling thread during long runs.
     public var progress: (@Sendable (SelectionProgress) -> Void)?
 
-    public init(capacitated: Bool = false, nodeLimit: Int = 20_000, timeLimit: Double? = nil,
-                progress: (@Sendable (SelectionProgress) -> Void)? = nil) {
+    public init(capacitated: Bool = false, nodeLimit: Int = 100_000, workLimit: Int = 300_000_000,
+                timeLimit: Double? = nil, progress: (@Sendable (SelectionProgress) -> Void)? = nil) {
         self.capacitated = capacitated
         self.nodeLimit = nodeLimit
+        self.workLimit = workLimit
         self.timeLimit = timeLimit
         self.progress = progress
     }
