@@ -18,7 +18,7 @@ func drain(_ reader: CSVReader) -> [Event] {
         } catch {
             events.append(.error(error))
             // Recoverable errors skip a line; any other error is final and repeats.
-            if error.reason != .strayQuote && error.reason != .invalidUTF8 {
+            if reader.hasFailed {
                 do {
                     _ = try reader.next()
                     fuzzCheck(false, "a final error (\(error)) did not repeat")
