@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .executable(name: "nuanxin", targets: ["nuanxin"]),
         .library(name: "Geo", targets: ["Geo"]),
+        // For the fuzz targets in Fuzz/ (a separate package, never built by `swift build` here).
+        .library(name: "Stations", targets: ["Stations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -106,23 +106,50 @@ public struct GeoJSONDocumentError: Error, Hashable, Sendable, CustomStringConve
 public enum GeoJSONReader {
     public static func read(bytes: [UInt8]) throws -> GeoJSONLayer {
         var parser = JSONParser(bytes: bytes)
+        // The features of a FeatureCollection are converted while the document is parsed, each
+        // feature's JSON tree freed at once; they are used only if the root is a FeatureCollection.
+        final class Streamed {
+            var features: [GeoJSONFeature] = []
+            var issues: [GeoJSONIssue] = []
+        }
+        let streamed = Streamed()
+        parser.streamedArray = JSONParser.StreamedArray(
+            key: "features",
+            start: {
+                streamed.features = []
+                streamed.issues = []
+            },
+            element: { value in
+                streamed.features.append(readFeature(value, index: streamed.features.count, issues: &streamed.issues))
+            }
+        )
         let root: JSONValue
         do {
             root = try parser.parseDocument()
         } catch let error as JSONParseError {
             throw GeoJSONDocumentError(message: "not valid JSON: \(error)")
         }
+        parser.streamedArray = nil
         var issues: [GeoJSONIssue] = parser.duplicateKeys.map {
             GeoJSONIssue(.warning, "duplicate JSON key \"\($0.key)\" on line \($0.line): the last value is used")
         }
-        var layer = try read(root: root, issues: &issues)
+        var layer: GeoJSONLayer
+        if parser.didStreamArray, root["type"] == .string("FeatureCollection") {
+            layer = try read(root: root, issues: &issues, features: streamed.features)
+            layer.issues.append(contentsOf: streamed.issues)
+            streamed.features = []
+        } else {
+            layer = try read(root: root, issues: &issues)
+        }
         try reprojectLegacyCRS(root: root, layer: &layer)
         return layer
     }
 
     public static func read(text: String) throws -> GeoJSONLayer { try read(bytes: Array(text.utf8)) }
 
-    static func read(root: JSONValue, issues: inout [GeoJSONIssue]) throws -> GeoJSONLayer {
+    /// - Parameter features: the features, already read while parsing (the root's "features" is
+    ///   then an empty placeholder).
+    static func read(root: JSONValue, issues: inout [GeoJSONIssue], features streamedFeatures: [GeoJSONFeature]? = nil) throws -> GeoJSONLayer {
         guard case let .object(o) = root else {
             throw GeoJSONDocumentError(message: "a GeoJSON document must be a JSON object, not \(root.typeName)")
         }
@@ -139,6 +166,7 @@ public enum GeoJSONReader {
             guard case let .array(items) = list else {
                 throw GeoJSONDocumentError(message: "\"features\" must be an array, not \(list.typeName)")
             }
+            if let streamedFeatures { return GeoJSONLayer(features: streamedFeatures, issues: issues) }
             var features: [GeoJSONFeature] = []
             features.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {

@@ -33,35 +33,78 @@ public enum JSONValue: Hashable, Sendable {
 }
 
 /// A JSON object with its keys in input (or insertion) order.
+///
+/// The members live in one array, in order: a small object (the usual feature properties) costs one
+/// allocation and is searched linearly. From `indexedCount` members on, a dictionary from key to
+/// position is kept as well, so that an object with very many keys (hostile input) is still read
+/// in linear time.
 public struct JSONObject: Hashable, Sendable {
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+    private var members: [(key: String, value: JSONValue)] = []
+    private var index: [String: Int]?
+    static let indexedCount = 16
 
     public init() {}
 
     public init(_ pairs: [(String, JSONValue)]) {
+        members.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// The keys in order.
+    public var keys: [String] { members.map(\.key) }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { members[$0].value } }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let i = position(of: key) {
+                    members[i].value = newValue
+                } else {
+                    members.append((key, newValue))
+                    if index != nil {
+                        index![key] = members.count - 1
+                    } else if members.count > JSONObject.indexedCount {
+                        reindex()
+                    }
+                }
+            } else if let i = position(of: key) {
+                members.remove(at: i)
+                if index != nil { reindex() }
             }
         }
     }
 
-    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0]!) } }
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    private mutating func reindex() {
+        guard members.count > JSONObject.indexedCount else {
+            index = nil
+            return
+        }
+        var map: [String: Int] = [:]
+        map.reserveCapacity(members.count)
+        for (i, m) in members.enumerated() { map[m.key] = i }
+        index = map
+    }
 
-    public static func == (a: JSONObject, b: JSONObject) -> Bool { a.keys == b.keys && a.storage == b.storage }
+    public var pairs: [(key: String, value: JSONValue)] { members }
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+
+    /// Equal when the same keys come in the same order with equal values.
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.members.count == b.members.count && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(keys)
-        for k in keys { hasher.combine(storage[k]) }
+        hasher.combine(members.count)
+        for m in members {
+            hasher.combine(m.key)
+            hasher.combine(m.value)
+        }
     }
 }
 
@@ -86,6 +129,22 @@ public struct JSONParser {
     }
 
     public private(set) var duplicateKeys: [DuplicateKey] = []
+
+    /// A member of the root object whose array is handed over element by element instead of being
+    /// kept in the tree (GeoJSON's "features": each feature is converted, and its tree freed, as
+    /// soon as it is read, so a big layer never exists twice in memory). `start` is called when
+    /// such an array begins (again, for a duplicate key: the last one wins).
+    struct StreamedArray {
+        var key: String
+        var start: () -> Void
+        var element: (JSONValue) throws -> Void
+    }
+
+    var streamedArray: StreamedArray?
+    /// Whether the root's last member named `streamedArray.key` was an array handed over; the
+    /// root then holds an empty array in its place.
+    private(set) var didStreamArray = false
+
     private let bytes: [UInt8]
     private var index = 0
     private let maxDepth: Int
@@ -198,7 +257,15 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("':' expected after object key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
+            let value: JSONValue
+            if depth == 1, let streamed = streamedArray, key == streamed.key, index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+                try parseStreamedArray(depth: depth + 1, streamed)
+                value = .array([])
+                didStreamArray = true
+            } else {
+                value = try parseValue(depth: depth)
+                if depth == 1, key == streamedArray?.key { didStreamArray = false }
+            }
             if object[key] != nil { duplicateKeys.append(DuplicateKey(key: key, line: position(at: keyOffset).line)) }
             object[key] = value
             skipWhitespace()
@@ -225,6 +292,27 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of input inside an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            throw error("unexpected \(describe(bytes[index])): ',' or ']' expected in an array")
+        }
+    }
+
+    /// `parseArray`, handing each element over instead of keeping it.
+    private mutating func parseStreamedArray(depth: Int, _ streamed: StreamedArray) throws {
+        if depth > maxDepth { throw error("nested deeper than \(maxDepth) levels") }
+        streamed.start()
+        index += 1
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try streamed.element(try parseValue(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
             throw error("unexpected \(describe(bytes[index])): ',' or ']' expected in an array")
         }
     }

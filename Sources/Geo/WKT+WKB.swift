@@ -14,8 +14,17 @@ extension Geometry {
         self = try owner.value()
     }
 
+    /// The largest coordinate magnitude written as WKT. GEOS 3.11's WKT writer formats numbers in
+    /// fixed notation into a stack buffer and overflows it from about 1e136 on (found by fuzzing);
+    /// no coordinate in any CRS comes near 1e15 (the Earth is 4e7 m round).
+    public static let maxWKTMagnitude = 1e15
+
     /// WKT with trailing zeros trimmed and, when given, coordinates rounded to `precision` decimals.
+    /// Throws `GeoError.invalidInput` for a coordinate that is not finite or beyond ±1e15.
     public func wkt(precision: Int? = nil) throws -> String {
+        for c in allCoordinates where !(abs(c.x) <= Geometry.maxWKTMagnitude && abs(c.y) <= Geometry.maxWKTMagnitude) {
+            throw GeoError.invalidInput("coordinate (\(c.x), \(c.y)) cannot be written as WKT: beyond ±1e15 or not a number")
+        }
         let context = GEOSContext.current
         let h = context.handle
         let g = try makeGEOS(context)

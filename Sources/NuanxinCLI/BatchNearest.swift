@@ -113,13 +113,15 @@ struct BatchNearest {
                     try body(out)
                 }
             } else {
-                try FileHandle.standardOutput.write(contentsOf: header)
-                try body(.standardOutput)
+                try writingStandardOutput {
+                    try FileHandle.standardOutput.write(contentsOf: header)
+                    try body(.standardOutput)
+                }
             }
         } else if let path = command.output.out {
             try AtomicFile.write(to: path, body)
         } else {
-            try body(.standardOutput)
+            try writingStandardOutput { try body(.standardOutput) }
         }
         if problems > 100 { printError("nuanxin: \(name): \(problems - 100) more problem(s) not shown") }
         if problems > 0 {

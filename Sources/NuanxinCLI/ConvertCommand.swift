@@ -107,7 +107,7 @@ struct ConvertCommand: ParsableCommand {
                     }
                 }
             }
-            if let path = output.out { try AtomicFile.write(to: path, write) } else { try write(.standardOutput) }
+            if let path = output.out { try AtomicFile.write(to: path, write) } else { try writingStandardOutput { try write(.standardOutput) } }
             if problems > 0 { throw CLIFailure(status: .dataError, message: "\(name): \(problems) line(s) could not be converted; the others were") }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Geo
+import Stations
 
 /// The sysexits codes of SPEC.md.
 public enum ExitStatus: Int32, Sendable {
@@ -19,9 +20,41 @@ struct CLIFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error. A failed write (stderr closed or on a full disk) is ignored:
+/// there is nowhere left to report it, and it must not crash the run.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    let bytes = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
+    bytes.withUnsafeBytes { raw in
+        var done = 0
+        while done < raw.count {
+            let n = write(STDERR_FILENO, raw.baseAddress! + done, raw.count - done)
+            if n > 0 {
+                done += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+}
+
+/// Runs `body`, which writes to standard output: a failed write (a full disk, a file-size limit)
+/// becomes an I/O error (74) instead of a crash. Our own errors pass through unchanged.
+func writingStandardOutput(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CLIFailure {
+        throw error
+    } catch let error as BatchQueryReader.ReadFailure {
+        throw error
+    } catch let error as GeoError {
+        throw error
+    } catch let error as AtomicFileError {
+        throw error
+    } catch {
+        throw CLIFailure(status: .ioError, message: "cannot write to standard output: \(AtomicFile.fileErrorReason(error) ?? "\(error)")")
+    }
 }
 
 /// Runs a command body, turning our errors into a message on stderr and the matching exit code.
@@ -38,6 +71,9 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as AtomicFileError {
         printError("nuanxin: \(error)")
         throw ExitCode(error.exitStatus.rawValue)
+    } catch let error as BatchQueryReader.ReadFailure {
+        printError("nuanxin: \(error)")
+        throw ExitCode(ExitStatus.noInput.rawValue)
     }
 }
 

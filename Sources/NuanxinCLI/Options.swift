@@ -107,7 +107,7 @@ struct OutputOptions: ParsableArguments {
         if let out {
             try AtomicFile.write(text, to: out)
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try writingStandardOutput { try FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) }
         }
     }
 }

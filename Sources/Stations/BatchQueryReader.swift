@@ -57,13 +57,36 @@ public final class BatchQueryReader {
         public var description: String { message }
     }
 
+    /// The operating system could not read the input (an I/O error): exit 66.
+    public struct ReadFailure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    static func readFailure(_ name: String, _ error: Error) -> ReadFailure {
+        if let failure = error as? ReadFailure { return failure }
+        if let csv = error as? CSVError { return ReadFailure(message: "\(name): \(csv.message)") }
+        return ReadFailure(message: "\(name): cannot read: \(AtomicFile.fileErrorReason(error) ?? "\(error)")")
+    }
+
+    /// Runs `body`, turning the file handle's read errors into a `ReadFailure`.
+    static func reading<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let tooLong as LineReader.LineTooLong {
+            throw tooLong
+        } catch {
+            throw readFailure(name, error)
+        }
+    }
+
     /// - Parameter format: nil to decide from the file name, else from the first bytes.
     public init(fileHandle: FileHandle, name: String, format: BatchInputFormat?) throws {
         self.name = name
         let reader = LineReader(fileHandle: fileHandle)
         var chosen = format ?? BatchInputFormat(path: name)
         if chosen == nil {
-            let first = try reader.peekFirstByte()
+            let first = try BatchQueryReader.reading(name) { try reader.peekFirstByte() }
             chosen = first == UInt8(ascii: "{") ? .ndjson : .csv
         }
         self.format = chosen!
@@ -74,6 +97,7 @@ public final class BatchQueryReader {
             do {
                 header = try csv.next()
             } catch {
+                if error.reason == .io { throw BatchQueryReader.readFailure(name, error) }
                 throw Failure(message: "\(name): \(error)")
             }
             guard let header else { throw Failure(message: "\(name): the file is empty (a CSV header id,lon,lat was expected)") }
@@ -91,7 +115,7 @@ public final class BatchQueryReader {
         case .ndjson:
             self.lines = reader
         case .geojson:
-            let bytes = try reader.readAll()
+            let bytes = try BatchQueryReader.reading(name) { try reader.readAll() }
             let layer: GeoJSONLayer
             do {
                 layer = try GeoJSONReader.read(bytes: bytes)
@@ -121,7 +145,8 @@ public final class BatchQueryReader {
         return .query(q)
     }
 
-    /// Up to `max` items in input order; empty at the end.
+    /// Up to `max` items in input order; empty at the end. Throws `ReadFailure` when the input
+    /// cannot be read.
     public func next(max: Int) throws -> [BatchQueryItem] {
         var out: [BatchQueryItem] = []
         out.reserveCapacity(Swift.min(max, 1 << 16))
@@ -141,10 +166,11 @@ public final class BatchQueryReader {
                 do {
                     record = try csv!.next()
                 } catch {
+                    if error.reason == .io { throw BatchQueryReader.readFailure(name, error) }
                     out.append(.problem(BatchQueryProblem(location: "line \(error.line)", line: error.line, message: error.message)))
-                    // A stray quote or bad UTF-8 spoils one line; anything else (an unterminated
-                    // quote, a read error) ends the input.
-                    if error.reason == .strayQuote || error.reason == .invalidUTF8 { continue }
+                    // A stray quote, bad UTF-8 or an overlong line spoils one line; anything else
+                    // (an unterminated quote, a read error) ends the input.
+                    if !csv!.hasFailed { continue }
                     finished = true
                     break
                 }
@@ -171,7 +197,15 @@ public final class BatchQueryReader {
             }
         case .ndjson:
             while out.count < max {
-                guard let (lineNumber, bytes) = try lines!.nextLine() else { break }
+                let next: (Int, ArraySlice<UInt8>)?
+                do {
+                    next = try BatchQueryReader.reading(name) { try lines!.nextLine() }
+                } catch let tooLong as LineReader.LineTooLong {
+                    // The line was skipped as it streamed by; the next ones are still read.
+                    out.append(.problem(BatchQueryProblem(location: "line \(tooLong.line)", line: tooLong.line, message: tooLong.reason)))
+                    continue
+                }
+                guard let (lineNumber, bytes) = next else { break }
                 let location = "line \(lineNumber)"
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
                 out.append(BatchQueryReader.parseNDJSON(bytes, line: lineNumber, location: location))
@@ -204,7 +238,7 @@ public final class BatchQueryReader {
         func number(_ key: String) -> Double? {
             switch o[key] {
             case let .number(n)?: return n
-            case let .string(s)?: return Double(s)
+            case let .string(s)?: return Double(s).flatMap { $0.isFinite ? $0 : nil }
             default: return nil
             }
         }

@@ -42,8 +42,11 @@ public struct CSVTable: Equatable, Sendable {
 /// - A UTF-8 byte order mark at the start is skipped. Blank lines (no bytes at all between two
 ///   line ends) are skipped; a line holding only `""` is a record with one empty field.
 /// - Every record carries the line it starts on. Errors are `CSVError`s with the line.
-/// - After a `.strayQuote` or `.invalidUTF8` error, `next()` continues with the next line (so a
-///   batch can report a bad line and go on). Every other error is final: `next()` throws it again.
+/// - After a `.strayQuote` or `.invalidUTF8` error, and after a `.recordTooLong` error for a record
+///   that can be told apart from the next one (no quoted field still open), `next()` continues with
+///   the next record, so a batch can report a bad line and go on; the too-long line is skipped
+///   without being kept in memory. Every other error is final: `next()` throws it again
+///   (`hasFailed` tells which).
 public final class CSVReader {
     /// The default number of bytes read from a file handle at a time (1 MiB).
     public static let defaultChunkSize = 1 << 20
@@ -84,13 +87,16 @@ public final class CSVReader {
         return CSVTable(header: header, rows: rows)
     }
 
+    /// Whether an error ended the input: `next()` will only throw it again.
+    public var hasFailed: Bool { failure != nil }
+
     /// The next record, or nil at the end of the input.
     public func next() throws(CSVError) -> CSVRecord? {
         if let failure { throw failure }
         do throws(CSVError) {
             return try scanner.next()
         } catch {
-            if error.reason != .strayQuote && error.reason != .invalidUTF8 { failure = error }
+            if !scanner.canContinue { failure = error }
             throw error
         }
     }
@@ -141,6 +147,8 @@ private struct CSVScanner {
     private var pendingCR = false
     private var spans: [Span] = []
     private var scratch: [UInt8] = []
+    /// Whether reading can go on after the last error thrown.
+    private(set) var canContinue = false
 
     init(fileDescriptor: Int32, chunkSize: Int, maxRecordBytes: Int, prefix: [UInt8] = []) {
         self.fileDescriptor = fileDescriptor
@@ -184,6 +192,7 @@ private struct CSVScanner {
         while end < 3 && !eof { try refill() }
         begun = true
         if end >= 2 && ((storage[0] == 0xFF && storage[1] == 0xFE) || (storage[0] == 0xFE && storage[1] == 0xFF)) {
+            canContinue = false
             throw CSVError(.invalidUTF8, line: 1, message: "the file is UTF-16 (Excel's \"Unicode Text\"), not UTF-8; save it as \"CSV UTF-8 (Comma delimited)\"")
         }
         if end >= 3 && storage[0] == 0xEF && storage[1] == 0xBB && storage[2] == 0xBF {
@@ -195,7 +204,18 @@ private struct CSVScanner {
     /// Moves the unfinished record to the front of the buffer and reads the next chunk after it.
     private mutating func refill() throws(CSVError) {
         guard let fileDescriptor else { eof = true; return }
-        if state != .skippingLine && end - recordStart > maxRecordBytes { throw tooLong() }
+        if state != .skippingLine && end - recordStart > maxRecordBytes {
+            let error = tooLong(complete: false)
+            // Inside a quoted field the end of the record cannot be found: the error is final.
+            canContinue = state != .quoted && state != .quoteInQuoted
+            guard canContinue else { throw error }
+            // An unquoted line: drop what was read of it and skip the rest as it streams by.
+            spans.removeAll(keepingCapacity: true)
+            state = .skippingLine
+            recordStart = end
+            scanPos = end
+            throw error
+        }
         if recordStart > 0 {
             let kept = end - recordStart
             if kept > 0 { memmove(storage, storage + recordStart, kept) }
@@ -217,6 +237,7 @@ private struct CSVScanner {
             if n > 0 { end += n; return }
             if n == 0 { eof = true; return }
             if errno == EINTR { continue }
+            canContinue = false
             throw CSVError(.io, line: line, message: "cannot read the file: \(String(cString: strerror(errno)))")
         }
     }
@@ -332,6 +353,7 @@ private struct CSVScanner {
         case .unquoted:
             spans.append(Span(start: fieldStart - recordStart, end: pos - recordStart, escaped: false))
         case .quoted:
+            canContinue = false
             throw CSVError(.unterminatedQuote, line: quoteLine, message: "the quoted field that starts on this line is never closed (a missing closing quote)")
         case .quoteInQuoted:
             spans.append(Span(start: fieldStart - recordStart, end: pos - 1 - recordStart, escaped: fieldEscaped))
@@ -354,7 +376,18 @@ private struct CSVScanner {
 
     /// Turns the spans of the record that ends at `recordEnd` into a record and starts the next one.
     private mutating func finishRecord(at recordEnd: Int, lineEnd: Bool) throws(CSVError) -> Step {
-        if recordEnd - recordStart > maxRecordBytes { throw tooLong() }
+        if recordEnd - recordStart > maxRecordBytes {
+            // The whole record is here: skip it and go on with the next one.
+            let error = tooLong(complete: true)
+            let pos = lineEnd ? consumeLineEnd(at: recordEnd) : recordEnd
+            recordStart = pos
+            scanPos = pos
+            recordLine = line
+            state = .fieldStart
+            spans.removeAll(keepingCapacity: true)
+            canContinue = true
+            throw error
+        }
         let base = storage + recordStart
         var fields: [String] = []
         fields.reserveCapacity(spans.count)
@@ -384,7 +417,10 @@ private struct CSVScanner {
         recordLine = line
         state = .fieldStart
         spans.removeAll(keepingCapacity: true)
-        if let error { throw error }
+        if let error {
+            canContinue = true
+            throw error
+        }
         return .record(record)
     }
 
@@ -408,6 +444,7 @@ private struct CSVScanner {
     /// A stray quote: the rest of the line is skipped so that reading can go on.
     private mutating func strayQuote(at pos: Int, message: String) -> CSVError {
         let error = CSVError(.strayQuote, line: line, message: message)
+        canContinue = true
         spans.removeAll(keepingCapacity: true)
         state = .skippingLine
         scanPos = pos + 1
@@ -415,9 +452,13 @@ private struct CSVScanner {
         return error
     }
 
-    private func tooLong() -> CSVError {
+    /// - Parameter complete: whether the whole record was read (then a quoted field in it is closed).
+    private func tooLong(complete: Bool) -> CSVError {
         let limit = maxRecordBytes % (1 << 20) == 0 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes"
-        if state == .quoted || state == .quoteInQuoted {
+        if complete && recordLine != line {
+            return CSVError(.recordTooLong, line: recordLine, message: "the record that starts on this line is longer than \(limit), the most a CSV record may hold here")
+        }
+        if !complete && (state == .quoted || state == .quoteInQuoted) {
             return CSVError(.recordTooLong, line: recordLine, message: "the record that starts on this line is longer than \(limit); the quoted field opened on line \(quoteLine) is probably never closed")
         }
         return CSVError(.recordTooLong, line: recordLine, message: "the line is longer than \(limit), the most a CSV record may hold here; is this really a CSV file?")

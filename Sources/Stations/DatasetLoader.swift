@@ -1,5 +1,12 @@
 import Foundation
 import Geo
+#if canImport(Glibc)
+import Glibc
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { Glibc.read(fd, buffer, count) }
+#elseif canImport(Darwin)
+import Darwin
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { Darwin.read(fd, buffer, count) }
+#endif
 
 /// Where a dataset comes from: a folder, plus per-layer replacement files and manifest overrides
 /// (SPEC.md: `--districts FILE` ... `--crs`, `--radius`, `--input-crs`).
@@ -97,13 +104,43 @@ public enum InputFile {
         return handle
     }
 
+    /// The whole file, read straight into one array of its size (no intermediate `Data` copy, so
+    /// a big layer is in memory once).
     public static func read(_ path: String) throws -> [UInt8] {
         let handle = try open(path)
         defer { try? handle.close() }
-        do {
-            return [UInt8](try handle.readToEnd() ?? Data())
-        } catch {
-            throw Failure.unreadable(path, "\(error)")
+        let fd = handle.fileDescriptor
+        var info = stat()
+        let expected = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        var bytes = [UInt8]()
+        // One byte more than the size, so that reaching the end needs no second allocation.
+        bytes.reserveCapacity(expected + 1)
+        var chunk = max(expected + 1, 1 << 16)
+        while true {
+            var failure: Int32 = 0
+            var done = false
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: max(chunk, bytes.capacity - start)))
+            let got = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+                var filled = start
+                while filled < buffer.count {
+                    let n = systemRead(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                    if n > 0 {
+                        filled += n
+                    } else if n == 0 {
+                        done = true
+                        break
+                    } else if errno != EINTR {
+                        failure = errno
+                        break
+                    }
+                }
+                return filled
+            }
+            bytes.removeSubrange(got...)
+            if failure != 0 { throw Failure.unreadable(path, String(cString: strerror(failure))) }
+            if done { return bytes }
+            chunk = max(bytes.count, 1 << 16)
         }
     }
 }

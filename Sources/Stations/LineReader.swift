@@ -7,7 +7,12 @@ public final class LineReader {
     public struct LineTooLong: Error, CustomStringConvertible {
         public var line: Int
         public var limit: Int
-        public var description: String { "line \(line): longer than \(limit) bytes" }
+        /// What is wrong, without the line number.
+        public var reason: String {
+            let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+            return "the line is longer than \(size), the most a line may hold here; is this really an NDJSON file?"
+        }
+        public var description: String { "line \(line): \(reason)" }
     }
 
     private let handle: FileHandle

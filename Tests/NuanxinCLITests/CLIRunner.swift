@@ -31,8 +31,19 @@ enum CLI {
 
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, currentDirectory: URL? = nil) throws -> CLIResult {
+        try run(program: executable, arguments, stdin: stdin, currentDirectory: currentDirectory)
+    }
+
+    /// Runs `nuanxin` through `/bin/sh -c script`, with the executable as `$0` and `arguments` as
+    /// `"$@"`, so that a test can set limits or redirect (`ulimit -f 64; exec "$0" "$@"`).
+    @discardableResult
+    static func runThroughShell(_ script: String, _ arguments: [String]) throws -> CLIResult {
+        try run(program: URL(fileURLWithPath: "/bin/sh"), ["-c", script, executable.path] + arguments)
+    }
+
+    static func run(program: URL, _ arguments: [String], stdin: String? = nil, currentDirectory: URL? = nil) throws -> CLIResult {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe()

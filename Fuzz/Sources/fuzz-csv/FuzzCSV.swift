@@ -1,0 +1,77 @@
+import Foundation
+import FuzzSupport
+import Geo
+import Stations
+
+/// Everything a reader hands out, in order: records and errors.
+enum Event: Equatable {
+    case record(CSVRecord)
+    case error(CSVError)
+}
+
+func drain(_ reader: CSVReader) -> [Event] {
+    var events: [Event] = []
+    while events.count < 100_000 {
+        do {
+            guard let record = try reader.next() else { break }
+            events.append(.record(record))
+        } catch {
+            events.append(.error(error))
+            // Recoverable errors skip a line; any other error is final and repeats.
+            if reader.hasFailed {
+                do {
+                    _ = try reader.next()
+                    fuzzCheck(false, "a final error (\(error)) did not repeat")
+                } catch let again {
+                    fuzzCheck(again == error, "a final error changed: \(error) then \(again)")
+                }
+                break
+            }
+        }
+    }
+    return events
+}
+
+// The CSV reader read whole and streamed in small chunks must give the same records and errors, in
+// the same order, with non-decreasing line numbers; then the same bytes go through `CSVLayer.read`
+// (the import path: headers, numbers, WKT geometries through GEOS).
+// Input: byte 0 picks the chunk size (1...64, larger for long inputs) and, with bit 7, a small record limit; byte 1 the
+// layer and the limit; the rest is the CSV file.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let input = fuzzInput(data, size)
+    guard input.count >= 2 else { return 0 }
+    // Small chunks for small inputs; at most about 64 reads for big ones (each read is a syscall).
+    let chunkSize = max(Int(input[0] & 63) + 1, input.count / 64)
+    let smallLimit = input[0] & 0x80 != 0
+    let maxRecordBytes = smallLimit ? Int(input[1] & 63) + 1 : CSVReader.defaultMaxRecordBytes
+    let layer = Layer.allCases[Int(input[1]) % Layer.allCases.count]
+    let csv = UnsafeBufferPointer(rebasing: input[2...])
+
+    let whole = drain(CSVReader(bytes: csv, maxRecordBytes: maxRecordBytes))
+    let handle = InputFile.shared.handle(holding: UnsafeRawBufferPointer(csv))
+    let streamed = drain(CSVReader(fileHandle: handle, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes))
+    let tooLong = (whole + streamed).contains { if case let .error(e) = $0 { return e.reason == .recordTooLong } else { return false } }
+    if !tooLong {
+        fuzzCheck(whole == streamed, "whole and streamed reads differ (chunk \(chunkSize)):\n\(whole)\n\(streamed)")
+    }
+    var last = 0
+    for event in whole {
+        let line: Int
+        switch event {
+        case let .record(r): line = r.line
+        case let .error(e): line = e.line
+        }
+        fuzzCheck(line >= 1 && line >= last, "line numbers go backwards: \(whole)")
+        last = line
+    }
+    if let read = try? CSVLayer.read(bytes: Array(csv), layer: layer) {
+        fuzzCheck(read.lines.count == read.layer.features.count, "one line per feature")
+    }
+    return 0
+}
+
+@main
+struct FuzzCSVMain {
+    static func main() { runFuzzer(fuzzCSV) }
+}
