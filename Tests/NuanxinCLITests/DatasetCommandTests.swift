@@ -137,4 +137,18 @@ struct DatasetCommandTests {
         #expect(districts.filter { $0["kind"] as? String != "zone" }.count == 12)
         #expect(districts.filter { $0["kind"] as? String == "zone" }.count == 2)
     }
+
+    @Test("export --layer coverage, gaps and proposals write those results as GeoJSON or CSV")
+    func exportResults() throws {
+        let proposals = try CLI.run(["export", "--layer", "proposals", "--data", Fixtures.tiny.path])
+        #expect(proposals.status == 0, "\(proposals.stderr)")
+        #expect(proposals.stdout.hasPrefix("{\"type\":\"FeatureCollection\""))
+        #expect(proposals.stdout.contains("\"suggested_seats\""))
+        let gaps = try CLI.run(["export", "--layer", "gaps", "--format", "csv", "--cell-m", "500", "--data", Fixtures.tiny.path])
+        #expect(gaps.stdout.hasPrefix("\u{FEFF}district,district_name,rank,uncovered_demand,area_km2,wkt"))
+        let coverage = try CLI.run(["export", "--layer", "coverage", "--radius", "500", "--data", Fixtures.tiny.path])
+        #expect(coverage.stdout.contains("\"radius_m\":500"))
+        let wrong = try CLI.run(["export", "--layer", "stations", "--count", "3", "--data", Fixtures.tiny.path])
+        #expect(wrong.status == 64)
+    }
 }
