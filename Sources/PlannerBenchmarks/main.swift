@@ -149,7 +149,8 @@ func roundedAsWritten(_ instance: MCLPInstance) -> MCLPInstance {
 func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool) throws {
     if let out { try writeCSV(raw, to: out) }
     let instance = roundedAsWritten(raw)
-    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    var cover: [[Int]] = []
+    let coverageSeconds = seconds { cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius) }
     let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
     let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
     var options = SiteSelectionOptions()
@@ -165,7 +166,31 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     }
     let r = result!
     let chosen = r.sites.map { "\"\($0.id)\"" }.joined(separator: ",")
-    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"runs":\#(runs),"sites":[\#(chosen)]}"#)
+    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"runs":\#(runs),"coverage_s":\#(coverageSeconds),"sites":[\#(chosen)]}"#)
+}
+
+/// Instance A with seats: 40 existing stations (every 12th candidate point, 60 seats each) and
+/// 250 seats per new site; the objective is demand newly served.
+func capacitatedBenchmark(_ raw: MCLPInstance, runs: Int) throws {
+    let instance = roundedAsWritten(raw)
+    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    let existingIdx = Array(stride(from: 0, to: instance.candidates.count, by: 12))
+    var rows = [[Int]](repeating: [], count: instance.demand.count)
+    for (slot, k) in existingIdx.enumerated() { for i in cover[k] { rows[i].append(slot) } }
+    let existing = ExistingStations(capacities: [Double](repeating: 60, count: existingIdx.count),
+                                    reach: try Reach(rows: rows, columnCount: existingIdx.count))
+    let isExisting = Set(existingIdx)
+    let candidates = cover.enumerated().filter { !isExisting.contains($0.offset) }.map { k, list in
+        SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list, seats: 250)
+    }
+    let problem = SiteSelectionProblem(weights: instance.weights, existing: existing, candidates: candidates)
+    var times: [Double] = []
+    var r: SiteSelection? = nil
+    for _ in 0..<runs {
+        times.append(try seconds { r = try selectSites(problem, goal: .count(instance.p), options: SiteSelectionOptions(capacitated: true)) })
+    }
+    let result = r!
+    print(#"{"benchmark":"mclp-capacitated","instance":"A","demand":\#(instance.demand.count),"candidates":\#(candidates.count),"existing":\#(existingIdx.count),"p":\#(instance.p),"baseline_served":\#(result.baseline),"objective":\#(result.objective),"upper_bound":\#(result.upperBound),"optimal":\#(result.provenOptimal),"nodes":\#(result.nodes),"flow_evaluations":\#(result.iterations),"median_s":\#(median(times)),"runs":\#(runs)}"#)
 }
 
 var outDir: URL? = nil
@@ -197,3 +222,6 @@ if which.contains("B") {
     try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress)
 }
 if which.contains("assignment") { try assignmentBenchmark() }
+if which.contains("A-capacitated") {
+    try capacitatedBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), runs: runs)
+}
