@@ -154,8 +154,26 @@ struct PreparedSelection {
             s.target = .unreachable(candidateCount: K, bestPercent: 100 * best / max(total, 1e-300), reason: reason)
             return s
         }
+        // No k sites can add more than the k largest single-site gains (coverage is a union;
+        // served demand is submodular), so fewer than kMin sites cannot reach the target.
+        var gains: [Double] = []
+        if options.capacitated {
+            let ctx = capacitatedContext()
+            gains = Array(gainBounds(ctx.flowBase, free: Array(0..<K)).values)
+        } else {
+            let residual = self.residual
+            gains = lists.map { list in list.reduce(0) { $0 + residual[Int($1)] } }
+        }
+        gains.sort(by: >)
+        var kMin = 1
+        var sum = 0.0
+        for (idx, g) in gains.enumerated() {
+            sum += g
+            kMin = idx + 1
+            if all.baseline + sum * (1 + 1e-12) + tol >= goal { break }
+        }
         var provenBelow = true
-        var k = 1
+        var k = max(1, kMin)
         while true {
             let s = options.capacitated ? solveCapacitated(p: k, stage: "target k=\(k)") : solveUncapacitated(p: k, stage: "target k=\(k)")
             if s.baseline + s.objective + tol >= goal {
