@@ -74,13 +74,12 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-func assignmentBenchmark() throws {
+func assignmentBenchmark(radius: Double) throws {
     var rng = SplitMix64(seed: 20_240_601)
     let side = 60_000.0
     let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
     let demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
     let stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let radius = 1_500.0
     let rows = withinRadius(queries: demand, targets: stations, radius: radius)
     let reach = try Reach(rows: rows, columnCount: stations.count)
     let weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
@@ -91,7 +90,7 @@ func assignmentBenchmark() throws {
     for _ in 0..<5 {
         times.append(try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served })
     }
-    print(#"{"benchmark":"assignment","demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"served":\#(served),"total":\#(total),"median_s":\#(median(times)),"runs":5}"#)
+    print(#"{"benchmark":"assignment","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"served":\#(served),"total":\#(total),"median_s":\#(median(times)),"runs":5}"#)
 }
 
 
@@ -221,7 +220,10 @@ if which.contains("A") {
 if which.contains("B") {
     try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress)
 }
-if which.contains("assignment") { try assignmentBenchmark() }
+if which.contains("assignment") {
+    try assignmentBenchmark(radius: 1_500)  // about 17 stations within reach per demand point
+    try assignmentBenchmark(radius: 3_500)  // about 90
+}
 if which.contains("A-capacitated") {
     try capacitatedBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), runs: runs)
 }
