@@ -249,19 +249,23 @@ extension PreparedSelection {
                 if ctx.integral { rootBound = max(bestValue, rootBound.rounded(.down)) }
             }
         }
-        // Report: rank by marginal served gain, loads from the final assignment.
-        let final = flow(for: bestSet)
-        let loads = final.assignment().stationLoad
-        var ranked: [ChosenSite] = []
+        // Report: rank by marginal served gain (sites that add nothing are left out), loads from
+        // the assignment with the ranked sites.
+        var order: [(Int, Double)] = []
         var state = ctx.flowBase
         var left = bestSet
         while !left.isEmpty {
             guard let (k, gain, s) = bestNext(ctx, state, free: left, evaluations: &evaluations, offer: { _, _ in }) else { break }
             left.removeAll { $0 == k }
             state = s
+            order.append((k, gain))
+        }
+        let final = state
+        let loads = final.assignment().stationLoad
+        let ranked = order.map { k, gain in
             let load = loads[ctx.existingCount + k]
-            ranked.append(ChosenSite(id: ids[k], candidateIndex: order[k], gain: gain, served: load,
-                                     suggestedSeats: Int((load - 1e-9).rounded(.up))))
+            return ChosenSite(id: ids[k], candidateIndex: self.order[k], gain: gain, served: load,
+                              suggestedSeats: Int((load - 1e-9).rounded(.up)))
         }
         let objective = final.served - base
         return SiteSelection(

@@ -127,6 +127,9 @@ struct SiteSelectionTests {
             let r = try selectSites(inst.capacitated, goal: .count(p), options: SiteSelectionOptions(capacitated: true))
             check(r, optimum: inst.optimum(p, capacitated: true), instance: inst, capacitated: true, label: "seed \(seed) p \(p)")
             #expect(r.provenOptimal, "seed \(seed) p \(p): not proven")
+            // The sites' loads are the new sites' share of one maximum assignment: they add up to at
+            // least the newly served demand (existing stations may hand demand over to them).
+            #expect(r.sites.reduce(0) { $0 + $1.served } >= r.objective - 1e-7)
             for s in r.sites {
                 #expect(s.served <= inst.candidates[s.candidateIndex].seats + 1e-9)
                 #expect(Double(s.suggestedSeats) >= s.served - 1e-9)
