@@ -224,6 +224,16 @@ if which.contains("assignment") {
     try assignmentBenchmark(radius: 1_500)  // about 17 stations within reach per demand point
     try assignmentBenchmark(radius: 3_500)  // about 90
 }
+if which.contains("B-target") {
+    // Target mode on instance B: the fewest sites covering 50 % of demand.
+    let instance = roundedAsWritten(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2))
+    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
+    let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
+    var r: SiteSelection? = nil
+    let t = try seconds { r = try selectSites(problem, goal: .targetPercent(50)) }
+    print(#"{"benchmark":"mclp-target","instance":"B","target_pct":50,"sites":\#(r!.sites.count),"covered_pct":\#(r!.percentAfter),"outcome":"\#(String(describing: r!.target!))","seconds":\#(t)}"#)
+}
 if which.contains("A-capacitated") {
     try capacitatedBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), runs: runs)
 }
