@@ -168,9 +168,9 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"runs":\#(runs),"coverage_s":\#(coverageSeconds),"sites":[\#(chosen)]}"#)
 }
 
-/// Instance A with seats: 40 existing stations (every 12th candidate point, 60 seats each) and
-/// 250 seats per new site; the objective is demand newly served.
-func capacitatedBenchmark(_ raw: MCLPInstance, runs: Int) throws {
+/// An instance with seats: every 12th candidate point is an existing station (60 seats each), the
+/// other candidates get `seats` each (250 for A, 1,000 for B); the objective is demand newly served.
+func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws {
     let instance = roundedAsWritten(raw)
     let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
     let existingIdx = Array(stride(from: 0, to: instance.candidates.count, by: 12))
@@ -180,7 +180,7 @@ func capacitatedBenchmark(_ raw: MCLPInstance, runs: Int) throws {
                                     reach: try Reach(rows: rows, columnCount: existingIdx.count))
     let isExisting = Set(existingIdx)
     let candidates = cover.enumerated().filter { !isExisting.contains($0.offset) }.map { k, list in
-        SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list, seats: 250)
+        SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list, seats: seats)
     }
     let problem = SiteSelectionProblem(weights: instance.weights, existing: existing, candidates: candidates)
     var times: [Double] = []
@@ -189,7 +189,7 @@ func capacitatedBenchmark(_ raw: MCLPInstance, runs: Int) throws {
         times.append(try seconds { r = try selectSites(problem, goal: .count(instance.p), options: SiteSelectionOptions(capacitated: true)) })
     }
     let result = r!
-    print(#"{"benchmark":"mclp-capacitated","instance":"A","demand":\#(instance.demand.count),"candidates":\#(candidates.count),"existing":\#(existingIdx.count),"p":\#(instance.p),"baseline_served":\#(result.baseline),"objective":\#(result.objective),"upper_bound":\#(result.upperBound),"optimal":\#(result.provenOptimal),"nodes":\#(result.nodes),"flow_evaluations":\#(result.iterations),"median_s":\#(median(times)),"runs":\#(runs)}"#)
+    print(#"{"benchmark":"mclp-capacitated","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(candidates.count),"existing":\#(existingIdx.count),"seats":\#(seats),"p":\#(instance.p),"baseline_served":\#(result.baseline),"objective":\#(result.objective),"upper_bound":\#(result.upperBound),"optimal":\#(result.provenOptimal),"nodes":\#(result.nodes),"flow_evaluations":\#(result.iterations),"median_s":\#(median(times)),"runs":\#(runs)}"#)
 }
 
 var outDir: URL? = nil
@@ -235,5 +235,8 @@ if which.contains("B-target") {
     print(#"{"benchmark":"mclp-target","instance":"B","target_pct":50,"sites":\#(r!.sites.count),"covered_pct":\#(r!.percentAfter),"outcome":"\#(String(describing: r!.target!))","seconds":\#(t)}"#)
 }
 if which.contains("A-capacitated") {
-    try capacitatedBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), runs: runs)
+    try capacitatedBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), seats: 250, runs: runs)
+}
+if which.contains("B-capacitated") {
+    try capacitatedBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), seats: 1_000, runs: runs)
 }

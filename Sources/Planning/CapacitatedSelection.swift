@@ -135,6 +135,7 @@ extension PreparedSelection {
                 }
             }
         }
+        var quickBound = Double.infinity
         if p >= K && K > 0 {
             // Opening every candidate is best (served demand never drops when a site opens).
             bestSet = Array(0..<K)
@@ -151,15 +152,20 @@ extension PreparedSelection {
             }
             offerSet(set, state.served - base)
             progress?("greedy", bestValue, total, 0)
-            var value = state.served - base
-            swapSearch(&set, &value)
-            offerSet(set, value)
+            // The quick bound: the p largest one-site cut bounds (submodularity).
+            let cut = gainBounds(ctx.flowBase, free: Array(0..<K)).values.sorted(by: >)
+            quickBound = cut.prefix(p).reduce(0, +)
+            if !ctx.cannotImprove(quickBound, over: bestValue) {
+                var value = state.served - base
+                swapSearch(&set, &value)
+                offerSet(set, value)
+            }
         }
         // Root bounds.
         var rootBound = 0.0
         var proven = true
         var nodes = 0
-        if p > 0 && p < K {
+        if p > 0 && p < K && !ctx.cannotImprove(quickBound, over: bestValue) {
             let side = ctx.flowBase.sourceSide()
             let sideWeights = (0..<weights.count).map { side[$0] ? weights[$0] : 0 }
             let model = CoverageModel(residual: sideWeights, lists: lists)
