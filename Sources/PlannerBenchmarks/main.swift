@@ -74,13 +74,12 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-func assignmentBenchmark() throws {
+func assignmentBenchmark(radius: Double) throws {
     var rng = SplitMix64(seed: 20_240_601)
     let side = 60_000.0
     let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
     let demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
     let stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let radius = 1_500.0
     let rows = withinRadius(queries: demand, targets: stations, radius: radius)
     let reach = try Reach(rows: rows, columnCount: stations.count)
     let weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
@@ -91,7 +90,7 @@ func assignmentBenchmark() throws {
     for _ in 0..<5 {
         times.append(try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served })
     }
-    print(#"{"benchmark":"assignment","demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"served":\#(served),"total":\#(total),"median_s":\#(median(times)),"runs":5}"#)
+    print(#"{"benchmark":"assignment","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"served":\#(served),"total":\#(total),"median_s":\#(median(times)),"runs":5}"#)
 }
 
 
@@ -149,7 +148,8 @@ func roundedAsWritten(_ instance: MCLPInstance) -> MCLPInstance {
 func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool) throws {
     if let out { try writeCSV(raw, to: out) }
     let instance = roundedAsWritten(raw)
-    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    var cover: [[Int]] = []
+    let coverageSeconds = seconds { cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius) }
     let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
     let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
     var options = SiteSelectionOptions()
@@ -165,7 +165,31 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     }
     let r = result!
     let chosen = r.sites.map { "\"\($0.id)\"" }.joined(separator: ",")
-    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"runs":\#(runs),"sites":[\#(chosen)]}"#)
+    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"runs":\#(runs),"coverage_s":\#(coverageSeconds),"sites":[\#(chosen)]}"#)
+}
+
+/// An instance with seats: every 12th candidate point is an existing station (60 seats each), the
+/// other candidates get `seats` each (250 for A, 1,000 for B); the objective is demand newly served.
+func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws {
+    let instance = roundedAsWritten(raw)
+    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    let existingIdx = Array(stride(from: 0, to: instance.candidates.count, by: 12))
+    var rows = [[Int]](repeating: [], count: instance.demand.count)
+    for (slot, k) in existingIdx.enumerated() { for i in cover[k] { rows[i].append(slot) } }
+    let existing = ExistingStations(capacities: [Double](repeating: 60, count: existingIdx.count),
+                                    reach: try Reach(rows: rows, columnCount: existingIdx.count))
+    let isExisting = Set(existingIdx)
+    let candidates = cover.enumerated().filter { !isExisting.contains($0.offset) }.map { k, list in
+        SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list, seats: seats)
+    }
+    let problem = SiteSelectionProblem(weights: instance.weights, existing: existing, candidates: candidates)
+    var times: [Double] = []
+    var r: SiteSelection? = nil
+    for _ in 0..<runs {
+        times.append(try seconds { r = try selectSites(problem, goal: .count(instance.p), options: SiteSelectionOptions(capacitated: true)) })
+    }
+    let result = r!
+    print(#"{"benchmark":"mclp-capacitated","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(candidates.count),"existing":\#(existingIdx.count),"seats":\#(seats),"p":\#(instance.p),"baseline_served":\#(result.baseline),"objective":\#(result.objective),"upper_bound":\#(result.upperBound),"optimal":\#(result.provenOptimal),"nodes":\#(result.nodes),"flow_evaluations":\#(result.iterations),"median_s":\#(median(times)),"runs":\#(runs)}"#)
 }
 
 var outDir: URL? = nil
@@ -196,4 +220,23 @@ if which.contains("A") {
 if which.contains("B") {
     try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress)
 }
-if which.contains("assignment") { try assignmentBenchmark() }
+if which.contains("assignment") {
+    try assignmentBenchmark(radius: 1_500)  // about 17 stations within reach per demand point
+    try assignmentBenchmark(radius: 3_500)  // about 90
+}
+if which.contains("B-target") {
+    // Target mode on instance B: the fewest sites covering 50 % of demand.
+    let instance = roundedAsWritten(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2))
+    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
+    let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
+    var r: SiteSelection? = nil
+    let t = try seconds { r = try selectSites(problem, goal: .targetPercent(50)) }
+    print(#"{"benchmark":"mclp-target","instance":"B","target_pct":50,"sites":\#(r!.sites.count),"covered_pct":\#(r!.percentAfter),"outcome":"\#(String(describing: r!.target!))","seconds":\#(t)}"#)
+}
+if which.contains("A-capacitated") {
+    try capacitatedBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), seats: 250, runs: runs)
+}
+if which.contains("B-capacitated") {
+    try capacitatedBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), seats: 1_000, runs: runs)
+}

@@ -156,19 +156,15 @@ struct TransportFlow: Sendable {
     }
 
     func assignment() -> Assignment {
+        // The flow keeps supply (weight left) per demand node and load per station up to date.
         var demandServed = [Double](repeating: 0, count: reach.rowCount)
-        var stationLoad = [Double](repeating: 0, count: reach.columnCount)
-        for i in 0..<reach.rowCount {
-            var s = 0.0
-            for e in reach.offsets[i]..<reach.offsets[i + 1] where flow[e] > 0 {
-                s += flow[e]
-                stationLoad[Int(reach.columns[e])] += flow[e]
-            }
-            demandServed[i] = min(s, weights[i])
-        }
-        for j in 0..<reach.columnCount { stationLoad[j] = min(stationLoad[j], capacities[j]) }
         var total = 0.0
-        for s in demandServed { total += s }
+        for i in 0..<reach.rowCount {
+            demandServed[i] = max(0, weights[i] - supply[i])
+            total += demandServed[i]
+        }
+        var stationLoad = load
+        for j in 0..<reach.columnCount { stationLoad[j] = min(max(0, stationLoad[j]), capacities[j]) }
         return Assignment(served: total, demandServed: demandServed, stationLoad: stationLoad)
     }
 

@@ -114,6 +114,28 @@ extension PreparedSelection {
                 bestValue = value
             }
         }
+        /// Swap local search: drop one site, add the best other one, while that serves more.
+        func swapSearch(_ set: inout [Int], _ value: inout Double) {
+            var improved = true
+            while improved && set.count == p && p < K {
+                improved = false
+                for pos in 0..<set.count {
+                    var rest = set
+                    rest.remove(at: pos)
+                    let without = flow(for: rest)
+                    let free = (0..<K).filter { !set.contains($0) }
+                    if let (k, _, s) = bestNext(ctx, without, free: free, evaluations: &evaluations, offer: { _, _ in }),
+                       s.served - base > value + 1e-9 * max(1, total) {
+                        rest.insert(k, at: pos)
+                        set = rest
+                        value = s.served - base
+                        improved = true
+                        break
+                    }
+                }
+            }
+        }
+        var quickBound = Double.infinity
         if p >= K && K > 0 {
             // Opening every candidate is best (served demand never drops when a site opens).
             bestSet = Array(0..<K)
@@ -130,40 +152,47 @@ extension PreparedSelection {
             }
             offerSet(set, state.served - base)
             progress?("greedy", bestValue, total, 0)
-            // Swap local search: drop one site, add the best other one.
-            var improved = true
-            while improved && set.count == p && p < K {
-                improved = false
-                for pos in 0..<set.count {
-                    var rest = set
-                    rest.remove(at: pos)
-                    let without = flow(for: rest)
-                    let free = (0..<K).filter { !set.contains($0) }
-                    if let (k, _, s) = bestNext(ctx, without, free: free, evaluations: &evaluations, offer: { _, _ in }),
-                       s.served - base > bestValue + 1e-9 * max(1, total) {
-                        rest.insert(k, at: pos)
-                        set = rest
-                        offerSet(set, s.served - base)
-                        improved = true
-                        break
-                    }
-                }
+            // The quick bound: the p largest one-site cut bounds (submodularity).
+            let cut = gainBounds(ctx.flowBase, free: Array(0..<K)).values.sorted(by: >)
+            quickBound = cut.prefix(p).reduce(0, +)
+            if !ctx.cannotImprove(quickBound, over: bestValue) {
+                var value = state.served - base
+                swapSearch(&set, &value)
+                offerSet(set, value)
             }
         }
         // Root bounds.
         var rootBound = 0.0
         var proven = true
         var nodes = 0
-        if p > 0 && p < K {
+        if p > 0 && p < K && !ctx.cannotImprove(quickBound, over: bestValue) {
             let side = ctx.flowBase.sourceSide()
             let sideWeights = (0..<weights.count).map { side[$0] ? weights[$0] : 0 }
             let model = CoverageModel(residual: sideWeights, lists: lists)
             var coverSolver = CoverageSolver(model: model, p: p, budget: CoverageSolver.Budget(
                 nodeLimit: 1, deadline: nil, rootIterations: 600, nodeIterations: 0), progress: nil)
             let coverBound = coverSolver.solve().bound
+            var relaxed: [[Int]] = []
+            let lagrangeBound = capacitatedLagrangianBound(ctx, p: p, target: bestValue, iterations: 1500, sets: &relaxed)
+            progress?("capacitated Lagrangian bound", bestValue, min(coverBound, lagrangeBound), 0)
+            // The relaxation's site sets as solutions; the best few polished by swaps.
+            var scored: [(Double, [Int])] = []
+            for set in relaxed {
+                let v = flow(for: set).served - base
+                evaluations += 1
+                offerSet(set, v)
+                scored.append((v, set))
+            }
+            scored.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1.lexicographicallyPrecedes($1.1)) }
+            for (_, start) in scored.prefix(3) {
+                var set = start
+                var value = flow(for: set).served - base
+                swapSearch(&set, &value)
+                offerSet(set, value)
+            }
             // Branch and bound on the submodular bound.
             struct CNode { var fixedIn: [Int]; var fixedOut: [Int]; var bound: Double }
-            var stack = [CNode(fixedIn: [], fixedOut: [], bound: coverBound)]
+            var stack = [CNode(fixedIn: [], fixedOut: [], bound: min(coverBound, lagrangeBound))]
             var openBound = -Double.infinity
             var stopped = false
             let nodeLimit = max(1, options.nodeLimit / 10)
@@ -171,7 +200,10 @@ extension PreparedSelection {
             var first = true
             while let node = stack.popLast() {
                 if ctx.cannotImprove(node.bound, over: bestValue) { continue }
-                if nodes >= nodeLimit || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
+                // Effort: each max-flow evaluation counts as a pass over the graph's edges.
+                let work = evaluations * 4 * max(1, ctx.flowBase.reach.edgeCount + weights.count + K)
+                if nodes >= nodeLimit || (nodes > 0 && work >= options.workLimit)
+                    || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
                     stopped = true
                     openBound = max(openBound, node.bound)
                     for rest in stack { openBound = max(openBound, rest.bound) }
@@ -223,24 +255,109 @@ extension PreparedSelection {
                 if ctx.integral { rootBound = max(bestValue, rootBound.rounded(.down)) }
             }
         }
-        // Report: rank by marginal served gain, loads from the final assignment.
-        let final = flow(for: bestSet)
-        let loads = final.assignment().stationLoad
-        var ranked: [ChosenSite] = []
+        // Report: rank by marginal served gain (sites that add nothing are left out), loads from
+        // the assignment with the ranked sites.
+        var order: [(Int, Double)] = []
         var state = ctx.flowBase
         var left = bestSet
         while !left.isEmpty {
             guard let (k, gain, s) = bestNext(ctx, state, free: left, evaluations: &evaluations, offer: { _, _ in }) else { break }
             left.removeAll { $0 == k }
             state = s
+            order.append((k, gain))
+        }
+        let final = state
+        let loads = final.assignment().stationLoad
+        let ranked = order.map { k, gain in
             let load = loads[ctx.existingCount + k]
-            ranked.append(ChosenSite(id: ids[k], candidateIndex: order[k], gain: gain, served: load,
-                                     suggestedSeats: Int((load - 1e-9).rounded(.up))))
+            return ChosenSite(id: ids[k], candidateIndex: self.order[k], gain: gain, served: load,
+                              suggestedSeats: Int((load - 1e-9).rounded(.up)))
         }
         let objective = final.served - base
         return SiteSelection(
             sites: ranked, objective: objective, upperBound: proven ? objective : max(objective, rootBound),
             provenOptimal: proven, baseline: base, totalDemand: total, target: nil,
             nodes: nodes, iterations: evaluations)
+    }
+}
+
+extension PreparedSelection {
+    /// Lagrangian bound of the capacitated problem's LP (demand constraints relaxed with
+    /// multipliers 0 ≤ μ_i ≤ 1): for every μ,
+    ///   served(existing ∪ S) ≤ Σ_i μ_i w_i + Σ_existing K_j(μ) + (sum of the p largest K_k(μ) over new sites),
+    /// where K_j(μ) is the fractional knapsack max Σ (1 − μ_i) f_ij, Σ_i f_ij ≤ capacity_j,
+    /// 0 ≤ f_ij ≤ w_i. Returns the best bound on *newly* served demand found by subgradient steps.
+    func capacitatedLagrangianBound(_ ctx: CapacitatedContext, p: Int, target: Double, iterations: Int,
+                                    sets: inout [[Int]]) -> Double {
+        var seen = Set<[Int]>()
+        let n = weights.count
+        let E = ctx.existingCount
+        let K = ids.count
+        let base = ctx.flowBase.served
+        // Station → demand lists: existing from the combined reach (columns < E), new from `lists`.
+        var stationRows: [[Int32]] = [[Int32]](repeating: [], count: E)
+        if E > 0 {
+            let reach = ctx.flowBase.reach
+            for i in 0..<n {
+                for e in reach.offsets[i]..<reach.offsets[i + 1] where Int(reach.columns[e]) < E {
+                    stationRows[Int(reach.columns[e])].append(Int32(i))
+                }
+            }
+        }
+        let caps = existing?.capacities ?? []
+        var mu = [Double](repeating: 0.5, count: n)
+        var flowSum = [Double](repeating: 0, count: n)
+        var best = Double.infinity
+        var theta = 1.0
+        var stall = 0
+        var items: [(Double, Int32)] = []
+        // Fractional knapsack: value and (optionally) the amounts taken, added to flowSum.
+        func knapsack(_ rows: [Int32], _ cap: Double, record: Bool) -> Double {
+            items.removeAll(keepingCapacity: true)
+            var total = 0.0
+            for i in rows where mu[Int(i)] < 1 { items.append((1 - mu[Int(i)], i)); total += weights[Int(i)] }
+            if total > cap { items.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) } }
+            var left = cap
+            var value = 0.0
+            for (v, i) in items {
+                if left <= 0 { break }
+                let a = min(left, weights[Int(i)])
+                value += v * a
+                left -= a
+                if record { flowSum[Int(i)] += a }
+            }
+            return value
+        }
+        for _ in 0..<iterations {
+            for i in 0..<n { flowSum[i] = 0 }
+            var bound = 0.0
+            for i in 0..<n { bound += mu[i] * weights[i] }
+            for j in 0..<E { bound += knapsack(stationRows[j], caps[j], record: true) }
+            var values: [(Double, Int)] = []
+            values.reserveCapacity(K)
+            for k in 0..<K { values.append((knapsack(lists[k], seats[k], record: false), k)) }
+            values.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            let chosen = values.prefix(p).map(\.1).sorted()
+            if seen.insert(chosen).inserted { sets.append(chosen) }
+            for (v, k) in values.prefix(p) {
+                bound += v
+                _ = knapsack(lists[k], seats[k], record: true)
+            }
+            let gainBound = bound - base
+            if gainBound < best { best = gainBound; stall = 0 } else {
+                stall += 1
+                if stall >= 25 { theta /= 2; stall = 0 }
+            }
+            if ctx.cannotImprove(best, over: target) || theta < 1e-3 { break }
+            var norm = 0.0
+            for i in 0..<n {
+                let g = weights[i] - flowSum[i]
+                norm += g * g
+            }
+            if norm == 0 { break }
+            let step = theta * max(bound - base - target, 1e-9 * max(1, total)) / norm
+            for i in 0..<n { mu[i] = min(1, max(0, mu[i] - step * (weights[i] - flowSum[i]))) }
+        }
+        return best
     }
 }

@@ -29,15 +29,15 @@ struct CoverageModel: Sendable {
         // 1. Columns restricted to demand with something left; drop empty and repeated columns.
         var columns: [[Int32]] = []
         var keptIndex: [Int] = []
-        var seen: [[Int32]: Int] = [:]
+        var seen = ListIndex()
         for (k, list) in lists.enumerated() {
             var col = list.filter { residual[Int($0)] > 0 }
             col.sort()
             var unique: [Int32] = []
             unique.reserveCapacity(col.count)
             for i in col where unique.last != i { unique.append(i) }
-            if unique.isEmpty || seen[unique] != nil { continue }
-            seen[unique] = k
+            if unique.isEmpty || seen.find(unique, in: columns) != nil { continue }
+            seen.insert(unique, index: columns.count)
             columns.append(unique)
             keptIndex.append(k)
         }
@@ -80,14 +80,14 @@ struct CoverageModel: Sendable {
         // 3. Rows over the remaining columns; merge identical rows.
         var rows = [[Int32]](repeating: [], count: n)
         for (c, col) in finalColumns.enumerated() { for i in col { rows[Int(i)].append(Int32(c)) } }
-        var groupOf: [[Int32]: Int] = [:]
+        var groupOf = ListIndex()
         var weight: [Double] = []
         var groupRows: [[Int32]] = []
         for i in 0..<n where !rows[i].isEmpty {
-            if let g = groupOf[rows[i]] {
+            if let g = groupOf.find(rows[i], in: groupRows) {
                 weight[g] += residual[i]
             } else {
-                groupOf[rows[i]] = weight.count
+                groupOf.insert(rows[i], index: weight.count)
                 weight.append(residual[i])
                 groupRows.append(rows[i])
             }
@@ -134,5 +134,30 @@ struct CoverageModel: Sendable {
             }
         }
         return v
+    }
+}
+
+/// Finds equal integer lists fast: a 64-bit hash of each list to the indices of the lists with that
+/// hash (compared element by element on a match), instead of hashing arrays as dictionary keys.
+struct ListIndex {
+    private var table: [UInt64: [Int]] = [:]
+
+    static func hash(_ list: [Int32]) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(list.count)
+        for x in list {
+            h = (h ^ UInt64(UInt32(bitPattern: x))) &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
+        }
+        return h
+    }
+
+    /// The index of a stored list equal to `list`; `lists[index]` must be the stored lists.
+    func find(_ list: [Int32], in lists: [[Int32]]) -> Int? {
+        guard let bucket = table[Self.hash(list)] else { return nil }
+        return bucket.first { lists[$0] == list }
+    }
+
+    mutating func insert(_ list: [Int32], index: Int) {
+        table[Self.hash(list), default: []].append(index)
     }
 }

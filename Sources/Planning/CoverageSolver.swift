@@ -134,12 +134,12 @@ struct CoverageSolver {
                     if count[g] == 0 { gain[c] += model.weight[g] }
                 }
             }
-            var position = [Int: Int]()
+            var position = [Int](repeating: -1, count: K)
             for (k, c) in set.enumerated() { position[c] = k }
             var loss = [Double](repeating: 0, count: set.count)
             for i in 0..<extra.count { extra[i] = 0 }
             for g in 0..<G where count[g] == 1 {
-                let k = position[owner[g]]!
+                let k = position[owner[g]]
                 loss[k] += model.weight[g]
                 for t in model.rowOffsets[g]..<model.rowOffsets[g + 1] {
                     extra[k * K + Int(model.rowCandidates[t])] += model.weight[g]
@@ -465,33 +465,36 @@ struct CoverageSolver {
         model.rowOffsets.withUnsafeBufferPointer { rowOff in
         model.rowCandidates.withUnsafeBufferPointer { rowC in
             for j in top { for t in off[j]..<off[j + 1] { hits[Int(grp[t])] += 1 } }
+            // Nonzero components of the subgradient, listed once.
             var norm = 0.0
+            var nonzero: [Int32] = []
+            nonzero.reserveCapacity(w.count / 4)
             for g in 0..<w.count where !cov[g] {
-                let s = Double(hits[g] - (w[g] - lam[g] > 0 ? 1 : 0))
-                norm += s * s
+                let s = hits[g] - (w[g] - lam[g] > 0 ? 1 : 0)
+                if s != 0 {
+                    nonzero.append(Int32(g))
+                    norm += Double(s * s)
+                }
             }
             if norm == 0 {
-                for g in 0..<w.count { hits[g] = 0 }
+                for j in top { for t in off[j]..<off[j + 1] { hits[Int(grp[t])] = 0 } }
                 moved = false
                 return
             }
             let step = theta * gap / norm
-            for g in 0..<w.count {
-                if !cov[g] {
-                    let s = Double(hits[g] - (w[g] - lam[g] > 0 ? 1 : 0))
-                    if s != 0 {
-                        let before = lam[g]
-                        let after = min(w[g], max(0, before - step * s))
-                        if after != before {
-                            lam[g] = after
-                            slackNow += max(0, w[g] - after) - max(0, w[g] - before)
-                            let d = after - before
-                            for t in rowOff[g]..<rowOff[g + 1] { c[Int(rowC[t])] += d }
-                        }
-                    }
+            for gv in nonzero {
+                let g = Int(gv)
+                let s = Double(hits[g] - (w[g] - lam[g] > 0 ? 1 : 0))
+                let before = lam[g]
+                let after = min(w[g], max(0, before - step * s))
+                if after != before {
+                    lam[g] = after
+                    slackNow += max(0, w[g] - after) - max(0, w[g] - before)
+                    let d = after - before
+                    for t in rowOff[g]..<rowOff[g + 1] { c[Int(rowC[t])] += d }
                 }
-                hits[g] = 0
             }
+            for j in top { for t in off[j]..<off[j + 1] { hits[Int(grp[t])] = 0 } }
         }}}}}}}}}
         slack = slackNow
         return moved
@@ -522,8 +525,9 @@ struct CoverageSolver {
         }
         progress?("heuristic", bestValue, model.total, 0)
 
-        // Root relaxation: λ_g = r_g / 2 to start.
-        let rootLambda = model.weight.map { $0 / 2 }
+        // Root relaxation, starting from λ_g = r_g / (number of candidates covering g): each
+        // group's weight shared out among the sites that could cover it.
+        let rootLambda = (0..<G).map { model.weight[$0] / Double(max(1, model.rowOffsets[$0 + 1] - model.rowOffsets[$0])) }
         var stack = [Node(fixedIn: [], fixedOut: [], lambda: rootLambda, bound: .infinity, theta: 2)]
         var nodes = 0
         var stopped = false

@@ -154,8 +154,66 @@ struct PreparedSelection {
             s.target = .unreachable(candidateCount: K, bestPercent: 100 * best / max(total, 1e-300), reason: reason)
             return s
         }
+        // No k sites can add more than the k largest single-site gains (coverage is a union;
+        // served demand is submodular), so fewer than kMin sites cannot reach the target.
+        var gains: [Double] = []
+        if options.capacitated {
+            let ctx = capacitatedContext()
+            gains = Array(gainBounds(ctx.flowBase, free: Array(0..<K)).values)
+        } else {
+            let residual = self.residual
+            gains = lists.map { list in list.reduce(0) { $0 + residual[Int($1)] } }
+        }
+        gains.sort(by: >)
+        var kMin = 1
+        var sum = 0.0
+        for (idx, g) in gains.enumerated() {
+            sum += g
+            kMin = idx + 1
+            if all.baseline + sum * (1 + 1e-12) + tol >= goal { break }
+        }
+        if !options.capacitated {
+            // Greedy gives a count that surely reaches the target (the solver's answer for that
+            // count is at least the greedy's); then count down while the target is still reached.
+            let residual = self.residual
+            let model = CoverageModel(residual: residual, lists: lists)
+            let solver = CoverageSolver(model: model, p: K, budget: budget, progress: nil)
+            let order = solver.greedy(start: [], count: model.candidateCount,
+                                      allowed: [Bool](repeating: true, count: model.candidateCount))
+            var kGreedy = order.count
+            var covered = all.baseline
+            var seen = [Bool](repeating: false, count: model.groupCount)
+            for (idx, c) in order.enumerated() {
+                for t in model.colOffsets[c]..<model.colOffsets[c + 1] where !seen[Int(model.colGroups[t])] {
+                    seen[Int(model.colGroups[t])] = true
+                    covered += model.weight[Int(model.colGroups[t])]
+                }
+                if covered + tol >= goal { kGreedy = idx + 1; break }
+            }
+            var k = max(kGreedy, kMin)
+            var reached = solveUncapacitated(p: k, stage: "target k=\(k)")
+            var proven = k <= kMin
+            while reached.baseline + reached.objective + tol < goal && k < K {
+                k += 1  // not expected (the answer is at least the greedy's); kept for safety
+                reached = solveUncapacitated(p: k, stage: "target k=\(k)")
+            }
+            while k > kMin {
+                let s = solveUncapacitated(p: k - 1, stage: "target k=\(k - 1)")
+                if s.baseline + s.objective + tol >= goal {
+                    reached = s
+                    k -= 1
+                    proven = k <= kMin
+                } else {
+                    // Fewer sites fail; proven when even the bound for k − 1 stays below the target.
+                    proven = s.baseline + s.upperBound + tol < goal
+                    break
+                }
+            }
+            reached.target = .reached(provenFewest: proven)
+            return reached
+        }
         var provenBelow = true
-        var k = 1
+        var k = max(1, kMin)
         while true {
             let s = options.capacitated ? solveCapacitated(p: k, stage: "target k=\(k)") : solveUncapacitated(p: k, stage: "target k=\(k)")
             if s.baseline + s.objective + tol >= goal {

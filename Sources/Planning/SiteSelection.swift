@@ -76,9 +76,10 @@ public struct SiteSelectionOptions: Sendable {
     /// Branch-and-bound nodes per solve before stopping with the best bound proven so far
     /// (capacitated mode: a tenth of it, its nodes cost max-flows).
     public var nodeLimit: Int
-    /// Effort limit of the uncapacitated search, in coverage links visited by the Lagrangian
-    /// relaxations (about 10⁸ per second here); deterministic, unlike a time limit. The root
-    /// relaxation and heuristics always run in full.
+    /// Effort limit of the branch and bound, deterministic unlike a time limit: coverage links
+    /// visited by the Lagrangian relaxations (uncapacitated; about 10⁸ per second here), or
+    /// max-flow evaluations times the graph size (capacitated). The root relaxation, the heuristics
+    /// and the root node always run in full.
     public var workLimit: Int
     /// Optional wall-clock limit per solve (seconds). Off by default: a time limit can make two runs
     /// of the same input stop at different points, and the output must be reproducible.

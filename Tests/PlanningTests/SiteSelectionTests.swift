@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import Planning
 
@@ -102,6 +103,8 @@ struct SiteSelectionTests {
             let r = try selectSites(inst.uncapacitated, goal: .count(p))
             check(r, optimum: inst.optimum(p, capacitated: false), instance: inst, capacitated: false, label: "seed \(seed) p \(p)")
             #expect(r.sites.count <= p)
+            // Small instances are solved to the end within the default effort: the proof must say so.
+            #expect(r.provenOptimal, "seed \(seed) p \(p): not proven")
         }
     }
 
@@ -123,6 +126,10 @@ struct SiteSelectionTests {
         for p in 1...3 {
             let r = try selectSites(inst.capacitated, goal: .count(p), options: SiteSelectionOptions(capacitated: true))
             check(r, optimum: inst.optimum(p, capacitated: true), instance: inst, capacitated: true, label: "seed \(seed) p \(p)")
+            #expect(r.provenOptimal, "seed \(seed) p \(p): not proven")
+            // The sites' loads are the new sites' share of one maximum assignment: they add up to at
+            // least the newly served demand (existing stations may hand demand over to them).
+            #expect(r.sites.reduce(0) { $0 + $1.served } >= r.objective - 1e-7)
             for s in r.sites {
                 #expect(s.served <= inst.candidates[s.candidateIndex].seats + 1e-9)
                 #expect(Double(s.suggestedSeats) >= s.served - 1e-9)
@@ -206,6 +213,53 @@ struct SiteSelectionTests {
         #expect(r.provenOptimal)
         let r2 = try selectSites(SiteSelectionProblem(weights: [1, 1, 2], candidates: candidates), goal: .count(1))
         #expect(r2.sites.map(\.id) == ["a"])  // 2 = 2: the tie goes to "a" before "c"
+    }
+
+    @Test("capacitated with a tiny budget: the bound stays a proof")
+    func capacitatedBudget() throws {
+        for seed in 0..<6 {
+            let inst = SmallInstance(seed: UInt64(7000 + seed), demand: 40, candidates: 12)
+            let options = SiteSelectionOptions(capacitated: true, nodeLimit: 10)
+            for p in [2, 3] {
+                let r = try selectSites(inst.capacitated, goal: .count(p), options: options)
+                let opt = inst.optimum(p, capacitated: true)
+                #expect(r.upperBound >= opt - 1e-9, "seed \(seed) p \(p): bound \(r.upperBound) < optimum \(opt)")
+                #expect(r.objective <= opt + 1e-9)
+                if r.provenOptimal { #expect(abs(r.objective - opt) < 1e-9) }
+            }
+        }
+    }
+
+    @Test("unreachable target: all candidates and the reason are named")
+    func unreachable() throws {
+        // Demand 2 (weight 5 of 8) is within reach of nothing.
+        let problem = SiteSelectionProblem(weights: [1, 2, 5], candidates: [
+            SiteCandidate(id: "a", covers: [0]), SiteCandidate(id: "b", covers: [1]),
+        ])
+        let r = try selectSites(problem, goal: .targetPercent(90))
+        guard case .unreachable(let count, let best, let reason)? = r.target else {
+            Issue.record("expected unreachable, got \(String(describing: r.target))")
+            return
+        }
+        #expect(count == 2)
+        #expect(abs(best - 37.5) < 1e-9)
+        #expect(reason.contains("37.5%"))
+        #expect(reason.contains("weight 5"))
+        let reached = try selectSites(problem, goal: .targetPercent(25))
+        #expect(reached.sites.map(\.id) == ["b"])
+        #expect(reached.target == .reached(provenFewest: true))
+    }
+
+    @Test("progress is reported during a solve")
+    func progress() throws {
+        let seen = Mutex<[String]>([])
+        let inst = SmallInstance(seed: 8000, demand: 60, candidates: 25)
+        _ = try selectSites(inst.uncapacitated, goal: .count(3), options: SiteSelectionOptions(progress: { p in
+            seen.withLock { $0.append(p.stage) }
+        }))
+        let stages = seen.withLock { $0 }
+        #expect(stages.contains { $0.hasPrefix("reduced to") })
+        #expect(stages.contains("heuristic"))
     }
 
     @Test("bad input is refused")
