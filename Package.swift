@@ -40,9 +40,11 @@ let package = Package(
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
         .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Geo"]),
-        .testTarget(name: "GeoTests", dependencies: ["Geo"]),
-        .testTarget(name: "StationsTests", dependencies: ["Stations"]),
-        .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Stations", "Geo"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Stations"]),
+        // Helpers shared by the test targets (seeded random numbers, small datasets on disk).
+        .target(name: "TestSupport", dependencies: ["Stations", "Geo"], path: "Tests/Support"),
+        .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),
+        .testTarget(name: "StationsTests", dependencies: ["Stations", "TestSupport"]),
+        .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Stations", "Geo", "TestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Stations", "TestSupport"]),
     ]
 )

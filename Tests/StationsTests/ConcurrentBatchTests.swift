@@ -1,3 +1,4 @@
+import TestSupport
 import Dispatch
 import Foundation
 import Geo
@@ -11,7 +12,7 @@ import Testing
 @Suite("batch queries on both cores")
 struct ConcurrentBatchTests {
     static func queries(_ n: Int, seed: UInt64, _ t: CoordinateTransformer) throws -> [Coordinate] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var xs = (0..<n).map { _ in Double.random(in: 112.99...113.06, using: &rng) }
         var ys = (0..<n).map { _ in Double.random(in: 35.99...36.06, using: &rng) }
         try t.transform(xs: &xs, ys: &ys)

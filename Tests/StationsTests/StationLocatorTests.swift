@@ -1,25 +1,13 @@
+import TestSupport
 import Foundation
 import Geo
 import Testing
 @testable import Stations
 
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("station locator against brute force")
 struct StationLocatorTests {
     static func randomStations(_ n: Int, seed: UInt64, grid: Bool) throws -> [Station] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let t = try CoordinateTransformer(from: .wgs84, to: .epsg(4547))
         return try (0..<n).map { i in
             // On a grid, many stations tie at equal distances.
@@ -56,7 +44,7 @@ struct StationLocatorTests {
     func nearestMatchesBruteForce(grid: Bool) throws {
         let stations = try StationLocatorTests.randomStations(300, seed: grid ? 7 : 3, grid: grid)
         let locator = try StationLocator(stations: stations)
-        var rng = SeededRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let t = try CoordinateTransformer(from: .wgs84, to: .epsg(4547))
         for trial in 0..<200 {
             let lonLat = grid

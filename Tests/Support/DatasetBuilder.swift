@@ -2,22 +2,25 @@ import Foundation
 import Geo
 import Stations
 
-/// Writes small datasets to a temporary folder and loads them through the public loader.
-struct DatasetBuilder {
-    var districts: [(id: String, ring: [(Double, Double)])] = []
-    var stations: [(id: String, kind: String, seats: Int, lon: Double, lat: Double)] = []
-    var demand: [(id: String, weight: Double, lon: Double, lat: Double)] = []
-    var radius = 1000.0
+/// Writes small datasets to a temporary folder and loads them through the public loader
+/// (shared by the Planning and CLI tests).
+public struct DatasetBuilder {
+    public var districts: [(id: String, ring: [(Double, Double)])] = []
+    public var stations: [(id: String, kind: String, seats: Int, lon: Double, lat: Double)] = []
+    public var demand: [(id: String, weight: Double, lon: Double, lat: Double)] = []
+    public var radius = 1000.0
 
-    static func feature(_ properties: String, _ geometry: String) -> String {
+    public static func feature(_ properties: String, _ geometry: String) -> String {
         "{\"type\":\"Feature\",\"properties\":{\(properties)},\"geometry\":\(geometry)}"
     }
 
-    static func collection(_ features: [String]) -> String {
+    public static func collection(_ features: [String]) -> String {
         "{\"type\":\"FeatureCollection\",\"features\":[\(features.joined(separator: ","))]}"
     }
 
-    func write() throws -> URL {
+    public init() {}
+
+    public func write() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nuanxin-planning-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func put(_ name: String, _ text: String) throws {
@@ -38,13 +41,13 @@ struct DatasetBuilder {
         return folder
     }
 
-    func load() throws -> Dataset {
+    public func load() throws -> Dataset {
         let folder = try write()
         defer { try? FileManager.default.removeItem(at: folder) }
         return try DatasetLoader.load(DatasetSource(folder: folder.path))
     }
 
-    static func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> [(Double, Double)] {
+    public static func box(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> [(Double, Double)] {
         [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
     }
 }
