@@ -192,6 +192,15 @@ func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws 
     print(#"{"benchmark":"mclp-capacitated","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(candidates.count),"existing":\#(existingIdx.count),"seats":\#(seats),"p":\#(instance.p),"baseline_served":\#(result.baseline),"objective":\#(result.objective),"upper_bound":\#(result.upperBound),"optimal":\#(result.provenOptimal),"nodes":\#(result.nodes),"flow_evaluations":\#(result.iterations),"median_s":\#(median(times)),"runs":\#(runs)}"#)
 }
 
+func usage() -> Never {
+    FileHandle.standardError.write("""
+        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress]
+                                 [--only A,B,assignment,A-capacitated,B-capacitated,B-target]
+
+        """.data(using: .utf8)!)
+    exit(64)
+}
+
 var outDir: URL? = nil
 var showProgress = false
 var runs = 5
@@ -200,18 +209,17 @@ var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
     case "--out":
-        guard let d = arguments.popFirst() else { fatalError("--out needs a folder") }
+        guard let d = arguments.popFirst() else { usage() }
         outDir = URL(fileURLWithPath: d)
     case "--progress":
         showProgress = true
     case "--runs":
         runs = Int(arguments.popFirst() ?? "") ?? 5
     case "--only":
-        guard let d = arguments.popFirst() else { fatalError("--only needs A, B or assignment") }
+        guard let d = arguments.popFirst() else { usage() }
         which = Set(d.split(separator: ",").map(String.init))
     default:
-        FileHandle.standardError.write("usage: PlannerBenchmarks [--out DIR] [--only A,B,assignment]\n".data(using: .utf8)!)
-        exit(64)
+        usage()
     }
 }
 if which.contains("A") {
