@@ -195,7 +195,7 @@ func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws 
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress]
-                                 [--only A,B,assignment,A-capacitated,B-capacitated,B-target]
+                                 [--only A,B,C,assignment,A-capacitated,B-capacitated,B-target]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -227,6 +227,13 @@ if which.contains("A") {
 }
 if which.contains("B") {
     try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress)
+}
+if which.contains("C") {
+    // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km).
+    for k in 1...5 {
+        try mclpBenchmark(MCLPInstance.make(name: "C\(k)", demand: 3_000, candidates: 800, p: 12, radius: 1_200, seed: UInt64(10 + k)),
+                          out: outDir, runs: runs, showProgress: showProgress)
+    }
 }
 if which.contains("assignment") {
     try assignmentBenchmark(radius: 1_500)  // about 17 stations within reach per demand point
