@@ -145,7 +145,7 @@ func roundedAsWritten(_ instance: MCLPInstance) -> MCLPInstance {
                         candidates: instance.candidates.map(r), p: instance.p, radius: instance.radius)
 }
 
-func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool) throws {
+func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool, workLimit: Int? = nil) throws {
     if let out { try writeCSV(raw, to: out) }
     let instance = roundedAsWritten(raw)
     var cover: [[Int]] = []
@@ -153,6 +153,7 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
     let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
     var options = SiteSelectionOptions()
+    if let workLimit { options.workLimit = workLimit }
     if showProgress {
         options.progress = { p in
             FileHandle.standardError.write("\(p.stage) incumbent \(p.incumbent) bound \(p.bound) nodes \(p.nodes)\n".data(using: .utf8)!)
@@ -192,33 +193,52 @@ func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws 
     print(#"{"benchmark":"mclp-capacitated","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(candidates.count),"existing":\#(existingIdx.count),"seats":\#(seats),"p":\#(instance.p),"baseline_served":\#(result.baseline),"objective":\#(result.objective),"upper_bound":\#(result.upperBound),"optimal":\#(result.provenOptimal),"nodes":\#(result.nodes),"flow_evaluations":\#(result.iterations),"median_s":\#(median(times)),"runs":\#(runs)}"#)
 }
 
+func usage() -> Never {
+    FileHandle.standardError.write("""
+        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS]
+                                 [--only A,B,C,assignment,A-capacitated,B-capacitated,B-target]
+
+        """.data(using: .utf8)!)
+    exit(64)
+}
+
 var outDir: URL? = nil
 var showProgress = false
+var workLimit: Int? = nil
 var runs = 5
 var which: Set<String> = ["A", "B", "assignment"]
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
     switch a {
     case "--out":
-        guard let d = arguments.popFirst() else { fatalError("--out needs a folder") }
+        guard let d = arguments.popFirst() else { usage() }
         outDir = URL(fileURLWithPath: d)
+    case "--work":
+        guard let w = arguments.popFirst().flatMap({ Double($0) }) else { usage() }
+        workLimit = Int(w)
     case "--progress":
         showProgress = true
     case "--runs":
         runs = Int(arguments.popFirst() ?? "") ?? 5
     case "--only":
-        guard let d = arguments.popFirst() else { fatalError("--only needs A, B or assignment") }
+        guard let d = arguments.popFirst() else { usage() }
         which = Set(d.split(separator: ",").map(String.init))
     default:
-        FileHandle.standardError.write("usage: PlannerBenchmarks [--out DIR] [--only A,B,assignment]\n".data(using: .utf8)!)
-        exit(64)
+        usage()
     }
 }
 if which.contains("A") {
-    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress)
+    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
 }
 if which.contains("B") {
-    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress)
+    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
+}
+if which.contains("C") {
+    // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km).
+    for k in 1...5 {
+        try mclpBenchmark(MCLPInstance.make(name: "C\(k)", demand: 3_000, candidates: 800, p: 12, radius: 1_200, seed: UInt64(10 + k)),
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
+    }
 }
 if which.contains("assignment") {
     try assignmentBenchmark(radius: 1_500)  // about 17 stations within reach per demand point

@@ -49,7 +49,7 @@ extension PreparedSelection {
         }
         let reach = Reach(unchecked: n, columnCount: e + K, offsets: offsets, columns: columns)
         let caps = (existing?.capacities ?? []) + [Double](repeating: 0, count: K)
-        // Inputs were validated; this cannot throw.
+        // Inputs were validated (weights, capacities, seats, link count); this cannot throw.
         var flow = try! TransportFlow(weights: weights, capacities: caps, reach: reach)
         flow.maximise()
         let integral = weights.allSatisfy { $0 == $0.rounded() }

@@ -25,6 +25,9 @@ struct CoverageSolver {
         var workLimit: Int = .max
         var tabuSteps: Int = 600
         var kicks: Int = 10
+        var coreHandoff: Bool = true
+        /// Hand over to the core when at least this share of the free sites was fixed out.
+        var coreFraction: Double = 0.25
     }
 
     let model: CoverageModel
@@ -34,6 +37,9 @@ struct CoverageSolver {
 
     private(set) var best: [Int] = []
     private(set) var bestValue = -1.0
+    /// A value known to be reachable by other means: the search only looks for better answers.
+    var floor = -Double.infinity
+    private var target: Double { max(bestValue, floor) }
     private var lagrangeIterations = 0
     /// Links visited by the relaxations (a machine-independent measure of effort).
     private var work = 0
@@ -264,6 +270,40 @@ struct CoverageSolver {
         return (bestSet.sorted(), model.value(bestSet))
     }
 
+    /// Solves the problem restricted to the `allowed` sites (every strictly better answer uses only
+    /// them) as a new, smaller model, and takes its answer if better. Its bound covers the core;
+    /// answers outside it cannot beat the incumbent.
+    mutating func solveCore(allowed: [Bool], fixedIn: [Int], nodesSoFar: Int) -> Outcome {
+        let isFixed = Set(fixedIn)
+        let core = (0..<model.candidateCount).filter { allowed[$0] && !isFixed.contains($0) }
+        var residual = model.weight
+        for c in fixedIn {
+            for t in model.colOffsets[c]..<model.colOffsets[c + 1] { residual[Int(model.colGroups[t])] = 0 }
+        }
+        let fixedValue = model.value(fixedIn)
+        let lists = core.map { Array(model.colGroups[model.colOffsets[$0]..<model.colOffsets[$0 + 1]]) }
+        let coreModel = CoverageModel(residual: residual, lists: lists)
+        var inCore = [Int](repeating: -1, count: lists.count)
+        for (k, listIndex) in coreModel.sortedIndex.enumerated() { inCore[listIndex] = k }
+        var position = [Int: Int]()
+        for (listIndex, c) in core.enumerated() { position[c] = listIndex }
+        let q = p - fixedIn.count
+        let mapped = best.filter { !isFixed.contains($0) }.compactMap { c in position[c].map { inCore[$0] } }.filter { $0 >= 0 }
+        progress?("core: \(coreModel.groupCount) demand groups × \(coreModel.candidateCount) candidates, \(fixedIn.count) sites fixed",
+                  bestValue, model.total, nodesSoFar)
+        var sub = CoverageSolver(model: coreModel, p: q, budget: Budget(
+            nodeLimit: max(1, budget.nodeLimit - nodesSoFar), deadline: budget.deadline,
+            rootIterations: budget.rootIterations, nodeIterations: budget.nodeIterations,
+            workLimit: max(1, budget.workLimit - work), tabuSteps: budget.tabuSteps, kicks: 0, coreHandoff: false),
+            progress: progress)
+        sub.floor = bestValue - fixedValue
+        var out = sub.solve(initial: mapped.count == q ? mapped : nil)
+        let chosen = fixedIn + out.chosen.map { core[coreModel.sortedIndex[$0]] }
+        offer(chosen, value: model.value(chosen))
+        out.bound += fixedValue
+        return out
+    }
+
     /// Kicks and searches again: removes a few sites of the best set (chosen by a fixed-seed
     /// generator, so runs repeat exactly), refills greedily among `allowed`, runs tabu search.
     mutating func iteratedTabu(allowed: [Bool], rounds: Int) {
@@ -406,7 +446,7 @@ struct CoverageSolver {
                 }
                 offer(set, value: v)
             }
-            if cannotImprove(bestUB, over: bestValue) || thetaNow < 1e-4 { break }
+            if cannotImprove(bestUB, over: target) || thetaNow < 1e-4 { break }
             // Subgradient: (number of chosen columns covering g) − y_g.
             let gap = max(ub - max(bestValue, 0), 1e-6 * max(1, model.total))
             if !Self.subgradientStep(lambda: &lambda, hits: &hits, c: &c, slack: &slack, covered: covered, model: model,
@@ -535,7 +575,7 @@ struct CoverageSolver {
         var rootBound = Double.infinity
         let clock = ContinuousClock()
         while let node = stack.popLast() {
-            if cannotImprove(node.bound, over: bestValue) { continue }
+            if cannotImprove(node.bound, over: target) { continue }
             if nodes >= budget.nodeLimit || (nodes > 0 && work >= budget.workLimit) || (budget.deadline.map { clock.now >= $0 } ?? false) {
                 stopped = true
                 openBound = max(openBound, node.bound)
@@ -574,14 +614,14 @@ struct CoverageSolver {
             var r = relaxation
             if isRoot {
                 progress?("lagrangian", bestValue, reportable(r.ub), nodes)
-                if !cannotImprove(r.ub, over: bestValue) {
+                if !cannotImprove(r.ub, over: target) {
                     let before = bestValue
                     let (t1, v1) = tabuSearch(from: best, steps: budget.tabuSteps, stallLimit: budget.tabuSteps / 3)
                     offer(t1, value: v1)
                     let (t2, v2) = tabuSearch(from: r.top, steps: budget.tabuSteps, stallLimit: budget.tabuSteps / 3)
                     offer(t2, value: v2)
                     progress?("tabu search", bestValue, reportable(r.ub), nodes)
-                    if bestValue > before && !cannotImprove(r.ub, over: bestValue) {
+                    if bestValue > before && !cannotImprove(r.ub, over: target) {
                         // A better target value steers the subgradient steps better: continue.
                         let again = relax(covered: covered, base: base, free: free, fixedIn: node.fixedIn, q: q,
                                           lambda: r.lambda, theta: 1, iterations: budget.rootIterations, polish: true)
@@ -592,7 +632,7 @@ struct CoverageSolver {
                 rootBound = r.ub
             }
             let ub = min(r.ub, node.bound)
-            if cannotImprove(ub, over: bestValue) { continue }
+            if cannotImprove(ub, over: target) { continue }
             // Reduced-cost fixing with the best multipliers.
             let qth = r.c[r.top[q - 1]]
             var newIn = node.fixedIn
@@ -600,8 +640,8 @@ struct CoverageSolver {
             let inTop = Set(r.top)
             for j in free {
                 if inTop.contains(j) {
-                    if cannotImprove(r.ub - r.c[j] + r.next, over: bestValue) { newIn.append(j) }
-                } else if cannotImprove(r.ub - qth + r.c[j], over: bestValue) {
+                    if cannotImprove(r.ub - r.c[j] + r.next, over: target) { newIn.append(j) }
+                } else if cannotImprove(r.ub - qth + r.c[j], over: target) {
                     newOut.append(j)
                 }
             }
@@ -615,7 +655,16 @@ struct CoverageSolver {
                 for j in best { allowed[j] = true }
                 iteratedTabu(allowed: allowed, rounds: budget.kicks)
                 progress?("iterated tabu search", bestValue, reportable(ub), nodes)
-                if cannotImprove(ub, over: bestValue) { continue }
+                if cannotImprove(ub, over: target) { continue }
+                if budget.coreHandoff && Double(newOut.count + newIn.count) >= budget.coreFraction * Double(free.count) {
+                    // Branch on the core alone: the sites fixed in, plus the free ones rebuilt as
+                    // a smaller problem.
+                    let out = solveCore(allowed: allowed, fixedIn: newIn, nodesSoFar: nodes)
+                    let bound = out.proven ? bestValue : max(bestValue, min(reportable(ub), out.bound))
+                    return Outcome(chosen: best, value: bestValue, bound: bound, proven: out.proven,
+                                   nodes: nodes + out.nodes, lagrangeIterations: lagrangeIterations + out.lagrangeIterations,
+                                   stoppedByBudget: out.stoppedByBudget)
+                }
             }
             if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
                 stack.append(Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: max(r.theta, 0.25)))
@@ -633,7 +682,7 @@ struct CoverageSolver {
         } else {
             bound = bestValue
         }
-        let proven = !stopped || cannotImprove(min(openBound, rootBound), over: bestValue)
+        let proven = !stopped || cannotImprove(min(openBound, rootBound), over: target)
         if proven { bound = bestValue }
         bound = max(bound, bestValue)
         return Outcome(chosen: best, value: bestValue, bound: bound, proven: proven, nodes: nodes,

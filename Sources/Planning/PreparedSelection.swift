@@ -45,6 +45,8 @@ struct PreparedSelection {
             }
             for c in e.capacities where c < 0 || c.isNaN { throw .invalidInput("existing capacity \(c)") }
         }
+        let links = lists.reduce(problem.existing?.reach.edgeCount ?? 0) { $0 + $1.count }
+        guard links < Int(Int32.max) else { throw .invalidInput("\(links) demand–station links: too many for 32-bit indices") }
         var covered = [Double](repeating: 0, count: n)
         if !problem.alreadyCovered.isEmpty {
             guard problem.alreadyCovered.count == n else {

@@ -11,7 +11,8 @@ struct SmallInstance {
     var existingRows: [[Int]]
     var existingCapacities: [Double]
 
-    init(seed: UInt64, demand n: Int = 30, candidates m: Int = 12, fractional: Bool = false) {
+    /// Demand and sites on a line (or, with `plane`, in a square with round neighbourhoods).
+    init(seed: UInt64, demand n: Int = 30, candidates m: Int = 12, fractional: Bool = false, plane: Bool = false) {
         var rng = SplitMix64(seed: seed)
         let w = (0..<n).map { _ in
             fractional ? Double(Int.random(in: 1...40, using: &rng)) * 0.25 + 0.1 : Double(Int.random(in: 1...10, using: &rng))
@@ -19,10 +20,12 @@ struct SmallInstance {
         weights = w
         // Demand and sites on a line; a site covers the demand near it (overlapping neighbourhoods).
         let demandPos = (0..<n).map { _ in Double.random(in: 0..<100, using: &rng) }
+        let demandY = (0..<n).map { _ in plane ? Double.random(in: 0..<100, using: &rng) : 0 }
         candidates = (0..<m).map { k in
             let x = Double.random(in: 0..<100, using: &rng)
-            let r = Double.random(in: 8..<22, using: &rng)
-            let covers = (0..<n).filter { abs(demandPos[$0] - x) <= r }
+            let y = plane ? Double.random(in: 0..<100, using: &rng) : 0
+            let r = plane ? Double.random(in: 15..<28, using: &rng) : Double.random(in: 8..<22, using: &rng)
+            let covers = (0..<n).filter { ((demandPos[$0] - x) * (demandPos[$0] - x) + (demandY[$0] - y) * (demandY[$0] - y)).squareRoot() <= r }
             let label = m - 1 - k  // id order differs from index order
             return SiteCandidate(id: "site-\(label < 10 ? "0" : "")\(label)", covers: covers,
                                  seats: Double(Int.random(in: 4...30, using: &rng)))
@@ -214,6 +217,36 @@ struct SiteSelectionTests {
         #expect(r.provenOptimal)
         let r2 = try selectSites(SiteSelectionProblem(weights: [1, 1, 2], candidates: candidates), goal: .count(1))
         #expect(r2.sites.map(\.id) == ["a"])  // 2 = 2: the tie goes to "a" before "c"
+    }
+
+    @Test("branch and bound on the reduced core (weak root on purpose) finds and proves the optimum")
+    func coreBranching() throws {
+        var coreRuns = 0
+        for seed in 0..<16 {
+            let inst = SmallInstance(seed: UInt64(9000 + seed), demand: 60, candidates: 16, plane: true)
+            let residual = zip(inst.weights, inst.covered).map { $0 - $1 }
+            let order = inst.candidates.indices.sorted { inst.candidates[$0].id < inst.candidates[$1].id }
+            let lists = order.map { inst.candidates[$0].covers.map(Int32.init) }
+            let model = CoverageModel(residual: residual, lists: lists)
+            for p in [3, 4] {
+                let stages = Mutex<[String]>([])
+                // Ten root iterations leave the bound open, and any fixing hands over to the core.
+                var solver = CoverageSolver(model: model, p: p, budget: CoverageSolver.Budget(
+                    nodeLimit: 100_000, deadline: nil, rootIterations: 10, nodeIterations: 40, tabuSteps: 0, kicks: 0,
+                    coreFraction: 0),
+                    progress: { stage, _, _, _ in stages.withLock { $0.append(stage) } })
+                let out = solver.solve()
+                let optimum = inst.optimum(p, capacitated: false)
+                #expect(abs(out.value - optimum) < 1e-9, "seed \(seed) p \(p): \(out.value) vs \(optimum)")
+                #expect(out.proven)
+                #expect(out.bound >= optimum - 1e-9)
+                #expect(abs(model.value(out.chosen) - out.value) < 1e-9)
+                let used = out.chosen.map { order[model.sortedIndex[$0]] }
+                #expect(abs(inst.coveredValue(used) - optimum) < 1e-9)
+                if stages.withLock({ $0.contains { $0.hasPrefix("core:") } }) { coreRuns += 1 }
+            }
+        }
+        #expect(coreRuns >= 3, "only \(coreRuns) runs went through the core search")
     }
 
     @Test("capacitated with a tiny budget: the bound stays a proof")
