@@ -36,10 +36,24 @@ final class GEOSContext {
         if let raw = pthread_getspecific(geosContextKey) {
             return Unmanaged<GEOSContext>.fromOpaque(raw).takeUnretainedValue()
         }
+        _ = releaseAtExit
         let context = GEOSContext()
         pthread_setspecific(geosContextKey, Unmanaged.passRetained(context).toOpaque())
         return context
     }
+
+    /// Drops the calling thread's reference to its context (finishing it unless a geometry still
+    /// holds it). Thread-local destructors run when a thread ends, but not for the thread that
+    /// calls `exit`, so this runs at exit too: a CLI run leaves no GEOS context behind.
+    static func releaseCurrent() {
+        guard let raw = pthread_getspecific(geosContextKey) else { return }
+        pthread_setspecific(geosContextKey, nil)
+        Unmanaged<GEOSContext>.fromOpaque(raw).release()
+    }
+
+    private static let releaseAtExit: Void = {
+        atexit { GEOSContext.releaseCurrent() }
+    }()
 
     /// Clears the stored message before a call whose failure we want to attribute.
     func resetError() { lastError = nil }

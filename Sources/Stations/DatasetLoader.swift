@@ -181,7 +181,7 @@ struct LoadRun {
         let districtIndex = districtsOK ? try? PolygonIndex(districts.map(\.geometry)) : nil
         if layers.contains(.stations), let layer = readLayer(.stations) {
             stations = parseStations(layer, transformer, manifest)
-            checkPoints(stations.map { ($0.location, $0.featureIndex, $0.id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(stations.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
             let ids = Set(districts.map(\.id))
             for s in stations {
                 if let d = s.district, districtsOK, !districts.isEmpty, !ids.contains(d) {
@@ -193,14 +193,14 @@ struct LoadRun {
         if layers.contains(.areas), let layer = readLayer(.areas) { areas = parseAreas(layer, transformer) }
         if layers.contains(.demand), let layer = readLayer(.demand) {
             demand = parseDemand(layer, transformer)
-            checkPoints(demand.map { ($0.location, $0.featureIndex, $0.id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(demand.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
         }
         if layers.contains(.candidates) {
             let exists = FileManager.default.fileExists(atPath: path(.candidates))
             if exists || source.isReplaced(.candidates), let layer = readLayer(.candidates) {
                 hasCandidates = true
                 candidates = parseCandidates(layer, transformer)
-                checkPoints(candidates.map { ($0.location, $0.featureIndex, $0.id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
+                checkPoints(candidates.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }
         return Dataset(manifest: manifest, districts: layers.contains(.districts) ? districts : districts,
@@ -647,7 +647,7 @@ struct LoadRun {
 
     /// Points outside every district: an error when swapping longitude and latitude would put them
     /// inside one (the classic mistake), otherwise a warning.
-    mutating func checkPoints(_ points: [(Coordinate, Int, String)], layer: Layer, districts: [District], index: PolygonIndex?, outsideIsWarning: Bool) {
+    mutating func checkPoints(_ points: some Sequence<(Coordinate, Int, String)>, layer: Layer, districts: [District], index: PolygonIndex?, outsideIsWarning: Bool) {
         guard let index, !districts.isEmpty else { return }
         var outside = 0
         var examples: [String] = []

@@ -23,7 +23,8 @@ struct AtomicOutputTests {
         try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out.csv.tmp-") }
     }
 
-    @Test("a write that fails midway (file-size limit) exits 74, keeps the previous file and leaves no temporary file")
+    @Test("a write that fails midway (file-size limit) exits 74, keeps the previous file and leaves no temporary file",
+          .enabled(if: BadInputCatalogueTests.fileSizeLimitWorks, "ThreadSanitizer's runtime cannot start under a file-size limit"))
     func failedWrite() throws {
         let dir = try AtomicOutputTests.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }

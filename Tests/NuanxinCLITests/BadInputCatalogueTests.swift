@@ -11,6 +11,9 @@ import Testing
 @Suite("Bad inputs: exit code and message for each")
 struct BadInputCatalogueTests {
     static let heavy = ProcessInfo.processInfo.environment["NUANXIN_HEAVY_TESTS"] == "1"
+    /// Under ThreadSanitizer (scripts/sanitizers.sh sets NUANXIN_SANITIZER) a file-size limit makes
+    /// the sanitizer's own runtime die with SIGBUS before main, so those cases cannot run there.
+    static let fileSizeLimitWorks = ProcessInfo.processInfo.environment["NUANXIN_SANITIZER"] != "thread"
 
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
@@ -295,7 +298,7 @@ struct BadInputCatalogueTests {
     ]
 
     @Test("each bad input gives its exit code and message, and leaves no file behind",
-          arguments: specCases + fileCases + (heavy ? heavyCases : []))
+          arguments: specCases.filter { fileSizeLimitWorks || !$0.name.contains("file-size limit") } + fileCases + (heavy ? heavyCases : []))
     func badInput(_ c: Case) throws {
         let dir = try BadInputCatalogueTests.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
