@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh [seconds-per-target] [target ...]     default: 60 s, every target
 #   FUZZ_RUNS=1000000 scripts/fuzz.sh 0                   a fixed number of executions instead
 #   FUZZ_JOBS=2                                           targets run at once (default: 2)
+#   FUZZ_SEED=1                                           libFuzzer's seed (default: random; CI fixes it)
 #
 # Targets: geojson (GeoJSONReader.read(bytes:) + checkPolygonValidity), csv (CSVReader whole vs
 # streamed + CSVLayer.read), wkt (Geometry(wkt:)), batch (BatchQueryReader over CSV and NDJSON).
@@ -36,7 +37,7 @@ run_target() {
     if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS"); fi
     # Seeds first (read-only), then the corpus folder, which receives new inputs.
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$BIN/fuzz-$t" "${limit[@]}" \
-        -max_len=16384 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+        -max_len=16384 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -seed="${FUZZ_SEED:-0}" \
         -artifact_prefix="$WORK/artifacts/$t/" \
         "$WORK/corpus/$t" "$WORK/seeds/$t" >"$WORK/$t.log" 2>&1
 }

@@ -92,8 +92,22 @@ public final class CoordinateTransformer: @unchecked Sendable {
         defer { cacheLock.unlock() }
         if let cached = cache[key] { return cached }
         let made = try CoordinateTransformer(from: source, to: target)
+        if cache.isEmpty {
+            // The cache lives until the process ends; release its PROJ handles then, so that no
+            // handle is left behind (the leak check runs whole CLI processes).
+            atexit { CoordinateTransformer.releaseShared() }
+        }
         cache[key] = made
         return made
+    }
+
+    /// Releases the cached transformers (and their PROJ contexts).
+    public static func releaseShared() {
+        cacheLock.lock()
+        let released = cache
+        cache = [:]
+        cacheLock.unlock()
+        _ = released  // destroyed here, outside the lock
     }
 
     private nonisolated(unsafe) static var cache: [String: CoordinateTransformer] = [:]

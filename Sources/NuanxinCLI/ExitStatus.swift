@@ -60,6 +60,9 @@ func writingStandardOutput(_ body: () throws -> Void) throws {
 /// Runs a command body, turning our errors into a message on stderr and the matching exit code.
 /// Usage errors from ArgumentParser pass through (they exit 64).
 func runReportingErrors(_ body: () throws -> Void) throws {
+    // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the run before
+    // it could remove its temporary file; ignored, the write fails with EFBIG and exits 74 cleanly.
+    signal(SIGXFSZ, SIG_IGN)
     do {
         try body()
     } catch let failure as CLIFailure {
