@@ -24,19 +24,7 @@ struct BatchNearest {
         let data = try command.dataset.load(layers: [.districts, .stations])
         let locator = try StationLocator(stations: data.stations)
         let transformer = try CoordinateTransformer.shared(from: .wgs84, to: data.manifest.crs)
-        let handle: FileHandle
-        do {
-            handle = input == "-" ? .standardInput : try InputFile.open(input)
-        } catch let failure as InputFile.Failure {
-            throw CLIFailure(status: .noInput, message: failure.description)
-        }
-        let name = input == "-" ? "standard input" : input
-        let reader: BatchQueryReader
-        do {
-            reader = try BatchQueryReader(fileHandle: handle, name: name, format: command.inputFormat)
-        } catch let failure as BatchQueryReader.Failure {
-            throw CLIFailure(status: .dataError, message: failure.message)
-        }
+        let (reader, name) = try openBatchInput(input, format: command.inputFormat)
         let texts = StationTexts(data)
         var problems = 0
         let body: (FileHandle) throws -> Void = { out in

@@ -62,19 +62,7 @@ struct ConvertCommand: ParsableCommand {
             case .json?: asJSON = true
             case let other?: throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for convert --input (use csv or json)")
             }
-            let handle: FileHandle
-            do {
-                handle = input == "-" ? .standardInput : try InputFile.open(input)
-            } catch let failure as InputFile.Failure {
-                throw CLIFailure(status: .noInput, message: failure.description)
-            }
-            let name = input == "-" ? "standard input" : input
-            let reader: BatchQueryReader
-            do {
-                reader = try BatchQueryReader(fileHandle: handle, name: name, format: inputFormat)
-            } catch let failure as BatchQueryReader.Failure {
-                throw CLIFailure(status: .dataError, message: failure.message)
-            }
+            let (reader, name) = try openBatchInput(input, format: inputFormat)
             var problems = 0
             let write: (FileHandle) throws -> Void = { out in
                 if !asJSON { try out.write(contentsOf: Array("id,lon,lat\n".utf8)) }

@@ -24,6 +24,15 @@ struct CoverageOptions: ParsableArguments {
         guard areaCellM >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") }
     }
 
+    /// The kinds that offer rest (nil: SPEC's rule).
+    var restKinds: [StationKind]? { kind.isEmpty ? nil : kind }
+
+    /// The demand model and today's coverage of a loaded dataset, the start of coverage, gaps and propose.
+    func coverage(of data: Dataset) throws -> (demand: DemandModel, report: CoverageReport) {
+        let demand = try DemandModel(data, areaCellM: areaCellM)
+        return (demand, try CoverageReport(dataset: data, demand: demand, radiusM: data.manifest.radiusM, kinds: restKinds))
+    }
+
     /// Indices of the selected divisions, or a usage failure naming the unknown ones.
     func selectedDistricts(_ dataset: Dataset) throws -> [Int]? {
         guard !district.isEmpty else { return nil }
@@ -55,8 +64,7 @@ struct CoverageCommand: ParsableCommand {
             let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
             let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand])
             let selected = try coverage.selectedDistricts(data)
-            let demand = try DemandModel(data, areaCellM: coverage.areaCellM)
-            let report = try CoverageReport(dataset: data, demand: demand, radiusM: data.manifest.radiusM, kinds: coverage.kind.isEmpty ? nil : coverage.kind)
+            let (demand, report) = try coverage.coverage(of: data)
             let rows = selected.map { $0.map { report.rows[$0] } } ?? report.rows
             switch format {
             case .json: try output.emit(CoverageText.json(report, rows: rows, data).serialized() + "\n")
@@ -159,8 +167,7 @@ struct GapsCommand: ParsableCommand {
             let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
             let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand])
             let selected = try coverage.selectedDistricts(data)
-            let demand = try DemandModel(data, areaCellM: coverage.areaCellM)
-            let report = try CoverageReport(dataset: data, demand: demand, radiusM: data.manifest.radiusM, kinds: coverage.kind.isEmpty ? nil : coverage.kind)
+            let (demand, report) = try coverage.coverage(of: data)
             let gaps = try GapReport(dataset: data, demand: demand, uncovered: report.unitCovered.map { !$0 }, districts: selected, cellM: cellM)
             func props(_ g: GapReport.Gap) -> JSONObject {
                 JSONObject([("district", .string(g.district)), ("district_name", .string(g.districtName)), ("rank", .number(Double(g.rank))),

@@ -58,9 +58,8 @@ struct ProposeCommand: ParsableCommand {
             let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
             let data = try dataset.load(radiusM: coverage.radius)
             let selected = try coverage.selectedDistricts(data)
-            let demand = try DemandModel(data, areaCellM: coverage.areaCellM)
-            let kinds = coverage.kind.isEmpty ? nil : coverage.kind
-            let report = try CoverageReport(dataset: data, demand: demand, radiusM: data.manifest.radiusM, kinds: kinds)
+            let kinds = coverage.restKinds
+            let (demand, report) = try coverage.coverage(of: data)
             let goal: SiteSelectionGoal = count != nil ? .count(count!) : .targetPercent(target!)
             let settings = SiteProposals.Settings(radiusM: data.manifest.radiusM, gridM: gridM, seats: seats, capacitated: !uncapacitated,
                                                   goal: goal, kinds: kinds, nodeLimit: nodeLimit)

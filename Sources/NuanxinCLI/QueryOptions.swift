@@ -89,3 +89,20 @@ enum StationResultText {
         return CSVWriter.encode(rows, format: .machine).string
     }
 }
+
+/// Opens a batch input (a file, or - for standard input) as a query reader; a missing file is
+/// exit 66, an input that is not CSV, NDJSON or GeoJSON points exit 65.
+func openBatchInput(_ input: String, format: BatchInputFormat?) throws -> (reader: BatchQueryReader, name: String) {
+    let handle: FileHandle
+    do {
+        handle = input == "-" ? .standardInput : try InputFile.open(input)
+    } catch let failure as InputFile.Failure {
+        throw CLIFailure(status: .noInput, message: failure.description)
+    }
+    let name = input == "-" ? "standard input" : input
+    do {
+        return (try BatchQueryReader(fileHandle: handle, name: name, format: format), name)
+    } catch let failure as BatchQueryReader.Failure {
+        throw CLIFailure(status: .dataError, message: failure.message)
+    }
+}
