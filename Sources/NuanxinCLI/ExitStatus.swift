@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Geo
+import Planning
 import Stations
 
 /// The sysexits codes of SPEC.md.
@@ -77,6 +78,13 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as BatchQueryReader.ReadFailure {
         printError("nuanxin: \(error)")
         throw ExitCode(ExitStatus.noInput.rawValue)
+    } catch let error as PlanningError {
+        // Planning refuses malformed input (negative weights, out-of-range indices): bad data.
+        printError("nuanxin: \(error)")
+        throw ExitCode(ExitStatus.dataError.rawValue)
+    } catch let error as DatasetError {
+        printError("nuanxin: \(error)")
+        throw ExitCode((error.missingInput ? ExitStatus.noInput : .dataError).rawValue)
     }
 }
 
