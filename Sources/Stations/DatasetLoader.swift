@@ -203,7 +203,7 @@ struct LoadRun {
                 checkPoints(candidates.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }
-        return Dataset(manifest: manifest, districts: layers.contains(.districts) ? districts : districts,
+        return Dataset(manifest: manifest, districts: districts,
                        stations: stations, parkingZones: parking, commercialAreas: areas, demand: demand,
                        candidates: candidates, hasCandidates: hasCandidates,
                        warnings: issues.filter { $0.severity == .warning })
@@ -431,11 +431,7 @@ struct LoadRun {
             var p = Properties(feature: feature, file: file)
             p.failed = brokenIndices.contains(feature.index)
             let value = body(&p)
-            if let id = feature.properties["id"].flatMap({ v -> String? in
-                if case let .string(s) = v { return s }
-                if case let .number(n) = v { return JSONValue.format(number: n) }
-                return nil
-            }) ?? feature.id?.description {
+            if let id = feature.displayID {
                 if let first = seen[id] {
                     p.error("duplicate id \"\(id)\" (also feature \(first))")
                 } else {
