@@ -170,4 +170,28 @@ struct TimeModelInputTests {
         let all = try CLI.run(["nearest", "--lon", "113.05", "--lat", "36.05", "--format", "json", "--data", folder.path])
         #expect((try Self.json(all.stdout)["results"] as! [[String: Any]]).first?["id"] as? String == "s1")
     }
+
+    @Test("the default dataset: hours that parse, one 24h station, rest kinds that list rest but Huguan's centre, Luzhou's 500 m")
+    func defaultDataset() throws {
+        let v = try CLI.run(["validate", "--format", "json"])
+        #expect(v.status == 0)
+        #expect(try Self.json(v.stdout)["errors"] as? Int == 0)
+        let export = try CLI.run(["export", "--layer", "stations", "--format", "geojson"])
+        let stations = (try Self.json(export.stdout)["features"] as! [[String: Any]]).map { $0["properties"] as! [String: Any] }
+        #expect(stations.filter { $0["hours"] as? String == "24h" }.map { $0["id"] as! String } == ["st-licheng-001"])
+        let restKinds: Set<String> = ["warm_station", "union_station", "rider_station", "service_center"]
+        let withoutRest = stations.filter { restKinds.contains($0["kind"] as! String) && !(($0["services"] as? [String]) ?? []).contains("rest") }
+        #expect(withoutRest.map { $0["id"] as! String } == ["st-huguan-001"])
+        #expect((withoutRest.first?["basis"] as? String)?.contains("not a rest station") == true)
+        // Near Huguan's seat the nearest rest station is not its service centre.
+        let near = try CLI.run(["nearest", "--lon", "113.1996", "--lat", "36.1109", "--service", "rest", "--format", "json"])
+        #expect(near.status == 0)
+        #expect((try Self.json(near.stdout)["results"] as! [[String: Any]]).first?["id"] as? String != "st-huguan-001")
+        let districts = try CLI.run(["export", "--layer", "districts", "--format", "geojson"])
+        let radii = (try Self.json(districts.stdout)["features"] as! [[String: Any]]).compactMap { f -> String? in
+            let p = f["properties"] as! [String: Any]
+            return (p["radius_m"] as? Double).map { "\(p["id"] as! String)=\(Int($0))" }
+        }
+        #expect(radii == ["140403=500"])
+    }
 }
