@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import Optimization
 import Planning
 
 /// Coverage at library level: which demand points have a station within the radius (and, as a

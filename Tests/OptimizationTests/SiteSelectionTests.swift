@@ -1,7 +1,7 @@
 import TestSupport
 import Synchronization
 import Testing
-@testable import Planning
+@testable import Optimization
 
 /// A small random site-selection instance with its exhaustive answers.
 struct SmallInstance {
