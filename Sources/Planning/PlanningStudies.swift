@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 import Stations
 
 /// What the coverage, gaps and propose commands ask of a loaded dataset, one call each: the
