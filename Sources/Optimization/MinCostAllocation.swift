@@ -37,23 +37,12 @@ public struct Allocation: Sendable, Equatable {
 /// touches the stations and the demand they carry, not the whole graph.
 public func minimumCostAllocation(weights: [Double], capacities: [Double], reach: Reach, costs: [Double],
                                   stationRank: [Int]) throws(PlanningError) -> Allocation {
-    let n = reach.rowCount, m = reach.columnCount
-    guard weights.count == n else { throw .invalidInput("\(weights.count) weights for \(n) demand rows") }
-    guard capacities.count == m else { throw .invalidInput("\(capacities.count) capacities for \(m) stations") }
+    let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
+    let m = reach.columnCount
     guard costs.count == reach.edgeCount else { throw .invalidInput("\(costs.count) costs for \(reach.edgeCount) edges") }
     guard stationRank.count == m else { throw .invalidInput("\(stationRank.count) station ranks for \(m) stations") }
     guard Set(stationRank).count == m else { throw .invalidInput("station ranks are not distinct") }
-    var scale = 0.0
-    for w in weights {
-        guard w >= 0, w.isFinite else { throw .invalidInput("demand weight \(w) is negative or not finite") }
-        scale = max(scale, w)
-    }
-    for c in capacities {
-        guard c >= 0, !c.isNaN else { throw .invalidInput("capacity \(c) is negative or NaN") }
-        if c.isFinite { scale = max(scale, c) }
-    }
     for c in costs where !(c >= 0 && c.isFinite) { throw .invalidInput("edge cost \(c) is negative or not finite") }
-    guard reach.edgeCount < Int(Int32.max) else { throw .invalidInput("graph too large for 32-bit edge indices") }
 
     let canonical = CanonicalAllocationProblem(weights: weights, capacities: capacities, reach: reach, costs: costs,
                                                stationRank: stationRank)

@@ -74,17 +74,43 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// The assignment instance: 200,000 demand points and 2,000 stations clustered around six towns,
+/// weights 1–10, capacities 80 % of total demand; reach within `radius`, costs = distance.
+struct AssignmentInstance {
+    let demand: [Coordinate]
+    let stations: [Coordinate]
+    let rows: [[Int]]
+    let reach: Reach
+    let weights: [Double]
+    let total: Double
+    let capacities: [Double]
+
+    init(radius: Double) throws {
+        var rng = SplitMix64(seed: 20_240_601)
+        let side = 60_000.0
+        let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
+        demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
+        stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
+        rows = withinRadius(queries: demand, targets: stations, radius: radius)
+        reach = try Reach(rows: rows, columnCount: stations.count)
+        weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
+        let total = weights.reduce(0, +)
+        self.total = total
+        let stationCount = Double(stations.count)
+        capacities = (0..<stations.count).map { _ in Double(1 + rng.next() % 10) * total / stationCount / 5.5 * 0.8 }
+    }
+
+    /// Distance of each edge, aligned with `reach.columns`.
+    var costs: [Double] {
+        rows.enumerated().flatMap { i, row in
+            row.map { j in ((demand[i].x - stations[j].x) * (demand[i].x - stations[j].x) + (demand[i].y - stations[j].y) * (demand[i].y - stations[j].y)).squareRoot() }
+        }
+    }
+}
+
 func assignmentBenchmark(radius: Double) throws {
-    var rng = SplitMix64(seed: 20_240_601)
-    let side = 60_000.0
-    let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
-    let demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let rows = withinRadius(queries: demand, targets: stations, radius: radius)
-    let reach = try Reach(rows: rows, columnCount: stations.count)
-    let weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
-    let total = weights.reduce(0, +)
-    let capacities = (0..<stations.count).map { _ in Double(1 + rng.next() % 10) * total / Double(stations.count) / 5.5 * 0.8 }
+    let instance = try AssignmentInstance(radius: radius)
+    let (demand, stations, reach, weights, total, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.total, instance.capacities)
     var times: [Double] = []
     var served = 0.0
     for _ in 0..<5 {
@@ -97,19 +123,9 @@ func assignmentBenchmark(radius: Double) throws {
 /// (costs = distance in metres, station rank = index), with `maximumAssignment` timed in the same
 /// run for comparison.
 func allocationBenchmark(radius: Double, runs: Int) throws {
-    var rng = SplitMix64(seed: 20_240_601)
-    let side = 60_000.0
-    let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
-    let demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let rows = withinRadius(queries: demand, targets: stations, radius: radius)
-    let reach = try Reach(rows: rows, columnCount: stations.count)
-    let costs = rows.enumerated().flatMap { i, row in
-        row.map { j in ((demand[i].x - stations[j].x) * (demand[i].x - stations[j].x) + (demand[i].y - stations[j].y) * (demand[i].y - stations[j].y)).squareRoot() }
-    }
-    let weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
-    let total = weights.reduce(0, +)
-    let capacities = (0..<stations.count).map { _ in Double(1 + rng.next() % 10) * total / Double(stations.count) / 5.5 * 0.8 }
+    let instance = try AssignmentInstance(radius: radius)
+    let (demand, stations, reach, weights, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.capacities)
+    let costs = instance.costs
     let ranks = Array(0..<stations.count)
     var flowTimes: [Double] = [], costTimes: [Double] = []
     var served = 0.0
