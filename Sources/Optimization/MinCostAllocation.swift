@@ -19,15 +19,17 @@ public struct Allocation: Sendable, Equatable {
 /// `reach.columns`, e.g. the distance in metres), `stationRank[j]`: distinct integers giving the
 /// stations' tie order (the caller's order by id).
 ///
-/// The answer serves the most demand, and among such allocations has the least total cost. Ties:
-/// - a demand node that can go to stations at equal cost goes to the lower-ranked one: paths are
-///   searched with stations in rank order and only a strictly cheaper path replaces a found one,
-///   and demand enters the search at its cheapest station, the lower-ranked one on a tie;
+/// The answer serves the most demand, and among such allocations has the least total cost. Ties
+/// (several allocations of least cost):
+/// - equal-cost choices go to the lower-ranked station where the search meets them: each
+///   augmenting path is the cheapest, ties to the path found first, with stations searched in rank
+///   order, and only a strictly cheaper path replacing a found one (a rule of the search, not a
+///   second objective: it is not a minimisation of rank among all optimal allocations);
 /// - the result never depends on the order of the demand rows, nor on the order of the stations
 ///   beyond their ranks: the problem is solved in a canonical order (stations by rank, each demand
 ///   node's edges by station rank then cost, demand nodes by their edge lists then weight) and the
 ///   answer mapped back; demand nodes that are identical in weight, stations and costs share their
-///   allocation equally. (Duplicate edges of one pair: the cheaper, then the first, carries flow.)
+///   allocation equally. (Duplicate edges of one pair are allowed and kept in that order.)
 ///
 /// Algorithm: successive shortest paths with Dijkstra on reduced costs (Johnson potentials), exact
 /// for real numbers up to the tolerances: amounts below `1e-11 ×` the largest finite weight or
