@@ -72,6 +72,12 @@ struct PreparedSelection {
     }
 
     /// The covering solver's budget: the caller's limits, the deadline counted from now.
+    /// Every candidate site, in id order.
+    var sites: [SiteIndex] { ids.indices.map(SiteIndex.init) }
+    /// The demand a site covers (ascending), its seats.
+    func covers(_ site: SiteIndex) -> [Int32] { lists[site.raw] }
+    func seats(_ site: SiteIndex) -> Double { seats[site.raw] }
+
     var budget: CoverageSolver.Budget {
         CoverageSolver.Budget(limits: EffortLimit(nodes: options.nodeLimit, work: options.workLimit,
                                                   deadline: EffortLimit.deadline(in: options.timeLimit)))
@@ -160,7 +166,7 @@ struct PreparedSelection {
         var gains: [Double] = []
         if options.capacitated {
             let ctx = capacitatedContext()
-            gains = gainBounds(ctx.flowBase, free: Array(0..<K))
+            gains = gainBounds(ctx.flowBase, free: sites).values
         } else {
             let residual = self.residual
             gains = lists.map { list in list.reduce(0) { $0 + residual[Int($1)] } }
