@@ -81,6 +81,28 @@ extension DatasetError: ExitCoded {
     var exitStatus: ExitStatus { missingInput ? .noInput : .dataError }
 }
 
+/// A --lon/--lat point that cannot be projected or lies far outside the CRS's area of use.
+extension QueryProjector.QueryPointError: ExitCoded {
+    var exitStatus: ExitStatus { .dataError }
+}
+
+/// `--crs` naming a CRS that does not measure in metres (a non-metric CRS in the manifest is a
+/// dataset error instead, 65).
+extension NonMetricCRS: ExitCoded {
+    var exitStatus: ExitStatus { .usage }
+    var messageLines: [String] { ["--crs \(self)"] }
+}
+
+/// No dataset folder: `NUANXIN_DATA` names a missing folder, or the default dataset is not installed.
+extension DefaultDataset.LookupError: ExitCoded {
+    var exitStatus: ExitStatus { .noInput }
+}
+
+/// The dataset folder cannot be locked for an import (a missing or read-only folder).
+extension DatasetLock.Failure: ExitCoded {
+    var exitStatus: ExitStatus { .cannotCreate }
+}
+
 /// `--district` naming a division the dataset does not have.
 extension UnknownDivision: ExitCoded {
     var exitStatus: ExitStatus { .usage }

@@ -42,6 +42,10 @@ struct LoadRun {
 
     mutating func load(layers: Set<Layer>) -> Dataset? {
         guard let manifest = readManifest() else { return nil }
+        if let problem = source.nonMetric(manifest.crs) {
+            issues.append(DatasetIssue(.error, file: source.manifestPath, "crs \(problem)"))
+            return nil
+        }
         let transformer: CoordinateTransformer
         do {
             transformer = try CoordinateTransformer.shared(from: .wgs84, to: manifest.crs)
