@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// What a hostile tester found, one case per finding, each run through the real binary with its
+/// exit code and message: outputs that are not regular files, huge numbers and ids, spreadsheet
+/// formulas, extra CSV fields, ranges, memory limits and signals.
+@Suite("Hostile inputs: exit code and message for each finding")
+struct HostileInputTests {
+    static func workspace() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Fixtures.tiny, to: dir.appendingPathComponent("data"))
+        return dir
+    }
+
+    static func put(_ dir: URL, _ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    static func data(_ dir: URL) -> String { dir.appendingPathComponent("data").path }
+
+    static func mode(_ path: String) -> (type: mode_t, permissions: mode_t, uid: uid_t, gid: gid_t) {
+        var info = stat()
+        _ = lstat(path, &info)
+        return (info.st_mode & S_IFMT, info.st_mode & 0o7777, info.st_uid, info.st_gid)
+    }
+
+    // MARK: A. --out and import replace only regular files
+
+    @Test("--out through a symbolic link replaces the link's target, and the link stays a link")
+    func outThroughSymlink() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = try HostileInputTests.put(dir, "target.json", "previous\n")
+        let link = dir.appendingPathComponent("link.json").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.json")
+        let r = try CLI.run(["info", "--format", "json", "--out", link, "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(HostileInputTests.mode(link).type == S_IFLNK)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("{\"dataset\""))
+    }
+
+    @Test("--out naming a directory (or a link to one) exits 73 and names it")
+    func outDirectory() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let link = dir.appendingPathComponent("to-data").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "data")
+        for path in [HostileInputTests.data(dir), link] {
+            let r = try CLI.run(["info", "--format", "json", "--out", path, "--data", HostileInputTests.data(dir)])
+            #expect(r.status == 73)
+            #expect(r.stderr.contains("nuanxin: cannot create \(path): it is a directory"), "\(r.stderr)")
+        }
+    }
+
+    @Test("--out to a FIFO writes through to its reader and leaves the FIFO in place")
+    func outFIFO() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        nonisolated(unsafe) var received = Data()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            if let handle = FileHandle(forReadingAtPath: fifo) {
+                received = handle.readDataToEndOfFile()
+                try? handle.close()
+            }
+            done.signal()
+        }.start()
+        let r = try CLI.run(["nearest", "--lon", "113.06", "--lat", "36.05", "--format", "json", "--out", fifo, "--data", HostileInputTests.data(dir)])
+        done.wait()
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(String(decoding: received, as: UTF8.self).hasPrefix("{\"query\""))
+        #expect(HostileInputTests.mode(fifo).type == S_IFIFO)
+    }
+
+    @Test("--out over a character device (mknod c 1 3 in a temporary folder) writes through and the device stays",
+          .enabled(if: geteuid() == 0, "mknod needs root"))
+    func outDevice() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let device = dir.appendingPathComponent("null").path
+        try #require(mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0, "mknod failed")
+        let r = try CLI.run(["info", "--format", "json", "--out", device, "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(HostileInputTests.mode(device).type == S_IFCHR)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["data", "null"])
+    }
+
+    @Test("import keeps the layer's mode and owner (0640, nobody when run as root) and writes through a symlinked layer")
+    func importKeepsModeOwnerAndLink() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        // The layer is a link into another folder.
+        let elsewhere = dir.appendingPathComponent("real-stations.geojson").path
+        try FileManager.default.moveItem(atPath: data + "/stations.geojson", toPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: data + "/stations.geojson", withDestinationPath: elsewhere)
+        #expect(chmod(elsewhere, 0o640) == 0)
+        var owner = (uid: geteuid(), gid: getegid())
+        if geteuid() == 0, let nobody = getpwnam("nobody") {
+            owner = (nobody.pointee.pw_uid, nobody.pointee.pw_gid)
+            #expect(chown(elsewhere, owner.uid, owner.gid) == 0)
+        }
+        let incoming = try HostileInputTests.put(dir, "more.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"s9","name":"新站","kind":"union_station"},"geometry":{"type":"Point","coordinates":[113.07,36.07]}}]}"#)
+        let r = try CLI.run(["import", "--layer", "stations", incoming, "--data", data])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(HostileInputTests.mode(data + "/stations.geojson").type == S_IFLNK)
+        let after = HostileInputTests.mode(elsewhere)
+        #expect(after.type == S_IFREG && after.permissions == 0o640)
+        #expect(after.uid == owner.uid && after.gid == owner.gid)
+        #expect(try String(contentsOfFile: elsewhere, encoding: .utf8).contains("新站"))
+    }
+}
