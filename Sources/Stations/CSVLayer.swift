@@ -70,7 +70,7 @@ public enum CSVLayer {
                 }
             }
             var geometry: Geometry?
-            let id = properties["id"].flatMap { $0.stringValue ?? $0.numberValue.map { JSONValue.format(number: $0) } }
+            let id = properties["id"].flatMap { $0.stringValue ?? $0.numberText }
             func problem(_ message: String) {
                 issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: id, message))
             }

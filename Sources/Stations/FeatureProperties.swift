@@ -23,7 +23,7 @@ extension LoadRun {
         mutating func requireID() -> String? {
             switch feature.properties["id"] {
             case let .string(s)? where !s.trimmingCharacters(in: .whitespaces).isEmpty: return s
-            case let .number(n)?: return JSONValue.format(number: n)
+            case let v? where v.numberText != nil: return v.numberText
             case .string?: error("\"id\" is empty")
             case let v? where !v.isNull: error("\"id\" must be a string or a number, not \(v.typeName)")
             default:
@@ -38,7 +38,7 @@ extension LoadRun {
             case let .string(s)?:
                 if required && s.trimmingCharacters(in: .whitespaces).isEmpty { error("\"\(key)\" is empty") }
                 return s
-            case let .number(n)?: return JSONValue.format(number: n)
+            case let v? where v.numberText != nil: return v.numberText
             case nil, .null?:
                 if required { error("missing \"\(key)\" (required)") }
                 return nil
@@ -52,7 +52,7 @@ extension LoadRun {
         mutating func number(_ key: String, required: Bool = false, minimum: Double? = nil, whole: Bool = false) -> Double? {
             let value: Double
             switch feature.properties[key] {
-            case let .number(n)?: value = n
+            case let v? where v.numberValue != nil: value = v.numberValue!
             case let .string(s)?:
                 let trimmed = s.trimmingCharacters(in: .whitespaces)
                 guard let n = Double(trimmed), n.isFinite else {
@@ -94,7 +94,7 @@ extension LoadRun {
                 default: break
                 }
                 error("\"\(key)\" must be true or false, not \"\(s)\"")
-            case let .number(n)?: return n != 0
+            case let v? where v.numberValue != nil: return v.numberValue! != 0
             case let v?: error("\"\(key)\" must be true or false, not \(v.typeName)")
             }
             return nil

@@ -114,4 +114,62 @@ struct HostileInputTests {
         #expect(after.uid == owner.uid && after.gid == owner.gid)
         #expect(try String(contentsOfFile: elsewhere, encoding: .utf8).contains("新站"))
     }
+
+    // MARK: C. ids keep their exact text
+
+    static func station(_ id: String, _ name: String, _ lon: Double, _ lat: Double, seats: String = "4") -> String {
+        #"{"type":"Feature","properties":{"id":\#(id),"name":"\#(name)","kind":"warm_station","seats":\#(seats)},"geometry":{"type":"Point","coordinates":[\#(lon),\#(lat)]}}"#
+    }
+
+    static func layer(_ features: [String]) -> String {
+        #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}"
+    }
+
+    @Test("19-digit numeric ids keep every digit (validate, export, nearest), two of them are not a false duplicate, and import --replace replaces the right one")
+    func nineteenDigitIDs() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        _ = try HostileInputTests.put(dir, "data/stations.geojson", HostileInputTests.layer([
+            HostileInputTests.station("1234567890123456789", "甲站", 113.05, 36.05),
+            HostileInputTests.station("1234567890123456788", "乙站", 113.15, 36.05),
+        ]))
+        let v = try CLI.run(["validate", "--data", data, "--format", "json"])
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+        #expect(!v.stdout.contains("duplicate"))
+        let csv = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--data", data])
+        #expect(csv.status == 0)
+        #expect(csv.stdout.contains("1234567890123456789,") && csv.stdout.contains("1234567890123456788,"), "\(csv.stdout)")
+        #expect(!csv.stdout.contains("e+18"))
+        let geojson = try CLI.run(["export", "--layer", "stations", "--format", "geojson", "--data", data])
+        #expect(geojson.stdout.contains(#""properties":{"id":1234567890123456789,"#), "\(geojson.stdout)")
+        let near = try CLI.run(["nearest", "--lon", "113.05", "--lat", "36.05", "--format", "json", "--data", data])
+        #expect(near.stdout.contains(#""id":"1234567890123456789""#), "\(near.stdout)")
+
+        let incoming = try HostileInputTests.put(dir, "replace.geojson", HostileInputTests.layer([
+            HostileInputTests.station("1234567890123456788", "乙站新", 113.16, 36.05),
+        ]))
+        let refused = try CLI.run(["import", "--layer", "stations", incoming, "--data", data])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("(1234567890123456788); pass --replace"), "\(refused.stderr)")
+        let r = try CLI.run(["import", "--layer", "stations", incoming, "--data", data, "--replace"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("(1 replaced); the layer now has 2"), "\(r.stderr)")
+        let after = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--data", data])
+        #expect(after.stdout.contains("1234567890123456789,甲站") && after.stdout.contains("1234567890123456788,乙站新"), "\(after.stdout)")
+    }
+
+    @Test("a CSV import keeps a 19-digit id as written")
+    func nineteenDigitCSVImport() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let incoming = try HostileInputTests.put(dir, "more.csv", "id,name,kind,seats,lon,lat\n1234567890123456787,丙站,union_station,5,113.07,36.07\n9007199254740993,丁站,union_station,5,113.08,36.07\n")
+        let r = try CLI.run(["import", "--layer", "stations", incoming, "--data", data])
+        #expect(r.status == 0, "\(r.stderr)")
+        let layer = try String(contentsOfFile: data + "/stations.geojson", encoding: .utf8)
+        #expect(layer.contains(#""id":"1234567890123456787""#) && layer.contains(#""id":"9007199254740993""#), "\(layer)")
+        let near = try CLI.run(["nearest", "--lon", "113.07", "--lat", "36.07", "--format", "json", "--data", data])
+        #expect(near.stdout.contains(#""id":"1234567890123456787""#), "\(near.stdout)")
+    }
 }
