@@ -5,7 +5,8 @@ import Geo
 /// `CSVColumn`), one feature per row, points from lon/lat columns, polygons from a `wkt` column.
 /// Known numeric columns become numbers when they parse (otherwise they stay text, and validation
 /// names them as non-numeric); services may be separated by `;`, `,` or `、`. Other columns are
-/// kept as text properties. Writing: UTF-8 with BOM and CRLF, which Excel opens cleanly.
+/// kept as text properties. Writing: UTF-8 with BOM and CRLF, which Excel opens cleanly, text that
+/// would run as a formula escaped with a `'` (which reading removes again).
 public enum CSVLayer {
     /// The features read, the issues found (CSV errors carry their line) and, per feature index,
     /// the CSV line it came from.
@@ -50,7 +51,7 @@ public enum CSVLayer {
                     let parts = trimmed.split(whereSeparator: { ",;|、，；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                     properties[column.rawValue] = .array(parts.map(JSONValue.string))
                 } else {
-                    properties[column.rawValue] = .string(text)
+                    properties[column.rawValue] = .string(unescapingFormula(text))
                 }
             }
             for extra in map.extras where extra.index != wktIndex {
@@ -65,7 +66,7 @@ public enum CSVLayer {
                     if let n = Double(text), n.isFinite, ["daily_orders", "peak_riders", "slots"].contains(key) {
                         properties[key] = .number(n)
                     } else {
-                        properties[key] = .string(text)
+                        properties[key] = .string(unescapingFormula(text))
                     }
                 }
             }
@@ -95,6 +96,14 @@ public enum CSVLayer {
             lines.append(row.line)
         }
         return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
+    }
+
+    /// A text field as it was before `CSVWriter` escaped it for spreadsheets: `'=1+2` is `=1+2`
+    /// again, so that a layer exported to CSV, edited and imported keeps its names. A `'` before
+    /// anything that is not a formula start is kept.
+    static func unescapingFormula(_ text: String) -> String {
+        guard text.utf8.first == 0x27, CSVFormat.needsFormulaEscape(text.utf8) else { return text }
+        return String(text.dropFirst())
     }
 
     /// A layer as spreadsheet rows: the union of the properties' keys in order of first

@@ -172,4 +172,34 @@ struct HostileInputTests {
         let near = try CLI.run(["nearest", "--lon", "113.07", "--lat", "36.07", "--format", "json", "--data", data])
         #expect(near.stdout.contains(#""id":"1234567890123456787""#), "\(near.stdout)")
     }
+
+    // MARK: E. CSV for spreadsheets escapes formulas
+
+    @Test("export --format csv writes names that start like a formula with a ' in front, numbers (negative too) as they are, and importing that CSV gives the names back")
+    func csvInjection() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        // As JSON string contents (the quotes escaped).
+        let names = [#"=HYPERLINK(\"http://evil\",\"x\")"#, "+1+1", "-2+3", "@SUM(A1)"]
+        var features: [String] = []
+        for (i, name) in names.enumerated() {
+            features.append(#"{"type":"Feature","properties":{"id":"f\#(i)","name":"\#(name)","kind":"warm_station","seats":4,"level":-3},"geometry":{"type":"Point","coordinates":[113.0\#(i + 1),36.05]}}"#)
+        }
+        _ = try HostileInputTests.put(dir, "data/stations.geojson", HostileInputTests.layer(features))
+        let out = dir.appendingPathComponent("stations.csv").path
+        let r = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--out", out, "--data", data])
+        #expect(r.status == 0, "\(r.stderr)")
+        let csv = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(csv.contains("f0,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",warm_station,4,-3,"), "\(csv)")
+        #expect(csv.contains("f1,'+1+1,warm_station,4,-3,") && csv.contains("f2,'-2+3,") && csv.contains("f3,'@SUM(A1),"), "\(csv)")
+        #expect(!csv.contains(",'-3,"))
+
+        // Imported into an empty stations layer, the names are what they were.
+        _ = try HostileInputTests.put(dir, "data/stations.geojson", HostileInputTests.layer([]))
+        let back = try CLI.run(["import", "--layer", "stations", out, "--data", data])
+        #expect(back.status == 0, "\(back.stderr)")
+        let layer = try String(contentsOfFile: data + "/stations.geojson", encoding: .utf8)
+        #expect(layer.contains(#""name":"=HYPERLINK(\"http://evil\",\"x\")""#) && layer.contains(#""name":"-2+3""#), "\(layer)")
+    }
 }
