@@ -75,6 +75,14 @@ public enum CSVLayer {
             func problem(_ message: String) {
                 issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: id, message))
             }
+            // More fields than the header: an unquoted comma split a field ("Meituan, Inc"), and
+            // every field after it may be in the wrong column. Nothing is dropped silently.
+            if row.fields.count > header.fields.count {
+                let extras = row.fields[header.fields.count...]
+                let shown = extras.prefix(3).map { "\"\($0.count > 40 ? $0.prefix(40) + "…" : $0)\"" }
+                let extra = shown.joined(separator: ", ") + (extras.count > 3 ? ", …" : "")
+                problem("\(row.fields.count) fields where the header has \(header.fields.count) (extra: \(extra)); a field that contains a comma must be quoted, as in \"Meituan, Inc\"")
+            }
             if let wktIndex, wktIndex < row.fields.count, !row.fields[wktIndex].isEmpty {
                 do {
                     geometry = try Geometry(wkt: row.fields[wktIndex])

@@ -203,3 +203,25 @@ struct HostileInputTests {
         #expect(layer.contains(#""name":"=HYPERLINK(\"http://evil\",\"x\")""#) && layer.contains(#""name":"-2+3""#), "\(layer)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: F. extra CSV fields are an error
+
+    @Test("a CSV row with more fields than the header (an unquoted comma) is an error naming its line and what to do; nothing is imported")
+    func extraCSVField() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let incoming = try HostileInputTests.put(dir, "more.csv", "id,name,kind,lon,lat,operator\nn1,甲,union_station,113.07,36.07,Meituan\nn2,乙,union_station,113.08,36.07,Meituan, Inc\n")
+        let before = try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson"))
+        let r = try CLI.run(["import", "--layer", "stations", incoming, "--data", data])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("more.csv: line 3 (id n2): 7 fields where the header has 6 (extra: \" Inc\"); a field that contains a comma must be quoted, as in \"Meituan, Inc\""), "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson")) == before)
+        // Quoted, it imports with the whole name.
+        _ = try HostileInputTests.put(dir, "more.csv", "id,name,kind,lon,lat,operator\nn2,乙,union_station,113.08,36.07,\"Meituan, Inc\"\n")
+        let ok = try CLI.run(["import", "--layer", "stations", incoming, "--data", data])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try String(contentsOfFile: data + "/stations.geojson", encoding: .utf8).contains(#""operator":"Meituan, Inc""#))
+    }
+}
