@@ -45,8 +45,8 @@ public enum CSVLayer {
                 guard let text = map.value(of: column, in: row) else { continue }
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
-                if numericColumns.contains(column.rawValue), let n = Double(trimmed), n.isFinite {
-                    properties[column.rawValue] = .number(n)
+                if numericColumns.contains(column.rawValue), let n = number(trimmed) {
+                    properties[column.rawValue] = n
                 } else if column == .services {
                     let parts = trimmed.split(whereSeparator: { ",;|、，；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                     properties[column.rawValue] = .array(parts.map(JSONValue.string))
@@ -63,8 +63,8 @@ public enum CSVLayer {
                 case "true", "是": properties[key] = .bool(true)
                 case "false", "否": properties[key] = .bool(false)
                 default:
-                    if let n = Double(text), n.isFinite, ["daily_orders", "peak_riders", "slots"].contains(key) {
-                        properties[key] = .number(n)
+                    if let n = number(text), ["daily_orders", "peak_riders", "slots"].contains(key) {
+                        properties[key] = n
                     } else {
                         properties[key] = .string(unescapingFormula(text))
                     }
@@ -104,6 +104,18 @@ public enum CSVLayer {
             lines.append(row.line)
         }
         return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
+    }
+
+    /// A numeric cell as JSON: a finite number, or an integer beyond ±2^53 as its text (as the
+    /// JSON reader keeps it), so that messages about it ("seats is 12345678901234567890, more
+    /// than the limit") quote it exactly. Nil when it is not a finite number; out-of-range
+    /// values stay numbers here, for validation to name.
+    static func number(_ text: String) -> JSONValue? {
+        guard let n = Double(text), n.isFinite else { return nil }
+        if abs(n) >= 9_007_199_254_740_992, text.utf8.allSatisfy({ (0x30 ... 0x39).contains($0) || $0 == 0x2D || $0 == 0x2B }) {
+            return .bigInteger(text)
+        }
+        return .number(n)
     }
 
     /// A text field as it was before `CSVWriter` escaped it for spreadsheets: `'=1+2` is `=1+2`

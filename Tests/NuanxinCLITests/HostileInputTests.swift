@@ -225,3 +225,111 @@ extension HostileInputTests {
         #expect(try String(contentsOfFile: data + "/stations.geojson", encoding: .utf8).contains(#""operator":"Meituan, Inc""#))
     }
 }
+
+extension HostileInputTests {
+    // MARK: D. quantities beyond their limits are named errors, never a crash
+
+    struct Huge: Sendable, CustomTestStringConvertible {
+        var file: String
+        var index: Int
+        var key: String
+        /// The value as JSON text, put into the file as it is.
+        var json: String
+        var message: String
+        var testDescription: String { "\(key) \(json)" }
+    }
+
+    static let hugeQuantities: [Huge] = [
+        Huge(file: "stations.geojson", index: 0, key: "seats", json: "1e19", message: "stations.geojson: feature 0 (id s1): seats is 1e+19, more than the limit of 100000"),
+        Huge(file: "stations.geojson", index: 0, key: "seats", json: "12345678901234567890", message: "stations.geojson: feature 0 (id s1): seats is 12345678901234567890, more than the limit of 100000"),
+        Huge(file: "stations.geojson", index: 0, key: "seats", json: "100001", message: "stations.geojson: feature 0 (id s1): seats is 100001, more than the limit of 100000"),
+        Huge(file: "stations.geojson", index: 1, key: "charging_ports", json: "1e308", message: "stations.geojson: feature 1 (id s2): charging_ports is 1e+308, more than the limit of 100000"),
+        Huge(file: "parking_zones.geojson", index: 0, key: "slots", json: "\"1e308\"", message: "parking_zones.geojson: feature 0 (id p1): slots is \"1e308\", more than the limit of 100000"),
+        Huge(file: "parking_zones.geojson", index: 0, key: "slots", json: "\"1e400\"", message: "parking_zones.geojson: feature 0 (id p1): slots is \"1e400\", more than the limit of 100000"),
+        Huge(file: "candidates.geojson", index: 0, key: "max_seats", json: "1e19", message: "candidates.geojson: feature 0 (id k1): max_seats is 1e+19, more than the limit of 100000"),
+        Huge(file: "demand.geojson", index: 0, key: "weight", json: "1e308", message: "demand.geojson: feature 0 (id d1): weight is 1e+308, more than the limit of 10000000"),
+        Huge(file: "commercial_areas.geojson", index: 0, key: "peak_riders", json: "1e19", message: "commercial_areas.geojson: feature 0 (id c1): peak_riders is 1e+19, more than the limit of 10000000"),
+        Huge(file: "commercial_areas.geojson", index: 0, key: "daily_orders", json: "1e19", message: "commercial_areas.geojson: feature 0 (id c1): daily_orders is 1e+19, more than the limit of 1000000000"),
+        Huge(file: "districts.geojson", index: 0, key: "workers", json: "1e19", message: "districts.geojson: feature 0 (id A): workers is 1e+19, more than the limit of 100000000"),
+    ]
+
+    /// Sets `key` of feature `index` to the JSON text `json`, exactly as written (JSONSerialization
+    /// would reformat big numbers).
+    static func setRaw(_ url: URL, _ index: Int, _ key: String, _ json: String) throws {
+        let marker = "__HOSTILE_VALUE__"
+        try Fixtures.setProperty(url, index, key, marker)
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"\(marker)\"", with: json)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    @Test("a quantity above its limit is an error naming file, feature, id, value and limit (65) in validate and in a command that uses it", arguments: HostileInputTests.hugeQuantities)
+    func hugeQuantity(_ huge: Huge) throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        try HostileInputTests.setRaw(URL(fileURLWithPath: data + "/" + huge.file), huge.index, huge.key, huge.json)
+        let v = try CLI.run(["validate", "--data", data, "--format", "table"])
+        #expect(v.status == 65)
+        #expect((v.stdout + v.stderr).contains(huge.message), "\(v.stdout)\(v.stderr)")
+        let command = ["parking_zones.geojson": ["areas"], "candidates.geojson": ["propose", "--count", "1"]][huge.file] ?? ["coverage"]
+        let c = try CLI.run(command + ["--data", data, "--format", "table"])
+        #expect(c.status == 65, "\(c.stderr)")
+        #expect(c.stderr.contains(huge.message), "\(c.stderr)")
+    }
+
+    @Test("two stations of 5e18 seats each (which sum past Int.max) stop info, coverage, gaps and propose with 65, not a crash")
+    func seatsThatOverflowTogether() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let stations = URL(fileURLWithPath: data + "/stations.geojson")
+        try HostileInputTests.setRaw(stations, 0, "seats", "5000000000000000000")
+        try HostileInputTests.setRaw(stations, 1, "seats", "5000000000000000000")
+        for command in [["info"], ["coverage"], ["gaps"], ["propose", "--count", "1"]] {
+            let r = try CLI.run(command + ["--data", data, "--format", "table"])
+            #expect(r.status == 65, "\(command): \(r.stderr)")
+            #expect(r.stderr.contains("stations.geojson: feature 1 (id s2): seats is 5000000000000000000, more than the limit of 100000"), "\(r.stderr)")
+        }
+    }
+
+    @Test("default_seats of 1e19 in the manifest is a named error")
+    func hugeDefaultSeats() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let manifest = try String(contentsOfFile: data + "/dataset.json", encoding: .utf8).replacingOccurrences(of: "\"default_seats\": 6", with: "\"default_seats\": 1e19")
+        try manifest.write(toFile: data + "/dataset.json", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["coverage", "--data", data, "--format", "table"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("dataset.json: \"default_seats\" is 1e+19, more than the limit of 100000"), "\(r.stderr)")
+    }
+
+    @Test("a CSV import with seats of 20 digits or 1e400 names the line, value and limit; nothing is imported")
+    func hugeCSVSeats() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let incoming = try HostileInputTests.put(dir, "more.csv", "id,name,kind,seats,charging_ports,lon,lat\nn1,甲,union_station,12345678901234567890,1,113.07,36.07\nn2,乙,union_station,4,1e400,113.08,36.07\n")
+        let before = try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson"))
+        let r = try CLI.run(["import", "--layer", "stations", incoming, "--data", data])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("more.csv: line 2 (id n1): seats is 12345678901234567890, more than the limit of 100000"), "\(r.stderr)")
+        #expect(r.stderr.contains("more.csv: line 3 (id n2): charging_ports is \"1e400\", more than the limit of 100000"), "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson")) == before)
+    }
+
+    @Test("flags beyond their limits are usage errors (64) naming the flag and the limit", arguments: [
+        (["propose", "--count", "1", "--seats", "100001"], "--seats 100001 is more than the limit of 100000 seats"),
+        (["propose", "--count", "1", "--seats", "9223372036854775807"], "--seats 9223372036854775807 is more than the limit of 100000 seats"),
+        (["coverage", "--radius", "1e308"], "--radius 1e+308 is more than the limit of 1000000 m (1,000 km)"),
+        (["gaps", "--cell-m", "1e300"], "--cell-m 1e+300 is more than the limit of 1000000 m (1,000 km)"),
+        (["propose", "--target", "50", "--grid-m", "1e300"], "--grid-m 1e+300 is more than the limit of 1000000 m (1,000 km)"),
+        (["areas", "--rest-m", "1e308"], "--rest-m 1e+308 is more than the limit of 1000000 m (1,000 km)"),
+        (["coverage", "--area-cell-m", "1e300"], "--area-cell-m 1e+300 is more than the limit of 1000000 m (1,000 km)"),
+    ])
+    func hugeFlags(_ arguments: [String], _ message: String) throws {
+        let r = try CLI.run(arguments + ["--data", Fixtures.tiny.path, "--format", "table"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+}
