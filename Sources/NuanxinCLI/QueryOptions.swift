@@ -26,6 +26,9 @@ struct QueryPoint {
     init(lon: Double, lat: Double, datum: MapDatum, crs: CRS) throws {
         given = Coordinate(lon: lon, lat: lat)
         wgs84 = MapDatum.convert(given, from: datum, to: .wgs84)
+        if let problem = ConvertCommand.rangeProblem(wgs84, given, from: datum, to: .wgs84) {
+            throw CLIFailure(status: .usage, message: "--lon/--lat \(problem)")
+        }
         projected = try CoordinateTransformer.shared(from: .wgs84, to: crs).transform(wgs84)
     }
 

@@ -225,8 +225,9 @@ public final class BatchQueryReader {
 
     static func parseNDJSON(_ bytes: ArraySlice<UInt8>, line: Int, location: String) -> BatchQueryItem {
         let value: JSONValue
+        var parser = JSONParser(bytes: Array(bytes))
         do {
-            value = try JSONParser.parse(Array(bytes))
+            value = try parser.parseDocument()
         } catch let error as JSONParseError {
             return .problem(BatchQueryProblem(location: location, line: line, message: "not valid JSON (column \(error.column)): \(error.message)"))
         } catch {
@@ -234,6 +235,13 @@ public final class BatchQueryReader {
         }
         guard case let .object(o) = value else {
             return .problem(BatchQueryProblem(location: location, line: line, message: "expected an object {\"id\",\"lon\",\"lat\"}, found \(value.typeName)"))
+        }
+        // A key given twice makes the query ambiguous (which "lon" was meant?). Answering with the
+        // last value, as layers do with a warning, could answer a point nobody asked about, and a
+        // warning on stderr would not reach the NDJSON output; so it is an error line, like any
+        // line that cannot be answered for sure.
+        if let duplicate = parser.duplicateKeys.first {
+            return .problem(BatchQueryProblem(location: location, line: line, message: "the key \"\(duplicate.key)\" appears more than once; give each key once"))
         }
         func number(_ key: String) -> Double? {
             switch o[key] {

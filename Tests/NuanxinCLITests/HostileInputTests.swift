@@ -333,3 +333,63 @@ extension HostileInputTests {
         #expect(r.stderr.contains(message), "\(r.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: G. duplicate NDJSON keys, conversions past the edge, negative flag values
+
+    @Test("an NDJSON query with a key given twice is an error line (65) naming the key; the other lines are answered")
+    func duplicateNDJSONKey() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try HostileInputTests.put(dir, "q.ndjson", #"{"id":"a","lon":113.05,"lat":36.05}"# + "\n" + #"{"id":"b","lon":113.05,"lat":36.05,"lon":114.5}"# + "\n" + #"{"id":"c","lon":113.15,"lat":36.05}"# + "\n")
+        let r = try CLI.run(["nearest", "--input", input, "--format", "json", "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("line 2: the key \"lon\" appears more than once; give each key once"), "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].contains(#""id":"a""#) && lines[2].contains(#""id":"c""#))
+        #expect(lines[1].hasPrefix(#"{"query":{"line":2},"error":"#), "\(lines[1])")
+    }
+
+    @Test("convert with a point that BD-09/GCJ-02 shifts past ±180/±90 is an error: 64 for --lon/--lat, an error line (65) in a file")
+    func conversionPastTheEdge() throws {
+        let one = try CLI.run(["convert", "--from", "bd09", "--to", "wgs84", "--lon", "-180", "--lat", "-90"])
+        #expect(one.status == 64)
+        #expect(one.stderr.contains("nuanxin: --lon/--lat -180,-90 in bd09 converts to latitude -90.0054"), "\(one.stderr)")
+        #expect(one.stderr.contains("outside ±90 in wgs84: there is no such point"))
+        #expect(one.stdout.isEmpty)
+        let east = try CLI.run(["convert", "--from", "wgs84", "--to", "bd09", "--lon", "180", "--lat", "36"])
+        #expect(east.status == 64)
+        #expect(east.stderr.contains("converts to longitude 180.0063"), "\(east.stderr)")
+        let file = try CLI.run(["convert", "--from", "wgs84", "--to", "bd09", "--input", "-"], stdin: "id,lon,lat\na,180,36\nb,113,36\n")
+        #expect(file.status == 65)
+        #expect(file.stderr.contains("standard input: line 2: 180,36 in wgs84 converts to longitude 180.0063"), "\(file.stderr)")
+        #expect(file.stdout.hasPrefix("id,lon,lat\nb,113.01"), "\(file.stdout)")
+        // nearest with --input-crs bd09 refuses such a point too.
+        let near = try CLI.run(["nearest", "--lon", "-180", "--lat", "-90", "--input-crs", "bd09", "--data", Fixtures.tiny.path])
+        #expect(near.status == 64)
+        #expect(near.stderr.contains("outside ±90 in wgs84"), "\(near.stderr)")
+    }
+
+    @Test("negative numbers after --lon and --lat are values, in every command; beyond the range they are a clear range error")
+    func negativeFlagValues() throws {
+        let tiny = Fixtures.tiny.path
+        let south = try CLI.run(["nearest", "--lat", "-90", "--lon", "113", "--format", "json", "--data", tiny])
+        #expect(south.status == 0, "\(south.stderr)")
+        #expect(south.stdout.hasPrefix(#"{"query":{"lon":113,"lat":-90}"#), "\(south.stdout)")
+        let within = try CLI.run(["within", "--lon", "-73.9", "--lat", "-40", "--radius", "10", "--format", "json", "--data", tiny])
+        #expect(within.status == 0, "\(within.stderr)")
+        let locate = try CLI.run(["locate", "--lon", "-73.9", "--lat", "-40", "--format", "json", "--data", tiny])
+        #expect(locate.status == 0, "\(locate.stderr)")
+        let convert = try CLI.run(["convert", "--from", "wgs84", "--to", "gcj02", "--lon", "-73.9", "--lat", "-40.5"])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        #expect(convert.stdout == "{\"lon\":-73.9,\"lat\":-40.5}\n")
+        let tooFar = try CLI.run(["nearest", "--lon", "113", "--lat", "-91", "--data", tiny])
+        #expect(tooFar.status == 64)
+        #expect(tooFar.stderr.contains("--lat -91.0 is outside -90...90"), "\(tooFar.stderr)")
+        #expect(!tooFar.stderr.contains("Missing value"))
+        let west = try CLI.run(["convert", "--from", "wgs84", "--to", "gcj02", "--lon", "-181", "--lat", "0"])
+        #expect(west.status == 64)
+        #expect(west.stderr.contains("--lon -181.0 is outside -180...180"), "\(west.stderr)")
+    }
+}
