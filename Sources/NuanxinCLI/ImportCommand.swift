@@ -92,7 +92,7 @@ struct ImportCommand: ParsableCommand {
         do {
             bytes = try InputFile.read(file)
         } catch let failure as InputFile.Failure {
-            throw CLIFailure(status: .noInput, message: failure.description)
+            throw CLIFailure(status: failure.isTooLarge ? .dataError : .noInput, message: failure.description)
         }
         do {
             let first = bytes.drop { [0xEF, 0xBB, 0xBF, 0x20, 0x0A, 0x0D, 0x09].contains($0) }.first

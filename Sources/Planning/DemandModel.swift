@@ -27,9 +27,20 @@ public struct DemandModel: Sendable {
 
     public var totalWeight: Double { units.reduce(0) { $0 + $1.weight } }
 
+    /// - Throws: `PlanningError.limitExceeded` when the areas' grid would have more than
+    ///   `maximumGridCells` cells, before any is made.
     public init(_ dataset: Dataset, areaCellM: Double = 100) throws {
         precondition(areaCellM > 0)
         self.areaCellM = areaCellM
+        var cellCount = 0.0
+        for area in dataset.commercialAreas {
+            guard let riders = area.peakRiders, riders > 0, let env = area.projected.envelope else { continue }
+            cellCount += gridCells(minX: env.minX, minY: env.minY, maxX: env.maxX, maxY: env.maxY, cell: areaCellM)
+        }
+        if cellCount > Double(maximumGridCells) {
+            throw PlanningError.limitExceeded(
+                "the commercial areas span \(Int(min(cellCount, 9e18))) demand cells of \(JSONValue.format(number: areaCellM)) m (--area-cell-m), more than the limit of \(maximumGridCells) cells; give a larger --area-cell-m")
+        }
         let lookup = try DistrictLookup(dataset.districts)
         var units: [Unit] = []
         units.reserveCapacity(dataset.demand.count)

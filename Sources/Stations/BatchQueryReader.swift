@@ -75,6 +75,8 @@ public final class BatchQueryReader {
             return try body()
         } catch let tooLong as LineReader.LineTooLong {
             throw tooLong
+        } catch let tooLarge as LineReader.TooLarge {
+            throw tooLarge
         } catch {
             throw readFailure(name, error)
         }
@@ -115,7 +117,12 @@ public final class BatchQueryReader {
         case .ndjson:
             self.lines = reader
         case .geojson:
-            let bytes = try BatchQueryReader.reading(name) { try reader.readAll() }
+            let bytes: [UInt8]
+            do {
+                bytes = try BatchQueryReader.reading(name) { try reader.readAll() }
+            } catch let tooLarge as LineReader.TooLarge {
+                throw Failure(message: "\(name): \(InputFile.Failure.tooLarge(name, limit: tooLarge.limit).reason) (GeoJSON input is read whole; CSV and NDJSON stream in constant memory)")
+            }
             let layer: GeoJSONLayer
             do {
                 layer = try GeoJSONReader.read(bytes: bytes)

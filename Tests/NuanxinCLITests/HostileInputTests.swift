@@ -393,3 +393,67 @@ extension HostileInputTests {
         #expect(west.stderr.contains("--lon -181.0 is outside -180...180"), "\(west.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: H. inputs too large for memory stop early, naming the limit
+
+    static let smallLimit = "NUANXIN_MAX_LAYER_BYTES=1000000 exec \"$0\" \"$@\""
+    static let limitMessage = "larger than the limit of 1000000 bytes (976.6 KiB) for an input file; stopped reading there (set NUANXIN_MAX_LAYER_BYTES to raise the limit)"
+
+    @Test("a layer that never ends (/dev/zero) is refused once it passes the limit (NUANXIN_MAX_LAYER_BYTES), exit 65")
+    func endlessLayer() throws {
+        let r = try CLI.runThroughShell(HostileInputTests.smallLimit, ["info", "--demand", "/dev/zero", "--data", Fixtures.tiny.path])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("nuanxin: /dev/zero: " + HostileInputTests.limitMessage), "\(r.stderr)")
+    }
+
+    @Test("a layer file larger than the limit is refused by its size, as is an import of one and a GeoJSON batch that never ends")
+    func oversizedFiles() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let big = dir.appendingPathComponent("big.geojson").path
+        try Data(count: 1_000_001).write(to: URL(fileURLWithPath: big))
+        let layer = try CLI.runThroughShell(HostileInputTests.smallLimit, ["coverage", "--demand", big, "--data", HostileInputTests.data(dir)])
+        #expect(layer.status == 65)
+        #expect(layer.stderr.contains("\(big): " + HostileInputTests.limitMessage), "\(layer.stderr)")
+        let imported = try CLI.runThroughShell(HostileInputTests.smallLimit, ["import", "--layer", "stations", big, "--data", HostileInputTests.data(dir)])
+        #expect(imported.status == 65)
+        #expect(imported.stderr.contains("\(big): " + HostileInputTests.limitMessage), "\(imported.stderr)")
+        let batch = try CLI.runThroughShell(HostileInputTests.smallLimit, ["nearest", "--input", "/dev/zero", "--input-format", "geojson", "--data", HostileInputTests.data(dir)])
+        #expect(batch.status == 65)
+        #expect(batch.stderr.contains("/dev/zero: " + HostileInputTests.limitMessage + " (GeoJSON input is read whole"), "\(batch.stderr)")
+        // At the limit exactly, the file is read (and then judged as JSON).
+        try Data(count: 1_000_000).write(to: URL(fileURLWithPath: big))
+        let atLimit = try CLI.runThroughShell(HostileInputTests.smallLimit, ["coverage", "--demand", big, "--data", HostileInputTests.data(dir)])
+        #expect(atLimit.status == 65)
+        #expect(!atLimit.stderr.contains("larger than the limit") && atLimit.stderr.contains("not valid JSON"), "\(atLimit.stderr)")
+    }
+
+    @Test("a 0.3° × 0.3° commercial area with --area-cell-m 10 is refused before the grid is made, naming the limit and the flag")
+    func hugeDemandGrid() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        try Fixtures.setGeometry(URL(fileURLWithPath: data + "/commercial_areas.geojson"), 0,
+                                 ["type": "Polygon", "coordinates": [[[113.0, 36.0], [113.3, 36.0], [113.3, 36.3], [113.0, 36.3], [113.0, 36.0]]]])
+        let r = try CLI.run(["coverage", "--area-cell-m", "10", "--data", data])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("demand cells of 10 m (--area-cell-m), more than the limit of 5000000 cells; give a larger --area-cell-m"), "\(r.stderr)")
+        let ok = try CLI.run(["coverage", "--area-cell-m", "100", "--data", data, "--format", "json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    @Test("propose's candidate grid over a huge district is refused before it is made, naming --grid-m and the limit")
+    func hugeCandidateGrid() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        try Fixtures.setGeometry(URL(fileURLWithPath: data + "/districts.geojson"), 0,
+                                 ["type": "Polygon", "coordinates": [[[112.6, 35.6], [113.1, 35.6], [113.1, 36.1], [112.6, 36.1], [112.6, 35.6]]]])
+        _ = try HostileInputTests.put(dir, "data/candidates.geojson", HostileInputTests.layer([]))
+        let r = try CLI.run(["propose", "--count", "1", "--grid-m", "10", "--district", "A", "--data", data])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("A 西区: its candidate grid would have"), "\(r.stderr)")
+        #expect(r.stderr.contains("cells of 10 m (--grid-m), more than the limit of 5000000 cells"), "\(r.stderr)")
+    }
+}
