@@ -457,3 +457,43 @@ extension HostileInputTests {
         #expect(r.stderr.contains("cells of 10 m (--grid-m), more than the limit of 5000000 cells"), "\(r.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: B. Ctrl-C and kill remove the temporary file
+
+    @Test("SIGINT or SIGTERM while --out is written removes the temporary file, keeps the previous file and exits 130 or 143",
+          arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func interruptedWrite(_ signalNumber: Int32, _ expected: Int32) throws {
+        let dir = try AtomicOutputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("queries.csv")
+        try AtomicOutputTests.queries(400_000).write(to: input, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv")
+        try "previous\n".write(to: out, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["nearest", "--input", input.path, "--format", "csv", "--out", out.path, "--data", Fixtures.tiny.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        // The test runner's threads block these signals and a child inherits the mask; nuanxin
+        // unblocks them when it installs its handler, which this test also checks.
+        try process.run()
+        var signalled = false
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline {
+            if let temp = try AtomicOutputTests.temporaryFiles(dir).first,
+               let size = try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(temp).path)[.size] as? Int, size > 0 {
+                kill(process.processIdentifier, signalNumber)
+                signalled = true
+                break
+            }
+            usleep(2_000)
+        }
+        process.waitUntilExit()
+        try #require(signalled, "the run ended before the signal could be sent mid-write")
+        #expect(process.terminationReason == .exit && process.terminationStatus == expected)
+        #expect(try String(contentsOf: out, encoding: .utf8) == "previous\n")
+        #expect(try AtomicOutputTests.temporaryFiles(dir).isEmpty)
+    }
+}
