@@ -49,72 +49,60 @@ struct ConvertCommand: ParsableCommand {
         guard lat.isFinite, (-90...90).contains(lat) else { throw ValidationError("--lat \(lat) is outside -90...90") }
     }
 
-    /// Why the converted point is no point on Earth, or nil. Near ±180/±90 the datum shifts of
-    /// GCJ-02 and BD-09 can carry a point past the edge, where it has no meaning.
-    static func rangeProblem(_ c: Coordinate, _ given: Coordinate, from: MapDatum, to: MapDatum) -> String? {
-        guard !(c.lon.isFinite && c.lat.isFinite && (-180...180).contains(c.lon) && (-90...90).contains(c.lat)) else { return nil }
-        let which = c.lat.isFinite && (-90...90).contains(c.lat)
-            ? "longitude \(JSONValue.format(number: c.lon)), outside ±180"
-            : "latitude \(JSONValue.format(number: c.lat)), outside ±90"
-        return "\(JSONValue.format(number: given.lon)),\(JSONValue.format(number: given.lat)) in \(from.rawValue) converts to \(which) in \(to.rawValue): there is no such point"
-    }
-
     func run() throws {
-        try runReportingErrors {
-            guard let input else {
-                let c = MapDatum.convert(Coordinate(lon: lon!, lat: lat!), from: from, to: to)
-                if let problem = ConvertCommand.rangeProblem(c, Coordinate(lon: lon!, lat: lat!), from: from, to: to) {
-                    throw CLIFailure(status: .usage, message: "--lon/--lat \(problem)")
-                }
-                try output.emit("{\"lon\":\(JSONValue.format(coordinate: c.lon, decimals: 8)),\"lat\":\(JSONValue.format(coordinate: c.lat, decimals: 8))}\n")
-                return
+        guard let input else {
+            let c = MapDatum.convert(Coordinate(lon: lon!, lat: lat!), from: from, to: to)
+            if let problem = QueryProjector.rangeProblem(c, Coordinate(lon: lon!, lat: lat!), from: from, to: to) {
+                throw CLIFailure(status: .usage, message: "--lon/--lat \(problem)")
             }
-            let asJSON: Bool
-            switch output.format {
-            case nil, .csv?: asJSON = false
-            case .json?: asJSON = true
-            case let other?: throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for convert --input (use csv or json)")
-            }
-            let (reader, name) = try openBatchInput(input, format: inputFormat)
-            var problems = 0
-            let write: (FileHandle) throws -> Void = { out in
-                if !asJSON { try out.write(contentsOf: Array("id,lon,lat\n".utf8)) }
-                while true {
-                    let items = try reader.next(max: 1 << 14)
-                    if items.isEmpty { break }
-                    var rows: [[String]] = []
-                    var text = ""
-                    for item in items {
-                        switch item {
-                        case let .query(q):
-                            let c = MapDatum.convert(Coordinate(lon: q.lon, lat: q.lat), from: from, to: to)
-                            if let problem = ConvertCommand.rangeProblem(c, Coordinate(lon: q.lon, lat: q.lat), from: from, to: to) {
-                                problems += 1
-                                printError("nuanxin: \(name): \(q.location): \(problem)")
-                                continue
-                            }
-                            let lonText = JSONValue.format(coordinate: c.lon, decimals: 8), latText = JSONValue.format(coordinate: c.lat, decimals: 8)
-                            if asJSON {
-                                text += "{\"id\":"
-                                (q.id.map(JSONValue.string) ?? .null).write(to: &text)
-                                text += ",\"lon\":\(lonText),\"lat\":\(latText)}\n"
-                            } else {
-                                rows.append([q.id ?? "", lonText, latText])
-                            }
-                        case let .problem(p):
-                            problems += 1
-                            printError("nuanxin: \(name): \(p)")
-                        }
-                    }
-                    if asJSON {
-                        try out.write(contentsOf: Data(text.utf8))
-                    } else {
-                        try out.write(contentsOf: CSVWriter.encode(rows, format: .machine))
-                    }
-                }
-            }
-            if let path = output.out { try AtomicFile.write(to: path, write) } else { try writingStandardOutput { try write(.standardOutput) } }
-            if problems > 0 { throw CLIFailure(status: .dataError, message: "\(name): \(problems) line(s) could not be converted; the others were") }
+            try output.emit("{\"lon\":\(JSONValue.format(coordinate: c.lon, decimals: 8)),\"lat\":\(JSONValue.format(coordinate: c.lat, decimals: 8))}\n")
+            return
         }
+        let asJSON: Bool
+        switch output.format {
+        case nil, .csv?: asJSON = false
+        case .json?: asJSON = true
+        case let other?: throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for convert --input (use csv or json)")
+        }
+        let (reader, name) = try openBatchInput(input, format: inputFormat)
+        var problems = 0
+        let write: (FileHandle) throws -> Void = { out in
+            if !asJSON { try out.write(contentsOf: Array("id,lon,lat\n".utf8)) }
+            while true {
+                let items = try reader.next(max: 1 << 14)
+                if items.isEmpty { break }
+                var rows: [[String]] = []
+                var text = ""
+                for item in items {
+                    switch item {
+                    case let .query(q):
+                        let c = MapDatum.convert(Coordinate(lon: q.lon, lat: q.lat), from: from, to: to)
+                        if let problem = QueryProjector.rangeProblem(c, Coordinate(lon: q.lon, lat: q.lat), from: from, to: to) {
+                            problems += 1
+                            printError("nuanxin: \(name): \(q.location): \(problem)")
+                            continue
+                        }
+                        let lonText = JSONValue.format(coordinate: c.lon, decimals: 8), latText = JSONValue.format(coordinate: c.lat, decimals: 8)
+                        if asJSON {
+                            text += "{\"id\":"
+                            (q.id.map(JSONValue.string) ?? .null).write(to: &text)
+                            text += ",\"lon\":\(lonText),\"lat\":\(latText)}\n"
+                        } else {
+                            rows.append([q.id ?? "", lonText, latText])
+                        }
+                    case let .problem(p):
+                        problems += 1
+                        printError("nuanxin: \(name): \(p)")
+                    }
+                }
+                if asJSON {
+                    try out.write(contentsOf: Data(text.utf8))
+                } else {
+                    try out.write(contentsOf: CSVWriter.encode(rows, format: .machine))
+                }
+            }
+        }
+        if let path = output.out { try AtomicFile.write(to: path, write) } else { try writingStandardOutput { try write(.standardOutput) } }
+        if problems > 0 { throw CLIFailure(status: .dataError, message: "\(name): \(problems) line(s) could not be converted; the others were") }
     }
 }

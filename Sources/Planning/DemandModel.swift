@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 import Stations
 
 /// Where riders need a station: the dataset's demand points, plus each commercial area's
@@ -77,4 +78,17 @@ public struct DemandModel: Sendable {
         if out.isEmpty, case let .point(c) = try polygon.pointOnSurface() { out.append(c) }
         return out
     }
+}
+
+/// The most grid cells one run examines: the commercial areas' demand grid (`--area-cell-m`) in
+/// all, and the candidate grid of one district (`--grid-m`). Each cell costs a point-in-polygon
+/// test and, when kept, about 100 bytes; past this the run is refused before anything is allocated.
+public let maximumGridCells = 5_000_000
+
+/// The cells of a `cell`-metre grid aligned to multiples of `cell` that the box spans, saturating
+/// instead of overflowing (so a huge count is still "more than the limit").
+func gridCells(minX: Double, minY: Double, maxX: Double, maxY: Double, cell: Double) -> Double {
+    let columns = ((maxX / cell).rounded(.down) - (minX / cell).rounded(.down) + 1)
+    let rows = ((maxY / cell).rounded(.down) - (minY / cell).rounded(.down) + 1)
+    return max(columns, 0) * max(rows, 0)
 }
