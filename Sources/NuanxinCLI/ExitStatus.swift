@@ -68,8 +68,15 @@ extension BatchQueryReader.Failure: ExitCoded {
     var exitStatus: ExitStatus { .dataError }
 }
 
+/// --lon/--lat in GCJ-02 or BD-09 that convert to no point on Earth.
+extension QueryProjector.OutOfRange: ExitCoded {
+    var exitStatus: ExitStatus { .usage }
+    var messageLines: [String] { ["--lon/--lat \(self)"] }
+}
+
 extension InputFile.Failure: ExitCoded {
-    var exitStatus: ExitStatus { .noInput }
+    /// Missing or unreadable: 66; readable but larger than the limit: bad data, 65.
+    var exitStatus: ExitStatus { isTooLarge ? .dataError : .noInput }
 }
 
 /// Planning refuses malformed input (negative weights, out-of-range indices): bad data.
@@ -112,7 +119,7 @@ extension UnknownDivision: ExitCoded {
 extension LayerImport.Failure: ExitCoded {
     var exitStatus: ExitStatus {
         switch self {
-        case .unreadable: return .noInput
+        case let .unreadable(failure): return failure.exitStatus
         case let .invalid(_, missingInput): return missingInput ? .noInput : .dataError
         case .malformed, .clashes: return .dataError
         }

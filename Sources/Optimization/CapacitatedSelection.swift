@@ -317,7 +317,7 @@ struct CapacitatedSearch {
         let ranked = order.map { k, gain in
             let load = loads[ctx.column(of: k)]
             return ChosenSite(id: problem.ids[k.raw], candidateIndex: problem.order[k.raw], gain: gain, served: load,
-                              suggestedSeats: Int((load - 1e-9).rounded(.up)))
+                              suggestedSeats: seatCount((load - 1e-9).rounded(.up)))
         }
         let objective = state.served - base
         return SiteSelection(

@@ -195,10 +195,14 @@ func validatedScale(weights: [Double], capacities: [Double], reach: Reach) throw
 /// Why a planning problem was refused.
 public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidInput(String)
+    /// The work asked for is beyond a named limit (a grid of too many cells); the message says
+    /// which limit and what to change.
+    case limitExceeded(String)
 
     public var description: String {
         switch self {
         case .invalidInput(let why): return "invalid planning input: \(why)"
+        case .limitExceeded(let why): return why
         }
     }
 }

@@ -118,7 +118,7 @@ struct LoadRun {
             do {
                 bytes = try InputFile.read(file)
             } catch {
-                missingInput = true
+                if (error as? InputFile.Failure)?.isTooLarge != true { missingInput = true }
                 issues.append(DatasetIssue(.error, file: file, (error as? InputFile.Failure)?.reason ?? "\(error)"))
                 return nil
             }

@@ -52,10 +52,27 @@ public struct QueryProjector: Sendable {
         "\(text(given)) cannot be projected to \(crs): \(reason)"
     }
 
-    /// One point; throws `QueryPointError` when it cannot be answered.
+    /// A converted point that is no point on Earth: near ±180/±90 the datum shifts of GCJ-02 and
+    /// BD-09 can carry a point past the edge.
+    public struct OutOfRange: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Why `c` (converted from `given`) is no point on Earth, or nil.
+    public static func rangeProblem(_ c: Coordinate, _ given: Coordinate, from: MapDatum, to: MapDatum) -> String? {
+        guard !(c.lon.isFinite && c.lat.isFinite && (-180...180).contains(c.lon) && (-90...90).contains(c.lat)) else { return nil }
+        let which = c.lat.isFinite && (-90...90).contains(c.lat)
+            ? "longitude \(JSONValue.format(number: c.lon)), outside ±180"
+            : "latitude \(JSONValue.format(number: c.lat)), outside ±90"
+        return "\(JSONValue.format(number: given.lon)),\(JSONValue.format(number: given.lat)) in \(from.rawValue) converts to \(which) in \(to.rawValue): there is no such point"
+    }
+
+    /// One point; `OutOfRange` when the datum shift carries it past ±180/±90, `QueryPointError`
+    /// when it cannot be answered otherwise.
     public func project(lon: Double, lat: Double) throws -> Point {
         let given = Coordinate(lon: lon, lat: lat)
         let wgs84 = MapDatum.convert(given, from: datum, to: .wgs84)
+        if let problem = QueryProjector.rangeProblem(wgs84, given, from: datum, to: .wgs84) { throw OutOfRange(description: problem) }
         if let why = outsideArea(given: given, wgs84: wgs84) { throw QueryPointError(message: why) }
         var xs = [wgs84.lon], ys = [wgs84.lat]
         if let reason = transformer.transformEach(xs: &xs, ys: &ys)[0] {
@@ -96,6 +113,10 @@ public struct QueryProjector: Sendable {
             case let .query(q):
                 let given = Coordinate(lon: q.lon, lat: q.lat)
                 let c = MapDatum.convert(given, from: datum, to: .wgs84)
+                if let problem = QueryProjector.rangeProblem(c, given, from: datum, to: .wgs84) {
+                    out[i] = .unanswerable(QueryProjector.problem(q, problem))
+                    continue
+                }
                 if let why = outsideArea(given: given, wgs84: c) {
                     out[i] = .unanswerable(QueryProjector.problem(q, why))
                     continue
