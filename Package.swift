@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ.
+// Layers (imports point down): nuanxin -> NuanxinCLI -> Report -> Planning -> Stations -> Geo -> CGEOS/CPROJ.
 // Planning holds the demand model, coverage, gaps and site selection over the Stations model.
 // See ARCHITECTURE.md in the README for what belongs where.
 let package = Package(
@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "Geo", targets: ["Geo"]),
         // For the fuzz targets in Fuzz/ (a separate package, never built by `swift build` here).
         .library(name: "Stations", targets: ["Stations"]),
+        // The map report (SVG and self-contained HTML) from planning results.
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,11 +32,12 @@ let package = Package(
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "Stations", dependencies: ["Geo"]),
         .target(name: "Planning", dependencies: ["Stations", "Geo"]),
+        .target(name: "Report", dependencies: ["Planning", "Stations", "Geo"]),
         .executableTarget(name: "PlannerBenchmarks", dependencies: ["Planning", "Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
-                "Planning", "Stations", "Geo",
+                "Report", "Planning", "Stations", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,5 +49,6 @@ let package = Package(
         .testTarget(name: "StationsTests", dependencies: ["Stations", "TestSupport"]),
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Stations", "Geo", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Stations", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Planning", "Stations", "Geo", "TestSupport"]),
     ]
 )

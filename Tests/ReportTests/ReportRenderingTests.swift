@@ -1,0 +1,4 @@
+import Foundation
+import Geo
+import Report
+import Testing
