@@ -909,6 +909,8 @@ def build(out_dir, plot_path=None):
         "crs": "EPSG:4547",
         "radius_m": 1000,
         "default_seats": 8,
+        # Every position and boundary is synthetic: `nuanxin report` says so on the map's face.
+        "illustrative": True,
         "source": (
             "Facts: the 12 county-level divisions, seats and reference areas of changzhi.md, and the "
             "stations, parking and rider-friendly areas that the Changzhi newspaper special issue on "
