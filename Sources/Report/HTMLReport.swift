@@ -79,7 +79,7 @@ public struct HTMLReport {
     figure{margin:10px 0}figure svg{width:100%;height:auto;display:block}
     #tip{position:fixed;z-index:9;max-width:340px;background:#111827;color:#f9fafb;padding:6px 9px;border-radius:4px;font-size:12px;white-space:pre-line;pointer-events:none}
     #tip[hidden]{display:none}
-    [data-id]{cursor:default}[data-id][data-hover]{stroke:#111827;stroke-width:2.5}
+    [data-hover]{stroke:#111827;stroke-width:2.5}
     table{border-collapse:collapse;font-size:12px;width:100%}th,td{border-bottom:1px solid #e5e7eb;padding:3px 6px;text-align:right}
     th{background:#f3f4f6}th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}tr.total td{font-weight:700;border-top:2px solid #9ca3af}
     tr.zone td{color:#6b7280}
@@ -96,12 +96,12 @@ public struct HTMLReport {
     document.addEventListener('DOMContentLoaded',function(){
     var tip=document.getElementById('tip'),map=document.getElementById('map'),cur=null;
     if(!map){document.documentElement.setAttribute('data-ready','1');return;}
-    map.querySelectorAll('[data-id]').forEach(function(el){var t=el.querySelector('title');if(t){el.setAttribute('data-tip',t.textContent);t.remove();}});
+    map.querySelectorAll('[data-id],[data-ref]').forEach(function(el){var t=el.querySelector('title');if(t){el.setAttribute('data-tip',t.textContent);t.remove();}});
     function place(ev){var x=ev.clientX+14,y=ev.clientY+14;if(x+tip.offsetWidth>innerWidth-4)x=ev.clientX-tip.offsetWidth-10;if(y+tip.offsetHeight>innerHeight-4)y=ev.clientY-tip.offsetHeight-10;tip.style.left=Math.max(2,x)+'px';tip.style.top=Math.max(2,y)+'px';}
-    function show(el,ev){if(cur)cur.removeAttribute('data-hover');cur=el;el.setAttribute('data-hover','1');tip.textContent=el.getAttribute('data-tip')||el.getAttribute('data-id');tip.setAttribute('data-for',el.getAttribute('data-id'));tip.hidden=false;place(ev);}
-    map.addEventListener('mouseover',function(ev){var el=ev.target.closest('[data-id]');if(el)show(el,ev);});
+    function show(el,ev){if(cur)cur.removeAttribute('data-hover');cur=el;el.setAttribute('data-hover','1');tip.textContent=el.getAttribute('data-tip')||'';tip.setAttribute('data-for',el.getAttribute('data-id')||el.getAttribute('data-ref'));tip.hidden=false;place(ev);}
+    map.addEventListener('mouseover',function(ev){var el=ev.target.closest('[data-id],[data-ref]');if(el)show(el,ev);});
     map.addEventListener('mousemove',function(ev){if(!tip.hidden)place(ev);});
-    map.addEventListener('mouseout',function(ev){var el=ev.target.closest('[data-id]');if(el&&!el.contains(ev.relatedTarget)){el.removeAttribute('data-hover');cur=null;tip.hidden=true;}});
+    map.addEventListener('mouseout',function(ev){var el=ev.target.closest('[data-id],[data-ref]');if(el&&!el.contains(ev.relatedTarget)){el.removeAttribute('data-hover');cur=null;tip.hidden=true;}});
     if(location.hash==='#selftest'){var s=map.querySelector('.station');if(s)s.dispatchEvent(new MouseEvent('mouseover',{bubbles:true,clientX:20,clientY:20}));}
     document.documentElement.setAttribute('data-ready','1');
     });

@@ -113,6 +113,28 @@ public struct MapFrame: Sendable {
         height = h
     }
 
+    /// A frame showing the Mercator rectangle `extent` in a `width` × `height` box at (originX, originY);
+    /// the scale is the one that fits both sides, and the extent is centred.
+    public init(extent: Envelope, width: Double, height: Double, originX: Double, originY: Double, shiftToGCJ02: Bool) {
+        self.shiftToGCJ02 = shiftToGCJ02
+        self.width = width
+        self.height = height
+        self.originX = originX
+        self.originY = originY
+        let s = min(width / max(extent.width, 1), height / max(extent.height, 1))
+        scale = s
+        let cx = (extent.minX + extent.maxX) / 2, cy = (extent.minY + extent.maxY) / 2
+        minX = cx - width / s / 2
+        maxX = cx + width / s / 2
+        minY = cy - height / s / 2
+        maxY = cy + height / s / 2
+    }
+
+    /// The Mercator point under a pixel of this frame.
+    public func mercator(atPixel p: Coordinate) -> Coordinate {
+        Coordinate(x: minX + (p.x - originX) / scale, y: maxY - (p.y - originY) / scale)
+    }
+
     /// Pixel position of a WGS84 coordinate.
     public func pixel(_ c: Coordinate) -> Coordinate {
         let m = MapFrame.mercator(shiftToGCJ02 ? ChineseCoordinates.wgs84ToGCJ02(c) : c)

@@ -43,7 +43,17 @@ public struct SVGMap {
     public let frame: MapFrame
     public let legendWidth = 300.0
     public var width: Double { options.mapWidth + legendWidth }
+    /// Height of the map (the legend panel may be taller: see `totalHeight`).
     public let height: Double
+    /// An enlarged view of the densest part of the map (the most stations and proposals in a
+    /// small window), drawn under the legend; nil when the map is not crowded anywhere.
+    public let inset: MapFrame?
+    /// The part of the main map the inset enlarges, in the main map's pixels.
+    public let insetWindow: Envelope?
+    /// Where the legend ends and the inset starts.
+    static let legendHeight = 470.0
+    static let insetSize = (width: 270.0, height: 270.0)
+    public var totalHeight: Double { max(height, inset.map { $0.originY + $0.height + 12 } ?? 0) }
 
     public init(_ data: ReportData, options: ReportOptions = ReportOptions()) {
         self.data = data.sorted()
@@ -60,6 +70,29 @@ public struct SVGMap {
                              shiftToGCJ02: options.tiles?.datum == .gcj02)
         self.frame = frame
         height = frame.height
+        (inset, insetWindow) = SVGMap.crowdedWindow(data.sorted(), frame: frame, at: Coordinate(x: options.mapWidth + 18, y: SVGMap.legendHeight + 22))
+    }
+
+    /// The densest window of the map: a square (an eighth of the map's width, shown at least 4
+    /// times larger) around the station or proposal with the most others near it (ties: the first
+    /// by id), centred on their mean. Worth an inset when it holds at least 12 marks.
+    static func crowdedWindow(_ data: ReportData, frame: MapFrame, at origin: Coordinate) -> (MapFrame?, Envelope?) {
+        let points = data.stations.map { frame.pixel($0.location) } + data.proposals.map { frame.pixel($0.location) }
+        let side = min(frame.width / 8, insetSize.width / 4)
+        var best = 0, centre = Coordinate(x: 0, y: 0)
+        for p in points {
+            let inside = points.filter { abs($0.x - p.x) <= side / 2 && abs($0.y - p.y) <= side / 2 }
+            if inside.count > best {
+                best = inside.count
+                centre = Coordinate(x: inside.reduce(0) { $0 + $1.x } / Double(inside.count), y: inside.reduce(0) { $0 + $1.y } / Double(inside.count))
+            }
+        }
+        guard best >= 12 else { return (nil, nil) }
+        let window = Envelope(minX: centre.x - side / 2, minY: centre.y - side / 2, maxX: centre.x + side / 2, maxY: centre.y + side / 2)
+        let a = frame.mercator(atPixel: Coordinate(x: window.minX, y: window.maxY)), b = frame.mercator(atPixel: Coordinate(x: window.maxX, y: window.minY))
+        let inset = MapFrame(extent: Envelope(minX: a.x, minY: a.y, maxX: b.x, maxY: b.y), width: insetSize.width, height: insetSize.height,
+                             originX: origin.x, originY: origin.y, shiftToGCJ02: frame.shiftToGCJ02)
+        return (inset, window)
     }
 
     // MARK: Colours and sizes
@@ -81,7 +114,7 @@ public struct SVGMap {
     // MARK: Geometry to paths
 
     /// An SVG path of polygons in pixels; vertices closer than 0.7 px to the last one kept are dropped.
-    func path(_ g: Geometry) -> String {
+    func path(_ g: Geometry, in frame: MapFrame) -> String {
         var out = ""
         func ring(_ r: [Coordinate]) {
             let pts = r.map(frame.pixel)
@@ -103,7 +136,7 @@ public struct SVGMap {
                 p.holes.forEach(ring)
             }
         case let .geometryCollection(gs):
-            for sub in gs { out += path(sub) }
+            for sub in gs { out += path(sub, in: frame) }
         default:
             break
         }
@@ -169,12 +202,12 @@ public struct SVGMap {
         let mapW = options.mapWidth, mapH = height
         var s = ""
         if standalone { s += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" }
-        s += "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"map\" viewBox=\"0 0 \(Fmt.px(width)) \(Fmt.px(mapH))\" width=\"\(Fmt.px(width))\" height=\"\(Fmt.px(mapH))\""
+        s += "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"map\" viewBox=\"0 0 \(Fmt.px(width)) \(Fmt.px(totalHeight))\" width=\"\(Fmt.px(width))\" height=\"\(Fmt.px(totalHeight))\""
         s += " font-family=\"\(SVGMap.fontStack)\" role=\"img\" aria-label=\"\(Fmt.escape(data.title))\">\n"
         s += SVGMap.title("\(data.title): rest stations for riders, served within \(Fmt.int(data.radiusM)) m") + "\n"
         s += "<defs><clipPath id=\"mapclip\"><rect x=\"0\" y=\"0\" width=\"\(Fmt.px(mapW))\" height=\"\(Fmt.px(mapH))\"/></clipPath>"
         s += "<pattern id=\"gaphatch\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"\(SVGMap.gapColour)\" fill-opacity=\"0.18\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"\(SVGMap.gapColour)\" stroke-width=\"2.2\" stroke-opacity=\"0.75\"/></pattern></defs>\n"
-        s += "<rect x=\"0\" y=\"0\" width=\"\(Fmt.px(width))\" height=\"\(Fmt.px(mapH))\" fill=\"#ffffff\"/>\n"
+        s += "<rect x=\"0\" y=\"0\" width=\"\(Fmt.px(width))\" height=\"\(Fmt.px(totalHeight))\" fill=\"#ffffff\"/>\n"
         s += "<rect x=\"0\" y=\"0\" width=\"\(Fmt.px(mapW))\" height=\"\(Fmt.px(mapH))\" fill=\"\(options.tiles == nil ? "#eef2f5" : "#dfe3e6")\"/>\n"
         s += "<g clip-path=\"url(#mapclip)\">\n"
         if let tiles = options.tiles {
@@ -184,52 +217,7 @@ public struct SVGMap {
             }
             s += "</g>\n"
         }
-        let fillOpacity = options.tiles == nil ? "0.85" : "0.55"
-        s += "<g id=\"districts\">\n"
-        // Districts and counties shaded; zones (which overlap them) as dashed outlines on top.
-        for d in data.districts where !d.isZone {
-            s += "<path class=\"district\" data-id=\"\(Fmt.escape(d.id))\" data-kind=\"\(Fmt.escape(d.kind))\" data-served=\"\(Fmt.fixed(d.servedPct, 1))\" d=\"\(path(d.geometry))\" fill=\"\(SVGMap.servedFill(d.servedPct))\" fill-opacity=\"\(fillOpacity)\" fill-rule=\"evenodd\" stroke=\"#ffffff\" stroke-width=\"1.6\" stroke-linejoin=\"round\">\(SVGMap.title(tooltip(d)))</path>\n"
-        }
-        for d in data.districts where d.isZone {
-            s += "<path class=\"district\" data-id=\"\(Fmt.escape(d.id))\" data-kind=\"zone\" data-served=\"\(Fmt.fixed(d.servedPct, 1))\" d=\"\(path(d.geometry))\" fill=\"\(SVGMap.zoneColour)\" fill-opacity=\"0.06\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.zoneColour)\" stroke-width=\"1.4\" stroke-dasharray=\"5 3\">\(SVGMap.title(tooltip(d)))</path>\n"
-        }
-        s += "</g>\n<g id=\"gaps\">\n"
-        for g in data.gaps {
-            s += "<path class=\"gap\" data-id=\"\(Fmt.escape(g.id))\" d=\"\(path(g.geometry))\" fill=\"url(#gaphatch)\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.gapColour)\" stroke-width=\"0.8\">\(SVGMap.title(tooltip(g)))</path>\n"
-        }
-        s += "</g>\n<g id=\"areas\">\n"
-        for a in data.areas {
-            s += "<path class=\"area\" data-id=\"\(Fmt.escape(a.id))\" d=\"\(areaPath(a.geometry, marker: 4))\" fill=\"\(SVGMap.areaColour)\" fill-opacity=\"\(a.riderFriendly ? "0.45" : "0.15")\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.areaColour)\" stroke-width=\"1.5\">\(SVGMap.title(tooltip(a)))</path>\n"
-        }
-        s += "</g>\n<g id=\"parking\">\n"
-        for p in data.parking {
-            s += "<path class=\"parking\" data-id=\"\(Fmt.escape(p.id))\" d=\"\(areaPath(p.geometry, marker: 3.5))\" fill=\"\(SVGMap.parkingColour)\" fill-opacity=\"0.55\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.parkingColour)\" stroke-width=\"1.2\">\(SVGMap.title(tooltip(p)))</path>\n"
-        }
-        s += "</g>\n<g id=\"stations\">\n"
-        // Larger stations first, so that small ones stay visible on top.
-        for st in data.stations.sorted(by: { ($1.seats, $0.id) < ($0.seats, $1.id) }) {
-            let p = frame.pixel(st.location)
-            let r = SVGMap.stationRadius(seats: st.seats)
-            var attrs = "class=\"station\" data-id=\"\(Fmt.escape(st.id))\" data-kind=\"\(Fmt.escape(st.kind))\" data-seats=\"\(st.seats)\""
-            if let pr = st.pressure { attrs += " data-pressure=\"\(Fmt.fixed(pr, 2))\"" }
-            let shape: String
-            if st.offersRest {
-                shape = "<circle \(attrs) cx=\"\(Fmt.px(p.x))\" cy=\"\(Fmt.px(p.y))\" r=\"\(Fmt.px(r))\""
-            } else {
-                // Stations without rest (charging points, partner venues): small diamonds.
-                let q = max(3.5, r * 0.8)
-                shape = "<path \(attrs) d=\"M\(Fmt.px(p.x)) \(Fmt.px(p.y - q))L\(Fmt.px(p.x + q)) \(Fmt.px(p.y))L\(Fmt.px(p.x)) \(Fmt.px(p.y + q))L\(Fmt.px(p.x - q)) \(Fmt.px(p.y))Z\""
-            }
-            s += shape + " fill=\"\(SVGMap.pressureFill(st.pressure))\" fill-opacity=\"0.9\" stroke=\"#ffffff\" stroke-width=\"1\">\(SVGMap.title(tooltip(st)))</\(st.offersRest ? "circle" : "path")>\n"
-        }
-        s += "</g>\n<g id=\"proposals\">\n"
-        for pr in data.proposals {
-            let p = frame.pixel(pr.location)
-            s += "<g class=\"proposal\" data-id=\"\(Fmt.escape(pr.id))\" data-rank=\"\(pr.rank)\" data-district=\"\(Fmt.escape(pr.district))\">\(SVGMap.title(tooltip(pr)))"
-            s += "<circle cx=\"\(Fmt.px(p.x))\" cy=\"\(Fmt.px(p.y))\" r=\"8\" fill=\"\(SVGMap.proposalColour)\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>"
-            s += "<text x=\"\(Fmt.px(p.x))\" y=\"\(Fmt.px(p.y + 3.6))\" text-anchor=\"middle\" font-size=\"10\" font-weight=\"700\" fill=\"#ffffff\">\(pr.rank)</text></g>\n"
-        }
-        s += "</g>\n"
+        s += layers(in: frame, inset: false)
         s += labels()
         if data.illustrative { s += watermark(mapW: mapW, mapH: mapH) }
         if data.isEmpty {
@@ -243,21 +231,85 @@ public struct SVGMap {
             s += "<text x=\"\(Fmt.px(mapW - 8))\" y=\"\(Fmt.px(mapH - 8))\" text-anchor=\"end\" font-size=\"10\" fill=\"#374151\">Basemap: \(Fmt.escape(tiles.origin ?? tiles.template))\(tiles.datum == .gcj02 ? " (GCJ-02; drawing shifted to match)" : "")</text>\n"
         }
         s += legend(x: mapW + 18)
+        s += insetView()
         s += "</svg>\n"
         return s
     }
 
+    /// The map's layers drawn in `frame`. In the inset, marks carry `class="inset-KIND"` and
+    /// `data-ref` (the id of the main map's mark) instead of `data-id`, so that every feature has
+    /// exactly one mark with its id; only the marks inside the frame are drawn.
+    func layers(in frame: MapFrame, inset: Bool) -> String {
+        var s = ""
+        func mark(_ kind: String, _ id: String) -> String {
+            inset ? "class=\"inset-\(kind)\" data-ref=\"\(Fmt.escape(id))\"" : "class=\"\(kind)\" data-id=\"\(Fmt.escape(id))\""
+        }
+        func visible(_ g: Geometry) -> Bool {
+            guard inset, let e = g.envelope else { return true }
+            let a = frame.pixel(Coordinate(x: e.minX, y: e.minY)), b = frame.pixel(Coordinate(x: e.maxX, y: e.maxY))
+            return max(a.x, b.x) >= frame.originX && min(a.x, b.x) <= frame.originX + frame.width
+                && max(a.y, b.y) >= frame.originY && min(a.y, b.y) <= frame.originY + frame.height
+        }
+        let fillOpacity = options.tiles == nil ? "0.85" : "0.55"
+        s += "<g\(inset ? "" : " id=\"districts\"")>\n"
+        // Districts and counties shaded; zones (which overlap them) as dashed outlines on top.
+        for d in data.districts where !d.isZone && visible(d.geometry) {
+            s += "<path \(mark("district", d.id)) data-kind=\"\(Fmt.escape(d.kind))\" data-served=\"\(Fmt.fixed(d.servedPct, 1))\" d=\"\(path(d.geometry, in: frame))\" fill=\"\(SVGMap.servedFill(d.servedPct))\" fill-opacity=\"\(fillOpacity)\" fill-rule=\"evenodd\" stroke=\"#ffffff\" stroke-width=\"1.6\" stroke-linejoin=\"round\">\(SVGMap.title(tooltip(d)))</path>\n"
+        }
+        for d in data.districts where d.isZone && visible(d.geometry) {
+            s += "<path \(mark("district", d.id)) data-kind=\"zone\" data-served=\"\(Fmt.fixed(d.servedPct, 1))\" d=\"\(path(d.geometry, in: frame))\" fill=\"\(SVGMap.zoneColour)\" fill-opacity=\"0.06\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.zoneColour)\" stroke-width=\"1.4\" stroke-dasharray=\"5 3\">\(SVGMap.title(tooltip(d)))</path>\n"
+        }
+        s += "</g>\n<g\(inset ? "" : " id=\"gaps\"")>\n"
+        for g in data.gaps where visible(g.geometry) {
+            s += "<path \(mark("gap", g.id)) d=\"\(path(g.geometry, in: frame))\" fill=\"url(#gaphatch)\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.gapColour)\" stroke-width=\"0.8\">\(SVGMap.title(tooltip(g)))</path>\n"
+        }
+        s += "</g>\n<g\(inset ? "" : " id=\"areas\"")>\n"
+        for a in data.areas where visible(a.geometry) {
+            s += "<path \(mark("area", a.id)) d=\"\(areaPath(a.geometry, marker: 4, in: frame))\" fill=\"\(SVGMap.areaColour)\" fill-opacity=\"\(a.riderFriendly ? "0.45" : "0.15")\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.areaColour)\" stroke-width=\"1.5\">\(SVGMap.title(tooltip(a)))</path>\n"
+        }
+        s += "</g>\n<g\(inset ? "" : " id=\"parking\"")>\n"
+        for p in data.parking where visible(p.geometry) {
+            s += "<path \(mark("parking", p.id)) d=\"\(areaPath(p.geometry, marker: 3.5, in: frame))\" fill=\"\(SVGMap.parkingColour)\" fill-opacity=\"0.55\" fill-rule=\"evenodd\" stroke=\"\(SVGMap.parkingColour)\" stroke-width=\"1.2\">\(SVGMap.title(tooltip(p)))</path>\n"
+        }
+        s += "</g>\n<g\(inset ? "" : " id=\"stations\"")>\n"
+        // Larger stations first, so that small ones stay visible on top.
+        for st in data.stations.sorted(by: { ($1.seats, $0.id) < ($0.seats, $1.id) }) where visible(.point(st.location)) {
+            let p = frame.pixel(st.location)
+            let r = SVGMap.stationRadius(seats: st.seats)
+            var attrs = "\(mark("station", st.id)) data-kind=\"\(Fmt.escape(st.kind))\" data-seats=\"\(st.seats)\""
+            if let pr = st.pressure { attrs += " data-pressure=\"\(Fmt.fixed(pr, 2))\"" }
+            let shape: String
+            if st.offersRest {
+                shape = "<circle \(attrs) cx=\"\(Fmt.px(p.x))\" cy=\"\(Fmt.px(p.y))\" r=\"\(Fmt.px(r))\""
+            } else {
+                // Stations without rest (charging points, partner venues): small diamonds.
+                let q = max(3.5, r * 0.8)
+                shape = "<path \(attrs) d=\"M\(Fmt.px(p.x)) \(Fmt.px(p.y - q))L\(Fmt.px(p.x + q)) \(Fmt.px(p.y))L\(Fmt.px(p.x)) \(Fmt.px(p.y + q))L\(Fmt.px(p.x - q)) \(Fmt.px(p.y))Z\""
+            }
+            s += shape + " fill=\"\(SVGMap.pressureFill(st.pressure))\" fill-opacity=\"0.9\" stroke=\"#ffffff\" stroke-width=\"1\">\(SVGMap.title(tooltip(st)))</\(st.offersRest ? "circle" : "path")>\n"
+        }
+        s += "</g>\n<g\(inset ? "" : " id=\"proposals\"")>\n"
+        for pr in data.proposals where visible(.point(pr.location)) {
+            let p = frame.pixel(pr.location)
+            s += "<g \(mark("proposal", pr.id)) data-rank=\"\(pr.rank)\" data-district=\"\(Fmt.escape(pr.district))\">\(SVGMap.title(tooltip(pr)))"
+            s += "<circle cx=\"\(Fmt.px(p.x))\" cy=\"\(Fmt.px(p.y))\" r=\"8\" fill=\"\(SVGMap.proposalColour)\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>"
+            s += "<text x=\"\(Fmt.px(p.x))\" y=\"\(Fmt.px(p.y + 3.6))\" text-anchor=\"middle\" font-size=\"10\" font-weight=\"700\" fill=\"#ffffff\">\(pr.rank)</text></g>\n"
+        }
+        s += "</g>\n"
+        return s
+    }
+
     /// Polygons as paths; points as small squares of half-size `marker`.
-    func areaPath(_ g: Geometry, marker: Double) -> String {
+    func areaPath(_ g: Geometry, marker: Double, in frame: MapFrame) -> String {
         switch g {
         case let .point(c):
             let p = frame.pixel(c)
             let m = marker
             return "M\(Fmt.px(p.x - m)) \(Fmt.px(p.y - m))L\(Fmt.px(p.x + m)) \(Fmt.px(p.y - m))L\(Fmt.px(p.x + m)) \(Fmt.px(p.y + m))L\(Fmt.px(p.x - m)) \(Fmt.px(p.y + m))Z"
         case let .multiPoint(cs):
-            return cs.map { areaPath(.point($0), marker: marker) }.joined()
+            return cs.map { areaPath(.point($0), marker: marker, in: frame) }.joined()
         default:
-            return path(g)
+            return path(g, in: frame)
         }
     }
 
@@ -303,6 +355,26 @@ public struct SVGMap {
             }
         }
         return out + "</g>\n"
+    }
+
+    /// The inset: its window outlined on the main map, the enlarged view under the legend.
+    func insetView() -> String {
+        guard let inset, let window = insetWindow else { return "" }
+        let zoom = inset.scale / frame.scale
+        var s = "<rect class=\"inset-window\" x=\"\(Fmt.px(window.minX))\" y=\"\(Fmt.px(window.minY))\" width=\"\(Fmt.px(window.width))\" height=\"\(Fmt.px(window.height))\" fill=\"none\" stroke=\"#111827\" stroke-width=\"1.2\" stroke-dasharray=\"4 2\"/>\n"
+        let x = inset.originX, y = inset.originY, w = inset.width, h = inset.height
+        s += "<text x=\"\(Fmt.px(x))\" y=\"\(Fmt.px(y - 7))\" font-size=\"12\" font-weight=\"700\" fill=\"#1f2937\">Densest area, ×\(Fmt.fixed(zoom, 1)) · 局部放大</text>\n"
+        s += "<clipPath id=\"insetclip\"><rect x=\"\(Fmt.px(x))\" y=\"\(Fmt.px(y))\" width=\"\(Fmt.px(w))\" height=\"\(Fmt.px(h))\"/></clipPath>\n"
+        s += "<g id=\"inset\" clip-path=\"url(#insetclip)\">\n<rect x=\"\(Fmt.px(x))\" y=\"\(Fmt.px(y))\" width=\"\(Fmt.px(w))\" height=\"\(Fmt.px(h))\" fill=\"#eef2f5\"/>\n"
+        s += layers(in: inset, inset: true)
+        let (metres, pixels) = inset.scaleBar(targetPixels: 70)
+        let label = metres >= 1000 ? "\(Fmt.fixed(metres / 1000, 0)) km" : "\(Fmt.fixed(metres, 0)) m"
+        s += "<g data-metres=\"\(Fmt.fixed(metres, 0))\"><rect x=\"\(Fmt.px(x + 6))\" y=\"\(Fmt.px(y + h - 24))\" width=\"\(Fmt.px(pixels + 44))\" height=\"19\" fill=\"#ffffff\" fill-opacity=\"0.85\"/><rect x=\"\(Fmt.px(x + 10))\" y=\"\(Fmt.px(y + h - 12))\" width=\"\(Fmt.px(pixels))\" height=\"4\" fill=\"#111827\"/><text x=\"\(Fmt.px(x + 14 + pixels))\" y=\"\(Fmt.px(y + h - 8))\" font-size=\"10\" fill=\"#111827\">\(label)</text></g>\n"
+        if data.illustrative {
+            s += "<text x=\"\(Fmt.px(x + w - 6))\" y=\"\(Fmt.px(y + 14))\" text-anchor=\"end\" font-size=\"10\" font-weight=\"700\" fill=\"#9a3412\">示意数据 · Illustrative</text>\n"
+        }
+        s += "</g>\n<rect x=\"\(Fmt.px(x + 0.5))\" y=\"\(Fmt.px(y + 0.5))\" width=\"\(Fmt.px(w - 1))\" height=\"\(Fmt.px(h - 1))\" fill=\"none\" stroke=\"#111827\" stroke-width=\"1\"/>\n"
+        return s
     }
 
     func watermark(mapW: Double, mapH: Double) -> String {

@@ -211,6 +211,32 @@ struct ReportRenderingTests {
         }
     }
 
+    @Test("a crowded map gets an enlarged inset whose marks refer to the main marks; a sparse one does not")
+    func inset() throws {
+        #expect(SVGMap(sampleReport()).inset == nil)
+        var data = sampleReport()
+        for i in 0..<15 {
+            data.stations.append(ReportData.Station(id: "c\(i)", name: "站\(i)", kind: "warm_station", seats: 8,
+                                                    location: Coordinate(lon: 113.05 + Double(i % 4) * 0.001, lat: 36.15 + Double(i / 4) * 0.001)))
+        }
+        let map = SVGMap(data)
+        let inset = try #require(map.inset)
+        #expect(inset.scale / map.frame.scale >= 4 - 1e-9)
+        let svg = map.render()
+        let m = try marks(svg)
+        #expect(m["station"]?.count == data.stations.count)  // still one mark with data-id each
+        let doc = try XMLDocument(xmlString: svg)
+        let refs = try doc.nodes(forXPath: "//*[@class='inset-station']").compactMap { $0 as? XMLElement }
+        #expect(refs.count >= 15 && refs.allSatisfy { attr($0, "data-id") == nil })
+        for e in refs where e.name == "circle" {
+            let st = data.stations.first { $0.id == attr(e, "data-ref") }!
+            let p = inset.pixel(st.location)
+            #expect(abs(number(e, "cx")! - p.x) <= 0.05 && abs(number(e, "cy")! - p.y) <= 0.05)
+            #expect(p.x >= inset.originX - 15 && p.x <= inset.originX + inset.width + 15)
+        }
+        #expect(map.totalHeight >= inset.originY + inset.height)
+    }
+
     @Test("an empty report says there is nothing to show")
     func empty() throws {
         let data = ReportData(title: "Nowhere", radiusM: 1000)
