@@ -21,17 +21,21 @@ public struct HTMLReport {
         }
         var out: [String] = []
         let r = Fmt.int(data.radiusM)
-        if let t = data.total {
+        let focused = Set(data.focus)
+        if focused.isEmpty, let t = data.total {
             if t.demand > 0 {
                 out.append("City-wide, \(Fmt.int(t.covered)) of \(Fmt.int(t.demand)) riders at peak (\(Fmt.pct(t.coveredPct))) have a rest station within \(r) m, and \(Fmt.int(t.served)) (\(Fmt.pct(t.servedPct))) fit into the \(Fmt.int(Double(t.seats))) seats within reach.")
             } else {
                 out.append("The dataset records no rider demand, so nothing is covered or served yet; the map shows the \(data.stations.count) stations.")
             }
         }
-        let ranked = data.districts.filter { !$0.isZone && $0.demand > 0 }.sorted { a, b in
+        for d in data.districts where focused.contains(d.id) {
+            out.append("\(d.name): \(Fmt.int(d.covered)) of \(Fmt.int(d.demand)) riders at peak (\(Fmt.pct(d.coveredPct))) have a rest station within \(r) m, and \(Fmt.int(d.served)) (\(Fmt.pct(d.servedPct))) fit into the \(d.seats) seats of its \(d.stations) stations and their neighbours within reach.")
+        }
+        let ranked = data.districts.filter { !$0.isZone && $0.demand > 0 && (focused.isEmpty || focused.contains($0.id)) }.sorted { a, b in
             a.servedPct != b.servedPct ? a.servedPct < b.servedPct : a.id < b.id
         }
-        if !ranked.isEmpty {
+        if ranked.count > 1 {
             let worst = ranked.prefix(3).map { "\($0.name) (\(Fmt.pct($0.servedPct)) served of \(Fmt.int($0.demand)))" }
             out.append("Least served: \(worst.joined(separator: ", ")).")
         }
@@ -52,7 +56,7 @@ public struct HTMLReport {
             } else {
                 let seats = data.proposals.reduce(0) { $0 + $1.seats }
                 let gain = data.proposals.reduce(0.0) { $0 + $1.gain }
-                var text = "Up to \(data.proposalCount) new sites per district (ranked by the \(data.proposalMeasure) demand they add): \(data.proposals.count) sites with \(seats) seats in \(withSites.count) districts add \(Fmt.int(gain)) riders \(data.proposalMeasure)"
+                var text = "Up to \(data.proposalCount) new sites per district (ranked by the \(data.proposalMeasure) demand they add): \(data.proposals.count) sites with \(seats) seats in \(withSites.count) district\(withSites.count == 1 ? "" : "s") add \(Fmt.int(gain)) riders \(data.proposalMeasure)"
                 let rises = withSites.compactMap { d -> (ReportData.District, Double)? in
                     guard let b = d.proposedPctBefore, let a = d.proposedPctAfter else { return nil }
                     return (d, a - b)

@@ -137,6 +137,21 @@ struct ReportBrowserTests {
         #expect(empty.colours == 1 && empty.notBackground == 0, "\(empty)")
     }
 
+    @Test("it prints on A4: every page of Chromium's PDF is A4")
+    func printsOnA4() throws {
+        let out = try DefaultReport.get()
+        let pdf = out.folder.appendingPathComponent("report.pdf")
+        let r = try Browser.run(out.html.absoluteString, ["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)"])
+        #expect(r.status == 0, "\(r.stderr.suffix(1000))")
+        let text = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
+        let boxes = text.components(separatedBy: "/MediaBox [").dropFirst().map { $0.prefix { $0 != "]" }.split(separator: " ").compactMap { Double($0) } }
+        #expect(!boxes.isEmpty && boxes.count <= 4, "\(boxes.count) pages")
+        for b in boxes {
+            // A4 is 210 × 297 mm = 595.3 × 841.9 pt.
+            #expect(b.count == 4 && abs(b[2] - 595.3) < 2 && abs(b[3] - 841.9) < 2, "\(b)")
+        }
+    }
+
     @Test("the SVG alone opens in the browser without a console message")
     func svgInBrowser() throws {
         let out = try DefaultReport.get()
