@@ -29,9 +29,10 @@ public struct TileLayer: Sendable, Hashable {
         self.datum = datum
     }
 
+    /// The URL of one tile; `{s}` (a subdomain, as in `{s}.tile.example.org`) takes a, b or c by tile.
     public func url(z: Int, x: Int, y: Int) -> String {
         template.replacingOccurrences(of: "{z}", with: "\(z)").replacingOccurrences(of: "{x}", with: "\(x)")
-            .replacingOccurrences(of: "{y}", with: "\(y)")
+            .replacingOccurrences(of: "{y}", with: "\(y)").replacingOccurrences(of: "{s}", with: ["a", "b", "c"][abs(x + y) % 3])
     }
 
     /// The tile server's origin (scheme and host), for the page's content security policy.

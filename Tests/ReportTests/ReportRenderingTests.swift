@@ -254,6 +254,8 @@ struct ReportRenderingTests {
         #expect(error.missing == ["{x}", "{y}", "{z}"])
         let layer = try TileLayer(template: "https://tiles.example.org/{z}/{x}/{y}.png")
         #expect(layer.origin == "https://tiles.example.org")
+        let sub = try TileLayer(template: "https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+        #expect(sub.url(z: 3, x: 1, y: 1) == "https://c.tiles.example.org/3/1/1.png" && sub.origin == "https:")
         let data = sampleReport()
         let plain = SVGMap(data, options: ReportOptions(tiles: layer))
         let svg = plain.render()
