@@ -7,7 +7,7 @@ enum Browser {
     static let skip = ProcessInfo.processInfo.environment["NUANXIN_SKIP_BROWSER_TESTS"] == "1"
 
     static let executable: String? = {
-        if let path = ProcessInfo.processInfo.environment["NUANXIN_CHROMIUM"] { return path }
+        if let path = ProcessInfo.processInfo.environment["NUANXIN_CHROMIUM"] { return FileManager.default.isExecutableFile(atPath: path) ? path : nil }
         return ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
