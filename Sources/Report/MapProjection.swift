@@ -172,8 +172,10 @@ public struct MapFrame: Sendable {
             if count > maxTiles && z > 0 { z -= 1; continue }
             var out: [(z: Int, x: Int, y: Int, rect: (x: Double, y: Double, size: Double))] = []
             let limit = Int(n) - 1
-            for ty in max(0, y0)...min(limit, max(0, y1)) {
-                for tx in max(0, x0)...min(limit, max(0, x1)) {
+            let rows = max(0, y0)...max(0, min(limit, y1)), columns = max(0, x0)...max(0, min(limit, x1))
+            guard y0 <= limit, x0 <= limit else { return [] }
+            for ty in rows {
+                for tx in columns {
                     let mx = Double(tx) * tileMetres - world / 2
                     let my = world / 2 - Double(ty) * tileMetres
                     out.append((z, tx, ty, (originX + (mx - minX) * scale, originY + (maxY - my) * scale, tileMetres * scale)))

@@ -82,6 +82,55 @@ struct ReportCommandTests {
         #expect(doc.rootElement()?.name == "svg")
         #expect(!svg.contains("<script") && !svg.contains("<table"))
         #expect(DefaultReport.markCounts(svg) == (try DefaultReport.expectedCounts.get()))
+
+        // After projection, every station's circle lies inside the path of the district its
+        // properties name, and distances on the map match geodesic ones at the scale bar's scale.
+        func attr(_ e: XMLElement, _ name: String) -> String? { e.attributes?.first { $0.name == name }?.stringValue }
+        var districtRings: [String: [[(Double, Double)]]] = [:]
+        for case let e as XMLElement in try doc.nodes(forXPath: "//*[@*[local-name()='class']='district']") {
+            var rings: [[(Double, Double)]] = []
+            for part in attr(e, "d")!.split(separator: "Z") {
+                rings.append(part.split(whereSeparator: { $0 == "M" || $0 == "L" }).map { pair in
+                    let xy = pair.split(separator: " ").map { Double($0)! }
+                    return (xy[0], xy[1])
+                })
+            }
+            districtRings[attr(e, "data-id")!] = rings
+        }
+        func inside(_ p: (Double, Double), _ rings: [[(Double, Double)]]) -> Bool {
+            var c = false
+            for ring in rings {
+                var j = ring.count - 1
+                for i in ring.indices {
+                    let a = ring[i], b = ring[j]
+                    if (a.1 > p.1) != (b.1 > p.1), p.0 < (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) + a.0 { c.toggle() }
+                    j = i
+                }
+            }
+            return c
+        }
+        let stations = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: DefaultReport.changzhi).appendingPathComponent("stations.geojson"))) as! [String: Any]
+        var byID: [String: (district: String, lon: Double, lat: Double)] = [:]
+        for f in stations["features"] as! [[String: Any]] {
+            let p = f["properties"] as! [String: Any], c = (f["geometry"] as! [String: Any])["coordinates"] as! [Double]
+            byID[p["id"] as! String] = (p["district"] as! String, c[0], c[1])
+        }
+        var placed: [(id: String, x: Double, y: Double)] = []
+        for case let e as XMLElement in try doc.nodes(forXPath: "//*[local-name()='circle'][@*[local-name()='class']='station']") {
+            let id = attr(e, "data-id")!, x = Double(attr(e, "cx")!)!, y = Double(attr(e, "cy")!)!
+            let station = try #require(byID[id])
+            #expect(inside((x, y), districtRings[station.district]!), "\(id) is drawn outside \(station.district)")
+            placed.append((id, x, y))
+        }
+        #expect(placed.count > 40)
+        let bar = try #require(try doc.nodes(forXPath: "//*[@*[local-name()='id']='scalebar']").first as? XMLElement)
+        let metresPerPixel = Double(attr(bar, "data-metres")!)! / Double(attr(bar, "data-pixels")!)!
+        let sorted = placed.sorted { $0.id < $1.id }
+        let a = sorted.first!, b = sorted.max { hypot($0.x - a.x, $0.y - a.y) < hypot($1.x - a.x, $1.y - a.y) }!
+        let onMap = hypot(b.x - a.x, b.y - a.y) * metresPerPixel
+        let ground = Geodesic.distance(from: Coordinate(lon: byID[a.id]!.lon, lat: byID[a.id]!.lat), to: Coordinate(lon: byID[b.id]!.lon, lat: byID[b.id]!.lat))
+        // Web Mercator's scale changes with latitude: within 2% over the city's 1.3 degrees.
+        #expect(abs(onMap - ground) / ground < 0.02, "\(onMap) m on the map, \(ground) m on the ground")
     }
 
     @Test("the same input gives byte-identical reports")
