@@ -161,7 +161,8 @@ public struct SVGMap {
     }
 
     func tooltip(_ s: ReportData.Station) -> String {
-        var lines = [s.name, "\(s.kind) · \(s.seats) seats\(s.district.map { " · \($0)" } ?? "")"]
+        let district = s.district.map { id in data.districts.first { $0.id == id }?.name ?? id }
+        var lines = [s.name, "\(s.kind) · \(s.seats) seats\(district.map { " · \($0)" } ?? "")"]
         lines.append("hours: \(s.hours ?? "not given (always open)")")
         lines.append("services: \(s.services.isEmpty ? "none listed" : s.services.joined(separator: ", "))")
         if let load = s.load {
