@@ -1,0 +1,147 @@
+import Foundation
+import Geo
+
+extension LoadRun {
+    /// Per-feature property access that records what is wrong.
+    struct Properties {
+        let feature: GeoJSONFeature
+        let file: String
+        var issues: [DatasetIssue] = []
+        var failed = false
+
+        var id: String { feature.displayID ?? "" }
+
+        mutating func error(_ message: String) {
+            issues.append(DatasetIssue(.error, file: file, featureIndex: feature.index, featureID: feature.displayID, message))
+            failed = true
+        }
+
+        mutating func warning(_ message: String) {
+            issues.append(DatasetIssue(.warning, file: file, featureIndex: feature.index, featureID: feature.displayID, message))
+        }
+
+        mutating func requireID() -> String? {
+            switch feature.properties["id"] {
+            case let .string(s)? where !s.trimmingCharacters(in: .whitespaces).isEmpty: return s
+            case let .number(n)?: return JSONValue.format(number: n)
+            case .string?: error("\"id\" is empty")
+            case let v? where !v.isNull: error("\"id\" must be a string or a number, not \(v.typeName)")
+            default:
+                if let id = feature.id { return id.description }
+                error("missing \"id\" (required in properties)")
+            }
+            return nil
+        }
+
+        mutating func string(_ key: String, required: Bool = false) -> String? {
+            switch feature.properties[key] {
+            case let .string(s)?:
+                if required && s.trimmingCharacters(in: .whitespaces).isEmpty { error("\"\(key)\" is empty") }
+                return s
+            case let .number(n)?: return JSONValue.format(number: n)
+            case nil, .null?:
+                if required { error("missing \"\(key)\" (required)") }
+                return nil
+            case let v?:
+                error("\"\(key)\" must be a string, not \(v.typeName)")
+                return nil
+            }
+        }
+
+        /// A number; numeric strings are accepted with a warning, anything else is an error.
+        mutating func number(_ key: String, required: Bool = false, minimum: Double? = nil, whole: Bool = false) -> Double? {
+            let value: Double
+            switch feature.properties[key] {
+            case let .number(n)?: value = n
+            case let .string(s)?:
+                let trimmed = s.trimmingCharacters(in: .whitespaces)
+                guard let n = Double(trimmed), n.isFinite else {
+                    error("non-numeric \(key): \"\(s)\" (a number is required)")
+                    return nil
+                }
+                warning("\(key) is the text \"\(s)\"; read as the number \(JSONValue.format(number: n))")
+                value = n
+            case nil, .null?:
+                if required { error("missing \"\(key)\" (a number is required)") }
+                return nil
+            case let v?:
+                error("non-numeric \(key): \(v.serialized()) (a number is required)")
+                return nil
+            }
+            if let minimum, value < minimum {
+                error("\(key) is \(JSONValue.format(number: value)); it must be at least \(JSONValue.format(number: minimum))")
+                return nil
+            }
+            if whole, value != value.rounded() {
+                error("\(key) is \(JSONValue.format(number: value)); it must be a whole number")
+                return nil
+            }
+            return value
+        }
+
+        mutating func int(_ key: String, required: Bool = false) -> Int? {
+            number(key, required: required, minimum: 0, whole: true).map { Int($0) }
+        }
+
+        mutating func bool(_ key: String) -> Bool? {
+            switch feature.properties[key] {
+            case let .bool(b)?: return b
+            case nil, .null?: return nil
+            case let .string(s)?:
+                switch s.lowercased() {
+                case "true", "yes", "1", "是": return true
+                case "false", "no", "0", "否": return false
+                default: break
+                }
+                error("\"\(key)\" must be true or false, not \"\(s)\"")
+            case let .number(n)?: return n != 0
+            case let v?: error("\"\(key)\" must be true or false, not \(v.typeName)")
+            }
+            return nil
+        }
+
+        mutating func point() -> Coordinate? {
+            switch feature.geometry {
+            case let .point(c)?: return c
+            case nil:
+                // A geometry that failed to read already has its error.
+                if !failed { error("a Point geometry is required (geometry is null)") }
+            case let g?: error("a Point geometry is required, not \(g.typeName)")
+            }
+            return nil
+        }
+
+        mutating func polygonal(allowPoint: Bool = false) -> Geometry? {
+            switch feature.geometry {
+            case let g? where !g.polygons.isEmpty:
+                return g
+            case let .point(c)? where allowPoint:
+                return .point(c)
+            case let .geometryCollection(parts)? where parts.allSatisfy({ !$0.polygons.isEmpty }) && !parts.isEmpty:
+                // make-valid may turn a polygon into a collection of polygons.
+                return .multiPolygon(parts.flatMap(\.polygons))
+            case nil:
+                if !failed { error("a Polygon or MultiPolygon geometry is required (geometry is null)") }
+            case let g?:
+                error("a Polygon or MultiPolygon\(allowPoint ? " or Point" : "") geometry is required, not \(g.typeName)")
+            }
+            return nil
+        }
+    }
+
+    /// Coordinates outside ±180/±90, with a hint when longitude and latitude look swapped.
+    static func checkRange(_ g: Geometry, _ p: inout Properties) {
+        for c in g.allCoordinates {
+            if !(-90...90).contains(c.lat) || !(-180...180).contains(c.lon) {
+                if (-90...90).contains(c.lon) && (-180...180).contains(c.lat) {
+                    p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90: longitude and latitude look swapped (GeoJSON is [longitude, latitude])")
+                } else if !(-90...90).contains(c.lat) {
+                    p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90")
+                } else {
+                    p.error("longitude \(JSONValue.format(number: c.lon)) is outside ±180")
+                }
+                return
+            }
+        }
+    }
+}
