@@ -20,7 +20,7 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$(dirname "$OUT")"
 # As root Chromium needs --no-sandbox; the profile is thrown away with $WORK.
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --user-data-dir="$WORK/profile" \
-    --window-size="${SIZE/x/,}" --virtual-time-budget=3000 --screenshot="$WORK/report.png" "file://$WORK/report.html" 2>"$WORK/chromium.log" || {
+    --window-size="${SIZE/x/,}" --virtual-time-budget=5000 --screenshot="$WORK/report.png" "file://$WORK/report.html" 2>"$WORK/chromium.log" || {
     tail -20 "$WORK/chromium.log" >&2
     exit 1
 }
