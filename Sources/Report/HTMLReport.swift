@@ -5,9 +5,12 @@ import Geo
 /// per-district table, the proposals and the notes. Styles and the small hover script are inline;
 /// a content security policy forbids every request except, with a basemap, the tile server's.
 public struct HTMLReport {
+    /// The data, in the fixed order of `ReportData.sorted()`.
     public let data: ReportData
+    /// How the map is drawn.
     public let options: ReportOptions
 
+    /// The page of `data`.
     public init(_ data: ReportData, options: ReportOptions = ReportOptions()) {
         self.data = data.sorted()
         self.options = options

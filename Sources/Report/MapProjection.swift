@@ -3,6 +3,7 @@ import Geo
 
 /// A basemap of raster tiles (`{z}/{x}/{y}` web tiles, Web Mercator).
 public struct TileLayer: Sendable, Hashable {
+    /// The datum a tile service draws its maps in.
     public enum Datum: String, Sendable, CaseIterable {
         /// Tiles drawn in WGS84 (OpenStreetMap and most services outside China).
         case wgs84
@@ -10,15 +11,21 @@ public struct TileLayer: Sendable, Hashable {
         case gcj02
     }
 
+    /// A template that lacks a placeholder.
     public struct TemplateError: Error, CustomStringConvertible, Sendable {
+        /// The template as given.
         public var template: String
+        /// The placeholders it lacks, in the order {x}, {y}, {z}.
         public var missing: [String]
+        /// The message for the command line.
         public var description: String {
             "--tiles \(template): the URL template needs \(missing.joined(separator: ", ")) (e.g. https://tile.example.org/{z}/{x}/{y}.png)"
         }
     }
 
+    /// The URL template, e.g. `https://tile.example.org/{z}/{x}/{y}.png`.
     public var template: String
+    /// The datum of the tiles; `gcj02` shifts our drawing onto them.
     public var datum: Datum
 
     /// Refuses a template without `{x}`, `{y}` and `{z}`.
@@ -52,23 +59,31 @@ public struct TileLayer: Sendable, Hashable {
 /// Lengths on the map are true at the frame's centre latitude divided by cos(latitude); the scale
 /// bar uses the centre latitude.
 public struct MapFrame: Sendable {
+    /// The sphere of Web Mercator (EPSG:3857), in metres.
     public static let earthRadius = 6_378_137.0
 
-    /// Mercator extent drawn (metres).
+    /// West edge of the Mercator extent drawn (metres).
     public var minX: Double
+    /// South edge (metres).
     public var minY: Double
+    /// East edge (metres).
     public var maxX: Double
+    /// North edge (metres).
     public var maxY: Double
     /// Pixels per Mercator metre.
     public var scale: Double
+    /// Width of the frame in pixels.
     public var width: Double
+    /// Height of the frame in pixels.
     public var height: Double
-    /// Pixel offset of the frame inside the SVG.
+    /// Pixel offset of the frame's left edge inside the SVG.
     public var originX: Double
+    /// Pixel offset of the frame's top edge inside the SVG.
     public var originY: Double
     /// WGS84 drawing shifted into GCJ-02 (for Chinese tiles).
     public var shiftToGCJ02: Bool
 
+    /// Web Mercator metres of a lon/lat (latitude clamped to ±85.05°).
     public static func mercator(_ c: Coordinate) -> Coordinate {
         let lat = max(-85.05112878, min(85.05112878, c.lat))
         let x = earthRadius * c.lon * .pi / 180
@@ -76,6 +91,7 @@ public struct MapFrame: Sendable {
         return Coordinate(x: x, y: y)
     }
 
+    /// The lon/lat of Web Mercator metres.
     public static func inverseMercator(_ m: Coordinate) -> Coordinate {
         Coordinate(lon: m.x / earthRadius * 180 / .pi, lat: (2 * atan(exp(m.y / earthRadius)) - .pi / 2) * 180 / .pi)
     }

@@ -8,6 +8,7 @@ public struct ReportOptions: Sendable {
     /// Width of the map itself in pixels (the legend panel is beside it).
     public var mapWidth: Double
 
+    /// No basemap and a 900-pixel map by default.
     public init(tiles: TileLayer? = nil, mapWidth: Double = 900) {
         self.tiles = tiles
         self.mapWidth = mapWidth
@@ -19,6 +20,7 @@ public struct ReportOptions: Sendable {
 /// scale bar and, for illustrative data, a watermark on the map face. Every mark carries
 /// `class` (district, station, proposal, gap, area, parking), `data-id` and a `<title>` (tooltip).
 public struct SVGMap {
+    /// System fonts with CJK glyphs first; nothing is downloaded.
     public static let fontStack = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC','Hiragino Sans GB','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
     /// The watermark of illustrative datasets.
     public static let illustrativeText = "示意数据 · Illustrative data, not a survey"
@@ -38,10 +40,15 @@ public struct SVGMap {
     static let proposalColour = "#7b3294"
     static let zoneColour = "#6a51a3"
 
+    /// The data, in the fixed order of `ReportData.sorted()`.
     public let data: ReportData
+    /// How the map is drawn.
     public let options: ReportOptions
+    /// The main map's projection onto pixels.
     public let frame: MapFrame
+    /// Width of the legend panel to the right of the map, in pixels.
     public let legendWidth = 300.0
+    /// Width of the whole SVG: the map and the legend panel.
     public var width: Double { options.mapWidth + legendWidth }
     /// Height of the map (the legend panel may be taller: see `totalHeight`).
     public let height: Double
@@ -53,8 +60,10 @@ public struct SVGMap {
     /// Where the legend ends and the inset starts.
     static let legendHeight = 470.0
     static let insetSize = (width: 270.0, height: 270.0)
+    /// Height of the whole SVG: the map, or the legend and inset when they are taller.
     public var totalHeight: Double { max(height, inset.map { $0.originY + $0.height + 12 } ?? 0) }
 
+    /// Fits the frame to the focused districts (or everything) and finds the inset.
     public init(_ data: ReportData, options: ReportOptions = ReportOptions()) {
         self.data = data.sorted()
         self.options = options
