@@ -1,13 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ,
+// Layers (imports point down): nuanxin -> NuanxinCLI -> Report -> Planning -> Stations -> Geo -> CGEOS/CPROJ,
 // and Planning -> Optimization.
 // Optimization is the pure optimisation code: the sparse demand–station graph, capacitated
 // assignment (max flow) and site selection (covering, capacitated). It imports nothing but the
 // standard library and Foundation, and knows no geometry, files or ids beyond strings.
 // Planning holds the geography over the Stations model (demand model, coverage, gaps, area audit,
 // site proposals) and hands the numbers to Optimization.
+// Report draws the map report (SVG, self-contained HTML) from the planning results.
 let package = Package(
     name: "Nuanxin",
     platforms: [.macOS(.v14)],
@@ -18,6 +19,8 @@ let package = Package(
         .library(name: "Stations", targets: ["Stations"]),
         .library(name: "Planning", targets: ["Planning"]),
         .library(name: "Optimization", targets: ["Optimization"]),
+        // The map report (SVG and self-contained HTML) from planning results.
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,11 +40,12 @@ let package = Package(
         .target(name: "Stations", dependencies: ["Geo"]),
         .target(name: "Optimization"),
         .target(name: "Planning", dependencies: ["Optimization", "Stations", "Geo"]),
+        .target(name: "Report", dependencies: ["Planning", "Stations", "Geo"]),
         .executableTarget(name: "PlannerBenchmarks", dependencies: ["Optimization", "Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
-                "Planning", "Optimization", "Stations", "Geo",
+                "Report", "Planning", "Optimization", "Stations", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,5 +58,6 @@ let package = Package(
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Optimization", "Stations", "Geo", "TestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Optimization", "Stations", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Planning", "Stations", "Geo", "TestSupport"]),
     ]
 )
