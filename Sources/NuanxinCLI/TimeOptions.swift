@@ -1,0 +1,44 @@
+import ArgumentParser
+import Planning
+import Stations
+
+/// `--at`, `--stay-min` and `--visits-per-hour`: the moment a command looks at and how long riders rest.
+struct TimeOptions: ParsableArguments {
+    @Option(help: "Time of day HH:MM: count only the stations open then and scale demand by the manifest's demand_profile for that hour (default: the peak, every station).")
+    var at: String?
+
+    @Option(name: .customLong("stay-min"), help: "Minutes a rider stays at a rest station per visit (default: the manifest's stay_min, else 20).")
+    var stayMin: Double?
+
+    @Option(name: .customLong("visits-per-hour"), help: "Rest-station visits per rider an hour (default: the manifest's visits_per_hour, else 0.5).")
+    var visitsPerHour: Double?
+
+    func validate() throws {
+        if let at { _ = try parsedTime(at) }
+        if let stayMin, !(stayMin > 0 && stayMin.isFinite) { throw ValidationError("--stay-min must be a positive number of minutes") }
+        if let visitsPerHour, !(visitsPerHour > 0 && visitsPerHour.isFinite) { throw ValidationError("--visits-per-hour must be a positive number") }
+    }
+
+    private func parsedTime(_ text: String) throws -> TimeOfDay {
+        do {
+            return try TimeOfDay(parsing: text)
+        } catch {
+            throw ValidationError("--at \(text): give a time HH:MM between 00:00 and 23:59")
+        }
+    }
+
+    /// The time of `--at` (nil: the peak).
+    var time: TimeOfDay? { at.flatMap { try? TimeOfDay(parsing: $0) } }
+
+    /// Puts the rest-time overrides into a dataset source (the loader applies and checks them).
+    func apply(to source: inout DatasetSource) {
+        source.stayMin = stayMin
+        source.visitsPerHour = visitsPerHour
+    }
+
+    /// The moment to plan for: riders per seat of the loaded manifest (overrides applied), open
+    /// stations and demand factor at `--at`.
+    func moment(_ data: Dataset) -> PlanningTime {
+        PlanningTime(manifest: data.manifest, at: time)
+    }
+}
