@@ -45,7 +45,7 @@ struct DatasetOptions: ParsableArguments {
         }
     }
 
-    func source(radiusM: Double? = nil) throws -> DatasetSource {
+    func source(radiusM: Double? = nil, time: TimeOptions? = nil) throws -> DatasetSource {
         let folder: String
         if let data {
             folder = data
@@ -63,13 +63,15 @@ struct DatasetOptions: ParsableArguments {
         overrides[.areas] = areas
         overrides[.demand] = demand
         overrides[.candidates] = candidates
-        return DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+        var source = DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+        time?.apply(to: &source)
+        return source
     }
 
     /// Loads the dataset, printing warnings to stderr; errors become a CLIFailure (65, or 66 for
     /// missing files) after every problem has been printed.
-    func load(radiusM: Double? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
-        let source = try source(radiusM: radiusM)
+    func load(radiusM: Double? = nil, time: TimeOptions? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
+        let source = try source(radiusM: radiusM, time: time)
         do {
             let dataset = try DatasetLoader.load(source, layers: layers)
             if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
