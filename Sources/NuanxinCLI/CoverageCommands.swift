@@ -27,10 +27,21 @@ struct CoverageOptions: ParsableArguments {
     /// The kinds that offer rest (nil: SPEC's rule).
     var restKinds: [StationKind]? { kind.isEmpty ? nil : kind }
 
-    /// The demand model and today's coverage of a loaded dataset, the start of coverage, gaps and propose.
-    func coverage(of data: Dataset) throws -> (demand: DemandModel, report: CoverageReport) {
-        let demand = try DemandModel(data, areaCellM: areaCellM)
-        return (demand, try CoverageReport(dataset: data, demand: demand, radiusM: data.manifest.radiusM, kinds: restKinds))
+    /// The service radius of each unit of demand: --radius for all, else the divisions' radius_m.
+    func serviceRadius(_ data: Dataset) -> ServiceRadius { ServiceRadius(dataset: data, override: radius) }
+
+    /// The demand model at the moment of `time` and today's coverage of a loaded dataset then, the
+    /// start of coverage, gaps, load and propose.
+    func coverage(of data: Dataset, time: TimeOptions) throws -> (demand: DemandModel, report: CoverageReport) {
+        let moment = time.moment(data)
+        let demand = try DemandModel(data, areaCellM: areaCellM).scaled(by: moment.demandFactor)
+        return (demand, try CoverageReport(dataset: data, demand: demand, radius: serviceRadius(data), time: moment, kinds: restKinds))
+    }
+
+    /// The report's rows to show: the selected divisions in the order asked, else all by id.
+    func rows(_ report: CoverageReport, _ data: Dataset) throws -> [CoverageReport.Row] {
+        if let selected = try selectedDistricts(data) { return selected.map { report.rows[$0] } }
+        return report.rows.sorted { $0.id < $1.id }
     }
 
     /// Indices of the selected divisions, or a usage failure naming the unknown ones.
@@ -56,22 +67,74 @@ struct CoverageCommand: ParsableCommand {
     )
 
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
+    @Flag(name: .customLong("by-hour"), help: "One row an hour (00:00 to 23:00) for the total, or for the one --district: demand of the hour, covered and served with the stations open then.")
+    var byHour = false
+
+    func validate() throws {
+        if byHour, time.at != nil { throw ValidationError("--by-hour gives every hour; leave out --at") }
+        if byHour, coverage.district.count > 1 { throw ValidationError("--by-hour takes at most one --district") }
+    }
+
     func run() throws {
         try runReportingErrors {
+            if byHour {
+                try runByHour()
+                return
+            }
             let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand])
-            let selected = try coverage.selectedDistricts(data)
-            let (demand, report) = try coverage.coverage(of: data)
-            let rows = selected.map { $0.map { report.rows[$0] } } ?? report.rows
+            let data = try dataset.load(radiusM: coverage.radius, time: time, layers: [.districts, .stations, .areas, .demand])
+            let (demand, report) = try coverage.coverage(of: data, time: time)
+            let rows = try coverage.rows(report, data)
             switch format {
             case .json: try output.emit(CoverageText.json(report, rows: rows, data).serialized() + "\n")
             case .geojson: try output.emit(CoverageText.geoJSON(report, rows: rows, data))
             case .csv: try output.emit(CoverageText.csv(report, rows: rows))
             default: try output.emit(CoverageText.table(report, rows: rows, demand: demand))
             }
+        }
+    }
+
+    /// `--by-hour`: coverage at every full hour for the total or one district.
+    func runByHour() throws {
+        let format = try output.resolved(supported: [.table, .json, .csv])
+        let data = try dataset.load(radiusM: coverage.radius, time: time, layers: [.districts, .stations, .areas, .demand])
+        let division = try coverage.selectedDistricts(data)?.first
+        let peak = try DemandModel(data, areaCellM: coverage.areaCellM)
+        let hours = try CoverageReport.byHour(dataset: data, peakDemand: peak, radius: coverage.serviceRadius(data), ridersPerSeat: data.manifest.ridersPerSeat,
+                                              kinds: coverage.restKinds, division: division)
+        let label = division.map { "\(data.districts[$0].id) \(data.districts[$0].name)" } ?? "total"
+        switch format {
+        case .json:
+            let doc = JSONValue.object(JSONObject([
+                ("riders_per_seat", CoverageText.round(data.manifest.ridersPerSeat, 4)), ("radius_m", .number(data.manifest.radiusM)),
+                ("district", division.map { .string(data.districts[$0].id) } ?? .null),
+                ("hours", .array(hours.map { h in
+                    .object(JSONObject([
+                        ("hour", .number(Double(h.hour))), ("demand", CoverageText.round(h.row.demand)), ("covered", CoverageText.round(h.row.covered)),
+                        ("covered_pct", CoverageText.round(h.row.coveredPct)), ("served", CoverageText.round(h.row.served)),
+                        ("served_pct", CoverageText.round(h.row.servedPct)), ("open_stations", .number(Double(h.row.stations))),
+                    ]))
+                })),
+            ]))
+            try output.emit(doc.serialized() + "\n")
+        case .csv:
+            var rows = [["hour", "demand", "covered", "covered_pct", "served", "served_pct", "open_stations"]]
+            for h in hours {
+                rows.append(["\(h.hour)", Num.fixed(h.row.demand, 2), Num.fixed(h.row.covered, 2), Num.fixed(h.row.coveredPct, 2),
+                             Num.fixed(h.row.served, 2), Num.fixed(h.row.servedPct, 2), "\(h.row.stations)"])
+            }
+            try output.emit(CSVWriter.encode(rows, format: .excel).string)
+        default:
+            var t = TextTable(["hour", "demand", "covered", "cov %", "served", "srv %", "open"], rightAligned: [1, 2, 3, 4, 5, 6])
+            for h in hours {
+                t.add([String(format: "%02d:00", h.hour), Num.int(h.row.demand), Num.int(h.row.covered), Num.fixed(h.row.coveredPct, 1),
+                       Num.int(h.row.served), Num.fixed(h.row.servedPct, 1), "\(h.row.stations)"])
+            }
+            try output.emit("Coverage by hour, \(label): demand of the hour (demand_profile), rest stations open at the full hour, \(Num.fixed(data.manifest.ridersPerSeat, 1)) riders a seat\n\n" + t.render())
         }
     }
 }
@@ -88,7 +151,7 @@ enum CoverageText {
         if withID { pairs += [("id", .string(r.id)), ("name", .string(r.name))] }
         pairs += [
             ("demand", round(r.demand)), ("covered", round(r.covered)), ("covered_pct", round(r.coveredPct)),
-            ("seats", .number(Double(r.seats))), ("served", round(r.served)), ("served_pct", round(r.servedPct)),
+            ("seats", .number(Double(r.seats))), ("capacity", round(r.capacity)), ("served", round(r.served)), ("served_pct", round(r.servedPct)),
             ("stations", .number(Double(r.stations))), ("utilisation_pct", round(r.utilisationPct)),
             ("overloaded", .array(r.overloaded.map(JSONValue.string))),
         ]
@@ -97,6 +160,9 @@ enum CoverageText {
 
     static func json(_ report: CoverageReport, rows: [CoverageReport.Row], _ data: Dataset) -> JSONValue {
         .object(JSONObject([
+            ("riders_per_seat", round(report.time.ridersPerSeat, 4)),
+            ("at", report.time.at.map { .string($0.text) } ?? .null),
+            ("demand_factor", round(report.time.demandFactor, 4)),
             ("radius_m", .number(report.radiusM)),
             ("districts", .array(rows.map { .object(JSONObject(rowJSON($0, withID: true))) })),
             ("total", .object(JSONObject(rowJSON(report.total, withID: false)))),
@@ -104,7 +170,8 @@ enum CoverageText {
             ("overloaded_stations", .array(report.stationUse.filter(\.isOverloaded).map { use in
                 let s = data.stations[use.station]
                 return .object(JSONObject([("id", .string(s.id)), ("name", .string(s.name)), ("district", s.district.map(JSONValue.string) ?? .null),
-                                           ("seats", .number(Double(use.seats))), ("nearest_demand", round(use.nearestDemand)), ("served", round(use.load))]))
+                                           ("seats", .number(Double(use.seats))), ("capacity", round(use.capacity)), ("nearest_demand", round(use.nearestDemand)),
+                                           ("served", round(use.load)), ("pressure", use.pressure.map { round($0, 3) } ?? .null)]))
             })),
         ]))
     }
@@ -129,13 +196,19 @@ enum CoverageText {
         return CSVWriter.encode(out, format: .excel).string
     }
 
+    /// " at HH:MM (demand × f, N rest stations open)", or "" at the peak.
+    static func moment(_ report: CoverageReport) -> String {
+        guard let at = report.time.at else { return "" }
+        return " at \(at.text) (demand × \(Num.fixed(report.time.demandFactor, 2)) of the peak, \(report.total.stations) rest stations open)"
+    }
+
     static func table(_ report: CoverageReport, rows: [CoverageReport.Row], demand: DemandModel) -> String {
         var t = TextTable(["id", "name", "demand", "covered", "cov %", "seats", "served", "srv %", "stations", "util %", "overloaded"], rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 10])
         for r in rows + [report.total] {
             t.add([r.id, r.name, Num.int(r.demand), Num.int(r.covered), Num.fixed(r.coveredPct, 1), "\(r.seats)", Num.int(r.served),
                    Num.fixed(r.servedPct, 1), "\(r.stations)", Num.fixed(r.utilisationPct, 1), "\(r.overloaded.count)"])
         }
-        var text = "Coverage within \(Num.int(report.radiusM)) m of a rest station; served = demand that fits into the seats within reach (maximum flow)\n\n" + t.render()
+        var text = "Coverage within \(Num.int(report.radiusM)) m of a rest station\(CoverageText.moment(report)); served = riders that fit into the seats within reach (maximum flow), \(Num.fixed(report.time.ridersPerSeat, 1)) riders a seat; overloaded = stations whose nearest demand exceeds what their seats hold\n\n" + t.render()
         if report.outside.demand > 0 {
             text += "\n\(Num.int(report.outside.demand)) demand outside every district (counted in the total only)\n"
         }
@@ -148,30 +221,52 @@ struct GapsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gaps",
         abstract: "Uncovered demand as polygons per district, ranked by uncovered demand, with area.",
-        discussion: "A gap is the union of the grid cells (--cell-m) that hold demand with no rest station within the radius, clipped to the district."
+        discussion: """
+        A gap is the union of the grid cells (--cell-m) that hold demand with no rest station within the
+        radius, clipped to the district; parts within --merge-m of each other are one gap. --min-demand
+        leaves out gaps with fewer riders, --top keeps the first N per district. Each gap has a point
+        inside it (centroid_lon, centroid_lat: GEOS point-on-surface).
+        """
     )
 
     @Option(name: .customLong("cell-m"), help: "Grid cell size for gap polygons, in metres.")
     var cellM: Double = 250
 
+    @Option(name: .customLong("merge-m"), help: "Parts of a district's gaps within this many metres of each other are one gap (default: the cell size; 0 keeps every part apart).")
+    var mergeM: Double?
+
+    @Option(name: .customLong("min-demand"), help: "Leave out gaps with less uncovered demand (riders).")
+    var minDemand: Double = 0
+
+    @Option(help: "Keep at most this many gaps per district (the largest).")
+    var top: Int?
+
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard cellM >= 10, cellM.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") }
+        if let mergeM, !(mergeM >= 0 && mergeM.isFinite) { throw ValidationError("--merge-m must be a distance in metres ≥ 0") }
+        guard minDemand >= 0, minDemand.isFinite else { throw ValidationError("--min-demand must be a number of riders ≥ 0") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
     }
 
     func run() throws {
         try runReportingErrors {
             let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand])
+            let data = try dataset.load(radiusM: coverage.radius, time: time, layers: [.districts, .stations, .areas, .demand])
             let selected = try coverage.selectedDistricts(data)
-            let (demand, report) = try coverage.coverage(of: data)
-            let gaps = try GapReport(dataset: data, demand: demand, uncovered: report.unitCovered.map { !$0 }, districts: selected, cellM: cellM)
+            let (demand, report) = try coverage.coverage(of: data, time: time)
+            let gaps = try GapReport(dataset: data, demand: demand, uncovered: report.unitCovered.map { !$0 }, districts: selected,
+                                     options: .init(cellM: cellM, mergeM: mergeM, minDemand: minDemand, top: top))
             func props(_ g: GapReport.Gap) -> JSONObject {
                 JSONObject([("district", .string(g.district)), ("district_name", .string(g.districtName)), ("rank", .number(Double(g.rank))),
-                            ("uncovered_demand", CoverageText.round(g.uncoveredDemand)), ("area_km2", CoverageText.round(g.areaKm2, 3))])
+                            ("uncovered_demand", CoverageText.round(g.uncoveredDemand)), ("area_km2", CoverageText.round(g.areaKm2, 3)),
+                            ("parts", .number(Double(g.parts))),
+                            ("centroid_lon", .number(Double(JSONValue.format(coordinate: g.inside.lon))!)),
+                            ("centroid_lat", .number(Double(JSONValue.format(coordinate: g.inside.lat))!))])
             }
             switch format {
             case .geojson:
@@ -179,20 +274,49 @@ struct GapsCommand: ParsableCommand {
                     GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: props(g), geometry: g.geometry)
                 }))
             case .json:
-                let doc = JSONValue.object(JSONObject([("radius_m", .number(report.radiusM)), ("cell_m", .number(cellM)),
-                                                       ("gaps", .array(gaps.gaps.map { .object(props($0)) }))]))
+                let doc = JSONValue.object(JSONObject([
+                    ("radius_m", .number(report.radiusM)), ("at", report.time.at.map { .string($0.text) } ?? .null), ("cell_m", .number(cellM)),
+                    ("merge_m", .number(mergeM ?? cellM)), ("min_demand", .number(minDemand)),
+                    ("districts", .array(gaps.summaries.map { s in
+                        .object(JSONObject([("id", .string(s.district)), ("name", .string(s.districtName)), ("gaps", .number(Double(s.gaps))),
+                                            ("uncovered_demand", CoverageText.round(s.uncoveredDemand)), ("area_km2", CoverageText.round(s.areaKm2, 3)),
+                                            ("shown", .number(Double(s.shown))), ("shown_demand", CoverageText.round(s.shownDemand))]))
+                    })),
+                    ("gaps", .array(gaps.gaps.map { .object(props($0)) })),
+                ]))
                 try output.emit(doc.serialized() + "\n")
             case .csv:
-                var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt"]]
+                var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "parts", "centroid_lon", "centroid_lat", "wkt"]]
                 for g in gaps.gaps {
-                    rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try g.geometry.wkt(precision: 7)])
+                    rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), "\(g.parts)",
+                                 JSONValue.format(coordinate: g.inside.lon), JSONValue.format(coordinate: g.inside.lat), try g.geometry.wkt(precision: 7)])
                 }
                 try output.emit(CSVWriter.encode(rows, format: .excel).string)
             default:
-                var t = TextTable(["district", "name", "rank", "uncovered", "km²"], rightAligned: [2, 3, 4])
-                for g in gaps.gaps { t.add([g.district, g.districtName, "\(g.rank)", Num.int(g.uncoveredDemand), Num.fixed(g.areaKm2, 2)]) }
-                try output.emit(gaps.gaps.isEmpty ? "no uncovered demand\n" : "Uncovered demand within \(Num.int(report.radiusM)) m, as \(Num.int(cellM)) m cells dissolved per district\n\n" + t.render())
+                try output.emit(table(gaps, report))
             }
         }
+    }
+
+    /// Per district a summary line, then its gaps.
+    func table(_ gaps: GapReport, _ report: CoverageReport) -> String {
+        var text = "Uncovered demand within \(Num.int(report.radiusM)) m\(CoverageText.moment(report)), as \(Num.int(cellM)) m cells dissolved per district, parts within \(Num.int(mergeM ?? cellM)) m merged"
+        if minDemand > 0 { text += ", gaps of at least \(Num.fixed(minDemand, 1)) riders" }
+        if let top { text += ", the \(top) largest per district" }
+        text += "\n"
+        guard gaps.summaries.contains(where: { $0.gaps > 0 }) else { return text + "\nno uncovered demand\n" }
+        for s in gaps.summaries where s.gaps > 0 {
+            text += "\n\(s.district) \(s.districtName): \(s.gaps) gap\(s.gaps == 1 ? "" : "s"), \(Num.int(s.uncoveredDemand)) riders uncovered, \(Num.fixed(s.areaKm2, 2)) km²"
+            text += s.shown < s.gaps ? "; showing \(s.shown) with \(Num.int(s.shownDemand)) riders\n" : "\n"
+            let mine = gaps.gaps.filter { $0.district == s.district }
+            guard !mine.isEmpty else { continue }
+            var t = TextTable(["rank", "uncovered", "km²", "parts", "lon", "lat"], rightAligned: [0, 1, 2, 3])
+            for g in mine {
+                t.add(["\(g.rank)", Num.int(g.uncoveredDemand), Num.fixed(g.areaKm2, 2), "\(g.parts)",
+                       JSONValue.format(coordinate: g.inside.lon, decimals: 5), JSONValue.format(coordinate: g.inside.lat, decimals: 5)])
+            }
+            text += t.render().split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+        }
+        return text.hasSuffix("\n") ? text : text + "\n"
     }
 }
