@@ -38,6 +38,7 @@ struct ProposeCommand: ParsableCommand {
     var nodeLimit: Int = 20_000
 
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
@@ -56,13 +57,13 @@ struct ProposeCommand: ParsableCommand {
 
     func execute() throws {
             let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius)
+            let data = try dataset.load(radiusM: coverage.radius, time: time)
             let selected = try coverage.selectedDistricts(data)
             let kinds = coverage.restKinds
-            let (demand, report) = try coverage.coverage(of: data)
+            let (demand, report) = try coverage.coverage(of: data, time: time)
             let goal: SiteSelectionGoal = count != nil ? .count(count!) : .targetPercent(target!)
             let settings = SiteProposals.Settings(radiusM: data.manifest.radiusM, gridM: gridM, seats: seats, capacitated: !uncapacitated,
-                                                  goal: goal, kinds: kinds, nodeLimit: nodeLimit)
+                                                  goal: goal, kinds: kinds, nodeLimit: nodeLimit, time: report.time, radius: report.radius)
             let progress = ProgressLine()
             let callback: (@Sendable (String, SelectionProgress) -> Void)? = progress.isActive ? { @Sendable name, p in progress.show(name, p) } : nil
             let proposals: SiteProposals
