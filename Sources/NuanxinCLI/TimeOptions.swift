@@ -1,4 +1,5 @@
 import ArgumentParser
+import Geo
 import Planning
 import Stations
 
@@ -40,5 +41,11 @@ struct TimeOptions: ParsableArguments {
     /// stations and demand factor at `--at`.
     func moment(_ data: Dataset) -> PlanningTime {
         PlanningTime(manifest: data.manifest, at: time)
+    }
+
+    /// A station filter narrowed to the stations open at `--at` (unchanged without it).
+    func openFilter(_ base: PointIndex.Filter, _ data: Dataset) -> PointIndex.Filter {
+        guard let at = time else { return base }
+        return PointIndex.Filter(allowing: data.stations.map { $0.openingHours.isOpen(at: at) }, requiredBits: base.requiredBits, anyOfBits: base.anyOfBits)
     }
 }
