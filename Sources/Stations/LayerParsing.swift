@@ -36,10 +36,14 @@ extension LoadRun {
             }
             let nameEN = p.string("name_en")
             let workers = p.number("workers", minimum: 0)
+            let radius = p.number("radius_m")
+            if let radius, !(radius > 0) {
+                p.error("radius_m is \(JSONValue.format(number: radius)); a district's own service radius must be a number of metres greater than 0")
+            }
             guard let g = p.polygonal() else { return nil }
             LoadRun.checkRange(g, &p)
             guard let id, let name else { return nil }
-            return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, geometry: g, projected: g,
+            return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, radiusM: radius, geometry: g, projected: g,
                             featureIndex: p.feature.index, properties: p.feature.properties)
         }
         guard let projected = project(parsed.map(\.geometry), t, .districts) else { return [] }
@@ -64,12 +68,21 @@ extension LoadRun {
             let ports = p.int("charging_ports")
             let services = LoadRun.parseServices(&p)
             let hours = p.string("hours")
+            var openingHours = OpeningHours.always
+            if let hours {
+                do {
+                    openingHours = try OpeningHours(parsing: hours)
+                } catch {
+                    p.error("\(error)")
+                }
+            }
             let op = p.string("operator")
             guard let c = p.point() else { return nil }
             LoadRun.checkRange(.point(c), &p)
             guard let id, let name, let kind else { return nil }
             return Station(id: id, name: name, kind: kind, district: district, seats: seats, chargingPorts: ports, services: services,
-                           hours: hours, operatorName: op, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
+                           hours: hours, operatorName: op, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties,
+                           openingHours: openingHours)
         }
         guard let projected = projectPoints(parsed.map(\.location), t, .stations) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
