@@ -115,8 +115,10 @@ public struct AreaAudit: Sendable {
             if p?.withinReach != true { missing.append("parking") }
             if c?.withinReach != true { missing.append("charging") }
             var district: String?
-            if case let .point(inside) = try area.projected.pointOnSurface(), let d = try lookup.primaryDivision(containing: inside) {
-                district = dataset.districts[d].id
+            if case let .point(inside) = try area.projected.pointOnSurface() {
+                // The county-level division before a zone, then by id, whatever the file order.
+                let hits = try lookup.divisions(containing: inside).map { dataset.districts[$0] }
+                district = hits.min { ($0.kind == .zone ? 1 : 0, $0.id) < ($1.kind == .zone ? 1 : 0, $1.id) }?.id
             }
             // Adequacy: what is within reach against the area's riders.
             var seats = 0
