@@ -199,7 +199,7 @@ enum CoverageText {
     /// " at HH:MM (demand × f, N rest stations open)", or "" at the peak.
     static func moment(_ report: CoverageReport) -> String {
         guard let at = report.time.at else { return "" }
-        return " at \(at.text) (demand × \(Num.fixed(report.time.demandFactor, 2)) of the peak, \(report.total.stations) rest stations open)"
+        return " at \(at.text) (demand × \(Num.fixed(report.time.demandFactor, 2)) of the peak, \(report.total.stations) rest station\(report.total.stations == 1 ? "" : "s") open)"
     }
 
     static func table(_ report: CoverageReport, rows: [CoverageReport.Row], demand: DemandModel) -> String {

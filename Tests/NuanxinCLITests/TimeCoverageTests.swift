@@ -54,7 +54,7 @@ struct TimeCoverageCLITests {
         let load = try Self.json(try CLI.run(["load", "--format", "json", "--at", "23:00"] + Self.defaultData))
         #expect((load["stations"] as! [[String: Any]]).map { $0["id"] as! String }.sorted() == openIDs)
         let table = try CLI.run(["coverage", "--format", "table", "--at", "23:00"] + Self.defaultData)
-        #expect(table.stdout.contains("at 23:00") && table.stdout.contains("\(openIDs.count) rest stations open"))
+        #expect(table.stdout.contains("at 23:00") && table.stdout.contains("\(openIDs.count) rest station\(openIDs.count == 1 ? "" : "s") open"))
     }
 
     @Test("coverage --by-hour: 24 rows with the SPEC fields; the 23:00 row is coverage --at 23:00")
