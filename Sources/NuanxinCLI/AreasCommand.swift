@@ -20,7 +20,7 @@ struct AreasCommand: ParsableCommand {
     @Option(name: .customLong("charging-m"), help: "A charging point counts within this many metres.")
     var chargingM: Double = 1000
 
-    @Option(name: .customLong("meal-m"), help: "A meal partner (a station offering hot meals that is not a rest station) counts within this many metres (default: --rest-m).")
+    @Option(name: .customLong("meal-m"), help: "A meal partner (a station offering hot meals that is not a rest station) counts within this many metres (default: --rest-m, else the area's service radius).")
     var mealM: Double?
 
     @Option(name: .customLong("max-riders-per-seat"), help: "Rest is short when the area's riders per rest seat within reach exceed this (default: riders per seat, 60 / (stay_min × visits_per_hour)).")
@@ -55,9 +55,11 @@ struct AreasCommand: ParsableCommand {
             let data = try dataset.load(radiusM: radius, time: time, layers: [.districts, .stations, .parking, .areas])
             let moment = time.moment(data)
             let rest = restM ?? data.manifest.radiusM
-            let audit = try AreaAudit(data, thresholds: .init(restM: rest, parkingM: parkingM, chargingM: chargingM, mealM: mealM ?? rest,
+            let audit = try AreaAudit(data, thresholds: .init(restM: rest, parkingM: parkingM, chargingM: chargingM, mealM: mealM,
                                                               maxRidersPerSeat: maxRidersPerSeat ?? moment.ridersPerSeat, maxRidersPerSlot: maxRidersPerSlot,
-                                                              minMealPartners: minMealPartners), time: moment)
+                                                              minMealPartners: minMealPartners), time: moment,
+                                      // Without --rest-m, each area's rest distance is its district's service radius.
+                                      restRadius: restM == nil ? ServiceRadius(dataset: data, override: radius) : nil)
             switch format {
             case .json:
                 let th = audit.thresholds

@@ -286,10 +286,11 @@ struct GapsCommand: ParsableCommand {
                 ]))
                 try output.emit(doc.serialized() + "\n")
             case .csv:
-                var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "parts", "centroid_lon", "centroid_lat", "wkt"]]
+                // The new columns come after wkt, so that the earlier ones keep their positions.
+                var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt", "parts", "centroid_lon", "centroid_lat"]]
                 for g in gaps.gaps {
-                    rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), "\(g.parts)",
-                                 JSONValue.format(coordinate: g.inside.lon), JSONValue.format(coordinate: g.inside.lat), try g.geometry.wkt(precision: 7)])
+                    rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try g.geometry.wkt(precision: 7),
+                                 "\(g.parts)", JSONValue.format(coordinate: g.inside.lon), JSONValue.format(coordinate: g.inside.lat)])
                 }
                 try output.emit(CSVWriter.encode(rows, format: .excel).string)
             default:

@@ -14,6 +14,8 @@ public struct AreaAudit: Sendable {
         public var chargingM: Double
         /// Meal partners count within this many metres.
         public var mealM: Double
+        /// Whether the meal distance is the rest distance (no distance of its own was given).
+        public var mealFollowsRest: Bool
         /// Rest is short when the area's riders per rest seat within reach exceed this.
         public var maxRidersPerSeat: Double
         /// Parking is short when the area's riders per parking slot within reach exceed this.
@@ -27,6 +29,7 @@ public struct AreaAudit: Sendable {
             self.parkingM = parkingM
             self.chargingM = chargingM
             self.mealM = mealM ?? restM
+            self.mealFollowsRest = mealM == nil
             self.maxRidersPerSeat = maxRidersPerSeat
             self.maxRidersPerSlot = maxRidersPerSlot
             self.minMealPartners = minMealPartners
@@ -82,7 +85,10 @@ public struct AreaAudit: Sendable {
     /// battery-swap services or ports) and from parking zones with charging. With a `time`, only
     /// the stations open then count and the riders are the area's peak riders scaled to that hour.
     /// Areas are in id order.
-    public init(_ dataset: Dataset, thresholds: Thresholds, time: PlanningTime? = nil) throws {
+    ///
+    /// - Parameter restRadius: when given, an area's rest (and meal-partner) distance is the service
+    ///   radius of the divisions holding its inside point instead of `thresholds.restM` / `mealM`.
+    public init(_ dataset: Dataset, thresholds: Thresholds, time: PlanningTime? = nil, restRadius: ServiceRadius? = nil) throws {
         self.thresholds = thresholds
         let lookup = try DistrictLookup(dataset.districts)
         let open = dataset.stations.filter { time?.isOpen($0) ?? true }
@@ -107,26 +113,29 @@ public struct AreaAudit: Sendable {
         }
 
         rows = try dataset.commercialAreas.sorted { $0.id < $1.id }.map { area in
-            let r = try nearest(area.projected, rest, limit: thresholds.restM)
+            var district: String?
+            var divisions: [Int] = []
+            if case let .point(inside) = try area.projected.pointOnSurface() {
+                divisions = try lookup.divisions(containing: inside)
+                // The county-level division before a zone, then by id, whatever the file order.
+                district = divisions.map { dataset.districts[$0] }.min { ($0.kind == .zone ? 1 : 0, $0.id) < ($1.kind == .zone ? 1 : 0, $1.id) }?.id
+            }
+            let restM = restRadius?.radius(divisions: divisions) ?? thresholds.restM
+            let mealM = thresholds.mealFollowsRest ? restM : thresholds.mealM
+            let r = try nearest(area.projected, rest, limit: restM)
             let p = try nearest(area.projected, parking, limit: thresholds.parkingM)
             let c = try nearest(area.projected, charging, limit: thresholds.chargingM)
             var missing: [String] = []
             if r?.withinReach != true { missing.append("rest station") }
             if p?.withinReach != true { missing.append("parking") }
             if c?.withinReach != true { missing.append("charging") }
-            var district: String?
-            if case let .point(inside) = try area.projected.pointOnSurface() {
-                // The county-level division before a zone, then by id, whatever the file order.
-                let hits = try lookup.divisions(containing: inside).map { dataset.districts[$0] }
-                district = hits.min { ($0.kind == .zone ? 1 : 0, $0.id) < ($1.kind == .zone ? 1 : 0, $1.id) }?.id
-            }
             // Adequacy: what is within reach against the area's riders.
             var seats = 0
-            for (k, item) in rest.enumerated() where try area.projected.distance(to: item.geometry) <= thresholds.restM { seats += restSeats[k] }
+            for (k, item) in rest.enumerated() where try area.projected.distance(to: item.geometry) <= restM { seats += restSeats[k] }
             var slots = 0
             for (k, item) in parking.enumerated() where try area.projected.distance(to: item.geometry) <= thresholds.parkingM { slots += dataset.parkingZones[k].slots ?? 0 }
             var partners = 0
-            for g in meals where try area.projected.distance(to: g) <= thresholds.mealM { partners += 1 }
+            for g in meals where try area.projected.distance(to: g) <= mealM { partners += 1 }
             let riders = area.peakRiders.map { $0 * factor }
             func ratio(_ n: Int) -> Double? { riders.flatMap { n > 0 ? $0 / Double(n) : nil } }
             func verdict(_ n: Int, _ ratio: Double?, _ limit: Double) -> Verdict { n == 0 ? .none : (ratio ?? 0) > limit + 1e-9 ? .short : .ok }

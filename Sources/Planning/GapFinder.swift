@@ -3,7 +3,8 @@ import Stations
 
 /// Uncovered demand as polygons per district: the grid cells (`cellM` squares, aligned to the
 /// metric CRS) that hold uncovered demand, dissolved, clipped to the district and split into
-/// connected parts; parts within `mergeM` of each other are one gap (a MultiPolygon). Gaps are
+/// connected parts; parts within `mergeM` of each other are one gap (a MultiPolygon; every gap is
+/// written as one, single parts too, so the layer has one geometry type). Gaps are
 /// ranked by the uncovered demand inside; those under `minDemand` are left out and at most `top`
 /// are kept per district. Each gap has a point inside it (GEOS point-on-surface).
 public struct GapReport: Sendable {
@@ -129,7 +130,9 @@ public struct GapReport: Sendable {
             var merged: [(geometry: Geometry, demand: Double, area: Double, parts: Int)] = groups.keys.sorted().map { key in
                 let members = groups[key]!
                 let polygons = members.flatMap { parts[$0].geometry.polygons }
-                let geometry: Geometry = polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
+                // Always a MultiPolygon, so that the layer has one geometry type (GDAL and QGIS read a
+                // layer of mixed Polygon and MultiPolygon as of unknown type).
+                let geometry: Geometry = .multiPolygon(polygons)
                 return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count)
             }
             // Most uncovered demand first; ties by larger area, then position, so the order is stable.
