@@ -10,8 +10,9 @@ let package = Package(
     products: [
         .executable(name: "nuanxin", targets: ["nuanxin"]),
         .library(name: "Geo", targets: ["Geo"]),
-        // For the fuzz targets in Fuzz/ (a separate package, never built by `swift build` here).
+        // Used from outside by Fuzz/ and Examples/Consumer (packages of their own).
         .library(name: "Stations", targets: ["Stations"]),
+        .library(name: "Planning", targets: ["Planning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -152,7 +152,8 @@ public struct OpeningHoursError: Error, Hashable, Sendable, CustomStringConverti
             case let .hourOutOfRange(h): detail = "hour \(h) is outside 00-23 (24:00 may only end a range)"
             case let .minuteOutOfRange(m): detail = "minute \(m) is outside 00-59"
             }
-            return "hours \"\(text)\": in \"\(range)\", \(detail) \(expected)"
+            let place = range == text.trimmingWhitespace() ? "" : "in \"\(range)\", "
+            return "hours \"\(text)\": \(place)\(detail) \(expected)"
         case let .emptyRange(part):
             return "hours \"\(text)\": \"\(part)\" is an empty range (it starts where it ends; write 24h for a station that never closes)"
         case let .overlap(a, b):
