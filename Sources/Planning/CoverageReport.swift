@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 import Stations
 
 /// Coverage, capacity and load per division and in total (SPEC: `coverage`), at a moment

@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 import Stations
 
 /// The rest stations that count at a moment and the demand each can reach: the graph every
