@@ -8,7 +8,8 @@ import Stations
 /// - covered: demand with a counted rest station within its service radius (in any district:
 ///   riders ignore borders).
 /// - served: the most demand that fits into the stations within reach, each holding seats × riders
-///   per seat (`allocateRiders`: an exact maximum flow).
+///   per seat; of the allocations that serve that much, the one where riders travel least in total
+///   (`allocateRiders`: a minimum-cost maximum flow), remaining ties by station id.
 /// - catchment of a station: the demand that has it as the nearest counted station within reach
 ///   (ties by id); pressure = catchment / capacity; a station is overloaded when pressure > 1.
 /// Per-division figures count the division's own demand, whichever station covers it; a
@@ -66,6 +67,9 @@ public struct CoverageReport: Sendable {
     /// Per demand unit: covered by a station within reach, and the amount served.
     public var unitCovered: [Bool]
     public var unitServed: [Double]
+    /// Total straight-line distance riders travel to their stations under the allocation (rider ×
+    /// metres): the least of all allocations that serve `total.served`.
+    public var riderMetres: Double
 
     /// At the peak of the manifest (its riders per seat), one radius for all demand.
     /// - Parameter kinds: the station kinds that count as offering rest (default: SPEC's rule).
@@ -93,6 +97,7 @@ public struct CoverageReport: Sendable {
         }
         unitCovered = covered
         unitServed = assignment.demandServed
+        riderMetres = assignment.cost
         stationUse = graph.stations.indices.map { j in
             StationUse(station: graph.stations[j], seats: dataset.seats(of: dataset.stations[graph.stations[j]]), capacity: graph.capacities[j],
                        nearestDemand: nearestDemand[j], load: assignment.stationLoad[j])

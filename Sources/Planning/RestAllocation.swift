@@ -55,13 +55,9 @@ public struct RestReach: Sendable {
 }
 
 /// The allocation of riders to rest stations within reach: of all allocations that serve the most
-/// riders, the one where riders travel least in total (`distances`, per edge of `reach`), remaining
-/// ties by station id (the column order). This is the one place the solver is chosen.
-///
-/// Today it is the exact maximum flow (`maximumAssignment`): served is the maximum; the split
-/// between stations is the solver's own, deterministic for a given graph (and the graph is built in
-/// id order), but not yet the least-distance one.
-func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, distances: [Double]) throws -> Assignment {
-    precondition(distances.count == reach.edgeCount)
-    return try maximumAssignment(weights: weights, capacities: capacities, reach: reach)
+/// riders, the one where riders travel least in total (`distances`, per edge of `reach`: a
+/// minimum-cost maximum flow), remaining ties by station id (the column order, which `RestReach`
+/// makes the id order). This is the one place the solver is chosen.
+func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, distances: [Double]) throws -> Allocation {
+    try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: distances, stationRank: Array(0..<reach.columnCount))
 }

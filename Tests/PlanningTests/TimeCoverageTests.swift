@@ -52,7 +52,7 @@ struct TimeCoverageTests {
         return Instance(builder: b, openAt: openAt, profile: profile, stayMin: stay, visitsPerHour: visits)
     }
 
-    @Test("covered, served and each station's catchment equal an independent computation at every hour", arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
+    @Test("covered, served, least rider distance and each station's catchment equal an independent computation at every hour", arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
     func independent(seed: UInt64) throws {
         let inst = TimeCoverageTests.instance(seed: seed)
         let data = try inst.builder.load()
@@ -72,20 +72,24 @@ struct TimeCoverageTests {
                 return s.kind != .chargingPoint && s.kind != .partnerVenue && inst.openAt[s.id]!(hour)
             }.sorted { data.stations[$0].id < data.stations[$1].id }
             var rows: [[Int]] = []
+            var costs: [[Double]] = []
             var covered = 0.0
             var catchment = [Double](repeating: 0, count: rest.count)
             for unit in peak.units {
                 let r = unit.divisions.contains(west) ? 500.0 : 900.0
                 var best: (d: Double, j: Int)?
                 var row: [Int] = []
+                var cost: [Double] = []
                 for (j, i) in rest.enumerated() {
                     let s = data.stations[i].projected
                     let d = ((s.x - unit.projected.x) * (s.x - unit.projected.x) + (s.y - unit.projected.y) * (s.y - unit.projected.y)).squareRoot()
                     guard d <= r else { continue }
                     row.append(j)
+                    cost.append(d)
                     if best == nil || d < best!.d { best = (d, j) }
                 }
                 rows.append(row)
+                costs.append(cost)
                 let w = unit.weight * inst.profile[hour]
                 if let best {
                     covered += w
@@ -104,6 +108,10 @@ struct TimeCoverageTests {
                 #expect(use.isOverloaded == (catchment[j] > capacities[j] + 1e-9))
             }
             #expect(abs(report.stationUse.reduce(0) { $0 + $1.load } - served) < 1e-6)
+            // Of the allocations that serve the most, the one with the least rider-metres.
+            let reference = referenceMinCostMaxFlow(weights: peak.units.map { $0.weight * inst.profile[hour] }, capacities: capacities, rows: rows, costs: costs)
+            #expect(abs(reference.flow - served) < 1e-6)
+            #expect(abs(report.riderMetres - reference.cost) <= 1e-6 * max(1, reference.cost), "seed \(seed) hour \(hour): \(report.riderMetres) vs \(reference.cost)")
         }
     }
 
@@ -170,5 +178,42 @@ struct TimeCoverageTests {
                 + report.rows.sorted { $0.id < $1.id }.map { "\($0.id) \($0.served) \($0.covered) \($0.load)" } + ["\(report.total.served)"]
         }
         #expect(try figures(inst.builder) == figures(shuffled))
+    }
+}
+
+@Suite("allocation ties")
+struct AllocationTieTests {
+    @Test("stations at the same distance: the riders go to the lower id, whatever the file order; catchment too")
+    func tiesByID() throws {
+        var b = DatasetBuilder()
+        b.districts = [("D", DatasetBuilder.box(113.0, 36.0, 113.1, 36.05))]
+        // Two stations at one spot, "b" first in the file; one seat each (6 riders).
+        b.stations = [("b", "warm_station", 1, 113.05, 36.02), ("a", "warm_station", 1, 113.05, 36.02)]
+        b.demand = [("d1", 4, 113.052, 36.021)]
+        let data = try b.load()
+        let report = try CoverageReport(dataset: data, demand: try DemandModel(data), radiusM: 1000)
+        let use = Dictionary(uniqueKeysWithValues: report.stationUse.map { (data.stations[$0.station].id, $0) })
+        #expect(use["a"]!.load == 4 && use["b"]!.load == 0)
+        #expect(use["a"]!.nearestDemand == 4 && use["b"]!.nearestDemand == 0)
+        // 8 riders: 6 fill "a", the other 2 go to "b".
+        b.demand = [("d1", 8, 113.052, 36.021)]
+        let more = try b.load()
+        let r2 = try CoverageReport(dataset: more, demand: try DemandModel(more), radiusM: 1000)
+        let u2 = Dictionary(uniqueKeysWithValues: r2.stationUse.map { (more.stations[$0.station].id, $0) })
+        #expect(u2["a"]!.load == 6 && u2["b"]!.load == 2)
+    }
+
+    @Test("the nearer station takes the riders when both could (least rider distance)")
+    func nearerFirst() throws {
+        var b = DatasetBuilder()
+        b.districts = [("D", DatasetBuilder.box(113.0, 36.0, 113.1, 36.05))]
+        // "a" (lower id) is farther from the riders than "z"; both have room for all of them.
+        b.stations = [("a", "warm_station", 2, 113.040, 36.02), ("z", "warm_station", 2, 113.050, 36.02)]
+        b.demand = [("d1", 5, 113.052, 36.02)]
+        let data = try b.load()
+        let report = try CoverageReport(dataset: data, demand: try DemandModel(data), radiusM: 2000)
+        let use = Dictionary(uniqueKeysWithValues: report.stationUse.map { (data.stations[$0.station].id, $0) })
+        #expect(use["z"]!.load == 5 && use["a"]!.load == 0)
+        #expect(report.riderMetres > 0 && report.riderMetres < 5 * 300)
     }
 }
