@@ -149,6 +149,7 @@ enum CoverageText {
     static func rowJSON(_ r: CoverageReport.Row, withID: Bool) -> [(String, JSONValue)] {
         var pairs: [(String, JSONValue)] = []
         if withID { pairs += [("id", .string(r.id)), ("name", .string(r.name))] }
+        if withID, let radius = r.radiusM { pairs.append(("radius_m", .number(radius))) }
         pairs += [
             ("demand", round(r.demand)), ("covered", round(r.covered)), ("covered_pct", round(r.coveredPct)),
             ("seats", .number(Double(r.seats))), ("capacity", round(r.capacity)), ("served", round(r.served)), ("served_pct", round(r.servedPct)),
@@ -182,7 +183,6 @@ enum CoverageText {
         return GeoJSONWriter.collection(rows.map { r in
             var p = JSONObject(rowJSON(r, withID: true))
             p["kind"] = .string(r.kind)
-            p["radius_m"] = .number(report.radiusM)
             return GeoJSONWriter.feature(id: .string(r.id), properties: p, geometry: byID[r.id]?.geometry)
         })
     }
@@ -194,6 +194,13 @@ enum CoverageText {
                         Num.fixed(r.served, 2), Num.fixed(r.servedPct, 2), "\(r.stations)", Num.fixed(r.utilisationPct, 2), r.overloaded.joined(separator: ";")])
         }
         return CSVWriter.encode(out, format: .excel).string
+    }
+
+    /// "1000 m", or "1000 m (500 m in 潞州区)" when divisions set their own radius.
+    static func radius(_ report: CoverageReport) -> String {
+        let own = report.rows.filter { $0.radiusM != nil && $0.radiusM != report.radiusM }.sorted { $0.id < $1.id }
+        guard !own.isEmpty else { return "\(Num.int(report.radiusM)) m" }
+        return "\(Num.int(report.radiusM)) m (" + own.map { "\(Num.int($0.radiusM!)) m in \($0.name)" }.joined(separator: ", ") + ")"
     }
 
     /// " at HH:MM (demand × f, N rest stations open)", or "" at the peak.
@@ -208,7 +215,7 @@ enum CoverageText {
             t.add([r.id, r.name, Num.int(r.demand), Num.int(r.covered), Num.fixed(r.coveredPct, 1), "\(r.seats)", Num.int(r.served),
                    Num.fixed(r.servedPct, 1), "\(r.stations)", Num.fixed(r.utilisationPct, 1), "\(r.overloaded.count)"])
         }
-        var text = "Coverage within \(Num.int(report.radiusM)) m of a rest station\(CoverageText.moment(report)); served = riders that fit into the seats within reach (maximum flow), \(Num.fixed(report.time.ridersPerSeat, 1)) riders a seat; overloaded = stations whose nearest demand exceeds what their seats hold\n\n" + t.render()
+        var text = "Coverage within \(CoverageText.radius(report)) of a rest station\(CoverageText.moment(report)); served = riders that fit into the seats within reach (maximum flow; of those allocations, the least rider distance), \(Num.fixed(report.time.ridersPerSeat, 1)) riders a seat; overloaded = stations whose nearest demand exceeds what their seats hold\n\n" + t.render()
         if report.outside.demand > 0 {
             text += "\n\(Num.int(report.outside.demand)) demand outside every district (counted in the total only)\n"
         }
@@ -301,7 +308,7 @@ struct GapsCommand: ParsableCommand {
 
     /// Per district a summary line, then its gaps.
     func table(_ gaps: GapReport, _ report: CoverageReport) -> String {
-        var text = "Uncovered demand within \(Num.int(report.radiusM)) m\(CoverageText.moment(report)), as \(Num.int(cellM)) m cells dissolved per district, parts within \(Num.int(mergeM ?? cellM)) m merged"
+        var text = "Uncovered demand within \(CoverageText.radius(report))\(CoverageText.moment(report)), as \(Num.int(cellM)) m cells dissolved per district, parts within \(Num.int(mergeM ?? cellM)) m merged"
         if minDemand > 0 { text += ", gaps of at least \(Num.fixed(minDemand, 1)) riders" }
         if let top { text += ", the \(top) largest per district" }
         text += "\n"

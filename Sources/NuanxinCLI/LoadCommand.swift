@@ -63,7 +63,7 @@ struct LoadCommand: ParsableCommand {
                            Num.fixed(use.utilisationPct, 1), use.pressure.map { Num.fixed($0, 2) } ?? "—"])
                 }
                 let overloaded = uses.filter(\.isOverloaded).count
-                var head = "Load of \(uses.count) rest station\(uses.count == 1 ? "" : "s")\(CoverageText.moment(report)), \(Num.fixed(report.time.ridersPerSeat, 1)) riders a seat, within \(Num.int(report.radiusM)) m"
+                var head = "Load of \(uses.count) rest station\(uses.count == 1 ? "" : "s")\(CoverageText.moment(report)), \(Num.fixed(report.time.ridersPerSeat, 1)) riders a seat, within \(CoverageText.radius(report))"
                 head += "; \(overloaded) with pressure above 1 (more nearest demand than their seats hold)\n\n"
                 try output.emit(uses.isEmpty ? head + "no rest station\n" : head + t.render())
             }

@@ -19,6 +19,8 @@ public struct CoverageReport: Sendable {
         public var id: String
         public var name: String
         public var kind: String
+        /// The division's own service radius (its radius_m, else the default); nil for the total.
+        public var radiusM: Double?
         public var demand = 0.0
         public var covered = 0.0
         public var served = 0.0
@@ -104,7 +106,9 @@ public struct CoverageReport: Sendable {
         }
 
         let lookup = try DistrictLookup(dataset.districts)
-        var rows = dataset.districts.map { Row(id: $0.id, name: $0.name, kind: $0.kind.rawValue) }
+        var rows = dataset.districts.indices.map { d in
+            Row(id: dataset.districts[d].id, name: dataset.districts[d].name, kind: dataset.districts[d].kind.rawValue, radiusM: radius.radius(divisions: [d]))
+        }
         var total = Row(id: "", name: "total", kind: "")
         var outside = Row(id: "", name: "(outside every division)", kind: "")
         for (u, unit) in demand.units.enumerated() {
