@@ -119,6 +119,11 @@ struct TimeCoverageCLITests {
         #expect(!ids.isEmpty)
         // At 03:00 only stations open around the clock (or across midnight) remain.
         for id in ids { #expect(hours[id]! == nil || hours[id]! == "24h" || hours[id]!!.contains("-0"), "\(id) \(String(describing: hours[id]))") }
+        // A batch answers with the same stations as single queries.
+        let batch = try CLI.run(["nearest", "--input", "-", "-k", "5", "--format", "csv", "--at", "03:00"] + Self.defaultData, stdin: "id,lon,lat\nq1,113.11,36.19\n")
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let batchIDs = batch.stdout.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",")[2]) }
+        #expect(batchIDs == ids)
         let within = try Self.json(try CLI.run(["within", "--lon", "113.11", "--lat", "36.19", "--radius", "3000", "--format", "json", "--at", "03:00"] + Self.defaultData))
         let all = try Self.json(try CLI.run(["within", "--lon", "113.11", "--lat", "36.19", "--radius", "3000", "--format", "json"] + Self.defaultData))
         #expect((within["results"] as! [Any]).count < (all["results"] as! [Any]).count)
