@@ -50,64 +50,62 @@ struct AreasCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: radius, time: time, layers: [.districts, .stations, .parking, .areas])
-            let moment = time.moment(data)
-            let rest = restM ?? data.manifest.radiusM
-            let audit = try AreaAudit(data, thresholds: .init(restM: rest, parkingM: parkingM, chargingM: chargingM, mealM: mealM,
-                                                              maxRidersPerSeat: maxRidersPerSeat ?? moment.ridersPerSeat, maxRidersPerSlot: maxRidersPerSlot,
-                                                              minMealPartners: minMealPartners), time: moment,
-                                      // Without --rest-m, each area's rest distance is its district's service radius.
-                                      restRadius: restM == nil ? ServiceRadius(dataset: data, override: radius) : nil)
-            switch format {
-            case .json:
-                let th = audit.thresholds
-                let doc = JSONValue.object(JSONObject([
-                    ("riders_per_seat", CoverageText.round(moment.ridersPerSeat, 4)), ("at", moment.at.map { .string($0.text) } ?? .null),
-                    ("thresholds_m", .object(JSONObject([("rest", .number(th.restM)), ("parking", .number(th.parkingM)), ("charging", .number(th.chargingM)), ("meals", .number(th.mealM))]))),
-                    ("thresholds", .object(JSONObject([("max_riders_per_seat", CoverageText.round(th.maxRidersPerSeat, 4)), ("max_riders_per_slot", CoverageText.round(th.maxRidersPerSlot, 4)),
-                                                       ("min_meal_partners", .number(Double(th.minMealPartners)))]))),
-                    ("areas", .array(audit.rows.map { .object(properties($0)) })),
-                ]))
-                try output.emit(doc.serialized() + "\n")
-            case .geojson:
-                let geometries = Dictionary(data.commercialAreas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
-                try output.emit(GeoJSONWriter.collection(audit.rows.map {
-                    GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id])
-                }))
-            case .csv:
-                var rows = [["id", "name", "rider_friendly", "district", "rest_station", "rest_m", "parking_zone", "parking_m", "charging", "charging_m", "missing",
-                             "riders", "rest_seats", "riders_per_rest_seat", "rest", "parking_slots", "parking", "meal_partners", "meals", "short"]]
-                for r in audit.rows {
-                    rows.append([r.id, r.name, r.riderFriendly ? "true" : "false", r.district ?? "",
-                                 r.rest?.id ?? "", r.rest.map { Num.int($0.distanceM) } ?? "",
-                                 r.parking?.id ?? "", r.parking.map { Num.int($0.distanceM) } ?? "",
-                                 r.charging?.id ?? "", r.charging.map { Num.int($0.distanceM) } ?? "",
-                                 r.missing.joined(separator: "; "),
-                                 r.riders.map { Num.fixed($0, 2) } ?? "", "\(r.restSeats)", r.ridersPerRestSeat.map { Num.fixed($0, 2) } ?? "", r.restVerdict.rawValue,
-                                 "\(r.parkingSlots)", r.parkingVerdict.rawValue, "\(r.mealPartners)", r.mealVerdict.rawValue, r.short.joined(separator: "; ")])
-                }
-                try output.emit(CSVWriter.encode(rows, format: .excel).string)
-            default:
-                var t = TextTable(["id", "name", "friendly", "rest (m)", "parking (m)", "charging (m)", "riders", "seats", "per seat", "slots", "meals", "missing", "short"],
-                                  rightAligned: [3, 4, 5, 6, 7, 8, 9, 10])
-                func cell(_ n: AreaAudit.Nearest?) -> String {
-                    guard let n else { return "none" }
-                    return Num.int(n.distanceM) + (n.withinReach ? "" : " ✗")
-                }
-                for r in audit.rows {
-                    func mark(_ v: AreaAudit.Verdict) -> String { v == .ok ? "" : " ✗" }
-                    t.add([r.id, r.name, r.riderFriendly ? "yes" : "no", cell(r.rest), cell(r.parking), cell(r.charging), r.riders.map(Num.int) ?? "—",
-                           "\(r.restSeats)", (r.ridersPerRestSeat.map { Num.fixed($0, 1) } ?? "—") + mark(r.restVerdict), "\(r.parkingSlots)" + mark(r.parkingVerdict),
-                           "\(r.mealPartners)" + mark(r.mealVerdict), r.missing.isEmpty ? "—" : r.missing.joined(separator: ", "), r.short.isEmpty ? "—" : r.short.joined(separator: ", ")])
-                }
-                let th = audit.thresholds
-                var head = "Within reach: rest ≤ \(Num.int(th.restM)) m, parking ≤ \(Num.int(th.parkingM)) m, charging ≤ \(Num.int(th.chargingM)) m, meal partners ≤ \(Num.int(th.mealM)) m (✗ = beyond)\n"
-                head += "Enough: ≤ \(Num.fixed(th.maxRidersPerSeat, 1)) riders a rest seat, ≤ \(Num.fixed(th.maxRidersPerSlot, 1)) riders a parking slot, ≥ \(th.minMealPartners) meal partner(s) (✗ = short)"
-                head += moment.at.map { "; at \($0.text): stations open then, riders × \(Num.fixed(moment.demandFactor, 2))" } ?? ""
-                try output.emit(head + "\n\n" + t.render())
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: radius, time: time, layers: [.districts, .stations, .parking, .areas])
+        let moment = time.moment(data)
+        let rest = restM ?? data.manifest.radiusM
+        let audit = try AreaAudit(data, thresholds: .init(restM: rest, parkingM: parkingM, chargingM: chargingM, mealM: mealM,
+                                                          maxRidersPerSeat: maxRidersPerSeat ?? moment.ridersPerSeat, maxRidersPerSlot: maxRidersPerSlot,
+                                                          minMealPartners: minMealPartners), time: moment,
+                                  // Without --rest-m, each area's rest distance is its district's service radius.
+                                  restRadius: restM == nil ? ServiceRadius(dataset: data, override: radius) : nil)
+        switch format {
+        case .json:
+            let th = audit.thresholds
+            let doc = JSONValue.object(JSONObject([
+                ("riders_per_seat", CoverageText.round(moment.ridersPerSeat, 4)), ("at", moment.at.map { .string($0.text) } ?? .null),
+                ("thresholds_m", .object(JSONObject([("rest", .number(th.restM)), ("parking", .number(th.parkingM)), ("charging", .number(th.chargingM)), ("meals", .number(th.mealM))]))),
+                ("thresholds", .object(JSONObject([("max_riders_per_seat", CoverageText.round(th.maxRidersPerSeat, 4)), ("max_riders_per_slot", CoverageText.round(th.maxRidersPerSlot, 4)),
+                                                   ("min_meal_partners", .number(Double(th.minMealPartners)))]))),
+                ("areas", .array(audit.rows.map { .object(properties($0)) })),
+            ]))
+            try output.emit(doc.serialized() + "\n")
+        case .geojson:
+            let geometries = Dictionary(data.commercialAreas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
+            try output.emit(GeoJSONWriter.collection(audit.rows.map {
+                GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id])
+            }))
+        case .csv:
+            var rows = [["id", "name", "rider_friendly", "district", "rest_station", "rest_m", "parking_zone", "parking_m", "charging", "charging_m", "missing",
+                         "riders", "rest_seats", "riders_per_rest_seat", "rest", "parking_slots", "parking", "meal_partners", "meals", "short"]]
+            for r in audit.rows {
+                rows.append([r.id, r.name, r.riderFriendly ? "true" : "false", r.district ?? "",
+                             r.rest?.id ?? "", r.rest.map { Num.int($0.distanceM) } ?? "",
+                             r.parking?.id ?? "", r.parking.map { Num.int($0.distanceM) } ?? "",
+                             r.charging?.id ?? "", r.charging.map { Num.int($0.distanceM) } ?? "",
+                             r.missing.joined(separator: "; "),
+                             r.riders.map { Num.fixed($0, 2) } ?? "", "\(r.restSeats)", r.ridersPerRestSeat.map { Num.fixed($0, 2) } ?? "", r.restVerdict.rawValue,
+                             "\(r.parkingSlots)", r.parkingVerdict.rawValue, "\(r.mealPartners)", r.mealVerdict.rawValue, r.short.joined(separator: "; ")])
             }
+            try output.emit(CSVWriter.encode(rows, format: .excel).string)
+        default:
+            var t = TextTable(["id", "name", "friendly", "rest (m)", "parking (m)", "charging (m)", "riders", "seats", "per seat", "slots", "meals", "missing", "short"],
+                              rightAligned: [3, 4, 5, 6, 7, 8, 9, 10])
+            func cell(_ n: AreaAudit.Nearest?) -> String {
+                guard let n else { return "none" }
+                return Num.int(n.distanceM) + (n.withinReach ? "" : " ✗")
+            }
+            for r in audit.rows {
+                func mark(_ v: AreaAudit.Verdict) -> String { v == .ok ? "" : " ✗" }
+                t.add([r.id, r.name, r.riderFriendly ? "yes" : "no", cell(r.rest), cell(r.parking), cell(r.charging), r.riders.map(Num.int) ?? "—",
+                       "\(r.restSeats)", (r.ridersPerRestSeat.map { Num.fixed($0, 1) } ?? "—") + mark(r.restVerdict), "\(r.parkingSlots)" + mark(r.parkingVerdict),
+                       "\(r.mealPartners)" + mark(r.mealVerdict), r.missing.isEmpty ? "—" : r.missing.joined(separator: ", "), r.short.isEmpty ? "—" : r.short.joined(separator: ", ")])
+            }
+            let th = audit.thresholds
+            var head = "Within reach: rest ≤ \(Num.int(th.restM)) m, parking ≤ \(Num.int(th.parkingM)) m, charging ≤ \(Num.int(th.chargingM)) m, meal partners ≤ \(Num.int(th.mealM)) m (✗ = beyond)\n"
+            head += "Enough: ≤ \(Num.fixed(th.maxRidersPerSeat, 1)) riders a rest seat, ≤ \(Num.fixed(th.maxRidersPerSlot, 1)) riders a parking slot, ≥ \(th.minMealPartners) meal partner(s) (✗ = short)"
+            head += moment.at.map { "; at \($0.text): stations open then, riders × \(Num.fixed(moment.demandFactor, 2))" } ?? ""
+            try output.emit(head + "\n\n" + t.render())
         }
     }
 

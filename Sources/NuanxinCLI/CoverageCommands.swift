@@ -4,8 +4,8 @@ import Geo
 import Planning
 import Stations
 
-/// Options shared by coverage, gaps and propose: the radius, which kinds offer rest, the district
-/// selection and the demand model's area grid.
+/// Options shared by coverage, gaps and propose (and export of their results): the radius, which
+/// kinds offer rest, the district selection and the demand model's area grid.
 struct CoverageOptions: ParsableArguments {
     @Option(help: "Service radius in metres (default: the manifest's radius_m).")
     var radius: Double?
@@ -16,45 +16,68 @@ struct CoverageOptions: ParsableArguments {
     @Option(help: "Station kinds that count as offering rest (repeat; default: all but charging_point and partner_venue).")
     var kind: [StationKind] = []
 
-    @Option(name: .customLong("area-cell-m"), help: "Grid used to spread a commercial area's peak_riders over demand points, in metres.")
-    var areaCellM: Double = 100
+    @Option(name: .customLong("area-cell-m"), help: "Grid used to spread a commercial area's peak_riders over demand points, in metres. (default: 100.0)")
+    var areaCell: Double?
+
+    /// --at, --stay-min, --visits-per-hour.
+    @OptionGroup var time: TimeOptions
+
+    static let defaultAreaCellM = 100.0
 
     func validate() throws {
         if let radius, !(radius > 0 && radius.isFinite) { throw ValidationError("--radius must be a positive distance in metres") }
-        guard areaCellM >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") }
+        if let areaCell { guard areaCell >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") } }
     }
 
-    /// The kinds that offer rest (nil: SPEC's rule).
-    var restKinds: [StationKind]? { kind.isEmpty ? nil : kind }
-
-    /// The service radius of each unit of demand: --radius for all, else the divisions' radius_m.
-    func serviceRadius(_ data: Dataset) -> ServiceRadius { ServiceRadius(dataset: data, override: radius) }
-
-    /// The demand model at the moment of `time` and today's coverage of a loaded dataset then, the
-    /// start of coverage, gaps, load and propose.
-    func coverage(of data: Dataset, time: TimeOptions) throws -> (demand: DemandModel, report: CoverageReport) {
-        let moment = time.moment(data)
-        let demand = try DemandModel(data, areaCellM: areaCellM).scaled(by: moment.demandFactor)
-        return (demand, try CoverageReport(dataset: data, demand: demand, radius: serviceRadius(data), time: moment, kinds: restKinds))
+    var settings: CoverageSettings {
+        CoverageSettings(districts: district, restKinds: kind.isEmpty ? nil : kind, areaCellM: areaCell ?? CoverageOptions.defaultAreaCellM,
+                         at: time.time, radiusOverride: radius)
     }
 
-    /// The report's rows to show: the selected divisions in the order asked, else all by id.
-    func rows(_ report: CoverageReport, _ data: Dataset) throws -> [CoverageReport.Row] {
-        if let selected = try selectedDistricts(data) { return selected.map { report.rows[$0] } }
-        return report.rows.sorted { $0.id < $1.id }
+    /// The options given, as flags with their values (for messages).
+    var given: [String] {
+        var out: [String] = []
+        if let radius { out.append("--radius \(Num.flag(radius))") }
+        out += district.map { "--district \($0)" }
+        out += kind.map { "--kind \($0.rawValue)" }
+        if let areaCell { out.append("--area-cell-m \(Num.flag(areaCell))") }
+        return out + time.given
+    }
+}
+
+/// The gaps options besides the coverage ones.
+struct GapOptions: ParsableArguments {
+    @Option(name: .customLong("cell-m"), help: "Grid cell size for gap polygons, in metres. (default: 250.0)")
+    var cell: Double?
+
+    @Option(name: .customLong("merge-m"), help: "Parts of a district's gaps within this many metres of each other are one gap (default: the cell size; 0 keeps every part apart).")
+    var mergeM: Double?
+
+    @Option(name: .customLong("min-demand"), help: "Leave out gaps with less uncovered demand (riders). (default: 0)")
+    var minDemand: Double?
+
+    @Option(help: "Keep at most this many gaps per district (the largest).")
+    var top: Int?
+
+    static let defaultCellM = 250.0
+
+    var cellM: Double { cell ?? GapOptions.defaultCellM }
+
+    var options: GapReport.Options { GapReport.Options(cellM: cellM, mergeM: mergeM, minDemand: minDemand ?? 0, top: top) }
+
+    func validate() throws {
+        if let cell { guard cell >= 10, cell.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") } }
+        if let mergeM, !(mergeM >= 0 && mergeM.isFinite) { throw ValidationError("--merge-m must be a distance in metres ≥ 0") }
+        if let minDemand, !(minDemand >= 0 && minDemand.isFinite) { throw ValidationError("--min-demand must be a number of riders ≥ 0") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
     }
 
-    /// Indices of the selected divisions, or a usage failure naming the unknown ones.
-    func selectedDistricts(_ dataset: Dataset) throws -> [Int]? {
-        guard !district.isEmpty else { return nil }
-        var out: [Int] = []
-        for wanted in district {
-            guard let i = dataset.districts.firstIndex(where: { $0.id == wanted || $0.name == wanted || $0.nameEN?.lowercased() == wanted.lowercased() }) else {
-                let known = dataset.districts.map { "\($0.id) \($0.name)" }.joined(separator: ", ")
-                throw CLIFailure(status: .usage, message: "--district \(wanted): no such district (known: \(known))")
-            }
-            if !out.contains(i) { out.append(i) }
-        }
+    var given: [String] {
+        var out: [String] = []
+        if let cell { out.append("--cell-m \(Num.flag(cell))") }
+        if let mergeM { out.append("--merge-m \(Num.flag(mergeM))") }
+        if let minDemand { out.append("--min-demand \(Num.flag(minDemand))") }
+        if let top { out.append("--top \(top)") }
         return out
     }
 }
@@ -67,79 +90,80 @@ struct CoverageCommand: ParsableCommand {
     )
 
     @OptionGroup var coverage: CoverageOptions
-    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
     @Flag(name: .customLong("by-hour"), help: "One row an hour (00:00 to 23:00) for the total, or for the one --district: demand of the hour, covered and served with the stations open then.")
     var byHour = false
 
+    static let layers: Set<Layer> = [.districts, .stations, .areas, .demand]
+
     func validate() throws {
-        if byHour, time.at != nil { throw ValidationError("--by-hour gives every hour; leave out --at") }
+        if byHour, coverage.time.at != nil { throw ValidationError("--by-hour gives every hour; leave out --at") }
         if byHour, coverage.district.count > 1 { throw ValidationError("--by-hour takes at most one --district") }
     }
 
     func run() throws {
-        try runReportingErrors {
-            if byHour {
-                try runByHour()
-                return
-            }
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, time: time, layers: [.districts, .stations, .areas, .demand])
-            let (demand, report) = try coverage.coverage(of: data, time: time)
-            let rows = try coverage.rows(report, data)
-            switch format {
-            case .json: try output.emit(CoverageText.json(report, rows: rows, data).serialized() + "\n")
-            case .geojson: try output.emit(CoverageText.geoJSON(report, rows: rows, data))
-            case .csv: try output.emit(CoverageText.csv(report, rows: rows))
-            default: try output.emit(CoverageText.table(report, rows: rows, demand: demand))
-            }
+        if byHour {
+            let format = try output.resolved(supported: [.table, .json, .csv])
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+            let study = try HourlyCoverageStudy(data, settings: coverage.settings)
+            try output.emit(CoverageText.render(study, data, format: format))
+            return
+        }
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+        let study = try CoverageStudy(data, settings: coverage.settings)
+        try output.emit(CoverageText.render(study, data, format: format))
+    }
+}
+
+enum CoverageText {
+    static func render(_ study: CoverageStudy, _ data: Dataset, format: OutputFormat) throws -> String {
+        let report = study.report, rows = study.rows
+        switch format {
+        case .json: return json(report, rows: rows, data).serialized() + "\n"
+        case .geojson: return geoJSON(report, rows: rows, data)
+        case .csv: return csv(report, rows: rows)
+        case .table: return table(report, rows: rows, demand: study.demand)
         }
     }
 
     /// `--by-hour`: coverage at every full hour for the total or one district.
-    func runByHour() throws {
-        let format = try output.resolved(supported: [.table, .json, .csv])
-        let data = try dataset.load(radiusM: coverage.radius, time: time, layers: [.districts, .stations, .areas, .demand])
-        let division = try coverage.selectedDistricts(data)?.first
-        let peak = try DemandModel(data, areaCellM: coverage.areaCellM)
-        let hours = try CoverageReport.byHour(dataset: data, peakDemand: peak, radius: coverage.serviceRadius(data), ridersPerSeat: data.manifest.ridersPerSeat,
-                                              kinds: coverage.restKinds, division: division)
+    static func render(_ study: HourlyCoverageStudy, _ data: Dataset, format: OutputFormat) -> String {
+        let hours = study.hours, division = study.division
         let label = division.map { "\(data.districts[$0].id) \(data.districts[$0].name)" } ?? "total"
         switch format {
-        case .json:
+        case .json, .geojson:
             let doc = JSONValue.object(JSONObject([
-                ("riders_per_seat", CoverageText.round(data.manifest.ridersPerSeat, 4)), ("radius_m", .number(data.manifest.radiusM)),
+                ("riders_per_seat", round(study.ridersPerSeat, 4)), ("radius_m", .number(data.manifest.radiusM)),
                 ("district", division.map { .string(data.districts[$0].id) } ?? .null),
                 ("hours", .array(hours.map { h in
                     .object(JSONObject([
-                        ("hour", .number(Double(h.hour))), ("demand", CoverageText.round(h.row.demand)), ("covered", CoverageText.round(h.row.covered)),
-                        ("covered_pct", CoverageText.round(h.row.coveredPct)), ("served", CoverageText.round(h.row.served)),
-                        ("served_pct", CoverageText.round(h.row.servedPct)), ("open_stations", .number(Double(h.row.stations))),
+                        ("hour", .number(Double(h.hour))), ("demand", round(h.row.demand)), ("covered", round(h.row.covered)),
+                        ("covered_pct", round(h.row.coveredPct)), ("served", round(h.row.served)),
+                        ("served_pct", round(h.row.servedPct)), ("open_stations", .number(Double(h.row.stations))),
                     ]))
                 })),
             ]))
-            try output.emit(doc.serialized() + "\n")
+            return doc.serialized() + "\n"
         case .csv:
             var rows = [["hour", "demand", "covered", "covered_pct", "served", "served_pct", "open_stations"]]
             for h in hours {
                 rows.append(["\(h.hour)", Num.fixed(h.row.demand, 2), Num.fixed(h.row.covered, 2), Num.fixed(h.row.coveredPct, 2),
                              Num.fixed(h.row.served, 2), Num.fixed(h.row.servedPct, 2), "\(h.row.stations)"])
             }
-            try output.emit(CSVWriter.encode(rows, format: .excel).string)
-        default:
+            return CSVWriter.encode(rows, format: .excel).string
+        case .table:
             var t = TextTable(["hour", "demand", "covered", "cov %", "served", "srv %", "open"], rightAligned: [1, 2, 3, 4, 5, 6])
             for h in hours {
                 t.add([String(format: "%02d:00", h.hour), Num.int(h.row.demand), Num.int(h.row.covered), Num.fixed(h.row.coveredPct, 1),
                        Num.int(h.row.served), Num.fixed(h.row.servedPct, 1), "\(h.row.stations)"])
             }
-            try output.emit("Coverage by hour, \(label): demand of the hour (demand_profile), rest stations open at the full hour, \(Num.fixed(data.manifest.ridersPerSeat, 1)) riders a seat\n\n" + t.render())
+            return "Coverage by hour, \(label): demand of the hour (demand_profile), rest stations open at the full hour, \(Num.fixed(study.ridersPerSeat, 1)) riders a seat\n\n" + t.render()
         }
     }
-}
 
-enum CoverageText {
     static func round(_ v: Double, _ decimals: Int = 2) -> JSONValue {
         var s = 1.0
         for _ in 0..<decimals { s *= 10 }
@@ -236,81 +260,66 @@ struct GapsCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("cell-m"), help: "Grid cell size for gap polygons, in metres.")
-    var cellM: Double = 250
-
-    @Option(name: .customLong("merge-m"), help: "Parts of a district's gaps within this many metres of each other are one gap (default: the cell size; 0 keeps every part apart).")
-    var mergeM: Double?
-
-    @Option(name: .customLong("min-demand"), help: "Leave out gaps with less uncovered demand (riders).")
-    var minDemand: Double = 0
-
-    @Option(help: "Keep at most this many gaps per district (the largest).")
-    var top: Int?
-
+    @OptionGroup var gaps: GapOptions
     @OptionGroup var coverage: CoverageOptions
-    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        guard cellM >= 10, cellM.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") }
-        if let mergeM, !(mergeM >= 0 && mergeM.isFinite) { throw ValidationError("--merge-m must be a distance in metres ≥ 0") }
-        guard minDemand >= 0, minDemand.isFinite else { throw ValidationError("--min-demand must be a number of riders ≥ 0") }
-        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+    func run() throws {
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+        let study = try GapStudy(data, settings: coverage.settings, options: gaps.options)
+        try output.emit(GapText.render(study, format: format))
+    }
+}
+
+enum GapText {
+    static func properties(_ g: GapReport.Gap) -> JSONObject {
+        JSONObject([("district", .string(g.district)), ("district_name", .string(g.districtName)), ("rank", .number(Double(g.rank))),
+                    ("uncovered_demand", CoverageText.round(g.uncoveredDemand)), ("area_km2", CoverageText.round(g.areaKm2, 3)),
+                    ("parts", .number(Double(g.parts))),
+                    ("centroid_lon", .number(Double(JSONValue.format(coordinate: g.inside.lon))!)),
+                    ("centroid_lat", .number(Double(JSONValue.format(coordinate: g.inside.lat))!))])
     }
 
-    func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, time: time, layers: [.districts, .stations, .areas, .demand])
-            let selected = try coverage.selectedDistricts(data)
-            let (demand, report) = try coverage.coverage(of: data, time: time)
-            let gaps = try GapReport(dataset: data, demand: demand, uncovered: report.unitCovered.map { !$0 }, districts: selected,
-                                     options: .init(cellM: cellM, mergeM: mergeM, minDemand: minDemand, top: top))
-            func props(_ g: GapReport.Gap) -> JSONObject {
-                JSONObject([("district", .string(g.district)), ("district_name", .string(g.districtName)), ("rank", .number(Double(g.rank))),
-                            ("uncovered_demand", CoverageText.round(g.uncoveredDemand)), ("area_km2", CoverageText.round(g.areaKm2, 3)),
-                            ("parts", .number(Double(g.parts))),
-                            ("centroid_lon", .number(Double(JSONValue.format(coordinate: g.inside.lon))!)),
-                            ("centroid_lat", .number(Double(JSONValue.format(coordinate: g.inside.lat))!))])
+    static func render(_ study: GapStudy, format: OutputFormat) throws -> String {
+        let gaps = study.gaps, report = study.coverage.report, options = study.options
+        switch format {
+        case .geojson:
+            return GeoJSONWriter.collection(gaps.gaps.map { g in
+                GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: properties(g), geometry: g.geometry)
+            })
+        case .json:
+            let doc = JSONValue.object(JSONObject([
+                ("radius_m", .number(report.radiusM)), ("at", report.time.at.map { .string($0.text) } ?? .null), ("cell_m", .number(options.cellM)),
+                ("merge_m", .number(options.mergeM ?? options.cellM)), ("min_demand", .number(options.minDemand)),
+                ("districts", .array(gaps.summaries.map { s in
+                    .object(JSONObject([("id", .string(s.district)), ("name", .string(s.districtName)), ("gaps", .number(Double(s.gaps))),
+                                        ("uncovered_demand", CoverageText.round(s.uncoveredDemand)), ("area_km2", CoverageText.round(s.areaKm2, 3)),
+                                        ("shown", .number(Double(s.shown))), ("shown_demand", CoverageText.round(s.shownDemand))]))
+                })),
+                ("gaps", .array(gaps.gaps.map { .object(properties($0)) })),
+            ]))
+            return doc.serialized() + "\n"
+        case .csv:
+            // The new columns come after wkt, so that the earlier ones keep their positions.
+            var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt", "parts", "centroid_lon", "centroid_lat"]]
+            for g in gaps.gaps {
+                rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try g.geometry.wkt(precision: 7),
+                             "\(g.parts)", JSONValue.format(coordinate: g.inside.lon), JSONValue.format(coordinate: g.inside.lat)])
             }
-            switch format {
-            case .geojson:
-                try output.emit(GeoJSONWriter.collection(gaps.gaps.map { g in
-                    GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: props(g), geometry: g.geometry)
-                }))
-            case .json:
-                let doc = JSONValue.object(JSONObject([
-                    ("radius_m", .number(report.radiusM)), ("at", report.time.at.map { .string($0.text) } ?? .null), ("cell_m", .number(cellM)),
-                    ("merge_m", .number(mergeM ?? cellM)), ("min_demand", .number(minDemand)),
-                    ("districts", .array(gaps.summaries.map { s in
-                        .object(JSONObject([("id", .string(s.district)), ("name", .string(s.districtName)), ("gaps", .number(Double(s.gaps))),
-                                            ("uncovered_demand", CoverageText.round(s.uncoveredDemand)), ("area_km2", CoverageText.round(s.areaKm2, 3)),
-                                            ("shown", .number(Double(s.shown))), ("shown_demand", CoverageText.round(s.shownDemand))]))
-                    })),
-                    ("gaps", .array(gaps.gaps.map { .object(props($0)) })),
-                ]))
-                try output.emit(doc.serialized() + "\n")
-            case .csv:
-                // The new columns come after wkt, so that the earlier ones keep their positions.
-                var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt", "parts", "centroid_lon", "centroid_lat"]]
-                for g in gaps.gaps {
-                    rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try g.geometry.wkt(precision: 7),
-                                 "\(g.parts)", JSONValue.format(coordinate: g.inside.lon), JSONValue.format(coordinate: g.inside.lat)])
-                }
-                try output.emit(CSVWriter.encode(rows, format: .excel).string)
-            default:
-                try output.emit(table(gaps, report))
-            }
+            return CSVWriter.encode(rows, format: .excel).string
+        case .table:
+            return table(gaps, report, options)
         }
     }
 
     /// Per district a summary line, then its gaps.
-    func table(_ gaps: GapReport, _ report: CoverageReport) -> String {
-        var text = "Uncovered demand within \(CoverageText.radius(report))\(CoverageText.moment(report)), as \(Num.int(cellM)) m cells dissolved per district, parts within \(Num.int(mergeM ?? cellM)) m merged"
-        if minDemand > 0 { text += ", gaps of at least \(Num.fixed(minDemand, 1)) riders" }
-        if let top { text += ", the \(top) largest per district" }
+    static func table(_ gaps: GapReport, _ report: CoverageReport, _ options: GapReport.Options) -> String {
+        let cellM = options.cellM
+        var text = "Uncovered demand within \(CoverageText.radius(report))\(CoverageText.moment(report)), as \(Num.int(cellM)) m cells dissolved per district, parts within \(Num.int(options.mergeM ?? cellM)) m merged"
+        if options.minDemand > 0 { text += ", gaps of at least \(Num.fixed(options.minDemand, 1)) riders" }
+        if let top = options.top { text += ", the \(top) largest per district" }
         text += "\n"
         guard gaps.summaries.contains(where: { $0.gaps > 0 }) else { return text + "\nno uncovered demand\n" }
         for s in gaps.summaries where s.gaps > 0 {

@@ -19,54 +19,46 @@ struct LoadCommand: ParsableCommand {
     )
 
     @OptionGroup var coverage: CoverageOptions
-    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, time: time, layers: [.districts, .stations, .areas, .demand])
-            let selected = try coverage.selectedDistricts(data)
-            let (_, report) = try coverage.coverage(of: data, time: time)
-            var uses = report.stationsByPressure(data)
-            if let selected {
-                let lookup = try DistrictLookup(data.districts)
-                uses = try uses.filter { use in try !Set(lookup.divisions(containing: data.stations[use.station].projected)).isDisjoint(with: selected) }
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+        let study = try LoadStudy(data, settings: coverage.settings)
+        let report = study.coverage.report, uses = study.stations
+        switch format {
+        case .json:
+            let doc = JSONValue.object(JSONObject([
+                ("riders_per_seat", CoverageText.round(report.time.ridersPerSeat, 4)), ("at", report.time.at.map { .string($0.text) } ?? .null),
+                ("demand_factor", CoverageText.round(report.time.demandFactor, 4)), ("radius_m", .number(report.radiusM)),
+                ("stations", .array(uses.map { .object(properties($0, data)) })),
+            ]))
+            try output.emit(doc.serialized() + "\n")
+        case .geojson:
+            try output.emit(GeoJSONWriter.collection(uses.map { use in
+                let s = data.stations[use.station]
+                return GeoJSONWriter.feature(id: .string(s.id), properties: properties(use, data), geometry: .point(s.location))
+            }))
+        case .csv:
+            var rows = [["id", "name", "kind", "district", "seats", "capacity", "catchment", "assigned", "utilisation_pct", "pressure"]]
+            for use in uses {
+                let s = data.stations[use.station]
+                rows.append([s.id, s.name, s.kind.rawValue, s.district ?? "", "\(use.seats)", Num.fixed(use.capacity, 2), Num.fixed(use.nearestDemand, 2),
+                             Num.fixed(use.load, 2), Num.fixed(use.utilisationPct, 2), use.pressure.map { Num.fixed($0, 3) } ?? ""])
             }
-            switch format {
-            case .json:
-                let doc = JSONValue.object(JSONObject([
-                    ("riders_per_seat", CoverageText.round(report.time.ridersPerSeat, 4)), ("at", report.time.at.map { .string($0.text) } ?? .null),
-                    ("demand_factor", CoverageText.round(report.time.demandFactor, 4)), ("radius_m", .number(report.radiusM)),
-                    ("stations", .array(uses.map { .object(properties($0, data)) })),
-                ]))
-                try output.emit(doc.serialized() + "\n")
-            case .geojson:
-                try output.emit(GeoJSONWriter.collection(uses.map { use in
-                    let s = data.stations[use.station]
-                    return GeoJSONWriter.feature(id: .string(s.id), properties: properties(use, data), geometry: .point(s.location))
-                }))
-            case .csv:
-                var rows = [["id", "name", "kind", "district", "seats", "capacity", "catchment", "assigned", "utilisation_pct", "pressure"]]
-                for use in uses {
-                    let s = data.stations[use.station]
-                    rows.append([s.id, s.name, s.kind.rawValue, s.district ?? "", "\(use.seats)", Num.fixed(use.capacity, 2), Num.fixed(use.nearestDemand, 2),
-                                 Num.fixed(use.load, 2), Num.fixed(use.utilisationPct, 2), use.pressure.map { Num.fixed($0, 3) } ?? ""])
-                }
-                try output.emit(CSVWriter.encode(rows, format: .excel).string)
-            default:
-                var t = TextTable(["id", "name", "district", "seats", "capacity", "catchment", "assigned", "util %", "pressure"], rightAligned: [3, 4, 5, 6, 7, 8])
-                for use in uses {
-                    let s = data.stations[use.station]
-                    t.add([s.id, s.name, s.district ?? "", "\(use.seats)", Num.int(use.capacity), Num.int(use.nearestDemand), Num.int(use.load),
-                           Num.fixed(use.utilisationPct, 1), use.pressure.map { Num.fixed($0, 2) } ?? "—"])
-                }
-                let overloaded = uses.filter(\.isOverloaded).count
-                var head = "Load of \(uses.count) rest station\(uses.count == 1 ? "" : "s")\(CoverageText.moment(report)), \(Num.fixed(report.time.ridersPerSeat, 1)) riders a seat, within \(CoverageText.radius(report))"
-                head += "; \(overloaded) with pressure above 1 (more nearest demand than their seats hold)\n\n"
-                try output.emit(uses.isEmpty ? head + "no rest station\n" : head + t.render())
+            try output.emit(CSVWriter.encode(rows, format: .excel).string)
+        default:
+            var t = TextTable(["id", "name", "district", "seats", "capacity", "catchment", "assigned", "util %", "pressure"], rightAligned: [3, 4, 5, 6, 7, 8])
+            for use in uses {
+                let s = data.stations[use.station]
+                t.add([s.id, s.name, s.district ?? "", "\(use.seats)", Num.int(use.capacity), Num.int(use.nearestDemand), Num.int(use.load),
+                       Num.fixed(use.utilisationPct, 1), use.pressure.map { Num.fixed($0, 2) } ?? "—"])
             }
+            let overloaded = uses.filter(\.isOverloaded).count
+            var head = "Load of \(uses.count) rest station\(uses.count == 1 ? "" : "s")\(CoverageText.moment(report)), \(Num.fixed(report.time.ridersPerSeat, 1)) riders a seat, within \(CoverageText.radius(report))"
+            head += "; \(overloaded) with pressure above 1 (more nearest demand than their seats hold)\n\n"
+            try output.emit(uses.isEmpty ? head + "no rest station\n" : head + t.render())
         }
     }
 

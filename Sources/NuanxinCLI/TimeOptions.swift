@@ -28,6 +28,15 @@ struct TimeOptions: ParsableArguments {
         }
     }
 
+    /// The options given, as flags with their values (for messages).
+    var given: [String] {
+        var out: [String] = []
+        if let at { out.append("--at \(at)") }
+        if let stayMin { out.append("--stay-min \(Num.flag(stayMin))") }
+        if let visitsPerHour { out.append("--visits-per-hour \(Num.flag(visitsPerHour))") }
+        return out
+    }
+
     /// The time of `--at` (nil: the peak).
     var time: TimeOfDay? { at.flatMap { try? TimeOfDay(parsing: $0) } }
 
