@@ -42,6 +42,7 @@ struct AreasCommand: ParsableCommand {
     func validate() throws {
         for (name, v) in [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--meal-m", mealM), ("--radius", radius)] {
             if let v, !(v >= 0 && v.isFinite) { throw ValidationError("\(name) must be a distance in metres ≥ 0") }
+            if let v { try FlagLimits.distance(name, v) }
         }
         for (name, v) in [("--max-riders-per-seat", maxRidersPerSeat), ("--max-riders-per-slot", maxRidersPerSlot)] {
             if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(name) must be a positive number of riders") }

@@ -26,7 +26,9 @@ struct CoverageOptions: ParsableArguments {
 
     func validate() throws {
         if let radius, !(radius > 0 && radius.isFinite) { throw ValidationError("--radius must be a positive distance in metres") }
+        if let radius { try FlagLimits.distance("--radius", radius) }
         if let areaCell { guard areaCell >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") } }
+        if let areaCell { try FlagLimits.distance("--area-cell-m", areaCell) }
     }
 
     var settings: CoverageSettings {
@@ -67,7 +69,9 @@ struct GapOptions: ParsableArguments {
 
     func validate() throws {
         if let cell { guard cell >= 10, cell.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") } }
+        if let cell { try FlagLimits.distance("--cell-m", cell) }
         if let mergeM, !(mergeM >= 0 && mergeM.isFinite) { throw ValidationError("--merge-m must be a distance in metres ≥ 0") }
+        if let mergeM { try FlagLimits.distance("--merge-m", mergeM) }
         if let minDemand, !(minDemand >= 0 && minDemand.isFinite) { throw ValidationError("--min-demand must be a number of riders ≥ 0") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
     }

@@ -11,10 +11,10 @@ struct WithinCommand: ParsableCommand {
         discussion: "--at HH:MM keeps only the stations open at that time."
     )
 
-    @Option(help: "Longitude of the query point.")
+    @Option(parsing: .unconditional, help: "Longitude of the query point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the query point.")
+    @Option(parsing: .unconditional, help: "Latitude of the query point.")
     var lat: Double?
 
     @Option(help: "Radius in metres (straight-line in the dataset's metric CRS).")
@@ -52,10 +52,10 @@ struct LocateCommand: ParsableCommand {
         abstract: "The district(s), zone(s), commercial area and parking zone containing a point."
     )
 
-    @Option(help: "Longitude of the point.")
+    @Option(parsing: .unconditional, help: "Longitude of the point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the point.")
+    @Option(parsing: .unconditional, help: "Latitude of the point.")
     var lat: Double?
 
     @OptionGroup var dataset: DatasetOptions
