@@ -80,17 +80,17 @@ struct ExportCommand: ParsableCommand {
             }
         case .coverage:
             let format = try resultFormat()
-            let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
             let study = try CoverageStudy(data, settings: coverage.settings)
             try output.emit(CoverageText.render(study, data, format: format))
         case .gaps:
             let format = try resultFormat()
-            let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
-            let study = try GapStudy(data, settings: coverage.settings, cellM: gaps.cellM)
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+            let study = try GapStudy(data, settings: coverage.settings, options: gaps.options)
             try output.emit(GapText.render(study, format: format))
         case .proposals:
             let format = try resultFormat()
-            let data = try dataset.load(radiusM: coverage.radius)
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time)
             let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings(defaultCount: ExportCommand.defaultProposalCount))
             try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
             ProposalText.reportUnreachable(study)

@@ -90,7 +90,7 @@ struct ProposeCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: coverage.radius)
+        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time)
         let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings())
         try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
         ProposalText.reportUnreachable(study)

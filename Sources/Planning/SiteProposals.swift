@@ -21,9 +21,15 @@ public struct SiteProposals: Sendable {
         /// Kinds that offer rest (nil: SPEC's rule).
         public var kinds: [StationKind]?
         public var nodeLimit: Int
+        /// Riders a seat holds, open stations (nil: the manifest's peak).
+        public var time: PlanningTime?
+        /// Service radius per unit of demand (nil: `radiusM` for all).
+        public var radius: ServiceRadius?
 
         public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: SiteSelectionGoal,
-                    kinds: [StationKind]? = nil, nodeLimit: Int = 20_000) {
+                    kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, time: PlanningTime? = nil, radius: ServiceRadius? = nil) {
+            self.time = time
+            self.radius = radius
             self.radiusM = radiusM
             self.gridM = gridM
             self.seats = seats
@@ -78,9 +84,31 @@ public struct SiteProposals: Sendable {
         let lookup = try DistrictLookup(dataset.districts)
         let candidateDivisions = try dataset.candidates.map { try lookup.divisions(containing: $0.projected) }
         let allUnits = try PointIndex(demand.units.map(\.projected))
-        let rest = dataset.stations.indices.filter { i in settings.kinds.map { $0.contains(dataset.stations[i].kind) } ?? dataset.stations[i].offersRest }
+        let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
+        let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
+        let unitRadius = demand.units.map { radius.radius(of: $0) }
+        let reachM = radius.maximumM
+        let rest = dataset.stations.indices.filter { i in
+            (settings.kinds.map { $0.contains(dataset.stations[i].kind) } ?? dataset.stations[i].offersRest) && time.isOpen(dataset.stations[i])
+        }.sorted { dataset.stations[$0].id < dataset.stations[$1].id }
         let restIndex = try PointIndex(rest.map { dataset.stations[$0].projected })
-        let defaultSeats = Double(settings.seats ?? dataset.manifest.defaultSeats)
+        // Capacities are in riders: seats × riders per seat.
+        let defaultSeats = Double(settings.seats ?? dataset.manifest.defaultSeats) * time.ridersPerSeat
+        /// Demand within reach of a site: within the radius of each unit.
+        func reached(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [Int] {
+            index.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[units[$0.index]] * unitRadius[units[$0.index]] }.map(\.index)
+        }
+        /// Rows of the reach graph from `units` to the rest stations, within each unit's radius.
+        func restReach(_ units: [Int]) throws -> Reach {
+            var batch = NeighborBatch()
+            restIndex.within(radius: reachM, of: units.map { demand.units[$0].projected }, into: &batch)
+            var offsets = [0], columns: [Int32] = []
+            for (k, u) in units.enumerated() {
+                for e in batch.range(ofQuery: k) where batch.squaredDistances[e] <= unitRadius[u] * unitRadius[u] { columns.append(Int32(batch.indices[e])) }
+                offsets.append(columns.count)
+            }
+            return try Reach(rowCount: units.count, columnCount: rest.count, offsets: offsets, columns: columns)
+        }
 
         var out: [District] = []
         for d in chosen {
@@ -98,7 +126,7 @@ public struct SiteProposals: Sendable {
                 source = "candidates"
                 for i in fromFile {
                     let c = dataset.candidates[i]
-                    sources.append((c.id, c.id, c.projected, c.maxSeats.map(Double.init) ?? defaultSeats))
+                    sources.append((c.id, c.id, c.projected, c.maxSeats.map { Double($0) * time.ridersPerSeat } ?? defaultSeats))
                 }
             } else {
                 source = "grid"
@@ -117,7 +145,7 @@ public struct SiteProposals: Sendable {
                         var col = Int((env.minX / g).rounded(.down))
                         while Double(col) * g <= env.maxX {
                             let centre = Coordinate(x: (Double(col) + 0.5) * g, y: (Double(row) + 0.5) * g)
-                            if !uncoveredIndex.nearest(to: centre, k: 1, maxDistance: settings.radiusM).isEmpty, try prepared.covers(centre) {
+                            if !reached(uncoveredIndex, uncovered, from: centre).isEmpty, try prepared.covers(centre) {
                                 sources.append(("grid-\(district.id)-\(col)-\(row)", nil, centre, defaultSeats))
                             }
                             col += 1
@@ -127,7 +155,7 @@ public struct SiteProposals: Sendable {
                 }
             }
             let candidates = sources.map { s in
-                SiteCandidate(id: s.id, covers: localIndex.within(radius: settings.radiusM, of: s.projected).map(\.index),
+                SiteCandidate(id: s.id, covers: reached(localIndex, local, from: s.projected),
                               seats: settings.capacitated ? s.seats : .infinity)
             }
 
@@ -135,14 +163,10 @@ public struct SiteProposals: Sendable {
             if settings.capacitated {
                 // Seats left for this district once other divisions' demand is served.
                 let outside = demand.units.indices.filter { localPosition[$0] == nil }
-                var outsideBatch = NeighborBatch()
-                restIndex.within(radius: settings.radiusM, of: outside.map { demand.units[$0].projected }, into: &outsideBatch)
-                let outsideReach = try Reach(rowCount: outside.count, columnCount: rest.count, offsets: outsideBatch.offsets, columns: outsideBatch.indices.map { Int32($0) })
-                let seats = rest.map { Double(dataset.seats(of: dataset.stations[$0])) }
+                let outsideReach = try restReach(outside)
+                let seats = rest.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
                 let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: seats, reach: outsideReach)
-                var localBatch = NeighborBatch()
-                restIndex.within(radius: settings.radiusM, of: local.map { demand.units[$0].projected }, into: &localBatch)
-                let localReach = try Reach(rowCount: local.count, columnCount: rest.count, offsets: localBatch.offsets, columns: localBatch.indices.map { Int32($0) })
+                let localReach = try restReach(local)
                 problem.existing = ExistingStations(capacities: zip(seats, used.stationLoad).map { max(0, $0 - $1) }, reach: localReach)
             } else {
                 problem.alreadyCovered = local.map { coverage.unitCovered[$0] ? demand.units[$0].weight : 0 }
@@ -160,15 +184,14 @@ public struct SiteProposals: Sendable {
                 let s = sources[chosen.candidateIndex]
                 cumulative += chosen.gain
                 var spill = 0.0
-                for n in allUnits.within(radius: settings.radiusM, of: s.projected) {
-                    let u = n.index
+                for u in reached(allUnits, Array(demand.units.indices), from: s.projected) {
                     guard localPosition[u] == nil, !coverage.unitCovered[u], !spilled.contains(u) else { continue }
                     spilled.insert(u)
                     spill += demand.units[u].weight
                 }
                 sites.append(Site(rank: rank + 1, id: s.id, candidateID: s.candidateID, location: try back.transform(s.projected), projected: s.projected,
                                   gain: chosen.gain, coveredPctAfter: selection.totalDemand > 0 ? 100 * cumulative / selection.totalDemand : 0,
-                                  suggestedSeats: chosen.suggestedSeats, spillover: spill))
+                                  suggestedSeats: Int((Double(chosen.suggestedSeats) / time.ridersPerSeat - 1e-9).rounded(.up)), spillover: spill))
             }
             out.append(District(index: d, id: district.id, name: district.name, candidateSource: source, candidateCount: candidates.count,
                                 demand: selection.totalDemand, coveredPctBefore: selection.percentBefore, coveredPctAfter: selection.percentAfter,
