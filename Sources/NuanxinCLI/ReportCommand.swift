@@ -67,44 +67,43 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let (format, path) = try resolved()
-            // Fail before the planning work when the file cannot be created at all.
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw CLIFailure(status: .cannotCreate, message: "cannot create \(path): it is a directory")
-            }
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CLIFailure(status: .cannotCreate, message: "cannot create \(path): the folder \(folder) does not exist")
-            }
-            let tileLayer = try tiles.map { try TileLayer(template: $0, datum: tilesCRS) }
-            let data = try dataset.load(radiusM: coverage.radius)
-            let selected = try coverage.selectedDistricts(data)
-            let (demand, report) = try coverage.coverage(of: data)
-            let gaps = try GapReport(dataset: data, demand: demand, uncovered: report.unitCovered.map { !$0 }, districts: selected, cellM: cellM)
-            // The areas command's default reach: rest within the radius, parking 300 m, charging 1000 m.
-            let audit = try AreaAudit(data, thresholds: .init(restM: data.manifest.radiusM, parkingM: 300, chargingM: 1000))
-            var proposals: SiteProposals?
-            if count > 0 {
-                let settings = SiteProposals.Settings(radiusM: data.manifest.radiusM, gridM: gridM, capacitated: true, goal: .count(count),
-                                                      kinds: coverage.restKinds)
-                do {
-                    proposals = try SiteProposals(dataset: data, demand: demand, coverage: report, districts: selected, settings: settings)
-                } catch let error as PlanningError {
-                    throw CLIFailure(status: .dataError, message: "\(error)")
-                }
-            }
-            let reportData = try ReportData(dataset: data, coverage: report, gaps: gaps, audit: audit, proposals: proposals,
-                                            proposalMeasure: "served", proposalCount: count, focus: selected)
-            let options = ReportOptions(tiles: tileLayer)
-            let text = format == .svg ? SVGMap(reportData, options: options).render() : HTMLReport(reportData, options: options).render()
-            try AtomicFile.write(text, to: path)
-            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-            let kib = (Double(text.utf8.count) / 1024).rounded()
-            try writingStandardOutput {
-                try FileHandle.standardOutput.write(contentsOf: Data("Report written to \(absolute) (\(Int(kib)) KiB, \(format.rawValue))\n".utf8))
-            }
+        let (format, path) = try resolved()
+        // Fail before the planning work when the file cannot be created at all.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CLIFailure(status: .cannotCreate, message: "cannot create \(path): it is a directory")
+        }
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIFailure(status: .cannotCreate, message: "cannot create \(path): the folder \(folder) does not exist")
+        }
+        let tileLayer = try tiles.map { try TileLayer(template: $0, datum: tilesCRS) }
+        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time)
+        let settings = coverage.settings
+        // The same studies as coverage, gaps, areas, load and propose.
+        let proposalStudy = count > 0
+            ? try ProposalStudy(data, coverage: settings, proposals: ProposalSettings(goal: .count(count), gridM: gridM))
+            : nil
+        let study = try proposalStudy?.coverage ?? CoverageStudy(data, settings: settings)
+        let report = study.report
+        let gaps = try GapReport(dataset: data, demand: study.demand, uncovered: report.unitCovered.map { !$0 },
+                                 districts: study.selected, options: GapReport.Options(cellM: cellM))
+        // The areas command's defaults: rest within each district's radius, parking 300 m, charging
+        // 1000 m, at most the riders a seat holds.
+        let audit = try AreaAudit(data, thresholds: .init(restM: data.manifest.radiusM, parkingM: 300, chargingM: 1000,
+                                                          maxRidersPerSeat: report.time.ridersPerSeat),
+                                  time: report.time, restRadius: report.radius)
+        var pressure: [String: Double] = [:]
+        for use in report.stationUse { if let p = use.pressure { pressure[data.stations[use.station].id] = p } }
+        let reportData = try ReportData(dataset: data, coverage: report, gaps: gaps, audit: audit, proposals: proposalStudy?.proposals,
+                                        proposalMeasure: "served", proposalCount: count, focus: study.selected, pressure: pressure)
+        let options = ReportOptions(tiles: tileLayer)
+        let text = format == .svg ? SVGMap(reportData, options: options).render() : HTMLReport(reportData, options: options).render()
+        try AtomicFile.write(text, to: path)
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let kib = (Double(text.utf8.count) / 1024).rounded()
+        try writingStandardOutput {
+            try FileHandle.standardOutput.write(contentsOf: Data("Report written to \(absolute) (\(Int(kib)) KiB, \(format.rawValue))\n".utf8))
         }
     }
 }
