@@ -121,7 +121,7 @@ public enum CSVLayer {
     /// A text field as it was before `CSVWriter` escaped it for spreadsheets: `'=1+2` is `=1+2`
     /// again, so that a layer exported to CSV, edited and imported keeps its names. A `'` before
     /// anything that is not a formula start is kept.
-    static func unescapingFormula(_ text: String) -> String {
+    public static func unescapingFormula(_ text: String) -> String {
         guard text.utf8.first == 0x27, CSVFormat.needsFormulaEscape(text.utf8) else { return text }
         return String(text.dropFirst())
     }
