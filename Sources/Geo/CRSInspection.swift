@@ -99,18 +99,16 @@ extension CRS {
         proj_context_set_enable_network(context, 0)
         var text = definition
         if text.hasPrefix("+proj"), !text.contains("+type=crs") { text += " +type=crs" }
-        guard var pj = proj_create(context, text) else {
+        guard let created = proj_create(context, text) else {
             let code = proj_context_errno(context)
             throw GeoError.proj(operation: "read CRS \(definition)", message: code != 0 ? String(cString: proj_context_errno_string(context, code)) : "unknown CRS")
         }
-        defer { proj_destroy(pj) }
+        defer { proj_destroy(created) }
         // A bound CRS (a CRS with a towgs84 transformation) is judged by the CRS it binds.
-        var held: [OpaquePointer] = []
-        defer { held.forEach { proj_destroy($0) } }
-        if proj_get_type(pj) == PJ_TYPE_BOUND_CRS, let base = proj_get_source_crs(context, pj) {
-            held.append(base)
-            pj = base
-        }
+        var base: OpaquePointer?
+        if proj_get_type(created) == PJ_TYPE_BOUND_CRS { base = proj_get_source_crs(context, created) }
+        defer { if let base { proj_destroy(base) } }
+        let pj = base ?? created
         let kind: CRSInspection.Kind
         switch proj_get_type(pj) {
         case PJ_TYPE_PROJECTED_CRS: kind = .projected
