@@ -99,8 +99,18 @@ public enum CSVLayer {
 
     /// A layer as spreadsheet rows: the union of the properties' keys in order of first
     /// appearance, then lon and lat for points or wkt for other geometries.
-    public static func rows(_ items: [(id: String, properties: JSONObject, geometry: Geometry)]) throws -> [[String]] {
+    /// With a `layer`, columns follow its schema (known fields in their fixed order, then the
+    /// others) and values their field's type: reals always with a decimal point (`60.0`), lists
+    /// `;`-joined, numbers given as text written as numbers.
+    public static func rows(_ items: [(id: String, properties: JSONObject, geometry: Geometry)], layer: Layer? = nil) throws -> [[String]] {
         var keys: [String] = ["id"]
+        var schema: LayerSchema?
+        if let layer {
+            let s = LayerSchema.of(layer, properties: items.map(\.properties))
+            let present = Set(items.flatMap(\.properties.keys))
+            keys += s.fields.map(\.name).filter { $0 != "id" && present.contains($0) }
+            schema = s
+        }
         for item in items {
             for k in item.properties.keys where !keys.contains(k) { keys.append(k) }
         }
@@ -109,7 +119,12 @@ public enum CSVLayer {
         for item in items {
             var row = keys.map { k -> String in
                 if k == "id" { return item.id }
-                switch item.properties[k] {
+                var value = item.properties[k]
+                if let type = schema?.type(of: k), let v = value {
+                    value = FieldValues.convert(v, to: type)
+                    if type == .real, case let .number(n)? = value { return JSONValue.format(real: n) }
+                }
+                switch value {
                 case nil, .null?: return ""
                 case let .string(s)?: return s
                 case let .number(n)?: return JSONValue.format(number: n)
