@@ -116,7 +116,7 @@ struct LoadRun {
                 read = try reader.read(table: reader.table(for: layer, onlyTableWillDo: source.isReplaced(layer)))
             } catch {
                 missingInput = missingInput || error.missing
-                issues.append(DatasetIssue(.error, file: file, error.message))
+                issues.append(DatasetIssue(.error, file: file, error.reason))
                 return nil
             }
         } else {

@@ -4,12 +4,16 @@ import Geo
 /// A GeoPackage that cannot be read: the message names the file, and the table and row where the
 /// problem is. `missing` is set when the file is absent or unreadable (exit 66) rather than bad (65).
 public struct GeoPackageError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+    public var path: String
+    /// What is wrong, without the path.
+    public var reason: String
     public var missing: Bool
+    public var message: String { "\(path): \(reason)" }
     public var description: String { message }
 
-    init(_ message: String, missing: Bool = false) {
-        self.message = message
+    init(_ path: String, _ reason: String, missing: Bool = false) {
+        self.path = path
+        self.reason = reason
         self.missing = missing
     }
 }
@@ -35,35 +39,35 @@ public final class GeoPackageReader {
             defer { try? handle.close() }
             head = Array((try handle.read(upToCount: 100)) ?? Data())
         } catch let failure as InputFile.Failure {
-            throw GeoPackageError(failure.description, missing: true)
+            throw GeoPackageError(path, failure.reason, missing: true)
         } catch {
-            throw GeoPackageError("\(path): cannot read: \(error)", missing: true)
+            throw GeoPackageError(path, "cannot read: \(error)", missing: true)
         }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            throw GeoPackageError("\(path): not a GeoPackage but a ZIP file (an .xlsx workbook?); a GeoPackage is an SQLite database: write one with `nuanxin export --format gpkg` or `ogr2ogr -f GPKG`")
+            throw GeoPackageError(path, "not a GeoPackage but a ZIP file (an .xlsx workbook?); a GeoPackage is an SQLite database: write one with `nuanxin export --format gpkg` or `ogr2ogr -f GPKG`")
         }
         guard head.count >= 16, head.starts(with: Array("SQLite format 3".utf8) + [0]) else {
-            throw GeoPackageError("\(path): not a GeoPackage: the file is not an SQLite database (it does not start with \"SQLite format 3\"); write one with `nuanxin export --format gpkg` or `ogr2ogr -f GPKG`")
+            throw GeoPackageError(path, "not a GeoPackage: the file is not an SQLite database (it does not start with \"SQLite format 3\"); write one with `nuanxin export --format gpkg` or `ogr2ogr -f GPKG`")
         }
         do {
             db = try SQLiteDatabase(readingFile: path)
         } catch {
-            throw GeoPackageError("\(path): cannot open as SQLite: \(error)")
+            throw GeoPackageError(path, "cannot open as SQLite: \(error)")
         }
     }
 
     func failure(_ context: String, _ error: Error) -> GeoPackageError {
         if let e = error as? SQLiteError, e.isCorruption {
-            return GeoPackageError("\(path): \(context): the file is damaged (SQLite: \(e.message)); restore it or write it again")
+            return GeoPackageError(path, "\(context): the file is damaged (SQLite: \(e.message)); restore it or write it again")
         }
-        return GeoPackageError("\(path): \(context): \(error)")
+        return GeoPackageError(path, "\(context): \(error)")
     }
 
     /// The feature tables listed in `gpkg_contents`, in name order.
     public func featureTables() throws(GeoPackageError) -> [String] {
         do {
             guard try hasTable("gpkg_contents") else {
-                throw GeoPackageError("\(path): not a GeoPackage: it has no gpkg_contents table (an SQLite database, but not a GeoPackage)")
+                throw GeoPackageError(path, "not a GeoPackage: it has no gpkg_contents table (an SQLite database, but not a GeoPackage)")
             }
             let s = try db.prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name")
             var out: [String] = []
@@ -98,12 +102,12 @@ public final class GeoPackageReader {
             while try s.step() {
                 row += 1
                 guard let key = s.text(0), let text = s.text(1) else {
-                    throw GeoPackageError("\(path): table \(table), row \(row): key and value must be text")
+                    throw GeoPackageError(path, "table \(table), row \(row): key and value must be text")
                 }
                 do {
                     object[key] = try JSONParser.parse(text)
                 } catch {
-                    throw GeoPackageError("\(path): table \(table), row \(row) (key \(key)): the value is not JSON: \(error)")
+                    throw GeoPackageError(path, "table \(table), row \(row) (key \(key)): the value is not JSON: \(error)")
                 }
             }
             return object
@@ -121,7 +125,7 @@ public final class GeoPackageReader {
         let tables = try featureTables()
         if onlyTableWillDo, tables.count == 1 { return tables[0] }
         let list = tables.isEmpty ? "it has no feature table" : "its feature tables: \(tables.joined(separator: ", "))"
-        throw GeoPackageError("\(path): no table \(layer.tableName) for the \(layer.rawValue) layer (\(list))")
+        throw GeoPackageError(path, "no table \(layer.tableName) for the \(layer.rawValue) layer (\(list))")
     }
 
     /// The rows of `table` as features.
@@ -148,7 +152,7 @@ public final class GeoPackageReader {
         } catch {
             throw failure("table \(table)", error)
         }
-        guard !declared.isEmpty else { throw GeoPackageError("\(path): no table \(table)") }
+        guard !declared.isEmpty else { throw GeoPackageError(path, "no table \(table)") }
         let transformer = try transformer(srsID: srsID, table: table)
         var features: [GeoJSONFeature] = []
         var issues: [GeoJSONIssue] = []
@@ -224,13 +228,13 @@ public final class GeoPackageReader {
             throw failure("table \(table): gpkg_spatial_ref_sys", error)
         }
         guard let organization, organization.uppercased() == "EPSG", let code else {
-            throw GeoPackageError("\(path): table \(table): srs_id \(srsID) is not an EPSG coordinate system; reproject the table to EPSG:4326 (ogr2ogr -t_srs EPSG:4326)")
+            throw GeoPackageError(path, "table \(table): srs_id \(srsID) is not an EPSG coordinate system; reproject the table to EPSG:4326 (ogr2ogr -t_srs EPSG:4326)")
         }
         if code == 4326 { return nil }
         do {
             return try CoordinateTransformer(from: .epsg(Int(code)), to: .wgs84)
         } catch {
-            throw GeoPackageError("\(path): table \(table): EPSG:\(code): \(error)")
+            throw GeoPackageError(path, "table \(table): EPSG:\(code): \(error)")
         }
     }
 

@@ -12,7 +12,7 @@ extension LoadRun {
                 found = try GeoPackageReader(path: geoPackage).manifest()
             } catch {
                 missingInput = missingInput || error.missing
-                issues.append(DatasetIssue(.error, file: geoPackage, error.message))
+                issues.append(DatasetIssue(.error, file: geoPackage, error.reason))
                 return nil
             }
             guard let found else {
