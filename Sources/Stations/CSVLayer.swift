@@ -100,17 +100,21 @@ public enum CSVLayer {
             features.append(GeoJSONFeature(index: i, id: nil, geometry: geometry, properties: properties))
             lines.append(row.line)
         }
-        typeFields(&features, &issues, layer)
+        // Properties in the header's column order, so that a file imports back as it was exported.
+        let order = header.fields.map { CSVColumn(header: $0)?.rawValue ?? CSVColumn.normalizedHeader($0) }
+        typeFields(&features, &issues, layer, order: order)
         return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
     }
 
     /// Gives the layer's known fields their types (see `LayerSchema`): numbers from text (full-width
     /// digits and thousands separators accepted, a decimal comma refused with what to do), lists
     /// from `a;b`, booleans from yes/no, 是/否. So a CSV exported by Nuanxin imports back equal.
-    static func typeFields(_ features: inout [GeoJSONFeature], _ issues: inout [GeoJSONIssue], _ layer: Layer) {
+    static func typeFields(_ features: inout [GeoJSONFeature], _ issues: inout [GeoJSONIssue], _ layer: Layer, order: [String]) {
         let schema = LayerSchema(fields: LayerSchema.known(layer))
         for i in features.indices {
-            var properties = features[i].properties
+            var properties = JSONObject()
+            for key in order { if let v = features[i].properties[key], properties[key] == nil { properties[key] = v } }
+            for (key, v) in features[i].properties.pairs where properties[key] == nil { properties[key] = v }
             for (key, value) in properties.pairs {
                 guard let type = schema.type(of: key), case let .string(text) = value else { continue }
                 switch type {
