@@ -25,13 +25,16 @@ public struct DatasetSource: Sendable {
         self.makeValid = makeValid
     }
 
-    /// The GeoPackage holding the whole dataset, when `folder` names a `.gpkg` file (or any
-    /// file that is not a folder) rather than a folder.
+    /// The GeoPackage holding the whole dataset, when `folder` names a `.gpkg` file (or an SQLite
+    /// file under another name) rather than a folder.
     public var geoPackage: String? {
         if GeoPackageReader.isGeoPackage(folder) { return folder }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue { return folder }
-        return nil
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let handle = FileHandle(forReadingAtPath: folder) else { return nil }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        return head == Data("SQLite format 3\0".utf8) ? folder : nil
     }
 
     /// The path of a layer's file: the replacement when given, else the file in the folder. For a
