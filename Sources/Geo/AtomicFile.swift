@@ -12,6 +12,7 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
     /// Writing, flushing or renaming failed; the previous file is untouched.
     case writeFailed(path: String, reason: String)
 
+    /// "cannot create PATH: reason" or "cannot write PATH: reason".
     public var description: String {
         switch self {
         case let .cannotCreate(path, reason): return "cannot create \(path): \(reason)"
@@ -32,10 +33,16 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
 ///   temporary file of a dead writer (no lock) from one being written (locked), and removes only
 ///   the dead ones.
 public enum AtomicFile {
+    /// Writes `data` to `path` atomically.
+    ///
+    /// - Throws: `AtomicFileError` (the previous file, if any, is left as it was).
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { handle in try handle.write(contentsOf: data) }
     }
 
+    /// Writes `text` as UTF-8 to `path` atomically.
+    ///
+    /// - Throws: `AtomicFileError` (the previous file, if any, is left as it was).
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }

@@ -7,8 +7,11 @@ import Foundation
 /// until the round trip is within 1e-9 degree (about 0.1 mm), well inside 1 cm. Outside China
 /// GCJ-02 equals WGS84, as on the maps themselves.
 public enum MapDatum: String, CaseIterable, Sendable {
+    /// WGS84 as GPS receivers and international maps use it (EPSG:4326).
     case wgs84
+    /// GCJ-02, the offset datum of AMap (Gaode) and Tencent maps.
     case gcj02
+    /// BD-09, Baidu Maps' further offset of GCJ-02.
     case bd09
 
     /// Converts a lon/lat from one datum to another.
@@ -28,6 +31,9 @@ public enum MapDatum: String, CaseIterable, Sendable {
     }
 }
 
+/// The formulas behind `MapDatum`: WGS84 ↔ GCJ-02 ↔ BD-09 on longitude/latitude in degrees.
+///
+/// Use `MapDatum.convert(_:from:to:)` unless one step is wanted on its own.
 public enum ChineseCoordinates {
     private static let a = 6_378_245.0
     private static let ee = 0.006_693_421_622_965_943_23
@@ -54,6 +60,7 @@ public enum ChineseCoordinates {
         return r
     }
 
+    /// WGS84 to GCJ-02 by the public formula; unchanged outside China (see `isOutsideChina(_:)`).
     public static func wgs84ToGCJ02(_ c: Coordinate) -> Coordinate {
         if isOutsideChina(c) { return c }
         var dLat = offsetLat(c.lon - 105.0, c.lat - 35.0)
@@ -82,6 +89,7 @@ public enum ChineseCoordinates {
         return guess
     }
 
+    /// GCJ-02 to BD-09 by Baidu's public formula.
     public static func gcj02ToBD09(_ c: Coordinate) -> Coordinate {
         let x = c.lon, y = c.lat
         let z = sqrt(x * x + y * y) + 0.00002 * sin(y * xPi)

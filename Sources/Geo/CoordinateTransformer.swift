@@ -3,12 +3,16 @@ import Foundation
 
 /// A coordinate reference system named by EPSG code, `AUTH:CODE`, a PROJ string or WKT.
 public struct CRS: Hashable, Sendable, CustomStringConvertible {
+    /// The definition as given, for example `EPSG:4547` or a `+proj=` string; PROJ reads it.
     public let definition: String
 
+    /// A CRS from any definition PROJ accepts. Nothing is checked here: a bad definition fails
+    /// when a `CoordinateTransformer` is made from it.
     public init(_ definition: String) {
         self.definition = definition
     }
 
+    /// The CRS `EPSG:code`.
     public static func epsg(_ code: Int) -> CRS { CRS("EPSG:\(code)") }
 
     /// WGS84 longitude/latitude.
@@ -21,6 +25,7 @@ public struct CRS: Hashable, Sendable, CustomStringConvertible {
         return Int(upper.dropFirst(5))
     }
 
+    /// The definition, as given.
     public var description: String { definition }
 
     /// The WGS84 UTM zone CRS (EPSG:326zz north, 327zz south) for a lon/lat, with the Norway and
@@ -44,12 +49,18 @@ public struct CRS: Hashable, Sendable, CustomStringConvertible {
 /// Each transformer owns its own `PJ_CONTEXT` and serialises calls with a lock, so it is safe to
 /// share; for parallel batches give each worker its own transformer (they are cheap to make).
 public final class CoordinateTransformer: @unchecked Sendable {
+    /// The CRS the input coordinates are in.
     public let source: CRS
+    /// The CRS the output coordinates are in.
     public let target: CRS
     private let context: OpaquePointer
     private let pj: OpaquePointer
     private let lock = NSLock()
 
+    /// Creates the transformation from `source` to `target` in a PROJ context of its own (network off).
+    ///
+    /// - Throws: `GeoError.proj` with PROJ's message when either CRS is unknown or no transformation exists.
+    ///   Creating one costs PROJ a database search; `shared(from:to:)` keeps one per pair.
     public init(from source: CRS, to target: CRS) throws {
         self.source = source
         self.target = target

@@ -7,6 +7,7 @@ public enum GeoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Input that cannot be turned into a geometry (WKT/WKB/GeoJSON structure, coordinates).
     case invalidInput(String)
 
+    /// A one-line message naming the library and operation that failed, with the library's text.
     public var description: String {
         switch self {
         case let .geos(operation, message): return "GEOS \(operation) failed: \(message)"

@@ -1,8 +1,11 @@
 /// A GeoJSON feature id: RFC 7946 allows a string or a number.
 public enum FeatureID: Hashable, Sendable, CustomStringConvertible {
+    /// A string id, for example `"st-luzhou-001"`.
     case string(String)
+    /// A numeric id, for example an adcode `140403`.
     case number(Double)
 
+    /// The id as text: the string, or the number as JSON writes it (a whole number without `.0`).
     public var description: String {
         switch self {
         case let .string(s): return s
@@ -10,6 +13,7 @@ public enum FeatureID: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The id as the JSON value it was read from.
     public var jsonValue: JSONValue {
         switch self {
         case let .string(s): return .string(s)
@@ -26,8 +30,10 @@ public struct GeoJSONFeature: Hashable, Sendable {
     public var id: FeatureID?
     /// Nil for `"geometry": null`, and for a geometry that could not be read (an error issue says why).
     public var geometry: Geometry?
+    /// The `properties` object, keys in file order (empty when it is `null`).
     public var properties: JSONObject
 
+    /// A feature at position `index` of its layer.
     public init(index: Int, id: FeatureID? = nil, geometry: Geometry?, properties: JSONObject = JSONObject()) {
         self.index = index
         self.id = id
@@ -50,16 +56,23 @@ public struct GeoJSONFeature: Hashable, Sendable {
 
 /// A problem found while reading, located by feature where it belongs to one.
 public struct GeoJSONIssue: Hashable, Sendable, CustomStringConvertible {
+    /// How serious an issue is.
     public enum Severity: String, Hashable, Sendable {
+        /// `error`: the feature (or document) cannot be used; `warning`: it is used, and the reader says
+        /// what it assumed.
         case error, warning
     }
 
+    /// Whether the problem makes the feature unusable.
     public var severity: Severity
     /// 0-based feature index, nil for the document as a whole.
     public var featureIndex: Int?
+    /// The feature's id (`properties.id`, else the Feature `id`), when it has one.
     public var featureID: String?
+    /// What is wrong, in words a planner can act on.
     public var message: String
 
+    /// An issue of the given severity, located by feature when `featureIndex` is given.
     public init(_ severity: Severity, featureIndex: Int? = nil, featureID: String? = nil, _ message: String) {
         self.severity = severity
         self.featureIndex = featureIndex
@@ -77,12 +90,15 @@ public struct GeoJSONIssue: Hashable, Sendable, CustomStringConvertible {
 
 /// A GeoJSON document read as a layer of features.
 public struct GeoJSONLayer: Sendable {
+    /// The features in file order, including those with errors (their geometry may be nil).
     public var features: [GeoJSONFeature]
     /// Every problem found, in file order; errors mean some features are unusable.
     public var issues: [GeoJSONIssue]
 
+    /// True when any issue is an error.
     public var hasErrors: Bool { issues.contains { $0.severity == .error } }
 
+    /// A layer of the given features and issues.
     public init(features: [GeoJSONFeature], issues: [GeoJSONIssue] = []) {
         self.features = features
         self.issues = issues
@@ -91,8 +107,11 @@ public struct GeoJSONLayer: Sendable {
 
 /// A document that cannot be read as a layer at all (not JSON, not GeoJSON).
 public struct GeoJSONDocumentError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Why the document cannot be read, for example "not valid JSON: ...".
     public var message: String
+    /// The message.
     public var description: String { message }
+    /// An error with the given message.
     public init(message: String) { self.message = message }
 }
 
@@ -104,6 +123,11 @@ public struct GeoJSONDocumentError: Error, Hashable, Sendable, CustomStringConve
 /// A legacy `crs` member (GeoJSON 2008) is honoured: the coordinates are reprojected from that CRS
 /// to WGS84 with PROJ and a warning says so.
 public enum GeoJSONReader {
+    /// Reads a GeoJSON document from UTF-8 bytes (a leading byte-order mark is allowed).
+    ///
+    /// - Returns: every feature with its issues; features with errors are kept, marked by their issues.
+    /// - Throws: `GeoJSONDocumentError` when the bytes are not JSON, not a GeoJSON object at all, or
+    ///   carry a legacy `crs` member that cannot be honoured.
     public static func read(bytes: [UInt8]) throws -> GeoJSONLayer {
         var parser = JSONParser(bytes: bytes)
         // The features of a FeatureCollection are converted while the document is parsed, each
@@ -146,6 +170,7 @@ public enum GeoJSONReader {
         return layer
     }
 
+    /// Reads a GeoJSON document from a string; see `read(bytes:)`.
     public static func read(text: String) throws -> GeoJSONLayer { try read(bytes: Array(text.utf8)) }
 
     /// - Parameter features: the features, already read while parsing (the root's "features" is

@@ -13,6 +13,7 @@ public struct GeoJSONGeometryNotes: Hashable, Sendable {
     /// Values per position seen so far (2 or 3); positions of one geometry must agree.
     var dimension: Int?
 
+    /// Notes with nothing noted, to pass to `Geometry.init(geoJSON:notes:)`.
     public init() {}
 }
 
@@ -25,6 +26,9 @@ extension Geometry {
         self = try GeoJSONGeometryReader.read(value, path: "geometry", depth: 0, notes: &notes)
     }
 
+    /// Reads a GeoJSON geometry object, ignoring the notes (Z dropped, winding, precision).
+    ///
+    /// - Throws: `GeoError.invalidInput` naming what is wrong and where.
     public init(geoJSON value: JSONValue) throws {
         var notes = GeoJSONGeometryNotes()
         try self.init(geoJSON: value, notes: &notes)
@@ -38,6 +42,7 @@ extension Geometry {
         return out
     }
 
+    /// Appends the GeoJSON geometry object to `out`, as `geoJSON(decimals:)` writes it.
     public func writeGeoJSON(to out: inout String, decimals: Int = 7) {
         func position(_ c: Coordinate) {
             out += "["

@@ -10,11 +10,15 @@ public enum Geodesic {
 
     /// The result of an inverse problem: distance in metres, azimuths in degrees clockwise from north.
     public struct Inverse: Hashable, Sendable {
+        /// Geodesic distance in metres.
         public var distance: Double
+        /// Azimuth at the start point, degrees clockwise from north.
         public var initialAzimuth: Double
+        /// Azimuth at the end point, degrees clockwise from north.
         public var finalAzimuth: Double
     }
 
+    /// Solves the inverse problem between two lon/lat points on WGS84: distance and azimuths.
     public static func inverse(from a: Coordinate, to b: Coordinate) -> Inverse {
         var s12 = 0.0, azi1 = 0.0, azi2 = 0.0
         withUnsafePointer(to: wgs84) { g in

@@ -1,8 +1,11 @@
 /// A position in the plane: `x` is longitude or easting, `y` latitude or northing. Always x/y order.
 public struct Coordinate: Hashable, Sendable, CustomStringConvertible {
+    /// Longitude in degrees, or easting in the units of a projected CRS.
     public var x: Double
+    /// Latitude in degrees, or northing in the units of a projected CRS.
     public var y: Double
 
+    /// A coordinate from x (longitude or easting) and y (latitude or northing).
     public init(x: Double, y: Double) {
         self.x = x
         self.y = y
@@ -13,23 +16,30 @@ public struct Coordinate: Hashable, Sendable, CustomStringConvertible {
         self.init(x: lon, y: lat)
     }
 
+    /// The longitude: `x` read as degrees.
     public var lon: Double { x }
+    /// The latitude: `y` read as degrees.
     public var lat: Double { y }
 
+    /// "(x, y)".
     public var description: String { "(\(x), \(y))" }
 }
 
 /// A polygon: one exterior ring and any number of holes. Rings are closed (first == last).
 /// An empty polygon has an empty exterior and no holes.
 public struct Polygon: Hashable, Sendable {
+    /// The outer ring, closed (first == last); empty for an empty polygon.
     public var exterior: [Coordinate]
+    /// The inner rings, each closed.
     public var holes: [[Coordinate]]
 
+    /// A polygon from closed rings, taken as they are (no check here; GEOS validity checks them).
     public init(exterior: [Coordinate], holes: [[Coordinate]] = []) {
         self.exterior = exterior
         self.holes = holes
     }
 
+    /// True for the empty polygon.
     public var isEmpty: Bool { exterior.isEmpty }
 }
 
@@ -39,12 +49,19 @@ public struct Polygon: Hashable, Sendable {
 /// Empty geometries are the cases with empty arrays (an empty point, which has no coordinate, reads
 /// back from GEOS as an empty `multiPoint`).
 public indirect enum Geometry: Hashable, Sendable {
+    /// A single position.
     case point(Coordinate)
+    /// A line through the positions in order.
     case lineString([Coordinate])
+    /// One polygon with its holes.
     case polygon(Polygon)
+    /// Several positions.
     case multiPoint([Coordinate])
+    /// Several lines.
     case multiLineString([[Coordinate]])
+    /// Several polygons.
     case multiPolygon([Polygon])
+    /// Geometries of any types.
     case geometryCollection([Geometry])
 
     /// The GeoJSON / WKT name of the type.
@@ -104,11 +121,16 @@ public indirect enum Geometry: Hashable, Sendable {
 
 /// An axis-aligned rectangle.
 public struct Envelope: Hashable, Sendable {
+    /// The smallest x.
     public var minX: Double
+    /// The smallest y.
     public var minY: Double
+    /// The largest x.
     public var maxX: Double
+    /// The largest y.
     public var maxY: Double
 
+    /// A rectangle from its bounds (`min` ≤ `max` is expected, not checked).
     public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
         self.minX = minX
         self.minY = minY
@@ -116,6 +138,7 @@ public struct Envelope: Hashable, Sendable {
         self.maxY = maxY
     }
 
+    /// The smallest rectangle holding every coordinate; nil when there is none.
     public init?(covering coordinates: [Coordinate]) {
         guard let first = coordinates.first else { return nil }
         var e = Envelope(minX: first.x, minY: first.y, maxX: first.x, maxY: first.y)
@@ -123,6 +146,7 @@ public struct Envelope: Hashable, Sendable {
         self = e
     }
 
+    /// Grows the rectangle just enough to hold `c`.
     public mutating func expand(toInclude c: Coordinate) {
         minX = Swift.min(minX, c.x)
         minY = Swift.min(minY, c.y)
@@ -130,13 +154,17 @@ public struct Envelope: Hashable, Sendable {
         maxY = Swift.max(maxY, c.y)
     }
 
+    /// True when `c` lies inside or on the edge.
     public func contains(_ c: Coordinate) -> Bool {
         c.x >= minX && c.x <= maxX && c.y >= minY && c.y <= maxY
     }
 
+    /// The extent along x.
     public var width: Double { maxX - minX }
+    /// The extent along y.
     public var height: Double { maxY - minY }
 
+    /// The rectangle as a closed, counter-clockwise polygon.
     public var polygon: Polygon {
         Polygon(exterior: [
             Coordinate(x: minX, y: minY), Coordinate(x: maxX, y: minY), Coordinate(x: maxX, y: maxY),
@@ -157,6 +185,7 @@ public enum RingOrientation {
         return sum
     }
 
+    /// True when the ring turns counter-clockwise (positive signed area).
     public static func isCounterClockwise(_ ring: [Coordinate]) -> Bool { signedArea2(ring) > 0 }
 
     /// The polygon with its exterior counter-clockwise and its holes clockwise (RFC 7946 §3.1.6).

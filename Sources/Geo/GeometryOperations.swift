@@ -2,12 +2,14 @@ import CGEOS
 
 /// GEOS's verdict on a geometry's validity.
 public struct ValidityReport: Hashable, Sendable {
+    /// True when GEOS finds the geometry valid.
     public var isValid: Bool
     /// GEOS's reason, for example "Self-intersection" or "Ring Self-intersection".
     public var reason: String?
     /// Where GEOS found the problem.
     public var location: Coordinate?
 
+    /// "valid", or GEOS's reason with the location.
     public var description: String {
         guard !isValid else { return "valid" }
         var text = reason ?? "invalid"
@@ -54,6 +56,7 @@ extension Geometry {
 
     // MARK: Measures
 
+    /// The planar area in squared coordinate units (square metres in a metric CRS).
     public func area() throws -> Double {
         try unary("area") { context, g in
             var value = 0.0
@@ -62,6 +65,7 @@ extension Geometry {
         }
     }
 
+    /// The planar length of lines, or the perimeter of polygons, in coordinate units.
     public func length() throws -> Double {
         try unary("length") { context, g in
             var value = 0.0
@@ -70,6 +74,7 @@ extension Geometry {
         }
     }
 
+    /// The shortest planar distance to `other` in coordinate units; 0 when they touch or overlap.
     public func distance(to other: Geometry) throws -> Double {
         try binary(other, "distance") { context, a, b in
             var value = 0.0
@@ -78,6 +83,7 @@ extension Geometry {
         }
     }
 
+    /// The centre of mass as a point (it may lie outside a concave polygon; see `pointOnSurface()`).
     public func centroid() throws -> Geometry { try constructive("centroid") { GEOSGetCentroid_r($0, $1) } }
 
     /// A point guaranteed to lie on the geometry (inside a polygon, unlike the centroid).
@@ -88,22 +94,28 @@ extension Geometry {
 
     // MARK: Predicates
 
+    /// True when the geometries share any point.
     public func intersects(_ other: Geometry) throws -> Bool {
         try binary(other, "intersects") { try $0.checkPredicate(GEOSIntersects_r($0.handle, $1, $2), "intersects") }
     }
 
+    /// True when no point of `other` lies outside and some point of it lies in the interior (a
+    /// geometry on the boundary only is not contained).
     public func contains(_ other: Geometry) throws -> Bool {
         try binary(other, "contains") { try $0.checkPredicate(GEOSContains_r($0.handle, $1, $2), "contains") }
     }
 
+    /// True when no point of `other` lies outside (the boundary counts as inside).
     public func covers(_ other: Geometry) throws -> Bool {
         try binary(other, "covers") { try $0.checkPredicate(GEOSCovers_r($0.handle, $1, $2), "covers") }
     }
 
+    /// True when this geometry lies inside `other`: `other.contains(self)`.
     public func within(_ other: Geometry) throws -> Bool {
         try binary(other, "within") { try $0.checkPredicate(GEOSWithin_r($0.handle, $1, $2), "within") }
     }
 
+    /// True when the geometries come within `distance` coordinate units of each other.
     public func isWithinDistance(_ distance: Double, of other: Geometry) throws -> Bool {
         try binary(other, "distance within") { try $0.checkPredicate(GEOSDistanceWithin_r($0.handle, $1, $2, distance), "distance within") }
     }
@@ -115,14 +127,17 @@ extension Geometry {
         try constructive("buffer") { GEOSBuffer_r($0, $1, distance, Int32(quadrantSegments)) }
     }
 
+    /// The points shared with `other` (GEOS overlay).
     public func intersection(_ other: Geometry) throws -> Geometry {
         try overlay(other, "intersection") { GEOSIntersection_r($0, $1, $2) }
     }
 
+    /// The points of this geometry that are not in `other`.
     public func difference(_ other: Geometry) throws -> Geometry {
         try overlay(other, "difference") { GEOSDifference_r($0, $1, $2) }
     }
 
+    /// The points of either geometry; for many geometries use `unionAll(_:)`.
     public func union(_ other: Geometry) throws -> Geometry {
         try overlay(other, "union") { GEOSUnion_r($0, $1, $2) }
     }
@@ -170,6 +185,7 @@ extension Geometry {
         }
     }
 
+    /// True when GEOS finds the geometry valid; `validity()` also says why not.
     public func isValid() throws -> Bool { try validity().isValid }
 
     /// GEOS's make-valid: the same area as a valid geometry (may change type, e.g. to MultiPolygon).

@@ -1,22 +1,35 @@
 /// A JSON value that keeps object key order, so that what we read and write back is stable.
 public enum JSONValue: Hashable, Sendable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number (always finite: the parser refuses NaN and infinities).
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object, keys in order.
     case object(JSONObject)
 
+    /// The member `key` of an object; nil when absent or when the value is not an object.
     public subscript(key: String) -> JSONValue? {
         if case let .object(o) = self { return o[key] }
         return nil
     }
 
+    /// The string, when the value is one.
     public var stringValue: String? { if case let .string(s) = self { return s }; return nil }
+    /// The number, when the value is one.
     public var numberValue: Double? { if case let .number(n) = self { return n }; return nil }
+    /// The boolean, when the value is one.
     public var boolValue: Bool? { if case let .bool(b) = self { return b }; return nil }
+    /// The elements, when the value is an array.
     public var arrayValue: [JSONValue]? { if case let .array(a) = self { return a }; return nil }
+    /// The object, when the value is one.
     public var objectValue: JSONObject? { if case let .object(o) = self { return o }; return nil }
+    /// True for `null`.
     public var isNull: Bool { self == .null }
 
     /// The JSON type's name, for messages ("string", "number", ...).
@@ -43,8 +56,10 @@ public struct JSONObject: Hashable, Sendable {
     private var index: [String: Int]?
     static let indexedCount = 16
 
+    /// An empty object.
     public init() {}
 
+    /// An object with these members in this order; a repeated key keeps its first place and its last value.
     public init(_ pairs: [(String, JSONValue)]) {
         members.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
@@ -58,6 +73,8 @@ public struct JSONObject: Hashable, Sendable {
         return members.firstIndex { $0.key == key }
     }
 
+    /// The value of `key`, or nil. Setting a new key appends it; setting an existing one keeps its
+    /// place; setting nil removes it.
     public subscript(key: String) -> JSONValue? {
         get { position(of: key).map { members[$0].value } }
         set {
@@ -90,8 +107,11 @@ public struct JSONObject: Hashable, Sendable {
         index = map
     }
 
+    /// The members in order.
     public var pairs: [(key: String, value: JSONValue)] { members }
+    /// The number of members.
     public var count: Int { members.count }
+    /// True when the object has no member.
     public var isEmpty: Bool { members.isEmpty }
 
     /// Equal when the same keys come in the same order with equal values.
@@ -99,6 +119,7 @@ public struct JSONObject: Hashable, Sendable {
         a.members.count == b.members.count && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 
+    /// Hashes the members in order, consistent with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(members.count)
         for m in members {
@@ -110,9 +131,13 @@ public struct JSONObject: Hashable, Sendable {
 
 /// A JSON syntax error with its line and column (1-based).
 public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong, for example "unexpected end of input inside an object".
     public var message: String
+    /// The 1-based line of the error.
     public var line: Int
+    /// The 1-based column of the error, counted in Unicode scalars.
     public var column: Int
+    /// "line L, column C: message".
     public var description: String { "line \(line), column \(column): \(message)" }
 }
 
@@ -121,13 +146,18 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
 /// so that hostile input cannot exhaust the stack, and records duplicate object keys (the last one
 /// wins, as in most parsers) so callers can warn about them.
 public struct JSONParser {
+    /// How deeply arrays and objects may nest unless the caller says otherwise.
     public static let defaultMaxDepth = 512
 
+    /// A key that appeared twice in one object.
     public struct DuplicateKey: Hashable, Sendable {
+        /// The key.
         public var key: String
+        /// The 1-based line of its second (or later) appearance.
         public var line: Int
     }
 
+    /// Every duplicate key met so far, in document order.
     public private(set) var duplicateKeys: [DuplicateKey] = []
 
     /// A member of the root object whose array is handed over element by element instead of being
@@ -149,6 +179,7 @@ public struct JSONParser {
     private var index = 0
     private let maxDepth: Int
 
+    /// A parser over UTF-8 bytes; deeper nesting than `maxDepth` is a parse error.
     public init(bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) {
         self.bytes = bytes
         self.maxDepth = maxDepth
@@ -443,6 +474,7 @@ extension JSONValue {
         return out
     }
 
+    /// Appends the JSON text to `out`, the numbers of members named in `realKeys` as reals.
     public func write(to out: inout String, realKeys: Set<String>) {
         guard !realKeys.isEmpty else { return write(to: &out) }
         switch self {
@@ -473,6 +505,7 @@ extension JSONValue {
         }
     }
 
+    /// Appends the compact JSON text to `out`, as `serialized()` writes it.
     public func write(to out: inout String) {
         switch self {
         case .null: out += "null"

@@ -6,8 +6,11 @@ import Foundation
 /// by (squared distance, index). Reuse one value across batches: its arrays keep their capacity, so
 /// streaming a long input in chunks needs memory for one chunk only.
 public struct NeighborBatch: Sendable {
+    /// Row starts: query `i`'s neighbours are at `offsets[i] ..< offsets[i + 1]`.
     public internal(set) var offsets: [Int] = [0]
+    /// The neighbours' indices in the array the index was built from, row after row.
     public internal(set) var indices: [Int] = []
+    /// Squared planar distances, at the same positions as `indices`.
     public internal(set) var squaredDistances: [Double] = []
     /// Per-part results while a batch runs; kept for their capacity.
     var parts: [Part] = []
@@ -23,6 +26,7 @@ public struct NeighborBatch: Sendable {
         var squaredDistances: [Double] = []
     }
 
+    /// An empty batch, to pass to the batch queries (and reuse across chunks).
     public init() {}
 
     /// The number of queries answered.

@@ -63,9 +63,12 @@ public struct PointIndex: Sendable {
     /// A neighbour found by a query: the point's index in the array the index was built from and
     /// its squared planar distance to the query.
     public struct Neighbor: Hashable, Sendable, CustomStringConvertible {
+        /// The point's position in the array the index was built from.
         public var index: Int
+        /// The squared planar distance to the query.
         public var squaredDistance: Double
 
+        /// A neighbour at `index`, `squaredDistance` from the query.
         public init(index: Int, squaredDistance: Double) {
             self.index = index
             self.squaredDistance = squaredDistance
@@ -74,6 +77,7 @@ public struct PointIndex: Sendable {
         /// Planar distance in the units of the points (metres for a projected CRS).
         public var distance: Double { squaredDistance.squareRoot() }
 
+        /// "#index at distance".
         public var description: String { "#\(index) at \(distance)" }
     }
 
@@ -185,6 +189,7 @@ public struct PointIndex: Sendable {
         }
     }
 
+    /// True when the index holds no point.
     public var isEmpty: Bool { count == 0 }
 
     // MARK: Single queries

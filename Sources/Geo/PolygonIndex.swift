@@ -4,12 +4,16 @@ import CGEOS
 /// lookups. The tree is built on the first query inside `init` (GEOS 3.11 has no explicit build
 /// call), so it is read-only afterwards. Not for use by two threads at once.
 public final class PolygonIndex {
+    /// The polygons, in the order given; queries answer with positions in this array.
     public let geometries: [Geometry]
     private let prepared: [PreparedGeometry]
     private let owners: [GEOSGeometryOwner]
     private let context: GEOSContext
     private let tree: OpaquePointer
 
+    /// Prepares every polygon and builds the tree, in the calling thread's GEOS context.
+    ///
+    /// - Throws: `GeoError.geos` when GEOS refuses a geometry.
     public init(_ geometries: [Geometry]) throws {
         let context = GEOSContext.current
         self.context = context

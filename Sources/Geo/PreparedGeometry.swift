@@ -3,11 +3,16 @@ import CGEOS
 /// A GEOS prepared geometry for many predicates against one shape (a district, an area).
 /// Not for use by two threads at once: give each worker its own.
 public final class PreparedGeometry {
+    /// The geometry as given.
     public let geometry: Geometry
+    /// Its bounding box (nil when empty), checked before GEOS for quick rejects of points.
     public let envelope: Envelope?
     private let owner: GEOSGeometryOwner
     private let prepared: OpaquePointer
 
+    /// Prepares `geometry` in the calling thread's GEOS context.
+    ///
+    /// - Throws: `GeoError.geos` when GEOS refuses the geometry.
     public init(_ geometry: Geometry) throws {
         let context = GEOSContext.current
         self.geometry = geometry
@@ -49,18 +54,22 @@ public final class PreparedGeometry {
         return try withPoint(c) { try $0.checkPredicate(GEOSPreparedCovers_r($0.handle, prepared, $1), "covers") }
     }
 
+    /// True when no point of `g` lies outside and some point of it lies in the interior.
     public func contains(_ g: Geometry) throws -> Bool {
         try withGeometry(g) { try $0.checkPredicate(GEOSPreparedContains_r($0.handle, prepared, $1), "contains") }
     }
 
+    /// True when no point of `g` lies outside (the boundary counts as inside).
     public func covers(_ g: Geometry) throws -> Bool {
         try withGeometry(g) { try $0.checkPredicate(GEOSPreparedCovers_r($0.handle, prepared, $1), "covers") }
     }
 
+    /// True when `g` shares any point with the prepared geometry.
     public func intersects(_ g: Geometry) throws -> Bool {
         try withGeometry(g) { try $0.checkPredicate(GEOSPreparedIntersects_r($0.handle, prepared, $1), "intersects") }
     }
 
+    /// True when the point lies within `distance` coordinate units of the prepared geometry.
     public func isWithinDistance(_ distance: Double, of c: Coordinate) throws -> Bool {
         try withPoint(c) { try $0.checkPredicate(GEOSPreparedDistanceWithin_r($0.handle, prepared, $1, distance), "distance within") }
     }

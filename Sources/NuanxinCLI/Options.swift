@@ -68,8 +68,8 @@ struct DatasetOptions: ParsableArguments {
         return DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
     }
 
-    /// Loads the dataset, printing warnings to stderr; errors become a CLIFailure (65, or 66 for
-    /// missing files) after every problem has been printed.
+    /// Loads the dataset, printing warnings to stderr; errors become a `DatasetLoadFailure` (65, or
+    /// 66 for missing files) that prints every problem.
     func load(radiusM: Double? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
         let source = try source(radiusM: radiusM)
         do {
@@ -77,9 +77,7 @@ struct DatasetOptions: ParsableArguments {
             if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
             return dataset
         } catch let error as DatasetError {
-            for issue in error.issues { printError("nuanxin: \(issue)") }
-            let errors = error.issues.filter { $0.severity == .error }.count
-            throw CLIFailure(status: error.missingInput ? .noInput : .dataError, message: "\(errors) error(s) in the input; nothing was computed")
+            throw DatasetLoadFailure(error: error)
         }
     }
 }

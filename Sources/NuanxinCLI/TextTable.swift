@@ -65,6 +65,9 @@ enum Num {
     }
 
     static func int(_ v: Double) -> String { String(Int(v.rounded())) }
+
+    /// A number as one would type it after a flag: `500`, `2.5`.
+    static func flag(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
 }
 
 extension Array where Element == UInt8 {

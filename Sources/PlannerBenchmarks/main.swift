@@ -1,6 +1,6 @@
 import Foundation
 import Geo
-import Planning
+import Optimization
 
 // Benchmarks of the planning algorithms. `swift run -c release PlannerBenchmarks --out DIR`
 // writes the site-selection instances to DIR (CSV) and prints one JSON line per benchmark.

@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 import Stations
 
 /// Site proposals per district (SPEC: `propose`): keep the existing stations, choose new sites inside

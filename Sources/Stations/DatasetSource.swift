@@ -8,6 +8,10 @@ public struct DatasetSource: Sendable {
     public var overrides: [Layer: String]
     public var crs: CRS?
     public var radiusM: Double?
+    /// Overrides of the manifest's `stay_min` and `visits_per_hour` (flags); each must be > 0, or
+    /// loading reports an error naming the flag.
+    public var stayMin: Double?
+    public var visitsPerHour: Double?
     /// The datum of the replacement files (the dataset's own files are always WGS84).
     public var inputDatum: MapDatum
     /// Repair invalid polygons with GEOS make-valid instead of refusing them.
@@ -16,13 +20,16 @@ public struct DatasetSource: Sendable {
     /// messages by their file. They replace the folder's file and count as replacement files.
     public var inMemory: [Layer: (file: String, layer: GeoJSONLayer)] = [:]
 
-    public init(folder: String, overrides: [Layer: String] = [:], crs: CRS? = nil, radiusM: Double? = nil, inputDatum: MapDatum = .wgs84, makeValid: Bool = false) {
+    public init(folder: String, overrides: [Layer: String] = [:], crs: CRS? = nil, radiusM: Double? = nil, inputDatum: MapDatum = .wgs84, makeValid: Bool = false,
+                stayMin: Double? = nil, visitsPerHour: Double? = nil) {
         self.folder = folder
         self.overrides = overrides
         self.crs = crs
         self.radiusM = radiusM
         self.inputDatum = inputDatum
         self.makeValid = makeValid
+        self.stayMin = stayMin
+        self.visitsPerHour = visitsPerHour
     }
 
     /// The GeoPackage holding the whole dataset, when `folder` names a `.gpkg` file (or an SQLite

@@ -62,20 +62,25 @@ public struct Reach: Sendable, Equatable {
     /// Builds the graph from one list of rows per column (for example the demand each candidate
     /// site covers). Rows list their columns in ascending column order.
     public init(columnLists: [[Int]], rowCount: Int) throws(PlanningError) {
-        var counts = [Int](repeating: 0, count: rowCount + 1)
         for (c, list) in columnLists.enumerated() {
-            for r in list {
-                guard r >= 0, r < rowCount else { throw .invalidInput("column \(c): row \(r) outside 0..<\(rowCount)") }
-                counts[r + 1] += 1
+            for r in list where r < 0 || r >= rowCount {
+                throw .invalidInput("column \(c): row \(r) outside 0..<\(rowCount)")
             }
         }
+        self.init(uncheckedColumnLists: columnLists, rowCount: rowCount)
+    }
+
+    /// The same from lists known to be in range.
+    init<Row: BinaryInteger>(uncheckedColumnLists columnLists: [[Row]], rowCount: Int) {
+        var counts = [Int](repeating: 0, count: rowCount + 1)
+        for list in columnLists { for r in list { counts[Int(r) + 1] += 1 } }
         for r in 0..<rowCount { counts[r + 1] += counts[r] }
         var next = counts
         var columns = [Int32](repeating: 0, count: counts[rowCount])
         for (c, list) in columnLists.enumerated() {
             for r in list {
-                columns[next[r]] = Int32(c)
-                next[r] += 1
+                columns[next[Int(r)]] = Int32(c)
+                next[Int(r)] += 1
             }
         }
         self.init(unchecked: rowCount, columnCount: columnLists.count, offsets: counts, columns: columns)
@@ -86,28 +91,79 @@ public struct Reach: Sendable, Equatable {
 
     /// The same edges indexed the other way round: rows become columns. Within each new row the
     /// entries are in ascending order.
-    public func transposed() -> Reach {
+    public func transposed() -> Reach { transposition(keepingEdges: false).reach }
+
+    /// The transpose together with, for each of its entries, the index of the same edge in `self`
+    /// (so that per-edge values such as flows stored in `self`'s order can be read column-wise).
+    func transposedWithEdges() -> (reach: Reach, edge: [Int32]) { transposition(keepingEdges: true) }
+
+    /// Counting-sort transposition, the one place the CSR is turned round (rows in ascending order
+    /// within each column). `edge` is empty unless `keepingEdges`.
+    private func transposition(keepingEdges: Bool) -> (reach: Reach, edge: [Int32]) {
         var counts = [Int](repeating: 0, count: columnCount + 1)
         for c in columns { counts[Int(c) + 1] += 1 }
         for c in 0..<columnCount { counts[c + 1] += counts[c] }
         var next = counts
-        var out = [Int32](repeating: 0, count: columns.count)
+        var rows = [Int32](repeating: 0, count: columns.count)
+        var edges = [Int32](repeating: 0, count: keepingEdges ? columns.count : 0)
+        let rowCount = self.rowCount
         offsets.withUnsafeBufferPointer { off in
             columns.withUnsafeBufferPointer { cols in
-                out.withUnsafeMutableBufferPointer { o in
-                    next.withUnsafeMutableBufferPointer { nx in
-                        for r in 0..<rowCount {
-                            for e in off[r]..<off[r + 1] {
-                                let c = Int(cols[e])
-                                o[nx[c]] = Int32(r)
-                                nx[c] += 1
+                rows.withUnsafeMutableBufferPointer { rows in
+                    edges.withUnsafeMutableBufferPointer { edges in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for r in 0..<rowCount {
+                                for e in off[r]..<off[r + 1] {
+                                    let c = Int(cols[e])
+                                    rows[next[c]] = Int32(r)
+                                    if keepingEdges { edges[next[c]] = Int32(e) }
+                                    next[c] += 1
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return Reach(unchecked: columnCount, columnCount: rowCount, offsets: counts, columns: out)
+        return (Reach(unchecked: columnCount, columnCount: rowCount, offsets: counts, columns: rows), edges)
+    }
+
+    /// Flattens lists of columns, one per row, that are known to be in range.
+    init(uncheckedRows rows: [[Int32]], columnCount: Int) {
+        var offsets = [Int](repeating: 0, count: rows.count + 1)
+        for (r, row) in rows.enumerated() { offsets[r + 1] = offsets[r] + row.count }
+        var columns: [Int32] = []
+        columns.reserveCapacity(offsets[rows.count])
+        for row in rows { columns.append(contentsOf: row) }
+        self.init(unchecked: rows.count, columnCount: columnCount, offsets: offsets, columns: columns)
+    }
+
+    /// `base` (or no edges when nil) with `lists.count` more columns appended: column
+    /// `base.columnCount + k` reaches the rows in `lists[k]`. Each row keeps its columns from
+    /// `base` first, in their order, then the new ones in ascending order.
+    init(appending lists: [[Int32]], to base: Reach?, rowCount: Int) {
+        let first = base?.columnCount ?? 0
+        var offsets = [Int](repeating: 0, count: rowCount + 1)
+        if let base { for r in 0..<rowCount { offsets[r + 1] = base.offsets[r + 1] - base.offsets[r] } }
+        for list in lists { for r in list { offsets[Int(r) + 1] += 1 } }
+        for r in 0..<rowCount { offsets[r + 1] += offsets[r] }
+        var next = offsets
+        var columns = [Int32](repeating: 0, count: offsets[rowCount])
+        if let base {
+            for r in 0..<rowCount {
+                for e in base.offsets[r]..<base.offsets[r + 1] {
+                    columns[next[r]] = base.columns[e]
+                    next[r] += 1
+                }
+            }
+        }
+        for (k, list) in lists.enumerated() {
+            for r in list {
+                columns[next[Int(r)]] = Int32(first + k)
+                next[Int(r)] += 1
+            }
+        }
+        self.init(unchecked: rowCount, columnCount: first + lists.count, offsets: offsets, columns: columns)
     }
 }
 

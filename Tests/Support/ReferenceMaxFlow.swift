@@ -1,9 +1,8 @@
-import TestSupport
-@testable import Planning
-
+// A reference maximum flow for tests of the capacitated assignment, used by the Optimization
+// and Planning tests alike.
 
 /// Reference maximum flow: Edmonds–Karp on a dense capacity matrix (node 0 source, 1 sink).
-func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]]) -> Double {
+public func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]]) -> Double {
     let n = weights.count, m = capacities.count
     let size = 2 + n + m
     var cap = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
@@ -38,8 +37,4 @@ func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]]) ->
         }
         total += b
     }
-}
-
-func randomBipartite(_ rng: inout SplitMix64, demand n: Int, stations m: Int, edgeProbability: Double) -> [[Int]] {
-    (0..<n).map { _ in (0..<m).filter { _ in Double.random(in: 0..<1, using: &rng) < edgeProbability } }
 }
