@@ -46,7 +46,7 @@ public struct LayerSchema: Sendable, Hashable {
     public static func known(_ layer: Layer) -> [(name: String, type: FieldType)] {
         switch layer {
         case .districts:
-            return [("id", .text), ("name", .text), ("kind", .text), ("name_en", .text), ("workers", .real)]
+            return [("id", .text), ("name", .text), ("kind", .text), ("name_en", .text), ("workers", .real), ("radius_m", .real)]
         case .stations:
             return [("id", .text), ("name", .text), ("kind", .text), ("district", .text), ("seats", .integer), ("charging_ports", .integer),
                     ("services", .list), ("hours", .text), ("operator", .text)]
