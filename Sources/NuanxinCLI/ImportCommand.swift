@@ -31,15 +31,24 @@ struct ImportCommand: ParsableCommand {
             throw CLIFailure(status: .usage, message: "unknown layer \"\(layer)\" (use \(Layer.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let source = try dataset.source()
-        let existing = try dataset.load(layers: [l], quiet: true)
-        let incoming = try LayerImport.read(file, layer: l)
-        let outcome = try LayerImport.merge(incoming, into: existing, source: source, replace: replace)
-        for w in outcome.warnings { printError("nuanxin: \(w)") }
         let target = source.path(of: l)
-        if let geoPackage = source.geoPackage, !source.isReplaced(l) {
-            try replaceLayer(l, with: outcome.merged, in: geoPackage)
-        } else {
-            try AtomicFile.write(LayerText.geoJSON(outcome.merged, layer: l), to: target)
+        // One lock over the read, the merge and the write: a concurrent import waits, then merges
+        // into this one's result. (A GeoPackage dataset is locked through the folder it is in.)
+        let lockFolder = source.geoPackage.map { path -> String in
+            let folder = (path as NSString).deletingLastPathComponent
+            return folder.isEmpty ? "." : folder
+        } ?? source.folder
+        let outcome = try DatasetLock.exclusive(lockFolder) {
+            let existing = try dataset.load(layers: [l], quiet: true)
+            let incoming = try LayerImport.read(file, layer: l)
+            let outcome = try LayerImport.merge(incoming, into: existing, source: source, replace: replace)
+            for w in outcome.warnings { printError("nuanxin: \(w)") }
+            if let geoPackage = source.geoPackage, !source.isReplaced(l) {
+                try replaceLayer(l, with: outcome.merged, in: geoPackage)
+            } else {
+                try AtomicFile.write(LayerText.geoJSON(outcome.merged, layer: l), to: target)
+            }
+            return outcome
         }
         printError("nuanxin: imported \(outcome.imported) feature(s) from \(file) into \(target) (\(outcome.replaced) replaced); the layer now has \(outcome.merged.count)")
     }

@@ -74,6 +74,8 @@ public struct LayerSchema: Sendable, Hashable {
                 switch value {
                 case .null: continue
                 case .number: t = .real
+                // An integer beyond 2^53 (a 19-digit code) is text, so that its digits survive.
+                case .bigInteger: t = .text
                 case .bool: t = .boolean
                 case .array: t = .list
                 case .string, .object: t = .text
@@ -108,6 +110,7 @@ public enum FieldValues {
         switch (type, value) {
         case (_, .null): return .null
         case (.text, .number(let n)): return .string(JSONValue.format(number: n))
+        case (.text, .bigInteger(let digits)), (.list, .bigInteger(let digits)): return .string(digits)
         case (.integer, .string(let s)), (.real, .string(let s)):
             if let n = number(s) { return .number(n) }
             return value
