@@ -189,7 +189,7 @@ public enum CSVLayer {
                 var value = item.properties[k]
                 if let type = schema?.type(of: k), let v = value {
                     value = FieldValues.convert(v, to: type)
-                    if type == .real, case let .number(n)? = value { return JSONValue.format(real: n) }
+                    if type == .real, LayerSchema.knownReals(layer!).contains(k), case let .number(n)? = value { return JSONValue.format(real: n) }
                 }
                 switch value {
                 case nil, .null?: return ""

@@ -39,8 +39,14 @@ public struct LayerSchema: Sendable, Hashable {
     /// The type of `name`, or nil when the layer has no such field.
     public func type(of name: String) -> FieldType? { fields.first { $0.name == name }?.type }
 
-    /// The names of the real-valued fields (written with a decimal point in GeoJSON).
+    /// The names of the real-valued fields.
     public var realFields: Set<String> { Set(fields.filter { $0.type == .real }.map(\.name)) }
+
+    /// The known real fields of a layer, written with a decimal point in GeoJSON and CSV (other
+    /// numbers are written as given; a GeoPackage stores them in REAL columns).
+    public static func knownReals(_ layer: Layer) -> Set<String> {
+        Set(known(layer).filter { $0.type == .real }.map(\.name))
+    }
 
     /// The fields every file of `layer` has, whatever its data.
     public static func known(_ layer: Layer) -> [(name: String, type: FieldType)] {
@@ -90,14 +96,15 @@ public struct LayerSchema: Sendable, Hashable {
         return LayerSchema(fields: fields)
     }
 
-    /// `properties` with every known field in its type: numbers given as text become numbers,
-    /// ids and other text fields given as numbers become text, lists given as `a;b` or GDAL's
+    /// `properties` with every known field but `id` in its type: numbers given as text become
+    /// numbers, text fields given as numbers become text, lists given as `a;b` or GDAL's
     /// `(2:a,b)` become arrays, yes/no text becomes a boolean. Values that cannot be converted are
     /// left as they are (validation names them).
     public func normalise(_ properties: JSONObject) -> JSONObject {
         var out = JSONObject()
         for (key, value) in properties.pairs {
-            guard let type = type(of: key) else { out[key] = value; continue }
+            // The id is kept as written (a numeric id stays a number, with every digit).
+            guard key != "id", let type = type(of: key) else { out[key] = value; continue }
             out[key] = FieldValues.convert(value, to: type)
         }
         return out
