@@ -8,6 +8,7 @@ import PackageDescription
 // standard library and Foundation, and knows no geometry, files or ids beyond strings.
 // Planning holds the geography over the Stations model (demand model, coverage, gaps, area audit,
 // site proposals) and hands the numbers to Optimization.
+// Stations also uses the system SQLite (CSQLite) for GeoPackage files.
 // Report draws the map report (SVG, self-contained HTML) from the planning results.
 let package = Package(
     name: "Nuanxin",
@@ -36,8 +37,13 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"]), .brew(["proj"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
-        .target(name: "Stations", dependencies: ["Geo"]),
+        .target(name: "Stations", dependencies: ["Geo", "CSQLite"]),
         .target(name: "Optimization"),
         .target(name: "Planning", dependencies: ["Optimization", "Stations", "Geo"]),
         .target(name: "Report", dependencies: ["Planning", "Stations", "Geo"]),

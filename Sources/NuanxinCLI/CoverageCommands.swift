@@ -126,10 +126,11 @@ enum CoverageText {
     static func render(_ study: CoverageStudy, _ data: Dataset, format: OutputFormat) throws -> String {
         let report = study.report, rows = study.rows
         switch format {
-        case .json: return json(report, rows: rows, data).serialized() + "\n"
+        case .json: return json(report, rows: rows, data).serialized(realKeys: ResultFields.coverage) + "\n"
         case .geojson: return geoJSON(report, rows: rows, data)
         case .csv: return csv(report, rows: rows)
         case .table: return table(report, rows: rows, demand: study.demand)
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
         }
     }
 
@@ -211,7 +212,7 @@ enum CoverageText {
         return GeoJSONWriter.collection(rows.map { r in
             var p = JSONObject(rowJSON(r, withID: true))
             p["kind"] = .string(r.kind)
-            return GeoJSONWriter.feature(id: .string(r.id), properties: p, geometry: byID[r.id]?.geometry)
+            return GeoJSONWriter.feature(id: .string(r.id), properties: p, geometry: byID[r.id]?.geometry, realKeys: ResultFields.coverage)
         })
     }
 
@@ -291,7 +292,7 @@ enum GapText {
         switch format {
         case .geojson:
             return GeoJSONWriter.collection(gaps.gaps.map { g in
-                GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: properties(g), geometry: g.geometry)
+                GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: properties(g), geometry: g.geometry, realKeys: ResultFields.gaps)
             })
         case .json:
             let doc = JSONValue.object(JSONObject([
@@ -304,7 +305,7 @@ enum GapText {
                 })),
                 ("gaps", .array(gaps.gaps.map { .object(properties($0)) })),
             ]))
-            return doc.serialized() + "\n"
+            return doc.serialized(realKeys: ResultFields.gaps) + "\n"
         case .csv:
             // The new columns come after wkt, so that the earlier ones keep their positions.
             var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt", "parts", "centroid_lon", "centroid_lat"]]
@@ -315,6 +316,7 @@ enum GapText {
             return CSVWriter.encode(rows, format: .excel).string
         case .table:
             return table(gaps, report, options)
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
         }
     }
 

@@ -56,6 +56,10 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if layer.lowercased() == "all" || output.format == .gpkg {
+            try exportGeoPackage()
+            return
+        }
         guard let target = Target(layer) else {
             throw CLIFailure(status: .usage, message: "unknown layer \"\(layer)\" (use \((Layer.allCases.map(\.rawValue) + ExportCommand.results).joined(separator: ", ")))")
         }
@@ -75,8 +79,8 @@ struct ExportCommand: ParsableCommand {
             let data = try dataset.load(layers: [l])
             let items = data.features(of: l)
             switch format {
-            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items), format: .excel).string)
-            default: try output.emit(LayerText.geoJSON(items))
+            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items, layer: l), format: .excel).string)
+            default: try output.emit(LayerText.geoJSON(items, layer: l))
             }
         case .coverage:
             let format = try resultFormat()

@@ -60,10 +60,11 @@ struct NearestCommand: ParsableCommand {
         let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
         let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: time.openFilter(filters.filter, data), maxDistance: maxDistance)
         switch format {
-        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized() + "\n")
+        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized(realKeys: ResultFields.stations) + "\n")
         case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
         case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
         case .table: try output.emit(StationResultText.table(matches, data))
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
         }
     }
 }

@@ -5,6 +5,8 @@ import Stations
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, geojson, csv
+    /// A GeoPackage (export only; needs --out).
+    case gpkg
 }
 
 /// `--data` and the per-layer replacement flags of SPEC.md.
@@ -76,7 +78,7 @@ struct DatasetOptions: ParsableArguments {
 
 /// `--format` and `--out`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json, geojson or csv (default: table on a terminal, json otherwise).")
+    @Option(name: .long, help: "Output format: table, json, geojson or csv; gpkg for export (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
 
     @Option(name: .long, help: "Write the result to this file (atomically: a temporary file, then rename).")

@@ -131,10 +131,11 @@ enum ProposalText {
     static func render(_ study: ProposalStudy, radius: Double, format: OutputFormat) -> String {
         let measure = study.settings.measure
         switch format {
-        case .json: return json(study.proposals, measure: measure, radius: radius).serialized() + "\n"
+        case .json: return json(study.proposals, measure: measure, radius: radius).serialized(realKeys: ResultFields.proposals) + "\n"
         case .geojson: return geoJSON(study.proposals)
         case .csv: return csv(study.proposals)
-        case .table: return table(study.proposals, measure: measure, radius: radius)
+        // gpkg never gets here: the command's resolved(supported:) refuses it.
+        case .table, .gpkg: return table(study.proposals, measure: measure, radius: radius)
         }
     }
 
@@ -191,7 +192,7 @@ enum ProposalText {
             d.sites.map { s in
                 var props = JSONObject(siteProperties(s, d).filter { $0.0 != "lon" && $0.0 != "lat" && $0.0 != "id" })
                 props["district_name"] = .string(d.name)
-                return GeoJSONWriter.feature(id: .string(s.id), properties: props, geometry: .point(s.location))
+                return GeoJSONWriter.feature(id: .string(s.id), properties: props, geometry: .point(s.location), realKeys: ResultFields.proposals)
             }
         })
     }
