@@ -135,7 +135,7 @@ enum CoverageText {
     }
 
     /// `--by-hour`: coverage at every full hour for the total or one district.
-    static func render(_ study: HourlyCoverageStudy, _ data: Dataset, format: OutputFormat) -> String {
+    static func render(_ study: HourlyCoverageStudy, _ data: Dataset, format: OutputFormat) throws -> String {
         let hours = study.hours, division = study.division
         let label = division.map { "\(data.districts[$0].id) \(data.districts[$0].name)" } ?? "total"
         switch format {
@@ -151,7 +151,7 @@ enum CoverageText {
                     ]))
                 })),
             ]))
-            return doc.serialized() + "\n"
+            return doc.serialized(realKeys: ResultFields.hourly) + "\n"
         case .csv:
             var rows = [["hour", "demand", "covered", "covered_pct", "served", "served_pct", "open_stations"]]
             for h in hours {
@@ -166,6 +166,7 @@ enum CoverageText {
                        Num.int(h.row.served), Num.fixed(h.row.servedPct, 1), "\(h.row.stations)"])
             }
             return "Coverage by hour, \(label): demand of the hour (demand_profile), rest stations open at the full hour, \(Num.fixed(study.ridersPerSeat, 1)) riders a seat\n\n" + t.render()
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
         }
     }
 

@@ -34,11 +34,11 @@ struct LoadCommand: ParsableCommand {
                 ("demand_factor", CoverageText.round(report.time.demandFactor, 4)), ("radius_m", .number(report.radiusM)),
                 ("stations", .array(uses.map { .object(properties($0, data)) })),
             ]))
-            try output.emit(doc.serialized() + "\n")
+            try output.emit(doc.serialized(realKeys: ResultFields.load) + "\n")
         case .geojson:
             try output.emit(GeoJSONWriter.collection(uses.map { use in
                 let s = data.stations[use.station]
-                return GeoJSONWriter.feature(id: .string(s.id), properties: properties(use, data), geometry: .point(s.location))
+                return GeoJSONWriter.feature(id: .string(s.id), properties: properties(use, data), geometry: .point(s.location), realKeys: ResultFields.load)
             }))
         case .csv:
             var rows = [["id", "name", "kind", "district", "seats", "capacity", "catchment", "assigned", "utilisation_pct", "pressure"]]
