@@ -304,7 +304,7 @@ enum SignalCleanup {
         buffer[0] = 0
         bytes.withUnsafeBufferPointer { source in
             // memcpy is opaque to the optimiser, so the flag below is stored after the path.
-            memcpy(buffer + 1, source.baseAddress!, source.count)
+            _ = memcpy(buffer + 1, source.baseAddress!, source.count)
         }
         buffer[bytes.count + 1] = 0
         buffer[0] = 1
