@@ -130,7 +130,9 @@ public enum AtomicFile {
             // The replaced file's owner, group and mode (owner first: chown clears set-id bits);
             // mkstemp makes a new file 0600, so a new file gets the usual 0644.
             if let existing {
-                if fchown(fd, existing.st_uid, existing.st_gid) != 0 {
+                var made = stat()
+                let sameOwner = fstat(fd, &made) == 0 && made.st_uid == existing.st_uid && made.st_gid == existing.st_gid
+                if !sameOwner, fchown(fd, existing.st_uid, existing.st_gid) != 0 {
                     throw AtomicFileError.cannotCreate(path: path, reason: "cannot give the new file the owner of the old one (uid \(existing.st_uid), gid \(existing.st_gid)): \(String(cString: strerror(errno)))")
                 }
                 fchmod(fd, existing.st_mode & 0o7777)
