@@ -148,7 +148,13 @@ struct StationTexts: Sendable {
 
     /// Appends `v` with exactly two decimals (distances in metres to the centimetre).
     static func appendFixed2(_ v: Double, into out: inout [UInt8]) {
-        var cents = Int64((v * 100).rounded())
+        // A geodesic distance is at most half the Earth's circumference; anything beyond Int64
+        // (or not finite) is written in the shortest form instead of trapping.
+        guard let c = Int(checked: v * 100) else {
+            out.append(contentsOf: JSONValue.format(number: v).utf8)
+            return
+        }
+        var cents = Int64(c)
         if cents < 0 {
             out.append(UInt8(ascii: "-"))
             cents = -cents

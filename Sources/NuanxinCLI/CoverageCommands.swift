@@ -21,7 +21,9 @@ struct CoverageOptions: ParsableArguments {
 
     func validate() throws {
         if let radius, !(radius > 0 && radius.isFinite) { throw ValidationError("--radius must be a positive distance in metres") }
+        if let radius { try FlagLimits.distance("--radius", radius) }
         guard areaCellM >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") }
+        try FlagLimits.distance("--area-cell-m", areaCellM)
     }
 
     /// The kinds that offer rest (nil: SPEC's rule).
@@ -160,6 +162,7 @@ struct GapsCommand: ParsableCommand {
 
     func validate() throws {
         guard cellM >= 10, cellM.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") }
+        try FlagLimits.distance("--cell-m", cellM)
     }
 
     func run() throws {

@@ -64,6 +64,9 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the run before
     // it could remove its temporary file; ignored, the write fails with EFBIG and exits 74 cleanly.
     signal(SIGXFSZ, SIG_IGN)
+    // Ctrl-C, kill or a closed terminal while `--out` is written: the temporary file is removed
+    // and the run ends with 130, 143 or 129.
+    AtomicFile.removeTemporaryFileOnSignals()
     do {
         try body()
     } catch let failure as CLIFailure {

@@ -38,7 +38,7 @@ struct ImportCommand: ParsableCommand {
                 if let id = incoming.features[i].id {
                     incoming.features[i].properties["id"] = id.jsonValue
                 } else if let adcode = incoming.features[i].properties["adcode"], adcode.numberValue != nil || adcode.stringValue != nil {
-                    incoming.features[i].properties["id"] = .string(adcode.stringValue ?? JSONValue.format(number: adcode.numberValue!))
+                    incoming.features[i].properties["id"] = .string(adcode.stringValue ?? adcode.numberText!)
                 }
             }
             if l == .districts {

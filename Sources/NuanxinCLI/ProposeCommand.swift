@@ -46,7 +46,9 @@ struct ProposeCommand: ParsableCommand {
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let target, !(target >= 0 && target <= 100) { throw ValidationError("--target must be a percentage between 0 and 100") }
         guard gridM >= 10, gridM.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") }
+        try FlagLimits.distance("--grid-m", gridM)
         if let seats, seats < 1 { throw ValidationError("--seats must be at least 1") }
+        if let seats, seats > QuantityLimits.seats { throw ValidationError("--seats \(seats) is more than the limit of \(QuantityLimits.seats) seats") }
         guard nodeLimit >= 0 else { throw ValidationError("--node-limit must be ≥ 0") }
     }
 

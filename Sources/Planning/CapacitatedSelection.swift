@@ -271,7 +271,7 @@ extension PreparedSelection {
         let ranked = order.map { k, gain in
             let load = loads[ctx.existingCount + k]
             return ChosenSite(id: ids[k], candidateIndex: self.order[k], gain: gain, served: load,
-                              suggestedSeats: Int((load - 1e-9).rounded(.up)))
+                              suggestedSeats: seatCount((load - 1e-9).rounded(.up)))
         }
         let objective = final.served - base
         return SiteSelection(

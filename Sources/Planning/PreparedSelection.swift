@@ -123,7 +123,7 @@ struct PreparedSelection {
             if bestGain <= 0 { continue }
             for i in lists[best] { done[Int(i)] = true }
             sites.append(ChosenSite(id: ids[best], candidateIndex: order[best], gain: bestGain, served: bestGain,
-                                    suggestedSeats: Int(bestGain.rounded(.up))))
+                                    suggestedSeats: seatCount(bestGain.rounded(.up))))
         }
         return sites
     }
@@ -243,7 +243,15 @@ struct PreparedSelection {
     }
 }
 
+/// Whole seats for a load: `Int(_:)` traps beyond ±9.2e18 (or on NaN), so such loads saturate.
+func seatCount(_ x: Double) -> Int {
+    guard x.isFinite else { return x > 0 ? .max : 0 }
+    return abs(x) < 9e18 ? Int(x) : (x > 0 ? .max : .min)
+}
+
 func fmt(_ x: Double) -> String {
     let r = (x * 100).rounded() / 100
-    return r == r.rounded() ? String(Int(r)) : String(r)
+    // Int(_:) traps beyond ±9.2e18; such values print as Doubles.
+    if r == r.rounded(), abs(r) < 9e18 { return String(Int(r)) }
+    return String(r)
 }

@@ -237,7 +237,7 @@ public final class BatchQueryReader {
         }
         func number(_ key: String) -> Double? {
             switch o[key] {
-            case let .number(n)?: return n
+            case let v? where v.numberValue != nil: return v.numberValue
             case let .string(s)?: return Double(s).flatMap { $0.isFinite ? $0 : nil }
             default: return nil
             }
@@ -251,7 +251,7 @@ public final class BatchQueryReader {
         var id: String?
         switch o["id"] {
         case let .string(s)?: id = s
-        case let .number(n)?: id = JSONValue.format(number: n)
+        case let v? where v.numberText != nil: id = v.numberText
         default: break
         }
         return check(BatchQuery(location: location, line: line, id: id, lon: lon, lat: lat))
