@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ.
+// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ;
+// Stations also uses the system SQLite (CSQLite) for GeoPackage files.
 // Planning holds the demand model, coverage, gaps and site selection over the Stations model.
 // See ARCHITECTURE.md in the README for what belongs where.
 let package = Package(
@@ -28,8 +29,13 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"]), .brew(["proj"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
-        .target(name: "Stations", dependencies: ["Geo"]),
+        .target(name: "Stations", dependencies: ["Geo", "CSQLite"]),
         .target(name: "Planning", dependencies: ["Stations", "Geo"]),
         .executableTarget(name: "PlannerBenchmarks", dependencies: ["Planning", "Geo"]),
         .target(

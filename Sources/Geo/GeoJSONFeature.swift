@@ -170,6 +170,7 @@ public enum GeoJSONReader {
             layer = try read(root: root, issues: &issues)
         }
         try reprojectLegacyCRS(root: root, layer: &layer)
+        layer.issues = summarisingPrecision(layer.issues)
         return layer
     }
 
@@ -276,7 +277,7 @@ public enum GeoJSONReader {
             issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "polygon ring winding does not follow the right-hand rule (RFC 7946 §3.1.6); read as is, written right-handed"))
         }
         if notes.excessivePrecision {
-            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "coordinates have more than 7 decimals (finer than 1 cm); output is rounded to 7"))
+            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, precisionMessage))
         }
     }
 

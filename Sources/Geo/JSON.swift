@@ -490,6 +490,45 @@ extension JSONValue {
         return out
     }
 
+    /// The JSON text, with the numbers of members named in `realKeys` (at any depth) written as
+    /// reals (`60.0`).
+    public func serialized(realKeys: Set<String>) -> String {
+        var out = ""
+        write(to: &out, realKeys: realKeys)
+        return out
+    }
+
+    /// Appends the JSON text to `out`, as `serialized(realKeys:)` writes it.
+    public func write(to out: inout String, realKeys: Set<String>) {
+        guard !realKeys.isEmpty else { return write(to: &out) }
+        switch self {
+        case let .array(items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(to: &out, realKeys: realKeys)
+            }
+            out += "]"
+        case let .object(o):
+            out += "{"
+            for (i, pair) in o.pairs.enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.writeString(pair.key, to: &out)
+                out += ":"
+                if realKeys.contains(pair.key), case let .number(n) = pair.value {
+                    out += JSONValue.format(real: n)
+                } else if realKeys.contains(pair.key), case let .array(items) = pair.value, items.allSatisfy({ $0.numberValue != nil }) {
+                    out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
+                } else {
+                    pair.value.write(to: &out, realKeys: realKeys)
+                }
+            }
+            out += "}"
+        default:
+            write(to: &out)
+        }
+    }
+
     /// Appends the compact JSON text to `out`, as `serialized()` writes it.
     public func write(to out: inout String) {
         switch self {
@@ -523,6 +562,14 @@ extension JSONValue {
         if n == n.rounded(), abs(n) < 9_007_199_254_740_992 {
             return n == 0 ? "0" : String(Int64(n))
         }
+        return "\(n)"
+    }
+
+    /// Formats a number that is a real quantity: always with a fraction or an exponent (`60.0`,
+    /// `60.65`, `1e+16`), so that readers which type a field by its values see a real.
+    public static func format(real n: Double) -> String {
+        guard n.isFinite else { return "null" }
+        if n == n.rounded(), abs(n) < 1e15 { return (n == 0 ? "0" : String(Int64(n))) + ".0" }
         return "\(n)"
     }
 

@@ -44,11 +44,11 @@ struct AreasCommand: ParsableCommand {
                     ("thresholds_m", .object(JSONObject([("rest", .number(audit.thresholds.restM)), ("parking", .number(audit.thresholds.parkingM)), ("charging", .number(audit.thresholds.chargingM))]))),
                     ("areas", .array(audit.rows.map { .object(properties($0)) })),
                 ]))
-                try output.emit(doc.serialized() + "\n")
+                try output.emit(doc.serialized(realKeys: ResultFields.areas) + "\n")
             case .geojson:
                 let geometries = Dictionary(data.commercialAreas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
                 try output.emit(GeoJSONWriter.collection(audit.rows.map {
-                    GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id])
+                    GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id], realKeys: ResultFields.areas)
                 }))
             case .csv:
                 var rows = [["id", "name", "rider_friendly", "district", "rest_station", "rest_m", "parking_zone", "parking_m", "charging", "charging_m", "missing"]]

@@ -69,7 +69,7 @@ struct CoverageCommand: ParsableCommand {
             let (demand, report) = try coverage.coverage(of: data)
             let rows = selected.map { $0.map { report.rows[$0] } } ?? report.rows
             switch format {
-            case .json: try output.emit(CoverageText.json(report, rows: rows, data).serialized() + "\n")
+            case .json: try output.emit(CoverageText.json(report, rows: rows, data).serialized(realKeys: ResultFields.coverage) + "\n")
             case .geojson: try output.emit(CoverageText.geoJSON(report, rows: rows, data))
             case .csv: try output.emit(CoverageText.csv(report, rows: rows))
             default: try output.emit(CoverageText.table(report, rows: rows, demand: demand))
@@ -118,7 +118,7 @@ enum CoverageText {
             var p = JSONObject(rowJSON(r, withID: true))
             p["kind"] = .string(r.kind)
             p["radius_m"] = .number(report.radiusM)
-            return GeoJSONWriter.feature(id: .string(r.id), properties: p, geometry: byID[r.id]?.geometry)
+            return GeoJSONWriter.feature(id: .string(r.id), properties: p, geometry: byID[r.id]?.geometry, realKeys: ResultFields.coverage)
         })
     }
 
@@ -179,12 +179,12 @@ struct GapsCommand: ParsableCommand {
             switch format {
             case .geojson:
                 try output.emit(GeoJSONWriter.collection(gaps.gaps.map { g in
-                    GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: props(g), geometry: g.geometry)
+                    GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: props(g), geometry: g.geometry, realKeys: ResultFields.gaps)
                 }))
             case .json:
                 let doc = JSONValue.object(JSONObject([("radius_m", .number(report.radiusM)), ("cell_m", .number(cellM)),
                                                        ("gaps", .array(gaps.gaps.map { .object(props($0)) }))]))
-                try output.emit(doc.serialized() + "\n")
+                try output.emit(doc.serialized(realKeys: ResultFields.gaps) + "\n")
             case .csv:
                 var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt"]]
                 for g in gaps.gaps {

@@ -28,6 +28,10 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            if layer.lowercased() == "all" || output.format == .gpkg {
+                try exportGeoPackage()
+                return
+            }
             if ExportCommand.results.contains(layer.lowercased()) {
                 try exportResult()
                 return
@@ -42,8 +46,8 @@ struct ExportCommand: ParsableCommand {
             let data = try dataset.load(layers: [l])
             let items = LayerText.features(data, l)
             switch format {
-            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items), format: .excel).string)
-            default: try output.emit(LayerText.geoJSON(items))
+            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items, layer: l), format: .excel).string)
+            default: try output.emit(LayerText.geoJSON(items, layer: l))
             }
         }
     }

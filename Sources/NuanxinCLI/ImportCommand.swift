@@ -80,8 +80,13 @@ struct ImportCommand: ParsableCommand {
                 let shown = clashes.prefix(10).joined(separator: ", ") + (clashes.count > 10 ? ", ..." : "")
                 throw CLIFailure(status: .dataError, message: "\(file): \(clashes.count) id(s) already in the \(l.rawValue) layer (\(shown)); pass --replace to replace them. Nothing was imported.")
             }
-            let target = (try dataset.source()).path(of: l)
-            try AtomicFile.write(LayerText.geoJSON(merged), to: target)
+            let original = try dataset.source()
+            let target = original.path(of: l)
+            if let geoPackage = original.geoPackage, !original.isReplaced(l) {
+                try replaceLayer(l, with: merged, in: geoPackage)
+            } else {
+                try AtomicFile.write(LayerText.geoJSON(merged, layer: l), to: target)
+            }
             printError("nuanxin: imported \(new.count) feature(s) from \(file) into \(target) (\(replaced) replaced); the layer now has \(merged.count)")
         }
     }
@@ -93,6 +98,14 @@ struct ImportCommand: ParsableCommand {
             bytes = try InputFile.read(file)
         } catch let failure as InputFile.Failure {
             throw CLIFailure(status: .noInput, message: failure.description)
+        }
+        if GeoPackageReader.isGeoPackage(file) {
+            do {
+                let reader = try GeoPackageReader(path: file)
+                return (try reader.read(table: reader.table(for: l, onlyTableWillDo: true)), nil)
+            } catch {
+                throw CLIFailure(status: error.missing ? .noInput : .dataError, message: error.message)
+            }
         }
         do {
             let first = bytes.drop { [0xEF, 0xBB, 0xBF, 0x20, 0x0A, 0x0D, 0x09].contains($0) }.first

@@ -14,7 +14,15 @@ enum LayerText {
         }
     }
 
-    static func geoJSON(_ items: [(id: String, properties: JSONObject, geometry: Geometry)]) -> String {
-        GeoJSONWriter.collection(items.map { GeoJSONWriter.feature(id: .string($0.id), properties: $0.properties, geometry: $0.geometry) })
+    /// The layer as GeoJSON with its fields in their fixed types (see `LayerSchema`): ids and other
+    /// text as strings, reals as `60.0`, lists as arrays, whatever form the input had.
+    static func geoJSON(_ items: [(id: String, properties: JSONObject, geometry: Geometry)], layer: Layer) -> String {
+        let schema = LayerSchema.of(layer, properties: items.map(\.properties))
+        let reals = schema.realFields
+        return GeoJSONWriter.collection(items.map {
+            var properties = schema.normalise($0.properties)
+            if properties["id"] != nil { properties["id"] = .string($0.id) }
+            return GeoJSONWriter.feature(id: .string($0.id), properties: properties, geometry: $0.geometry, realKeys: reals)
+        })
     }
 }

@@ -59,7 +59,7 @@ struct NearestCommand: ParsableCommand {
             let q = try QueryPoint(lon: lon!, lat: lat!, datum: dataset.inputCRS, crs: data.manifest.crs)
             let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: filters.filter, maxDistance: maxDistance)
             switch format {
-            case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized() + "\n")
+            case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized(realKeys: ResultFields.stations) + "\n")
             case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
             case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
             default: try output.emit(StationResultText.table(matches, data))

@@ -5,6 +5,8 @@ import Stations
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, geojson, csv
+    /// A GeoPackage (export only; needs --out).
+    case gpkg
 }
 
 /// `--data` and the per-layer replacement flags of SPEC.md.

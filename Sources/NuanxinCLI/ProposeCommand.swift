@@ -76,7 +76,7 @@ struct ProposeCommand: ParsableCommand {
             progress.finish()
             let measure = uncapacitated ? "covered" : "served"
             switch format {
-            case .json: try output.emit(ProposalText.json(proposals, measure: measure, radius: data.manifest.radiusM).serialized() + "\n")
+            case .json: try output.emit(ProposalText.json(proposals, measure: measure, radius: data.manifest.radiusM).serialized(realKeys: ResultFields.proposals) + "\n")
             case .geojson: try output.emit(ProposalText.geoJSON(proposals))
             case .csv: try output.emit(ProposalText.csv(proposals))
             default: try output.emit(ProposalText.table(proposals, measure: measure, radius: data.manifest.radiusM))
@@ -153,7 +153,7 @@ enum ProposalText {
             d.sites.map { s in
                 var props = JSONObject(siteProperties(s, d).filter { $0.0 != "lon" && $0.0 != "lat" && $0.0 != "id" })
                 props["district_name"] = .string(d.name)
-                return GeoJSONWriter.feature(id: .string(s.id), properties: props, geometry: .point(s.location))
+                return GeoJSONWriter.feature(id: .string(s.id), properties: props, geometry: .point(s.location), realKeys: ResultFields.proposals)
             }
         })
     }

@@ -36,7 +36,7 @@ struct WithinCommand: ParsableCommand {
             let q = try QueryPoint(lon: lon!, lat: lat!, datum: dataset.inputCRS, crs: data.manifest.crs)
             let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: filters.filter)
             switch format {
-            case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized() + "\n")
+            case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized(realKeys: ResultFields.stations) + "\n")
             case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
             case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
             default: try output.emit(StationResultText.table(matches, data))

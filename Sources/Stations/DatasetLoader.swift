@@ -88,7 +88,8 @@ struct LoadRun {
             checkPoints(demand.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
         }
         if layers.contains(.candidates) {
-            let exists = FileManager.default.fileExists(atPath: path(.candidates))
+            let exists = source.geoPackage.map { (try? GeoPackageReader(path: $0).hasLayer(.candidates)) ?? true }
+                ?? FileManager.default.fileExists(atPath: path(.candidates))
             if exists || source.isReplaced(.candidates), let layer = readLayer(.candidates) {
                 hasCandidates = true
                 candidates = parseCandidates(layer, transformer)
@@ -109,6 +110,15 @@ struct LoadRun {
         var read: GeoJSONLayer
         if let given = source.inMemory[layer] {
             read = given.layer
+        } else if let geoPackage = source.overrides[layer].flatMap({ GeoPackageReader.isGeoPackage($0) ? $0 : nil }) ?? (source.isReplaced(layer) ? nil : source.geoPackage) {
+            do {
+                let reader = try GeoPackageReader(path: geoPackage)
+                read = try reader.read(table: reader.table(for: layer, onlyTableWillDo: source.isReplaced(layer)))
+            } catch {
+                missingInput = missingInput || error.missing
+                issues.append(DatasetIssue(.error, file: file, error.reason))
+                return nil
+            }
         } else {
             let bytes: [UInt8]
             do {

@@ -89,8 +89,8 @@ extension LoadRun {
                 names.append(s)
             }
         case let .string(s)?:
-            // Spreadsheets give "rest;water" or "rest, water".
-            names = s.split(whereSeparator: { ",;|、，；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // Spreadsheets give "rest;water" or "rest, water"; GDAL's list text is "(2:rest,water)".
+            names = FieldValues.list(s)
         case let v?:
             p.error("\"services\" must be a list of strings, not \(v.typeName)")
             return []

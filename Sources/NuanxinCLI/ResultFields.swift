@@ -1,0 +1,12 @@
+import Geo
+
+/// The real-valued fields of each result (json and GeoJSON): written as `60.0` even when a run
+/// gives a whole number, so that a field has one type in every run (GDAL and pandas type a
+/// field by its values). Counts (seats, stations, rank) stay integers.
+enum ResultFields {
+    static let coverage: Set<String> = ["radius_m", "demand", "covered", "covered_pct", "served", "served_pct", "utilisation_pct", "nearest_demand"]
+    static let gaps: Set<String> = ["radius_m", "cell_m", "uncovered_demand", "area_km2"]
+    static let proposals: Set<String> = ["radius_m", "demand", "covered_pct_before", "covered_pct_after", "upper_bound_pct", "best_pct", "gain", "spillover", "lon", "lat"]
+    static let areas: Set<String> = ["distance_m", "rest", "parking", "charging"]
+    static let stations: Set<String> = ["radius_m", "distance_m", "lon", "lat"]
+}
