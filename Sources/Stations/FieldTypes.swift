@@ -74,6 +74,8 @@ public struct LayerSchema: Sendable, Hashable {
                 switch value {
                 case .null: continue
                 case .number: t = .real
+                // Digits beyond what a Double or an SQLite integer may hold: kept as text.
+                case .bigInteger: t = .text
                 case .bool: t = .boolean
                 case .array: t = .list
                 case .string, .object: t = .text
