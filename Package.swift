@@ -46,7 +46,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
-        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Geo"]),
+        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Stations", "Geo"]),
         // Helpers shared by the test targets (seeded random numbers, small datasets on disk).
         .target(name: "TestSupport", dependencies: ["Stations", "Geo"], path: "Tests/Support"),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),
