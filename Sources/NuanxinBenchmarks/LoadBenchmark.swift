@@ -11,6 +11,8 @@ struct LoadBenchmark {
     let dataDirectory: String
     let districts: String
     let runs: Int
+    /// Only the figure of this name (for profiling one of them), when given.
+    var only: String?
 
     func run() throws {
         let path = dataDirectory + "/demand.geojson"
@@ -19,6 +21,7 @@ struct LoadBenchmark {
         var features = 0
 
         func figure(_ name: String, _ body: () throws -> Int) rethrows {
+            if let only, only != name { return }
             features = try body()  // warm-up
             var times: [Double] = []
             var cpu: [Double] = []

@@ -11,7 +11,8 @@ let usage = """
                 (default 7, at least 5) after one warm-up run; --leaf-size sets the index's bucket size
       load      GeoJSON point layer DIR/demand.geojson: GeoJSONReader (fast path, and strict parser
                 alone) and DatasetLoader (demand layer, with --districts FILE, default
-                geodata/changzhi/districts.geojson); MB/s; --runs as above (default 5)
+                geodata/changzhi/districts.geojson); MB/s; --runs as above (default 5); --only NAME
+                runs one figure (for a profiler)
       coverage  which of DIR/demand.csv's points have a station of DIR/stations.csv within --radius
                 (default 1000) m, and the exact served demand (max flow over seats); --runs as above
     """
@@ -59,7 +60,7 @@ case "coverage":
 case "load":
     guard let data = options["data"] else { fail("load needs --data DIR\n" + usage) }
     do {
-        try LoadBenchmark(dataDirectory: data, districts: options["districts"] ?? "geodata/changzhi/districts.geojson", runs: max(5, intOption("runs", default: 5))).run()
+        try LoadBenchmark(dataDirectory: data, districts: options["districts"] ?? "geodata/changzhi/districts.geojson", runs: max(5, intOption("runs", default: 5)), only: options["only"]).run()
     } catch {
         fail("load: \(error)", status: 65)
     }

@@ -9,6 +9,8 @@ extension LoadRun {
         let brokenIndices = Set(layer.issues.filter { $0.severity == .error }.compactMap(\.featureIndex))
         var out: [T] = []
         var seen: [String: Int] = [:]
+        seen.reserveCapacity(layer.features.count)
+        out.reserveCapacity(layer.features.count)
         for feature in layer.features {
             var p = Properties(feature: feature, file: file)
             p.failed = brokenIndices.contains(feature.index)
@@ -42,7 +44,7 @@ extension LoadRun {
             return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, geometry: g, projected: g,
                             featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = project(parsed.map(\.geometry), t, .districts) else { return [] }
+        guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .districts) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -71,7 +73,7 @@ extension LoadRun {
             return Station(id: id, name: name, kind: kind, district: district, seats: seats, chargingPorts: ports, services: services,
                            hours: hours, operatorName: op, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = projectPoints(parsed.map(\.location), t, .stations) else { return [] }
+        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .stations) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -117,7 +119,7 @@ extension LoadRun {
             guard let id else { return nil }
             return ParkingZone(id: id, name: name, slots: slots, charging: charging, geometry: g, projected: g, featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = project(parsed.map(\.geometry), t, .parking) else { return [] }
+        guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .parking) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -135,7 +137,7 @@ extension LoadRun {
             return CommercialArea(id: id, name: name, riderFriendly: friendly, dailyOrders: orders, peakRiders: riders, geometry: g, projected: g,
                                   featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = project(parsed.map(\.geometry), t, .areas) else { return [] }
+        guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .areas) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -149,7 +151,7 @@ extension LoadRun {
             guard let id, let weight else { return nil }
             return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = projectPoints(parsed.map(\.location), t, .demand) else { return [] }
+        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .demand) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -164,7 +166,7 @@ extension LoadRun {
             guard let id else { return nil }
             return Candidate(id: id, name: name, maxSeats: maxSeats, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = projectPoints(parsed.map(\.location), t, .candidates) else { return [] }
+        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .candidates) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
