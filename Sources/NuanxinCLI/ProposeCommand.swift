@@ -58,7 +58,7 @@ struct ProposeCommand: ParsableCommand {
 
     func execute() throws {
             let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius)
+            let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand, .candidates])
             let selected = try coverage.selectedDistricts(data)
             let kinds = coverage.restKinds
             let (demand, report) = try coverage.coverage(of: data)
