@@ -6,7 +6,8 @@ import Stations
 /// parser alone) on the bytes of DIR/demand.geojson, and `DatasetLoader.load` of the demand layer
 /// (read from disk, parsed, validated, checked against the districts, projected), with the
 /// districts of `--districts FILE` (default: the bundled Changzhi districts). MB/s are of the
-/// file's bytes (10^6 bytes) per second; medians of `runs` after one warm-up run.
+/// file's bytes (10^6 bytes) per second of wall time and, less disturbed by a busy machine, per
+/// second of the process's CPU time (one thread); medians of `runs` after one warm-up run.
 struct LoadBenchmark {
     let dataDirectory: String
     let districts: String
@@ -33,8 +34,9 @@ struct LoadBenchmark {
                 features = n
             }
             let median = NearestBenchmark.median(times)
+            let cpuMedian = NearestBenchmark.median(cpu)
             FileHandle.standardError.write(Data("\(name): runs_s=\(times.map { String(format: "%.4f", $0) }) cpu_s=\(cpu.map { String(format: "%.4f", $0) })\n".utf8))
-            print("{\"benchmark\":\"\(name)\",\"file\":\"\(path)\",\"bytes\":\(bytes.count),\"features\":\(features),\"runs\":\(runs),\"median_s\":\(String(format: "%.6f", median)),\"mb_per_s\":\(String(format: "%.1f", megabytes / median))}")
+            print("{\"benchmark\":\"\(name)\",\"file\":\"\(path)\",\"bytes\":\(bytes.count),\"features\":\(features),\"runs\":\(runs),\"median_s\":\(String(format: "%.6f", median)),\"mb_per_s\":\(String(format: "%.1f", megabytes / median)),\"cpu_median_s\":\(String(format: "%.6f", cpuMedian)),\"mb_per_cpu_s\":\(String(format: "%.1f", megabytes / cpuMedian))}")
         }
 
         try figure("geojson_read_fast") { try GeoJSONReader.read(bytes: bytes, fastPath: true).features.count }
