@@ -14,16 +14,17 @@ extension LoadRun {
         for feature in layer.features {
             var p = Properties(feature: feature, file: file)
             p.failed = brokenIndices.contains(feature.index)
-            let value = body(&p)
+            var value = body(&p)
             if let id = feature.displayID {
-                if let first = seen[id] {
+                // One hash lookup for the common case of a new id; a duplicate keeps the first.
+                if let first = seen.updateValue(feature.index, forKey: id) {
+                    seen[id] = first
                     p.error("duplicate id \"\(id)\" (also feature \(first))")
-                } else {
-                    seen[id] = feature.index
                 }
             }
-            issues.append(contentsOf: p.issues)
-            if !p.failed, let value { out.append(value) }
+            if !p.issues.isEmpty { issues.append(contentsOf: p.issues) }
+            // Moved into the result, not copied.
+            if !p.failed, let v = value.take() { out.append(v) }
         }
         return out
     }
