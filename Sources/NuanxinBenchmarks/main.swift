@@ -13,6 +13,8 @@ let usage = """
                 alone) and DatasetLoader (demand layer, with --districts FILE, default
                 geodata/changzhi/districts.geojson); MB/s; --runs as above (default 5); --only NAME
                 runs one figure (for a profiler)
+      proj      creating the PROJ transformation EPSG:4326 -> --to (default EPSG:4547), each in a
+                new PROJ context (database opened and searched, as once a process); --runs
       coverage  which of DIR/demand.csv's points have a station of DIR/stations.csv within --radius
                 (default 1000) m, and the exact served demand (max flow over seats); --runs as above
     """
@@ -56,6 +58,12 @@ case "coverage":
         try CoverageBenchmark(dataDirectory: data, runs: max(5, intOption("runs", default: 7)), radius: Double(intOption("radius", default: 1000))).run()
     } catch {
         fail("coverage: \(error)", status: 65)
+    }
+case "proj":
+    do {
+        try ProjBenchmark(target: CRS(options["to"] ?? "EPSG:4547"), runs: max(5, intOption("runs", default: 7))).run()
+    } catch {
+        fail("proj: \(error)", status: 65)
     }
 case "load":
     guard let data = options["data"] else { fail("load needs --data DIR\n" + usage) }
