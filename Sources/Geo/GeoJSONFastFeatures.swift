@@ -230,7 +230,9 @@ struct GeoJSONFastFeature {
             if b == 0x7D { break }
             throw Decline()
         }
-        return JSONObject(distinctMembers: members[base...])
+        let own = Array(members[base...])
+        members.removeSubrange(base...)  // before the `defer`, while the buffer is not shared
+        return JSONObject(distinctMembers: own)
     }
 
     mutating func array(depth: Int) throws(Decline) -> [JSONValue] {

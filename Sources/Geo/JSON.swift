@@ -85,8 +85,8 @@ public struct JSONObject: Hashable, Sendable {
     }
 
     /// An object of members whose keys are known to be distinct, in this order.
-    init(distinctMembers: ArraySlice<(key: String, value: JSONValue)>) {
-        members = Array(distinctMembers)
+    init(distinctMembers: [(key: String, value: JSONValue)]) {
+        members = distinctMembers
         reindex()
     }
 
