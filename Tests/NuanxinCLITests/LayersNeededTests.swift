@@ -12,6 +12,7 @@ struct LayersNeededTests {
         (["coverage"], ["parking_zones.geojson", "candidates.geojson"]),
         (["areas"], ["demand.geojson", "candidates.geojson"]),
         (["propose", "--count", "1"], ["parking_zones.geojson"]),
+        (["info"], ["candidates.geojson"]),
     ]
 
     @Test("a broken file of an unused layer does not stop the command", arguments: 0..<LayersNeededTests.cases.count)
