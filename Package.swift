@@ -1,10 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ;
+// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ,
+// and Planning -> Optimization.
+// Optimization is the pure optimisation code: the sparse demand–station graph, capacitated
+// assignment (max flow) and site selection (covering, capacitated). It imports nothing but the
+// standard library and Foundation, and knows no geometry, files or ids beyond strings.
+// Planning holds the geography over the Stations model (demand model, coverage, gaps, area audit,
+// site proposals) and hands the numbers to Optimization.
 // Stations also uses the system SQLite (CSQLite) for GeoPackage files.
-// Planning holds the demand model, coverage, gaps and site selection over the Stations model.
-// See ARCHITECTURE.md in the README for what belongs where.
 let package = Package(
     name: "Nuanxin",
     platforms: [.macOS(.v14)],
@@ -14,6 +18,7 @@ let package = Package(
         // Used from outside by Fuzz/ and Examples/Consumer (packages of their own).
         .library(name: "Stations", targets: ["Stations"]),
         .library(name: "Planning", targets: ["Planning"]),
+        .library(name: "Optimization", targets: ["Optimization"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,22 +41,24 @@ let package = Package(
         ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "Stations", dependencies: ["Geo", "CSQLite"]),
-        .target(name: "Planning", dependencies: ["Stations", "Geo"]),
-        .executableTarget(name: "PlannerBenchmarks", dependencies: ["Planning", "Geo"]),
+        .target(name: "Optimization"),
+        .target(name: "Planning", dependencies: ["Optimization", "Stations", "Geo"]),
+        .executableTarget(name: "PlannerBenchmarks", dependencies: ["Optimization", "Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
-                "Planning", "Stations", "Geo",
+                "Planning", "Optimization", "Stations", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
-        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Stations", "Geo"]),
+        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Optimization", "Stations", "Geo"]),
         // Helpers shared by the test targets (seeded random numbers, small datasets on disk).
         .target(name: "TestSupport", dependencies: ["Stations", "Geo"], path: "Tests/Support"),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),
         .testTarget(name: "StationsTests", dependencies: ["Stations", "TestSupport"]),
-        .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Stations", "Geo", "TestSupport"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Stations", "TestSupport"]),
+        .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Optimization", "Stations", "Geo", "TestSupport"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "TestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Optimization", "Stations", "TestSupport"]),
     ]
 )

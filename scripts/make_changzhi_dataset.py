@@ -53,6 +53,61 @@ SERVICES = ["rest", "water", "hot_meal", "microwave", "charging", "battery_swap"
             "legal_aid", "training", "first_aid", "wifi"]
 DIVISION_KINDS = ["district", "county", "zone"]
 
+# Planning in time (dataset.json). Rest demand by Little's law: a rider visits a rest station
+# VISITS_PER_HOUR times an hour and stays STAY_MIN minutes. DEMAND_PROFILE scales the peak demand
+# weights hour by hour (0-23; 1 at the peak). All illustrative: the article gives no hours, no
+# stay times and no costs. The profile has the two meal peaks of food delivery (lunch 11-13,
+# dinner 17-19), a dip in the mid-afternoon and little work at night.
+STAY_MIN = 20
+VISITS_PER_HOUR = 0.5
+DEMAND_PROFILE = [
+    0.10, 0.06, 0.04, 0.03, 0.03, 0.05, 0.12, 0.25, 0.35, 0.40, 0.60, 0.95,  # 00-11
+    1.00, 0.75, 0.50, 0.45, 0.55, 0.80, 0.95, 0.85, 0.60, 0.45, 0.30, 0.18,  # 12-23
+]
+SITE_SIZES = [8, 16, 24, 32, 40]
+SITE_COST = {"fixed": 30000, "per_seat": 1500}
+# Districts with their own service radius: the national station norms ask for a station within
+# about 500 m in dense urban cores and 1 km elsewhere. Luzhou is the main urban district, the city's
+# dense core; the other divisions are mostly county towns and countryside (Shangdang's 2 stations
+# stand in its own core, but a per-district radius would apply to all its 475 km²), and the zones
+# lie next to the core rather than in it.
+DISTRICT_RADIUS_M = {"140403": 500}
+DEFAULT_RADIUS_M = 1000
+
+
+def offers_rest(props):
+    """The rest rule of the CLI: a services list decides when there is one, else the kind."""
+    if props.get("services"):
+        return "rest" in props["services"]
+    return props["kind"] in REST_KINDS
+
+
+def hours_ranges(text):
+    """The daily ranges of an hours value as (start, end) minutes, or raises ValueError: "24h",
+    or "HH:MM-HH:MM[,HH:MM-HH:MM...]", non-empty, not overlapping, 24:00 only as an end."""
+    if text == "24h":
+        return [(0, 1440)]
+    out = []
+    for part in text.split(","):
+        a, b = part.split("-")
+        ends = []
+        for k, t in enumerate((a, b)):
+            hh, mm = t.split(":")
+            assert len(hh) == 2 and len(mm) == 2 and hh.isdigit() and mm.isdigit(), text
+            m = int(hh) * 60 + int(mm)
+            if not (int(mm) < 60 and (m < 1440 or (k == 1 and m == 1440))):
+                raise ValueError(text)
+            ends.append(m)
+        if ends[0] == ends[1]:
+            raise ValueError(text)
+        out.append(tuple(ends))
+    minutes = []
+    for s0, e0 in out:
+        minutes += list(range(s0, e0)) if e0 > s0 else list(range(s0, 1440)) + list(range(0, e0))
+    if len(minutes) != len(set(minutes)):
+        raise ValueError(text)
+    return out
+
 
 def to_km(lon, lat):
     e, n = TMERC(lon, lat)
@@ -531,13 +586,19 @@ def build(out_dir, plot_path=None):
         props = {
             "id": i, "name": d[1], "name_en": d[2], "kind": d[3], "workers": d[8],
             "workers_source": d[9],
+        }
+        if i in DISTRICT_RADIUS_M:
+            props["radius_m"] = DISTRICT_RADIUS_M[i]
+            props["radius_note"] = ("own service radius: the station norms ask for about 500 m in dense "
+                                    "urban cores and 1 km elsewhere; Luzhou is the main urban district")
+        props.update({
             "seat_lon": lon, "seat_lat": lat,
             "area_km2": round(geodesic_area_km2(dist_ll[i]), 1),
             "reference_area_km2": d[7],
             "illustrative": True,
             "boundary_note": "illustrative boundary: area-matched power-diagram cell of the seat "
                              "inside a hand-drawn city outline; not the legal boundary",
-        }
+        })
         dist_features.append(feature(i, props, geojson_polygon(dist_ll[i])))
     for zid, name, name_en, _, _, _ in zones:
         props = {
@@ -738,9 +799,11 @@ def build(out_dir, plot_path=None):
     # Huguan: county e-commerce public service centre (article).
     p = place_near(srng, seat["140427"], 0.3, 1.2, dpoly["140427"], taken)
     add_station("140427", "壶关县电商公共服务中心", "Huguan County e-commerce public service centre",
-                "service_center", p, 10, 2, ["training", "legal_aid"], "09:00-18:00",
+                "service_center", p, 10, 2, ["training", "legal_aid"], "08:30-12:00,14:30-18:00",
                 "壶关县电商企业联合党支部", "Huguan County seat",
-                "article: 依托县电商公共服务中心,开展新就业群体就业维权、技能培训")
+                "article: 依托县电商公共服务中心,开展新就业群体就业维权、技能培训; deliberately not a rest "
+                "station: the article describes rights protection and skills training there, no place to "
+                "rest, so its services leave out rest (office hours with a lunch break, illustrative)")
 
     # Licheng: a 24-hour warm station and several union stations (article; three here).
     lc = seat["140426"]
@@ -907,8 +970,20 @@ def build(out_dir, plot_path=None):
     manifest = {
         "name": "Changzhi (长治市), Shanxi",
         "crs": "EPSG:4547",
-        "radius_m": 1000,
+        "radius_m": DEFAULT_RADIUS_M,
         "default_seats": 8,
+        "stay_min": STAY_MIN,
+        "visits_per_hour": VISITS_PER_HOUR,
+        "demand_profile": DEMAND_PROFILE,
+        "demand_profile_note": (
+            "illustrative: demand weights are riders at the peak; each hour's demand is the weight times "
+            "this factor (hours 0-23). The shape has the lunch and dinner peaks of food delivery "
+            "(11-13, 17-19), a mid-afternoon dip and a low night; the numbers are not measured"),
+        "site_sizes": SITE_SIZES,
+        "site_cost": SITE_COST,
+        "site_cost_note": (
+            "illustrative, not from any budget: yuan to fit out a new site (sign, furniture, microwave, "
+            "water) plus yuan per seat; stay_min and visits_per_hour are illustrative too"),
         "source": (
             "Facts: the 12 county-level divisions, seats and reference areas of changzhi.md, and the "
             "stations, parking and rider-friendly areas that the Changzhi newspaper special issue on "
@@ -1011,6 +1086,15 @@ def run_checks(ids, dist_ll, zone_ll, stations, parking, areas, demand, cands, a
             assert f["properties"]["id"] == f["id"]
             check_decimals(f["geometry"]["coordinates"])
     assert 1500 <= len(demand) <= 3000
+    # planning in time: hours parse, rest kinds offer rest unless the basis says why not, one 24h
+    for f in stations:
+        pr = f["properties"]
+        hours_ranges(pr["hours"])
+        if pr["kind"] in REST_KINDS and not offers_rest(pr):
+            assert "not a rest station" in pr["basis"], f"{f['id']}: a rest kind without rest"
+    assert sum(f["properties"]["hours"] == "24h" for f in stations) == 1
+    assert len(DEMAND_PROFILE) == 24 and max(DEMAND_PROFILE) == 1 and min(DEMAND_PROFILE) >= 0
+    assert all(r > 0 for r in DISTRICT_RADIUS_M.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1041,13 +1125,15 @@ def report(ids, div, dist_ll, zone_ll, area_rows, margins, stations, parking, ar
 
     # counts per district, and a rough coverage figure (rest stations within 1 km, planar in the
     # local EPSG:4547 frame; the CLI's own computation is the reference)
-    rest = [to_km(*f["geometry"]["coordinates"]) for f in stations if f["properties"]["kind"] in REST_KINDS]
+    rest = [to_km(*f["geometry"]["coordinates"]) for f in stations if offers_rest(f["properties"])]
     per = {i: {"stations": 0, "rest": 0, "seats": 0, "parking": 0, "areas": 0, "demand_n": 0,
-               "demand_w": 0, "covered_w": 0, "cands": 0} for i in ids + list(zone_ll)}
+               "demand_w": 0, "covered_w": 0, "own_w": 0, "cands": 0} for i in ids + list(zone_ll)}
+    all_ll = dict(dist_ll)
+    all_ll.update(zone_ll)
     for f in stations:
         pr = f["properties"]
         per[pr["district"]]["stations"] += 1
-        if pr["kind"] in REST_KINDS:
+        if offers_rest(pr):
             per[pr["district"]]["rest"] += 1
             per[pr["district"]]["seats"] += pr["seats"]
     for f in parking:
@@ -1062,24 +1148,33 @@ def report(ids, div, dist_ll, zone_ll, area_rows, margins, stations, parking, ar
         per[i]["demand_n"] += 1
         per[i]["demand_w"] += w
         q = to_km(*f["geometry"]["coordinates"])
-        if any(math.dist(q, s) <= 1.0 for s in rest):
+        near = min((math.dist(q, s) for s in rest), default=math.inf)
+        if near <= DEFAULT_RADIUS_M / 1000:
             per[i]["covered_w"] += w
+        pt = point_of(f)
+        own = min([DISTRICT_RADIUS_M[d] for d in all_ll if d in DISTRICT_RADIUS_M
+                   and (all_ll[d].contains(pt) or all_ll[d].touches(pt))] + [DEFAULT_RADIUS_M])
+        if near <= own / 1000:
+            per[i]["own_w"] += w
     print()
-    print(f"{'division':<16}{'stations':>9}{'rest':>6}{'seats':>7}{'parking':>8}{'areas':>6}{'demand pts':>11}{'weight':>8}{'covered %':>10}{'cands':>6}")
+    print(f"{'division':<16}{'stations':>9}{'rest':>6}{'seats':>7}{'parking':>8}{'areas':>6}{'demand pts':>11}{'weight':>8}{'cov 1km %':>10}{'cov own %':>10}{'cands':>6}")
     tot = {k: 0 for k in per[ids[0]]}
     for i in ids + list(zone_ll):
         r = per[i]
         for k in tot:
             tot[k] += r[k]
         pct = 100.0 * r["covered_w"] / r["demand_w"] if r["demand_w"] else 0.0
+        own = 100.0 * r["own_w"] / r["demand_w"] if r["demand_w"] else 0.0
         label = f"{i} {div[i][1]}" if i in div else i
         print(f"{label:<16}{r['stations']:>9}{r['rest']:>6}{r['seats']:>7}{r['parking']:>8}{r['areas']:>6}"
-              f"{r['demand_n']:>11}{r['demand_w']:>8}{pct:>10.1f}{r['cands']:>6}")
+              f"{r['demand_n']:>11}{r['demand_w']:>8}{pct:>10.1f}{own:>10.1f}{r['cands']:>6}")
     pct = 100.0 * tot["covered_w"] / tot["demand_w"]
+    own = 100.0 * tot["own_w"] / tot["demand_w"]
     print(f"{'total':<16}{tot['stations']:>9}{tot['rest']:>6}{tot['seats']:>7}{tot['parking']:>8}{tot['areas']:>6}"
-          f"{tot['demand_n']:>11}{tot['demand_w']:>8}{pct:>10.1f}{tot['cands']:>6}")
+          f"{tot['demand_n']:>11}{tot['demand_w']:>8}{pct:>10.1f}{own:>10.1f}{tot['cands']:>6}")
     print("(demand points are counted in the county-level division that contains them; zone rows count "
-          "only stations, so zone demand is inside Luzhou's figures)")
+          "only stations, so zone demand is inside Luzhou's figures; 'cov own' uses each division's "
+          "radius_m, the smallest where divisions overlap)")
     print()
     for name in sorted(os.listdir(out_dir)):
         with open(os.path.join(out_dir, name), "rb") as fh:

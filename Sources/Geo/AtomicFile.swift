@@ -257,7 +257,19 @@ enum SignalCleanup {
         guard !installed else { return }
         _ = buffer
         installed = true
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            // A signal the parent set to be ignored stays ignored (nohup ignores SIGHUP).
+            var previous = sigaction()
+            sigaction(signalNumber, nil, &previous)
+            #if canImport(Glibc)
+            let ignored = unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            #else
+            let ignored = unsafeBitCast(previous.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            #endif
+            if ignored { continue }
+            sigaddset(&unblock, signalNumber)
             var action = sigaction()
             #if canImport(Glibc)
             action.__sigaction_handler.sa_handler = { signalNumber in
@@ -272,6 +284,10 @@ enum SignalCleanup {
             action.sa_flags = 0
             sigaction(signalNumber, &action, nil)
         }
+        // A parent may start us with these signals blocked (threads of a test runner or a
+        // dispatch queue block most signals, and exec keeps the mask): then the handler would
+        // never run. Threads started later inherit the unblocked mask.
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// Only async-signal-safe calls: unlink and _exit.

@@ -25,7 +25,7 @@ public enum JSONValue: Hashable, Sendable {
 
     /// The string, when the value is one.
     public var stringValue: String? { if case let .string(s) = self { return s }; return nil }
-    /// The number, when the value is one (a big integer gives the nearest `Double`).
+    /// The number, when the value is one (a big integer's nearest `Double`).
     public var numberValue: Double? {
         switch self {
         case let .number(n): return n
@@ -512,7 +512,7 @@ extension JSONValue {
         return out
     }
 
-    /// Appends the JSON text to `out`, as `serialized(realKeys:)` writes it.
+    /// Appends the JSON text to `out`, the numbers of members named in `realKeys` as reals.
     public func write(to out: inout String, realKeys: Set<String>) {
         guard !realKeys.isEmpty else { return write(to: &out) }
         switch self {

@@ -34,44 +34,42 @@ struct AreasCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: radius, layers: [.districts, .stations, .parking, .areas])
-            let audit = try AreaAudit(data, thresholds: .init(restM: restM ?? data.manifest.radiusM, parkingM: parkingM, chargingM: chargingM))
-            switch format {
-            case .json:
-                let doc = JSONValue.object(JSONObject([
-                    ("thresholds_m", .object(JSONObject([("rest", .number(audit.thresholds.restM)), ("parking", .number(audit.thresholds.parkingM)), ("charging", .number(audit.thresholds.chargingM))]))),
-                    ("areas", .array(audit.rows.map { .object(properties($0)) })),
-                ]))
-                try output.emit(doc.serialized(realKeys: ResultFields.areas) + "\n")
-            case .geojson:
-                let geometries = Dictionary(data.commercialAreas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
-                try output.emit(GeoJSONWriter.collection(audit.rows.map {
-                    GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id], realKeys: ResultFields.areas)
-                }))
-            case .csv:
-                var rows = [["id", "name", "rider_friendly", "district", "rest_station", "rest_m", "parking_zone", "parking_m", "charging", "charging_m", "missing"]]
-                for r in audit.rows {
-                    rows.append([r.id, r.name, r.riderFriendly ? "true" : "false", r.district ?? "",
-                                 r.rest?.id ?? "", r.rest.map { Num.int($0.distanceM) } ?? "",
-                                 r.parking?.id ?? "", r.parking.map { Num.int($0.distanceM) } ?? "",
-                                 r.charging?.id ?? "", r.charging.map { Num.int($0.distanceM) } ?? "",
-                                 r.missing.joined(separator: "; ")])
-                }
-                try output.emit(CSVWriter.encode(rows, format: .excel).string)
-            default:
-                var t = TextTable(["id", "name", "friendly", "rest (m)", "parking (m)", "charging (m)", "missing"], rightAligned: [3, 4, 5])
-                func cell(_ n: AreaAudit.Nearest?) -> String {
-                    guard let n else { return "none" }
-                    return Num.int(n.distanceM) + (n.withinReach ? "" : " ✗")
-                }
-                for r in audit.rows {
-                    t.add([r.id, r.name, r.riderFriendly ? "yes" : "no", cell(r.rest), cell(r.parking), cell(r.charging), r.missing.isEmpty ? "—" : r.missing.joined(separator: ", ")])
-                }
-                let th = audit.thresholds
-                try output.emit("Within reach: rest ≤ \(Num.int(th.restM)) m, parking ≤ \(Num.int(th.parkingM)) m, charging ≤ \(Num.int(th.chargingM)) m (✗ = beyond)\n\n" + t.render())
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: radius, layers: [.districts, .stations, .parking, .areas])
+        let audit = try AreaAudit(data, thresholds: .init(data, restM: restM, parkingM: parkingM, chargingM: chargingM))
+        switch format {
+        case .json:
+            let doc = JSONValue.object(JSONObject([
+                ("thresholds_m", .object(JSONObject([("rest", .number(audit.thresholds.restM)), ("parking", .number(audit.thresholds.parkingM)), ("charging", .number(audit.thresholds.chargingM))]))),
+                ("areas", .array(audit.rows.map { .object(properties($0)) })),
+            ]))
+            try output.emit(doc.serialized(realKeys: ResultFields.areas) + "\n")
+        case .geojson:
+            let geometries = Dictionary(data.commercialAreas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
+            try output.emit(GeoJSONWriter.collection(audit.rows.map {
+                GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id], realKeys: ResultFields.areas)
+            }))
+        case .csv:
+            var rows = [["id", "name", "rider_friendly", "district", "rest_station", "rest_m", "parking_zone", "parking_m", "charging", "charging_m", "missing"]]
+            for r in audit.rows {
+                rows.append([r.id, r.name, r.riderFriendly ? "true" : "false", r.district ?? "",
+                             r.rest?.id ?? "", r.rest.map { Num.int($0.distanceM) } ?? "",
+                             r.parking?.id ?? "", r.parking.map { Num.int($0.distanceM) } ?? "",
+                             r.charging?.id ?? "", r.charging.map { Num.int($0.distanceM) } ?? "",
+                             r.missing.joined(separator: "; ")])
             }
+            try output.emit(CSVWriter.encode(rows, format: .excel).string)
+        default:
+            var t = TextTable(["id", "name", "friendly", "rest (m)", "parking (m)", "charging (m)", "missing"], rightAligned: [3, 4, 5])
+            func cell(_ n: AreaAudit.Nearest?) -> String {
+                guard let n else { return "none" }
+                return Num.int(n.distanceM) + (n.withinReach ? "" : " ✗")
+            }
+            for r in audit.rows {
+                t.add([r.id, r.name, r.riderFriendly ? "yes" : "no", cell(r.rest), cell(r.parking), cell(r.charging), r.missing.isEmpty ? "—" : r.missing.joined(separator: ", ")])
+            }
+            let th = audit.thresholds
+            try output.emit("Within reach: rest ≤ \(Num.int(th.restM)) m, parking ≤ \(Num.int(th.parkingM)) m, charging ≤ \(Num.int(th.chargingM)) m (✗ = beyond)\n\n" + t.render())
         }
     }
 

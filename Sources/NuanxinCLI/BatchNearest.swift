@@ -3,8 +3,8 @@ import Foundation
 import Geo
 import Stations
 
-/// The streaming batch behind `nearest --input`: chunks of queries are read, converted to WGS84,
-/// projected in one PROJ call, answered on all cores, formatted on all cores and written in input
+/// The streaming batch behind `nearest --input`: chunks of queries are read, brought to the
+/// dataset's CRS by `QueryProjector` (one PROJ call per chunk), answered on all cores, formatted on all cores and written in input
 /// order. Memory is bounded by the chunk size, whatever the input size.
 struct BatchNearest {
     let command: NearestCommand
@@ -23,30 +23,27 @@ struct BatchNearest {
         }
         let data = try command.dataset.load(layers: [.districts, .stations])
         let locator = try StationLocator(stations: data.stations)
-        let transformer = try CoordinateTransformer.shared(from: .wgs84, to: data.manifest.crs)
+        let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
         let texts = StationTexts(data)
         var problems = 0
+        var unanswerable = 0
         let body: (FileHandle) throws -> Void = { out in
             var batch = NeighborBatch()
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)
             while true {
-                let items = try reader.next(max: BatchNearest.chunkSize)
-                if items.isEmpty { break }
-                var xs: [Double] = []
-                var ys: [Double] = []
+                let read = try reader.next(max: BatchNearest.chunkSize)
+                if read.isEmpty { break }
+                let items = projector.project(read)
+                // The answered queries, in order, and each item's place among them.
+                var projected: [Coordinate] = []
                 var queryOf = [Int](repeating: -1, count: items.count)
                 for (i, item) in items.enumerated() {
-                    guard case let .query(q) = item else { continue }
-                    let c = MapDatum.convert(Coordinate(lon: q.lon, lat: q.lat), from: command.dataset.inputCRS, to: .wgs84)
-                    queryOf[i] = xs.count
-                    xs.append(c.lon)
-                    ys.append(c.lat)
+                    guard case let .point(_, p) = item else { continue }
+                    queryOf[i] = projected.count
+                    projected.append(p.projected)
                 }
-                let lonLat = (0..<xs.count).map { Coordinate(lon: xs[$0], lat: ys[$0]) }
-                try transformer.transform(xs: &xs, ys: &ys)
-                let projected = (0..<xs.count).map { Coordinate(x: xs[$0], y: ys[$0]) }
                 locator.nearest(projected: projected, k: command.k, filter: command.filters.filter, maxDistance: command.maxDistance, into: &batch)
                 // Format in parallel, one piece per worker, then write in order.
                 let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -63,14 +60,13 @@ struct BatchNearest {
                         if lo < hi {
                             for i in lo..<hi {
                                 switch items[i] {
-                                case let .query(q):
-                                    let qi = queryIndex[i]
-                                    let r = answers.range(ofQuery: qi)
+                                case let .point(q, p):
+                                    let r = answers.range(ofQuery: queryIndex[i])
                                     switch format {
-                                    case .csv: texts.csvLines(query: q, neighbors: r, batch: answers, from: lonLat[qi], into: &bytes)
-                                    case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: lonLat[qi], into: &bytes)
+                                    case .csv: texts.csvLines(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
+                                    case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
                                     }
-                                case let .problem(p):
+                                case let .unreadable(p), let .unanswerable(p):
                                     if format == .ndjson { texts.problemLine(p, into: &bytes) }
                                 }
                             }
@@ -79,8 +75,9 @@ struct BatchNearest {
                     }
                 }
                 for item in items {
-                    if case let .problem(p) = item {
+                    if let p = item.problem {
                         problems += 1
+                        if case .unanswerable = item { unanswerable += 1 }
                         if problems <= 100 { printError("nuanxin: \(name): \(p)") }
                     }
                 }
@@ -113,7 +110,9 @@ struct BatchNearest {
         }
         if problems > 100 { printError("nuanxin: \(name): \(problems - 100) more problem(s) not shown") }
         if problems > 0 {
-            throw CLIFailure(status: .dataError, message: "\(name): \(problems) line(s) could not be read; the others were answered")
+            let unread = problems - unanswerable
+            let parts = (unread > 0 ? ["\(unread) line(s) could not be read"] : []) + (unanswerable > 0 ? ["\(unanswerable) point(s) could not be projected"] : [])
+            throw CLIFailure(status: .dataError, message: "\(name): \(parts.joined(separator: ", ")); the others were answered")
         }
     }
 }

@@ -4,8 +4,8 @@ import Geo
 import Planning
 import Stations
 
-/// Options shared by coverage, gaps and propose: the radius, which kinds offer rest, the district
-/// selection and the demand model's area grid.
+/// Options shared by coverage, gaps and propose (and export of their results): the radius, which
+/// kinds offer rest, the district selection and the demand model's area grid.
 struct CoverageOptions: ParsableArguments {
     @Option(help: "Service radius in metres (default: the manifest's radius_m).")
     var radius: Double?
@@ -16,38 +16,48 @@ struct CoverageOptions: ParsableArguments {
     @Option(help: "Station kinds that count as offering rest (repeat; default: all but charging_point and partner_venue).")
     var kind: [StationKind] = []
 
-    @Option(name: .customLong("area-cell-m"), help: "Grid used to spread a commercial area's peak_riders over demand points, in metres.")
-    var areaCellM: Double = 100
+    @Option(name: .customLong("area-cell-m"), help: "Grid used to spread a commercial area's peak_riders over demand points, in metres. (default: 100.0)")
+    var areaCell: Double?
+
+    static let defaultAreaCellM = 100.0
 
     func validate() throws {
         if let radius, !(radius > 0 && radius.isFinite) { throw ValidationError("--radius must be a positive distance in metres") }
         if let radius { try FlagLimits.distance("--radius", radius) }
-        guard areaCellM >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") }
-        try FlagLimits.distance("--area-cell-m", areaCellM)
+        if let areaCell { guard areaCell >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") } }
+        if let areaCell { try FlagLimits.distance("--area-cell-m", areaCell) }
     }
 
-    /// The kinds that offer rest (nil: SPEC's rule).
-    var restKinds: [StationKind]? { kind.isEmpty ? nil : kind }
-
-    /// The demand model and today's coverage of a loaded dataset, the start of coverage, gaps and propose.
-    func coverage(of data: Dataset) throws -> (demand: DemandModel, report: CoverageReport) {
-        let demand = try DemandModel(data, areaCellM: areaCellM)
-        return (demand, try CoverageReport(dataset: data, demand: demand, radiusM: data.manifest.radiusM, kinds: restKinds))
+    var settings: CoverageSettings {
+        CoverageSettings(districts: district, restKinds: kind.isEmpty ? nil : kind, areaCellM: areaCell ?? CoverageOptions.defaultAreaCellM)
     }
 
-    /// Indices of the selected divisions, or a usage failure naming the unknown ones.
-    func selectedDistricts(_ dataset: Dataset) throws -> [Int]? {
-        guard !district.isEmpty else { return nil }
-        var out: [Int] = []
-        for wanted in district {
-            guard let i = dataset.districts.firstIndex(where: { $0.id == wanted || $0.name == wanted || $0.nameEN?.lowercased() == wanted.lowercased() }) else {
-                let known = dataset.districts.map { "\($0.id) \($0.name)" }.joined(separator: ", ")
-                throw CLIFailure(status: .usage, message: "--district \(wanted): no such district (known: \(known))")
-            }
-            if !out.contains(i) { out.append(i) }
-        }
+    /// The options given, as flags with their values (for messages).
+    var given: [String] {
+        var out: [String] = []
+        if let radius { out.append("--radius \(Num.flag(radius))") }
+        out += district.map { "--district \($0)" }
+        out += kind.map { "--kind \($0.rawValue)" }
+        if let areaCell { out.append("--area-cell-m \(Num.flag(areaCell))") }
         return out
     }
+}
+
+/// The gaps options besides the coverage ones.
+struct GapOptions: ParsableArguments {
+    @Option(name: .customLong("cell-m"), help: "Grid cell size for gap polygons, in metres. (default: 250.0)")
+    var cell: Double?
+
+    static let defaultCellM = 250.0
+
+    var cellM: Double { cell ?? GapOptions.defaultCellM }
+
+    func validate() throws {
+        if let cell { guard cell >= 10, cell.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") } }
+        if let cell { try FlagLimits.distance("--cell-m", cell) }
+    }
+
+    var given: [String] { cell.map { ["--cell-m \(Num.flag($0))"] } ?? [] }
 }
 
 /// `nuanxin coverage`: demand, covered, seats, served, utilisation and overloaded stations per district.
@@ -61,24 +71,28 @@ struct CoverageCommand: ParsableCommand {
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
+    static let layers: Set<Layer> = [.districts, .stations, .areas, .demand]
+
     func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand])
-            let selected = try coverage.selectedDistricts(data)
-            let (demand, report) = try coverage.coverage(of: data)
-            let rows = selected.map { $0.map { report.rows[$0] } } ?? report.rows
-            switch format {
-            case .json: try output.emit(CoverageText.json(report, rows: rows, data).serialized(realKeys: ResultFields.coverage) + "\n")
-            case .geojson: try output.emit(CoverageText.geoJSON(report, rows: rows, data))
-            case .csv: try output.emit(CoverageText.csv(report, rows: rows))
-            default: try output.emit(CoverageText.table(report, rows: rows, demand: demand))
-            }
-        }
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
+        let study = try CoverageStudy(data, settings: coverage.settings)
+        try output.emit(CoverageText.render(study, data, format: format))
     }
 }
 
 enum CoverageText {
+    static func render(_ study: CoverageStudy, _ data: Dataset, format: OutputFormat) throws -> String {
+        let report = study.report, rows = study.rows
+        switch format {
+        case .json: return json(report, rows: rows, data).serialized(realKeys: ResultFields.coverage) + "\n"
+        case .geojson: return geoJSON(report, rows: rows, data)
+        case .csv: return csv(report, rows: rows)
+        case .table: return table(report, rows: rows, demand: study.demand)
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
+        }
+    }
+
     static func round(_ v: Double, _ decimals: Int = 2) -> JSONValue {
         var s = 1.0
         for _ in 0..<decimals { s *= 10 }
@@ -153,49 +167,47 @@ struct GapsCommand: ParsableCommand {
         discussion: "A gap is the union of the grid cells (--cell-m) that hold demand with no rest station within the radius, clipped to the district."
     )
 
-    @Option(name: .customLong("cell-m"), help: "Grid cell size for gap polygons, in metres.")
-    var cellM: Double = 250
-
+    @OptionGroup var gaps: GapOptions
     @OptionGroup var coverage: CoverageOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        guard cellM >= 10, cellM.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") }
-        try FlagLimits.distance("--cell-m", cellM)
+    func run() throws {
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
+        let study = try GapStudy(data, settings: coverage.settings, cellM: gaps.cellM)
+        try output.emit(GapText.render(study, format: format))
+    }
+}
+
+enum GapText {
+    static func properties(_ g: GapReport.Gap) -> JSONObject {
+        JSONObject([("district", .string(g.district)), ("district_name", .string(g.districtName)), ("rank", .number(Double(g.rank))),
+                    ("uncovered_demand", CoverageText.round(g.uncoveredDemand)), ("area_km2", CoverageText.round(g.areaKm2, 3))])
     }
 
-    func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand])
-            let selected = try coverage.selectedDistricts(data)
-            let (demand, report) = try coverage.coverage(of: data)
-            let gaps = try GapReport(dataset: data, demand: demand, uncovered: report.unitCovered.map { !$0 }, districts: selected, cellM: cellM)
-            func props(_ g: GapReport.Gap) -> JSONObject {
-                JSONObject([("district", .string(g.district)), ("district_name", .string(g.districtName)), ("rank", .number(Double(g.rank))),
-                            ("uncovered_demand", CoverageText.round(g.uncoveredDemand)), ("area_km2", CoverageText.round(g.areaKm2, 3))])
+    static func render(_ study: GapStudy, format: OutputFormat) throws -> String {
+        let gaps = study.gaps.gaps, radiusM = study.coverage.report.radiusM, cellM = study.cellM
+        switch format {
+        case .geojson:
+            return GeoJSONWriter.collection(gaps.map { g in
+                GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: properties(g), geometry: g.geometry, realKeys: ResultFields.gaps)
+            })
+        case .json:
+            let doc = JSONValue.object(JSONObject([("radius_m", .number(radiusM)), ("cell_m", .number(cellM)),
+                                                   ("gaps", .array(gaps.map { .object(properties($0)) }))]))
+            return doc.serialized(realKeys: ResultFields.gaps) + "\n"
+        case .csv:
+            var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt"]]
+            for g in gaps {
+                rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try g.geometry.wkt(precision: 7)])
             }
-            switch format {
-            case .geojson:
-                try output.emit(GeoJSONWriter.collection(gaps.gaps.map { g in
-                    GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: props(g), geometry: g.geometry, realKeys: ResultFields.gaps)
-                }))
-            case .json:
-                let doc = JSONValue.object(JSONObject([("radius_m", .number(report.radiusM)), ("cell_m", .number(cellM)),
-                                                       ("gaps", .array(gaps.gaps.map { .object(props($0)) }))]))
-                try output.emit(doc.serialized(realKeys: ResultFields.gaps) + "\n")
-            case .csv:
-                var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt"]]
-                for g in gaps.gaps {
-                    rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try g.geometry.wkt(precision: 7)])
-                }
-                try output.emit(CSVWriter.encode(rows, format: .excel).string)
-            default:
-                var t = TextTable(["district", "name", "rank", "uncovered", "km²"], rightAligned: [2, 3, 4])
-                for g in gaps.gaps { t.add([g.district, g.districtName, "\(g.rank)", Num.int(g.uncoveredDemand), Num.fixed(g.areaKm2, 2)]) }
-                try output.emit(gaps.gaps.isEmpty ? "no uncovered demand\n" : "Uncovered demand within \(Num.int(report.radiusM)) m, as \(Num.int(cellM)) m cells dissolved per district\n\n" + t.render())
-            }
+            return CSVWriter.encode(rows, format: .excel).string
+        case .table:
+            var t = TextTable(["district", "name", "rank", "uncovered", "km²"], rightAligned: [2, 3, 4])
+            for g in gaps { t.add([g.district, g.districtName, "\(g.rank)", Num.int(g.uncoveredDemand), Num.fixed(g.areaKm2, 2)]) }
+            return gaps.isEmpty ? "no uncovered demand\n" : "Uncovered demand within \(Num.int(radiusM)) m, as \(Num.int(cellM)) m cells dissolved per district\n\n" + t.render()
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
         }
     }
 }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import Geo
+import Planning
 import Stations
 
-/// `nuanxin export --layer L`: a layer for mapping tools and spreadsheets.
+/// `nuanxin export --layer L`: a layer for mapping tools and spreadsheets, or the result of
+/// coverage, gaps or propose, computed by the same library call those commands make.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -14,68 +16,97 @@ struct ExportCommand: ParsableCommand {
         """
     )
 
-    static let results = ["coverage", "gaps", "proposals"]
+    /// What `--layer` names: a dataset layer or a result.
+    enum Target {
+        case layer(Layer)
+        case coverage, gaps, proposals
 
-    @Option(help: "The layer: districts, stations, parking, areas, demand, candidates, or coverage, gaps, proposals.")
-    var layer: String
+        init?(_ name: String) {
+            switch name.lowercased() {
+            case "coverage": self = .coverage
+            case "gaps": self = .gaps
+            case "proposals": self = .proposals
+            default:
+                guard let l = Layer(name: name) else { return nil }
+                self = .layer(l)
+            }
+        }
 
-    @OptionGroup var dataset: DatasetOptions
-    @OptionGroup var output: OutputOptions
-
-    /// Options of the result commands, handed on to them.
-    @Argument(parsing: .allUnrecognized, help: .hidden)
-    var resultOptions: [String] = []
-
-    func run() throws {
-        try runReportingErrors {
-            if layer.lowercased() == "all" || output.format == .gpkg {
-                try exportGeoPackage()
-                return
-            }
-            if ExportCommand.results.contains(layer.lowercased()) {
-                try exportResult()
-                return
-            }
-            guard let l = Layer(name: layer) else {
-                throw CLIFailure(status: .usage, message: "unknown layer \"\(layer)\" (use \((Layer.allCases.map(\.rawValue) + ExportCommand.results).joined(separator: ", ")))")
-            }
-            guard resultOptions.isEmpty else {
-                throw CLIFailure(status: .usage, message: "unknown option(s) for export --layer \(l.rawValue): \(resultOptions.joined(separator: " "))")
-            }
-            let format = try output.resolved(supported: [.geojson, .csv])
-            let data = try dataset.load(layers: [l])
-            let items = LayerText.features(data, l)
-            switch format {
-            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items, layer: l), format: .excel).string)
-            default: try output.emit(LayerText.geoJSON(items, layer: l))
+        var name: String {
+            switch self {
+            case let .layer(l): return l.rawValue
+            case .coverage: return "coverage"
+            case .gaps: return "gaps"
+            case .proposals: return "proposals"
             }
         }
     }
 
-    /// Runs coverage, gaps or propose with this command's arguments (less --layer), as GeoJSON
-    /// unless --format csv is given.
-    func exportResult() throws {
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        if let at = arguments.firstIndex(of: "export") { arguments.removeFirst(at + 1) }
-        if let at = arguments.firstIndex(of: "--layer"), at + 1 < arguments.count {
-            arguments.removeSubrange(at...(at + 1))
-        } else if let at = arguments.firstIndex(where: { $0.hasPrefix("--layer=") }) {
-            arguments.remove(at: at)
+    static let results = ["coverage", "gaps", "proposals"]
+    /// Sites per district when exporting proposals without --count or --target.
+    static let defaultProposalCount = 3
+
+    @Option(help: "The layer: districts, stations, parking, areas, demand, candidates, or coverage, gaps, proposals.")
+    var layer: String
+
+    @OptionGroup(title: "Options of coverage, gaps and proposals") var coverage: CoverageOptions
+    @OptionGroup(title: "Options of gaps") var gaps: GapOptions
+    @OptionGroup(title: "Options of proposals") var proposal: ProposalOptions
+    @OptionGroup var dataset: DatasetOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        if layer.lowercased() == "all" || output.format == .gpkg {
+            try exportGeoPackage()
+            return
         }
-        if output.format == nil { arguments += ["--format", "geojson"] } else if ![.geojson, .csv].contains(output.format!) {
-            throw CLIFailure(status: .usage, message: "export writes geojson or csv")
+        guard let target = Target(layer) else {
+            throw CLIFailure(status: .usage, message: "unknown layer \"\(layer)\" (use \((Layer.allCases.map(\.rawValue) + ExportCommand.results).joined(separator: ", ")))")
         }
-        switch layer.lowercased() {
-        case "coverage":
-            let command = try CoverageCommand.parse(arguments)
-            try command.run()
-        case "gaps":
-            let command = try GapsCommand.parse(arguments)
-            try command.run()
-        default:
-            if !arguments.contains("--count") && !arguments.contains("--target") { arguments += ["--count", "3"] }
-            let command = try ProposeCommand.parse(arguments)
-            try command.run()
+        let misplaced: [String]
+        switch target {
+        case .layer: misplaced = coverage.given + gaps.given + proposal.given
+        case .coverage: misplaced = gaps.given + proposal.given
+        case .gaps: misplaced = proposal.given
+        case .proposals: misplaced = gaps.given
+        }
+        guard misplaced.isEmpty else {
+            throw CLIFailure(status: .usage, message: "unknown option(s) for export --layer \(target.name): \(misplaced.joined(separator: " "))")
+        }
+        switch target {
+        case let .layer(l):
+            let format = try output.resolved(supported: [.geojson, .csv])
+            let data = try dataset.load(layers: [l])
+            let items = data.features(of: l)
+            switch format {
+            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items, layer: l), format: .excel).string)
+            default: try output.emit(LayerText.geoJSON(items, layer: l))
+            }
+        case .coverage:
+            let format = try resultFormat()
+            let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
+            let study = try CoverageStudy(data, settings: coverage.settings)
+            try output.emit(CoverageText.render(study, data, format: format))
+        case .gaps:
+            let format = try resultFormat()
+            let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
+            let study = try GapStudy(data, settings: coverage.settings, cellM: gaps.cellM)
+            try output.emit(GapText.render(study, format: format))
+        case .proposals:
+            let format = try resultFormat()
+            let data = try dataset.load(radiusM: coverage.radius)
+            let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings(defaultCount: ExportCommand.defaultProposalCount))
+            try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
+            ProposalText.reportUnreachable(study)
+        }
+    }
+
+    /// GeoJSON unless --format csv is given.
+    func resultFormat() throws -> OutputFormat {
+        switch output.format {
+        case nil, .geojson?: return .geojson
+        case .csv?: return .csv
+        default: throw CLIFailure(status: .usage, message: "export writes geojson or csv")
         }
     }
 }

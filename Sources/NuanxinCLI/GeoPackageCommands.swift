@@ -11,8 +11,9 @@ extension ExportCommand {
         guard let out = output.out else {
             throw CLIFailure(status: .usage, message: "--format gpkg writes a file: give --out FILE.gpkg")
         }
-        guard resultOptions.isEmpty else {
-            throw CLIFailure(status: .usage, message: "unknown option(s) for export --format gpkg: \(resultOptions.joined(separator: " "))")
+        let misplaced = coverage.given + gaps.given + proposal.given
+        guard misplaced.isEmpty else {
+            throw CLIFailure(status: .usage, message: "unknown option(s) for export --format gpkg: \(misplaced.joined(separator: " "))")
         }
         let layers: [Layer]
         if layer.lowercased() == "all" {
@@ -27,7 +28,7 @@ extension ExportCommand {
         let source = try dataset.source()
         var tables: [(Layer, [GeoPackageWriter.Item])] = []
         for l in layers where l != .candidates || data.hasCandidates {
-            tables.append((l, LayerText.features(data, l)))
+            tables.append((l, data.features(of: l)))
         }
         var manifest: JSONObject?
         if layer.lowercased() == "all" {
@@ -52,7 +53,7 @@ extension ImportCommand {
         let data = try dataset.load(quiet: true)
         var tables: [(Layer, [GeoPackageWriter.Item])] = []
         for layer in Layer.allCases where layer != .candidates || data.hasCandidates || l == .candidates {
-            tables.append((layer, layer == l ? items : LayerText.features(data, layer)))
+            tables.append((layer, layer == l ? items : data.features(of: layer)))
         }
         do {
             try GeoPackageWriter.write(layers: tables, manifest: data.manifest.properties, lastChange: Date(), to: path)
@@ -73,5 +74,12 @@ enum GeoPackageDates {
         files += layers.compactMap { source.overrides[$0] }
         let dates = files.compactMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date }
         return dates.max() ?? Date(timeIntervalSince1970: 0)
+    }
+}
+
+extension OutputFormat {
+    /// `--format gpkg` anywhere but `export` (the commands' `resolved(supported:)` refuses it first).
+    static var geoPackageOnlyOnExport: CLIFailure {
+        CLIFailure(status: .usage, message: "--format gpkg is written by export only: export --layer LAYER|all --format gpkg --out FILE.gpkg")
     }
 }

@@ -13,15 +13,13 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .csv])
-            let data = try dataset.load(layers: [.districts, .stations, .parking, .areas, .demand])
-            let summary = try DatasetSummary(data)
-            switch format {
-            case .json: try output.emit(json(summary).serialized() + "\n")
-            case .csv: try output.emit(csv(summary))
-            default: try output.emit(table(summary))
-            }
+        let format = try output.resolved(supported: [.table, .json, .csv])
+        let data = try dataset.load(layers: [.districts, .stations, .parking, .areas, .demand])
+        let summary = try DatasetSummary(data)
+        switch format {
+        case .json: try output.emit(json(summary).serialized() + "\n")
+        case .csv: try output.emit(csv(summary))
+        default: try output.emit(table(summary))
         }
     }
 

@@ -3,25 +3,14 @@ import Stations
 
 /// GeoJSON text of a dataset layer as loaded (WGS84, original properties in their order).
 enum LayerText {
-    static func features(_ dataset: Dataset, _ layer: Layer) -> [(id: String, properties: JSONObject, geometry: Geometry)] {
-        switch layer {
-        case .districts: return dataset.districts.map { ($0.id, $0.properties, $0.geometry) }
-        case .stations: return dataset.stations.map { ($0.id, $0.properties, .point($0.location)) }
-        case .parking: return dataset.parkingZones.map { ($0.id, $0.properties, $0.geometry) }
-        case .areas: return dataset.commercialAreas.map { ($0.id, $0.properties, $0.geometry) }
-        case .demand: return dataset.demand.map { ($0.id, $0.properties, .point($0.location)) }
-        case .candidates: return dataset.candidates.map { ($0.id, $0.properties, .point($0.location)) }
-        }
-    }
-
-    /// The layer as GeoJSON with its fields in their fixed types (see `LayerSchema`): ids and other
-    /// text as strings, reals as `60.0`, lists as arrays, whatever form the input had.
-    static func geoJSON(_ items: [(id: String, properties: JSONObject, geometry: Geometry)], layer: Layer) -> String {
-        let schema = LayerSchema.of(layer, properties: items.map(\.properties))
-        let reals = schema.realFields
+    /// The layer as GeoJSON with its known fields in their fixed types (see `LayerSchema`): reals as
+    /// `60.0`, counts as integers, text as strings, lists as arrays, whatever form the input had.
+    /// The `id` property and other properties are written as given (a numeric id stays a number).
+    static func geoJSON(_ items: [LayerFeature], layer: Layer) -> String {
+        let schema = LayerSchema(fields: LayerSchema.known(layer))
+        let reals = LayerSchema.knownReals(layer)
         return GeoJSONWriter.collection(items.map {
-            var properties = schema.normalise($0.properties)
-            if properties["id"] != nil { properties["id"] = .string($0.id) }
+            let properties = schema.normalise($0.properties)
             return GeoJSONWriter.feature(id: .string($0.id), properties: properties, geometry: $0.geometry, realKeys: reals)
         })
     }

@@ -18,10 +18,10 @@ struct NearestCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Longitude of the query point.")
+    @Option(parsing: .unconditional, help: "Longitude of the query point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the query point.")
+    @Option(parsing: .unconditional, help: "Latitude of the query point.")
     var lat: Double?
 
     @Option(name: .short, help: "How many stations (ties at the k-th distance are all returned).")
@@ -43,27 +43,26 @@ struct NearestCommand: ParsableCommand {
     func validate() throws {
         guard k >= 1 else { throw ValidationError("-k must be at least 1") }
         if let maxDistance, !(maxDistance >= 0) { throw ValidationError("--max-distance must be a distance in metres ≥ 0") }
-        if input == nil { try QueryPoint.validate(lon: lon, lat: lat) }
+        if input == nil { try QueryPointOptions.validate(lon: lon, lat: lat) }
         if input != nil, lon != nil || lat != nil { throw ValidationError("give either --lon/--lat or --input, not both") }
     }
 
     func run() throws {
-        try runReportingErrors {
-            if let input {
-                try BatchNearest(command: self, input: input).run()
-                return
-            }
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(layers: [.districts, .stations])
-            let locator = try StationLocator(stations: data.stations)
-            let q = try QueryPoint(lon: lon!, lat: lat!, datum: dataset.inputCRS, crs: data.manifest.crs)
-            let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: filters.filter, maxDistance: maxDistance)
-            switch format {
-            case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized(realKeys: ResultFields.stations) + "\n")
-            case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
-            case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
-            default: try output.emit(StationResultText.table(matches, data))
-            }
+        if let input {
+            try BatchNearest(command: self, input: input).run()
+            return
+        }
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(layers: [.districts, .stations])
+        let locator = try StationLocator(stations: data.stations)
+        let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
+        let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: filters.filter, maxDistance: maxDistance)
+        switch format {
+        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized(realKeys: ResultFields.stations) + "\n")
+        case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
+        case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
+        case .table: try output.emit(StationResultText.table(matches, data))
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
         }
     }
 }

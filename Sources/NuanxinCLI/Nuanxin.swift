@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Geo
 
 /// The `nuanxin` command: station lookup, coverage and site planning for new-economy workers.
 public struct Nuanxin: ParsableCommand {
@@ -17,4 +19,22 @@ public struct Nuanxin: ParsableCommand {
     )
 
     public init() {}
+
+    /// Parses, runs the command, and reports any error of ours on stderr with its exit code (the
+    /// one place errors become exit codes); ArgumentParser reports its own (usage errors exit 64).
+    public static func main() {
+        // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the run before
+        // it could remove its temporary file; ignored, the write fails with EFBIG and exits 74 cleanly.
+        signal(SIGXFSZ, SIG_IGN)
+        // Ctrl-C, kill or a closed terminal while `--out` is written: the temporary file is removed
+        // and the run ends with 130, 143 or 129.
+        AtomicFile.removeTemporaryFileOnSignals()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if let status = report(error) { Foundation.exit(status.rawValue) }
+            exit(withError: error)
+        }
+    }
 }

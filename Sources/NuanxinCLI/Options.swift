@@ -48,16 +48,7 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func source(radiusM: Double? = nil) throws -> DatasetSource {
-        let folder: String
-        if let data {
-            folder = data
-        } else {
-            let found = DefaultDataset.locate()
-            guard let f = found.folder else {
-                throw CLIFailure(status: .noInput, message: "the default dataset (\(DefaultDataset.relativePath)) was not found; searched: \(found.searched.joined(separator: ", ")). Pass --data FOLDER or set NUANXIN_DATA.")
-            }
-            folder = f
-        }
+        let folder = try data ?? DefaultDataset.folder()
         var overrides: [Layer: String] = [:]
         overrides[.districts] = districts
         overrides[.stations] = stations
@@ -65,11 +56,13 @@ struct DatasetOptions: ParsableArguments {
         overrides[.areas] = areas
         overrides[.demand] = demand
         overrides[.candidates] = candidates
-        return DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+        let source = DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+        try source.checkCRSOverride()
+        return source
     }
 
-    /// Loads the dataset, printing warnings to stderr; errors become a CLIFailure (65, or 66 for
-    /// missing files) after every problem has been printed.
+    /// Loads the dataset, printing warnings to stderr; errors become a `DatasetLoadFailure` (65, or
+    /// 66 for missing files) that prints every problem.
     func load(radiusM: Double? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
         let source = try source(radiusM: radiusM)
         do {
@@ -77,16 +70,14 @@ struct DatasetOptions: ParsableArguments {
             if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
             return dataset
         } catch let error as DatasetError {
-            for issue in error.issues { printError("nuanxin: \(issue)") }
-            let errors = error.issues.filter { $0.severity == .error }.count
-            throw CLIFailure(status: error.missingInput ? .noInput : .dataError, message: "\(errors) error(s) in the input; nothing was computed")
+            throw DatasetLoadFailure(error: error)
         }
     }
 }
 
 /// `--format` and `--out`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json, geojson or csv (default: table on a terminal, json otherwise).")
+    @Option(name: .long, help: "Output format: table, json, geojson or csv; gpkg for export (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
 
     @Option(name: .long, help: "Write the result to this file (atomically: a temporary file, then rename).")

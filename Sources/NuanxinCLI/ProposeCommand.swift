@@ -1,8 +1,68 @@
 import ArgumentParser
 import Foundation
 import Geo
+import Optimization
 import Planning
 import Stations
+
+/// The options of new sites (propose, and export --layer proposals).
+struct ProposalOptions: ParsableArguments {
+    @Option(help: "How many new sites per district.")
+    var count: Int?
+
+    @Option(help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.")
+    var target: Double?
+
+    @Flag(help: "Maximise plain coverage, ignoring seats (classic MCLP).")
+    var uncapacitated = false
+
+    @Option(name: .customLong("grid-m"), help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)")
+    var grid: Double?
+
+    @Option(help: "Seats of a new site without max_seats (default: the manifest's default_seats).")
+    var seats: Int?
+
+    @Option(name: .customLong("node-limit"), help: "Branch-and-bound nodes per district before answering with the best proven bound. (default: 20000)")
+    var nodes: Int?
+
+    static let defaultGridM = 250.0
+    static let defaultNodeLimit = 20_000
+
+    /// The checks of each value; whether a goal is given is for the command to decide (export
+    /// defaults to `--count 3`).
+    func validate() throws {
+        if count != nil, target != nil { throw ValidationError("give exactly one of --count N and --target PCT") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let target, !(target >= 0 && target <= 100) { throw ValidationError("--target must be a percentage between 0 and 100") }
+        if let grid { guard grid >= 10, grid.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") } }
+        if let grid { try FlagLimits.distance("--grid-m", grid) }
+        if let seats, seats < 1 { throw ValidationError("--seats must be at least 1") }
+        if let seats, seats > QuantityLimits.seats { throw ValidationError("--seats \(seats) is more than the limit of \(QuantityLimits.seats) seats") }
+        if let nodes { guard nodes >= 0 else { throw ValidationError("--node-limit must be ≥ 0") } }
+    }
+
+    /// The settings, with `defaultCount` sites when neither --count nor --target is given.
+    func settings(defaultCount: Int? = nil) throws -> ProposalSettings {
+        let goal: SiteSelectionGoal
+        if let count { goal = .count(count) } else if let target { goal = .targetPercent(target) } else if let defaultCount { goal = .count(defaultCount) } else {
+            throw ValidationError("give exactly one of --count N and --target PCT")
+        }
+        return ProposalSettings(goal: goal, capacitated: !uncapacitated, gridM: grid ?? ProposalOptions.defaultGridM, seats: seats,
+                                nodeLimit: nodes ?? ProposalOptions.defaultNodeLimit)
+    }
+
+    /// The options given, as flags with their values (for messages).
+    var given: [String] {
+        var out: [String] = []
+        if let count { out.append("--count \(count)") }
+        if let target { out.append("--target \(Num.flag(target))") }
+        if uncapacitated { out.append("--uncapacitated") }
+        if let grid { out.append("--grid-m \(Num.flag(grid))") }
+        if let seats { out.append("--seats \(seats)") }
+        if let nodes { out.append("--node-limit \(nodes)") }
+        return out
+    }
+}
 
 /// `nuanxin propose`: where the next stations should go in each district, and how big.
 struct ProposeCommand: ParsableCommand {
@@ -19,73 +79,21 @@ struct ProposeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "How many new sites per district.")
-    var count: Int?
-
-    @Option(help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.")
-    var target: Double?
-
-    @Flag(help: "Maximise plain coverage, ignoring seats (classic MCLP).")
-    var uncapacitated = false
-
-    @Option(name: .customLong("grid-m"), help: "Grid spacing in metres for candidate sites where a district has no candidates.")
-    var gridM: Double = 250
-
-    @Option(help: "Seats of a new site without max_seats (default: the manifest's default_seats).")
-    var seats: Int?
-
-    @Option(name: .customLong("node-limit"), help: "Branch-and-bound nodes per district before answering with the best proven bound.")
-    var nodeLimit: Int = 20_000
-
+    @OptionGroup var proposal: ProposalOptions
     @OptionGroup var coverage: CoverageOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (count == nil) != (target == nil) else { throw ValidationError("give exactly one of --count N and --target PCT") }
-        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        if let target, !(target >= 0 && target <= 100) { throw ValidationError("--target must be a percentage between 0 and 100") }
-        guard gridM >= 10, gridM.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") }
-        try FlagLimits.distance("--grid-m", gridM)
-        if let seats, seats < 1 { throw ValidationError("--seats must be at least 1") }
-        if let seats, seats > QuantityLimits.seats { throw ValidationError("--seats \(seats) is more than the limit of \(QuantityLimits.seats) seats") }
-        guard nodeLimit >= 0 else { throw ValidationError("--node-limit must be ≥ 0") }
+        _ = try proposal.settings()
     }
 
     func run() throws {
-        try runReportingErrors { try execute() }
-    }
-
-    func execute() throws {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand, .candidates])
-            let selected = try coverage.selectedDistricts(data)
-            let kinds = coverage.restKinds
-            let (demand, report) = try coverage.coverage(of: data)
-            let goal: SiteSelectionGoal = count != nil ? .count(count!) : .targetPercent(target!)
-            let settings = SiteProposals.Settings(radiusM: data.manifest.radiusM, gridM: gridM, seats: seats, capacitated: !uncapacitated,
-                                                  goal: goal, kinds: kinds, nodeLimit: nodeLimit)
-            let progress = ProgressLine()
-            let callback: (@Sendable (String, SelectionProgress) -> Void)? = progress.isActive ? { @Sendable name, p in progress.show(name, p) } : nil
-            let proposals: SiteProposals
-            do {
-                proposals = try SiteProposals(dataset: data, demand: demand, coverage: report, districts: selected, settings: settings, progress: callback)
-            } catch let error as PlanningError {
-                throw CLIFailure(status: .dataError, message: "\(error)")
-            }
-            progress.finish()
-            let measure = uncapacitated ? "covered" : "served"
-            switch format {
-            case .json: try output.emit(ProposalText.json(proposals, measure: measure, radius: data.manifest.radiusM).serialized(realKeys: ResultFields.proposals) + "\n")
-            case .geojson: try output.emit(ProposalText.geoJSON(proposals))
-            case .csv: try output.emit(ProposalText.csv(proposals))
-            default: try output.emit(ProposalText.table(proposals, measure: measure, radius: data.manifest.radiusM))
-            }
-            for d in proposals.districts {
-                if case let .unreachable(_, best, reason)? = d.selection.target {
-                    printError("nuanxin: \(d.id) \(d.name): the target \(Num.fixed(target ?? 0, 1))% cannot be reached: \(reason) (best \(Num.fixed(best, 1))%)")
-                }
-            }
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(radiusM: coverage.radius, layers: [.districts, .stations, .areas, .demand, .candidates])
+        let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings())
+        try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
+        ProposalText.reportUnreachable(study)
     }
 }
 
@@ -111,6 +119,37 @@ final class ProgressLine: @unchecked Sendable {
 }
 
 enum ProposalText {
+    /// Runs the proposal study, with a progress line on a terminal.
+    static func study(_ data: Dataset, coverage: CoverageOptions, proposal: ProposalSettings) throws -> ProposalStudy {
+        let progress = ProgressLine()
+        let callback: (@Sendable (String, SelectionProgress) -> Void)? = progress.isActive ? { @Sendable name, p in progress.show(name, p) } : nil
+        let study = try ProposalStudy(data, coverage: coverage.settings, proposals: proposal, progress: callback)
+        progress.finish()
+        return study
+    }
+
+    static func render(_ study: ProposalStudy, radius: Double, format: OutputFormat) -> String {
+        let measure = study.settings.measure
+        switch format {
+        case .json: return json(study.proposals, measure: measure, radius: radius).serialized(realKeys: ResultFields.proposals) + "\n"
+        case .geojson: return geoJSON(study.proposals)
+        case .csv: return csv(study.proposals)
+        // gpkg never gets here: the command's resolved(supported:) refuses it.
+        case .table, .gpkg: return table(study.proposals, measure: measure, radius: radius)
+        }
+    }
+
+    /// A target that a district cannot reach is said on stderr, after the result.
+    static func reportUnreachable(_ study: ProposalStudy) {
+        let target: Double
+        if case let .targetPercent(t) = study.settings.goal { target = t } else { target = 0 }
+        for d in study.proposals.districts {
+            if case let .unreachable(_, best, reason)? = d.selection.target {
+                printError("nuanxin: \(d.id) \(d.name): the target \(Num.fixed(target, 1))% cannot be reached: \(reason) (best \(Num.fixed(best, 1))%)")
+            }
+        }
+    }
+
     static func round(_ v: Double, _ decimals: Int = 2) -> JSONValue { CoverageText.round(v, decimals) }
 
     static func siteProperties(_ s: SiteProposals.Site, _ d: SiteProposals.District) -> [(String, JSONValue)] {

@@ -17,18 +17,8 @@ struct StationFilterOptions: ParsableArguments {
     var filter: PointIndex.Filter { StationLocator.filter(kinds: kind, services: service) }
 }
 
-/// A single query point from --lon/--lat in the --input-crs datum.
-struct QueryPoint {
-    var given: Coordinate
-    var wgs84: Coordinate
-    var projected: Coordinate
-
-    init(lon: Double, lat: Double, datum: MapDatum, crs: CRS) throws {
-        given = Coordinate(lon: lon, lat: lat)
-        wgs84 = MapDatum.convert(given, from: datum, to: .wgs84)
-        projected = try CoordinateTransformer.shared(from: .wgs84, to: crs).transform(wgs84)
-    }
-
+/// The checks of --lon/--lat shared by nearest, within and locate.
+enum QueryPointOptions {
     static func validate(lon: Double?, lat: Double?) throws {
         guard let lon, let lat else { throw ValidationError("give --lon and --lat (or --input FILE for a batch)") }
         guard lon.isFinite, (-180...180).contains(lon) else { throw ValidationError("--lon \(lon) is outside -180...180") }
@@ -55,7 +45,7 @@ enum StationResultText {
         return .object(JSONObject(pairs))
     }
 
-    static func document(query: QueryPoint, id: String? = nil, matches: [StationLocator.Match], dataset: Dataset, extra: [(String, JSONValue)] = []) -> JSONValue {
+    static func document(query: QueryProjector.Point, id: String? = nil, matches: [StationLocator.Match], dataset: Dataset, extra: [(String, JSONValue)] = []) -> JSONValue {
         var q: [(String, JSONValue)] = []
         if let id { q.append(("id", .string(id))) }
         q += [("lon", .number(query.given.lon)), ("lat", .number(query.given.lat))]
@@ -93,16 +83,7 @@ enum StationResultText {
 /// Opens a batch input (a file, or - for standard input) as a query reader; a missing file is
 /// exit 66, an input that is not CSV, NDJSON or GeoJSON points exit 65.
 func openBatchInput(_ input: String, format: BatchInputFormat?) throws -> (reader: BatchQueryReader, name: String) {
-    let handle: FileHandle
-    do {
-        handle = input == "-" ? .standardInput : try InputFile.open(input)
-    } catch let failure as InputFile.Failure {
-        throw CLIFailure(status: .noInput, message: failure.description)
-    }
+    let handle = input == "-" ? FileHandle.standardInput : try InputFile.open(input)
     let name = input == "-" ? "standard input" : input
-    do {
-        return (try BatchQueryReader(fileHandle: handle, name: name, format: format), name)
-    } catch let failure as BatchQueryReader.Failure {
-        throw CLIFailure(status: .dataError, message: failure.message)
-    }
+    return (try BatchQueryReader(fileHandle: handle, name: name, format: format), name)
 }

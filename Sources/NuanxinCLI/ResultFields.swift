@@ -8,5 +8,6 @@ enum ResultFields {
     static let gaps: Set<String> = ["radius_m", "cell_m", "uncovered_demand", "area_km2"]
     static let proposals: Set<String> = ["radius_m", "demand", "covered_pct_before", "covered_pct_after", "upper_bound_pct", "best_pct", "gain", "spillover", "lon", "lat"]
     static let areas: Set<String> = ["distance_m", "rest", "parking", "charging"]
-    static let stations: Set<String> = ["radius_m", "distance_m", "lon", "lat"]
+    /// (The query's lon/lat are echoed as given.)
+    static let stations: Set<String> = ["radius_m", "distance_m"]
 }

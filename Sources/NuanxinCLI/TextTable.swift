@@ -70,6 +70,9 @@ enum Num {
     /// Rounded to a whole number; a value beyond `Int` (which `Int(_:)` would trap on) is written
     /// as a number instead.
     static func int(_ v: Double) -> String { Int(checked: v).map { String($0) } ?? JSONValue.format(number: v.rounded()) }
+
+    /// A number as one would type it after a flag: `500`, `2.5`.
+    static func flag(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
 }
 
 extension Array where Element == UInt8 {

@@ -10,10 +10,10 @@ struct WithinCommand: ParsableCommand {
         abstract: "All stations within the radius of a point, nearest first, with geodesic distance in metres."
     )
 
-    @Option(help: "Longitude of the query point.")
+    @Option(parsing: .unconditional, help: "Longitude of the query point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the query point.")
+    @Option(parsing: .unconditional, help: "Latitude of the query point.")
     var lat: Double?
 
     @Option(help: "Radius in metres (straight-line in the dataset's metric CRS).")
@@ -24,23 +24,21 @@ struct WithinCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try QueryPoint.validate(lon: lon, lat: lat)
+        try QueryPointOptions.validate(lon: lon, lat: lat)
         guard radius >= 0, radius.isFinite else { throw ValidationError("--radius must be a distance in metres ≥ 0") }
     }
 
     func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-            let data = try dataset.load(layers: [.districts, .stations])
-            let locator = try StationLocator(stations: data.stations)
-            let q = try QueryPoint(lon: lon!, lat: lat!, datum: dataset.inputCRS, crs: data.manifest.crs)
-            let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: filters.filter)
-            switch format {
-            case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized(realKeys: ResultFields.stations) + "\n")
-            case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
-            case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
-            default: try output.emit(StationResultText.table(matches, data))
-            }
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(layers: [.districts, .stations])
+        let locator = try StationLocator(stations: data.stations)
+        let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
+        let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: filters.filter)
+        switch format {
+        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized(realKeys: ResultFields.stations) + "\n")
+        case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
+        case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
+        default: try output.emit(StationResultText.table(matches, data))
         }
     }
 }
@@ -52,47 +50,45 @@ struct LocateCommand: ParsableCommand {
         abstract: "The district(s), zone(s), commercial area and parking zone containing a point."
     )
 
-    @Option(help: "Longitude of the point.")
+    @Option(parsing: .unconditional, help: "Longitude of the point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the point.")
+    @Option(parsing: .unconditional, help: "Latitude of the point.")
     var lat: Double?
 
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { try QueryPoint.validate(lon: lon, lat: lat) }
+    func validate() throws { try QueryPointOptions.validate(lon: lon, lat: lat) }
 
     func run() throws {
-        try runReportingErrors {
-            let format = try output.resolved(supported: [.table, .json])
-            let data = try dataset.load(layers: [.districts, .parking, .areas])
-            let q = try QueryPoint(lon: lon!, lat: lat!, datum: dataset.inputCRS, crs: data.manifest.crs)
-            let found = try PlaceLocator(data).locate(q.projected)
-            switch format {
-            case .json:
-                func list(_ items: [(id: String, name: String?, kind: String?)]) -> JSONValue {
-                    .array(items.map { item in
-                        var pairs: [(String, JSONValue)] = [("id", .string(item.id)), ("name", item.name.map(JSONValue.string) ?? .null)]
-                        if let kind = item.kind { pairs.append(("kind", .string(kind))) }
-                        return .object(JSONObject(pairs))
-                    })
-                }
-                let doc = JSONValue.object(JSONObject([
-                    ("query", .object(JSONObject([("lon", .number(q.given.lon)), ("lat", .number(q.given.lat))]))),
-                    ("districts", list(found.divisions.filter { $0.kind != DivisionKind.zone.rawValue })),
-                    ("zones", list(found.divisions.filter { $0.kind == DivisionKind.zone.rawValue })),
-                    ("commercial_areas", list(found.areas)),
-                    ("parking_zones", list(found.parking)),
-                ]))
-                try output.emit(doc.serialized() + "\n")
-            default:
-                var t = TextTable(["layer", "id", "name", "kind"])
-                for d in found.divisions { t.add([d.kind == DivisionKind.zone.rawValue ? "zone" : "district", d.id, d.name ?? "", d.kind ?? ""]) }
-                for a in found.areas { t.add(["commercial area", a.id, a.name ?? "", ""]) }
-                for p in found.parking { t.add(["parking zone", p.id, p.name ?? "", ""]) }
-                try output.emit(found.isEmpty ? "the point is in no district, area or parking zone\n" : t.render())
+        let format = try output.resolved(supported: [.table, .json])
+        let data = try dataset.load(layers: [.districts, .parking, .areas])
+        let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
+        let found = try PlaceLocator(data).locate(q.projected)
+        switch format {
+        case .json:
+            func list(_ items: [(id: String, name: String?, kind: String?)]) -> JSONValue {
+                .array(items.map { item in
+                    var pairs: [(String, JSONValue)] = [("id", .string(item.id)), ("name", item.name.map(JSONValue.string) ?? .null)]
+                    if let kind = item.kind { pairs.append(("kind", .string(kind))) }
+                    return .object(JSONObject(pairs))
+                })
             }
+            let doc = JSONValue.object(JSONObject([
+                ("query", .object(JSONObject([("lon", .number(q.given.lon)), ("lat", .number(q.given.lat))]))),
+                ("districts", list(found.divisions.filter { $0.kind != DivisionKind.zone.rawValue })),
+                ("zones", list(found.divisions.filter { $0.kind == DivisionKind.zone.rawValue })),
+                ("commercial_areas", list(found.areas)),
+                ("parking_zones", list(found.parking)),
+            ]))
+            try output.emit(doc.serialized() + "\n")
+        default:
+            var t = TextTable(["layer", "id", "name", "kind"])
+            for d in found.divisions { t.add([d.kind == DivisionKind.zone.rawValue ? "zone" : "district", d.id, d.name ?? "", d.kind ?? ""]) }
+            for a in found.areas { t.add(["commercial area", a.id, a.name ?? "", ""]) }
+            for p in found.parking { t.add(["parking zone", p.id, p.name ?? "", ""]) }
+            try output.emit(found.isEmpty ? "the point is in no district, area or parking zone\n" : t.render())
         }
     }
 }

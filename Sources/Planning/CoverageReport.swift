@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 import Stations
 
 /// Coverage, capacity and overload per division and in total (SPEC: `coverage`).

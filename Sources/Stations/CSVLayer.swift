@@ -109,8 +109,39 @@ public enum CSVLayer {
             features.append(GeoJSONFeature(index: i, id: nil, geometry: geometry, properties: properties))
             lines.append(row.line)
         }
-        typeFields(&features, &issues, layer)
+        // Properties in the header's column order, so that a file imports back as it was exported.
+        let order = header.fields.map { CSVColumn(header: $0)?.rawValue ?? CSVColumn.normalizedHeader($0) }
+        typeFields(&features, &issues, layer, order: order)
         return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
+    }
+
+    /// Gives the layer's known fields their types (see `LayerSchema`): numbers from text (full-width
+    /// digits and thousands separators accepted, a decimal comma refused with what to do), lists
+    /// from `a;b`, booleans from yes/no, 是/否. So a CSV exported by Nuanxin imports back equal.
+    static func typeFields(_ features: inout [GeoJSONFeature], _ issues: inout [GeoJSONIssue], _ layer: Layer, order: [String]) {
+        let schema = LayerSchema(fields: LayerSchema.known(layer))
+        for i in features.indices {
+            var properties = JSONObject()
+            for key in order { if let v = features[i].properties[key], properties[key] == nil { properties[key] = v } }
+            for (key, v) in features[i].properties.pairs where properties[key] == nil { properties[key] = v }
+            for (key, value) in properties.pairs {
+                guard let type = schema.type(of: key), case let .string(text) = value else { continue }
+                switch type {
+                case .integer, .real:
+                    switch SpreadsheetText.number(text) {
+                    case let .number(n): properties[key] = .number(n)
+                    case .decimalComma:
+                        issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: features[i].displayID, SpreadsheetText.decimalCommaAdvice(key, text)))
+                    case .notNumber: break
+                    }
+                case .text:
+                    break
+                default:
+                    properties[key] = FieldValues.convert(value, to: type)
+                }
+            }
+            features[i].properties = properties
+        }
     }
 
     /// A numeric cell as JSON: a finite number, or an integer beyond ±2^53 as its text (as the
@@ -131,33 +162,6 @@ public enum CSVLayer {
     static func unescapingFormula(_ text: String) -> String {
         guard text.utf8.first == 0x27, CSVFormat.needsFormulaEscape(text.utf8) else { return text }
         return String(text.dropFirst())
-    }
-
-    /// Gives the layer's known fields their types (see `LayerSchema`): numbers from text (full-width
-    /// digits and thousands separators accepted, a decimal comma refused with what to do), lists
-    /// from `a;b`, booleans from yes/no, 是/否. So a CSV exported by Nuanxin imports back equal.
-    static func typeFields(_ features: inout [GeoJSONFeature], _ issues: inout [GeoJSONIssue], _ layer: Layer) {
-        let schema = LayerSchema(fields: LayerSchema.known(layer))
-        for i in features.indices {
-            var properties = features[i].properties
-            for (key, value) in properties.pairs {
-                guard let type = schema.type(of: key), case let .string(text) = value else { continue }
-                switch type {
-                case .integer, .real:
-                    switch SpreadsheetText.number(text) {
-                    case let .number(n): properties[key] = .number(n)
-                    case .decimalComma:
-                        issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: features[i].displayID, SpreadsheetText.decimalCommaAdvice(key, text)))
-                    case .notNumber: break
-                    }
-                case .text:
-                    break
-                default:
-                    properties[key] = FieldValues.convert(value, to: type)
-                }
-            }
-            features[i].properties = properties
-        }
     }
 
     /// A layer as spreadsheet rows: the union of the properties' keys in order of first
@@ -185,7 +189,7 @@ public enum CSVLayer {
                 var value = item.properties[k]
                 if let type = schema?.type(of: k), let v = value {
                     value = FieldValues.convert(v, to: type)
-                    if type == .real, case let .number(n)? = value { return JSONValue.format(real: n) }
+                    if type == .real, LayerSchema.knownReals(layer!).contains(k), case let .number(n)? = value { return JSONValue.format(real: n) }
                 }
                 switch value {
                 case nil, .null?: return ""

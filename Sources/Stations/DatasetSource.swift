@@ -8,6 +8,10 @@ public struct DatasetSource: Sendable {
     public var overrides: [Layer: String]
     public var crs: CRS?
     public var radiusM: Double?
+    /// Overrides of the manifest's `stay_min` and `visits_per_hour` (flags); each must be > 0, or
+    /// loading reports an error naming the flag.
+    public var stayMin: Double?
+    public var visitsPerHour: Double?
     /// The datum of the replacement files (the dataset's own files are always WGS84).
     public var inputDatum: MapDatum
     /// Repair invalid polygons with GEOS make-valid instead of refusing them.
@@ -16,22 +20,28 @@ public struct DatasetSource: Sendable {
     /// messages by their file. They replace the folder's file and count as replacement files.
     public var inMemory: [Layer: (file: String, layer: GeoJSONLayer)] = [:]
 
-    public init(folder: String, overrides: [Layer: String] = [:], crs: CRS? = nil, radiusM: Double? = nil, inputDatum: MapDatum = .wgs84, makeValid: Bool = false) {
+    public init(folder: String, overrides: [Layer: String] = [:], crs: CRS? = nil, radiusM: Double? = nil, inputDatum: MapDatum = .wgs84, makeValid: Bool = false,
+                stayMin: Double? = nil, visitsPerHour: Double? = nil) {
         self.folder = folder
         self.overrides = overrides
         self.crs = crs
         self.radiusM = radiusM
         self.inputDatum = inputDatum
         self.makeValid = makeValid
+        self.stayMin = stayMin
+        self.visitsPerHour = visitsPerHour
     }
 
-    /// The GeoPackage holding the whole dataset, when `folder` names a `.gpkg` file (or any
-    /// file that is not a folder) rather than a folder.
+    /// The GeoPackage holding the whole dataset, when `folder` names a `.gpkg` file (or an SQLite
+    /// file under another name) rather than a folder.
     public var geoPackage: String? {
         if GeoPackageReader.isGeoPackage(folder) { return folder }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue { return folder }
-        return nil
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let handle = FileHandle(forReadingAtPath: folder) else { return nil }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        return head == Data("SQLite format 3\0".utf8) ? folder : nil
     }
 
     /// The path of a layer's file: the replacement when given, else the file in the folder. For a

@@ -71,7 +71,9 @@ extension LoadRun {
                 shown = v.numberText!
             case let .string(s)?:
                 let trimmed = s.trimmingCharacters(in: .whitespaces)
-                if let n = Double(trimmed), n.isInfinite, n > 0, let maximum = QuantityLimits.maximum(of: key) {
+                // Digits too big for a Double ("1e400") are out of range, not "non-numeric"
+                // (unlike the words "Infinity" or "inf").
+                if CSVFormat.isPlainNumber(trimmed.utf8), let n = Double(trimmed), n.isInfinite, n > 0, let maximum = QuantityLimits.maximum(of: key) {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }

@@ -39,14 +39,20 @@ public struct LayerSchema: Sendable, Hashable {
     /// The type of `name`, or nil when the layer has no such field.
     public func type(of name: String) -> FieldType? { fields.first { $0.name == name }?.type }
 
-    /// The names of the real-valued fields (written with a decimal point in GeoJSON).
+    /// The names of the real-valued fields.
     public var realFields: Set<String> { Set(fields.filter { $0.type == .real }.map(\.name)) }
+
+    /// The known real fields of a layer, written with a decimal point in GeoJSON and CSV (other
+    /// numbers are written as given; a GeoPackage stores them in REAL columns).
+    public static func knownReals(_ layer: Layer) -> Set<String> {
+        Set(known(layer).filter { $0.type == .real }.map(\.name))
+    }
 
     /// The fields every file of `layer` has, whatever its data.
     public static func known(_ layer: Layer) -> [(name: String, type: FieldType)] {
         switch layer {
         case .districts:
-            return [("id", .text), ("name", .text), ("kind", .text), ("name_en", .text), ("workers", .real)]
+            return [("id", .text), ("name", .text), ("kind", .text), ("name_en", .text), ("workers", .real), ("radius_m", .real)]
         case .stations:
             return [("id", .text), ("name", .text), ("kind", .text), ("district", .text), ("seats", .integer), ("charging_ports", .integer),
                     ("services", .list), ("hours", .text), ("operator", .text)]
@@ -74,7 +80,7 @@ public struct LayerSchema: Sendable, Hashable {
                 switch value {
                 case .null: continue
                 case .number: t = .real
-                // Digits beyond what a Double or an SQLite integer may hold: kept as text.
+                // An integer beyond 2^53 (a 19-digit code) is text, so that its digits survive.
                 case .bigInteger: t = .text
                 case .bool: t = .boolean
                 case .array: t = .list
@@ -90,14 +96,15 @@ public struct LayerSchema: Sendable, Hashable {
         return LayerSchema(fields: fields)
     }
 
-    /// `properties` with every known field in its type: numbers given as text become numbers,
-    /// ids and other text fields given as numbers become text, lists given as `a;b` or GDAL's
+    /// `properties` with every known field but `id` in its type: numbers given as text become
+    /// numbers, text fields given as numbers become text, lists given as `a;b` or GDAL's
     /// `(2:a,b)` become arrays, yes/no text becomes a boolean. Values that cannot be converted are
     /// left as they are (validation names them).
     public func normalise(_ properties: JSONObject) -> JSONObject {
         var out = JSONObject()
         for (key, value) in properties.pairs {
-            guard let type = type(of: key) else { out[key] = value; continue }
+            // The id is kept as written (a numeric id stays a number, with every digit).
+            guard key != "id", let type = type(of: key) else { out[key] = value; continue }
             out[key] = FieldValues.convert(value, to: type)
         }
         return out
@@ -110,6 +117,7 @@ public enum FieldValues {
         switch (type, value) {
         case (_, .null): return .null
         case (.text, .number(let n)): return .string(JSONValue.format(number: n))
+        case (.text, .bigInteger(let digits)), (.list, .bigInteger(let digits)): return .string(digits)
         case (.integer, .string(let s)), (.real, .string(let s)):
             if let n = number(s) { return .number(n) }
             return value

@@ -176,7 +176,13 @@ public final class GeoPackageReader {
                     let key = name.hasPrefix("property_") && ["fid", "geom"].contains(String(name.dropFirst(9)).lowercased()) ? String(name.dropFirst(9)) : name
                     switch value {
                     case .null: break
-                    case let .integer(n): properties[key] = declared[name] == "BOOLEAN" ? .bool(n != 0) : .number(Double(n))
+                    case let .integer(n):
+                        if declared[name] == "BOOLEAN" {
+                            properties[key] = .bool(n != 0)
+                        } else {
+                            // Beyond 2^53 a Double would change the digits: keep them, as the JSON reader does.
+                            properties[key] = n.magnitude >= 1 << 53 ? .bigInteger(String(n)) : .number(Double(n))
+                        }
                     case let .real(x): properties[key] = .number(x)
                     case let .text(t): properties[key] = .string(t)
                     case .blob:

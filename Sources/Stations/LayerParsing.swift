@@ -39,10 +39,14 @@ extension LoadRun {
             }
             let nameEN = p.string("name_en")
             let workers = p.number("workers", minimum: 0)
+            let radius = p.number("radius_m")
+            if let radius, !(radius > 0) {
+                p.error("radius_m is \(JSONValue.format(number: radius)); a district's own service radius must be a number of metres greater than 0")
+            }
             guard let g = p.polygonal() else { return nil }
             LoadRun.checkRange(g, &p)
             guard let id, let name else { return nil }
-            return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, geometry: g, projected: g,
+            return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, radiusM: radius, geometry: g, projected: g,
                             featureIndex: p.feature.index, properties: p.feature.properties)
         }
         guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .districts) else { return [] }
@@ -55,24 +59,39 @@ extension LoadRun {
             let id = p.requireID()
             let name = p.string("name", required: true)
             var kind: StationKind?
+            var properties = p.feature.properties
             switch p.feature.properties["kind"] {
             case let .string(k)?:
-                kind = StationKind(rawValue: k)
-                if kind == nil { p.error("unknown kind \"\(k)\" (expected one of \(StationKind.allNames))") }
-            case nil, .null?: p.error("missing \"kind\" (one of \(StationKind.allNames))")
+                kind = Vocabulary.kind(k)
+                if let kind, k != kind.rawValue { properties["kind"] = .string(kind.rawValue) }
+                if kind == nil { p.error("unknown kind \"\(k)\" (expected one of \(Vocabulary.knownKinds))") }
+            case nil, .null?: p.error("missing \"kind\" (one of \(Vocabulary.knownKinds))")
             case let v?: p.error("\"kind\" must be a string, not \(v.typeName)")
             }
             let district = p.string("district")
             let seats = p.int("seats")
             let ports = p.int("charging_ports")
             let services = LoadRun.parseServices(&p)
+            if let given = p.feature.properties["services"], !given.isNull, given != .array(services.map { .string($0.rawValue) }), !p.failed {
+                // Chinese words, a "rest;water" text or repeats: the dataset keeps the codes.
+                properties["services"] = .array(services.map { .string($0.rawValue) })
+            }
             let hours = p.string("hours")
+            var openingHours = OpeningHours.always
+            if let hours {
+                do {
+                    openingHours = try OpeningHours(parsing: hours)
+                } catch {
+                    p.error("\(error)")
+                }
+            }
             let op = p.string("operator")
             guard let c = p.point() else { return nil }
             LoadRun.checkRange(.point(c), &p)
             guard let id, let name, let kind else { return nil }
             return Station(id: id, name: name, kind: kind, district: district, seats: seats, chargingPorts: ports, services: services,
-                           hours: hours, operatorName: op, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
+                           hours: hours, operatorName: op, location: c, projected: c, featureIndex: p.feature.index, properties: properties,
+                           openingHours: openingHours)
         }
         guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .stations) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
@@ -100,10 +119,10 @@ extension LoadRun {
         }
         var out: [StationService] = []
         for name in names {
-            if let s = StationService(rawValue: name) {
+            if let s = Vocabulary.service(name) {
                 if !out.contains(s) { out.append(s) }
             } else {
-                p.error("unknown service \"\(name)\" (expected one of \(StationService.allNames))")
+                p.error("unknown service \"\(name)\" (expected one of \(Vocabulary.knownServices))")
             }
         }
         return out

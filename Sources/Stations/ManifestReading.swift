@@ -16,9 +16,7 @@ extension LoadRun {
                 return nil
             }
             guard let found else {
-                if source.crs != nil, source.radiusM != nil {
-                    return Manifest(name: "(from flags)", crs: source.crs!, radiusM: source.radiusM!, defaultSeats: 8)
-                }
+                if source.crs != nil, source.radiusM != nil { return manifestFromFlags() }
                 issues.append(DatasetIssue(.error, file: geoPackage, "no \(GeoPackageWriter.manifestTable) table: a GeoPackage dataset needs the manifest (write one with `nuanxin export --layer all --format gpkg`, or give --crs and --radius)"))
                 return nil
             }
@@ -26,9 +24,7 @@ extension LoadRun {
         } else {
             guard let bytes = try? InputFile.read(file) else {
                 // Without a manifest a dataset can still be given entirely by flags.
-                if source.crs != nil, source.radiusM != nil {
-                    return Manifest(name: "(from flags)", crs: source.crs!, radiusM: source.radiusM!, defaultSeats: 8)
-                }
+                if source.crs != nil, source.radiusM != nil { return manifestFromFlags() }
                 _ = readManifestFile(file)
                 return nil
             }
@@ -59,8 +55,123 @@ extension LoadRun {
                 fail("\"default_seats\" must be a whole number ≥ 0, not \(s.serialized())")
             }
         }
+        let rate = readRestRate(o)
+        let profile = readDemandProfile(o)
+        let sizes = readSiteSizes(o)
+        let cost = readSiteCost(o)
+        guard ok, let rate, let profile, let sizes, let cost else { return nil }
+        return Manifest(name: name, crs: source.crs ?? crs, radiusM: source.radiusM ?? radius, defaultSeats: seats, properties: o,
+                        stayMin: rate.stayMin, visitsPerHour: rate.visitsPerHour, demandProfile: profile, siteSizes: sizes, siteCost: cost)
+    }
+
+    /// Without a manifest a dataset can still be given entirely by flags (--crs and --radius).
+    mutating func manifestFromFlags() -> Manifest? {
+        guard let rate = readRestRate(JSONObject()) else { return nil }
+        return Manifest(name: "(from flags)", crs: source.crs!, radiusM: source.radiusM!, defaultSeats: 8,
+                        stayMin: rate.stayMin, visitsPerHour: rate.visitsPerHour)
+    }
+
+    private mutating func manifestError(_ message: String) {
+        issues.append(DatasetIssue(.error, file: source.manifestPath, message))
+    }
+
+    /// "stay_min" and "visits_per_hour" of the manifest (each > 0), replaced by the flags when given.
+    mutating func readRestRate(_ o: JSONObject) -> (stayMin: Double, visitsPerHour: Double)? {
+        var ok = true
+        func positive(_ key: String, _ flag: String, _ override: Double?, _ fallback: Double, _ what: String) -> Double {
+            if let override {
+                guard override.isFinite, override > 0 else {
+                    issues.append(DatasetIssue(.error, file: "command line", "\(flag) \(JSONValue.format(number: override)): it must be a number greater than 0 (\(what))"))
+                    ok = false
+                    return fallback
+                }
+                return override
+            }
+            guard let v = o[key], !v.isNull else { return fallback }
+            guard let n = v.numberValue, n.isFinite, n > 0 else {
+                manifestError("\"\(key)\" must be a number greater than 0 (\(what)), not \(v.serialized())")
+                ok = false
+                return fallback
+            }
+            return n
+        }
+        let stay = positive("stay_min", "--stay-min", source.stayMin, Manifest.defaultStayMin, "minutes a rider stays at a rest station on a visit")
+        let visits = positive("visits_per_hour", "--visits-per-hour", source.visitsPerHour, Manifest.defaultVisitsPerHour, "visits a rider makes to a rest station in an hour")
+        return ok ? (stay, visits) : nil
+    }
+
+    /// "demand_profile": 24 factors for the hours 0-23, each ≥ 0, the largest exactly 1 (the peak).
+    mutating func readDemandProfile(_ o: JSONObject) -> [Double]? {
+        guard let v = o["demand_profile"], !v.isNull else { return Manifest.defaultDemandProfile }
+        let expected = "24 numbers ≥ 0 for the hours 0-23, the peak hour 1"
+        guard case let .array(items) = v else {
+            manifestError("\"demand_profile\" must be a list of \(expected), not \(v.typeName)")
+            return nil
+        }
+        guard items.count == 24 else {
+            manifestError("\"demand_profile\" has \(items.count) value\(items.count == 1 ? "" : "s"); it must have \(expected)")
+            return nil
+        }
+        var out: [Double] = []
+        var ok = true
+        for (hour, item) in items.enumerated() {
+            if let n = item.numberValue, n.isFinite, n >= 0 {
+                out.append(n)
+            } else {
+                manifestError("\"demand_profile\" hour \(hour) is \(item.serialized()); it must be a number ≥ 0 (\(expected))")
+                ok = false
+            }
+        }
         guard ok else { return nil }
-        return Manifest(name: name, crs: source.crs ?? crs, radiusM: source.radiusM ?? radius, defaultSeats: seats, properties: o)
+        let peak = out.max() ?? 0
+        guard peak == 1 else {
+            manifestError("\"demand_profile\" peaks at \(JSONValue.format(number: peak)); the largest factor must be exactly 1 (the peak hour, at which demand weights apply as given)")
+            return nil
+        }
+        return out
+    }
+
+    /// "site_sizes": seat counts for new sites, whole numbers ≥ 1; kept ascending without repeats.
+    mutating func readSiteSizes(_ o: JSONObject) -> [Int]? {
+        guard let v = o["site_sizes"], !v.isNull else { return Manifest.defaultSiteSizes }
+        guard case let .array(items) = v, !items.isEmpty else {
+            manifestError("\"site_sizes\" must be a non-empty list of whole numbers of seats ≥ 1, not \(v.serialized())")
+            return nil
+        }
+        var sizes: Set<Int> = []
+        for (i, item) in items.enumerated() {
+            guard let n = item.numberValue, n >= 1, n == n.rounded(), n <= 1_000_000 else {
+                manifestError("\"site_sizes\" item \(i) is \(item.serialized()); seats must be a whole number ≥ 1")
+                return nil
+            }
+            sizes.insert(Int(n))
+        }
+        return sizes.sorted()
+    }
+
+    /// "site_cost": {"fixed": yuan, "per_seat": yuan}, each ≥ 0; a missing part keeps its default.
+    mutating func readSiteCost(_ o: JSONObject) -> SiteCost? {
+        guard let v = o["site_cost"], !v.isNull else { return .illustrative }
+        guard case let .object(c) = v else {
+            manifestError("\"site_cost\" must be an object {\"fixed\": yuan, \"per_seat\": yuan}, not \(v.typeName)")
+            return nil
+        }
+        var cost = SiteCost.illustrative
+        var ok = true
+        for key in c.keys {
+            let value = c[key]!
+            guard key == "fixed" || key == "per_seat" else {
+                issues.append(DatasetIssue(.warning, file: source.manifestPath, "\"site_cost\" has an unknown key \"\(key)\" (known: fixed, per_seat); ignored"))
+                continue
+            }
+            guard let n = value.numberValue, n.isFinite, n >= 0 else {
+                manifestError("\"site_cost\".\"\(key)\" must be a number of yuan ≥ 0, not \(value.serialized())")
+                ok = false
+                continue
+            }
+            if key == "fixed" { cost.fixed = n } else { cost.perSeat = n }
+        }
+        return ok ? cost : nil
     }
 
     /// `dataset.json` as a JSON object, or nil with the issue recorded.

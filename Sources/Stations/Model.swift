@@ -11,14 +11,63 @@ public struct Manifest: Hashable, Sendable {
     public var defaultSeats: Int
     /// The whole manifest, for export.
     public var properties: JSONObject
+    /// Minutes a rider stays at a rest station on a visit ("stay_min", > 0).
+    public var stayMin: Double
+    /// Visits a rider makes to a rest station in an hour ("visits_per_hour", > 0).
+    public var visitsPerHour: Double
+    /// Demand factors for the hours 0-23 ("demand_profile"): non-negative, the peak hour 1.
+    public var demandProfile: [Double]
+    /// Seat counts a new site may have ("site_sizes"), ascending.
+    public var siteSizes: [Int]
+    /// What a new site costs ("site_cost").
+    public var siteCost: SiteCost
 
-    public init(name: String, crs: CRS, radiusM: Double, defaultSeats: Int, properties: JSONObject = JSONObject()) {
+    public static let defaultStayMin = 20.0
+    public static let defaultVisitsPerHour = 0.5
+    /// An illustrative day of delivery work: low at night, a lunch peak at 12:00 (the 1) and a
+    /// dinner peak at 18:00, the two-peak shape food-delivery platforms commonly report.
+    public static let defaultDemandProfile: [Double] = [
+        0.10, 0.06, 0.04, 0.03, 0.03, 0.05, 0.12, 0.25, 0.35, 0.40, 0.60, 0.95, // 00-11
+        1.00, 0.75, 0.50, 0.45, 0.55, 0.80, 0.95, 0.85, 0.60, 0.45, 0.30, 0.18, // 12-23
+    ]
+    public static let defaultSiteSizes = [8, 16, 24, 32, 40]
+
+    /// Riders of demand one seat holds (Little's law): 60 / (stay_min × visits_per_hour).
+    public var ridersPerSeat: Double { 60 / (stayMin * visitsPerHour) }
+
+    public init(name: String, crs: CRS, radiusM: Double, defaultSeats: Int, properties: JSONObject = JSONObject(),
+                stayMin: Double = Manifest.defaultStayMin, visitsPerHour: Double = Manifest.defaultVisitsPerHour,
+                demandProfile: [Double] = Manifest.defaultDemandProfile, siteSizes: [Int] = Manifest.defaultSiteSizes,
+                siteCost: SiteCost = .illustrative) {
         self.name = name
         self.crs = crs
         self.radiusM = radiusM
         self.defaultSeats = defaultSeats
         self.properties = properties
+        self.stayMin = stayMin
+        self.visitsPerHour = visitsPerHour
+        self.demandProfile = demandProfile
+        self.siteSizes = siteSizes
+        self.siteCost = siteCost
     }
+}
+
+/// The cost of a new site in yuan: a fixed part plus a part per seat.
+public struct SiteCost: Hashable, Sendable {
+    public var fixed: Double
+    public var perSeat: Double
+
+    public init(fixed: Double, perSeat: Double) {
+        self.fixed = fixed
+        self.perSeat = perSeat
+    }
+
+    /// Illustrative defaults, not from any budget: 30 000 yuan to fit out a site (sign, furniture,
+    /// microwave, water dispenser) and 1 500 yuan a seat.
+    public static let illustrative = SiteCost(fixed: 30_000, perSeat: 1_500)
+
+    /// The cost of a site with `seats` seats.
+    public func cost(seats: Int) -> Double { fixed + perSeat * Double(seats) }
 }
 
 /// A county-level division or a development zone.
@@ -28,6 +77,8 @@ public struct District: Hashable, Sendable {
     public var kind: DivisionKind
     public var nameEN: String?
     public var workers: Double?
+    /// The service radius for demand inside this division ("radius_m", > 0), when it has its own.
+    public var radiusM: Double? = nil
     /// WGS84 lon/lat.
     public var geometry: Geometry
     /// In the dataset's metric CRS.
@@ -44,17 +95,33 @@ public struct Station: Hashable, Sendable {
     /// Seats as given; `effectiveSeats` applies the manifest default.
     public var seats: Int?
     public var chargingPorts: Int?
+    /// The services listed; empty when the station has no list (or an empty one).
     public var services: [StationService]
+    /// `hours` as written; `openingHours` is what it means.
     public var hours: String?
     public var operatorName: String?
     public var location: Coordinate
     public var projected: Coordinate
     public var featureIndex: Int
     public var properties: JSONObject
+    /// When it is open, read from `hours` at load (always open without `hours`).
+    public var openingHours: OpeningHours = .always
 
-    /// Whether the station offers rest (SPEC: decided by its kind; `--kind` may choose others).
-    public var offersRest: Bool { kind.offersRest }
-    public var offersCharging: Bool { kind == .chargingPoint || services.contains(.charging) || services.contains(.batterySwap) || (chargingPorts ?? 0) > 0 }
+    /// Whether the station offers rest: with a services list, exactly when the list holds `rest`;
+    /// without one, by its kind (every kind but charging points and partner venues).
+    public var offersRest: Bool { services.isEmpty ? kind.offersRest : services.contains(.rest) }
+
+    /// Whether the station offers `service`: `rest` as `offersRest`; others when listed, with
+    /// charging also for every charging point and for stations with charging ports.
+    public func offers(_ service: StationService) -> Bool {
+        switch service {
+        case .rest: return offersRest
+        case .charging: return services.contains(.charging) || (chargingPorts ?? 0) > 0 || kind == .chargingPoint
+        default: return services.contains(service)
+        }
+    }
+
+    public var offersCharging: Bool { offers(.charging) || services.contains(.batterySwap) }
 }
 
 public struct ParkingZone: Hashable, Sendable {

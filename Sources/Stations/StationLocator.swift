@@ -20,10 +20,11 @@ public struct StationLocator: Sendable {
         self.index = try PointIndex(stations.map(\.projected), categories: stations.map(StationLocator.categories))
     }
 
-    /// One bit per kind (bits 0-7), one per service (bits 8-31), one for "offers rest" (bit 40).
+    /// One bit per kind (bits 0-7), one per service the station offers (bits 8-31, see
+    /// `Station.offers(_:)`), one for "offers rest" (bit 40).
     static func categories(_ s: Station) -> UInt64 {
         var bits = kindBit(s.kind)
-        for service in s.services { bits |= serviceBit(service) }
+        for service in StationService.allCases where s.offers(service) { bits |= serviceBit(service) }
         if s.offersRest { bits |= restBit }
         return bits
     }

@@ -42,3 +42,83 @@ public enum DivisionKind: String, CaseIterable, Codable, Sendable {
 
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
+
+// MARK: - Chinese words
+
+/// The words Chinese data uses for station kinds and services. Layers and CSV files may write a
+/// kind or service either as its English code or as one of these words; the dataset keeps the
+/// English code. The first word of each list is the usual one and is the one messages show.
+public enum Vocabulary {
+    public static let kindWords: [StationKind: [String]] = [
+        .warmStation: ["暖新驿站", "暖心驿站"],
+        .unionStation: ["工会驿站", "户外劳动者服务站点", "户外劳动者服务站", "工会户外劳动者服务站点"],
+        .riderStation: ["骑手驿站", "骑手之家", "小哥驿站"],
+        .serviceCenter: ["党群服务中心", "党群服务站", "新就业群体服务中心"],
+        .chargingPoint: ["充电桩", "充电站", "换电站", "换电柜"],
+        .partnerVenue: ["爱心商户", "爱心商家", "暖新商户"],
+    ]
+
+    public static let serviceWords: [StationService: [String]] = [
+        .rest: ["休息", "临时休息", "休息室"],
+        .water: ["饮水", "喝水", "热水"],
+        .hotMeal: ["热饭", "热餐", "用餐", "就餐"],
+        .microwave: ["微波炉"],
+        .charging: ["充电", "应急充电"],
+        .batterySwap: ["换电"],
+        .umbrella: ["雨伞", "共享雨伞", "借伞"],
+        .restroom: ["卫生间", "厕所", "如厕"],
+        .shower: ["淋浴", "洗浴", "浴室"],
+        .reading: ["阅读", "书屋", "读书角", "图书"],
+        .fitness: ["健身"],
+        .haircut: ["理发"],
+        .healthCheck: ["体检", "健康检查", "义诊"],
+        .counseling: ["心理咨询", "心理疏导"],
+        .legalAid: ["法律援助", "法律咨询", "法律维权"],
+        .training: ["培训", "技能培训", "讲堂"],
+        .firstAid: ["急救", "医药箱", "应急药箱"],
+        .wifi: ["无线网络", "无线上网", "免费上网"],
+    ]
+
+    private static let kindByWord: [String: StationKind] = table(kindWords, StationKind.allCases)
+    private static let serviceByWord: [String: StationService] = table(serviceWords, StationService.allCases)
+
+    private static func table<T: RawRepresentable & Hashable>(_ words: [T: [String]], _ all: [T]) -> [String: T] where T.RawValue == String {
+        var out: [String: T] = [:]
+        for value in all {
+            out[value.rawValue] = value
+            for w in words[value] ?? [] { out[normalized(w)] = value }
+        }
+        return out
+    }
+
+    /// A word as looked up: without surrounding white space or quotation marks around single
+    /// characters (暖"新"驿站, 暖“新”驿站 and 暖新驿站 are one word), English in lower case.
+    static func normalized(_ word: String) -> String {
+        let quotes: Set<Character> = ["\"", "'", "“", "”", "‘", "’", "「", "」", "『", "』"]
+        return String(word.trimmingWhitespace().filter { !quotes.contains($0) }).lowercased()
+    }
+
+    /// The kind a code or Chinese word means, or nil.
+    public static func kind(_ word: String) -> StationKind? { kindByWord[normalized(word)] }
+
+    /// The service a code or Chinese word means, or nil.
+    public static func service(_ word: String) -> StationService? { serviceByWord[normalized(word)] }
+
+    /// "warm_station (暖新驿站, 暖心驿站), union_station (…)" for messages.
+    public static var knownKinds: String { known(StationKind.allCases, kindWords) }
+    public static var knownServices: String { known(StationService.allCases, serviceWords) }
+
+    private static func known<T: RawRepresentable & Hashable>(_ all: [T], _ words: [T: [String]]) -> String where T.RawValue == String {
+        all.map { "\($0.rawValue) (\((words[$0] ?? []).joined(separator: ", ")))" }.joined(separator: ", ")
+    }
+}
+
+extension StationKind {
+    /// The usual Chinese word for the kind.
+    public var chineseName: String { Vocabulary.kindWords[self]![0] }
+}
+
+extension StationService {
+    /// The usual Chinese word for the service.
+    public var chineseName: String { Vocabulary.serviceWords[self]![0] }
+}

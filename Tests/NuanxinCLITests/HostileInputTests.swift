@@ -333,3 +333,175 @@ extension HostileInputTests {
         #expect(r.stderr.contains(message), "\(r.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: G. duplicate NDJSON keys, conversions past the edge, negative flag values
+
+    @Test("an NDJSON query with a key given twice is an error line (65) naming the key; the other lines are answered")
+    func duplicateNDJSONKey() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try HostileInputTests.put(dir, "q.ndjson", #"{"id":"a","lon":113.05,"lat":36.05}"# + "\n" + #"{"id":"b","lon":113.05,"lat":36.05,"lon":114.5}"# + "\n" + #"{"id":"c","lon":113.15,"lat":36.05}"# + "\n")
+        let r = try CLI.run(["nearest", "--input", input, "--format", "json", "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("line 2: the key \"lon\" appears more than once; give each key once"), "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].contains(#""id":"a""#) && lines[2].contains(#""id":"c""#))
+        #expect(lines[1].hasPrefix(#"{"query":{"line":2},"error":"#), "\(lines[1])")
+    }
+
+    @Test("convert with a point that BD-09/GCJ-02 shifts past ±180/±90 is an error: 64 for --lon/--lat, an error line (65) in a file")
+    func conversionPastTheEdge() throws {
+        let one = try CLI.run(["convert", "--from", "bd09", "--to", "wgs84", "--lon", "-180", "--lat", "-90"])
+        #expect(one.status == 64)
+        #expect(one.stderr.contains("nuanxin: --lon/--lat -180,-90 in bd09 converts to latitude -90.0054"), "\(one.stderr)")
+        #expect(one.stderr.contains("outside ±90 in wgs84: there is no such point"))
+        #expect(one.stdout.isEmpty)
+        let east = try CLI.run(["convert", "--from", "wgs84", "--to", "bd09", "--lon", "180", "--lat", "36"])
+        #expect(east.status == 64)
+        #expect(east.stderr.contains("converts to longitude 180.0063"), "\(east.stderr)")
+        let file = try CLI.run(["convert", "--from", "wgs84", "--to", "bd09", "--input", "-"], stdin: "id,lon,lat\na,180,36\nb,113,36\n")
+        #expect(file.status == 65)
+        #expect(file.stderr.contains("standard input: line 2: 180,36 in wgs84 converts to longitude 180.0063"), "\(file.stderr)")
+        #expect(file.stdout.hasPrefix("id,lon,lat\nb,113.01"), "\(file.stdout)")
+        // nearest with --input-crs bd09 refuses such a point too.
+        let near = try CLI.run(["nearest", "--lon", "-180", "--lat", "-90", "--input-crs", "bd09", "--data", Fixtures.tiny.path])
+        #expect(near.status == 64)
+        #expect(near.stderr.contains("outside ±90 in wgs84"), "\(near.stderr)")
+    }
+
+    @Test("negative numbers after --lon and --lat are values, in every command; beyond the range they are a clear range error")
+    func negativeFlagValues() throws {
+        let tiny = Fixtures.tiny.path
+        // Negative values are read as values (not as flags). In a CRS whose area of use holds the
+        // point (Web Mercator, metres, ±85°) they are answered...
+        let world = ["--crs", "EPSG:3857", "--data", tiny]
+        let south = try CLI.run(["nearest", "--lat", "-80", "--lon", "113", "--format", "json"] + world)
+        #expect(south.status == 0, "\(south.stderr)")
+        #expect(south.stdout.hasPrefix(#"{"query":{"lon":113,"lat":-80}"#), "\(south.stdout)")
+        let within = try CLI.run(["within", "--lon", "-73.9", "--lat", "-40", "--radius", "10", "--format", "json"] + world)
+        #expect(within.status == 0, "\(within.stderr)")
+        let locate = try CLI.run(["locate", "--lon", "-73.9", "--lat", "-40", "--format", "json"] + world)
+        #expect(locate.status == 0, "\(locate.stderr)")
+        // ...and far outside the dataset's CRS they are refused as such, never as a missing value.
+        let pole = try CLI.run(["nearest", "--lat", "-90", "--lon", "113", "--data", tiny])
+        #expect(pole.status == 65, "\(pole.stderr)")
+        #expect(pole.stderr.contains("outside the area of use"), "\(pole.stderr)")
+        #expect(!pole.stderr.contains("Missing value"))
+        let convert = try CLI.run(["convert", "--from", "wgs84", "--to", "gcj02", "--lon", "-73.9", "--lat", "-40.5"])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        #expect(convert.stdout == "{\"lon\":-73.9,\"lat\":-40.5}\n")
+        let tooFar = try CLI.run(["nearest", "--lon", "113", "--lat", "-91", "--data", tiny])
+        #expect(tooFar.status == 64)
+        #expect(tooFar.stderr.contains("--lat -91.0 is outside -90...90"), "\(tooFar.stderr)")
+        #expect(!tooFar.stderr.contains("Missing value"))
+        let west = try CLI.run(["convert", "--from", "wgs84", "--to", "gcj02", "--lon", "-181", "--lat", "0"])
+        #expect(west.status == 64)
+        #expect(west.stderr.contains("--lon -181.0 is outside -180...180"), "\(west.stderr)")
+    }
+}
+
+extension HostileInputTests {
+    // MARK: H. inputs too large for memory stop early, naming the limit
+
+    static let smallLimit = "NUANXIN_MAX_LAYER_BYTES=1000000 exec \"$0\" \"$@\""
+    static let limitMessage = "larger than the limit of 1000000 bytes (976.6 KiB) for an input file; stopped reading there (set NUANXIN_MAX_LAYER_BYTES to raise the limit)"
+
+    @Test("a layer that never ends (/dev/zero) is refused once it passes the limit (NUANXIN_MAX_LAYER_BYTES), exit 65")
+    func endlessLayer() throws {
+        let r = try CLI.runThroughShell(HostileInputTests.smallLimit, ["info", "--demand", "/dev/zero", "--data", Fixtures.tiny.path])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("nuanxin: /dev/zero: " + HostileInputTests.limitMessage), "\(r.stderr)")
+    }
+
+    @Test("a layer file larger than the limit is refused by its size, as is an import of one and a GeoJSON batch that never ends")
+    func oversizedFiles() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let big = dir.appendingPathComponent("big.geojson").path
+        try Data(count: 1_000_001).write(to: URL(fileURLWithPath: big))
+        let layer = try CLI.runThroughShell(HostileInputTests.smallLimit, ["coverage", "--demand", big, "--data", HostileInputTests.data(dir)])
+        #expect(layer.status == 65)
+        #expect(layer.stderr.contains("\(big): " + HostileInputTests.limitMessage), "\(layer.stderr)")
+        let imported = try CLI.runThroughShell(HostileInputTests.smallLimit, ["import", "--layer", "stations", big, "--data", HostileInputTests.data(dir)])
+        #expect(imported.status == 65)
+        #expect(imported.stderr.contains("\(big): " + HostileInputTests.limitMessage), "\(imported.stderr)")
+        let batch = try CLI.runThroughShell(HostileInputTests.smallLimit, ["nearest", "--input", "/dev/zero", "--input-format", "geojson", "--data", HostileInputTests.data(dir)])
+        #expect(batch.status == 65)
+        #expect(batch.stderr.contains("/dev/zero: " + HostileInputTests.limitMessage + " (GeoJSON input is read whole"), "\(batch.stderr)")
+        // At the limit exactly, the file is read (and then judged as JSON).
+        try Data(count: 1_000_000).write(to: URL(fileURLWithPath: big))
+        let atLimit = try CLI.runThroughShell(HostileInputTests.smallLimit, ["coverage", "--demand", big, "--data", HostileInputTests.data(dir)])
+        #expect(atLimit.status == 65)
+        #expect(!atLimit.stderr.contains("larger than the limit") && atLimit.stderr.contains("not valid JSON"), "\(atLimit.stderr)")
+    }
+
+    @Test("a 0.3° × 0.3° commercial area with --area-cell-m 10 is refused before the grid is made, naming the limit and the flag")
+    func hugeDemandGrid() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        try Fixtures.setGeometry(URL(fileURLWithPath: data + "/commercial_areas.geojson"), 0,
+                                 ["type": "Polygon", "coordinates": [[[113.0, 36.0], [113.3, 36.0], [113.3, 36.3], [113.0, 36.3], [113.0, 36.0]]]])
+        let r = try CLI.run(["coverage", "--area-cell-m", "10", "--data", data])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("demand cells of 10 m (--area-cell-m), more than the limit of 5000000 cells; give a larger --area-cell-m"), "\(r.stderr)")
+        let ok = try CLI.run(["coverage", "--area-cell-m", "100", "--data", data, "--format", "json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    @Test("propose's candidate grid over a huge district is refused before it is made, naming --grid-m and the limit")
+    func hugeCandidateGrid() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        try Fixtures.setGeometry(URL(fileURLWithPath: data + "/districts.geojson"), 0,
+                                 ["type": "Polygon", "coordinates": [[[112.6, 35.6], [113.1, 35.6], [113.1, 36.1], [112.6, 36.1], [112.6, 35.6]]]])
+        _ = try HostileInputTests.put(dir, "data/candidates.geojson", HostileInputTests.layer([]))
+        let r = try CLI.run(["propose", "--count", "1", "--grid-m", "10", "--district", "A", "--data", data])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("A 西区: its candidate grid would have"), "\(r.stderr)")
+        #expect(r.stderr.contains("cells of 10 m (--grid-m), more than the limit of 5000000 cells"), "\(r.stderr)")
+    }
+}
+
+extension HostileInputTests {
+    // MARK: B. Ctrl-C and kill remove the temporary file
+
+    @Test("SIGINT or SIGTERM while --out is written removes the temporary file, keeps the previous file and exits 130 or 143",
+          arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func interruptedWrite(_ signalNumber: Int32, _ expected: Int32) throws {
+        let dir = try AtomicOutputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("queries.csv")
+        try AtomicOutputTests.queries(400_000).write(to: input, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv")
+        try "previous\n".write(to: out, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["nearest", "--input", input.path, "--format", "csv", "--out", out.path, "--data", Fixtures.tiny.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        // The test runner's threads block these signals and a child inherits the mask; nuanxin
+        // unblocks them when it installs its handler, which this test also checks.
+        try process.run()
+        var signalled = false
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline {
+            if let temp = try AtomicOutputTests.temporaryFiles(dir).first,
+               let size = try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(temp).path)[.size] as? Int, size > 0 {
+                kill(process.processIdentifier, signalNumber)
+                signalled = true
+                break
+            }
+            usleep(2_000)
+        }
+        process.waitUntilExit()
+        try #require(signalled, "the run ended before the signal could be sent mid-write")
+        #expect(process.terminationReason == .exit && process.terminationStatus == expected)
+        #expect(try String(contentsOf: out, encoding: .utf8) == "previous\n")
+        #expect(try AtomicOutputTests.temporaryFiles(dir).isEmpty)
+    }
+}

@@ -1,6 +1,7 @@
 import TestSupport
 import Foundation
 import Geo
+import Optimization
 import Planning
 import Stations
 import Testing

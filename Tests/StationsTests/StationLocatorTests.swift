@@ -27,7 +27,7 @@ struct StationLocatorTests {
         for i in stations.indices {
             let s = stations[i]
             if !kinds.isEmpty && !kinds.contains(s.kind) { continue }
-            if !services.allSatisfy({ s.services.contains($0) }) { continue }
+            if !services.allSatisfy({ s.offers($0) }) { continue }
             let dx = s.projected.x - q.x
             let dy = s.projected.y - q.y
             let d2 = dx * dx + dy * dy

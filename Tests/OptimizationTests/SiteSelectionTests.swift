@@ -1,7 +1,7 @@
 import TestSupport
 import Synchronization
 import Testing
-@testable import Planning
+@testable import Optimization
 
 /// A small random site-selection instance with its exhaustive answers.
 struct SmallInstance {
@@ -231,10 +231,14 @@ struct SiteSelectionTests {
             for p in [3, 4] {
                 let stages = Mutex<[String]>([])
                 // Ten root iterations leave the bound open, and any fixing hands over to the core.
+                var tuning = SolverTuning.standard
+                tuning.tabuSteps = 0
+                tuning.kicks = 0
+                tuning.coreFraction = 0
+                tuning.rootIterations = 10
                 var solver = CoverageSolver(model: model, p: p, budget: CoverageSolver.Budget(
-                    nodeLimit: 100_000, deadline: nil, rootIterations: 10, nodeIterations: 40, tabuSteps: 0, kicks: 0,
-                    coreFraction: 0),
-                    progress: { stage, _, _, _ in stages.withLock { $0.append(stage) } })
+                    limits: EffortLimit(nodes: 100_000), tuning: tuning),
+                    progress: ProgressReporter(prefix: "", sink: { p in stages.withLock { $0.append(p.stage) } }))
                 let out = solver.solve()
                 let optimum = inst.optimum(p, capacitated: false)
                 #expect(abs(out.value - optimum) < 1e-9, "seed \(seed) p \(p): \(out.value) vs \(optimum)")

@@ -1,14 +1,14 @@
-/// The uncapacitated covering problem after reductions, as two CSR views of one 0/1 matrix:
-/// groups of demand (rows, with merged weights) and candidate columns. Candidates are numbered in
-/// id order, so "lowest index" means "first by id" everywhere in the solver.
+/// The uncapacitated covering problem after reductions: one 0/1 matrix of demand groups (rows, with
+/// merged weights) by candidate columns, held as a `Reach` and its transpose. Candidates are
+/// numbered in id order, so "lowest index" means "first by id" everywhere in the solver.
 struct CoverageModel: Sendable {
-    /// Group weights (demand not yet covered, identical rows merged).
+    /// Group weights (demand not yet covered, identical rows merged), by `GroupIndex`.
     let weight: [Double]
-    let rowOffsets: [Int]
-    let rowCandidates: [Int32]
-    let colOffsets: [Int]
-    let colGroups: [Int32]
-    /// For each reduced candidate, its position in the id-sorted candidate list.
+    /// Groups × columns: the candidate columns that cover each group, ascending.
+    let byGroup: Reach
+    /// Columns × groups: the groups each candidate column covers, ascending.
+    let byCandidate: Reach
+    /// For each column, its position in the id-sorted candidate list (`ColumnIndex` → list index).
     let sortedIndex: [Int]
     /// Every group weight is an integer, so every objective value is one.
     let integral: Bool
@@ -42,18 +42,10 @@ struct CoverageModel: Sendable {
             keptIndex.append(k)
         }
         // 2. Strictly dominated columns.
+        let demandColumns = Reach(uncheckedColumnLists: columns, rowCount: n)
+        let rowStart = demandColumns.offsets, rowCols = demandColumns.columns
         var degree = [Int](repeating: 0, count: n)
-        for col in columns { for i in col { degree[Int(i)] += 1 } }
-        var rowStart = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n { rowStart[i + 1] = rowStart[i] + degree[i] }
-        var fill = rowStart
-        var rowCols = [Int32](repeating: 0, count: rowStart[n])
-        for (c, col) in columns.enumerated() {
-            for i in col {
-                rowCols[fill[Int(i)]] = Int32(c)
-                fill[Int(i)] += 1
-            }
-        }
+        for i in 0..<n { degree[i] = rowStart[i + 1] - rowStart[i] }
         var mark = [Int](repeating: -1, count: n)
         var dominated = [Bool](repeating: false, count: columns.count)
         for (c, col) in columns.enumerated() {
@@ -78,43 +70,24 @@ struct CoverageModel: Sendable {
             sortedIndex.append(keptIndex[c])
         }
         // 3. Rows over the remaining columns; merge identical rows.
-        var rows = [[Int32]](repeating: [], count: n)
-        for (c, col) in finalColumns.enumerated() { for i in col { rows[Int(i)].append(Int32(c)) } }
+        let rows = Reach(uncheckedColumnLists: finalColumns, rowCount: n)
         var groupOf = ListIndex()
         var weight: [Double] = []
         var groupRows: [[Int32]] = []
-        for i in 0..<n where !rows[i].isEmpty {
-            if let g = groupOf.find(rows[i], in: groupRows) {
+        for i in 0..<n where rows.offsets[i + 1] > rows.offsets[i] {
+            let row = Array(rows.row(i))
+            if let g = groupOf.find(row, in: groupRows) {
                 weight[g] += residual[i]
             } else {
-                groupOf.insert(rows[i], index: weight.count)
+                groupOf.insert(row, index: weight.count)
                 weight.append(residual[i])
-                groupRows.append(rows[i])
+                groupRows.append(row)
             }
         }
-        var rowOffsets = [0]
-        var rowCandidates: [Int32] = []
-        for row in groupRows {
-            rowCandidates.append(contentsOf: row)
-            rowOffsets.append(rowCandidates.count)
-        }
-        var colCount = [Int](repeating: 0, count: finalColumns.count + 1)
-        for c in rowCandidates { colCount[Int(c) + 1] += 1 }
-        for c in 0..<finalColumns.count { colCount[c + 1] += colCount[c] }
-        var next = colCount
-        var colGroups = [Int32](repeating: 0, count: rowCandidates.count)
-        for g in 0..<groupRows.count {
-            for t in rowOffsets[g]..<rowOffsets[g + 1] {
-                let c = Int(rowCandidates[t])
-                colGroups[next[c]] = Int32(g)
-                next[c] += 1
-            }
-        }
+        let byGroup = Reach(uncheckedRows: groupRows, columnCount: finalColumns.count)
         self.weight = weight
-        self.rowOffsets = rowOffsets
-        self.rowCandidates = rowCandidates
-        self.colOffsets = colCount
-        self.colGroups = colGroups
+        self.byGroup = byGroup
+        self.byCandidate = byGroup.transposed()
         self.sortedIndex = sortedIndex
         self.integral = weight.allSatisfy { $0 == $0.rounded() && $0 < 9e15 }
         self.total = weight.reduce(0, +)
@@ -125,8 +98,8 @@ struct CoverageModel: Sendable {
         var covered = [Bool](repeating: false, count: groupCount)
         var v = 0.0
         for c in set {
-            for t in colOffsets[c]..<colOffsets[c + 1] {
-                let g = Int(colGroups[t])
+            for t in byCandidate.offsets[c]..<byCandidate.offsets[c + 1] {
+                let g = Int(byCandidate.columns[t])
                 if !covered[g] {
                     covered[g] = true
                     v += weight[g]
@@ -159,5 +132,43 @@ struct ListIndex {
 
     mutating func insert(_ list: [Int32], index: Int) {
         table[Self.hash(list), default: []].append(index)
+    }
+}
+
+extension CoverageModel {
+    /// The model's arrays as unchecked buffers, for the hot loops of the solver.
+    struct View {
+        let weight: UnsafeBufferPointer<Double>
+        /// `byGroup`: the columns covering group g are `groupColumns[groupOffsets[g] ..< groupOffsets[g + 1]]`.
+        let groupOffsets: UnsafeBufferPointer<Int>
+        let groupColumns: UnsafeBufferPointer<Int32>
+        /// `byCandidate`: the groups column j covers are `columnGroups[columnOffsets[j] ..< columnOffsets[j + 1]]`.
+        let columnOffsets: UnsafeBufferPointer<Int>
+        let columnGroups: UnsafeBufferPointer<Int32>
+    }
+
+    /// Calls `body` with the model's arrays as buffers (valid only inside `body`).
+    func withView<R>(_ body: (View) throws -> R) rethrows -> R {
+        try weight.withUnsafeBufferPointer { w in
+            try byGroup.offsets.withUnsafeBufferPointer { gOff in
+                try byGroup.columns.withUnsafeBufferPointer { gCol in
+                    try byCandidate.offsets.withUnsafeBufferPointer { cOff in
+                        try byCandidate.columns.withUnsafeBufferPointer { cGrp in
+                            try body(View(weight: w, groupOffsets: gOff, groupColumns: gCol, columnOffsets: cOff, columnGroups: cGrp))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body` with three arrays as mutable buffers (valid only inside `body`).
+func withMutableBuffers<A, B, C, R>(_ a: inout [A], _ b: inout [B], _ c: inout [C],
+                                    _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>, UnsafeMutableBufferPointer<C>) throws -> R) rethrows -> R {
+    try a.withUnsafeMutableBufferPointer { a in
+        try b.withUnsafeMutableBufferPointer { b in
+            try c.withUnsafeMutableBufferPointer { c in try body(a, b, c) }
+        }
     }
 }

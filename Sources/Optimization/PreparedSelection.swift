@@ -71,16 +71,21 @@ struct PreparedSelection {
         self.existing = problem.existing
     }
 
+    /// The covering solver's budget: the caller's limits, the deadline counted from now.
+    /// Every candidate site, in id order.
+    var sites: [SiteIndex] { ids.indices.map(SiteIndex.init) }
+    /// The demand a site covers (ascending), its seats.
+    func covers(_ site: SiteIndex) -> [Int32] { lists[site.raw] }
+    func seats(_ site: SiteIndex) -> Double { seats[site.raw] }
+
     var budget: CoverageSolver.Budget {
-        CoverageSolver.Budget(
-            nodeLimit: options.nodeLimit,
-            deadline: options.timeLimit.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) },
-            rootIterations: 2000, nodeIterations: 40, workLimit: options.workLimit)
+        CoverageSolver.Budget(limits: EffortLimit(nodes: options.nodeLimit, work: options.workLimit,
+                                                  deadline: EffortLimit.deadline(in: options.timeLimit)))
     }
 
-    func report(_ stage: String) -> ((String, Double, Double, Int) -> Void)? {
-        guard let progress = options.progress else { return nil }
-        return { s, inc, ub, nodes in progress(SelectionProgress(stage: stage.isEmpty ? s : "\(stage): \(s)", incumbent: inc, bound: ub, nodes: nodes)) }
+    /// Progress of one solve, its stages prefixed with `stage` (when not empty).
+    func report(_ stage: String) -> ProgressReporter {
+        ProgressReporter(prefix: stage, sink: options.progress)
     }
 
     func solve(p: Int) -> SiteSelection {
@@ -161,7 +166,7 @@ struct PreparedSelection {
         var gains: [Double] = []
         if options.capacitated {
             let ctx = capacitatedContext()
-            gains = Array(gainBounds(ctx.flowBase, free: Array(0..<K)).values)
+            gains = gainBounds(ctx.flowBase, free: sites).values
         } else {
             let residual = self.residual
             gains = lists.map { list in list.reduce(0) { $0 + residual[Int($1)] } }
@@ -179,16 +184,16 @@ struct PreparedSelection {
             // count is at least the greedy's); then count down while the target is still reached.
             let residual = self.residual
             let model = CoverageModel(residual: residual, lists: lists)
-            let solver = CoverageSolver(model: model, p: K, budget: budget, progress: nil)
+            let solver = CoverageSolver(model: model, p: K, budget: budget, progress: .silent)
             let order = solver.greedy(start: [], count: model.candidateCount,
                                       allowed: [Bool](repeating: true, count: model.candidateCount))
             var kGreedy = order.count
             var covered = all.baseline
             var seen = [Bool](repeating: false, count: model.groupCount)
             for (idx, c) in order.enumerated() {
-                for t in model.colOffsets[c]..<model.colOffsets[c + 1] where !seen[Int(model.colGroups[t])] {
-                    seen[Int(model.colGroups[t])] = true
-                    covered += model.weight[Int(model.colGroups[t])]
+                for g in model.byCandidate.row(c) where !seen[Int(g)] {
+                    seen[Int(g)] = true
+                    covered += model.weight[Int(g)]
                 }
                 if covered + tol >= goal { kGreedy = idx + 1; break }
             }

@@ -1,6 +1,6 @@
 import TestSupport
 import Testing
-@testable import Planning
+@testable import Optimization
 
 @Suite("Capacitated assignment (max flow)")
 struct AssignmentTests {

@@ -1,9 +1,8 @@
-import TestSupport
-@testable import Planning
-
+// A reference maximum flow for tests of the capacitated assignment, used by the Optimization
+// and Planning tests alike.
 
 /// Reference maximum flow: Edmonds–Karp on a dense capacity matrix (node 0 source, 1 sink).
-func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]]) -> Double {
+public func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]]) -> Double {
     let n = weights.count, m = capacities.count
     let size = 2 + n + m
     var cap = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
@@ -27,19 +26,21 @@ func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]]) ->
             }
         }
         if parent[1] < 0 { return total }
-        var b = Double.infinity
-        var v = 1
-        while v != 0 { b = min(b, cap[parent[v]][v]); v = parent[v] }
-        v = 1
-        while v != 0 {
-            cap[parent[v]][v] -= b
-            cap[v][parent[v]] += b
-            v = parent[v]
-        }
-        total += b
+        total += augmentAlong(parent, in: &cap)
     }
 }
 
-func randomBipartite(_ rng: inout SplitMix64, demand n: Int, stations m: Int, edgeProbability: Double) -> [[Int]] {
-    (0..<n).map { _ in (0..<m).filter { _ in Double.random(in: 0..<1, using: &rng) < edgeProbability } }
+/// Pushes the bottleneck along the path to node 1 given by `parent` (back to node 0) in a dense
+/// residual capacity matrix; returns the amount pushed.
+public func augmentAlong(_ parent: [Int], in cap: inout [[Double]]) -> Double {
+    var b = Double.infinity
+    var v = 1
+    while v != 0 { b = min(b, cap[parent[v]][v]); v = parent[v] }
+    v = 1
+    while v != 0 {
+        cap[parent[v]][v] -= b
+        cap[v][parent[v]] += b
+        v = parent[v]
+    }
+    return b
 }

@@ -28,12 +28,12 @@ public func maximumAssignment(weights: [Double], capacities: [Double], reach: Re
 /// re-maximised from where it was (used by the capacitated site selection, which opens candidate
 /// sites one at a time).
 struct TransportFlow: Sendable {
+    /// Demand rows × station columns.
     let reach: Reach
-    /// The same edges by station: station j's demand rows are `tRows[tOffsets[j] ..< tOffsets[j + 1]]`
-    /// and `tEdges` holds each one's edge index in `reach`.
-    let tOffsets: [Int]
-    let tRows: [Int32]
-    let tEdges: [Int32]
+    /// The same edges by station (`reach` transposed): station j's demand rows are `byStation.row(j)`,
+    /// and `stationEdge` holds each entry's edge index in `reach` (where `flow` is stored).
+    let byStation: Reach
+    let stationEdge: [Int32]
     let weights: [Double]
     private(set) var capacities: [Double]
     /// Flow on each edge (demand row → column), aligned with `reach.columns`.
@@ -45,26 +45,9 @@ struct TransportFlow: Sendable {
     let eps: Double
 
     init(weights: [Double], capacities: [Double], reach: Reach) throws(PlanningError) {
-        guard weights.count == reach.rowCount else {
-            throw .invalidInput("\(weights.count) weights for \(reach.rowCount) demand rows")
-        }
-        guard capacities.count == reach.columnCount else {
-            throw .invalidInput("\(capacities.count) capacities for \(reach.columnCount) stations")
-        }
-        var scale = 0.0
-        for w in weights {
-            guard w >= 0, w.isFinite else { throw .invalidInput("demand weight \(w) is negative or not finite") }
-            scale = max(scale, w)
-        }
-        for c in capacities {
-            guard c >= 0, !c.isNaN else { throw .invalidInput("capacity \(c) is negative or NaN") }
-            if c.isFinite { scale = max(scale, c) }
-        }
-        guard reach.edgeCount < Int(Int32.max), reach.rowCount < Int(Int32.max) else {
-            throw .invalidInput("graph too large for 32-bit edge indices")
-        }
+        let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
         self.reach = reach
-        (tOffsets, tRows, tEdges) = Self.transpose(reach)
+        (byStation, stationEdge) = reach.transposedWithEdges()
         self.weights = weights
         self.capacities = capacities
         self.eps = max(scale, 1e-300) * 1e-11
@@ -72,35 +55,6 @@ struct TransportFlow: Sendable {
         supply = weights
         load = [Double](repeating: 0, count: reach.columnCount)
         greedy()
-    }
-
-    static func transpose(_ reach: Reach) -> ([Int], [Int32], [Int32]) {
-        let n = reach.rowCount, m = reach.columnCount
-        var offsets = [Int](repeating: 0, count: m + 1)
-        for c in reach.columns { offsets[Int(c) + 1] += 1 }
-        for j in 0..<m { offsets[j + 1] += offsets[j] }
-        var rows = [Int32](repeating: 0, count: reach.edgeCount)
-        var edges = [Int32](repeating: 0, count: reach.edgeCount)
-        var next = offsets
-        reach.offsets.withUnsafeBufferPointer { off in
-            reach.columns.withUnsafeBufferPointer { cols in
-                rows.withUnsafeMutableBufferPointer { rows in
-                    edges.withUnsafeMutableBufferPointer { edges in
-                        next.withUnsafeMutableBufferPointer { next in
-                            for i in 0..<n {
-                                for e in off[i]..<off[i + 1] {
-                                    let j = Int(cols[e])
-                                    rows[next[j]] = Int32(i)
-                                    edges[next[j]] = Int32(e)
-                                    next[j] += 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (offsets, rows, edges)
     }
 
     /// Raises (never lowers) the capacity of one station; call `maximise()` afterwards.
@@ -185,27 +139,57 @@ struct TransportFlow: Sendable {
             bucketStart[d] += 1
         }
         let eps = self.eps
-        let capacities = self.capacities
+        withBuffers { b in
+            for iv in order {
+                let i = Int(iv)
+                var left = b.supply[i]
+                if left <= eps { continue }
+                for e in b.off[i]..<b.off[i + 1] {
+                    let j = Int(b.cols[e])
+                    let room = b.cap[j] - b.load[j]
+                    if room <= eps { continue }
+                    let amount = min(left, room)
+                    b.flow[e] += amount
+                    b.load[j] += amount
+                    left -= amount
+                    if left <= eps { break }
+                }
+                b.supply[i] = left
+            }
+        }
+    }
+
+    /// The graph and the flow's state as unchecked buffers, for the hot loops.
+    struct Buffers {
+        /// `reach`: demand i's edges are `off[i] ..< off[i + 1]`, leading to stations `cols[e]`.
+        let off: UnsafeBufferPointer<Int>
+        let cols: UnsafeBufferPointer<Int32>
+        /// `byStation`: station j's entries are `tOff[j] ..< tOff[j + 1]`, demand `tRows[k]` over edge `tEdges[k]`.
+        let tOff: UnsafeBufferPointer<Int>
+        let tRows: UnsafeBufferPointer<Int32>
+        let tEdges: UnsafeBufferPointer<Int32>
+        let cap: UnsafeBufferPointer<Double>
+        let flow: UnsafeMutableBufferPointer<Double>
+        let supply: UnsafeMutableBufferPointer<Double>
+        let load: UnsafeMutableBufferPointer<Double>
+    }
+
+    /// Calls `body` with the buffers (valid only inside `body`).
+    private mutating func withBuffers<R>(_ body: (Buffers) -> R) -> R {
         reach.offsets.withUnsafeBufferPointer { off in
             reach.columns.withUnsafeBufferPointer { cols in
-                flow.withUnsafeMutableBufferPointer { flow in
-                    supply.withUnsafeMutableBufferPointer { supply in
-                        load.withUnsafeMutableBufferPointer { load in
-                            for iv in order {
-                                let i = Int(iv)
-                                var left = supply[i]
-                                if left <= eps { continue }
-                                for e in off[i]..<off[i + 1] {
-                                    let j = Int(cols[e])
-                                    let room = capacities[j] - load[j]
-                                    if room <= eps { continue }
-                                    let amount = min(left, room)
-                                    flow[e] += amount
-                                    load[j] += amount
-                                    left -= amount
-                                    if left <= eps { break }
+                byStation.offsets.withUnsafeBufferPointer { tOff in
+                    byStation.columns.withUnsafeBufferPointer { tRows in
+                        stationEdge.withUnsafeBufferPointer { tEdges in
+                            capacities.withUnsafeBufferPointer { cap in
+                                flow.withUnsafeMutableBufferPointer { flow in
+                                    supply.withUnsafeMutableBufferPointer { supply in
+                                        load.withUnsafeMutableBufferPointer { load in
+                                            body(Buffers(off: off, cols: cols, tOff: tOff, tRows: tRows, tEdges: tEdges,
+                                                         cap: cap, flow: flow, supply: supply, load: load))
+                                        }
+                                    }
                                 }
-                                supply[i] = left
                             }
                         }
                     }
@@ -220,36 +204,12 @@ struct TransportFlow: Sendable {
         let m = reach.columnCount
         guard n > 0, m > 0 else { return }
         let eps = self.eps
-        reach.offsets.withUnsafeBufferPointer { off in
-            reach.columns.withUnsafeBufferPointer { cols in
-                capacities.withUnsafeBufferPointer { cap in
-                    flow.withUnsafeMutableBufferPointer { flow in
-                        supply.withUnsafeMutableBufferPointer { supply in
-                            load.withUnsafeMutableBufferPointer { load in
-                                tOffsets.withUnsafeBufferPointer { tOff in
-                                    tRows.withUnsafeBufferPointer { tRows in
-                                        tEdges.withUnsafeBufferPointer { tEdges in
-                                            Self.dinic(
-                                                n: n, m: m, off: off, cols: cols, tOff: tOff, tRows: tRows, tEdges: tEdges,
-                                                cap: cap, flow: flow, supply: supply, load: load, eps: eps)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        withBuffers { b in Self.dinic(n: n, m: m, b, eps: eps) }
     }
 
-    private static func dinic(
-        n: Int, m: Int, off: UnsafeBufferPointer<Int>, cols: UnsafeBufferPointer<Int32>,
-        tOff: UnsafeBufferPointer<Int>, tRows: UnsafeBufferPointer<Int32>, tEdges: UnsafeBufferPointer<Int32>,
-        cap: UnsafeBufferPointer<Double>,
-        flow: UnsafeMutableBufferPointer<Double>, supply: UnsafeMutableBufferPointer<Double>,
-        load: UnsafeMutableBufferPointer<Double>, eps: Double
-    ) {
+    private static func dinic(n: Int, m: Int, _ b: Buffers, eps: Double) {
+        let off = b.off, cols = b.cols, tOff = b.tOff, tRows = b.tRows, tEdges = b.tEdges
+        let cap = b.cap, flow = b.flow, supply = b.supply, load = b.load
         // Distance labels to the sink: a station with room has label 1; a demand node is one more
         // than a station it reaches; a station is one more than a demand node whose flow it carries.
         let levelD = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)

@@ -1,0 +1,210 @@
+/// The Lagrangian relaxation of the covering constraints, solved by subgradient steps: the proven
+/// upper bound of the covering solver, and a source of site sets to try.
+///
+/// Relaxation: max Σ r_g y_g  s.t.  y_g ≤ Σ_{j covers g} x_j,  Σ x_j = p,  x, y ∈ {0,1}.
+/// With multipliers 0 ≤ λ_g ≤ r_g:  L(λ) = Σ_g (r_g − λ_g)  +  (sum of the p largest Σ_{g∈j} λ_g),
+/// an upper bound on every choice of p sites for every λ (weak duality).
+extension CoverageSolver {
+    /// A branch-and-bound node: sites fixed in and out, the multipliers and step scale to start
+    /// its relaxation from, and the parent's bound.
+    struct Node: BoundedNode {
+        var fixedIn: [ColumnIndex]
+        var fixedOut: [ColumnIndex]
+        var lambda: [Double]
+        var bound: Double
+        var theta: Double
+    }
+
+    struct Relaxation {
+        var ub: Double
+        var lambda: [Double]
+        var c: [Double]        // column values at the best λ
+        var top: [ColumnIndex] // the q best free columns at the best λ (descending)
+        var next: Double       // value of the (q+1)-th best free column (0 if none)
+        var theta: Double
+    }
+
+    /// The q best free columns by value (ties: lower index), best first, plus the (q+1)-th value.
+    static func top(_ q: Int, of free: [ColumnIndex], values c: [Double]) -> ([ColumnIndex], Double) {
+        // A min-heap of size q + 1 keyed by (value, -index).
+        var heap: [Int] = []
+        heap.reserveCapacity(q + 2)
+        func worse(_ a: Int, _ b: Int) -> Bool { c[a] < c[b] || (c[a] == c[b] && a > b) }
+        func siftUp(_ i0: Int) {
+            var i = i0
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if worse(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+            }
+        }
+        func siftDown(_ i0: Int) {
+            var i = i0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && worse(heap[l], heap[m]) { m = l }
+                if r < heap.count && worse(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        let keep = q + 1
+        for j in free {
+            if heap.count < keep {
+                heap.append(j)
+                siftUp(heap.count - 1)
+            } else if worse(heap[0], j) {
+                heap[0] = j
+                siftDown(0)
+            }
+        }
+        var sorted = heap.sorted { worse($1, $0) }
+        var next = 0.0
+        if sorted.count > q {
+            next = c[sorted[q]]
+            sorted.removeLast(sorted.count - q)
+        }
+        return (sorted, next)
+    }
+
+    /// Subgradient optimisation of L(λ) at a node (groups covered by fixed-in sites removed, base
+    /// added). Offers every relaxation's site set, completed by the fixed ones, as a solution; with
+    /// `polish`, the promising ones after a swap local search.
+    mutating func relax(covered: [Bool], base: Double, free: [ColumnIndex], fixedIn: [ColumnIndex], q: Int,
+                        lambda startLambda: [Double], theta startTheta: Double, iterations: Int, polish: Bool) -> Relaxation {
+        let G = model.groupCount
+        let K = model.candidateCount
+        var lambda = startLambda
+        var thetaNow = startTheta
+        var c = [Double](repeating: 0, count: K)
+        var hits = [Int32](repeating: 0, count: G)
+        var bestUB = Double.infinity
+        var best = Relaxation(ub: .infinity, lambda: lambda, c: c, top: [], next: 0, theta: thetaNow)
+        var stall = 0
+        var polishes = 0
+        let stallLimit = iterations >= tuning.longRunIterations ? tuning.longRunStall : tuning.shortRunStall
+        var slack = 0.0   // Σ max(0, r_g − λ_g) over uncovered groups, kept up to date with c
+        for iteration in 0..<iterations {
+            lagrangeIterations += 1
+            work += model.byCandidate.edgeCount
+            if iteration % tuning.exactRecomputeInterval == 0 {
+                // Exact values now and then; in between, updated with each change of λ.
+                slack = Self.columnValues(lambda: lambda, covered: covered, model: model, free: free, into: &c)
+            }
+            var ub = base + slack
+            let (top, next) = Self.top(q, of: free, values: c)
+            for j in top { ub += c[j] }
+            if ub < bestUB {
+                bestUB = ub
+                best = Relaxation(ub: ub, lambda: lambda, c: c, top: top, next: next, theta: thetaNow)
+                stall = 0
+            } else {
+                stall += 1
+                if stall >= stallLimit { thetaNow /= 2; stall = 0 }
+            }
+            // The relaxation's sites as a solution.
+            var set = fixedIn + top
+            set.sort()
+            if !tried.contains(set) {
+                tried.insert(set)
+                let v = model.value(set)
+                if polish && polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
+                    polishes += 1
+                    var improved = set
+                    let w = localSearch(&improved, allowed: [Bool](repeating: true, count: K))
+                    incumbent.offer(improved, value: w)
+                }
+                incumbent.offer(set, value: v)
+            }
+            if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
+            // Subgradient: (number of chosen columns covering g) − y_g.
+            let gap = max(ub - max(incumbent.value, 0), 1e-6 * max(1, model.total))
+            if !Self.subgradientStep(lambda: &lambda, hits: &hits, c: &c, slack: &slack, covered: covered, model: model,
+                                     top: top, theta: thetaNow, gap: gap) {
+                break  // zero subgradient: the relaxation's solution is feasible and complementary
+            }
+        }
+        // The bound is recomputed exactly from the best multipliers (no drift from the updates).
+        if bestUB < .infinity {
+            var exactC = [Double](repeating: 0, count: K)
+            var ub = base + Self.columnValues(lambda: best.lambda, covered: covered, model: model, free: free, into: &exactC)
+            let (top, next) = Self.top(q, of: free, values: exactC)
+            for j in top { ub += exactC[j] }
+            best = Relaxation(ub: ub, lambda: best.lambda, c: exactC, top: top, next: next, theta: thetaNow)
+        }
+        best.theta = thetaNow
+        return best
+    }
+
+    /// Column values c_j = Σ λ_g over the uncovered groups of each free column; returns
+    /// Σ max(0, r_g − λ_g) over uncovered groups.
+    static func columnValues(lambda: [Double], covered: [Bool], model: CoverageModel, free: [ColumnIndex], into c: inout [Double]) -> Double {
+        var sum = 0.0
+        model.withView { m in
+            lambda.withUnsafeBufferPointer { lam in
+                covered.withUnsafeBufferPointer { cov in
+                    c.withUnsafeMutableBufferPointer { c in
+                        for g in 0..<m.weight.count where !cov[g] { sum += max(0, m.weight[g] - lam[g]) }
+                        for j in free {
+                            var s = 0.0
+                            for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] {
+                                let g = Int(m.columnGroups[t])
+                                if !cov[g] { s += lam[g] }
+                            }
+                            c[j] = s
+                        }
+                    }
+                }
+            }
+        }
+        return sum
+    }
+
+    /// λ ← clamp(λ − θ·gap/‖s‖²·s, 0, r) with s_g = (chosen columns covering g) − y_g. Returns
+    /// false (and leaves λ) when s = 0.
+    static func subgradientStep(lambda: inout [Double], hits: inout [Int32], c: inout [Double], slack: inout Double,
+                                covered: [Bool], model: CoverageModel, top: [ColumnIndex], theta: Double, gap: Double) -> Bool {
+        var moved = true
+        var slackNow = slack
+        model.withView { m in
+            covered.withUnsafeBufferPointer { cov in
+                withMutableBuffers(&lambda, &hits, &c) { lam, hits, c in
+                    let w = m.weight
+                    for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] += 1 } }
+                    defer { for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] = 0 } } }
+                    // Nonzero components of the subgradient, listed once.
+                    var norm = 0.0
+                    var nonzero: [Int32] = []
+                    nonzero.reserveCapacity(w.count / 4)
+                    for g in 0..<w.count where !cov[g] {
+                        let s = hits[g] - (w[g] - lam[g] > 0 ? 1 : 0)
+                        if s != 0 {
+                            nonzero.append(Int32(g))
+                            norm += Double(s * s)
+                        }
+                    }
+                    if norm == 0 {
+                        moved = false
+                        return
+                    }
+                    let step = theta * gap / norm
+                    for gv in nonzero {
+                        let g = Int(gv)
+                        let s = Double(hits[g] - (w[g] - lam[g] > 0 ? 1 : 0))
+                        let before = lam[g]
+                        let after = min(w[g], max(0, before - step * s))
+                        if after != before {
+                            lam[g] = after
+                            slackNow += max(0, w[g] - after) - max(0, w[g] - before)
+                            let d = after - before
+                            for t in m.groupOffsets[g]..<m.groupOffsets[g + 1] { c[Int(m.groupColumns[t])] += d }
+                        }
+                    }
+                }
+            }
+        }
+        slack = slackNow
+        return moved
+    }
+}

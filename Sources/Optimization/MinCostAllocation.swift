@@ -1,0 +1,165 @@
+/// Allocation of demand to stations by minimum-cost maximum flow: of all allocations that serve the
+/// most demand (the `maximumAssignment` value), the one where riders travel least in total.
+public struct Allocation: Sendable, Equatable {
+    /// Total demand served (the maximum flow; equals `maximumAssignment(...).served` within the
+    /// tolerance below).
+    public var served: Double
+    /// Demand served, per demand node (≤ its weight).
+    public var demandServed: [Double]
+    /// Demand served, per station (≤ its capacity).
+    public var stationLoad: [Double]
+    /// Σ flow × cost over the edges (rider-metres when costs are metres).
+    public var cost: Double
+    /// Flow on each edge, aligned with `reach.columns` (and `costs`).
+    public var edgeFlow: [Double]
+}
+
+/// Minimum-cost maximum allocation. `weights[i] ≥ 0` per demand row of `reach`, `capacities[j] ≥ 0`
+/// per station column (`.infinity` allowed), `costs[e] ≥ 0` per edge of `reach` (aligned with
+/// `reach.columns`, e.g. the distance in metres), `stationRank[j]`: distinct integers giving the
+/// stations' tie order (the caller's order by id).
+///
+/// The answer serves the most demand, and among such allocations has the least total cost. Ties
+/// (several allocations of least cost):
+/// - equal-cost choices go to the lower-ranked station where the search meets them: each
+///   augmenting path is the cheapest, ties to the path found first, with stations searched in rank
+///   order, and only a strictly cheaper path replacing a found one (a rule of the search, not a
+///   second objective: it is not a minimisation of rank among all optimal allocations);
+/// - the result never depends on the order of the demand rows, nor on the order of the stations
+///   beyond their ranks: the problem is solved in a canonical order (stations by rank, each demand
+///   node's edges by station rank then cost, demand nodes by their edge lists then weight) and the
+///   answer mapped back; demand nodes that are identical in weight, stations and costs share their
+///   allocation equally. (Duplicate edges of one pair are allowed and kept in that order.)
+///
+/// Algorithm: successive shortest paths with Dijkstra on reduced costs (Johnson potentials), exact
+/// for real numbers up to the tolerances: amounts below `1e-11 ×` the largest finite weight or
+/// capacity count as zero (as in `maximumAssignment`), and reduced costs that rounding makes
+/// slightly negative count as zero. The search runs over stations only: a demand node between two
+/// stations is crossed in one step (moving its flow from one station to the other), so each search
+/// touches the stations and the demand they carry, not the whole graph.
+public func minimumCostAllocation(weights: [Double], capacities: [Double], reach: Reach, costs: [Double],
+                                  stationRank: [Int]) throws(PlanningError) -> Allocation {
+    let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
+    let m = reach.columnCount
+    guard costs.count == reach.edgeCount else { throw .invalidInput("\(costs.count) costs for \(reach.edgeCount) edges") }
+    guard stationRank.count == m else { throw .invalidInput("\(stationRank.count) station ranks for \(m) stations") }
+    guard Set(stationRank).count == m else { throw .invalidInput("station ranks are not distinct") }
+    for c in costs where !(c >= 0 && c.isFinite) { throw .invalidInput("edge cost \(c) is negative or not finite") }
+
+    let canonical = CanonicalAllocationProblem(weights: weights, capacities: capacities, reach: reach, costs: costs,
+                                               stationRank: stationRank)
+    var flow = MinCostFlow(canonical, eps: max(scale, 1e-300) * 1e-11)
+    flow.solve()
+    return canonical.answer(edgeFlow: flow.flow)
+}
+
+/// The allocation problem renumbered into its canonical order (see `minimumCostAllocation`).
+struct CanonicalAllocationProblem {
+    let n: Int
+    let m: Int
+    /// Canonical demand → original demand, canonical station → original station.
+    let demandOriginal: [Int]
+    let stationOriginal: [Int]
+    /// Canonical rows: demand `i`'s edges are `rowOffsets[i] ..< rowOffsets[i + 1]`, to canonical
+    /// stations `station[e]` at `cost[e]`; `edgeOriginal[e]` is the edge's index in the input.
+    let rowOffsets: [Int]
+    let station: [Int32]
+    let cost: [Double]
+    let edgeOriginal: [Int32]
+    let weight: [Double]
+    let capacity: [Double]
+    /// Runs of identical demand nodes (same weight, stations and costs): `[start, end)` in canonical order.
+    let identicalRuns: [Range<Int>]
+
+    init(weights: [Double], capacities: [Double], reach: Reach, costs: [Double], stationRank: [Int]) {
+        n = reach.rowCount
+        m = reach.columnCount
+        stationOriginal = (0..<m).sorted { stationRank[$0] < stationRank[$1] }
+        var canonicalStation = [Int32](repeating: 0, count: m)
+        for (k, j) in stationOriginal.enumerated() { canonicalStation[j] = Int32(k) }
+        // Each row's edges by (station rank, cost, input position).
+        var sortedEdges = [Int32](repeating: 0, count: reach.edgeCount)
+        for i in 0..<n {
+            let row = (reach.offsets[i]..<reach.offsets[i + 1]).sorted { a, b in
+                let sa = canonicalStation[Int(reach.columns[a])], sb = canonicalStation[Int(reach.columns[b])]
+                return sa < sb || (sa == sb && (costs[a] < costs[b] || (costs[a] == costs[b] && a < b)))
+            }
+            for (t, e) in row.enumerated() { sortedEdges[reach.offsets[i] + t] = Int32(e) }
+        }
+        // Demand by (edge list of (station, cost), then weight), compared lexicographically.
+        func order(_ a: Int, _ b: Int) -> Int {
+            let la = reach.offsets[a + 1] - reach.offsets[a], lb = reach.offsets[b + 1] - reach.offsets[b]
+            for t in 0..<min(la, lb) {
+                let ea = Int(sortedEdges[reach.offsets[a] + t]), eb = Int(sortedEdges[reach.offsets[b] + t])
+                let sa = canonicalStation[Int(reach.columns[ea])], sb = canonicalStation[Int(reach.columns[eb])]
+                if sa != sb { return sa < sb ? -1 : 1 }
+                if costs[ea] != costs[eb] { return costs[ea] < costs[eb] ? -1 : 1 }
+            }
+            if la != lb { return la < lb ? -1 : 1 }
+            if weights[a] != weights[b] { return weights[a] < weights[b] ? -1 : 1 }
+            return 0
+        }
+        demandOriginal = (0..<n).sorted { order($0, $1) < 0 }
+        var runs: [Range<Int>] = []
+        var start = 0
+        for k in stride(from: 1, through: n, by: 1) where k == n || order(demandOriginal[k - 1], demandOriginal[k]) != 0 {
+            if k - start > 1 { runs.append(start..<k) }
+            start = k
+        }
+        identicalRuns = runs
+        var rowOffsets = [0]
+        rowOffsets.reserveCapacity(n + 1)
+        var station: [Int32] = [], cost: [Double] = [], edgeOriginal: [Int32] = []
+        station.reserveCapacity(reach.edgeCount)
+        cost.reserveCapacity(reach.edgeCount)
+        edgeOriginal.reserveCapacity(reach.edgeCount)
+        for i in demandOriginal {
+            for t in reach.offsets[i]..<reach.offsets[i + 1] {
+                let e = Int(sortedEdges[t])
+                station.append(canonicalStation[Int(reach.columns[e])])
+                cost.append(costs[e])
+                edgeOriginal.append(Int32(e))
+            }
+            rowOffsets.append(station.count)
+        }
+        self.rowOffsets = rowOffsets
+        self.station = station
+        self.cost = cost
+        self.edgeOriginal = edgeOriginal
+        weight = demandOriginal.map { weights[$0] }
+        capacity = stationOriginal.map { capacities[$0] }
+    }
+
+    /// The answer in the input's numbering, from canonical edge flows; identical demand nodes get
+    /// the mean of their flows, edge by edge.
+    func answer(edgeFlow canonicalFlow: [Double]) -> Allocation {
+        var flow = canonicalFlow
+        for run in identicalRuns {
+            let degree = rowOffsets[run.lowerBound + 1] - rowOffsets[run.lowerBound]
+            for t in 0..<degree {
+                var sum = 0.0
+                for i in run { sum += flow[rowOffsets[i] + t] }
+                let mean = sum / Double(run.count)
+                for i in run { flow[rowOffsets[i] + t] = mean }
+            }
+        }
+        var edgeFlow = [Double](repeating: 0, count: flow.count)
+        var demandServed = [Double](repeating: 0, count: n)
+        var stationLoad = [Double](repeating: 0, count: m)
+        var served = 0.0, total = 0.0
+        for i in 0..<n {
+            var s = 0.0
+            for e in rowOffsets[i]..<rowOffsets[i + 1] where flow[e] > 0 {
+                s += flow[e]
+                total += flow[e] * cost[e]
+                stationLoad[Int(station[e])] += flow[e]
+                edgeFlow[Int(edgeOriginal[e])] = flow[e]
+            }
+            demandServed[demandOriginal[i]] = min(s, weight[i])
+            served += s
+        }
+        var load = [Double](repeating: 0, count: m)
+        for j in 0..<m { load[stationOriginal[j]] = min(stationLoad[j], capacity[j]) }
+        return Allocation(served: served, demandServed: demandServed, stationLoad: load, cost: total, edgeFlow: edgeFlow)
+    }
+}

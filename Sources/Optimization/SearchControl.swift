@@ -1,0 +1,141 @@
+// What the plain (covering) and the capacitated site-selection solvers share: the incumbent and
+// its update, the one optimality test, the one effort check, and progress reports.
+
+/// Index spaces of the solvers. Those of the covering solver's hot loops are documented plain
+/// integers (typealiases); the capacitated search's candidate sites are a wrapper type, `SiteIndex`,
+/// because there three spaces meet (site, flow column, problem position) and the max flows, not
+/// index arithmetic, dominate its time.
+///
+/// A demand node: a row of a `Reach`, an index into the demand weights.
+typealias DemandIndex = Int
+/// A demand group of a `CoverageModel` (demand nodes covered by exactly the same columns, merged).
+typealias GroupIndex = Int
+/// A candidate column of a `CoverageModel` after its reductions; `sortedIndex` maps it to its
+/// position in the list the model was built from.
+typealias ColumnIndex = Int
+/// A candidate site in id order (`PreparedSelection.ids`); `PreparedSelection.order` maps it to
+/// its index in `SiteSelectionProblem.candidates`. In the capacitated flow its station column is
+/// `CapacitatedContext.column(of:)`. Ordered like its position, that is by id.
+struct SiteIndex: Hashable, Comparable, Sendable, CustomStringConvertible {
+    let raw: Int
+    init(_ raw: Int) { self.raw = raw }
+    static func < (a: SiteIndex, b: SiteIndex) -> Bool { a.raw < b.raw }
+    var description: String { "site \(raw)" }
+}
+
+/// One value per candidate site, read by `SiteIndex`.
+struct PerSite<Value> {
+    var values: [Value]
+    subscript(site: SiteIndex) -> Value {
+        get { values[site.raw] }
+        set { values[site.raw] = newValue }
+    }
+}
+
+/// The best solution found so far. Same value within the tolerance: the set first in
+/// lexicographic order (of sorted indices, which are id order) wins, so answers do not depend on
+/// the order the search met them in.
+struct Incumbent<Index: Comparable> {
+    private(set) var sites: [Index] = []
+    private(set) var value: Double
+    /// Two values this close count as equal: 10⁻¹² of the total demand (at least 10⁻¹²).
+    let tie: Double
+
+    init(value: Double, total: Double) {
+        self.value = value
+        self.tie = 1e-12 * max(1, total)
+    }
+
+    /// Takes `set` whatever its value (a solution known to be best by other means).
+    mutating func replace(with set: [Index], value: Double) {
+        sites = set
+        self.value = value
+    }
+
+    /// Takes `set` if it is better, or as good and first in order.
+    mutating func offer(_ set: [Index], value: Double) {
+        if value > self.value + tie {
+            sites = set.sorted()
+            self.value = value
+        } else if abs(value - self.value) <= tie {
+            let sorted = set.sorted()
+            if sorted.lexicographicallyPrecedes(sites) {
+                sites = sorted
+                self.value = value
+            }
+        }
+    }
+}
+
+/// The one test of "this bound proves nothing beats the incumbent", used by both solvers, and the
+/// bound as reported.
+///
+/// Bounds are inflated by 10⁻¹⁰ relative against rounding in their sums. With integer weights
+/// (and seats) every objective value is an integer, so a bound below lb + 1 suffices: ⌊ub⌋ ≤ lb,
+/// compared with a slack of 10⁻⁹ because the capacitated incumbent is a difference of two max
+/// flows summed in floating point and may sit a rounding error below its integer (the covering
+/// incumbent is an exact integer sum, for which the slack changes nothing). Otherwise the bound
+/// must be within 10⁻⁹ relative of lb (at least 10⁻¹⁸ of the total).
+struct OptimalityTest: Sendable {
+    /// Every objective value is an integer.
+    let integral: Bool
+    /// Total demand weight (scale of the absolute tolerance).
+    let total: Double
+
+    func cannotImprove(_ ub: Double, over lb: Double) -> Bool {
+        let safe = ub * (1 + 1e-10) + 1e-300
+        if integral { return safe.rounded(.down) <= lb + 1e-9 }
+        return safe <= lb + 1e-9 * max(lb, 1e-9 * total)
+    }
+
+    /// A bound as reported: inflated against rounding, rounded down when values are integers.
+    func reportable(_ ub: Double) -> Double {
+        let safe = ub * (1 + 1e-10)
+        return integral ? safe.rounded(.down) : safe
+    }
+}
+
+/// The one effort check of the branch and bounds: a node limit, a deterministic work limit (the
+/// root node always runs in full) and an optional wall-clock deadline.
+struct EffortLimit: Sendable {
+    var nodes: Int
+    var work: Int = .max
+    var deadline: ContinuousClock.Instant? = nil
+
+    /// A deadline `seconds` from now, or none.
+    static func deadline(in seconds: Double?) -> ContinuousClock.Instant? {
+        seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+    }
+
+    func reached(nodes n: Int, work w: Int) -> Bool {
+        n >= nodes || (n > 0 && w >= work) || (deadline.map { ContinuousClock.now >= $0 } ?? false)
+    }
+}
+
+/// A node of a depth-first branch and bound, as far as stopping is concerned.
+protocol BoundedNode { var bound: Double { get } }
+
+extension Array where Element: BoundedNode {
+    /// The largest bound among `node` and the nodes still on the stack: what the unexplored part
+    /// of the tree could still reach when the search stops early.
+    func largestOpenBound(with node: Element, over start: Double) -> Double {
+        var open = Swift.max(start, node.bound)
+        for rest in self { open = Swift.max(open, rest.bound) }
+        return open
+    }
+}
+
+/// Sends progress to the caller's callback, the stage prefixed with the solve's name (e.g.
+/// "target k=3: lagrangian"). The stage text is only built when someone listens.
+struct ProgressReporter {
+    let prefix: String
+    let sink: (@Sendable (SelectionProgress) -> Void)?
+
+    static let silent = ProgressReporter(prefix: "", sink: nil)
+
+    func callAsFunction(_ stage: @autoclosure () -> String, incumbent: Double, bound: Double, nodes: Int) {
+        guard let sink else { return }
+        let s = stage()
+        sink(SelectionProgress(stage: prefix.isEmpty ? s : "\(prefix): \(s)", incumbent: incumbent, bound: bound, nodes: nodes))
+    }
+}

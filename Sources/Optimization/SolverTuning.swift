@@ -1,0 +1,89 @@
+/// The tuning numbers of the site-selection solvers, named, in one place. The defaults are the
+/// values every published result (BENCHMARKS.md) was produced with; changing one changes which
+/// answers the heuristics find and how fast, never what the proofs claim.
+struct SolverTuning: Sendable {
+    // MARK: Lagrangian relaxation (uncapacitated covering)
+
+    /// Subgradient iterations at the root node, and again after tabu search improves the incumbent.
+    var rootIterations = 2_000
+    /// Subgradient iterations at every other branch-and-bound node (warm-started from the parent's
+    /// multipliers, so a few suffice).
+    var nodeIterations = 40
+    /// Step scale θ at the root: the Polyak step θ·gap/‖s‖² starts bold.
+    var rootTheta = 2.0
+    /// Step scale when the root relaxation is resumed after the incumbent improved.
+    var resumeTheta = 1.0
+    /// Smallest step scale a child node starts from (its parent's θ may have shrunk further).
+    var childThetaFloor = 0.25
+    /// The relaxation stops when θ falls below this: the steps no longer move the bound.
+    var minimumTheta = 1e-4
+    /// θ halves after this many iterations without a better bound, in runs of at least
+    /// `longRunIterations` iterations (`shortRunStall` in shorter runs, as at the nodes).
+    var longRunStall = 20
+    var shortRunStall = 5
+    var longRunIterations = 100
+    /// Column values are updated incrementally with each change of λ and recomputed exactly every
+    /// this many iterations, so rounding drift cannot build up.
+    var exactRecomputeInterval = 32
+    /// At the root, the relaxation's site sets within this fraction of the incumbent are polished
+    /// by swap local search, at most `polishLimit` of them.
+    var polishThreshold = 0.995
+    var polishLimit = 25
+
+    // MARK: Tabu and iterated tabu search
+
+    /// Swap steps of the tabu searches after the root relaxation.
+    var tabuSteps = 600
+    /// A tabu search stops after `steps / tabuStallDivisor` steps without a better value.
+    var tabuStallDivisor = 3
+    /// A site that left may not come back for `addTenureBase + (step % addTenureCycle)` steps (a
+    /// varying tenure avoids cycles of one fixed length); a site that came in may not leave for
+    /// `dropTenure` steps.
+    var addTenureBase = 7
+    var addTenureCycle = 5
+    var dropTenure = 3
+    /// Kicks of the iterated tabu search after root fixing. Each kick removes
+    /// `kickRemoveBase + (round % kickRemoveCycle)` sites of the best set (at most p − 1), adds a
+    /// random allowed site, refills greedily, then runs a tabu search of `tabuSteps / kickStepDivisor`
+    /// steps that stops after `tabuSteps / kickStallDivisor` steps without a better value.
+    var kicks = 10
+    var kickRemoveBase = 2
+    var kickRemoveCycle = 4
+    var kickStepDivisor = 2
+    var kickStallDivisor = 6
+    /// Seed of the kicks' generator (fixed, so runs repeat exactly).
+    var kickSeed: UInt64 = 0x5EED_0F_7AB0
+
+    // MARK: Branch and bound
+
+    /// Hand the search over to the core (the free sites rebuilt as a smaller problem) when root
+    /// reduced-cost fixing settled at least this share of the free sites.
+    var coreFraction = 0.25
+    /// Progress is reported every this many nodes.
+    var progressEveryNodes = 256
+
+    // MARK: Capacitated mode
+
+    /// Root subgradient iterations of the covering bound over the source side of the minimum cut.
+    var capacitatedCoverIterations = 600
+    /// Subgradient iterations of the capacitated Lagrangian bound (fractional knapsacks).
+    var capacitatedLagrangeIterations = 1_500
+    /// Its multipliers μ start here (between 0 and 1), and its step scale θ here.
+    var capacitatedStartMultiplier = 0.5
+    var capacitatedStartTheta = 1.0
+    /// θ halves after this many iterations without a better capacitated bound ...
+    var capacitatedStall = 25
+    /// ... and the capacitated relaxation stops when θ falls below this.
+    var capacitatedMinimumTheta = 1e-3
+    /// The best this many of the relaxation's site sets are polished by swap search.
+    var capacitatedPolishStarts = 3
+    /// The capacitated branch and bound gets this share (1/n) of the node limit: its nodes cost
+    /// max flows.
+    var capacitatedNodeShare = 10
+    /// Effort of one max-flow evaluation, in passes over the graph (edges + demand + candidates).
+    var passesPerFlowEvaluation = 4
+    /// Capacitated progress is reported every this many nodes.
+    var capacitatedProgressEveryNodes = 64
+
+    static let standard = SolverTuning()
+}

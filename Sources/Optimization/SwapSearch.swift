@@ -1,0 +1,199 @@
+/// The state of a set of p sites for swap moves (one site out, one in): how many chosen sites cover
+/// each group, and the value of every swap. One state serves the swap local search and the tabu
+/// search. A class over unchecked buffers so that the hot loops need no nested pointer closures.
+final class SwapState {
+    let candidateCount: Int
+    let groupCount: Int
+    /// The chosen sites; `set[k]` is the site at position k.
+    private(set) var set: [ColumnIndex]
+    /// Weight of the groups the set covers, kept up to date by `swap`.
+    private(set) var value: Double
+    /// Chosen sites covering each group.
+    let count: UnsafeMutableBufferPointer<Int32>
+    /// Sum of the chosen sites covering each group: the only one when `count == 1`.
+    let owner: UnsafeMutableBufferPointer<Int>
+    let inSet: UnsafeMutableBufferPointer<Bool>
+    /// Position in `set` of each chosen site.
+    let position: UnsafeMutableBufferPointer<Int>
+    /// After `evaluate`: per site outside the set, the uncovered weight it would add ...
+    let gain: UnsafeMutableBufferPointer<Double>
+    /// ... per position, the weight only that site covers ...
+    let loss: UnsafeMutableBufferPointer<Double>
+    /// ... and per (position, site) the part of that weight the site covers too.
+    let extra: UnsafeMutableBufferPointer<Double>
+
+    init(model: CoverageModel, set: [ColumnIndex]) {
+        candidateCount = model.candidateCount
+        groupCount = model.groupCount
+        self.set = set
+        count = .allocate(capacity: groupCount)
+        count.initialize(repeating: 0)
+        owner = .allocate(capacity: groupCount)
+        owner.initialize(repeating: 0)
+        inSet = .allocate(capacity: candidateCount)
+        inSet.initialize(repeating: false)
+        position = .allocate(capacity: candidateCount)
+        position.initialize(repeating: -1)
+        gain = .allocate(capacity: candidateCount)
+        gain.initialize(repeating: 0)
+        loss = .allocate(capacity: set.count)
+        loss.initialize(repeating: 0)
+        extra = .allocate(capacity: set.count * candidateCount)
+        extra.initialize(repeating: 0)
+        value = 0
+        model.withView { m in
+            for c in set {
+                inSet[c] = true
+                for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] {
+                    let g = Int(m.columnGroups[t])
+                    count[g] += 1
+                    owner[g] += c
+                }
+            }
+            value = coveredWeight(m)
+        }
+    }
+
+    deinit {
+        count.deallocate(); owner.deallocate(); inSet.deallocate(); position.deallocate()
+        gain.deallocate(); loss.deallocate(); extra.deallocate()
+    }
+
+    /// The covered weight summed afresh in group order (no drift from the updates).
+    func coveredWeight(_ m: CoverageModel.View) -> Double {
+        var v = 0.0
+        for g in 0..<groupCount where count[g] > 0 { v += m.weight[g] }
+        return v
+    }
+
+    /// Fills `gain`, `loss` and `extra` for the current set; sites not `allowed` gain nothing.
+    func evaluate(_ m: CoverageModel.View, allowed: [Bool]?) {
+        let K = candidateCount
+        for (k, c) in set.enumerated() { position[c] = k }
+        for c in 0..<K {
+            var s = 0.0
+            if !inSet[c] && allowed?[c] != false {
+                for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] where count[Int(m.columnGroups[t])] == 0 {
+                    s += m.weight[Int(m.columnGroups[t])]
+                }
+            }
+            gain[c] = s
+        }
+        for k in 0..<set.count { loss[k] = 0 }
+        for i in 0..<extra.count { extra[i] = 0 }
+        for g in 0..<groupCount where count[g] == 1 {
+            let k = position[owner[g]]
+            loss[k] += m.weight[g]
+            let base = k * K
+            for t in m.groupOffsets[g]..<m.groupOffsets[g + 1] { extra[base + Int(m.groupColumns[t])] += m.weight[g] }
+        }
+    }
+
+    /// Change in covered weight when the site at position k leaves and site c comes in.
+    @inline(__always)
+    func delta(position k: Int, site c: ColumnIndex) -> Double {
+        gain[c] - loss[k] + extra[k * candidateCount + c]
+    }
+
+    /// Makes the swap, updating counts and `value` incrementally.
+    func swap(position k: Int, site c: ColumnIndex, _ m: CoverageModel.View) {
+        let out = set[k]
+        for t in m.columnOffsets[out]..<m.columnOffsets[out + 1] {
+            let g = Int(m.columnGroups[t])
+            count[g] -= 1
+            owner[g] -= out
+            if count[g] == 0 { value -= m.weight[g] }
+        }
+        for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] {
+            let g = Int(m.columnGroups[t])
+            if count[g] == 0 { value += m.weight[g] }
+            count[g] += 1
+            owner[g] += c
+        }
+        inSet[out] = false
+        inSet[c] = true
+        position[out] = -1
+        set[k] = c
+    }
+}
+
+extension CoverageSolver {
+    /// Best-improvement swap local search until no swap gains more than the tie tolerance. Returns
+    /// the value of the final set.
+    func localSearch(_ set: inout [ColumnIndex], allowed: [Bool]) -> Double {
+        guard !set.isEmpty else { return 0 }
+        let state = SwapState(model: model, set: set)
+        let K = model.candidateCount
+        let tol = incumbent.tie
+        return model.withView { m in
+            while true {
+                state.evaluate(m, allowed: allowed)
+                var bestDelta = tol
+                var move: (Int, Int)? = nil
+                for k in 0..<set.count {
+                    for c in 0..<K where !state.inSet[c] && allowed[c] {
+                        let delta = state.delta(position: k, site: c)
+                        if delta > bestDelta {
+                            bestDelta = delta
+                            move = (k, c)
+                        }
+                    }
+                }
+                guard let (k, c) = move else {
+                    set = state.set
+                    return state.coveredWeight(m)
+                }
+                state.swap(position: k, site: c, m)
+            }
+        }
+    }
+
+    /// Tabu search over swaps: each step makes the best swap whose incoming site did not just
+    /// leave and whose outgoing site did not just come in (even a worsening one), unless it beats
+    /// the best value found (tenures in `SolverTuning`). Deterministic (ties: lowest positions and
+    /// indices). Returns the best set and value seen.
+    func tabuSearch(from start: [ColumnIndex], steps: Int, stallLimit: Int, allowed: [Bool]? = nil) -> ([ColumnIndex], Double) {
+        let K = model.candidateCount
+        let p = start.count
+        guard p > 0, p < K else { return (start, model.value(start)) }
+        let state = SwapState(model: model, set: start)
+        var addTabu = [Int](repeating: -1, count: K)     // may not come in before this step
+        var dropTabu = [Int](repeating: -1, count: K)    // may not leave before this step
+        var bestSet = start
+        var bestValue = state.value
+        var sinceBest = 0
+        let tol = incumbent.tie
+        model.withView { m in
+            for step in 0..<steps {
+                state.evaluate(m, allowed: allowed)
+                var bestDelta = -Double.infinity
+                var move = (-1, -1)
+                for k in 0..<p {
+                    let outTabu = dropTabu[state.set[k]] > step
+                    for c in 0..<K where !state.inSet[c] && allowed?[c] != false {
+                        let delta = state.delta(position: k, site: c)
+                        if delta <= bestDelta + tol { continue }
+                        if (outTabu || addTabu[c] > step) && state.value + delta <= bestValue + tol { continue }
+                        bestDelta = delta
+                        move = (k, c)
+                    }
+                }
+                if move.0 < 0 { break }
+                let (k, c) = move
+                let out = state.set[k]
+                state.swap(position: k, site: c, m)
+                addTabu[out] = step + tuning.addTenureBase + (step % tuning.addTenureCycle)
+                dropTabu[c] = step + tuning.dropTenure
+                if state.value > bestValue + tol {
+                    bestValue = state.value
+                    bestSet = state.set
+                    sinceBest = 0
+                } else {
+                    sinceBest += 1
+                    if sinceBest >= stallLimit { break }
+                }
+            }
+        }
+        return (bestSet.sorted(), model.value(bestSet))
+    }
+}

@@ -1,0 +1,106 @@
+import Geo
+import Optimization
+import Stations
+
+/// What the coverage, gaps and propose commands ask of a loaded dataset, one call each: the
+/// demand model, today's coverage and, from those, the gaps or the proposed sites. `export` makes
+/// the same calls, so an exported result is the command's result.
+
+/// The settings shared by every coverage study.
+public struct CoverageSettings: Sendable {
+    /// Divisions by id or name (empty: all).
+    public var districts: [String]
+    /// Station kinds that offer rest (nil: every kind but charging points and partner venues).
+    public var restKinds: [StationKind]?
+    /// Grid spreading a commercial area's peak riders over demand points, in metres.
+    public var areaCellM: Double
+
+    public init(districts: [String] = [], restKinds: [StationKind]? = nil, areaCellM: Double = 100) {
+        self.districts = districts
+        self.restKinds = restKinds
+        self.areaCellM = areaCellM
+    }
+}
+
+/// Demand and coverage of a dataset within its radius (the manifest's, or the one the dataset
+/// source overrides it with).
+public struct CoverageStudy: Sendable {
+    public let settings: CoverageSettings
+    public let demand: DemandModel
+    public let report: CoverageReport
+    /// Indices of the chosen divisions (nil: all).
+    public let selected: [Int]?
+
+    /// Throws `UnknownDivision` for a division that is not in the dataset.
+    public init(_ dataset: Dataset, settings: CoverageSettings) throws {
+        self.settings = settings
+        selected = try dataset.divisionIndices(matching: settings.districts)
+        demand = try DemandModel(dataset, areaCellM: settings.areaCellM)
+        report = try CoverageReport(dataset: dataset, demand: demand, radiusM: dataset.manifest.radiusM, kinds: settings.restKinds)
+    }
+
+    /// The rows of the chosen divisions, in the order chosen (all in layer order by default).
+    public var rows: [CoverageReport.Row] { selected.map { $0.map { report.rows[$0] } } ?? report.rows }
+}
+
+/// Uncovered demand as polygons per chosen division.
+public struct GapStudy: Sendable {
+    public let coverage: CoverageStudy
+    public let cellM: Double
+    public let gaps: GapReport
+
+    public init(_ dataset: Dataset, settings: CoverageSettings, cellM: Double) throws {
+        coverage = try CoverageStudy(dataset, settings: settings)
+        self.cellM = cellM
+        gaps = try GapReport(dataset: dataset, demand: coverage.demand, uncovered: coverage.report.unitCovered.map { !$0 },
+                             districts: coverage.selected, cellM: cellM)
+    }
+}
+
+/// How new sites are chosen.
+public struct ProposalSettings: Sendable {
+    public var goal: SiteSelectionGoal
+    /// Maximise demand newly served within the seats (true) or plain coverage (false).
+    public var capacitated: Bool
+    public var gridM: Double
+    /// Seats of a new site without max_seats (nil: the manifest's default_seats).
+    public var seats: Int?
+    public var nodeLimit: Int
+
+    public init(goal: SiteSelectionGoal, capacitated: Bool = true, gridM: Double = 250, seats: Int? = nil, nodeLimit: Int = 20_000) {
+        self.goal = goal
+        self.capacitated = capacitated
+        self.gridM = gridM
+        self.seats = seats
+        self.nodeLimit = nodeLimit
+    }
+
+    /// "served" or "covered": what the gains measure.
+    public var measure: String { capacitated ? "served" : "covered" }
+}
+
+/// New sites per chosen division.
+public struct ProposalStudy: Sendable {
+    public let coverage: CoverageStudy
+    public let settings: ProposalSettings
+    public let proposals: SiteProposals
+
+    public init(_ dataset: Dataset, coverage settings: CoverageSettings, proposals proposalSettings: ProposalSettings,
+                progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
+        coverage = try CoverageStudy(dataset, settings: settings)
+        self.settings = proposalSettings
+        let siteSettings = SiteProposals.Settings(radiusM: dataset.manifest.radiusM, gridM: proposalSettings.gridM, seats: proposalSettings.seats,
+                                                  capacitated: proposalSettings.capacitated, goal: proposalSettings.goal,
+                                                  kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit)
+        proposals = try SiteProposals(dataset: dataset, demand: coverage.demand, coverage: coverage.report, districts: coverage.selected,
+                                      settings: siteSettings, progress: progress)
+    }
+}
+
+extension AreaAudit.Thresholds {
+    /// The audit's defaults: rest within the dataset's service radius, parking within 300 m,
+    /// charging within 1000 m.
+    public init(_ dataset: Dataset, restM: Double? = nil, parkingM: Double = 300, chargingM: Double = 1000) {
+        self.init(restM: restM ?? dataset.manifest.radiusM, parkingM: parkingM, chargingM: chargingM)
+    }
+}

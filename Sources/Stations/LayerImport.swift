@@ -1,0 +1,158 @@
+import Geo
+
+/// `import`: features from a GeoJSON or CSV file, completed by the rules of boundary files, checked
+/// like the dataset's own layer and merged into it.
+public enum LayerImport {
+    /// A file read for import, with the CSV line of each feature (nil for GeoJSON).
+    public struct Incoming: Sendable {
+        public var file: String
+        public var layer: Layer
+        public var features: GeoJSONLayer
+        public var lines: [Int]?
+
+        public init(file: String, layer: Layer, features: GeoJSONLayer, lines: [Int]? = nil) {
+            self.file = file
+            self.layer = layer
+            self.features = features
+            self.lines = lines
+        }
+    }
+
+    /// Why nothing was imported.
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        /// The file is missing or cannot be read (exit 66).
+        case unreadable(InputFile.Failure)
+        /// The file is neither valid GeoJSON nor a valid CSV layer (exit 65).
+        case malformed(file: String, reason: String)
+        /// The features break the layer's rules; `issues` are those of the imported file and every
+        /// error, CSV features named by line (exit 65, or 66 when an input is missing).
+        case invalid(issues: [DatasetIssue], missingInput: Bool)
+        /// Ids already in the layer, without `replace` (exit 65); `warnings` about the file were found first.
+        case clashes(file: String, layer: Layer, ids: [String], warnings: [DatasetIssue])
+
+        public var description: String {
+            switch self {
+            case let .unreadable(failure): return failure.description
+            case let .malformed(file, reason): return "\(file): \(reason)"
+            case let .invalid(issues, _): return issues.map(\.description).joined(separator: "\n")
+            case let .clashes(file, layer, ids, _):
+                let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : "")
+                return "\(file): \(ids.count) id(s) already in the \(layer.rawValue) layer (\(shown)); pass --replace to replace them. Nothing was imported."
+            }
+        }
+    }
+
+    /// The merged layer and what changed.
+    public struct Outcome: Sendable {
+        /// The layer after the import: existing features in their order (replaced in place), then the new ones.
+        public var merged: [LayerFeature]
+        /// Features read from the file.
+        public var imported: Int
+        /// Of those, how many replaced a feature with the same id.
+        public var replaced: Int
+        /// Warnings about the imported file, CSV features named by line.
+        public var warnings: [DatasetIssue]
+    }
+
+    /// Reads a file as a layer: the layer's table of a .gpkg, CSV when its name ends in .csv or it
+    /// does not start with `{`, else GeoJSON.
+    public static func read(_ file: String, layer: Layer) throws(Failure) -> Incoming {
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(file)
+        } catch let failure as InputFile.Failure {
+            throw .unreadable(failure)
+        } catch {
+            throw .malformed(file: file, reason: "\(error)")
+        }
+        if GeoPackageReader.isGeoPackage(file) {
+            do {
+                let reader = try GeoPackageReader(path: file)
+                return Incoming(file: file, layer: layer, features: try reader.read(table: reader.table(for: layer, onlyTableWillDo: true)))
+            } catch {
+                throw .malformed(file: file, reason: error.reason)
+            }
+        }
+        do {
+            let first = bytes.drop { [0xEF, 0xBB, 0xBF, 0x20, 0x0A, 0x0D, 0x09].contains($0) }.first
+            if file.lowercased().hasSuffix(".csv") || (first != UInt8(ascii: "{") && first != nil) {
+                let read = try CSVLayer.read(bytes: bytes, layer: layer)
+                return Incoming(file: file, layer: layer, features: read.layer, lines: read.lines)
+            }
+            return Incoming(file: file, layer: layer, features: try GeoJSONReader.read(bytes: bytes))
+        } catch {
+            throw .malformed(file: file, reason: "\(error)")
+        }
+    }
+
+    /// The rules of boundary files from Chinese map services: a feature without an `id` property
+    /// takes its Feature id, else its `adcode`; a district without `kind` is a county when its name
+    /// ends in 县 and a district when it ends in 区.
+    public static func complete(_ incoming: inout Incoming) {
+        var features = incoming.features.features
+        for i in features.indices where features[i].properties["id"] == nil {
+            if let id = features[i].id {
+                features[i].properties["id"] = id.jsonValue
+            } else if let adcode = features[i].properties["adcode"], adcode.numberValue != nil || adcode.stringValue != nil {
+                features[i].properties["id"] = .string(adcode.stringValue ?? adcode.numberText!)
+            }
+        }
+        if incoming.layer == .districts {
+            for i in features.indices where features[i].properties["kind"] == nil {
+                if let name = features[i].properties["name"]?.stringValue {
+                    if name.hasSuffix("县") { features[i].properties["kind"] = .string(DivisionKind.county.rawValue) }
+                    else if name.hasSuffix("区") { features[i].properties["kind"] = .string(DivisionKind.district.rawValue) }
+                }
+            }
+        }
+        incoming.features.features = features
+    }
+
+    /// Completes the incoming features, checks them as the layer of `source` (its CRS, datum and
+    /// districts), and merges them into `existing`'s layer: an id already there is replaced when
+    /// `replace` is set and refused otherwise.
+    public static func merge(_ incoming: Incoming, into existing: Dataset, source: DatasetSource, replace: Bool) throws(Failure) -> Outcome {
+        var incoming = incoming
+        complete(&incoming)
+        var checkSource = source
+        checkSource.inMemory[incoming.layer] = (incoming.file, incoming.features)
+        let checked: Dataset
+        do {
+            checked = try DatasetLoader.load(checkSource, layers: [incoming.layer])
+        } catch let error as DatasetError {
+            throw .invalid(issues: error.issues.filter { $0.file == incoming.file || $0.severity == .error }.map { located($0, incoming) },
+                           missingInput: error.missingInput)
+        } catch {
+            throw .malformed(file: incoming.file, reason: "\(error)")
+        }
+        let warnings = checked.warnings.filter { $0.file == incoming.file }.map { located($0, incoming) }
+        let new = checked.features(of: incoming.layer)
+        var merged = existing.features(of: incoming.layer)
+        let position = Dictionary(merged.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var replaced = 0
+        var clashes: [String] = []
+        for item in new {
+            if let at = position[item.id] {
+                if replace {
+                    merged[at] = item
+                    replaced += 1
+                } else {
+                    clashes.append(item.id)
+                }
+            } else {
+                merged.append(item)
+            }
+        }
+        if !clashes.isEmpty { throw .clashes(file: incoming.file, layer: incoming.layer, ids: clashes, warnings: warnings) }
+        return Outcome(merged: merged, imported: new.count, replaced: replaced, warnings: warnings)
+    }
+
+    /// For a CSV file, names the line instead of the feature index.
+    static func located(_ issue: DatasetIssue, _ incoming: Incoming) -> DatasetIssue {
+        guard let lines = incoming.lines, issue.file == incoming.file, let i = issue.featureIndex, i < lines.count else { return issue }
+        var copy = issue
+        copy.line = lines[i]
+        copy.featureIndex = nil
+        return copy
+    }
+}

@@ -1,0 +1,197 @@
+import TestSupport
+import Testing
+@testable import Optimization
+
+/// Independent reference: minimum-cost maximum flow by successive shortest paths found with
+/// Bellman–Ford on a dense residual matrix (node 0 source, 1 sink, then demand, then stations).
+/// Returns (served, cost).
+func referenceMinCostMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]], costs: [[Double]]) -> (Double, Double) {
+    let n = weights.count, m = capacities.count
+    let size = 2 + n + m
+    var cap = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
+    var cost = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
+    let big = weights.reduce(0, +) + 1
+    for i in 0..<n {
+        cap[0][2 + i] = weights[i]
+        for (t, j) in rows[i].enumerated() {
+            cap[2 + i][2 + n + j] = big
+            cost[2 + i][2 + n + j] = costs[i][t]
+            cost[2 + n + j][2 + i] = -costs[i][t]
+        }
+    }
+    for j in 0..<m { cap[2 + n + j][1] = min(capacities[j], big) }
+    var served = 0.0, total = 0.0
+    while true {
+        var dist = [Double](repeating: .infinity, count: size)
+        var parent = [Int](repeating: -1, count: size)
+        dist[0] = 0
+        for _ in 0..<size {
+            var changed = false
+            for u in 0..<size where dist[u] < .infinity {
+                for v in 0..<size where cap[u][v] > 1e-12 && dist[u] + cost[u][v] < dist[v] - 1e-9 {
+                    dist[v] = dist[u] + cost[u][v]
+                    parent[v] = u
+                    changed = true
+                }
+            }
+            if !changed { break }
+        }
+        if dist[1] == .infinity { return (served, total) }
+        let b = augmentAlong(parent, in: &cap)
+        served += b
+        total += b * dist[1]
+    }
+}
+
+/// A random allocation instance: points in a square, reach within a radius, cost = distance
+/// (rounded to whole metres now and then so that equal costs occur).
+struct AllocationInstance {
+    var weights: [Double]
+    var capacities: [Double]
+    var rows: [[Int]]
+    var costs: [[Double]]
+    var ranks: [Int]
+
+    init(_ rng: inout SplitMix64, demand n: Int, stations m: Int, integral: Bool) {
+        let d = (0..<n).map { _ in (Double.random(in: 0..<1000, using: &rng), Double.random(in: 0..<1000, using: &rng)) }
+        let s = (0..<m).map { _ in (Double.random(in: 0..<1000, using: &rng), Double.random(in: 0..<1000, using: &rng)) }
+        let radius = Double.random(in: 250...600, using: &rng)
+        weights = (0..<n).map { _ in integral ? Double(Int.random(in: 0...6, using: &rng)) : Double.random(in: 0...6, using: &rng) }
+        capacities = (0..<m).map { _ in
+            Double.random(in: 0..<1, using: &rng) < 0.1 ? .infinity
+                : (integral ? Double(Int.random(in: 0...9, using: &rng)) : Double.random(in: 0...9, using: &rng))
+        }
+        rows = []
+        costs = []
+        let rounded = Double.random(in: 0..<1, using: &rng) < 0.5
+        for p in d {
+            var row: [Int] = [], cost: [Double] = []
+            for (j, q) in s.enumerated() {
+                let dist = ((p.0 - q.0) * (p.0 - q.0) + (p.1 - q.1) * (p.1 - q.1)).squareRoot()
+                if dist <= radius {
+                    row.append(j)
+                    cost.append(rounded ? (dist / 50).rounded() * 50 : dist)
+                }
+            }
+            rows.append(row)
+            costs.append(cost)
+        }
+        ranks = Array(0..<m).shuffled(using: &rng)
+    }
+
+    var reach: Reach { try! Reach(rows: rows, columnCount: capacities.count) }
+    var flatCosts: [Double] { costs.flatMap { $0 } }
+
+    func solve() throws -> Allocation {
+        try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: flatCosts, stationRank: ranks)
+    }
+}
+
+@Suite("Allocation by minimum-cost maximum flow")
+struct MinCostAllocationTests {
+    func checkFeasible(_ a: Allocation, _ inst: AllocationInstance) {
+        let reach = inst.reach
+        var byDemand = [Double](repeating: 0, count: inst.weights.count)
+        var byStation = [Double](repeating: 0, count: inst.capacities.count)
+        var cost = 0.0
+        for i in 0..<reach.rowCount {
+            for e in reach.offsets[i]..<reach.offsets[i + 1] {
+                #expect(a.edgeFlow[e] >= 0)
+                byDemand[i] += a.edgeFlow[e]
+                byStation[Int(reach.columns[e])] += a.edgeFlow[e]
+                cost += a.edgeFlow[e] * inst.flatCosts[e]
+            }
+        }
+        for i in inst.weights.indices {
+            #expect(abs(byDemand[i] - a.demandServed[i]) < 1e-7)
+            #expect(a.demandServed[i] <= inst.weights[i] + 1e-9)
+        }
+        for j in inst.capacities.indices {
+            #expect(abs(byStation[j] - a.stationLoad[j]) < 1e-7)
+            #expect(a.stationLoad[j] <= inst.capacities[j] + 1e-9)
+        }
+        #expect(abs(a.demandServed.reduce(0, +) - a.served) < 1e-7)
+        #expect(abs(cost - a.cost) < 1e-6 * max(1, cost))
+    }
+
+    @Test("served and cost equal an independent Bellman–Ford min-cost flow; served equals maximumAssignment")
+    func againstReference() throws {
+        var rng = SplitMix64(seed: 20261129)
+        for round in 0..<200 {
+            let inst = AllocationInstance(&rng, demand: Int.random(in: 1...(round < 100 ? 10 : 28), using: &rng),
+                                          stations: Int.random(in: 1...(round < 100 ? 5 : 9), using: &rng), integral: round % 2 == 0)
+            let a = try inst.solve()
+            checkFeasible(a, inst)
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
+            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+            let flow = try maximumAssignment(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
+            #expect(abs(a.served - flow.served) < 1e-7 * max(1, served), "round \(round): \(a.served) vs max flow \(flow.served)")
+        }
+    }
+
+    @Test("the answer does not depend on the order of demand or stations (per id)")
+    func orderIndependent() throws {
+        var rng = SplitMix64(seed: 77)
+        for round in 0..<60 {
+            let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng),
+                                          stations: Int.random(in: 2...9, using: &rng), integral: round % 3 != 0)
+            let a = try inst.solve()
+            // Shuffle demand and stations (ranks travel with their stations), and each row's edges.
+            let dPerm = Array(inst.weights.indices).shuffled(using: &rng)
+            let sPerm = Array(inst.capacities.indices).shuffled(using: &rng)
+            var newStation = [Int](repeating: 0, count: sPerm.count)
+            for (k, j) in sPerm.enumerated() { newStation[j] = k }
+            var shuffled = inst
+            shuffled.weights = dPerm.map { inst.weights[$0] }
+            shuffled.capacities = sPerm.map { inst.capacities[$0] }
+            shuffled.ranks = sPerm.map { inst.ranks[$0] }
+            shuffled.rows = []
+            shuffled.costs = []
+            for i in dPerm {
+                let order = Array(inst.rows[i].indices).shuffled(using: &rng)
+                shuffled.rows.append(order.map { newStation[inst.rows[i][$0]] })
+                shuffled.costs.append(order.map { inst.costs[i][$0] })
+            }
+            let b = try shuffled.solve()
+            #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
+            for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
+            for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+        }
+    }
+
+    @Test("equal costs go to the lower-ranked station; identical demand shares equally")
+    func ties() throws {
+        // One demand node, two stations at the same distance, both with room: the lower rank wins.
+        let reach = try Reach(rows: [[0, 1]], columnCount: 2)
+        let a = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [1, 0])
+        #expect(a.stationLoad == [0, 3])
+        let b = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [0, 1])
+        #expect(b.stationLoad == [3, 0])
+        // Two identical demand nodes competing for one seat share it.
+        let two = try Reach(rows: [[0], [0]], columnCount: 1)
+        let c = try minimumCostAllocation(weights: [1, 1], capacities: [1], reach: two, costs: [50, 50], stationRank: [0])
+        #expect(c.demandServed == [0.5, 0.5])
+        // Riders travel least: the near demand keeps the seat, the far one is left out.
+        let d = try minimumCostAllocation(weights: [1, 1], capacities: [1], reach: two, costs: [900, 100], stationRank: [0])
+        #expect(d.demandServed == [0, 1] && d.cost == 100)
+        // Most served first: moving the near demand to a far station frees the seat for the other.
+        let chain = try Reach(rows: [[0, 1], [0]], columnCount: 2)
+        let e = try minimumCostAllocation(weights: [1, 1], capacities: [1, 1], reach: chain, costs: [10, 800, 20], stationRank: [0, 1])
+        #expect(e.served == 2 && e.cost == 820)
+    }
+
+    @Test("bad input is refused")
+    func badInput() throws {
+        let reach = try Reach(rows: [[0]], columnCount: 1)
+        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [-1], stationRank: [0]) }
+        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [], stationRank: [0]) }
+        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 2], reach: reach, costs: [1], stationRank: [0]) }
+        let two = try Reach(rows: [[0, 1]], columnCount: 2)
+        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 1], reach: two, costs: [1, 1], stationRank: [3, 3]) }
+        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [.nan], capacities: [1], reach: reach, costs: [1], stationRank: [0]) }
+        let empty = try Reach(rows: [], columnCount: 0)
+        let a = try minimumCostAllocation(weights: [], capacities: [], reach: empty, costs: [], stationRank: [])
+        #expect(a.served == 0 && a.cost == 0)
+    }
+}
