@@ -13,6 +13,7 @@ struct LayersNeededTests {
         (["areas"], ["demand.geojson", "candidates.geojson"]),
         (["propose", "--count", "1"], ["parking_zones.geojson"]),
         (["info"], ["candidates.geojson"]),
+        (["export", "--layer", "proposals", "--count", "1", "--format", "geojson"], ["parking_zones.geojson"]),
     ]
 
     @Test("a broken file of an unused layer does not stop the command", arguments: 0..<LayersNeededTests.cases.count)
@@ -23,7 +24,8 @@ struct LayersNeededTests {
                 try Data("{\"type\": \"FeatureCollection\", \"features\": [".utf8).write(to: dir.appendingPathComponent(file))
             }
             defer { try? FileManager.default.removeItem(at: folder) }
-            let r = try CLI.run(command + ["--format", "json", "--data", folder.path])
+            let format = command.contains("--format") ? [] : ["--format", "json"]
+            let r = try CLI.run(command + format + ["--data", folder.path])
             #expect(r.status == 0, "\(command.joined(separator: " ")) with a broken \(file): \(r.stderr)")
             #expect(!r.stderr.contains(file), "\(command[0]) read \(file): \(r.stderr)")
             let v = try CLI.run(["validate", "--format", "table", "--data", folder.path])
