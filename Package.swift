@@ -56,7 +56,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
-        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Optimization", "Geo"]),
+        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Optimization", "Stations", "Geo"]),
         // Helpers shared by the test targets (seeded random numbers, small datasets on disk).
         .target(name: "TestSupport", dependencies: ["Stations", "Geo"], path: "Tests/Support"),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),

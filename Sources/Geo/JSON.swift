@@ -84,6 +84,12 @@ public struct JSONObject: Hashable, Sendable {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// An object of members whose keys are known to be distinct, in this order.
+    init(distinctMembers: [(key: String, value: JSONValue)]) {
+        members = distinctMembers
+        reindex()
+    }
+
     /// The keys in order.
     public var keys: [String] { members.map(\.key) }
 
@@ -187,6 +193,10 @@ public struct JSONParser {
         var key: String
         var start: () -> Void
         var element: (JSONValue) throws -> Void
+        /// Tried first for each element: reads it straight from the bytes, starting at the given
+        /// offset, and returns the offset just past it, or nil to decline (the element is then
+        /// parsed as usual, from the same offset).
+        var fast: ((_ bytes: [UInt8], _ offset: Int) -> Int?)? = nil
     }
 
     var streamedArray: StreamedArray?
@@ -358,7 +368,11 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            try streamed.element(try parseValue(depth: depth))
+            if let fast = streamed.fast, let end = fast(bytes, index) {
+                index = end
+            } else {
+                try streamed.element(try parseValue(depth: depth))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

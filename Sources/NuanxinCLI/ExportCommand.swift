@@ -94,7 +94,7 @@ struct ExportCommand: ParsableCommand {
             try output.emit(GapText.render(study, format: format))
         case .proposals:
             let format = try resultFormat()
-            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time)
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: ProposeCommand.layers)
             let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings(defaultCount: ExportCommand.defaultProposalCount))
             try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
             ProposalText.reportUnreachable(study)

@@ -88,9 +88,12 @@ struct ProposeCommand: ParsableCommand {
         _ = try proposal.settings()
     }
 
+    /// The layers proposals use (parking zones play no part).
+    static let layers: Set<Layer> = [.districts, .stations, .areas, .demand, .candidates]
+
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time)
+        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: ProposeCommand.layers)
         let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings())
         try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
         ProposalText.reportUnreachable(study)

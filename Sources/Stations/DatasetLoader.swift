@@ -77,7 +77,7 @@ struct LoadRun {
         }
         if layers.contains(.stations), let layer = readLayer(.stations) {
             stations = parseStations(layer, transformer, manifest)
-            checkPoints(stations.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(stations.indices.lazy.map { [stations] in (stations[$0].location, stations[$0].featureIndex, stations[$0].id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
             let ids = Set(districts.map(\.id))
             for s in stations {
                 if let d = s.district, districtsOK, !districts.isEmpty, !ids.contains(d) {
@@ -89,7 +89,7 @@ struct LoadRun {
         if layers.contains(.areas), let layer = readLayer(.areas) { areas = parseAreas(layer, transformer) }
         if layers.contains(.demand), let layer = readLayer(.demand) {
             demand = parseDemand(layer, transformer)
-            checkPoints(demand.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(demand.indices.lazy.map { [demand] in (demand[$0].location, demand[$0].featureIndex, demand[$0].id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
         }
         if layers.contains(.candidates) {
             let exists = source.geoPackage.map { (try? GeoPackageReader(path: $0).hasLayer(.candidates)) ?? true }
@@ -97,7 +97,7 @@ struct LoadRun {
             if exists || source.isReplaced(.candidates), let layer = readLayer(.candidates) {
                 hasCandidates = true
                 candidates = parseCandidates(layer, transformer)
-                checkPoints(candidates.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
+                checkPoints(candidates.indices.lazy.map { [candidates] in (candidates[$0].location, candidates[$0].featureIndex, candidates[$0].id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }
         return Dataset(manifest: manifest, districts: districts,

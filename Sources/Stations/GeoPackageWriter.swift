@@ -157,6 +157,12 @@ public enum GeoPackageWriter {
                 return .real(n)
             case .real: return .real(n)
             }
+        case let .bigInteger(text):
+            switch type {
+            case .integer, .boolean: return Int64(text).map { .integer($0) } ?? .text(text)
+            case .real: return .real(Double(text) ?? 0)
+            case .text, .list: return .text(text)
+            }
         case let .string(s): return .text(s)
         case let .bigInteger(digits):
             // Beyond 2^53: an INTEGER column keeps it exactly when it fits 64 bits, else its text.
