@@ -40,7 +40,7 @@ public struct Manifest: Hashable, Sendable {
     public var ridersPerSeat: Double { 60 / (stayMin * visitsPerHour) }
 
     /// A manifest with the given name, metric CRS, service radius in metres and default seats; the
-    /// rest defaults to the illustrative values above.
+    /// others default to the values above, empty `properties` and the illustrative site cost.
     public init(name: String, crs: CRS, radiusM: Double, defaultSeats: Int, properties: JSONObject = JSONObject(),
                 stayMin: Double = Manifest.defaultStayMin, visitsPerHour: Double = Manifest.defaultVisitsPerHour,
                 demandProfile: [Double] = Manifest.defaultDemandProfile, siteSizes: [Int] = Manifest.defaultSiteSizes,
