@@ -38,7 +38,8 @@ public struct Allocation: Sendable, Equatable {
 /// stations is crossed in one step (moving its flow from one station to the other), so each search
 /// touches the stations and the demand they carry, not the whole graph.
 public func minimumCostAllocation(weights: [Double], capacities: [Double], reach: Reach, costs: [Double],
-                                  stationRank: [Int]) throws(PlanningError) -> Allocation {
+                                  stationRank: [Int],
+                                  options: AllocationOptions = AllocationOptions()) throws(PlanningError) -> Allocation {
     let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
     let m = reach.columnCount
     guard costs.count == reach.edgeCount else { throw .invalidInput("\(costs.count) costs for \(reach.edgeCount) edges") }
@@ -48,9 +49,34 @@ public func minimumCostAllocation(weights: [Double], capacities: [Double], reach
 
     let canonical = CanonicalAllocationProblem(weights: weights, capacities: capacities, reach: reach, costs: costs,
                                                stationRank: stationRank)
-    var flow = MinCostFlow(canonical, eps: max(scale, 1e-300) * 1e-11)
-    flow.solve()
-    return canonical.answer(edgeFlow: flow.flow)
+    let eps = max(scale, 1e-300) * 1e-11
+    switch options.method {
+    case .costScaling:
+        var flow = CostScalingFlow(canonical, eps: eps)
+        flow.solve()
+        return canonical.answer(edgeFlow: flow.flow)
+    case .successiveShortestPaths:
+        var flow = MinCostFlow(canonical, eps: eps)
+        flow.solve()
+        return canonical.answer(edgeFlow: flow.flow)
+    }
+}
+
+/// How `minimumCostAllocation` solves the problem.
+public struct AllocationOptions: Sendable, Equatable {
+    public enum Method: Sendable, Equatable {
+        /// Cost-scaling push–relabel on integer-rounded costs (the default; fast on large inputs).
+        case costScaling
+        /// Successive shortest paths on the costs as given (exact in real arithmetic; one search
+        /// per augmenting path, slow when many demand nodes compete for little capacity).
+        case successiveShortestPaths
+    }
+
+    public var method: Method
+
+    public init(method: Method = .costScaling) {
+        self.method = method
+    }
 }
 
 /// The allocation problem renumbered into its canonical order (see `minimumCostAllocation`).
