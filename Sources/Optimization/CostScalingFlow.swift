@@ -1,9 +1,9 @@
 /// Cost-scaling push–relabel (Goldberg–Tarjan) for the canonical allocation problem, on integer
 /// costs.
 ///
-/// Network: demand node i has supply wᵢ; arcs i → station j (cost c″ᵢⱼ, capacity wᵢ), i → T
-/// ("unserved", cost M, capacity wᵢ); station j → T (cost 0, capacity min(capⱼ, Σw)); the sink T
-/// takes Σw. Every unit left unserved pays M, larger than any path of real arcs can save, so a
+/// Network: demand node i has supply wᵢ; arcs i → station j (cost c″ᵢⱼ, capacity wᵢ), i → U
+/// ("unserved", cost M, capacity wᵢ); station j → T (cost 0, capacity min(capⱼ, Σw)); U → T (cost
+/// 0, capacity Σw); the sink T takes Σw. Every unit left unserved pays M, larger than any path of real arcs can save, so a
 /// minimum-cost flow serves the most demand and, among such flows, minimises Σ flow × c″.
 ///
 /// Integer costs: c″ᵢⱼ = round(cᵢⱼ / maxCost × K) × m + (canonical rank of j), multiplied by L,
@@ -35,11 +35,11 @@ struct CostScalingFlow {
         self.problem = problem
         self.eps = eps
         let n = problem.n, m = problem.m, edges = problem.station.count
-        nodeCount = n + m + 1
-        sink = n + m
+        nodeCount = n + m + 2
+        sink = n + m + 1
         // Scale: L · M ≤ 2⁵⁰ with M = min(n, m) · maxc″ + 1, maxc″ = K · m + m − 1.
         let short = Double(min(n, m))
-        let cycle = 2 * short + 3
+        let cycle = 2 * short + 5
         let mm = Double(max(m, 1))
         let budget = 0x1p50 / (cycle * (short + 1) * mm) - 1
         let k = max(1, min(0x1p40, budget.rounded(.down)))
@@ -58,14 +58,15 @@ struct CostScalingFlow {
         for e in 0..<edges { indegree[Int(problem.station[e])] += 1 }
         for i in 0..<n { first[i + 1] = first[i] + (problem.rowOffsets[i + 1] - problem.rowOffsets[i]) + 1 }
         for j in 0..<m { first[n + j + 1] = first[n + j] + indegree[j] + 1 }
-        first[nodeCount] = first[sink] + n + m
+        let unservedNode = n + m
+        first[sink] = first[unservedNode] + n + 1
+        first[nodeCount] = first[sink] + m + 1
         let arcs = first[nodeCount]
         var head = [Int32](repeating: 0, count: arcs)
         var cost = [Int64](repeating: 0, count: arcs)
         var resid = [Double](repeating: 0, count: arcs)
         var rev = [Int32](repeating: 0, count: arcs)
-        var next = Array(first[n..<sink])
-        var sinkNext = first[sink] + m
+        var next = Array(first[n..<unservedNode])
         func link(_ a: Int, _ b: Int, from u: Int, to v: Int, cost c: Int64, capacity: Double) {
             head[a] = Int32(v); cost[a] = c; resid[a] = capacity; rev[a] = Int32(b)
             head[b] = Int32(u); cost[b] = -c; resid[b] = 0; rev[b] = Int32(a)
@@ -81,9 +82,9 @@ struct CostScalingFlow {
                 next[j] += 1
                 a += 1
             }
-            link(a, sinkNext, from: i, to: sink, cost: unserved, capacity: w)
-            sinkNext += 1
+            link(a, first[unservedNode] + i, from: i, to: unservedNode, cost: unserved, capacity: w)
         }
+        link(first[unservedNode] + n, first[sink] + m, from: unservedNode, to: sink, cost: 0, capacity: total)
         for j in 0..<m {
             link(next[j], first[sink] + j, from: n + j, to: sink, cost: 0, capacity: min(problem.capacity[j], total))
         }
@@ -123,6 +124,11 @@ struct CostScalingFlow {
     /// Turns the ε·α-optimal flow into an ε-optimal one: saturate every residual arc of negative
     /// reduced cost, then push and relabel (FIFO) until no node has excess.
     private mutating func refine(_ epsilon: Int64) {
+        saturateNegative()
+        repeat { globalUpdate(epsilon) } while !discharge(epsilon, relabels: nodeCount)
+    }
+
+    private mutating func saturateNegative() {
         let nodeCount = self.nodeCount, tol = eps
         first.withUnsafeBufferPointer { first in
         head.withUnsafeBufferPointer { head in
@@ -144,15 +150,41 @@ struct CostScalingFlow {
                     }
                 }
             }
+        }}}}}}}
+    }
+
+    /// Push–relabel until no node has excess (true) or `relabels` relabels were done (false).
+    private mutating func discharge(_ epsilon: Int64, relabels budget: Int) -> Bool {
+        let nodeCount = self.nodeCount, tol = eps
+        return first.withUnsafeBufferPointer { first in
+        return head.withUnsafeBufferPointer { head in
+        return cost.withUnsafeBufferPointer { cost in
+        return rev.withUnsafeBufferPointer { rev in
+        return resid.withUnsafeMutableBufferPointer { resid in
+        return excess.withUnsafeMutableBufferPointer { excess in
+        return price.withUnsafeMutableBufferPointer { price in
             var queue = RingQueue(capacity: nodeCount)
             var queued = [Bool](repeating: false, count: nodeCount)
             var current = Array(first.dropLast())
-            for u in 0..<nodeCount where excess[u] > tol {
+            // The two hubs (U and T, last) are discharged only when nothing else is active.
+            let hubs = nodeCount - 2
+            for u in 0..<hubs where excess[u] > tol {
                 queue.push(Int32(u))
                 queued[u] = true
             }
-            while let uu = queue.pop() {
-                let u = Int(uu)
+            var relabels = 0
+            while true {
+                if relabels >= budget { return false }
+                let u: Int
+                if let uu = queue.pop() {
+                    u = Int(uu)
+                } else if excess[hubs] > tol {
+                    u = hubs
+                } else if excess[hubs + 1] > tol {
+                    u = hubs + 1
+                } else {
+                    break
+                }
                 queued[u] = false
                 let end = first[u + 1]
                 var a = current[u]
@@ -169,6 +201,7 @@ struct CostScalingFlow {
                             break
                         }
                         price[u] = best - epsilon
+                        relabels += 1
                         a = first[u]
                         continue
                     }
@@ -181,7 +214,7 @@ struct CostScalingFlow {
                             resid[Int(rev[a])] += d
                             excess[u] -= d
                             excess[v] += d
-                            if excess[v] > tol && !queued[v] {
+                            if excess[v] > tol && !queued[v] && v < hubs {
                                 queued[v] = true
                                 queue.push(Int32(v))
                             }
@@ -193,7 +226,64 @@ struct CostScalingFlow {
                 current[u] = a
                 if excess[u] <= tol { excess[u] = 0 }
             }
+            return true
         }}}}}}}
+    }
+}
+
+
+extension CostScalingFlow {
+    /// Global price update: a Dijkstra backwards from the nodes with a deficit, arc lengths
+    /// ⌊(reduced cost + ε) / ε⌋ (≥ 0 on an ε-optimal flow), stopped once every node with excess is
+    /// reached; each node's price drops by ε × its distance (those not reached: by the last
+    /// distance). The flow stays ε-optimal and every node with excess gets an admissible path.
+    mutating func globalUpdate(_ epsilon: Int64) {
+        let nodeCount = self.nodeCount, tol = eps
+        var dist = [Int64](repeating: .max, count: nodeCount)
+        var done = [Bool](repeating: false, count: nodeCount)
+        var heap = StationHeap()
+        var waiting = 0
+        for u in 0..<nodeCount {
+            if excess[u] < -tol {
+                dist[u] = 0
+                heap.push(0, u)
+            } else if excess[u] > tol {
+                waiting += 1
+            }
+        }
+        var last: Int64 = 0
+        first.withUnsafeBufferPointer { first in
+        head.withUnsafeBufferPointer { head in
+        cost.withUnsafeBufferPointer { cost in
+        rev.withUnsafeBufferPointer { rev in
+        resid.withUnsafeBufferPointer { resid in
+        price.withUnsafeBufferPointer { price in
+            while waiting > 0, let (key, w) = heap.pop() {
+                if done[w] { continue }
+                let dw = Int64(key)
+                if dw > dist[w] { continue }
+                done[w] = true
+                last = dw
+                if excess[w] > tol { waiting -= 1 }
+                let pw = price[w]
+                for b in first[w]..<first[w + 1] {
+                    let a = Int(rev[b])
+                    if resid[a] <= tol { continue }
+                    let v = Int(head[b])
+                    if done[v] { continue }
+                    let reduced = cost[a] + price[v] - pw
+                    let nd = dw + max(0, (reduced + epsilon) / epsilon)
+                    if nd < dist[v] {
+                        dist[v] = nd
+                        heap.push(Double(nd), v)
+                    }
+                }
+            }
+        }}}}}}
+        for u in 0..<nodeCount {
+            let d = done[u] ? dist[u] : last
+            price[u] -= d * epsilon
+        }
     }
 }
 

@@ -195,3 +195,68 @@ struct MinCostAllocationTests {
         #expect(a.served == 0 && a.cost == 0)
     }
 }
+
+@Suite("Allocation methods: cost scaling and successive shortest paths")
+struct AllocationMethodTests {
+    func solve(_ inst: AllocationInstance, _ method: AllocationOptions.Method) throws -> Allocation {
+        try minimumCostAllocation(weights: inst.weights, capacities: inst.capacities, reach: inst.reach, costs: inst.flatCosts,
+                                  stationRank: inst.ranks, options: AllocationOptions(method: method))
+    }
+
+    @Test("larger instances: both methods match the Bellman–Ford reference in served and cost")
+    func largerAgainstReference() throws {
+        var rng = SplitMix64(seed: 4_242)
+        for round in 0..<12 {
+            let inst = AllocationInstance(&rng, demand: Int.random(in: 40...70, using: &rng),
+                                          stations: Int.random(in: 8...16, using: &rng), integral: round % 2 == 0)
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            for method in [AllocationOptions.Method.costScaling, .successiveShortestPaths] {
+                let a = try solve(inst, method)
+                #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round) \(method): served \(a.served) vs \(served)")
+                #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round) \(method): cost \(a.cost) vs \(cost)")
+            }
+        }
+    }
+
+    @Test("where the optimum is unique (distinct real costs), both methods give the same allocation, edge by edge")
+    func sameAllocation() throws {
+        var rng = SplitMix64(seed: 99)
+        var compared = 0
+        for round in 0..<40 {
+            var inst = AllocationInstance(&rng, demand: Int.random(in: 5...120, using: &rng),
+                                          stations: Int.random(in: 2...25, using: &rng), integral: round % 2 == 0)
+            // Distinct, unrounded costs: perturb each edge so that no two allocations cost the same.
+            inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
+            let a = try solve(inst, .costScaling)
+            let b = try solve(inst, .successiveShortestPaths)
+            #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "round \(round)")
+            #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round)")
+            for e in a.edgeFlow.indices {
+                #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
+            }
+            compared += a.edgeFlow.count
+        }
+        #expect(compared > 1_000)
+    }
+
+    @Test("ties and order independence hold for the successive-shortest-paths method too")
+    func oldMethodTiesAndOrder() throws {
+        let reach = try Reach(rows: [[0, 1]], columnCount: 2)
+        let ssp = AllocationOptions(method: .successiveShortestPaths)
+        let a = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [1, 0], options: ssp)
+        #expect(a.stationLoad == [0, 3])
+        var rng = SplitMix64(seed: 5)
+        for round in 0..<20 {
+            let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: true)
+            let x = try solve(inst, .successiveShortestPaths)
+            let perm = Array(inst.weights.indices).shuffled(using: &rng)
+            var shuffled = inst
+            shuffled.weights = perm.map { inst.weights[$0] }
+            shuffled.rows = perm.map { inst.rows[$0] }
+            shuffled.costs = perm.map { inst.costs[$0] }
+            let y = try solve(shuffled, .successiveShortestPaths)
+            #expect(x.served == y.served && x.cost == y.cost, "round \(round)")
+            for (k, i) in perm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round)") }
+        }
+    }
+}
