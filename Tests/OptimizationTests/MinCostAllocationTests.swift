@@ -239,24 +239,43 @@ struct AllocationMethodTests {
         #expect(compared > 1_000)
     }
 
-    @Test("ties and order independence hold for the successive-shortest-paths method too")
-    func oldMethodTiesAndOrder() throws {
+    @Test("ties and order independence hold for both methods", arguments: [AllocationOptions.Method.costScaling, .successiveShortestPaths])
+    func tiesAndOrder(_ method: AllocationOptions.Method) throws {
+        let options = AllocationOptions(method: method)
         let reach = try Reach(rows: [[0, 1]], columnCount: 2)
-        let ssp = AllocationOptions(method: .successiveShortestPaths)
-        let a = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [1, 0], options: ssp)
+        let a = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [1, 0], options: options)
         #expect(a.stationLoad == [0, 3])
+        let b = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [0, 1], options: options)
+        #expect(b.stationLoad == [3, 0])
+        let two = try Reach(rows: [[0], [0]], columnCount: 1)
+        let c = try minimumCostAllocation(weights: [1, 1], capacities: [1], reach: two, costs: [50, 50], stationRank: [0], options: options)
+        #expect(c.demandServed == [0.5, 0.5])
+        let chain = try Reach(rows: [[0, 1], [0]], columnCount: 2)
+        let e = try minimumCostAllocation(weights: [1, 1], capacities: [1, 1], reach: chain, costs: [10, 800, 20], stationRank: [0, 1], options: options)
+        #expect(e.served == 2 && e.cost == 820)
         var rng = SplitMix64(seed: 5)
-        for round in 0..<20 {
-            let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: true)
-            let x = try solve(inst, .successiveShortestPaths)
-            let perm = Array(inst.weights.indices).shuffled(using: &rng)
+        for round in 0..<40 {
+            let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: round % 2 == 0)
+            let x = try solve(inst, method)
+            let dPerm = Array(inst.weights.indices).shuffled(using: &rng)
+            let sPerm = Array(inst.capacities.indices).shuffled(using: &rng)
+            var newStation = [Int](repeating: 0, count: sPerm.count)
+            for (k, j) in sPerm.enumerated() { newStation[j] = k }
             var shuffled = inst
-            shuffled.weights = perm.map { inst.weights[$0] }
-            shuffled.rows = perm.map { inst.rows[$0] }
-            shuffled.costs = perm.map { inst.costs[$0] }
-            let y = try solve(shuffled, .successiveShortestPaths)
+            shuffled.weights = dPerm.map { inst.weights[$0] }
+            shuffled.capacities = sPerm.map { inst.capacities[$0] }
+            shuffled.ranks = sPerm.map { inst.ranks[$0] }
+            shuffled.rows = []
+            shuffled.costs = []
+            for i in dPerm {
+                let order = Array(inst.rows[i].indices).shuffled(using: &rng)
+                shuffled.rows.append(order.map { newStation[inst.rows[i][$0]] })
+                shuffled.costs.append(order.map { inst.costs[i][$0] })
+            }
+            let y = try solve(shuffled, method)
             #expect(x.served == y.served && x.cost == y.cost, "round \(round)")
-            for (k, i) in perm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round)") }
+            for (k, i) in dPerm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round) demand \(i)") }
+            for (k, j) in sPerm.enumerated() { #expect(x.stationLoad[j] == y.stationLoad[k], "round \(round) station \(j)") }
         }
     }
 }
