@@ -241,7 +241,8 @@ enum ProposalText {
         if capacitated { pairs.append(("served_pct_after", round(s.servedPctAfter ?? 0))) }
         if let c = s.candidateID { pairs.append(("candidate_id", .string(c))) }
         if let a = s.addedSeats { pairs.append(("added_seats", .number(Double(a)))) }
-        pairs += [("riders", round(s.load)), ("spillover", round(s.spillover)),
+        // suggested_seats: the first release's name of `seats`, kept for scripts that read it.
+        pairs += [("riders", round(s.load)), ("suggested_seats", .number(Double(s.seats))), ("spillover", round(s.spillover)),
                   ("lon", .number(Double(JSONValue.format(coordinate: s.location.lon))!)), ("lat", .number(Double(JSONValue.format(coordinate: s.location.lat))!))]
         return pairs
     }
