@@ -27,11 +27,18 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
 ///
 /// - On any failure (an error thrown by the body, a full disk, a file-size limit) the temporary
 ///   file is removed and the previous file, if any, is intact.
+/// - Only regular files are replaced. A symbolic link is followed and its target replaced (the
+///   temporary file is made beside the target, so the link stays a link); a character or block
+///   device or a FIFO is written through, as a shell's `>` would (there is nothing to rename over
+///   it); a directory, a socket or a link loop is an error.
+/// - A replaced file keeps its permission bits, owner and group: the temporary file gets them
+///   before the rename. A new file is 0644.
 /// - A process killed while writing (SIGKILL, power loss) runs no cleanup: its temporary file stays
 ///   behind, and the target is still the previous file. Each writer holds an exclusive `flock` on
 ///   its temporary file until it has been renamed, so the next write to the same target can tell a
 ///   temporary file of a dead writer (no lock) from one being written (locked), and removes only
-///   the dead ones.
+///   the dead ones. SIGINT, SIGTERM and SIGHUP do remove it once `removeTemporaryFileOnSignals()`
+///   has been called.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically.
     ///
@@ -47,48 +54,134 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: path)
     }
 
+    /// What `path` names once its symbolic links are followed.
+    enum Destination {
+        /// A regular file (`existing` holds its mode and owner) or no file yet: replaced atomically.
+        case file(path: String, existing: stat?)
+        /// A character or block device or a FIFO: written through.
+        case stream(path: String)
+    }
+
+    /// Follows `path`'s symbolic links (at most 40, as the kernel does) to what will be written.
+    /// A dangling link names the file it points to, which is then created.
+    static func destination(of path: String) throws -> Destination {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0 else {
+                if errno == ENOENT { return .file(path: current, existing: nil) }
+                throw AtomicFileError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFLNK:
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let n = readlink(current, &buffer, buffer.count - 1)
+                guard n >= 0 else { throw AtomicFileError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+                let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if link.hasPrefix("/") {
+                    current = link
+                } else {
+                    let folder = (current as NSString).deletingLastPathComponent
+                    current = folder.isEmpty ? link : folder + "/" + link
+                }
+            case S_IFREG:
+                return .file(path: current, existing: info)
+            case S_IFDIR:
+                throw AtomicFileError.cannotCreate(path: path, reason: "it is a directory")
+            case S_IFCHR, S_IFBLK, S_IFIFO:
+                return .stream(path: current)
+            default:
+                throw AtomicFileError.cannotCreate(path: path, reason: "it is not a regular file, a device or a FIFO")
+            }
+        }
+        throw AtomicFileError.cannotCreate(path: path, reason: "too many levels of symbolic links")
+    }
+
     /// Streams into the file through `body`; the file appears only if `body` returns normally.
     ///
     /// Errors from writing to the handle (Foundation's file errors) become
     /// `AtomicFileError.writeFailed`; any other error thrown by `body` is rethrown as it is, after
     /// the temporary file has been removed.
     public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
-        let url = URL(fileURLWithPath: path)
+        let target: String
+        let existing: stat?
+        switch try destination(of: path) {
+        case let .stream(device):
+            try writeThrough(device, named: path, body)
+            return
+        case let .file(file, info):
+            target = file
+            existing = info
+        }
+        let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw AtomicFileError.cannotCreate(path: path, reason: "it is a directory")
-        }
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw AtomicFileError.cannotCreate(path: path, reason: "the folder \(folder) does not exist")
         }
         let prefix = "." + url.lastPathComponent + ".tmp-"
         removeStaleTemporaryFiles(in: folder, prefix: prefix)
         let (fd, tempPath) = try makeLockedTemporaryFile(folder + "/" + prefix + "XXXXXX", for: path)
+        SignalCleanup.arm(tempPath)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         // The descriptor (and with it the lock) is kept open until the rename is done.
         defer { close(fd) }
         do {
+            // The replaced file's owner, group and mode (owner first: chown clears set-id bits);
+            // mkstemp makes a new file 0600, so a new file gets the usual 0644.
+            if let existing {
+                if fchown(fd, existing.st_uid, existing.st_gid) != 0 {
+                    throw AtomicFileError.cannotCreate(path: path, reason: "cannot give the new file the owner of the old one (uid \(existing.st_uid), gid \(existing.st_gid)): \(String(cString: strerror(errno)))")
+                }
+                fchmod(fd, existing.st_mode & 0o7777)
+            } else {
+                fchmod(fd, 0o644)
+            }
             try body(handle)
             try handle.synchronize()
-            // mkstemp makes the file 0600; give it the usual permissions.
-            fchmod(fd, 0o644)
         } catch {
             unlink(tempPath)
+            SignalCleanup.disarm()
             if let reason = fileErrorReason(error) { throw AtomicFileError.writeFailed(path: path, reason: reason) }
             throw error
         }
-        if rename(tempPath, path) != 0 {
+        if rename(tempPath, target) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(tempPath)
+            SignalCleanup.disarm()
             throw AtomicFileError.writeFailed(path: path, reason: reason)
         }
+        // Disarmed only after the rename: a signal in between unlinks a name that is gone, harmlessly.
+        SignalCleanup.disarm()
         // Make the rename itself durable (best effort: some file systems refuse fsync on a folder).
         let folderFD = open(folder, O_RDONLY)
         if folderFD >= 0 {
             _ = fsync(folderFD)
             close(folderFD)
         }
+    }
+
+    /// A device or FIFO: opened for writing (a FIFO waits for its reader, as with a shell's `>`)
+    /// and written directly. There is no previous content to keep.
+    static func writeThrough(_ device: String, named path: String, _ body: (FileHandle) throws -> Void) throws {
+        var fd: Int32
+        repeat { fd = open(device, O_WRONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        guard fd >= 0 else { throw AtomicFileError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        do {
+            try body(handle)
+        } catch {
+            if let reason = fileErrorReason(error) { throw AtomicFileError.writeFailed(path: path, reason: reason) }
+            throw error
+        }
+    }
+
+    /// Makes SIGINT, SIGTERM and SIGHUP remove the temporary file being written (if any) and end
+    /// the process with 128 + the signal number (130, 143, 129), as a shell reports a process
+    /// killed by that signal. For a program's `main`: the handler covers one write at a time.
+    public static func removeTemporaryFileOnSignals() {
+        SignalCleanup.install()
     }
 
     /// The temporary files in `folder` left by writers of the same target that are gone (killed):
@@ -142,5 +235,83 @@ public enum AtomicFile {
             return String(cString: strerror(Int32(underlying.code)))
         }
         return ns.localizedDescription
+    }
+}
+
+/// The temporary file to remove when a signal ends the process. A signal handler may only do
+/// async-signal-safe work, so the path lives in a fixed C buffer allocated before the handler is
+/// installed: byte 0 says whether a path is armed, the path follows from byte 1. The handler
+/// unlinks it and calls `_exit`.
+enum SignalCleanup {
+    static let capacity = Int(PATH_MAX) + 2
+    nonisolated(unsafe) static let buffer: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+        buffer.initialize(repeating: 0, count: capacity)
+        return buffer
+    }()
+    /// Set once by `install()` before any handler runs; read-only afterwards. While it is false
+    /// (library use, tests writing on many threads) the buffer is never touched.
+    nonisolated(unsafe) static var installed = false
+
+    static func install() {
+        guard !installed else { return }
+        _ = buffer
+        installed = true
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            // A signal the parent set to be ignored stays ignored (nohup ignores SIGHUP).
+            var previous = sigaction()
+            sigaction(signalNumber, nil, &previous)
+            #if canImport(Glibc)
+            let ignored = unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            #else
+            let ignored = unsafeBitCast(previous.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            #endif
+            if ignored { continue }
+            sigaddset(&unblock, signalNumber)
+            var action = sigaction()
+            #if canImport(Glibc)
+            action.__sigaction_handler.sa_handler = { signalNumber in
+                SignalCleanup.handle(signalNumber)
+            }
+            #else
+            action.__sigaction_u.__sa_handler = { signalNumber in
+                SignalCleanup.handle(signalNumber)
+            }
+            #endif
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(signalNumber, &action, nil)
+        }
+        // A parent may start us with these signals blocked (threads of a test runner or a
+        // dispatch queue block most signals, and exec keeps the mask): then the handler would
+        // never run. Threads started later inherit the unblocked mask.
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    }
+
+    /// Only async-signal-safe calls: unlink and _exit.
+    static func handle(_ signalNumber: Int32) {
+        let buffer = SignalCleanup.buffer
+        if buffer[0] != 0 { unlink(buffer + 1) }
+        _exit(128 + signalNumber)
+    }
+
+    static func arm(_ path: String) {
+        guard installed else { return }
+        let bytes = Array(path.utf8)
+        guard bytes.count + 2 <= capacity else { return }
+        buffer[0] = 0
+        bytes.withUnsafeBufferPointer { source in
+            // memcpy is opaque to the optimiser, so the flag below is stored after the path.
+            memcpy(buffer + 1, source.baseAddress!, source.count)
+        }
+        buffer[bytes.count + 1] = 0
+        buffer[0] = 1
+    }
+
+    static func disarm() {
+        guard installed else { return }
+        buffer[0] = 0
     }
 }

@@ -168,4 +168,39 @@ public final class CoordinateTransformer: @unchecked Sendable {
             throw GeoError.proj(operation: "transform \(source) -> \(target)", message: "coordinate \(i): \(message)")
         }
     }
+
+    /// Transforms parallel arrays in place like `transform(xs:ys:)`, but a coordinate PROJ cannot
+    /// transform does not stop the others: its slot in the result holds PROJ's reason (nil where
+    /// the coordinate was transformed) and its x/y are left infinite.
+    public func transformEach(xs: inout [Double], ys: inout [Double]) -> [String?] {
+        precondition(xs.count == ys.count, "xs and ys differ in length")
+        let n = xs.count
+        var failures = [String?](repeating: nil, count: n)
+        if n == 0 { return failures }
+        lock.lock()
+        defer { lock.unlock() }
+        let originalX = xs, originalY = ys
+        proj_errno_reset(pj)
+        let stride = MemoryLayout<Double>.stride
+        let done = xs.withUnsafeMutableBufferPointer { xb in
+            ys.withUnsafeMutableBufferPointer { yb in
+                proj_trans_generic(pj, PJ_FWD, xb.baseAddress, stride, n, yb.baseAddress, stride, n, nil, 0, 0, nil, 0, 0)
+            }
+        }
+        // Where the batch call failed or left a point infinite, transform that point alone for its reason.
+        for i in 0..<n where done != n || !xs[i].isFinite || !ys[i].isFinite {
+            proj_errno_reset(pj)
+            let out = proj_trans(pj, PJ_FWD, proj_coord(originalX[i], originalY[i], 0, 0))
+            if out.xy.x.isFinite, out.xy.y.isFinite, out.xy.x != Double.greatestFiniteMagnitude {
+                xs[i] = out.xy.x
+                ys[i] = out.xy.y
+            } else {
+                failures[i] = errorMessage()
+                xs[i] = .infinity
+                ys[i] = .infinity
+            }
+        }
+        proj_errno_reset(pj)
+        return failures
+    }
 }

@@ -4,12 +4,15 @@ public enum FeatureID: Hashable, Sendable, CustomStringConvertible {
     case string(String)
     /// A numeric id, for example an adcode `140403`.
     case number(Double)
+    /// A number beyond ±2^53 as written (a 19-digit id), so that it keeps every digit.
+    case bigInteger(String)
 
     /// The id as text: the string, or the number as JSON writes it (a whole number without `.0`).
     public var description: String {
         switch self {
         case let .string(s): return s
         case let .number(n): return JSONValue.format(number: n)
+        case let .bigInteger(text): return text
         }
     }
 
@@ -18,6 +21,7 @@ public enum FeatureID: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case let .string(s): return .string(s)
         case let .number(n): return .number(n)
+        case let .bigInteger(text): return .bigInteger(text)
         }
     }
 }
@@ -46,7 +50,7 @@ public struct GeoJSONFeature: Hashable, Sendable {
         if let p = properties["id"] {
             switch p {
             case let .string(s): return s
-            case let .number(n): return JSONValue.format(number: n)
+            case .number, .bigInteger: return p.numberText
             default: break
             }
         }
@@ -230,6 +234,7 @@ public enum GeoJSONReader {
         case nil, .null?: break
         case let .string(s)?: feature.id = .string(s)
         case let .number(n)?: feature.id = .number(n)
+        case let .bigInteger(text)?: feature.id = .bigInteger(text)
         case let other?: error("a feature \"id\" must be a string or a number, not \(other.typeName)")
         }
         switch o["type"] {

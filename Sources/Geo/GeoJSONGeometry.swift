@@ -167,7 +167,7 @@ enum GeoJSONGeometryReader {
         guard a.count >= 2 else { throw fail(path, "a position needs at least 2 numbers (longitude, latitude), found \(a.count)") }
         var numbers: [Double] = []
         for (i, item) in a.enumerated() {
-            guard case let .number(n) = item else {
+            guard let n = item.numberValue else {
                 throw fail("\(path)[\(i)]", "a coordinate must be a number, not \(item.typeName)\(item.stringValue.map { " \"\($0)\"" } ?? "")")
             }
             numbers.append(n)

@@ -6,6 +6,10 @@ public enum JSONValue: Hashable, Sendable {
     case bool(Bool)
     /// A number (always finite: the parser refuses NaN and infinities).
     case number(Double)
+    /// An integer written with more digits than a `Double` holds exactly (beyond ±2^53, such as a
+    /// 19-digit id), kept as its source text so that it is written back unchanged. Its
+    /// `numberValue` is the nearest `Double`.
+    case bigInteger(String)
     /// A string.
     case string(String)
     /// An array, in order.
@@ -21,8 +25,23 @@ public enum JSONValue: Hashable, Sendable {
 
     /// The string, when the value is one.
     public var stringValue: String? { if case let .string(s) = self { return s }; return nil }
-    /// The number, when the value is one.
-    public var numberValue: Double? { if case let .number(n) = self { return n }; return nil }
+    /// The number, when the value is one (a big integer's nearest `Double`).
+    public var numberValue: Double? {
+        switch self {
+        case let .number(n): return n
+        case let .bigInteger(text): return Double(text)
+        default: return nil
+        }
+    }
+    /// A number as text, exactly as an id is shown: a big integer's digits as written, other
+    /// numbers in their shortest form (`JSONValue.format(number:)`); nil when not a number.
+    public var numberText: String? {
+        switch self {
+        case let .number(n): return JSONValue.format(number: n)
+        case let .bigInteger(text): return text
+        default: return nil
+        }
+    }
     /// The boolean, when the value is one.
     public var boolValue: Bool? { if case let .bool(b) = self { return b }; return nil }
     /// The elements, when the value is an array.
@@ -37,7 +56,7 @@ public enum JSONValue: Hashable, Sendable {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"
-        case .number: return "number"
+        case .number, .bigInteger: return "number"
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
@@ -253,7 +272,7 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw error("NaN and Infinity are not JSON numbers")
         case let b:
@@ -348,8 +367,10 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseNumber() throws -> Double {
+    /// A number; an integer beyond ±2^53 (which a Double would round) keeps its text.
+    private mutating func parseNumber() throws -> JSONValue {
         let start = index
+        var integral = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         func digits() -> Int {
             let s = index
@@ -366,16 +387,19 @@ public struct JSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
+            integral = false
             if digits() == 0 { throw error("a digit was expected after the decimal point", at: start) }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
+            integral = false
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             if digits() == 0 { throw error("a digit was expected in the exponent", at: start) }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw error("number \(text) is out of range", at: start) }
-        return value
+        if integral, abs(value) >= 9_007_199_254_740_992 { return .bigInteger(text) }
+        return .number(value)
     }
 
     private mutating func parseString() throws -> String {
@@ -472,6 +496,7 @@ extension JSONValue {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
         case let .number(n): out += JSONValue.format(number: n)
+        case let .bigInteger(text): out += text
         case let .string(s): JSONValue.writeString(s, to: &out)
         case let .array(items):
             out += "["

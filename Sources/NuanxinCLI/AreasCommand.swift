@@ -29,6 +29,7 @@ struct AreasCommand: ParsableCommand {
     func validate() throws {
         for (name, v) in [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--radius", radius)] {
             if let v, !(v >= 0 && v.isFinite) { throw ValidationError("\(name) must be a distance in metres ≥ 0") }
+            if let v { try FlagLimits.distance(name, v) }
         }
     }
 

@@ -27,6 +27,7 @@ struct BatchNearest {
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
         let texts = StationTexts(data)
         var problems = 0
+        var unanswerable = 0
         let body: (FileHandle) throws -> Void = { out in
             var batch = NeighborBatch()
             var buffer: [UInt8] = []
@@ -34,7 +35,7 @@ struct BatchNearest {
             while true {
                 let read = try reader.next(max: BatchNearest.chunkSize)
                 if read.isEmpty { break }
-                let items = try projector.project(read)
+                let items = projector.project(read)
                 // The answered queries, in order, and each item's place among them.
                 var projected: [Coordinate] = []
                 var queryOf = [Int](repeating: -1, count: items.count)
@@ -65,7 +66,7 @@ struct BatchNearest {
                                     case .csv: texts.csvLines(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
                                     case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
                                     }
-                                case let .problem(p):
+                                case let .unreadable(p), let .unanswerable(p):
                                     if format == .ndjson { texts.problemLine(p, into: &bytes) }
                                 }
                             }
@@ -74,8 +75,9 @@ struct BatchNearest {
                     }
                 }
                 for item in items {
-                    if case let .problem(p) = item {
+                    if let p = item.problem {
                         problems += 1
+                        if case .unanswerable = item { unanswerable += 1 }
                         if problems <= 100 { printError("nuanxin: \(name): \(p)") }
                     }
                 }
@@ -108,7 +110,9 @@ struct BatchNearest {
         }
         if problems > 100 { printError("nuanxin: \(name): \(problems - 100) more problem(s) not shown") }
         if problems > 0 {
-            throw CLIFailure(status: .dataError, message: "\(name): \(problems) line(s) could not be read; the others were answered")
+            let unread = problems - unanswerable
+            let parts = (unread > 0 ? ["\(unread) line(s) could not be read"] : []) + (unanswerable > 0 ? ["\(unanswerable) point(s) could not be projected"] : [])
+            throw CLIFailure(status: .dataError, message: "\(name): \(parts.joined(separator: ", ")); the others were answered")
         }
     }
 }
@@ -143,7 +147,13 @@ struct StationTexts: Sendable {
 
     /// Appends `v` with exactly two decimals (distances in metres to the centimetre).
     static func appendFixed2(_ v: Double, into out: inout [UInt8]) {
-        var cents = Int64((v * 100).rounded())
+        // A geodesic distance is at most half the Earth's circumference; anything beyond Int64
+        // (or not finite) is written in the shortest form instead of trapping.
+        guard let c = Int(checked: v * 100) else {
+            out.append(contentsOf: JSONValue.format(number: v).utf8)
+            return
+        }
+        var cents = Int64(c)
         if cents < 0 {
             out.append(UInt8(ascii: "-"))
             cents = -cents

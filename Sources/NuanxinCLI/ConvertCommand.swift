@@ -25,10 +25,10 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Datum of the output: wgs84, gcj02 or bd09.")
     var to: MapDatum
 
-    @Option(help: "Longitude of one point.")
+    @Option(parsing: .unconditional, help: "Longitude of one point.")
     var lon: Double?
 
-    @Option(help: "Latitude of one point.")
+    @Option(parsing: .unconditional, help: "Latitude of one point.")
     var lat: Double?
 
     @Option(help: "A file of points (CSV, NDJSON or GeoJSON), or - for standard input.")
@@ -45,13 +45,16 @@ struct ConvertCommand: ParsableCommand {
             return
         }
         guard let lon, let lat else { throw ValidationError("give --lon and --lat (or --input FILE)") }
-        guard (-180...180).contains(lon) else { throw ValidationError("--lon \(lon) is outside -180...180") }
-        guard (-90...90).contains(lat) else { throw ValidationError("--lat \(lat) is outside -90...90") }
+        guard lon.isFinite, (-180...180).contains(lon) else { throw ValidationError("--lon \(lon) is outside -180...180") }
+        guard lat.isFinite, (-90...90).contains(lat) else { throw ValidationError("--lat \(lat) is outside -90...90") }
     }
 
     func run() throws {
         guard let input else {
             let c = MapDatum.convert(Coordinate(lon: lon!, lat: lat!), from: from, to: to)
+            if let problem = QueryProjector.rangeProblem(c, Coordinate(lon: lon!, lat: lat!), from: from, to: to) {
+                throw CLIFailure(status: .usage, message: "--lon/--lat \(problem)")
+            }
             try output.emit("{\"lon\":\(JSONValue.format(coordinate: c.lon, decimals: 8)),\"lat\":\(JSONValue.format(coordinate: c.lat, decimals: 8))}\n")
             return
         }
@@ -74,6 +77,11 @@ struct ConvertCommand: ParsableCommand {
                     switch item {
                     case let .query(q):
                         let c = MapDatum.convert(Coordinate(lon: q.lon, lat: q.lat), from: from, to: to)
+                        if let problem = QueryProjector.rangeProblem(c, Coordinate(lon: q.lon, lat: q.lat), from: from, to: to) {
+                            problems += 1
+                            printError("nuanxin: \(name): \(q.location): \(problem)")
+                            continue
+                        }
                         let lonText = JSONValue.format(coordinate: c.lon, decimals: 8), latText = JSONValue.format(coordinate: c.lat, decimals: 8)
                         if asJSON {
                             text += "{\"id\":"

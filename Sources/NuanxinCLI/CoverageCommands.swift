@@ -23,7 +23,9 @@ struct CoverageOptions: ParsableArguments {
 
     func validate() throws {
         if let radius, !(radius > 0 && radius.isFinite) { throw ValidationError("--radius must be a positive distance in metres") }
+        if let radius { try FlagLimits.distance("--radius", radius) }
         if let areaCell { guard areaCell >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") } }
+        if let areaCell { try FlagLimits.distance("--area-cell-m", areaCell) }
     }
 
     var settings: CoverageSettings {
@@ -52,6 +54,7 @@ struct GapOptions: ParsableArguments {
 
     func validate() throws {
         if let cell { guard cell >= 10, cell.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") } }
+        if let cell { try FlagLimits.distance("--cell-m", cell) }
     }
 
     var given: [String] { cell.map { ["--cell-m \(Num.flag($0))"] } ?? [] }

@@ -68,8 +68,15 @@ extension BatchQueryReader.Failure: ExitCoded {
     var exitStatus: ExitStatus { .dataError }
 }
 
+/// --lon/--lat in GCJ-02 or BD-09 that convert to no point on Earth.
+extension QueryProjector.OutOfRange: ExitCoded {
+    var exitStatus: ExitStatus { .usage }
+    var messageLines: [String] { ["--lon/--lat \(self)"] }
+}
+
 extension InputFile.Failure: ExitCoded {
-    var exitStatus: ExitStatus { .noInput }
+    /// Missing or unreadable: 66; readable but larger than the limit: bad data, 65.
+    var exitStatus: ExitStatus { isTooLarge ? .dataError : .noInput }
 }
 
 /// Planning refuses malformed input (negative weights, out-of-range indices): bad data.
@@ -81,6 +88,28 @@ extension DatasetError: ExitCoded {
     var exitStatus: ExitStatus { missingInput ? .noInput : .dataError }
 }
 
+/// A --lon/--lat point that cannot be projected or lies far outside the CRS's area of use.
+extension QueryProjector.QueryPointError: ExitCoded {
+    var exitStatus: ExitStatus { .dataError }
+}
+
+/// `--crs` naming a CRS that does not measure in metres (a non-metric CRS in the manifest is a
+/// dataset error instead, 65).
+extension NonMetricCRS: ExitCoded {
+    var exitStatus: ExitStatus { .usage }
+    var messageLines: [String] { ["--crs \(self)"] }
+}
+
+/// No dataset folder: `NUANXIN_DATA` names a missing folder, or the default dataset is not installed.
+extension DefaultDataset.LookupError: ExitCoded {
+    var exitStatus: ExitStatus { .noInput }
+}
+
+/// The dataset folder cannot be locked for an import (a missing or read-only folder).
+extension DatasetLock.Failure: ExitCoded {
+    var exitStatus: ExitStatus { .cannotCreate }
+}
+
 /// `--district` naming a division the dataset does not have.
 extension UnknownDivision: ExitCoded {
     var exitStatus: ExitStatus { .usage }
@@ -90,7 +119,7 @@ extension UnknownDivision: ExitCoded {
 extension LayerImport.Failure: ExitCoded {
     var exitStatus: ExitStatus {
         switch self {
-        case .unreadable: return .noInput
+        case let .unreadable(failure): return failure.exitStatus
         case let .invalid(_, missingInput): return missingInput ? .noInput : .dataError
         case .malformed, .clashes: return .dataError
         }

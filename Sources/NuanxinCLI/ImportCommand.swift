@@ -31,12 +31,17 @@ struct ImportCommand: ParsableCommand {
             throw CLIFailure(status: .usage, message: "unknown layer \"\(layer)\" (use \(Layer.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let source = try dataset.source()
-        let existing = try dataset.load(layers: [l], quiet: true)
-        let incoming = try LayerImport.read(file, layer: l)
-        let outcome = try LayerImport.merge(incoming, into: existing, source: source, replace: replace)
-        for w in outcome.warnings { printError("nuanxin: \(w)") }
         let target = source.path(of: l)
-        try AtomicFile.write(LayerText.geoJSON(outcome.merged), to: target)
+        // One lock over the read, the merge and the write: a concurrent import waits, then merges
+        // into this one's result.
+        let outcome = try DatasetLock.exclusive(source.folder) {
+            let existing = try dataset.load(layers: [l], quiet: true)
+            let incoming = try LayerImport.read(file, layer: l)
+            let outcome = try LayerImport.merge(incoming, into: existing, source: source, replace: replace)
+            for w in outcome.warnings { printError("nuanxin: \(w)") }
+            try AtomicFile.write(LayerText.geoJSON(outcome.merged), to: target)
+            return outcome
+        }
         printError("nuanxin: imported \(outcome.imported) feature(s) from \(file) into \(target) (\(outcome.replaced) replaced); the layer now has \(outcome.merged.count)")
     }
 }

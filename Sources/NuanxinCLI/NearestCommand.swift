@@ -18,10 +18,10 @@ struct NearestCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Longitude of the query point.")
+    @Option(parsing: .unconditional, help: "Longitude of the query point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the query point.")
+    @Option(parsing: .unconditional, help: "Latitude of the query point.")
     var lat: Double?
 
     @Option(name: .short, help: "How many stations (ties at the k-th distance are all returned).")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Geo
 
 /// The `nuanxin` command: station lookup, coverage and site planning for new-economy workers.
 public struct Nuanxin: ParsableCommand {
@@ -25,6 +26,9 @@ public struct Nuanxin: ParsableCommand {
         // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the run before
         // it could remove its temporary file; ignored, the write fails with EFBIG and exits 74 cleanly.
         signal(SIGXFSZ, SIG_IGN)
+        // Ctrl-C, kill or a closed terminal while `--out` is written: the temporary file is removed
+        // and the run ends with 130, 143 or 129.
+        AtomicFile.removeTemporaryFileOnSignals()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -46,16 +46,7 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func source(radiusM: Double? = nil) throws -> DatasetSource {
-        let folder: String
-        if let data {
-            folder = data
-        } else {
-            let found = DefaultDataset.locate()
-            guard let f = found.folder else {
-                throw CLIFailure(status: .noInput, message: "the default dataset (\(DefaultDataset.relativePath)) was not found; searched: \(found.searched.joined(separator: ", ")). Pass --data FOLDER or set NUANXIN_DATA.")
-            }
-            folder = f
-        }
+        let folder = try data ?? DefaultDataset.folder()
         var overrides: [Layer: String] = [:]
         overrides[.districts] = districts
         overrides[.stations] = stations
@@ -63,7 +54,9 @@ struct DatasetOptions: ParsableArguments {
         overrides[.areas] = areas
         overrides[.demand] = demand
         overrides[.candidates] = candidates
-        return DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+        let source = DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+        try source.checkCRSOverride()
+        return source
     }
 
     /// Loads the dataset, printing warnings to stderr; errors become a `DatasetLoadFailure` (65, or

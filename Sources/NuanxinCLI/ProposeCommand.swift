@@ -64,7 +64,10 @@ struct ProposalOptions: ParsableArguments {
         if let target, !(target >= 0 && target <= 100) { throw ValidationError("--target must be a percentage between 0 and 100") }
         if let budget { guard budget.isFinite, budget > 0 else { throw ValidationError("--budget must be a number of yuan greater than 0") } }
         if let grid { guard grid >= 10, grid.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") } }
-        if let seats, seats < 1 || seats > 100_000 { throw ValidationError("--seats must be a whole number from 1 to 100000") }
+        if let grid { try FlagLimits.distance("--grid-m", grid) }
+        if let seats, seats < 1 { throw ValidationError("--seats must be at least 1") }
+        if let seats, seats > QuantityLimits.seats { throw ValidationError("--seats \(seats) is more than the limit of \(QuantityLimits.seats) seats") }
+        if let minSpacing { try FlagLimits.distance("--min-spacing", minSpacing) }
         if let minSpacing { guard minSpacing >= 0, minSpacing.isFinite else { throw ValidationError("--min-spacing must be a distance in metres ≥ 0") } }
         if let nodes { guard nodes >= 0 else { throw ValidationError("--node-limit must be ≥ 0") } }
         if expand && uncapacitated { throw ValidationError("--expand adds seats, which --uncapacitated ignores; give one of them") }

@@ -1,3 +1,6 @@
+import Geo
+import Stations
+
 /// A plain text table for terminals, aligned by display width (Chinese characters are two columns).
 struct TextTable {
     var headers: [String]
@@ -64,7 +67,9 @@ enum Num {
         return text
     }
 
-    static func int(_ v: Double) -> String { String(Int(v.rounded())) }
+    /// Rounded to a whole number; a value beyond `Int` (which `Int(_:)` would trap on) is written
+    /// as a number instead.
+    static func int(_ v: Double) -> String { Int(checked: v).map { String($0) } ?? JSONValue.format(number: v.rounded()) }
 
     /// A number as one would type it after a flag: `500`, `2.5`.
     static func flag(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }

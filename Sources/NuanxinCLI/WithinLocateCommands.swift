@@ -10,10 +10,10 @@ struct WithinCommand: ParsableCommand {
         abstract: "All stations within the radius of a point, nearest first, with geodesic distance in metres."
     )
 
-    @Option(help: "Longitude of the query point.")
+    @Option(parsing: .unconditional, help: "Longitude of the query point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the query point.")
+    @Option(parsing: .unconditional, help: "Latitude of the query point.")
     var lat: Double?
 
     @Option(help: "Radius in metres (straight-line in the dataset's metric CRS).")
@@ -50,10 +50,10 @@ struct LocateCommand: ParsableCommand {
         abstract: "The district(s), zone(s), commercial area and parking zone containing a point."
     )
 
-    @Option(help: "Longitude of the point.")
+    @Option(parsing: .unconditional, help: "Longitude of the point.")
     var lon: Double?
 
-    @Option(help: "Latitude of the point.")
+    @Option(parsing: .unconditional, help: "Latitude of the point.")
     var lat: Double?
 
     @OptionGroup var dataset: DatasetOptions

@@ -45,24 +45,7 @@ struct TransportFlow: Sendable {
     let eps: Double
 
     init(weights: [Double], capacities: [Double], reach: Reach) throws(PlanningError) {
-        guard weights.count == reach.rowCount else {
-            throw .invalidInput("\(weights.count) weights for \(reach.rowCount) demand rows")
-        }
-        guard capacities.count == reach.columnCount else {
-            throw .invalidInput("\(capacities.count) capacities for \(reach.columnCount) stations")
-        }
-        var scale = 0.0
-        for w in weights {
-            guard w >= 0, w.isFinite else { throw .invalidInput("demand weight \(w) is negative or not finite") }
-            scale = max(scale, w)
-        }
-        for c in capacities {
-            guard c >= 0, !c.isNaN else { throw .invalidInput("capacity \(c) is negative or NaN") }
-            if c.isFinite { scale = max(scale, c) }
-        }
-        guard reach.edgeCount < Int(Int32.max), reach.rowCount < Int(Int32.max) else {
-            throw .invalidInput("graph too large for 32-bit edge indices")
-        }
+        let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
         self.reach = reach
         (byStation, stationEdge) = reach.transposedWithEdges()
         self.weights = weights

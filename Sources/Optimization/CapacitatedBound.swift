@@ -8,10 +8,10 @@ extension PreparedSelection {
     /// 0 ≤ f_ij ≤ w_i. Returns the best bound on *newly* served demand found by subgradient steps.
     func capacitatedLagrangianBound(_ ctx: CapacitatedContext, p: Int, target: Double, tuning: SolverTuning,
                                     sets: inout [[SiteIndex]]) -> Double {
-        var seen = Set<[Int]>()
+        var seen = Set<[SiteIndex]>()
         let n = weights.count
         let E = ctx.existingCount
-        let K = ids.count
+        let sites = self.sites
         let base = ctx.flowBase.served
         // Station → demand lists: existing stations are the first E columns of the flow's graph,
         // new sites their `lists`.
@@ -45,15 +45,15 @@ extension PreparedSelection {
             var bound = 0.0
             for i in 0..<n { bound += mu[i] * weights[i] }
             for j in 0..<E { bound += knapsack(stationRows.row(j), caps[j], record: true) }
-            var values: [(Double, Int)] = []
-            values.reserveCapacity(K)
-            for k in 0..<K { values.append((knapsack(lists[k][...], seats[k], record: false), k)) }
+            var values: [(Double, SiteIndex)] = []
+            values.reserveCapacity(sites.count)
+            for k in sites { values.append((knapsack(covers(k)[...], seats(k), record: false), k)) }
             values.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
             let chosen = values.prefix(p).map(\.1).sorted()
             if seen.insert(chosen).inserted { sets.append(chosen) }
             for (v, k) in values.prefix(p) {
                 bound += v
-                _ = knapsack(lists[k][...], seats[k], record: true)
+                _ = knapsack(covers(k)[...], seats(k), record: true)
             }
             let gainBound = bound - base
             if gainBound < best { best = gainBound; stall = 0 } else {

@@ -20,10 +20,13 @@ extension PreparedSelection {
         let existingCount: Int
         let optimality: OptimalityTest
 
+        /// The flow's station column of a candidate site.
+        func column(of site: SiteIndex) -> Int { existingCount + site.raw }
+
         /// `state` with one more site opened, re-maximised.
         func opened(_ state: TransportFlow, _ site: SiteIndex, seats: Double) -> TransportFlow {
             var s = state
-            s.raiseCapacity(existingCount + site, to: seats)
+            s.raiseCapacity(column(of: site), to: seats)
             s.maximise()
             return s
         }
@@ -44,19 +47,19 @@ extension PreparedSelection {
 
     /// One-site gain bounds over a maximum flow, by site (0 for sites not in `free`):
     /// min(seats, demand weight in reach on the source side).
-    func gainBounds(_ state: TransportFlow, free: [SiteIndex]) -> [Double] {
+    func gainBounds(_ state: TransportFlow, free: [SiteIndex]) -> PerSite<Double> {
         let side = state.sourceSide()
-        var out = [Double](repeating: 0, count: ids.count)
+        var out = PerSite(values: [Double](repeating: 0, count: ids.count))
         for k in free {
             var s = 0.0
-            for i in lists[k] where side[Int(i)] { s += weights[Int(i)] }
-            out[k] = min(seats[k], s)
+            for i in covers(k) where side[Int(i)] { s += weights[Int(i)] }
+            out[k] = min(seats(k), s)
         }
         return out
     }
 
     /// `free` by decreasing `value`, ties by id.
-    func ranked(_ free: [SiteIndex], by value: [Double]) -> [SiteIndex] {
+    func ranked(_ free: [SiteIndex], by value: PerSite<Double>) -> [SiteIndex] {
         free.sorted { value[$0] > value[$1] || (value[$0] == value[$1] && $0 < $1) }
     }
 
@@ -70,7 +73,7 @@ extension PreparedSelection {
             let ub = bounds[k]
             if let b = best, ub < b.gain || (ub == b.gain && k > b.site) { break }
             if ub <= 0 { break }
-            let s = ctx.opened(state, k, seats: seats[k])
+            let s = ctx.opened(state, k, seats: seats(k))
             evaluations += 1
             let gain = s.served - served
             if gain > 1e-9 * max(1, total), best.map({ gain > $0.gain + 1e-12 * total }) ?? true {
@@ -101,7 +104,7 @@ struct CapacitatedSearch {
     let tuning = SolverTuning.standard
     /// Served demand with the existing stations alone.
     let base: Double
-    var incumbent: Incumbent
+    var incumbent: Incumbent<SiteIndex>
     /// Max-flow evaluations so far (the measure of effort).
     var evaluations = 0
     var optimality: OptimalityTest { ctx.optimality }
@@ -121,7 +124,7 @@ struct CapacitatedSearch {
         var quickBound = Double.infinity
         if p >= K && K > 0 {
             // Opening every candidate is best (served demand never drops when a site opens).
-            let all = Array(0..<K)
+            let all = problem.sites
             incumbent.replace(with: all, value: flow(for: all).served - base)
         } else if p > 0 && K > 0 {
             quickBound = greedyStart()
@@ -139,7 +142,7 @@ struct CapacitatedSearch {
     /// The maximum flow with the existing stations and `set` opened.
     func flow(for set: [SiteIndex]) -> TransportFlow {
         var s = ctx.flowBase
-        for k in set { s.raiseCapacity(ctx.existingCount + k, to: problem.seats[k]) }
+        for k in set { s.raiseCapacity(ctx.column(of: k), to: problem.seats(k)) }
         s.maximise()
         return s
     }
@@ -151,14 +154,14 @@ struct CapacitatedSearch {
         var state = ctx.flowBase
         var set: [SiteIndex] = []
         while set.count < min(p, K) {
-            let free = (0..<K).filter { !set.contains($0) }
+            let free = problem.sites.filter { !set.contains($0) }
             guard let next = problem.bestNext(ctx, state, free: free, evaluations: &evaluations) else { break }
             set.append(next.site)
             state = next.flow
         }
         incumbent.offer(set, value: state.served - base)
         progress("greedy", incumbent: incumbent.value, bound: problem.total, nodes: 0)
-        let cut = problem.gainBounds(ctx.flowBase, free: Array(0..<K)).sorted(by: >)
+        let cut = problem.gainBounds(ctx.flowBase, free: problem.sites).values.sorted(by: >)
         let quickBound = cut.prefix(p).reduce(0, +)
         if !optimality.cannotImprove(quickBound, over: incumbent.value) {
             var value = state.served - base
@@ -178,7 +181,7 @@ struct CapacitatedSearch {
                 var rest = set
                 rest.remove(at: pos)
                 let without = flow(for: rest)
-                let free = (0..<K).filter { !set.contains($0) }
+                let free = problem.sites.filter { !set.contains($0) }
                 if let next = problem.bestNext(ctx, without, free: free, evaluations: &evaluations),
                    next.flow.served - base > value + 1e-9 * max(1, problem.total) {
                     rest.insert(next.site, at: pos)
@@ -251,7 +254,7 @@ struct CapacitatedSearch {
             incumbent.offer(node.fixedIn, value: value)
             let q = p - node.fixedIn.count
             let excluded = Set(node.fixedIn + node.fixedOut)
-            let free = (0..<K).filter { !excluded.contains($0) }
+            let free = problem.sites.filter { !excluded.contains($0) }
             if q == 0 || free.isEmpty { continue }
             let (top, estimate) = singleSiteGains(node, state: state, value: value, free: free, q: q)
             let bound = min(node.bound, value + top.reduce(0) { $0 + estimate[$1] })
@@ -281,15 +284,15 @@ struct CapacitatedSearch {
     /// best, the cut bound for the rest, until the q best are all exact. Returns the q best and the
     /// gains by site. Every exact evaluation is also offered as a solution.
     private mutating func singleSiteGains(_ node: Node, state: TransportFlow, value: Double, free: [SiteIndex],
-                                          q: Int) -> (top: [SiteIndex], estimate: [Double]) {
+                                          q: Int) -> (top: [SiteIndex], estimate: PerSite<Double>) {
         var estimate = problem.gainBounds(state, free: free)
-        var exact = [Bool](repeating: false, count: siteCount)
+        var exact = PerSite(values: [Bool](repeating: false, count: siteCount))
         while true {
             let top = Array(problem.ranked(free, by: estimate).prefix(q))
             let pending = top.filter { !exact[$0] && estimate[$0] > 0 }
             if pending.isEmpty { return (top, estimate) }
             for k in pending {
-                let s = ctx.opened(state, k, seats: problem.seats[k])
+                let s = ctx.opened(state, k, seats: problem.seats(k))
                 evaluations += 1
                 estimate[k] = max(0, s.served - base - value)
                 exact[k] = true
@@ -312,9 +315,9 @@ struct CapacitatedSearch {
         }
         let loads = state.assignment().stationLoad
         let ranked = order.map { k, gain in
-            let load = loads[ctx.existingCount + k]
-            return ChosenSite(id: problem.ids[k], candidateIndex: problem.order[k], gain: gain, served: load,
-                              suggestedSeats: Int((load - 1e-9).rounded(.up)))
+            let load = loads[ctx.column(of: k)]
+            return ChosenSite(id: problem.ids[k.raw], candidateIndex: problem.order[k.raw], gain: gain, served: load,
+                              suggestedSeats: seatCount((load - 1e-9).rounded(.up)))
         }
         let objective = state.served - base
         return SiteSelection(

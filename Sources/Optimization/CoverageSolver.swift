@@ -47,7 +47,7 @@ struct CoverageSolver {
     var tuning: SolverTuning { budget.tuning }
 
     /// The best answer so far (updated by every part of the search, see the extensions).
-    var incumbent: Incumbent
+    var incumbent: Incumbent<ColumnIndex>
     /// A value known to be reachable by other means: the search only looks for better answers.
     var floor = -Double.infinity
     /// What a new answer must beat.

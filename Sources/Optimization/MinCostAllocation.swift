@@ -19,15 +19,17 @@ public struct Allocation: Sendable, Equatable {
 /// `reach.columns`, e.g. the distance in metres), `stationRank[j]`: distinct integers giving the
 /// stations' tie order (the caller's order by id).
 ///
-/// The answer serves the most demand, and among such allocations has the least total cost. Ties:
-/// - a demand node that can go to stations at equal cost goes to the lower-ranked one: paths are
-///   searched with stations in rank order and only a strictly cheaper path replaces a found one,
-///   and demand enters the search at its cheapest station, the lower-ranked one on a tie;
+/// The answer serves the most demand, and among such allocations has the least total cost. Ties
+/// (several allocations of least cost):
+/// - equal-cost choices go to the lower-ranked station where the search meets them: each
+///   augmenting path is the cheapest, ties to the path found first, with stations searched in rank
+///   order, and only a strictly cheaper path replacing a found one (a rule of the search, not a
+///   second objective: it is not a minimisation of rank among all optimal allocations);
 /// - the result never depends on the order of the demand rows, nor on the order of the stations
 ///   beyond their ranks: the problem is solved in a canonical order (stations by rank, each demand
 ///   node's edges by station rank then cost, demand nodes by their edge lists then weight) and the
 ///   answer mapped back; demand nodes that are identical in weight, stations and costs share their
-///   allocation equally. (Duplicate edges of one pair: the cheaper, then the first, carries flow.)
+///   allocation equally. (Duplicate edges of one pair are allowed and kept in that order.)
 ///
 /// Algorithm: successive shortest paths with Dijkstra on reduced costs (Johnson potentials), exact
 /// for real numbers up to the tolerances: amounts below `1e-11 ×` the largest finite weight or
@@ -37,23 +39,12 @@ public struct Allocation: Sendable, Equatable {
 /// touches the stations and the demand they carry, not the whole graph.
 public func minimumCostAllocation(weights: [Double], capacities: [Double], reach: Reach, costs: [Double],
                                   stationRank: [Int]) throws(PlanningError) -> Allocation {
-    let n = reach.rowCount, m = reach.columnCount
-    guard weights.count == n else { throw .invalidInput("\(weights.count) weights for \(n) demand rows") }
-    guard capacities.count == m else { throw .invalidInput("\(capacities.count) capacities for \(m) stations") }
+    let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
+    let m = reach.columnCount
     guard costs.count == reach.edgeCount else { throw .invalidInput("\(costs.count) costs for \(reach.edgeCount) edges") }
     guard stationRank.count == m else { throw .invalidInput("\(stationRank.count) station ranks for \(m) stations") }
     guard Set(stationRank).count == m else { throw .invalidInput("station ranks are not distinct") }
-    var scale = 0.0
-    for w in weights {
-        guard w >= 0, w.isFinite else { throw .invalidInput("demand weight \(w) is negative or not finite") }
-        scale = max(scale, w)
-    }
-    for c in capacities {
-        guard c >= 0, !c.isNaN else { throw .invalidInput("capacity \(c) is negative or NaN") }
-        if c.isFinite { scale = max(scale, c) }
-    }
     for c in costs where !(c >= 0 && c.isFinite) { throw .invalidInput("edge cost \(c) is negative or not finite") }
-    guard reach.edgeCount < Int(Int32.max) else { throw .invalidInput("graph too large for 32-bit edge indices") }
 
     let canonical = CanonicalAllocationProblem(weights: weights, capacities: capacities, reach: reach, costs: costs,
                                                stationRank: stationRank)

@@ -9,7 +9,7 @@
 /// first, then the item first in the knapsack's order goes in, or out.
 extension PlanSolver {
     struct Item {
-        var site: SiteIndex
+        var site: PlanSite
         var size: Int
         var cost: Double
         var capacity: Double
@@ -95,7 +95,7 @@ extension PlanSolver {
             rootBound = r.bound
         }
 
-        struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [SiteIndex]; var bound: Double }
+        struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double }
         var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound)]
         var nodes = 0
         var open: [Double] = []
@@ -160,10 +160,10 @@ extension PlanSolver {
     /// Per site, a bound on what it adds next to `current` at any size: capacitated, the demand
     /// within its reach on the source side of the minimum cut; uncapacitated, the demand within
     /// its reach not yet covered (exact).
-    func gainBounds(_ current: [(SiteIndex, Double)]) -> [Double] {
+    func gainBounds(_ current: [(PlanSite, Double)]) -> [Double] {
         if capacitated {
             // Capped by the largest size; each item caps it by its own capacity.
-            return prep.gainBounds(flow(current), free: Array(0..<K))
+            return prep.gainBounds(flow(current), free: (0..<K).map(SiteIndex.init)).values
         }
         var covered = [Bool](repeating: false, count: prep.weights.count)
         for (k, _) in current { for i in prep.lists[k] { covered[Int(i)] = true } }

@@ -1,11 +1,15 @@
+/// A candidate site in id order (`PreparedSelection.ids`), as a plain integer: the plan's search
+/// indexes its own per-site arrays with it and wraps it as `SiteIndex` for the capacitated helpers.
+typealias PlanSite = Int
+
 /// The search behind `planSites`: conflict branching over `selectSites` for a count, a branch and
 /// bound with a fractional-knapsack bound for a budget, counts in turn for a target.
 struct PlanSolver {
-    /// The problem with every site at its largest size, sites in id order (`SiteIndex`).
+    /// The problem with every site at its largest size, sites in id order (`PlanSite`).
     let prep: PreparedSelection
     let sizes: [[SiteSize]]
-    let conflicts: [[SiteIndex]]
-    let required: [SiteIndex]
+    let conflicts: [[PlanSite]]
+    let required: [PlanSite]
     let capacitated: Bool
     let options: SiteSelectionOptions
     let ctx: PreparedSelection.CapacitatedContext?
@@ -37,7 +41,7 @@ struct PlanSolver {
         let prep = try PreparedSelection(selection, options: options)
         var siteOf = [Int](repeating: 0, count: problem.candidates.count)
         for (site, index) in prep.order.enumerated() { siteOf[index] = site }
-        var conflicts = [[SiteIndex]](repeating: [], count: problem.candidates.count)
+        var conflicts = [[PlanSite]](repeating: [], count: problem.candidates.count)
         for (a, b) in problem.conflicts {
             guard a >= 0, a < siteOf.count, b >= 0, b < siteOf.count else {
                 throw .invalidInput("conflict (\(a), \(b)) outside 0..<\(siteOf.count)")
@@ -46,7 +50,7 @@ struct PlanSolver {
             conflicts[siteOf[a]].append(siteOf[b])
             conflicts[siteOf[b]].append(siteOf[a])
         }
-        var required: [SiteIndex] = []
+        var required: [PlanSite] = []
         for r in problem.required {
             guard r >= 0, r < siteOf.count else { throw .invalidInput("required candidate \(r) outside 0..<\(siteOf.count)") }
             required.append(siteOf[r])
@@ -74,7 +78,7 @@ struct PlanSolver {
     // MARK: Evaluation
 
     /// The flow with the existing stations and the given sites at the given capacities.
-    func flow(_ sites: [(SiteIndex, Double)]) -> TransportFlow {
+    func flow(_ sites: [(PlanSite, Double)]) -> TransportFlow {
         var s = ctx!.flowBase
         for (k, c) in sites { s.raiseCapacity(ctx!.existingCount + k, to: c) }
         s.maximise()
@@ -82,7 +86,7 @@ struct PlanSolver {
     }
 
     /// Demand newly served (covered) by the sites at the given capacities.
-    func value(_ sites: [(SiteIndex, Double)]) -> Double {
+    func value(_ sites: [(PlanSite, Double)]) -> Double {
         if capacitated { return flow(sites).served - base }
         var seen = Set<Int32>()
         var v = 0.0
@@ -90,10 +94,10 @@ struct PlanSolver {
         return v
     }
 
-    func largest(_ k: SiteIndex) -> Double { capacitated ? sizes[k].last!.capacity : .infinity }
+    func largest(_ k: PlanSite) -> Double { capacitated ? sizes[k].last!.capacity : .infinity }
 
     /// The first pair of chosen sites in conflict (by id order), if any.
-    func firstConflict(_ set: [SiteIndex]) -> (SiteIndex, SiteIndex)? {
+    func firstConflict(_ set: [PlanSite]) -> (PlanSite, PlanSite)? {
         let inSet = Set(set)
         for a in set.sorted() {
             for b in conflicts[a] where b > a && inSet.contains(b) { return (a, b) }
@@ -103,15 +107,15 @@ struct PlanSolver {
 
     /// Sites that add demand next to `set` (largest sizes), those clear of every conflict with
     /// `set` first: (clear ones that add, blocked ones that add).
-    func addersBeyond(_ set: [SiteIndex]) -> (clear: Int, blocked: Int) {
+    func addersBeyond(_ set: [PlanSite]) -> (clear: Int, blocked: Int) {
         let chosen = Set(set)
-        var blocked = Set<SiteIndex>()
+        var blocked = Set<PlanSite>()
         for k in set { blocked.formUnion(conflicts[k]) }
         let current = set.map { ($0, largest($0)) }
         var clear = 0, inConflict = 0
         if capacitated {
             let state = flow(current)
-            let bounds = prep.gainBounds(state, free: (0..<K).filter { !chosen.contains($0) })
+            let bounds = prep.gainBounds(state, free: (0..<K).filter { !chosen.contains($0) }.map(SiteIndex.init)).values
             for k in 0..<K where !chosen.contains(k) && bounds[k] > 0 {
                 var s = state
                 s.raiseCapacity(ctx!.existingCount + k, to: largest(k))
@@ -132,7 +136,7 @@ struct PlanSolver {
 
     /// Greedy by marginal gain (largest sizes; ties: id) from `start`, skipping `excluded` sites and
     /// every site in conflict with one chosen, until `count` sites or nothing adds.
-    func greedy(start: [SiteIndex], count: Int, excluded: Set<SiteIndex>) -> [SiteIndex] {
+    func greedy(start: [PlanSite], count: Int, excluded: Set<PlanSite>) -> [PlanSite] {
         var set = start
         var blocked = excluded
         for k in start { blocked.insert(k); blocked.formUnion(conflicts[k]) }
@@ -141,10 +145,10 @@ struct PlanSolver {
             var evaluations = 0
             while set.count < count {
                 let free = (0..<K).filter { !blocked.contains($0) }
-                guard let next = prep.bestNext(ctx!, state, free: free, evaluations: &evaluations) else { break }
-                set.append(next.site)
-                blocked.insert(next.site)
-                blocked.formUnion(conflicts[next.site])
+                guard let next = prep.bestNext(ctx!, state, free: free.map(SiteIndex.init), evaluations: &evaluations) else { break }
+                set.append(next.site.raw)
+                blocked.insert(next.site.raw)
+                blocked.formUnion(conflicts[next.site.raw])
                 state = next.flow
             }
         } else {
@@ -173,7 +177,7 @@ struct PlanSolver {
     /// `selectSites` over the sites not excluded, the required ones counted as existing: the
     /// relaxation without conflicts. Returns its sites (required ones included), value and bound
     /// on the whole plan.
-    func relaxation(excluded: Set<SiteIndex>, q: Int) -> (sites: [SiteIndex], value: Double, bound: Double, proven: Bool, fixed: Double) {
+    func relaxation(excluded: Set<PlanSite>, q: Int) -> (sites: [PlanSite], value: Double, bound: Double, proven: Bool, fixed: Double) {
         let fixedSites = required.map { ($0, largest($0)) }
         let fixedValue = value(fixedSites)
         let free = (0..<K).filter { !excluded.contains($0) && !required.contains($0) }
@@ -203,14 +207,14 @@ struct PlanSolver {
     /// conflicts or proven no better than the best plan found.
     func solveCount(_ p: Int) -> PlanSelection {
         let q = p - required.count
-        var blocked = Set<SiteIndex>()
+        var blocked = Set<PlanSite>()
         for r in required { blocked.formUnion(conflicts[r]) }
         blocked.subtract(required)
-        var incumbent = Incumbent(value: -1, total: prep.total)
+        var incumbent = Incumbent<PlanSite>(value: -1, total: prep.total)
         let start = greedy(start: required, count: p, excluded: blocked)
         incumbent.offer(start, value: value(start.map { ($0, largest($0)) }))
         // Depth-first over sets of excluded sites; each node carries its parent's bound.
-        var stack: [(excluded: Set<SiteIndex>, bound: Double)] = [(blocked, .infinity)]
+        var stack: [(excluded: Set<PlanSite>, bound: Double)] = [(blocked, .infinity)]
         var open: [Double] = []
         var solves = 0
         let maxSolves = max(1, options.nodeLimit / 100)
@@ -231,7 +235,7 @@ struct PlanSolver {
                     continue
                 }
                 // Repair: keep the sites clear of conflicts in rank order, refill greedily.
-                var kept: [SiteIndex] = required
+                var kept: [PlanSite] = required
                 var no = node.excluded
                 for k in r.sites where !kept.contains(k) && !kept.contains(where: { conflicts[$0].contains(k) }) { kept.append(k) }
                 for k in kept { no.formUnion(conflicts[k]) }
@@ -260,11 +264,11 @@ struct PlanSolver {
 
     /// Ranks the chosen sites by marginal gain at their sizes, drops those that add nothing (unless
     /// required), and shrinks each to the smallest size that holds its load.
-    func finish(_ chosen: [(site: SiteIndex, size: Int)], bound: Double, proven: Bool, nodes: Int) -> PlanSelection {
+    func finish(_ chosen: [(site: PlanSite, size: Int)], bound: Double, proven: Bool, nodes: Int) -> PlanSelection {
         let isRequired = Set(required)
-        var order: [(site: SiteIndex, size: Int, gain: Double)] = []
+        var order: [(site: PlanSite, size: Int, gain: Double)] = []
         var left = chosen.sorted { $0.site < $1.site }
-        var current: [(SiteIndex, Double)] = []
+        var current: [(PlanSite, Double)] = []
         var currentValue = 0.0
         while !left.isEmpty {
             var best = -1
@@ -321,7 +325,7 @@ struct PlanSolver {
         // kMin sites cannot reach the target.
         var gains: [Double]
         if capacitated {
-            gains = prep.gainBounds(ctx!.flowBase, free: Array(0..<K))
+            gains = prep.gainBounds(ctx!.flowBase, free: (0..<K).map(SiteIndex.init)).values
         } else {
             gains = prep.lists.map { $0.reduce(0) { $0 + residual[Int($1)] } }
         }

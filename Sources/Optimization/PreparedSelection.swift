@@ -72,6 +72,12 @@ struct PreparedSelection {
     }
 
     /// The covering solver's budget: the caller's limits, the deadline counted from now.
+    /// Every candidate site, in id order.
+    var sites: [SiteIndex] { ids.indices.map(SiteIndex.init) }
+    /// The demand a site covers (ascending), its seats.
+    func covers(_ site: SiteIndex) -> [Int32] { lists[site.raw] }
+    func seats(_ site: SiteIndex) -> Double { seats[site.raw] }
+
     var budget: CoverageSolver.Budget {
         CoverageSolver.Budget(limits: EffortLimit(nodes: options.nodeLimit, work: options.workLimit,
                                                   deadline: EffortLimit.deadline(in: options.timeLimit)))
@@ -122,7 +128,7 @@ struct PreparedSelection {
             if bestGain <= 0 { continue }
             for i in lists[best] { done[Int(i)] = true }
             sites.append(ChosenSite(id: ids[best], candidateIndex: order[best], gain: bestGain, served: bestGain,
-                                    suggestedSeats: Int(bestGain.rounded(.up))))
+                                    suggestedSeats: seatCount(bestGain.rounded(.up))))
         }
         return sites
     }
@@ -160,7 +166,7 @@ struct PreparedSelection {
         var gains: [Double] = []
         if options.capacitated {
             let ctx = capacitatedContext()
-            gains = gainBounds(ctx.flowBase, free: Array(0..<K))
+            gains = gainBounds(ctx.flowBase, free: sites).values
         } else {
             let residual = self.residual
             gains = lists.map { list in list.reduce(0) { $0 + residual[Int($1)] } }
@@ -242,7 +248,15 @@ struct PreparedSelection {
     }
 }
 
+/// Whole seats for a load: `Int(_:)` traps beyond ±9.2e18 (or on NaN), so such loads saturate.
+func seatCount(_ x: Double) -> Int {
+    guard x.isFinite else { return x > 0 ? .max : 0 }
+    return abs(x) < 9e18 ? Int(x) : (x > 0 ? .max : .min)
+}
+
 func fmt(_ x: Double) -> String {
     let r = (x * 100).rounded() / 100
-    return r == r.rounded() ? String(Int(r)) : String(r)
+    // Int(_:) traps beyond ±9.2e18; such values print as Doubles.
+    if r == r.rounded(), abs(r) < 9e18 { return String(Int(r)) }
+    return String(r)
 }

@@ -167,13 +167,42 @@ public struct Reach: Sendable, Equatable {
     }
 }
 
+/// Checks the inputs of an assignment or allocation (one weight per demand row, one capacity per
+/// station column, weights finite and ≥ 0, capacities ≥ 0 or infinite, 32-bit indices) and returns
+/// the largest finite amount, the scale of the zero tolerance.
+func validatedScale(weights: [Double], capacities: [Double], reach: Reach) throws(PlanningError) -> Double {
+    guard weights.count == reach.rowCount else {
+        throw .invalidInput("\(weights.count) weights for \(reach.rowCount) demand rows")
+    }
+    guard capacities.count == reach.columnCount else {
+        throw .invalidInput("\(capacities.count) capacities for \(reach.columnCount) stations")
+    }
+    var scale = 0.0
+    for w in weights {
+        guard w >= 0, w.isFinite else { throw .invalidInput("demand weight \(w) is negative or not finite") }
+        scale = max(scale, w)
+    }
+    for c in capacities {
+        guard c >= 0, !c.isNaN else { throw .invalidInput("capacity \(c) is negative or NaN") }
+        if c.isFinite { scale = max(scale, c) }
+    }
+    guard reach.edgeCount < Int(Int32.max), reach.rowCount < Int(Int32.max) else {
+        throw .invalidInput("graph too large for 32-bit edge indices")
+    }
+    return scale
+}
+
 /// Why a planning problem was refused.
 public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidInput(String)
+    /// The work asked for is beyond a named limit (a grid of too many cells); the message says
+    /// which limit and what to change.
+    case limitExceeded(String)
 
     public var description: String {
         switch self {
         case .invalidInput(let why): return "invalid planning input: \(why)"
+        case .limitExceeded(let why): return why
         }
     }
 }

@@ -1,8 +1,10 @@
 // What the plain (covering) and the capacitated site-selection solvers share: the incumbent and
 // its update, the one optimality test, the one effort check, and progress reports.
 
-/// Index spaces of the solvers. They are plain integers, not wrapper types: the hot loops index
-/// flat arrays with them, and the names document which space a value lives in.
+/// Index spaces of the solvers. Those of the covering solver's hot loops are documented plain
+/// integers (typealiases); the capacitated search's candidate sites are a wrapper type, `SiteIndex`,
+/// because there three spaces meet (site, flow column, problem position) and the max flows, not
+/// index arithmetic, dominate its time.
 ///
 /// A demand node: a row of a `Reach`, an index into the demand weights.
 typealias DemandIndex = Int
@@ -13,14 +15,28 @@ typealias GroupIndex = Int
 typealias ColumnIndex = Int
 /// A candidate site in id order (`PreparedSelection.ids`); `PreparedSelection.order` maps it to
 /// its index in `SiteSelectionProblem.candidates`. In the capacitated flow its station column is
-/// `existingCount + site`.
-typealias SiteIndex = Int
+/// `CapacitatedContext.column(of:)`. Ordered like its position, that is by id.
+struct SiteIndex: Hashable, Comparable, Sendable, CustomStringConvertible {
+    let raw: Int
+    init(_ raw: Int) { self.raw = raw }
+    static func < (a: SiteIndex, b: SiteIndex) -> Bool { a.raw < b.raw }
+    var description: String { "site \(raw)" }
+}
+
+/// One value per candidate site, read by `SiteIndex`.
+struct PerSite<Value> {
+    var values: [Value]
+    subscript(site: SiteIndex) -> Value {
+        get { values[site.raw] }
+        set { values[site.raw] = newValue }
+    }
+}
 
 /// The best solution found so far. Same value within the tolerance: the set first in
 /// lexicographic order (of sorted indices, which are id order) wins, so answers do not depend on
 /// the order the search met them in.
-struct Incumbent {
-    private(set) var sites: [Int] = []
+struct Incumbent<Index: Comparable> {
+    private(set) var sites: [Index] = []
     private(set) var value: Double
     /// Two values this close count as equal: 10⁻¹² of the total demand (at least 10⁻¹²).
     let tie: Double
@@ -31,13 +47,13 @@ struct Incumbent {
     }
 
     /// Takes `set` whatever its value (a solution known to be best by other means).
-    mutating func replace(with set: [Int], value: Double) {
+    mutating func replace(with set: [Index], value: Double) {
         sites = set
         self.value = value
     }
 
     /// Takes `set` if it is better, or as good and first in order.
-    mutating func offer(_ set: [Int], value: Double) {
+    mutating func offer(_ set: [Index], value: Double) {
         if value > self.value + tie {
             sites = set.sorted()
             self.value = value

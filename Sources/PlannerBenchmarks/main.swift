@@ -74,17 +74,43 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// The assignment instance: 200,000 demand points and 2,000 stations clustered around six towns,
+/// weights 1–10, capacities 80 % of total demand; reach within `radius`, costs = distance.
+struct AssignmentInstance {
+    let demand: [Coordinate]
+    let stations: [Coordinate]
+    let rows: [[Int]]
+    let reach: Reach
+    let weights: [Double]
+    let total: Double
+    let capacities: [Double]
+
+    init(radius: Double) throws {
+        var rng = SplitMix64(seed: 20_240_601)
+        let side = 60_000.0
+        let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
+        demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
+        stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
+        rows = withinRadius(queries: demand, targets: stations, radius: radius)
+        reach = try Reach(rows: rows, columnCount: stations.count)
+        weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
+        let total = weights.reduce(0, +)
+        self.total = total
+        let stationCount = Double(stations.count)
+        capacities = (0..<stations.count).map { _ in Double(1 + rng.next() % 10) * total / stationCount / 5.5 * 0.8 }
+    }
+
+    /// Distance of each edge, aligned with `reach.columns`.
+    var costs: [Double] {
+        rows.enumerated().flatMap { i, row in
+            row.map { j in ((demand[i].x - stations[j].x) * (demand[i].x - stations[j].x) + (demand[i].y - stations[j].y) * (demand[i].y - stations[j].y)).squareRoot() }
+        }
+    }
+}
+
 func assignmentBenchmark(radius: Double) throws {
-    var rng = SplitMix64(seed: 20_240_601)
-    let side = 60_000.0
-    let centres = (0..<6).map { _ in (Coordinate(x: 8_000 + rng.unit() * 44_000, y: 8_000 + rng.unit() * 44_000), 2_500 + rng.unit() * 3_500) }
-    let demand = clusteredPoints(200_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let stations = clusteredPoints(2_000, centres: centres, side: side, background: 0.1, rng: &rng)
-    let rows = withinRadius(queries: demand, targets: stations, radius: radius)
-    let reach = try Reach(rows: rows, columnCount: stations.count)
-    let weights = (0..<demand.count).map { _ in Double(1 + rng.next() % 10) }
-    let total = weights.reduce(0, +)
-    let capacities = (0..<stations.count).map { _ in Double(1 + rng.next() % 10) * total / Double(stations.count) / 5.5 * 0.8 }
+    let instance = try AssignmentInstance(radius: radius)
+    let (demand, stations, reach, weights, total, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.total, instance.capacities)
     var times: [Double] = []
     var served = 0.0
     for _ in 0..<5 {
@@ -93,6 +119,24 @@ func assignmentBenchmark(radius: Double) throws {
     print(#"{"benchmark":"assignment","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"served":\#(served),"total":\#(total),"median_s":\#(median(times)),"runs":5}"#)
 }
 
+/// The assignment benchmark's instance (same seed, same data) solved by `minimumCostAllocation`
+/// (costs = distance in metres, station rank = index), with `maximumAssignment` timed in the same
+/// run for comparison.
+func allocationBenchmark(radius: Double, runs: Int) throws {
+    let instance = try AssignmentInstance(radius: radius)
+    let (demand, stations, reach, weights, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.capacities)
+    let costs = instance.costs
+    let ranks = Array(0..<stations.count)
+    var flowTimes: [Double] = [], costTimes: [Double] = []
+    var served = 0.0
+    var allocation: Allocation? = nil
+    for _ in 0..<runs {
+        flowTimes.append(try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served })
+        costTimes.append(try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks) })
+    }
+    let a = allocation!
+    print(#"{"benchmark":"allocation","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"runs":\#(runs)}"#)
+}
 
 /// A site-selection benchmark instance: demand and candidate points clustered around a few town
 /// centres in a 60 km square (metres), integer weights 1–10, fixed seed.
@@ -196,7 +240,7 @@ func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws 
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS]
-                                 [--only A,B,C,assignment,A-capacitated,B-capacitated,B-target]
+                                 [--only A,B,C,assignment,allocation,A-capacitated,B-capacitated,B-target]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -243,6 +287,10 @@ if which.contains("C") {
 if which.contains("assignment") {
     try assignmentBenchmark(radius: 1_500)  // about 17 stations within reach per demand point
     try assignmentBenchmark(radius: 3_500)  // about 90
+}
+if which.contains("allocation") {
+    // Minimum-cost maximum flow on the assignment instance at 1.5 km (capacity 80 % of demand).
+    try allocationBenchmark(radius: 1_500, runs: runs)
 }
 if which.contains("B-target") {
     // Target mode on instance B: the fewest sites covering 50 % of demand.

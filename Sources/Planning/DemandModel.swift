@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 import Stations
 
 /// Where riders need a station: the dataset's demand points, plus each commercial area's
@@ -27,9 +28,20 @@ public struct DemandModel: Sendable {
 
     public var totalWeight: Double { units.reduce(0) { $0 + $1.weight } }
 
+    /// - Throws: `PlanningError.limitExceeded` when the areas' grid would have more than
+    ///   `maximumGridCells` cells, before any is made.
     public init(_ dataset: Dataset, areaCellM: Double = 100) throws {
         precondition(areaCellM > 0)
         self.areaCellM = areaCellM
+        var cellCount = 0.0
+        for area in dataset.commercialAreas {
+            guard let riders = area.peakRiders, riders > 0, let env = area.projected.envelope else { continue }
+            cellCount += gridCells(minX: env.minX, minY: env.minY, maxX: env.maxX, maxY: env.maxY, cell: areaCellM)
+        }
+        if cellCount > Double(maximumGridCells) {
+            throw PlanningError.limitExceeded(
+                "the commercial areas span \(Int(min(cellCount, 9e18))) demand cells of \(JSONValue.format(number: areaCellM)) m (--area-cell-m), more than the limit of \(maximumGridCells) cells; give a larger --area-cell-m")
+        }
         let lookup = try DistrictLookup(dataset.districts)
         var units: [Unit] = []
         units.reserveCapacity(dataset.demand.count)
@@ -66,4 +78,17 @@ public struct DemandModel: Sendable {
         if out.isEmpty, case let .point(c) = try polygon.pointOnSurface() { out.append(c) }
         return out
     }
+}
+
+/// The most grid cells one run examines: the commercial areas' demand grid (`--area-cell-m`) in
+/// all, and the candidate grid of one district (`--grid-m`). Each cell costs a point-in-polygon
+/// test and, when kept, about 100 bytes; past this the run is refused before anything is allocated.
+public let maximumGridCells = 5_000_000
+
+/// The cells of a `cell`-metre grid aligned to multiples of `cell` that the box spans, saturating
+/// instead of overflowing (so a huge count is still "more than the limit").
+func gridCells(minX: Double, minY: Double, maxX: Double, maxY: Double, cell: Double) -> Double {
+    let columns = ((maxX / cell).rounded(.down) - (minX / cell).rounded(.down) + 1)
+    let rows = ((maxY / cell).rounded(.down) - (minY / cell).rounded(.down) + 1)
+    return max(columns, 0) * max(rows, 0)
 }

@@ -106,8 +106,13 @@ struct ProposalContext {
             let uncovered = own.filter { !coverage.unitCovered[$0] || (settings.capacitated && coverage.unitServed[$0] + 1e-9 < demand.units[$0].weight) }
             let uncoveredIndex = try PointIndex(uncovered.map { demand.units[$0].projected })
             guard !uncovered.isEmpty, let env = district.projected.envelope else { continue }
-            let prepared = try PreparedGeometry(district.projected)
             let g = settings.gridM
+            let cells = gridCells(minX: env.minX, minY: env.minY, maxX: env.maxX, maxY: env.maxY, cell: g)
+            if cells > Double(maximumGridCells) {
+                throw PlanningError.limitExceeded(
+                    "\(district.id) \(district.name): its candidate grid would have \(Int(min(cells, 9e18))) cells of \(JSONValue.format(number: g)) m (--grid-m), more than the limit of \(maximumGridCells) cells; give a larger --grid-m or a candidates file")
+            }
+            let prepared = try PreparedGeometry(district.projected)
             var row = Int((env.minY / g).rounded(.down))
             while Double(row) * g <= env.maxY {
                 var col = Int((env.minX / g).rounded(.down))

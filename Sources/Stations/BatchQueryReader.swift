@@ -75,6 +75,8 @@ public final class BatchQueryReader {
             return try body()
         } catch let tooLong as LineReader.LineTooLong {
             throw tooLong
+        } catch let tooLarge as LineReader.TooLarge {
+            throw tooLarge
         } catch {
             throw readFailure(name, error)
         }
@@ -115,7 +117,12 @@ public final class BatchQueryReader {
         case .ndjson:
             self.lines = reader
         case .geojson:
-            let bytes = try BatchQueryReader.reading(name) { try reader.readAll() }
+            let bytes: [UInt8]
+            do {
+                bytes = try BatchQueryReader.reading(name) { try reader.readAll() }
+            } catch let tooLarge as LineReader.TooLarge {
+                throw Failure(message: "\(name): \(InputFile.Failure.tooLarge(name, limit: tooLarge.limit).reason) (GeoJSON input is read whole; CSV and NDJSON stream in constant memory)")
+            }
             let layer: GeoJSONLayer
             do {
                 layer = try GeoJSONReader.read(bytes: bytes)
@@ -225,8 +232,9 @@ public final class BatchQueryReader {
 
     static func parseNDJSON(_ bytes: ArraySlice<UInt8>, line: Int, location: String) -> BatchQueryItem {
         let value: JSONValue
+        var parser = JSONParser(bytes: Array(bytes))
         do {
-            value = try JSONParser.parse(Array(bytes))
+            value = try parser.parseDocument()
         } catch let error as JSONParseError {
             return .problem(BatchQueryProblem(location: location, line: line, message: "not valid JSON (column \(error.column)): \(error.message)"))
         } catch {
@@ -235,9 +243,16 @@ public final class BatchQueryReader {
         guard case let .object(o) = value else {
             return .problem(BatchQueryProblem(location: location, line: line, message: "expected an object {\"id\",\"lon\",\"lat\"}, found \(value.typeName)"))
         }
+        // A key given twice makes the query ambiguous (which "lon" was meant?). Answering with the
+        // last value, as layers do with a warning, could answer a point nobody asked about, and a
+        // warning on stderr would not reach the NDJSON output; so it is an error line, like any
+        // line that cannot be answered for sure.
+        if let duplicate = parser.duplicateKeys.first {
+            return .problem(BatchQueryProblem(location: location, line: line, message: "the key \"\(duplicate.key)\" appears more than once; give each key once"))
+        }
         func number(_ key: String) -> Double? {
             switch o[key] {
-            case let .number(n)?: return n
+            case let v? where v.numberValue != nil: return v.numberValue
             case let .string(s)?: return Double(s).flatMap { $0.isFinite ? $0 : nil }
             default: return nil
             }
@@ -251,7 +266,7 @@ public final class BatchQueryReader {
         var id: String?
         switch o["id"] {
         case let .string(s)?: id = s
-        case let .number(n)?: id = JSONValue.format(number: n)
+        case let v? where v.numberText != nil: id = v.numberText
         default: break
         }
         return check(BatchQuery(location: location, line: line, id: id, lon: lon, lat: lat))

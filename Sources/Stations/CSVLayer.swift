@@ -5,7 +5,8 @@ import Geo
 /// `CSVColumn`), one feature per row, points from lon/lat columns, polygons from a `wkt` column.
 /// Known numeric columns become numbers when they parse (otherwise they stay text, and validation
 /// names them as non-numeric); services may be separated by `;`, `,` or `、`. Other columns are
-/// kept as text properties. Writing: UTF-8 with BOM and CRLF, which Excel opens cleanly.
+/// kept as text properties. Writing: UTF-8 with BOM and CRLF, which Excel opens cleanly, text that
+/// would run as a formula escaped with a `'` (which reading removes again).
 public enum CSVLayer {
     /// The features read, the issues found (CSV errors carry their line) and, per feature index,
     /// the CSV line it came from.
@@ -44,13 +45,13 @@ public enum CSVLayer {
                 guard let text = map.value(of: column, in: row) else { continue }
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
-                if numericColumns.contains(column.rawValue), let n = Double(trimmed), n.isFinite {
-                    properties[column.rawValue] = .number(n)
+                if numericColumns.contains(column.rawValue), let n = number(trimmed) {
+                    properties[column.rawValue] = n
                 } else if column == .services {
                     let parts = trimmed.split(whereSeparator: { ",;|、，；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                     properties[column.rawValue] = .array(parts.map(JSONValue.string))
                 } else {
-                    properties[column.rawValue] = .string(text)
+                    properties[column.rawValue] = .string(unescapingFormula(text))
                 }
             }
             for extra in map.extras where extra.index != wktIndex {
@@ -62,17 +63,25 @@ public enum CSVLayer {
                 case "true", "是": properties[key] = .bool(true)
                 case "false", "否": properties[key] = .bool(false)
                 default:
-                    if let n = Double(text), n.isFinite, ["daily_orders", "peak_riders", "slots"].contains(key) {
-                        properties[key] = .number(n)
+                    if let n = number(text), ["daily_orders", "peak_riders", "slots"].contains(key) {
+                        properties[key] = n
                     } else {
-                        properties[key] = .string(text)
+                        properties[key] = .string(unescapingFormula(text))
                     }
                 }
             }
             var geometry: Geometry?
-            let id = properties["id"].flatMap { $0.stringValue ?? $0.numberValue.map { JSONValue.format(number: $0) } }
+            let id = properties["id"].flatMap { $0.stringValue ?? $0.numberText }
             func problem(_ message: String) {
                 issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: id, message))
+            }
+            // More fields than the header: an unquoted comma split a field ("Meituan, Inc"), and
+            // every field after it may be in the wrong column. Nothing is dropped silently.
+            if row.fields.count > header.fields.count {
+                let extras = row.fields[header.fields.count...]
+                let shown = extras.prefix(3).map { "\"\($0.count > 40 ? $0.prefix(40) + "…" : $0)\"" }
+                let extra = shown.joined(separator: ", ") + (extras.count > 3 ? ", …" : "")
+                problem("\(row.fields.count) fields where the header has \(header.fields.count) (extra: \(extra)); a field that contains a comma must be quoted, as in \"Meituan, Inc\"")
             }
             if let wktIndex, wktIndex < row.fields.count, !row.fields[wktIndex].isEmpty {
                 do {
@@ -95,6 +104,26 @@ public enum CSVLayer {
             lines.append(row.line)
         }
         return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
+    }
+
+    /// A numeric cell as JSON: a finite number, or an integer beyond ±2^53 as its text (as the
+    /// JSON reader keeps it), so that messages about it ("seats is 12345678901234567890, more
+    /// than the limit") quote it exactly. Nil when it is not a finite number; out-of-range
+    /// values stay numbers here, for validation to name.
+    static func number(_ text: String) -> JSONValue? {
+        guard let n = Double(text), n.isFinite else { return nil }
+        if abs(n) >= 9_007_199_254_740_992, text.utf8.allSatisfy({ (0x30 ... 0x39).contains($0) || $0 == 0x2D || $0 == 0x2B }) {
+            return .bigInteger(text)
+        }
+        return .number(n)
+    }
+
+    /// A text field as it was before `CSVWriter` escaped it for spreadsheets: `'=1+2` is `=1+2`
+    /// again, so that a layer exported to CSV, edited and imported keeps its names. A `'` before
+    /// anything that is not a formula start is kept.
+    static func unescapingFormula(_ text: String) -> String {
+        guard text.utf8.first == 0x27, CSVFormat.needsFormulaEscape(text.utf8) else { return text }
+        return String(text.dropFirst())
     }
 
     /// A layer as spreadsheet rows: the union of the properties' keys in order of first

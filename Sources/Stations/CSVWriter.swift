@@ -13,23 +13,70 @@ public struct CSVFormat: Equatable, Sendable {
     public var byteOrderMark: Bool
     /// Whether lines end with CRLF (RFC 4180, Excel) or LF (Unix tools).
     public var crlf: Bool
+    /// Whether a text field that a spreadsheet would run as a formula (it starts with `=`, `+`,
+    /// `-`, `@`, a tab or a CR) is written with a `'` in front, which spreadsheets read as "text".
+    /// A field that is a plain decimal number (`-3.5`, `+2`, `-1e-3`) is a number, not text, and
+    /// is written as it is.
+    public var escapesFormulas: Bool
 
-    /// A layout with or without a byte order mark, with CRLF or LF line ends.
-    public init(byteOrderMark: Bool, crlf: Bool) {
+    /// A layout with or without a byte order mark, with CRLF or LF line ends, with or without
+    /// formula escaping.
+    public init(byteOrderMark: Bool, crlf: Bool, escapesFormulas: Bool = false) {
         self.byteOrderMark = byteOrderMark
         self.crlf = crlf
+        self.escapesFormulas = escapesFormulas
     }
 
-    /// For spreadsheets: a BOM so that Excel reads UTF-8 (Chinese text) correctly, CRLF line ends.
-    public static let excel = CSVFormat(byteOrderMark: true, crlf: true)
-    /// For scripts and pipes: no BOM, LF line ends.
+    /// For spreadsheets: a BOM so that Excel reads UTF-8 (Chinese text) correctly, CRLF line ends,
+    /// formulas escaped (CSV injection).
+    public static let excel = CSVFormat(byteOrderMark: true, crlf: true, escapesFormulas: true)
+    /// For scripts and pipes: no BOM, LF line ends, every field exactly as given.
     public static let machine = CSVFormat(byteOrderMark: false, crlf: false)
+
+    /// The first bytes that make a spreadsheet read a cell as a formula: `=`, `+`, `-`, `@`, tab, CR.
+    static func startsFormula(_ first: UInt8) -> Bool {
+        first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+    }
+
+    /// Whether `utf8` is a plain decimal number: an optional sign, digits with an optional
+    /// fraction, an optional exponent. (Not `Double(_:)`, which also takes "-inf" and hex.)
+    static func isPlainNumber<C: Collection>(_ utf8: C) -> Bool where C.Element == UInt8 {
+        var i = utf8.startIndex
+        func digits() -> Int {
+            var n = 0
+            while i != utf8.endIndex, (0x30 ... 0x39).contains(utf8[i]) { n += 1; i = utf8.index(after: i) }
+            return n
+        }
+        if i != utf8.endIndex, utf8[i] == 0x2B || utf8[i] == 0x2D { i = utf8.index(after: i) }
+        var mantissa = digits()
+        if i != utf8.endIndex, utf8[i] == 0x2E {
+            i = utf8.index(after: i)
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if i != utf8.endIndex, utf8[i] == 0x65 || utf8[i] == 0x45 {
+            i = utf8.index(after: i)
+            if i != utf8.endIndex, utf8[i] == 0x2B || utf8[i] == 0x2D { i = utf8.index(after: i) }
+            guard digits() > 0 else { return false }
+        }
+        return i == utf8.endIndex
+    }
+
+    /// Whether `utf8` gets a `'` in front: a spreadsheet would run it as a formula, once any `'`
+    /// in front of it is removed. (So `'=x` becomes `''=x`, and removing one `'` on reading
+    /// always gives the text back.)
+    public static func needsFormulaEscape<C: Collection>(_ utf8: C) -> Bool where C.Element == UInt8 {
+        let rest = utf8.drop { $0 == 0x27 }
+        guard let first = rest.first, startsFormula(first) else { return false }
+        return !isPlainNumber(rest)
+    }
 }
 
 /// Writes RFC 4180 CSV, to memory or streamed through a buffer to a file handle (standard output
 /// included). A field is quoted only when it must be: when it holds a comma, a quote, a CR or an LF,
 /// or starts or ends with a space or tab (which spreadsheets would otherwise trim). Numbers are
-/// written with a '.' whatever the locale.
+/// written with a '.' whatever the locale. In a format for spreadsheets (`escapesFormulas`) a text
+/// field that starts like a formula gets a `'` in front (see `CSVFormat.escapesFormulas`).
 ///
 /// Write a row either at once with `writeRow(_:)` or field by field with `write(_:)` and `endRow()`.
 /// A row of one empty field is written as `""` (a blank line would be skipped by readers); a row
@@ -121,9 +168,10 @@ public final class CSVWriter {
 /// (class properties cost a dynamic exclusivity check per access).
 private struct CSVRowEncoder {
     private static let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
-    private static let space: UInt8 = 0x20, tab: UInt8 = 0x09
+    private static let space: UInt8 = 0x20, tab: UInt8 = 0x09, apostrophe: UInt8 = 0x27
 
     private let crlf: Bool
+    private let escapesFormulas: Bool
     var buffer: [UInt8] = []
     private(set) var rowsWritten = 0
     private var fieldsInRow = 0
@@ -132,6 +180,7 @@ private struct CSVRowEncoder {
 
     init(format: CSVFormat, capacity: Int) {
         crlf = format.crlf
+        escapesFormulas = format.escapesFormulas
         buffer.reserveCapacity(capacity)
         if format.byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
     }
@@ -140,11 +189,20 @@ private struct CSVRowEncoder {
         separate()
         var field = field
         field.withUTF8 { utf8 in
-            guard Self.needsQuotes(utf8) else {
+            let escape = escapesFormulas && CSVFormat.needsFormulaEscape(utf8)
+            guard escape || Self.needsQuotes(utf8) else {
+                buffer.append(contentsOf: utf8)
+                return
+            }
+            // With the ' in front the field no longer starts with a tab; it still needs quotes
+            // for a comma, a quote, a line break or a trailing space.
+            guard !escape || Self.needsQuotes(utf8, fromFirst: false) else {
+                buffer.append(Self.apostrophe)
                 buffer.append(contentsOf: utf8)
                 return
             }
             buffer.append(Self.quote)
+            if escape { buffer.append(Self.apostrophe) }
             for byte in utf8 {
                 buffer.append(byte)
                 if byte == Self.quote { buffer.append(Self.quote) }
@@ -224,9 +282,10 @@ private struct CSVRowEncoder {
         }
     }
 
-    private static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>, fromFirst: Bool = true) -> Bool {
         guard let first = utf8.first, let last = utf8.last else { return false }
-        if first == space || first == tab || last == space || last == tab { return true }
+        if fromFirst && (first == space || first == tab) { return true }
+        if last == space || last == tab { return true }
         for byte in utf8 where byte == comma || byte == quote || byte == cr || byte == lf { return true }
         return false
     }

@@ -42,6 +42,10 @@ struct LoadRun {
 
     mutating func load(layers: Set<Layer>) -> Dataset? {
         guard let manifest = readManifest() else { return nil }
+        if let problem = source.nonMetric(manifest.crs) {
+            issues.append(DatasetIssue(.error, file: source.manifestPath, "crs \(problem)"))
+            return nil
+        }
         let transformer: CoordinateTransformer
         do {
             transformer = try CoordinateTransformer.shared(from: .wgs84, to: manifest.crs)
@@ -114,7 +118,7 @@ struct LoadRun {
             do {
                 bytes = try InputFile.read(file)
             } catch {
-                missingInput = true
+                if (error as? InputFile.Failure)?.isTooLarge != true { missingInput = true }
                 issues.append(DatasetIssue(.error, file: file, (error as? InputFile.Failure)?.reason ?? "\(error)"))
                 return nil
             }

@@ -23,7 +23,7 @@ extension LoadRun {
         mutating func requireID() -> String? {
             switch feature.properties["id"] {
             case let .string(s)? where !s.trimmingCharacters(in: .whitespaces).isEmpty: return s
-            case let .number(n)?: return JSONValue.format(number: n)
+            case let v? where v.numberText != nil: return v.numberText
             case .string?: error("\"id\" is empty")
             case let v? where !v.isNull: error("\"id\" must be a string or a number, not \(v.typeName)")
             default:
@@ -38,7 +38,7 @@ extension LoadRun {
             case let .string(s)?:
                 if required && s.trimmingCharacters(in: .whitespaces).isEmpty { error("\"\(key)\" is empty") }
                 return s
-            case let .number(n)?: return JSONValue.format(number: n)
+            case let v? where v.numberText != nil: return v.numberText
             case nil, .null?:
                 if required { error("missing \"\(key)\" (required)") }
                 return nil
@@ -48,19 +48,35 @@ extension LoadRun {
             }
         }
 
-        /// A number; numeric strings are accepted with a warning, anything else is an error.
+        /// A number; numeric strings are accepted with a warning, anything else is an error. A
+        /// quantity with a limit (`QuantityLimits`) above it is an error.
         mutating func number(_ key: String, required: Bool = false, minimum: Double? = nil, whole: Bool = false) -> Double? {
             let value: Double
+            // As written, for messages: "1e308", "12345678901234567890".
+            let shown: String
             switch feature.properties[key] {
-            case let .number(n)?: value = n
+            case let v? where v.numberValue != nil:
+                value = v.numberValue!
+                shown = v.numberText!
             case let .string(s)?:
                 let trimmed = s.trimmingCharacters(in: .whitespaces)
+                // Digits too big for a Double ("1e400") are out of range, not "non-numeric"
+                // (unlike the words "Infinity" or "inf").
+                if CSVFormat.isPlainNumber(trimmed.utf8), let n = Double(trimmed), n.isInfinite, n > 0, let maximum = QuantityLimits.maximum(of: key) {
+                    error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
+                    return nil
+                }
                 guard let n = Double(trimmed), n.isFinite else {
                     error("non-numeric \(key): \"\(s)\" (a number is required)")
                     return nil
                 }
+                if let maximum = QuantityLimits.maximum(of: key), n > maximum {
+                    error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
+                    return nil
+                }
                 warning("\(key) is the text \"\(s)\"; read as the number \(JSONValue.format(number: n))")
                 value = n
+                shown = JSONValue.format(number: n)
             case nil, .null?:
                 if required { error("missing \"\(key)\" (a number is required)") }
                 return nil
@@ -69,18 +85,28 @@ extension LoadRun {
                 return nil
             }
             if let minimum, value < minimum {
-                error("\(key) is \(JSONValue.format(number: value)); it must be at least \(JSONValue.format(number: minimum))")
+                error("\(key) is \(shown); it must be at least \(JSONValue.format(number: minimum))")
+                return nil
+            }
+            if let maximum = QuantityLimits.maximum(of: key), value > maximum {
+                error("\(key) is \(shown), more than the limit of \(JSONValue.format(number: maximum))")
                 return nil
             }
             if whole, value != value.rounded() {
-                error("\(key) is \(JSONValue.format(number: value)); it must be a whole number")
+                error("\(key) is \(shown); it must be a whole number")
                 return nil
             }
             return value
         }
 
+        /// A whole number ≥ 0. Without a limit in `QuantityLimits`, one beyond `Int` is an error too.
         mutating func int(_ key: String, required: Bool = false) -> Int? {
-            number(key, required: required, minimum: 0, whole: true).map { Int($0) }
+            guard let value = number(key, required: required, minimum: 0, whole: true) else { return nil }
+            guard let n = Int(checked: value) else {
+                error("\(key) is \(JSONValue.format(number: value)), too large")
+                return nil
+            }
+            return n
         }
 
         mutating func bool(_ key: String) -> Bool? {
@@ -94,7 +120,7 @@ extension LoadRun {
                 default: break
                 }
                 error("\"\(key)\" must be true or false, not \"\(s)\"")
-            case let .number(n)?: return n != 0
+            case let v? where v.numberValue != nil: return v.numberValue! != 0
             case let v?: error("\"\(key)\" must be true or false, not \(v.typeName)")
             }
             return nil

@@ -11,6 +11,9 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 public enum InputFile {
     public enum Failure: Error, CustomStringConvertible {
         case missing(String), directory(String), unreadable(String, String)
+        /// Larger than `limit` bytes (a file too big for memory, or a stream that never ends):
+        /// refused while reading, with at most `limit` bytes held.
+        case tooLarge(String, limit: Int)
 
         /// What is wrong, without the path.
         public var reason: String {
@@ -18,13 +21,21 @@ public enum InputFile {
             case .missing: return "no such file"
             case .directory: return "is a directory, not a file"
             case let .unreadable(_, why): return "cannot read: \(why)"
+            case let .tooLarge(_, limit):
+                return "larger than the limit of \(limit) bytes (\(InputFile.describe(bytes: limit))) for an input file; stopped reading there (set \(InputFile.limitVariable) to raise the limit)"
             }
         }
 
         public var path: String {
             switch self {
-            case let .missing(p), let .directory(p), let .unreadable(p, _): return p
+            case let .missing(p), let .directory(p), let .unreadable(p, _), let .tooLarge(p, _): return p
             }
+        }
+
+        /// The file exists but is too big: bad data (65) rather than missing input (66).
+        public var isTooLarge: Bool {
+            if case .tooLarge = self { return true }
+            return false
         }
 
         public var description: String { "\(path): \(reason)" }
@@ -39,14 +50,39 @@ public enum InputFile {
         return handle
     }
 
+    /// The environment variable that sets `maximumBytes`.
+    public static let limitVariable = "NUANXIN_MAX_LAYER_BYTES"
+    /// The default limit: 4 GiB (a layer of that size takes about 14 GiB once parsed).
+    public static let defaultMaximumBytes = 4 << 30
+
+    /// The most bytes `read(_:)` takes from one file: `NUANXIN_MAX_LAYER_BYTES` when it is a
+    /// positive whole number, else 4 GiB.
+    public static var maximumBytes: Int {
+        if let text = ProcessInfo.processInfo.environment[limitVariable], let n = Int(text), n > 0 { return n }
+        return defaultMaximumBytes
+    }
+
+    /// "4 GiB", "1.5 MiB", "512 bytes".
+    static func describe(bytes: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        if unit == 0 { return "\(bytes) bytes" }
+        let rounded = (value * 10).rounded() / 10
+        return (rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)) + " " + units[unit]
+    }
+
     /// The whole file, read straight into one array of its size (no intermediate `Data` copy, so
-    /// a big layer is in memory once).
-    public static func read(_ path: String) throws -> [UInt8] {
+    /// a big layer is in memory once). A file larger than `limit` (by its size, or while reading
+    /// for a device or pipe that never ends, such as /dev/zero) is refused with `.tooLarge` once
+    /// `limit` + 1 bytes have been read, never holding more.
+    public static func read(_ path: String, limit: Int = InputFile.maximumBytes) throws -> [UInt8] {
         let handle = try open(path)
         defer { try? handle.close() }
         let fd = handle.fileDescriptor
         var info = stat()
         let expected = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        if expected > limit { throw Failure.tooLarge(path, limit: limit) }
         var bytes = [UInt8]()
         // One byte more than the size, so that reaching the end needs no second allocation.
         bytes.reserveCapacity(expected + 1)
@@ -55,7 +91,9 @@ public enum InputFile {
             var failure: Int32 = 0
             var done = false
             let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: max(chunk, bytes.capacity - start)))
+            // Never more than limit + 1 bytes: one past the limit proves the file too large.
+            let room = limit + 1 - start
+            bytes.append(contentsOf: repeatElement(0, count: min(room, max(chunk, bytes.capacity - start))))
             let got = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
                 var filled = start
                 while filled < buffer.count {
@@ -74,6 +112,7 @@ public enum InputFile {
             }
             bytes.removeSubrange(got...)
             if failure != 0 { throw Failure.unreadable(path, String(cString: strerror(failure))) }
+            if bytes.count > limit { throw Failure.tooLarge(path, limit: limit) }
             if done { return bytes }
             chunk = max(bytes.count, 1 << 16)
         }

@@ -85,7 +85,7 @@ public enum LayerImport {
             if let id = features[i].id {
                 features[i].properties["id"] = id.jsonValue
             } else if let adcode = features[i].properties["adcode"], adcode.numberValue != nil || adcode.stringValue != nil {
-                features[i].properties["id"] = .string(adcode.stringValue ?? JSONValue.format(number: adcode.numberValue!))
+                features[i].properties["id"] = .string(adcode.stringValue ?? adcode.numberText!)
             }
         }
         if incoming.layer == .districts {

@@ -15,6 +15,11 @@ public final class LineReader {
         public var description: String { "line \(line): \(reason)" }
     }
 
+    /// Input read whole that is larger than its limit.
+    public struct TooLarge: Error {
+        public var limit: Int
+    }
+
     private let handle: FileHandle
     private let chunkSize: Int
     private let maxLineBytes: Int
@@ -100,8 +105,12 @@ public final class LineReader {
     }
 
     /// Everything not yet read (for formats read whole).
-    public func readAll() throws -> [UInt8] {
-        while try fill() {}
+    /// More than `limit` bytes (`InputFile.maximumBytes` by default) is `TooLarge`, thrown as
+    /// soon as the buffer passes it: a stream that never ends is not read to the end.
+    public func readAll(limit: Int = InputFile.maximumBytes) throws -> [UInt8] {
+        while try fill() {
+            if buffer.count - start > limit { throw TooLarge(limit: limit) }
+        }
         let rest = Array(buffer[start...])
         start = buffer.count
         return rest

@@ -39,10 +39,20 @@ extension LoadRun {
         var crs = CRS("")
         if let c = o["crs"]?.stringValue { crs = CRS(c) } else if source.crs == nil { fail("\"crs\" (a metric CRS such as \"EPSG:4547\") is required") }
         var radius = 0.0
-        if let r = o["radius_m"]?.numberValue, r > 0 { radius = r } else if source.radiusM == nil { fail("\"radius_m\" (a positive number of metres) is required") }
+        if let r = o["radius_m"]?.numberValue, r > 0 {
+            if r <= QuantityLimits.distanceM { radius = r } else { fail("\"radius_m\" is \(o["radius_m"]!.serialized()), more than the limit of \(Int(QuantityLimits.distanceM)) m") }
+        } else if source.radiusM == nil {
+            fail("\"radius_m\" (a positive number of metres) is required")
+        }
         var seats = 8
         if let s = o["default_seats"] {
-            if let n = s.numberValue, n >= 0, n == n.rounded() { seats = Int(n) } else { fail("\"default_seats\" must be a whole number ≥ 0, not \(s.serialized())") }
+            if let n = s.numberValue, n >= 0, n == n.rounded(), n <= Double(QuantityLimits.seats) {
+                seats = Int(n)
+            } else if let n = s.numberValue, n > Double(QuantityLimits.seats) {
+                fail("\"default_seats\" is \(s.serialized()), more than the limit of \(QuantityLimits.seats)")
+            } else {
+                fail("\"default_seats\" must be a whole number ≥ 0, not \(s.serialized())")
+            }
         }
         let rate = readRestRate(o)
         let profile = readDemandProfile(o)

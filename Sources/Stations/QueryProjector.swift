@@ -2,10 +2,27 @@ import Geo
 
 /// Query points as the user gives them (longitude/latitude in a map datum) brought to WGS84 and
 /// to the dataset's metric CRS, one at a time or a whole batch chunk in one PROJ call.
+///
+/// A point PROJ cannot project, or one more than `areaMarginDegrees` outside the CRS's area of use
+/// (where a projection's distances are no longer metres), cannot be answered: a single point
+/// throws `QueryPointError`, a batch item becomes a problem of its line and the others are answered.
 public struct QueryProjector: Sendable {
     public let datum: MapDatum
     public let crs: CRS
+    /// The CRS's area of use (nil when PROJ gives none, e.g. for a PROJ string).
+    public let area: CRSInspection.Area?
     let transformer: CoordinateTransformer
+
+    /// How far outside the CRS's area of use, in degrees of longitude or latitude, a query is still
+    /// answered. A transverse Mercator zone is then still within about 0.3 % of true scale at
+    /// mid-latitudes; beyond it the error grows quadratically.
+    public static let areaMarginDegrees = 3.0
+
+    /// Why a single query point cannot be answered.
+    public struct QueryPointError: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
 
     /// A query point: as given, in WGS84, and in the metric CRS.
     public struct Point: Sendable {
@@ -18,44 +35,113 @@ public struct QueryProjector: Sendable {
         self.datum = datum
         self.crs = crs
         self.transformer = try CoordinateTransformer.shared(from: .wgs84, to: crs)
+        self.area = try? CRSInspection.of(crs).area
     }
 
-    /// One point.
+    /// Why a point (given, and in WGS84) is too far outside the area of use, or nil.
+    func outsideArea(given: Coordinate, wgs84: Coordinate) -> String? {
+        guard let area, !area.contains(wgs84, marginDegrees: QueryProjector.areaMarginDegrees) else { return nil }
+        return "\(QueryProjector.text(given)) is more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres"
+    }
+
+    static func text(_ c: Coordinate) -> String {
+        "lon \(JSONValue.format(number: c.lon)), lat \(JSONValue.format(number: c.lat))"
+    }
+
+    static func unprojectable(_ given: Coordinate, _ crs: CRS, _ reason: String) -> String {
+        "\(text(given)) cannot be projected to \(crs): \(reason)"
+    }
+
+    /// A converted point that is no point on Earth: near ±180/±90 the datum shifts of GCJ-02 and
+    /// BD-09 can carry a point past the edge.
+    public struct OutOfRange: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Why `c` (converted from `given`) is no point on Earth, or nil.
+    public static func rangeProblem(_ c: Coordinate, _ given: Coordinate, from: MapDatum, to: MapDatum) -> String? {
+        guard !(c.lon.isFinite && c.lat.isFinite && (-180...180).contains(c.lon) && (-90...90).contains(c.lat)) else { return nil }
+        let which = c.lat.isFinite && (-90...90).contains(c.lat)
+            ? "longitude \(JSONValue.format(number: c.lon)), outside ±180"
+            : "latitude \(JSONValue.format(number: c.lat)), outside ±90"
+        return "\(JSONValue.format(number: given.lon)),\(JSONValue.format(number: given.lat)) in \(from.rawValue) converts to \(which) in \(to.rawValue): there is no such point"
+    }
+
+    /// One point; `OutOfRange` when the datum shift carries it past ±180/±90, `QueryPointError`
+    /// when it cannot be answered otherwise.
     public func project(lon: Double, lat: Double) throws -> Point {
         let given = Coordinate(lon: lon, lat: lat)
         let wgs84 = MapDatum.convert(given, from: datum, to: .wgs84)
-        return Point(given: given, wgs84: wgs84, projected: try transformer.transform(wgs84))
+        if let problem = QueryProjector.rangeProblem(wgs84, given, from: datum, to: .wgs84) { throw OutOfRange(description: problem) }
+        if let why = outsideArea(given: given, wgs84: wgs84) { throw QueryPointError(message: why) }
+        var xs = [wgs84.lon], ys = [wgs84.lat]
+        if let reason = transformer.transformEach(xs: &xs, ys: &ys)[0] {
+            throw QueryPointError(message: QueryProjector.unprojectable(given, crs, reason))
+        }
+        return Point(given: given, wgs84: wgs84, projected: Coordinate(x: xs[0], y: ys[0]))
     }
 
     /// A batch item brought to the metric CRS, or the problem that keeps it from being answered.
     public enum Item: Sendable {
         case point(BatchQuery, Point)
-        case problem(BatchQueryProblem)
-    }
+        /// A line that could not be read as a query.
+        case unreadable(BatchQueryProblem)
+        /// A query that was read but cannot be projected, or lies too far outside the area of use.
+        case unanswerable(BatchQueryProblem)
 
-    /// A chunk of batch items, in order: for each query its point, for each unreadable line its problem.
-    public func project(_ items: [BatchQueryItem]) throws -> [Item] {
-        var xs: [Double] = []
-        var ys: [Double] = []
-        xs.reserveCapacity(items.count)
-        ys.reserveCapacity(items.count)
-        for item in items {
-            guard case let .query(q) = item else { continue }
-            let c = MapDatum.convert(Coordinate(lon: q.lon, lat: q.lat), from: datum, to: .wgs84)
-            xs.append(c.lon)
-            ys.append(c.lat)
-        }
-        let lonLat = (0..<xs.count).map { Coordinate(lon: xs[$0], lat: ys[$0]) }
-        try transformer.transform(xs: &xs, ys: &ys)
-        var next = 0
-        return items.map { item in
-            switch item {
-            case let .query(q):
-                defer { next += 1 }
-                return .point(q, Point(given: Coordinate(lon: q.lon, lat: q.lat), wgs84: lonLat[next], projected: Coordinate(x: xs[next], y: ys[next])))
-            case let .problem(p):
-                return .problem(p)
+        public var problem: BatchQueryProblem? {
+            switch self {
+            case .point: return nil
+            case let .unreadable(p), let .unanswerable(p): return p
             }
         }
+    }
+
+    /// A chunk of batch items, in order: for each query its point, for each unreadable line and each
+    /// point that cannot be answered its problem.
+    public func project(_ items: [BatchQueryItem]) -> [Item] {
+        var out = [Item?](repeating: nil, count: items.count)
+        var xs: [Double] = []
+        var ys: [Double] = []
+        var slots: [Int] = []
+        xs.reserveCapacity(items.count)
+        ys.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            switch item {
+            case let .problem(p):
+                out[i] = .unreadable(p)
+            case let .query(q):
+                let given = Coordinate(lon: q.lon, lat: q.lat)
+                let c = MapDatum.convert(given, from: datum, to: .wgs84)
+                if let problem = QueryProjector.rangeProblem(c, given, from: datum, to: .wgs84) {
+                    out[i] = .unanswerable(QueryProjector.problem(q, problem))
+                    continue
+                }
+                if let why = outsideArea(given: given, wgs84: c) {
+                    out[i] = .unanswerable(QueryProjector.problem(q, why))
+                    continue
+                }
+                slots.append(i)
+                xs.append(c.lon)
+                ys.append(c.lat)
+            }
+        }
+        let lonLat = (0..<xs.count).map { Coordinate(lon: xs[$0], lat: ys[$0]) }
+        let failures = transformer.transformEach(xs: &xs, ys: &ys)
+        for (k, i) in slots.enumerated() {
+            guard case let .query(q) = items[i] else { continue }
+            let given = Coordinate(lon: q.lon, lat: q.lat)
+            if let reason = failures[k] {
+                out[i] = .unanswerable(QueryProjector.problem(q, QueryProjector.unprojectable(given, crs, reason)))
+            } else {
+                out[i] = .point(q, Point(given: given, wgs84: lonLat[k], projected: Coordinate(x: xs[k], y: ys[k])))
+            }
+        }
+        return out.map { $0! }
+    }
+
+    /// The problem of a query that was read but cannot be answered, named by its line.
+    static func problem(_ q: BatchQuery, _ message: String) -> BatchQueryProblem {
+        BatchQueryProblem(location: q.location, line: q.line, message: message)
     }
 }

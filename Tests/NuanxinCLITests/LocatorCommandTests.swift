@@ -39,7 +39,7 @@ struct LocatorCommandTests {
         let area = try CLI.run(["locate", "--lon", "113.15", "--lat", "36.05"] + data)
         #expect(area.stdout.contains("\"commercial_areas\":[{\"id\":\"c1\""))
         #expect(area.stdout.contains("\"parking_zones\":[{\"id\":\"p1\""))
-        let nowhere = try CLI.run(["locate", "--lon", "100", "--lat", "30"] + data)
+        let nowhere = try CLI.run(["locate", "--lon", "110", "--lat", "30"] + data)
         #expect(nowhere.status == 0)
         #expect(nowhere.stdout.contains("\"districts\":[]"))
     }
@@ -53,7 +53,7 @@ struct LocatorCommandTests {
 
     @Test("a CSV batch keeps input order, reports bad lines by number and still answers the rest (exit 65)")
     func csvBatch() throws {
-        let input = "id,lon,lat\nq1,113.06,36.05\nq2,oops,36.05\nq3,113.151,36.05\nq4,113.06\nq5,100.0,30.0\n"
+        let input = "id,lon,lat\nq1,113.06,36.05\nq2,oops,36.05\nq3,113.151,36.05\nq4,113.06\nq5,110.0,30.0\n"
         let r = try CLI.run(["nearest", "--input", "-", "--format", "csv"] + data, stdin: input)
         #expect(r.status == 65)
         let lines = r.stdout.split(separator: "\n").map(String.init)

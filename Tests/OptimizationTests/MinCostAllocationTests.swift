@@ -37,15 +37,7 @@ func referenceMinCostMaxFlow(weights: [Double], capacities: [Double], rows: [[In
             if !changed { break }
         }
         if dist[1] == .infinity { return (served, total) }
-        var b = Double.infinity
-        var v = 1
-        while v != 0 { b = min(b, cap[parent[v]][v]); v = parent[v] }
-        v = 1
-        while v != 0 {
-            cap[parent[v]][v] -= b
-            cap[v][parent[v]] += b
-            v = parent[v]
-        }
+        let b = augmentAlong(parent, in: &cap)
         served += b
         total += b * dist[1]
     }

@@ -53,7 +53,8 @@ struct CSVWriterTests {
     func roundTrip() throws {
         for format in [CSVFormat.excel, .machine] {
             let read = try records(CSVWriter.encode(Self.awkwardRows, format: format))
-            #expect(read.map(\.fields) == Self.awkwardRows)
+            // Excel's format escapes "\ttab" as "'\ttab" (a formula start); importing removes the '.
+            #expect(read.map { $0.fields.map(format.escapesFormulas ? CSVLayer.unescapingFormula : { $0 }) } == Self.awkwardRows)
         }
     }
 

@@ -26,15 +26,21 @@ public func referenceMaxFlow(weights: [Double], capacities: [Double], rows: [[In
             }
         }
         if parent[1] < 0 { return total }
-        var b = Double.infinity
-        var v = 1
-        while v != 0 { b = min(b, cap[parent[v]][v]); v = parent[v] }
-        v = 1
-        while v != 0 {
-            cap[parent[v]][v] -= b
-            cap[v][parent[v]] += b
-            v = parent[v]
-        }
-        total += b
+        total += augmentAlong(parent, in: &cap)
     }
+}
+
+/// Pushes the bottleneck along the path to node 1 given by `parent` (back to node 0) in a dense
+/// residual capacity matrix; returns the amount pushed.
+public func augmentAlong(_ parent: [Int], in cap: inout [[Double]]) -> Double {
+    var b = Double.infinity
+    var v = 1
+    while v != 0 { b = min(b, cap[parent[v]][v]); v = parent[v] }
+    v = 1
+    while v != 0 {
+        cap[parent[v]][v] -= b
+        cap[v][parent[v]] += b
+        v = parent[v]
+    }
+    return b
 }

@@ -1,0 +1,156 @@
+import CPROJ
+import Foundation
+
+/// What PROJ says of a CRS: its type, the units of its axes and its area of use. Nuanxin measures
+/// distances and areas in the dataset's CRS, so that CRS must be projected with axes in metres.
+public struct CRSInspection: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case projected, geographic, geocentric, vertical, compound, engineering, other
+    }
+
+    /// An axis: its name and unit, with the unit's size in SI units (metres, radians).
+    public struct Axis: Sendable, Hashable {
+        public var name: String
+        public var unit: String
+        public var toSI: Double
+    }
+
+    /// Bounds in degrees of longitude/latitude; `west > east` when the area crosses the antimeridian.
+    public struct Area: Sendable, Hashable {
+        public var west: Double
+        public var south: Double
+        public var east: Double
+        public var north: Double
+        public var name: String
+
+        /// Whether a WGS84 point lies inside the area widened by `marginDegrees` on every side.
+        public func contains(_ c: Coordinate, marginDegrees: Double) -> Bool {
+            guard c.lat >= south - marginDegrees, c.lat <= north + marginDegrees else { return false }
+            if west <= east {
+                if east - west + 2 * marginDegrees >= 360 { return true }
+                let lon = c.lon
+                return (lon >= west - marginDegrees && lon <= east + marginDegrees)
+                    || (lon + 360 >= west - marginDegrees && lon + 360 <= east + marginDegrees)
+                    || (lon - 360 >= west - marginDegrees && lon - 360 <= east + marginDegrees)
+            }
+            return c.lon >= west - marginDegrees || c.lon <= east + marginDegrees
+        }
+
+        public var description: String {
+            func d(_ v: Double, _ pos: String, _ neg: String) -> String {
+                var text = String(format: "%.2f", abs(v))
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+                return text + "°" + (v < 0 ? neg : pos)
+            }
+            return "\(d(west, "E", "W"))–\(d(east, "E", "W")), \(d(south, "N", "S"))–\(d(north, "N", "S"))"
+        }
+    }
+
+    public var crs: CRS
+    public var name: String
+    public var kind: Kind
+    public var axes: [Axis]
+    public var area: Area?
+
+    /// Projected, with every axis in metres.
+    public var isMetric: Bool {
+        kind == .projected && !axes.isEmpty && axes.allSatisfy { abs($0.toSI - 1) < 1e-12 && $0.unit.lowercased().hasPrefix("met") }
+    }
+
+    /// Why the CRS cannot measure distances in metres, or nil when it can: "a geographic CRS (axes in degree)".
+    public var nonMetricReason: String? {
+        if isMetric { return nil }
+        var units: [String] = []
+        for a in axes where !units.contains(a.unit) { units.append(a.unit) }
+        let unitText = units.isEmpty ? "" : " (axes in \(units.joined(separator: ", ")))"
+        switch kind {
+        case .projected: return "a projected CRS with axes in \(units.isEmpty ? "unknown units" : units.joined(separator: ", ")), not metres"
+        case .other: return "not a coordinate reference system PROJ can measure in\(unitText)"
+        default: return "a \(kind.rawValue) CRS\(unitText)"
+        }
+    }
+
+    /// The inspection of a CRS, asked of PROJ once per process (each costs a database search).
+    public static func of(_ crs: CRS) throws -> CRSInspection {
+        cacheLock.lock()
+        if let known = cache[crs.definition] {
+            cacheLock.unlock()
+            return known
+        }
+        cacheLock.unlock()
+        let made = try crs.inspect()
+        cacheLock.lock()
+        cache[crs.definition] = made
+        cacheLock.unlock()
+        return made
+    }
+
+    private nonisolated(unsafe) static var cache: [String: CRSInspection] = [:]
+    private static let cacheLock = NSLock()
+}
+
+extension CRS {
+    /// Asks PROJ what this CRS is. Throws a `GeoError` when PROJ does not know it.
+    public func inspect() throws -> CRSInspection {
+        guard let context = proj_context_create() else { throw GeoError.proj(operation: "create context", message: "out of memory") }
+        defer { proj_context_destroy(context) }
+        proj_log_level(context, PJ_LOG_NONE)
+        proj_context_set_enable_network(context, 0)
+        var text = definition
+        if text.hasPrefix("+proj"), !text.contains("+type=crs") { text += " +type=crs" }
+        guard var pj = proj_create(context, text) else {
+            let code = proj_context_errno(context)
+            throw GeoError.proj(operation: "read CRS \(definition)", message: code != 0 ? String(cString: proj_context_errno_string(context, code)) : "unknown CRS")
+        }
+        defer { proj_destroy(pj) }
+        // A bound CRS (a CRS with a towgs84 transformation) is judged by the CRS it binds.
+        var held: [OpaquePointer] = []
+        defer { held.forEach { proj_destroy($0) } }
+        if proj_get_type(pj) == PJ_TYPE_BOUND_CRS, let base = proj_get_source_crs(context, pj) {
+            held.append(base)
+            pj = base
+        }
+        let kind: CRSInspection.Kind
+        switch proj_get_type(pj) {
+        case PJ_TYPE_PROJECTED_CRS: kind = .projected
+        case PJ_TYPE_GEOGRAPHIC_2D_CRS, PJ_TYPE_GEOGRAPHIC_3D_CRS, PJ_TYPE_GEOGRAPHIC_CRS: kind = .geographic
+        case PJ_TYPE_GEOCENTRIC_CRS: kind = .geocentric
+        case PJ_TYPE_GEODETIC_CRS: kind = .geographic
+        case PJ_TYPE_VERTICAL_CRS: kind = .vertical
+        case PJ_TYPE_COMPOUND_CRS: kind = .compound
+        case PJ_TYPE_ENGINEERING_CRS: kind = .engineering
+        default: kind = .other
+        }
+        var axes: [CRSInspection.Axis] = []
+        if kind != .compound, let cs = proj_crs_get_coordinate_system(context, pj) {
+            defer { proj_destroy(cs) }
+            for i in 0..<max(0, proj_cs_get_axis_count(context, cs)) {
+                var name: UnsafePointer<CChar>?
+                var unit: UnsafePointer<CChar>?
+                var factor = 0.0
+                if proj_cs_get_axis_info(context, cs, i, &name, nil, nil, &factor, &unit, nil, nil) != 0 {
+                    axes.append(.init(name: name.map { String(cString: $0) } ?? "", unit: unit.map { String(cString: $0) } ?? "", toSI: factor))
+                }
+            }
+        }
+        var area: CRSInspection.Area?
+        var w = 0.0, s = 0.0, e = 0.0, n = 0.0
+        var areaName: UnsafePointer<CChar>?
+        if proj_get_area_of_use(context, pj, &w, &s, &e, &n, &areaName) != 0, w > -1000, s > -1000, e > -1000, n > -1000 {
+            area = .init(west: w, south: s, east: e, north: n, name: areaName.map { String(cString: $0) } ?? "")
+        }
+        let name = proj_get_name(pj).map { String(cString: $0) } ?? definition
+        return CRSInspection(crs: self, name: name, kind: kind, axes: axes, area: area)
+    }
+
+    /// A metric CRS for a WGS84 point: in and near China the CGCS2000 3-degree Gauss–Krüger zone
+    /// (EPSG:4534–4554, central meridians 75°E–135°E), elsewhere the WGS84 UTM zone.
+    public static func metricSuggestion(lon: Double, lat: Double) -> CRS {
+        if lon >= 73.5, lon <= 136.5, lat >= 3, lat <= 54 {
+            let meridian = min(135, max(75, (lon / 3).rounded() * 3))
+            return .epsg(4534 + Int((meridian - 75) / 3))
+        }
+        return .utmZone(lon: lon, lat: lat)
+    }
+}

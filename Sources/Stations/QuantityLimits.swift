@@ -1,0 +1,46 @@
+/// The largest values a dataset or a flag may give for the quantities of the domain. Beyond these a
+/// value is a named error (65 in a file, 64 in a flag), never an overflow: with every quantity
+/// within its limit, sums over millions of features stay far inside `Int` and exact in `Double`.
+///
+/// The limits are far above anything real (Changzhi's largest rest station has a few dozen seats)
+/// and far below where arithmetic breaks.
+public enum QuantityLimits {
+    /// Seats of a station, a candidate (`max_seats`), the manifest's `default_seats` and `--seats`.
+    public static let seats = 100_000
+    /// Charging ports of a station.
+    public static let chargingPorts = 100_000
+    /// Parking slots of a zone.
+    public static let slots = 100_000
+    /// Peak riders at one demand point (`weight`) or in one commercial area (`peak_riders`).
+    public static let riders = 10_000_000
+    /// Daily orders of a commercial area.
+    public static let dailyOrders = 1_000_000_000
+    /// New-economy workers of a district.
+    public static let workers = 100_000_000
+    /// A service radius, search distance or grid spacing in metres (1,000 km).
+    public static let distanceM = 1_000_000.0
+
+    /// The limit of a feature property, by its name, or nil for properties without one.
+    public static func maximum(of property: String) -> Double? {
+        switch property {
+        case "seats", "max_seats", "default_seats": return Double(seats)
+        case "charging_ports": return Double(chargingPorts)
+        case "slots": return Double(slots)
+        case "weight", "peak_riders": return Double(riders)
+        case "daily_orders": return Double(dailyOrders)
+        case "workers": return Double(workers)
+        case "radius_m": return distanceM
+        default: return nil
+        }
+    }
+}
+
+extension Int {
+    /// `value` rounded to the nearest integer, or nil when it is not finite or does not fit in an
+    /// `Int` (where `Int(_:)` would trap).
+    public init?(checked value: Double) {
+        let rounded = value.rounded()
+        guard rounded.isFinite, rounded >= -9.223372036854775e18, rounded <= 9.223372036854775e18 else { return nil }
+        self = Int(rounded)
+    }
+}
