@@ -23,6 +23,7 @@ struct AreasCommand: ParsableCommand {
     @Option(help: "Service radius in metres (default: the manifest's radius_m).")
     var radius: Double?
 
+    @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
@@ -35,7 +36,7 @@ struct AreasCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: radius, layers: [.districts, .stations, .parking, .areas])
+        let data = try scenario.apply(dataset.load(radiusM: radius, layers: [.districts, .stations, .parking, .areas]), options: dataset, radiusM: radius)
         let audit = try AreaAudit(data, thresholds: .init(data, restM: restM, parkingM: parkingM, chargingM: chargingM))
         switch format {
         case .json:

@@ -160,6 +160,7 @@ struct ProposeCommand: ParsableCommand {
 
     @OptionGroup var proposal: ProposalOptions
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
@@ -169,7 +170,7 @@ struct ProposeCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: coverage.radius)
+        let data = try scenario.apply(dataset.load(radiusM: coverage.radius), options: dataset, radiusM: coverage.radius)
         try proposal.checkBudget(data)
         let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings())
         try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))

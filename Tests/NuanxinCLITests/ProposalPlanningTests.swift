@@ -248,3 +248,48 @@ struct ProposalPlanningTests {
         }
     }
 }
+
+@Suite("scenarios: --with FILE and compare")
+struct ScenarioTests {
+    @Test("a saved proposal adds stations for one run on coverage, gaps, areas and propose; compare shows before and after")
+    func withAndCompare() throws {
+        let dir = try ProposalPlanningTests.dataset()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plan = dir.appendingPathComponent("plan.geojson")
+        #expect(try CLI.run(["propose", "--count", "2", "--format", "geojson", "--out", plan.path, "--data", dir.path]).status == 0)
+        let stationsBefore = try Data(contentsOf: dir.appendingPathComponent("stations.geojson"))
+        func total(_ args: [String]) throws -> [String: Any] {
+            let r = try CLI.run(args + ["--format", "json", "--data", dir.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])
+        }
+        let base = try total(["coverage"])["total"] as! [String: Any]
+        let with = try total(["coverage", "--with", plan.path])["total"] as! [String: Any]
+        #expect((with["served"] as! Double) > (base["served"] as! Double))
+        #expect((with["stations"] as! Int) > (base["stations"] as! Int))
+        // The dataset's files are untouched.
+        #expect(try Data(contentsOf: dir.appendingPathComponent("stations.geojson")) == stationsBefore)
+        // Gaps shrink (or stay), areas and propose accept it.
+        let gaps = try CLI.run(["gaps", "--format", "geojson", "--data", dir.path]), gapsWith = try CLI.run(["gaps", "--with", plan.path, "--format", "geojson", "--data", dir.path])
+        #expect(gaps.status == 0 && gapsWith.status == 0)
+        #expect(gapsWith.stdout.components(separatedBy: "\"Feature\"").count <= gaps.stdout.components(separatedBy: "\"Feature\"").count)
+        #expect(try CLI.run(["areas", "--with", plan.path, "--format", "json", "--data", dir.path]).status == 0)
+        let again = try total(["propose", "--count", "2", "--with", plan.path])
+        let first = (again["districts"] as! [[String: Any]])[0]
+        #expect((first["served_pct_before"] as! Double) > 0)
+        // compare: per district before, after and change.
+        let cmp = try total(["compare", "--with", plan.path])
+        let a = (cmp["districts"] as! [[String: Any]])[0]
+        let before = a["before"] as! [String: Any], after = a["after"] as! [String: Any], change = a["change"] as! [String: Any]
+        #expect((after["stations"] as! Int) - (before["stations"] as! Int) == change["stations"] as! Int)
+        #expect((after["seats"] as! Int) >= (before["seats"] as! Int))
+        #expect((cmp["total"] as! [String: Any])["after"] != nil)
+        // Missing file: 66; a bad station: 65 naming the file and feature; compare without --with: 64.
+        #expect(try CLI.run(["coverage", "--with", "/nonexistent/plan.geojson", "--data", dir.path]).status == 66)
+        let bad = dir.appendingPathComponent("bad.geojson")
+        try Data(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"x","name":"n","kind":"bogus"},"geometry":{"type":"Point","coordinates":[113.05,36.05]}}]}"#.utf8).write(to: bad)
+        let r = try CLI.run(["compare", "--with", bad.path, "--data", dir.path])
+        #expect(r.status == 65 && r.stderr.contains("bad.geojson: feature 0 (id x)"), "\(r.stderr)")
+        #expect(try CLI.run(["compare", "--data", dir.path]).status == 64)
+    }
+}
