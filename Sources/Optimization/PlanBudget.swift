@@ -31,6 +31,9 @@ extension PlanSolver {
         return items
     }
 
+    /// Counts tried as starting plans of a budget (1 … this many, at most what the budget pays for).
+    static let countStarts = 12
+
     static func ratio(_ gain: Double, _ cost: Double) -> Double {
         cost > 0 ? gain / cost : (gain > 0 ? .infinity : 0)
     }
@@ -93,6 +96,23 @@ extension PlanSolver {
         if affordable < K {
             let r = relaxation(excluded: [], q: affordable - required.count)
             rootBound = r.bound
+        }
+        // Count plans as starting points: the best q sites at their largest sizes, shrunk to what
+        // they hold, for each count the budget might pay for; taken when they fit the budget.
+        var siteOf = [Int](repeating: 0, count: K)
+        for (site, index) in prep.order.enumerated() { siteOf[index] = site }
+        let fewest = max(1, required.count), most = min(affordable, K, Self.countStarts)
+        for q in stride(from: fewest, through: most, by: 1) where !optimality.cannotImprove(rootBound, over: best.value) {
+            let plan = solveCount(q)
+            guard plan.cost <= budget + tol else { continue }
+            var chosenItems: [Int] = []
+            for site in plan.sites {
+                let k = siteOf[site.candidateIndex]
+                let n = capacitated ? itemsOf[k].first { items[$0].size == site.sizeIndex } : itemsOf[k].first
+                if let n { chosenItems.append(n) }
+            }
+            guard chosenItems.count == plan.sites.count, chosenItems.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
+            offer(chosenItems, value(chosenItems.map { (items[$0].site, cap($0)) }))
         }
 
         struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double }
