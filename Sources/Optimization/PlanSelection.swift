@@ -27,6 +27,7 @@ public struct SiteSize: Sendable, Equatable {
     /// What it costs.
     public var cost: Double
 
+    /// A size of `seats` seats holding `capacity` riders at `cost`.
     public init(seats: Int, capacity: Double, cost: Double) {
         self.seats = seats
         self.capacity = capacity
@@ -34,6 +35,7 @@ public struct SiteSize: Sendable, Equatable {
     }
 }
 
+/// A candidate site of a plan: what it reaches and the sizes it may take.
 public struct PlanCandidate: Sendable, Equatable {
     /// Unique id; ties between equally good choices break by id.
     public var id: String
@@ -44,6 +46,7 @@ public struct PlanCandidate: Sendable, Equatable {
     /// Group (e.g. district) for the per-group minimum; 0 when unused.
     public var group: Int
 
+    /// A candidate; `sizes` ascending by capacity.
     public init(id: String, covers: [Int], sizes: [SiteSize], group: Int = 0) {
         self.id = id
         self.covers = covers
@@ -52,12 +55,15 @@ public struct PlanCandidate: Sendable, Equatable {
     }
 }
 
+/// A plan to choose: demand, what exists, candidates and the side constraints.
 public struct PlanProblem: Sendable {
+    /// Demand weight (riders) per demand node.
     public var weights: [Double]
     /// Uncapacitated: weight of each demand node already covered (empty: none).
     public var alreadyCovered: [Double]
     /// Capacitated: the existing stations.
     public var existing: ExistingStations?
+    /// The candidate sites.
     public var candidates: [PlanCandidate]
     /// Pairs of candidate indices that may not both be chosen.
     public var conflicts: [(Int, Int)]
@@ -70,6 +76,7 @@ public struct PlanProblem: Sendable {
     /// The groups the minimum applies to.
     public var groups: [Int]
 
+    /// A problem; `existing` for the capacitated mode, `alreadyCovered` for the uncapacitated one.
     public init(weights: [Double], alreadyCovered: [Double] = [], existing: ExistingStations? = nil, candidates: [PlanCandidate],
                 conflicts: [(Int, Int)] = [], required: [Int] = [], capacitated: Bool, minPerGroup: Int = 0, groups: [Int] = []) {
         self.weights = weights
@@ -84,6 +91,7 @@ public struct PlanProblem: Sendable {
     }
 }
 
+/// What a plan asks for.
 public enum PlanGoal: Sendable, Equatable {
     /// At most this many sites (required ones included).
     case count(Int)
@@ -93,12 +101,15 @@ public enum PlanGoal: Sendable, Equatable {
     case targetPercent(Double)
 }
 
+/// One site of a plan, in rank order.
 public struct PlannedSite: Sendable, Equatable {
+    /// The candidate's id.
     public var id: String
     /// Index into `PlanProblem.candidates`.
     public var candidateIndex: Int
     /// Index into the candidate's `sizes`: the smallest that holds `load`.
     public var sizeIndex: Int
+    /// `sizes[sizeIndex]` of the candidate.
     public var size: SiteSize
     /// Demand this site adds given the sites ranked before it.
     public var gain: Double
@@ -106,9 +117,11 @@ public struct PlannedSite: Sendable, Equatable {
     public var load: Double
     /// Its size cannot hold `load` (uncapacitated only: covering ignores seats).
     public var overflow: Bool
+    /// It was fixed in (`PlanProblem.required`).
     public var required: Bool
 }
 
+/// A plan with its proof.
 public struct PlanSelection: Sendable, Equatable {
     /// In rank order.
     public var sites: [PlannedSite]
@@ -116,16 +129,22 @@ public struct PlanSelection: Sendable, Equatable {
     public var objective: Double
     /// Proven: no plan within the same constraints exceeds this.
     public var upperBound: Double
+    /// The objective meets the bound: no plan does better.
     public var provenOptimal: Bool
+    /// Demand served (covered) by the existing stations alone.
     public var baseline: Double
+    /// Total demand weight.
     public var totalDemand: Double
+    /// The sites' costs at their final sizes.
     public var cost: Double
+    /// Set for the `targetPercent` goal.
     public var target: TargetOutcome?
     /// Why the plan has fewer sites than asked (nil when it has them all, or for a budget).
     public var shortfall: String?
     /// Branch-and-bound nodes (budget) or relaxations solved (count).
     public var nodes: Int
 
+    /// Served (covered) percentage without the plan, with it, and the bound on it.
     public var percentBefore: Double { totalDemand > 0 ? 100 * baseline / totalDemand : 0 }
     public var percentAfter: Double { totalDemand > 0 ? 100 * (baseline + objective) / totalDemand : 0 }
     public var upperBoundPercent: Double { totalDemand > 0 ? min(100, 100 * (baseline + upperBound) / totalDemand) : 0 }
