@@ -40,6 +40,9 @@ struct ProposalOptions: ParsableArguments {
     @Flag(help: "One choice for all the districts together instead of one per district.")
     var citywide = false
 
+    @Option(name: .customLong("min-per-district"), help: "With --citywide and --count: at least this many new sites in every district.")
+    var minPerDistrict: Int?
+
     @Flag(help: "Also consider adding seats to existing rest stations (per-seat cost only).")
     var expand = false
 
@@ -70,6 +73,10 @@ struct ProposalOptions: ParsableArguments {
         if let minSpacing { try FlagLimits.distance("--min-spacing", minSpacing) }
         if let minSpacing { guard minSpacing >= 0, minSpacing.isFinite else { throw ValidationError("--min-spacing must be a distance in metres ≥ 0") } }
         if let nodes { guard nodes >= 0 else { throw ValidationError("--node-limit must be ≥ 0") } }
+        if let minPerDistrict {
+            guard minPerDistrict >= 1 else { throw ValidationError("--min-per-district must be at least 1") }
+            guard citywide, count != nil else { throw ValidationError("--min-per-district goes with --citywide and --count") }
+        }
         if expand && uncapacitated { throw ValidationError("--expand adds seats, which --uncapacitated ignores; give one of them") }
         let required = Self.ids(require), excluded = Self.ids(exclude)
         if let both = required.first(where: excluded.contains) { throw ValidationError("\(both) is given to both --require and --exclude") }
@@ -87,7 +94,7 @@ struct ProposalOptions: ParsableArguments {
         return ProposalSettings(goal: goal, capacitated: !uncapacitated, gridM: grid ?? ProposalOptions.defaultGridM, seats: seats,
                                 nodeLimit: nodes ?? ProposalOptions.defaultNodeLimit, minSpacingM: minSpacing,
                                 require: Self.ids(require), exclude: Self.ids(exclude), newKind: newKind ?? .warmStation,
-                                citywide: citywide, expand: expand)
+                                citywide: citywide, minPerDistrict: minPerDistrict ?? 0, expand: expand)
     }
 
     /// A budget below the cheapest site the dataset allows is a usage error that says the price.
@@ -126,6 +133,7 @@ struct ProposalOptions: ParsableArguments {
         if !exclude.isEmpty { out.append("--exclude \(exclude.joined(separator: ","))") }
         if let newKind { out.append("--new-kind \(newKind.rawValue)") }
         if citywide { out.append("--citywide") }
+        if let minPerDistrict { out.append("--min-per-district \(minPerDistrict)") }
         if expand { out.append("--expand") }
         if let nodes { out.append("--node-limit \(nodes)") }
         return out

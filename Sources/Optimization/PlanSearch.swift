@@ -10,6 +10,10 @@ struct PlanSolver {
     let sizes: [[SiteSize]]
     let conflicts: [[PlanSite]]
     let required: [PlanSite]
+    /// Group of each site, the groups with a minimum, and the minimum.
+    let group: [Int]
+    let groups: [Int]
+    let minPerGroup: Int
     let capacitated: Bool
     let options: SiteSelectionOptions
     let ctx: PreparedSelection.CapacitatedContext?
@@ -59,6 +63,9 @@ struct PlanSolver {
         self.sizes = prep.order.map { problem.candidates[$0].sizes }
         self.conflicts = conflicts.map { Array(Set($0)).sorted() }
         self.required = Array(Set(required)).sorted()
+        self.group = prep.order.map { problem.candidates[$0].group }
+        self.groups = Array(Set(problem.groups)).sorted()
+        self.minPerGroup = max(0, problem.minPerGroup)
         self.capacitated = problem.capacitated
         self.options = options
         if problem.capacitated {

@@ -15,8 +15,9 @@
 /// - **budget**: total cost at most B, a size chosen per site: a branch and bound whose bound is
 ///   the value so far plus a fractional knapsack of single-site gain bounds (valid because the
 ///   objective is submodular in the set of (site, size) choices);
-/// - **per-group minimum** (citywide plans): at least m sites in each group, enforced in the branch
-///   and bound (the bound without it is a relaxation, still a proof).
+/// - **per-group minimum** (citywide plans, with a count): at least m sites in each group; the plan
+///   without it is a relaxation whose bound stays the proof, and when its answer falls short the
+///   plan is built group by group (see `PlanGroups.swift`).
 
 /// One size a new site may take.
 public struct SiteSize: Sendable, Equatable {
@@ -164,8 +165,15 @@ public func planSites(_ problem: PlanProblem, goal: PlanGoal,
         guard problem.required.count <= p else {
             throw .invalidInput("\(problem.required.count) required sites but a count of \(p)")
         }
+        if solver.minPerGroup > 0 && !solver.groups.isEmpty {
+            guard solver.groups.count * solver.minPerGroup <= p else {
+                throw .invalidInput("\(solver.minPerGroup) site(s) in each of \(solver.groups.count) groups need a count of at least \(solver.groups.count * solver.minPerGroup), not \(p)")
+            }
+            return solver.solveCountWithGroups(p)
+        }
         return solver.solveCount(p)
     case .budget(let b):
+        guard problem.minPerGroup <= 0 || problem.groups.isEmpty else { throw .invalidInput("a minimum per group works with a count, not a budget") }
         guard b.isFinite, b >= 0 else { throw .invalidInput("budget \(b) is negative or not finite") }
         let fixed = solver.required.reduce(0.0) { $0 + solver.sizes[$1][0].cost }
         guard fixed <= b * (1 + 1e-12) else {
@@ -173,6 +181,7 @@ public func planSites(_ problem: PlanProblem, goal: PlanGoal,
         }
         return solver.solveBudget(b)
     case .targetPercent(let pct):
+        guard problem.minPerGroup <= 0 || problem.groups.isEmpty else { throw .invalidInput("a minimum per group works with a count, not a target") }
         guard pct.isFinite, pct >= 0, pct <= 100 else { throw .invalidInput("target \(pct)% is outside 0…100") }
         return solver.solveTarget(pct)
     }

@@ -72,11 +72,13 @@ public struct ProposalSettings: Sendable {
     public var exclude: [String]
     public var newKind: StationKind
     public var citywide: Bool
+    /// Citywide with a count: at least this many sites in every district.
+    public var minPerDistrict: Int
     public var expand: Bool
 
     public init(goal: PlanGoal, capacitated: Bool = true, gridM: Double = 250, seats: Int? = nil, nodeLimit: Int = 20_000,
                 minSpacingM: Double? = nil, require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
-                citywide: Bool = false, expand: Bool = false) {
+                citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false) {
         self.goal = goal
         self.capacitated = capacitated
         self.gridM = gridM
@@ -87,6 +89,7 @@ public struct ProposalSettings: Sendable {
         self.exclude = exclude
         self.newKind = newKind
         self.citywide = citywide
+        self.minPerDistrict = minPerDistrict
         self.expand = expand
     }
 
@@ -109,7 +112,8 @@ public struct ProposalStudy: Sendable {
             radiusM: m.radiusM, gridM: proposalSettings.gridM, seats: proposalSettings.seats, capacitated: proposalSettings.capacitated,
             goal: proposalSettings.goal, kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit, sizes: m.siteSizes,
             ridersPerSeat: m.ridersPerSeat, cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
-            exclude: proposalSettings.exclude, newKind: proposalSettings.newKind, citywide: proposalSettings.citywide, expand: proposalSettings.expand)
+            exclude: proposalSettings.exclude, newKind: proposalSettings.newKind, citywide: proposalSettings.citywide, minPerDistrict: proposalSettings.minPerDistrict,
+            expand: proposalSettings.expand)
         proposals = try SiteProposals(dataset: dataset, demand: coverage.demand, coverage: coverage.report, districts: coverage.selected,
                                       settings: siteSettings, progress: progress)
     }

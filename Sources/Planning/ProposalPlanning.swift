@@ -178,6 +178,13 @@ struct ProposalContext {
         }
         var problem = PlanProblem(weights: weights, candidates: candidates, conflicts: try conflicts(sources), required: requiredIndices,
                                   capacitated: settings.capacitated)
+        if settings.citywide && settings.minPerDistrict > 0 {
+            if case let .count(p) = settings.goal, settings.minPerDistrict * scope.count > p {
+                throw ProposalInputError("--min-per-district \(settings.minPerDistrict) in each of \(scope.count) districts needs --count \(settings.minPerDistrict * scope.count) or more, not \(p)")
+            }
+            problem.minPerGroup = settings.minPerDistrict
+            problem.groups = Array(scope.indices)
+        }
         if settings.capacitated {
             // Seats left for this scope once other divisions' demand is served.
             let outside = demand.units.indices.filter { localPosition[$0] == nil }
@@ -198,7 +205,9 @@ struct ProposalContext {
                 capacitated: settings.capacitated, nodeLimit: settings.nodeLimit,
                 progress: progress.map { callback in { @Sendable p in callback(name, p) } }))
         } catch {
-            if case let .invalidInput(why) = error, requiredIndices.count > 0 { throw ProposalInputError("\(id) \(name): \(why)") }
+            if case let .invalidInput(why) = error, requiredIndices.count > 0 || problem.minPerGroup > 0 {
+                throw ProposalInputError("\(id) \(name): \(why)")
+            }
             throw error
         }
         return try describe(selection, sources: sources, local: local, localPosition: localPosition, id: id, name: name,

@@ -42,6 +42,8 @@ public struct SiteProposals: Sendable {
         public var newKind: StationKind
         /// One choice for every chosen division together.
         public var citywide: Bool
+        /// Citywide with a count: at least this many sites in every chosen division.
+        public var minPerDistrict: Int
         /// Existing rest stations may take more seats.
         public var expand: Bool
 
@@ -49,7 +51,7 @@ public struct SiteProposals: Sendable {
                     kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, sizes: [Int] = Manifest.defaultSiteSizes,
                     ridersPerSeat: Double = 6, cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
                     require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
-                    citywide: Bool = false, expand: Bool = false) {
+                    citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false) {
             self.radiusM = radiusM
             self.gridM = gridM
             self.seats = seats
@@ -65,6 +67,7 @@ public struct SiteProposals: Sendable {
             self.exclude = exclude
             self.newKind = newKind
             self.citywide = citywide
+            self.minPerDistrict = minPerDistrict
             self.expand = expand
         }
 

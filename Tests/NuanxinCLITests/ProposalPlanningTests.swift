@@ -236,6 +236,24 @@ struct ProposalPlanningTests {
         }
     }
 
+    @Test("--citywide: one plan for every district; --min-per-district puts at least that many in each")
+    func citywide() throws {
+        let dir = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["propose", "--count", "3", "--citywide", "--min-per-district", "1", "--format", "json", "--data", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try json(r)
+        let ds = doc["districts"] as! [[String: Any]]
+        #expect(ds.count == 1 && ds[0]["id"] as? String == "city")
+        let s = sites(doc)
+        #expect(Set(s.map { $0["district"] as! String }) == ["A", "B"], "\(s.map { $0["district"]! })")
+        checkPlan(s, sizes: [8, 16, 24, 32, 40], spacing: 500, maxSeats: ["c05": 12, "c06": 4])
+        #expect((ds[0]["served_pct_after"] as! Double) <= (ds[0]["upper_bound_pct"] as! Double) + 1e-9)
+        let few = try CLI.run(["propose", "--count", "1", "--citywide", "--min-per-district", "1", "--data", dir.path])
+        #expect(few.status == 64 && few.stderr.contains("--min-per-district 1 in each of 2 districts"), "\(few.stderr)")
+        #expect(try CLI.run(["propose", "--count", "3", "--min-per-district", "1", "--data", dir.path]).status == 64)
+    }
+
     @Test("default dataset: sites at least the spacing apart, sized from the list, each serving riders (a candidate district and a grid county)")
     func defaultDataset() throws {
         let r = try CLI.run(["propose", "--count", "3", "--district", "140403", "--district", "140423", "--format", "json"])

@@ -241,3 +241,38 @@ extension PlanInstance {
         return best
     }
 }
+
+@Suite("Plans with a minimum per group against exhaustive enumeration")
+struct PlanGroupTests {
+    @Test("count with at least one site per group: feasible, never above the optimum, bound a proof", arguments: [false, true])
+    func minimumPerGroup(capacitated: Bool) throws {
+        for seed in UInt64(500)...530 {
+            var inst = PlanInstance(seed: seed, candidates: 7, spacing: 15)
+            for k in inst.candidates.indices { inst.candidates[k].group = k % 3 }
+            var problem = inst.problem(capacitated: capacitated)
+            problem.minPerGroup = 1
+            problem.groups = [0, 1, 2]
+            for p in [3, 4] {
+                let plan = try planSites(problem, goal: .count(p))
+                inst.check(plan, capacitated: capacitated, count: p)
+                // Exhaustive optimum over plans meeting the minimum.
+                var best = -1.0
+                let m = inst.candidates.count
+                for mask in 0..<(1 << m) {
+                    let set = (0..<m).filter { mask & (1 << $0) != 0 }
+                    guard set.count <= p, inst.clear(set), Set(set.map { $0 % 3 }).count == 3 else { continue }
+                    best = max(best, inst.value(set.map { ($0, capacitated ? inst.candidates[$0].sizes.last!.capacity : .infinity) }, capacitated: capacitated))
+                }
+                let groupsMet = Set(plan.sites.map { $0.candidateIndex % 3 }).count == 3
+                if best >= 0 {
+                    #expect(groupsMet || plan.shortfall != nil, "seed \(seed) p \(p): groups not met and no reason")
+                    if groupsMet { #expect(plan.objective <= best + 1e-6) }
+                }
+                #expect(plan.upperBound >= best - 1e-6, "seed \(seed) p \(p): bound \(plan.upperBound) below \(best)")
+                if plan.provenOptimal && groupsMet { #expect(abs(plan.objective - best) < 1e-6, "seed \(seed) p \(p): \(plan.objective) vs \(best)") }
+            }
+            #expect(throws: PlanningError.self) { try planSites(problem, goal: .count(2)) }
+            #expect(throws: PlanningError.self) { try planSites(problem, goal: .budget(100)) }
+        }
+    }
+}
