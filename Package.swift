@@ -1,13 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers (imports point down): nuanxin -> NuanxinCLI -> Planning -> Stations -> Geo -> CGEOS/CPROJ,
+// Layers (imports point down): nuanxin -> NuanxinCLI -> Report -> Planning -> Stations -> Geo -> CGEOS/CPROJ,
 // and Planning -> Optimization.
 // Optimization is the pure optimisation code: the sparse demand–station graph, capacitated
 // assignment (max flow) and site selection (covering, capacitated). It imports nothing but the
 // standard library and Foundation, and knows no geometry, files or ids beyond strings.
 // Planning holds the geography over the Stations model (demand model, coverage, gaps, area audit,
 // site proposals) and hands the numbers to Optimization.
+// Stations also uses the system SQLite (CSQLite) for GeoPackage files.
+// Report draws the map report (SVG, self-contained HTML) from the planning results.
 let package = Package(
     name: "Nuanxin",
     platforms: [.macOS(.v14)],
@@ -18,6 +20,8 @@ let package = Package(
         .library(name: "Stations", targets: ["Stations"]),
         .library(name: "Planning", targets: ["Planning"]),
         .library(name: "Optimization", targets: ["Optimization"]),
+        // The map report (SVG and self-contained HTML) from planning results.
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,20 +37,26 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"]), .brew(["proj"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
-        .target(name: "Stations", dependencies: ["Geo"]),
+        .target(name: "Stations", dependencies: ["Geo", "CSQLite"]),
         .target(name: "Optimization"),
         .target(name: "Planning", dependencies: ["Optimization", "Stations", "Geo"]),
+        .target(name: "Report", dependencies: ["Planning", "Stations", "Geo"]),
         .executableTarget(name: "PlannerBenchmarks", dependencies: ["Optimization", "Geo"]),
         .target(
             name: "NuanxinCLI",
             dependencies: [
-                "Planning", "Optimization", "Stations", "Geo",
+                "Report", "Planning", "Optimization", "Stations", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "nuanxin", dependencies: ["NuanxinCLI"]),
-        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Optimization", "Geo"]),
+        .executableTarget(name: "NuanxinBenchmarks", dependencies: ["Planning", "Optimization", "Stations", "Geo"]),
         // Helpers shared by the test targets (seeded random numbers, small datasets on disk).
         .target(name: "TestSupport", dependencies: ["Stations", "Geo"], path: "Tests/Support"),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "TestSupport"]),
@@ -54,5 +64,6 @@ let package = Package(
         .testTarget(name: "NuanxinCLITests", dependencies: ["nuanxin", "Planning", "Optimization", "Stations", "Geo", "TestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Optimization", "Stations", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Planning", "Stations", "Geo", "TestSupport"]),
     ]
 )

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Leak check of whole CLI runs under valgrind memcheck, on the default dataset (geodata/changzhi):
-# info, validate, coverage, gaps and a batch `nearest --input`.
+# info, validate, coverage, gaps, a batch `nearest --input`, and a GeoPackage written and read.
 #
 #   scripts/leakcheck.sh            (release build; valgrind is installed through apt if missing)
 #
 # A run passes when memcheck finds no memory errors, nothing definitely or indirectly lost, and no
-# block at all (not even a reachable one) allocated by a GEOS or PROJ constructor: every context,
-# geometry, prepared geometry, tree and transformation was finished. "Possibly lost" blocks inside
-# the Swift runtime (its metadata caches, kept through interior pointers) are listed in the
-# summary but are not ours.
+# block at all (not even a reachable one) allocated by a GEOS, PROJ or SQLite constructor: every
+# context, geometry, prepared geometry, tree, transformation, database and statement was finished.
+# "Possibly lost" blocks inside the Swift runtime (its metadata caches, kept through interior
+# pointers) are listed in the summary but are not ours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -31,13 +31,15 @@ with open(sys.argv[1], "w") as f:
         f.write(f"q{i},{random.uniform(112.6, 113.4):.6f},{random.uniform(35.9, 36.6):.6f}\n")
     f.write("bad1,oops,36.1\nbad2,36.1,113.1\n")
 PY
-HANDLES='GEOS_init_r|GEOSGeom_create|GEOSGeom_clone|GEOSPrepare|GEOSSTRtree_create|GEOSWKTReader_create|GEOSWKBReader_create|GEOSWKTWriter_create|GEOSWKBWriter_create|proj_context_create|proj_create|proj_normalize_for_visualization'
+HANDLES='GEOS_init_r|GEOSGeom_create|GEOSGeom_clone|GEOSPrepare|GEOSSTRtree_create|GEOSWKTReader_create|GEOSWKBReader_create|GEOSWKTWriter_create|GEOSWKBWriter_create|proj_context_create|proj_create|proj_normalize_for_visualization|sqlite3_open_v2|sqlite3_prepare_v2'
 declare -a RUNS=(
     "info --format json"
     "validate --format json"
     "coverage --format json"
     "gaps --format geojson"
     "nearest --input $WORK/queries.csv --format csv -k 3"
+    "export --layer all --format gpkg --out $WORK/changzhi.gpkg"
+    "coverage --format json --data $WORK/changzhi.gpkg"
 )
 failed=0
 printf '%-16s %6s %10s %10s %10s %12s %8s  %s\n' command exit errors definite indirect possible handles result

@@ -972,6 +972,8 @@ def build(out_dir, plot_path=None):
         "crs": "EPSG:4547",
         "radius_m": DEFAULT_RADIUS_M,
         "default_seats": 8,
+        # Every position and boundary is synthetic: `nuanxin report` says so on the map's face.
+        "illustrative": True,
         "stay_min": STAY_MIN,
         "visits_per_hour": VISITS_PER_HOUR,
         "demand_profile": DEMAND_PROFILE,

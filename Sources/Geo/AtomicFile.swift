@@ -130,7 +130,9 @@ public enum AtomicFile {
             // The replaced file's owner, group and mode (owner first: chown clears set-id bits);
             // mkstemp makes a new file 0600, so a new file gets the usual 0644.
             if let existing {
-                if fchown(fd, existing.st_uid, existing.st_gid) != 0 {
+                var made = stat()
+                let sameOwner = fstat(fd, &made) == 0 && made.st_uid == existing.st_uid && made.st_gid == existing.st_gid
+                if !sameOwner, fchown(fd, existing.st_uid, existing.st_gid) != 0 {
                     throw AtomicFileError.cannotCreate(path: path, reason: "cannot give the new file the owner of the old one (uid \(existing.st_uid), gid \(existing.st_gid)): \(String(cString: strerror(errno)))")
                 }
                 fchmod(fd, existing.st_mode & 0o7777)
@@ -304,7 +306,7 @@ enum SignalCleanup {
         buffer[0] = 0
         bytes.withUnsafeBufferPointer { source in
             // memcpy is opaque to the optimiser, so the flag below is stored after the path.
-            memcpy(buffer + 1, source.baseAddress!, source.count)
+            _ = memcpy(buffer + 1, source.baseAddress!, source.count)
         }
         buffer[bytes.count + 1] = 0
         buffer[0] = 1

@@ -4,23 +4,34 @@ import Foundation
 /// What PROJ says of a CRS: its type, the units of its axes and its area of use. Nuanxin measures
 /// distances and areas in the dataset's CRS, so that CRS must be projected with axes in metres.
 public struct CRSInspection: Sendable, Hashable {
+    /// The type of a CRS as PROJ reports it; only `projected` (with metre axes) measures distances.
     public enum Kind: String, Sendable, Hashable {
+        /// Projected, geographic (degrees), geocentric (XYZ), vertical (heights), compound,
+        /// engineering (local), or any other type PROJ reports.
         case projected, geographic, geocentric, vertical, compound, engineering, other
     }
 
     /// An axis: its name and unit, with the unit's size in SI units (metres, radians).
     public struct Axis: Sendable, Hashable {
+        /// The axis name, e.g. "Easting".
         public var name: String
+        /// The unit name, e.g. "metre" or "degree".
         public var unit: String
+        /// The unit's size in SI units (1 for metres).
         public var toSI: Double
     }
 
     /// Bounds in degrees of longitude/latitude; `west > east` when the area crosses the antimeridian.
     public struct Area: Sendable, Hashable {
+        /// Western bound, degrees of longitude.
         public var west: Double
+        /// Southern bound, degrees of latitude.
         public var south: Double
+        /// Eastern bound, degrees of longitude.
         public var east: Double
+        /// Northern bound, degrees of latitude.
         public var north: Double
+        /// PROJ's name of the area, e.g. "China - 112.5°E to 115.5°E".
         public var name: String
 
         /// Whether a WGS84 point lies inside the area widened by `marginDegrees` on every side.
@@ -36,6 +47,7 @@ public struct CRSInspection: Sendable, Hashable {
             return c.lon >= west - marginDegrees || c.lon <= east + marginDegrees
         }
 
+        /// The bounds as text, e.g. "112.5°E–115.5°E, 21.52°N–45.45°N".
         public var description: String {
             func d(_ v: Double, _ pos: String, _ neg: String) -> String {
                 var text = String(format: "%.2f", abs(v))
@@ -47,10 +59,15 @@ public struct CRSInspection: Sendable, Hashable {
         }
     }
 
+    /// The CRS inspected, as given.
     public var crs: CRS
+    /// PROJ's name of the CRS.
     public var name: String
+    /// Its type.
     public var kind: Kind
+    /// Its coordinate axes, in order.
     public var axes: [Axis]
+    /// Its area of use, when PROJ knows one.
     public var area: Area?
 
     /// Projected, with every axis in metres.
@@ -99,18 +116,16 @@ extension CRS {
         proj_context_set_enable_network(context, 0)
         var text = definition
         if text.hasPrefix("+proj"), !text.contains("+type=crs") { text += " +type=crs" }
-        guard var pj = proj_create(context, text) else {
+        guard let created = proj_create(context, text) else {
             let code = proj_context_errno(context)
             throw GeoError.proj(operation: "read CRS \(definition)", message: code != 0 ? String(cString: proj_context_errno_string(context, code)) : "unknown CRS")
         }
-        defer { proj_destroy(pj) }
+        defer { proj_destroy(created) }
         // A bound CRS (a CRS with a towgs84 transformation) is judged by the CRS it binds.
-        var held: [OpaquePointer] = []
-        defer { held.forEach { proj_destroy($0) } }
-        if proj_get_type(pj) == PJ_TYPE_BOUND_CRS, let base = proj_get_source_crs(context, pj) {
-            held.append(base)
-            pj = base
-        }
+        var base: OpaquePointer?
+        if proj_get_type(created) == PJ_TYPE_BOUND_CRS { base = proj_get_source_crs(context, created) }
+        defer { if let base { proj_destroy(base) } }
+        let pj = base ?? created
         let kind: CRSInspection.Kind
         switch proj_get_type(pj) {
         case PJ_TYPE_PROJECTED_CRS: kind = .projected

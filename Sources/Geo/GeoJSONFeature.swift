@@ -133,6 +133,13 @@ public enum GeoJSONReader {
     /// - Throws: `GeoJSONDocumentError` when the bytes are not JSON, not a GeoJSON object at all, or
     ///   carry a legacy `crs` member that cannot be honoured.
     public static func read(bytes: [UInt8]) throws -> GeoJSONLayer {
+        try read(bytes: bytes, fastPath: true)
+    }
+
+    /// `read(bytes:)` with its fast path for the features of a FeatureCollection turned on or off.
+    /// Both give the same layer, issues and errors; off, every feature goes through the strict
+    /// JSON parser's tree (for tests and the fuzz target that compare the two).
+    public static func read(bytes: [UInt8], fastPath: Bool) throws -> GeoJSONLayer {
         var parser = JSONParser(bytes: bytes)
         // The features of a FeatureCollection are converted while the document is parsed, each
         // feature's JSON tree freed at once; they are used only if the root is a FeatureCollection.
@@ -151,6 +158,21 @@ public enum GeoJSONReader {
                 streamed.features.append(readFeature(value, index: streamed.features.count, issues: &streamed.issues))
             }
         )
+        if fastPath {
+            var fast = GeoJSONFastFeature(bytes: UnsafeBufferPointer(start: nil, count: 0), index: 0)
+            parser.streamedArray?.fast = { bytes, offset in
+                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { return nil }
+                return bytes.withUnsafeBufferPointer { buffer -> Int? in
+                    fast.bytes = buffer
+                    fast.index = offset
+                    defer { fast.bytes = UnsafeBufferPointer(start: nil, count: 0) }
+                    guard let (feature, issue) = try? fast.readFeature(position: streamed.features.count) else { return nil }
+                    streamed.features.append(feature)
+                    if let issue { streamed.issues.append(issue) }
+                    return fast.index
+                }
+            }
+        }
         let root: JSONValue
         do {
             root = try parser.parseDocument()
@@ -170,6 +192,7 @@ public enum GeoJSONReader {
             layer = try read(root: root, issues: &issues)
         }
         try reprojectLegacyCRS(root: root, layer: &layer)
+        layer.issues = summarisingPrecision(layer.issues)
         return layer
     }
 
@@ -276,7 +299,7 @@ public enum GeoJSONReader {
             issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "polygon ring winding does not follow the right-hand rule (RFC 7946 §3.1.6); read as is, written right-handed"))
         }
         if notes.excessivePrecision {
-            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, "coordinates have more than 7 decimals (finer than 1 cm); output is rounded to 7"))
+            issues.append(GeoJSONIssue(.warning, featureIndex: index, featureID: id, precisionMessage))
         }
     }
 

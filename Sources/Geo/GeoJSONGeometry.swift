@@ -177,10 +177,21 @@ enum GeoJSONGeometryReader {
             throw fail(path, "positions of one geometry must have the same number of values: this one has \(numbers.count), earlier ones \(dimension)")
         }
         notes.dimension = numbers.count
-        if !notes.excessivePrecision, Double(JSONValue.format(coordinate: numbers[0])) != numbers[0] || Double(JSONValue.format(coordinate: numbers[1])) != numbers[1] {
+        if !notes.excessivePrecision, hasExcessivePrecision(numbers[0]) || hasExcessivePrecision(numbers[1]) {
             notes.excessivePrecision = true
         }
         return Coordinate(x: numbers[0], y: numbers[1])
+    }
+
+    /// Whether `v` changes when written with 7 decimals and read back, that is
+    /// `Double(JSONValue.format(coordinate: v)) != v`, without the text: the text is
+    /// `units / 10^7` written exactly (or the shortest round-trip form when `|v·10^7| ≥ 9e15`,
+    /// which reads back unchanged), and dividing the exact integer `units` (below 2^53) by 10^7
+    /// rounds once to the nearest `Double`, as reading the text does.
+    static func hasExcessivePrecision(_ v: Double) -> Bool {
+        let scaled = (v * 1e7).rounded()
+        if !(abs(scaled) < 9e15) { return false }
+        return scaled / 1e7 != v
     }
 
     static func positions(_ value: JSONValue, _ path: String, minimum: Int, _ notes: inout GeoJSONGeometryNotes) throws -> [Coordinate] {

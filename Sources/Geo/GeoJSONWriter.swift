@@ -3,14 +3,16 @@
 /// rounded to at most 7 decimals, polygons right-handed (RFC 7946).
 public enum GeoJSONWriter {
     /// A feature's text (one line, no trailing newline).
-    public static func feature(id: FeatureID?, properties: JSONObject, geometry: Geometry?, decimals: Int = 7) -> String {
+    /// - Parameter realKeys: properties whose numbers are written as reals (`60.0`, not `60`), so
+    ///   that tools that infer a field's type from the values (GDAL, pandas) see one type in every run.
+    public static func feature(id: FeatureID?, properties: JSONObject, geometry: Geometry?, decimals: Int = 7, realKeys: Set<String> = []) -> String {
         var out = "{\"type\":\"Feature\""
         if let id {
             out += ",\"id\":"
             id.jsonValue.write(to: &out)
         }
         out += ",\"properties\":"
-        JSONValue.object(properties).write(to: &out)
+        JSONValue.object(properties).write(to: &out, realKeys: realKeys)
         out += ",\"geometry\":"
         if let geometry {
             geometry.writeGeoJSON(to: &out, decimals: decimals)

@@ -84,6 +84,12 @@ public struct JSONObject: Hashable, Sendable {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// An object of members whose keys are known to be distinct, in this order.
+    init(distinctMembers: [(key: String, value: JSONValue)]) {
+        members = distinctMembers
+        reindex()
+    }
+
     /// The keys in order.
     public var keys: [String] { members.map(\.key) }
 
@@ -187,6 +193,10 @@ public struct JSONParser {
         var key: String
         var start: () -> Void
         var element: (JSONValue) throws -> Void
+        /// Tried first for each element: reads it straight from the bytes, starting at the given
+        /// offset, and returns the offset just past it, or nil to decline (the element is then
+        /// parsed as usual, from the same offset).
+        var fast: ((_ bytes: [UInt8], _ offset: Int) -> Int?)? = nil
     }
 
     var streamedArray: StreamedArray?
@@ -358,7 +368,11 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            try streamed.element(try parseValue(depth: depth))
+            if let fast = streamed.fast, let end = fast(bytes, index) {
+                index = end
+            } else {
+                try streamed.element(try parseValue(depth: depth))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -490,6 +504,45 @@ extension JSONValue {
         return out
     }
 
+    /// The JSON text, with the numbers of members named in `realKeys` (at any depth) written as
+    /// reals (`60.0`).
+    public func serialized(realKeys: Set<String>) -> String {
+        var out = ""
+        write(to: &out, realKeys: realKeys)
+        return out
+    }
+
+    /// Appends the JSON text to `out`, the numbers of members named in `realKeys` as reals.
+    public func write(to out: inout String, realKeys: Set<String>) {
+        guard !realKeys.isEmpty else { return write(to: &out) }
+        switch self {
+        case let .array(items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(to: &out, realKeys: realKeys)
+            }
+            out += "]"
+        case let .object(o):
+            out += "{"
+            for (i, pair) in o.pairs.enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.writeString(pair.key, to: &out)
+                out += ":"
+                if realKeys.contains(pair.key), case let .number(n) = pair.value {
+                    out += JSONValue.format(real: n)
+                } else if realKeys.contains(pair.key), case let .array(items) = pair.value, items.allSatisfy({ $0.numberValue != nil }) {
+                    out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
+                } else {
+                    pair.value.write(to: &out, realKeys: realKeys)
+                }
+            }
+            out += "}"
+        default:
+            write(to: &out)
+        }
+    }
+
     /// Appends the compact JSON text to `out`, as `serialized()` writes it.
     public func write(to out: inout String) {
         switch self {
@@ -523,6 +576,14 @@ extension JSONValue {
         if n == n.rounded(), abs(n) < 9_007_199_254_740_992 {
             return n == 0 ? "0" : String(Int64(n))
         }
+        return "\(n)"
+    }
+
+    /// Formats a number that is a real quantity: always with a fraction or an exponent (`60.0`,
+    /// `60.65`, `1e+16`), so that readers which type a field by its values see a real.
+    public static func format(real n: Double) -> String {
+        guard n.isFinite else { return "null" }
+        if n == n.rounded(), abs(n) < 1e15 { return (n == 0 ? "0" : String(Int64(n))) + ".0" }
         return "\(n)"
     }
 

@@ -9,6 +9,12 @@ let usage = """
                 (id,lon,lat,... with a header), projects to EPSG:4547, builds a PointIndex and
                 answers all queries in chunks of --chunk (default 131072) on all cores, --runs times
                 (default 7, at least 5) after one warm-up run; --leaf-size sets the index's bucket size
+      load      GeoJSON point layer DIR/demand.geojson: GeoJSONReader (fast path, and strict parser
+                alone) and DatasetLoader (demand layer, with --districts FILE, default
+                geodata/changzhi/districts.geojson); MB/s; --runs as above (default 5); --only NAME
+                runs one figure (for a profiler)
+      proj      creating the PROJ transformation EPSG:4326 -> --to (default EPSG:4547), each in a
+                new PROJ context (database opened and searched, as once a process); --runs
       coverage  which of DIR/demand.csv's points have a station of DIR/stations.csv within --radius
                 (default 1000) m, and the exact served demand (max flow over seats); --runs as above
     """
@@ -52,6 +58,19 @@ case "coverage":
         try CoverageBenchmark(dataDirectory: data, runs: max(5, intOption("runs", default: 7)), radius: Double(intOption("radius", default: 1000))).run()
     } catch {
         fail("coverage: \(error)", status: 65)
+    }
+case "proj":
+    do {
+        try ProjBenchmark(target: CRS(options["to"] ?? "EPSG:4547"), runs: max(5, intOption("runs", default: 7))).run()
+    } catch {
+        fail("proj: \(error)", status: 65)
+    }
+case "load":
+    guard let data = options["data"] else { fail("load needs --data DIR\n" + usage) }
+    do {
+        try LoadBenchmark(dataDirectory: data, districts: options["districts"] ?? "geodata/changzhi/districts.geojson", runs: max(5, intOption("runs", default: 5)), only: options["only"]).run()
+    } catch {
+        fail("load: \(error)", status: 65)
     }
 default:
     fail("unknown benchmark \(benchmark)\n" + usage)

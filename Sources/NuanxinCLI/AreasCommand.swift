@@ -20,57 +20,94 @@ struct AreasCommand: ParsableCommand {
     @Option(name: .customLong("charging-m"), help: "A charging point counts within this many metres.")
     var chargingM: Double = 1000
 
+    @Option(name: .customLong("meal-m"), help: "A meal partner (a station offering hot meals that is not a rest station) counts within this many metres (default: --rest-m, else the area's service radius).")
+    var mealM: Double?
+
+    @Option(name: .customLong("max-riders-per-seat"), help: "Rest is short when the area's riders per rest seat within reach exceed this (default: riders per seat, 60 / (stay_min × visits_per_hour)).")
+    var maxRidersPerSeat: Double?
+
+    @Option(name: .customLong("max-riders-per-slot"), help: "Parking is short when the area's riders per parking slot within reach exceed this.")
+    var maxRidersPerSlot: Double = 3
+
+    @Option(name: .customLong("min-meal-partners"), help: "Meals are short with fewer meal partners within reach.")
+    var minMealPartners: Int = 1
+
     @Option(help: "Service radius in metres (default: the manifest's radius_m).")
     var radius: Double?
 
     @OptionGroup var scenario: ScenarioOptions
+    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        for (name, v) in [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--radius", radius)] {
+        for (name, v) in [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--meal-m", mealM), ("--radius", radius)] {
             if let v, !(v >= 0 && v.isFinite) { throw ValidationError("\(name) must be a distance in metres ≥ 0") }
             if let v { try FlagLimits.distance(name, v) }
         }
+        for (name, v) in [("--max-riders-per-seat", maxRidersPerSeat), ("--max-riders-per-slot", maxRidersPerSlot)] {
+            if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(name) must be a positive number of riders") }
+        }
+        guard minMealPartners >= 0 else { throw ValidationError("--min-meal-partners must be ≥ 0") }
     }
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try scenario.apply(dataset.load(radiusM: radius, layers: [.districts, .stations, .parking, .areas]), options: dataset, radiusM: radius)
-        let audit = try AreaAudit(data, thresholds: .init(data, restM: restM, parkingM: parkingM, chargingM: chargingM))
+        let data = try scenario.apply(dataset.load(radiusM: radius, time: time, layers: [.districts, .stations, .parking, .areas]), options: dataset, radiusM: radius)
+        let moment = time.moment(data)
+        let rest = restM ?? data.manifest.radiusM
+        let audit = try AreaAudit(data, thresholds: .init(restM: rest, parkingM: parkingM, chargingM: chargingM, mealM: mealM,
+                                                          maxRidersPerSeat: maxRidersPerSeat ?? moment.ridersPerSeat, maxRidersPerSlot: maxRidersPerSlot,
+                                                          minMealPartners: minMealPartners), time: moment,
+                                  // Without --rest-m, each area's rest distance is its district's service radius.
+                                  restRadius: restM == nil ? ServiceRadius(dataset: data, override: radius) : nil)
         switch format {
         case .json:
+            let th = audit.thresholds
             let doc = JSONValue.object(JSONObject([
-                ("thresholds_m", .object(JSONObject([("rest", .number(audit.thresholds.restM)), ("parking", .number(audit.thresholds.parkingM)), ("charging", .number(audit.thresholds.chargingM))]))),
+                ("riders_per_seat", CoverageText.round(moment.ridersPerSeat, 4)), ("at", moment.at.map { .string($0.text) } ?? .null),
+                ("thresholds_m", .object(JSONObject([("rest", .number(th.restM)), ("parking", .number(th.parkingM)), ("charging", .number(th.chargingM)), ("meals", .number(th.mealM))]))),
+                ("thresholds", .object(JSONObject([("max_riders_per_seat", CoverageText.round(th.maxRidersPerSeat, 4)), ("max_riders_per_slot", CoverageText.round(th.maxRidersPerSlot, 4)),
+                                                   ("min_meal_partners", .number(Double(th.minMealPartners)))]))),
                 ("areas", .array(audit.rows.map { .object(properties($0)) })),
             ]))
-            try output.emit(doc.serialized() + "\n")
+            try output.emit(doc.serialized(realKeys: ResultFields.areas) + "\n")
         case .geojson:
             let geometries = Dictionary(data.commercialAreas.map { ($0.id, $0.geometry) }, uniquingKeysWith: { a, _ in a })
             try output.emit(GeoJSONWriter.collection(audit.rows.map {
-                GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id])
+                GeoJSONWriter.feature(id: .string($0.id), properties: properties($0), geometry: geometries[$0.id], realKeys: ResultFields.areas)
             }))
         case .csv:
-            var rows = [["id", "name", "rider_friendly", "district", "rest_station", "rest_m", "parking_zone", "parking_m", "charging", "charging_m", "missing"]]
+            var rows = [["id", "name", "rider_friendly", "district", "rest_station", "rest_m", "parking_zone", "parking_m", "charging", "charging_m", "missing",
+                         "riders", "rest_seats", "riders_per_rest_seat", "rest", "parking_slots", "parking", "meal_partners", "meals", "short"]]
             for r in audit.rows {
                 rows.append([r.id, r.name, r.riderFriendly ? "true" : "false", r.district ?? "",
                              r.rest?.id ?? "", r.rest.map { Num.int($0.distanceM) } ?? "",
                              r.parking?.id ?? "", r.parking.map { Num.int($0.distanceM) } ?? "",
                              r.charging?.id ?? "", r.charging.map { Num.int($0.distanceM) } ?? "",
-                             r.missing.joined(separator: "; ")])
+                             r.missing.joined(separator: "; "),
+                             r.riders.map { Num.fixed($0, 2) } ?? "", "\(r.restSeats)", r.ridersPerRestSeat.map { Num.fixed($0, 2) } ?? "", r.restVerdict.rawValue,
+                             "\(r.parkingSlots)", r.parkingVerdict.rawValue, "\(r.mealPartners)", r.mealVerdict.rawValue, r.short.joined(separator: "; ")])
             }
             try output.emit(CSVWriter.encode(rows, format: .excel).string)
         default:
-            var t = TextTable(["id", "name", "friendly", "rest (m)", "parking (m)", "charging (m)", "missing"], rightAligned: [3, 4, 5])
+            var t = TextTable(["id", "name", "friendly", "rest (m)", "parking (m)", "charging (m)", "riders", "seats", "per seat", "slots", "meals", "missing", "short"],
+                              rightAligned: [3, 4, 5, 6, 7, 8, 9, 10])
             func cell(_ n: AreaAudit.Nearest?) -> String {
                 guard let n else { return "none" }
                 return Num.int(n.distanceM) + (n.withinReach ? "" : " ✗")
             }
             for r in audit.rows {
-                t.add([r.id, r.name, r.riderFriendly ? "yes" : "no", cell(r.rest), cell(r.parking), cell(r.charging), r.missing.isEmpty ? "—" : r.missing.joined(separator: ", ")])
+                func mark(_ v: AreaAudit.Verdict) -> String { v == .ok ? "" : " ✗" }
+                t.add([r.id, r.name, r.riderFriendly ? "yes" : "no", cell(r.rest), cell(r.parking), cell(r.charging), r.riders.map(Num.int) ?? "—",
+                       "\(r.restSeats)", (r.ridersPerRestSeat.map { Num.fixed($0, 1) } ?? "—") + mark(r.restVerdict), "\(r.parkingSlots)" + mark(r.parkingVerdict),
+                       "\(r.mealPartners)" + mark(r.mealVerdict), r.missing.isEmpty ? "—" : r.missing.joined(separator: ", "), r.short.isEmpty ? "—" : r.short.joined(separator: ", ")])
             }
             let th = audit.thresholds
-            try output.emit("Within reach: rest ≤ \(Num.int(th.restM)) m, parking ≤ \(Num.int(th.parkingM)) m, charging ≤ \(Num.int(th.chargingM)) m (✗ = beyond)\n\n" + t.render())
+            var head = "Within reach: rest ≤ \(Num.int(th.restM)) m, parking ≤ \(Num.int(th.parkingM)) m, charging ≤ \(Num.int(th.chargingM)) m, meal partners ≤ \(Num.int(th.mealM)) m (✗ = beyond)\n"
+            head += "Enough: ≤ \(Num.fixed(th.maxRidersPerSeat, 1)) riders a rest seat, ≤ \(Num.fixed(th.maxRidersPerSlot, 1)) riders a parking slot, ≥ \(th.minMealPartners) meal partner(s) (✗ = short)"
+            head += moment.at.map { "; at \($0.text): stations open then, riders × \(Num.fixed(moment.demandFactor, 2))" } ?? ""
+            try output.emit(head + "\n\n" + t.render())
         }
     }
 
@@ -85,6 +122,12 @@ struct AreasCommand: ParsableCommand {
             ("district", r.district.map(JSONValue.string) ?? .null),
             ("rest_station", nearest(r.rest)), ("parking_zone", nearest(r.parking)), ("charging", nearest(r.charging)),
             ("missing", .array(r.missing.map(JSONValue.string))),
+            ("riders", r.riders.map { CoverageText.round($0) } ?? .null),
+            ("rest_seats", .number(Double(r.restSeats))), ("riders_per_rest_seat", r.ridersPerRestSeat.map { CoverageText.round($0) } ?? .null),
+            ("parking_slots", .number(Double(r.parkingSlots))), ("riders_per_parking_slot", r.ridersPerParkingSlot.map { CoverageText.round($0) } ?? .null),
+            ("meal_partners", .number(Double(r.mealPartners))),
+            ("verdicts", .object(JSONObject([("rest", .string(r.restVerdict.rawValue)), ("meals", .string(r.mealVerdict.rawValue)), ("parking", .string(r.parkingVerdict.rawValue))]))),
+            ("short", .array(r.short.map(JSONValue.string))),
         ])
     }
 }

@@ -21,7 +21,8 @@ struct BatchNearest {
         case let other?:
             throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for a batch (use json for NDJSON, or csv)")
         }
-        let data = try command.dataset.load(layers: [.districts, .stations])
+        let data = try command.dataset.load(time: command.time, layers: [.districts, .stations])
+        let filter = command.time.openFilter(command.filters.filter, data)
         let locator = try StationLocator(stations: data.stations)
         let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
@@ -44,7 +45,7 @@ struct BatchNearest {
                     queryOf[i] = projected.count
                     projected.append(p.projected)
                 }
-                locator.nearest(projected: projected, k: command.k, filter: command.filters.filter, maxDistance: command.maxDistance, into: &batch)
+                locator.nearest(projected: projected, k: command.k, filter: filter, maxDistance: command.maxDistance, into: &batch)
                 // Format in parallel, one piece per worker, then write in order.
                 let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
                 let answers = batch

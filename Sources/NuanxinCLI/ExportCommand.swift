@@ -56,6 +56,10 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if layer.lowercased() == "all" || output.format == .gpkg {
+            try exportGeoPackage()
+            return
+        }
         guard let target = Target(layer) else {
             throw CLIFailure(status: .usage, message: "unknown layer \"\(layer)\" (use \((Layer.allCases.map(\.rawValue) + ExportCommand.results).joined(separator: ", ")))")
         }
@@ -75,22 +79,22 @@ struct ExportCommand: ParsableCommand {
             let data = try dataset.load(layers: [l])
             let items = data.features(of: l)
             switch format {
-            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items), format: .excel).string)
-            default: try output.emit(LayerText.geoJSON(items))
+            case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items, layer: l), format: .excel).string)
+            default: try output.emit(LayerText.geoJSON(items, layer: l))
             }
         case .coverage:
             let format = try resultFormat()
-            let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
             let study = try CoverageStudy(data, settings: coverage.settings)
             try output.emit(CoverageText.render(study, data, format: format))
         case .gaps:
             let format = try resultFormat()
-            let data = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
-            let study = try GapStudy(data, settings: coverage.settings, cellM: gaps.cellM)
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+            let study = try GapStudy(data, settings: coverage.settings, options: gaps.options)
             try output.emit(GapText.render(study, format: format))
         case .proposals:
             let format = try resultFormat()
-            let data = try dataset.load(radiusM: coverage.radius)
+            let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: ProposeCommand.layers)
             let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings(defaultCount: ExportCommand.defaultProposalCount))
             try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
             ProposalText.reportUnreachable(study)

@@ -18,7 +18,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "The layer: districts, stations, parking, areas, demand or candidates.")
     var layer: String
 
-    @Argument(help: "The file to import (.geojson/.json or .csv).")
+    @Argument(help: "The file to import (.geojson/.json, .csv or .gpkg).")
     var file: String
 
     @Flag(help: "Replace existing features that have the same id instead of refusing them.")
@@ -33,13 +33,21 @@ struct ImportCommand: ParsableCommand {
         let source = try dataset.source()
         let target = source.path(of: l)
         // One lock over the read, the merge and the write: a concurrent import waits, then merges
-        // into this one's result.
-        let outcome = try DatasetLock.exclusive(source.folder) {
+        // into this one's result. (A GeoPackage dataset is locked through the folder it is in.)
+        let lockFolder = source.geoPackage.map { path -> String in
+            let folder = (path as NSString).deletingLastPathComponent
+            return folder.isEmpty ? "." : folder
+        } ?? source.folder
+        let outcome = try DatasetLock.exclusive(lockFolder) {
             let existing = try dataset.load(layers: [l], quiet: true)
             let incoming = try LayerImport.read(file, layer: l)
             let outcome = try LayerImport.merge(incoming, into: existing, source: source, replace: replace)
             for w in outcome.warnings { printError("nuanxin: \(w)") }
-            try AtomicFile.write(LayerText.geoJSON(outcome.merged), to: target)
+            if let geoPackage = source.geoPackage, !source.isReplaced(l) {
+                try replaceLayer(l, with: outcome.merged, in: geoPackage)
+            } else {
+                try AtomicFile.write(LayerText.geoJSON(outcome.merged, layer: l), to: target)
+            }
             return outcome
         }
         printError("nuanxin: imported \(outcome.imported) feature(s) from \(file) into \(target) (\(outcome.replaced) replaced); the layer now has \(outcome.merged.count)")

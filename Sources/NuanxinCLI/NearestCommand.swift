@@ -15,6 +15,7 @@ struct NearestCommand: ParsableCommand {
         line number, the others are still answered, and the exit code is then 65.
         Ranking and --max-distance use straight-line metres in the dataset's metric CRS; reported
         distances are geodesic (WGS84). Every station tied at the k-th distance is returned.
+        --at HH:MM keeps only the stations open at that time.
         """
     )
 
@@ -37,6 +38,7 @@ struct NearestCommand: ParsableCommand {
     var inputFormat: BatchInputFormat?
 
     @OptionGroup var filters: StationFilterOptions
+    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
@@ -53,15 +55,16 @@ struct NearestCommand: ParsableCommand {
             return
         }
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(layers: [.districts, .stations])
+        let data = try dataset.load(time: time, layers: [.districts, .stations])
         let locator = try StationLocator(stations: data.stations)
         let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
-        let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: filters.filter, maxDistance: maxDistance)
+        let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: time.openFilter(filters.filter, data), maxDistance: maxDistance)
         switch format {
-        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized() + "\n")
+        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized(realKeys: ResultFields.stations) + "\n")
         case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
         case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
         case .table: try output.emit(StationResultText.table(matches, data))
+        case .gpkg: throw OutputFormat.geoPackageOnlyOnExport
         }
     }
 }

@@ -5,6 +5,8 @@ import Stations
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, geojson, csv
+    /// A GeoPackage (export only; needs --out).
+    case gpkg
 }
 
 /// `--data` and the per-layer replacement flags of SPEC.md.
@@ -45,7 +47,7 @@ struct DatasetOptions: ParsableArguments {
         }
     }
 
-    func source(radiusM: Double? = nil) throws -> DatasetSource {
+    func source(radiusM: Double? = nil, time: TimeOptions? = nil) throws -> DatasetSource {
         let folder = try data ?? DefaultDataset.folder()
         var overrides: [Layer: String] = [:]
         overrides[.districts] = districts
@@ -54,15 +56,16 @@ struct DatasetOptions: ParsableArguments {
         overrides[.areas] = areas
         overrides[.demand] = demand
         overrides[.candidates] = candidates
-        let source = DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
+        var source = DatasetSource(folder: folder, overrides: overrides, crs: crs.map(CRS.init), radiusM: radiusM, inputDatum: inputCRS, makeValid: makeValid)
         try source.checkCRSOverride()
+        time?.apply(to: &source)
         return source
     }
 
     /// Loads the dataset, printing warnings to stderr; errors become a `DatasetLoadFailure` (65, or
     /// 66 for missing files) that prints every problem.
-    func load(radiusM: Double? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
-        let source = try source(radiusM: radiusM)
+    func load(radiusM: Double? = nil, time: TimeOptions? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
+        let source = try source(radiusM: radiusM, time: time)
         do {
             let dataset = try DatasetLoader.load(source, layers: layers)
             if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
@@ -75,7 +78,7 @@ struct DatasetOptions: ParsableArguments {
 
 /// `--format` and `--out`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json, geojson or csv (default: table on a terminal, json otherwise).")
+    @Option(name: .long, help: "Output format: table, json, geojson or csv; gpkg for export (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
 
     @Option(name: .long, help: "Write the result to this file (atomically: a temporary file, then rename).")

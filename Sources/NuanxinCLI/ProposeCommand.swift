@@ -176,9 +176,13 @@ struct ProposeCommand: ParsableCommand {
         _ = try proposal.settings()
     }
 
+    /// The layers proposals use (parking zones play no part).
+    static let layers: Set<Layer> = [.districts, .stations, .areas, .demand, .candidates]
+
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try scenario.apply(dataset.load(radiusM: coverage.radius), options: dataset, radiusM: coverage.radius)
+        let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: ProposeCommand.layers),
+                                      options: dataset, radiusM: coverage.radius)
         try proposal.checkBudget(data)
         let study = try ProposalText.study(data, coverage: coverage, proposal: proposal.settings())
         try output.emit(ProposalText.render(study, radius: data.manifest.radiusM, format: format))
@@ -220,10 +224,11 @@ enum ProposalText {
     static func render(_ study: ProposalStudy, radius: Double, format: OutputFormat) -> String {
         let p = study.proposals
         switch format {
-        case .json: return json(p, radius: radius).serialized() + "\n"
+        case .json: return json(p, radius: radius).serialized(realKeys: ResultFields.proposals) + "\n"
         case .geojson: return geoJSON(p)
         case .csv: return csv(p)
-        case .table: return table(p, radius: radius)
+        // gpkg never gets here: the command's resolved(supported:) refuses it.
+        case .table, .gpkg: return table(p, radius: radius)
         }
     }
 
@@ -297,7 +302,7 @@ enum ProposalText {
         GeoJSONWriter.collection(p.districts.flatMap { d in
             d.sites.map { s in
                 let props = JSONObject(siteProperties(s, capacitated: p.settings.capacitated).filter { $0.0 != "lon" && $0.0 != "lat" })
-                return GeoJSONWriter.feature(id: .string(s.id), properties: props, geometry: .point(s.location))
+                return GeoJSONWriter.feature(id: .string(s.id), properties: props, geometry: .point(s.location), realKeys: ResultFields.proposals)
             }
         })
     }

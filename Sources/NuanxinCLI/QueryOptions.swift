@@ -64,10 +64,10 @@ enum StationResultText {
     static func geoJSON(_ matches: [StationLocator.Match], _ dataset: Dataset) -> String {
         GeoJSONWriter.collection(matches.enumerated().map { i, m in
             let s = dataset.stations[m.station]
-            var p = s.properties
+            var p = LayerSchema.of(.stations, properties: []).normalise(s.properties)
             p["rank"] = .number(Double(i + 1))
             p["distance_m"] = .number((m.geodesicM * 100).rounded() / 100)
-            return GeoJSONWriter.feature(id: .string(s.id), properties: p, geometry: .point(s.location))
+            return GeoJSONWriter.feature(id: .string(s.id), properties: p, geometry: .point(s.location), realKeys: ResultFields.stations)
         })
     }
 

@@ -7,7 +7,8 @@ import Stations
 struct WithinCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "within",
-        abstract: "All stations within the radius of a point, nearest first, with geodesic distance in metres."
+        abstract: "All stations within the radius of a point, nearest first, with geodesic distance in metres.",
+        discussion: "--at HH:MM keeps only the stations open at that time."
     )
 
     @Option(parsing: .unconditional, help: "Longitude of the query point.")
@@ -20,6 +21,7 @@ struct WithinCommand: ParsableCommand {
     var radius: Double
 
     @OptionGroup var filters: StationFilterOptions
+    @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
@@ -30,12 +32,12 @@ struct WithinCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(layers: [.districts, .stations])
+        let data = try dataset.load(time: time, layers: [.districts, .stations])
         let locator = try StationLocator(stations: data.stations)
         let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
-        let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: filters.filter)
+        let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: time.openFilter(filters.filter, data))
         switch format {
-        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized() + "\n")
+        case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized(realKeys: ResultFields.stations) + "\n")
         case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
         case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
         default: try output.emit(StationResultText.table(matches, data))

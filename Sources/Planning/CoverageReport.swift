@@ -2,14 +2,16 @@ import Geo
 import Optimization
 import Stations
 
-/// Coverage, capacity and overload per division and in total (SPEC: `coverage`).
+/// Coverage, capacity and load per division and in total (SPEC: `coverage`), at a moment
+/// (`PlanningTime`: riders per seat, open stations, demand of the hour).
 ///
-/// - covered: demand with a rest-offering station within the radius (in any district: riders
-///   ignore borders).
-/// - served: the most demand that fits into the seats of the stations within reach, an exact
-///   maximum flow over the sparse demand–station graph (`maximumAssignment`), not a greedy guess.
-/// - overloaded: a station whose demand that has it as the nearest station within reach exceeds
-///   its seats.
+/// - covered: demand with a counted rest station within its service radius (in any district:
+///   riders ignore borders).
+/// - served: the most demand that fits into the stations within reach, each holding seats × riders
+///   per seat; of the allocations that serve that much, the one where riders travel least in total
+///   (`allocateRiders`: a minimum-cost maximum flow), remaining ties by station id.
+/// - catchment of a station: the demand that has it as the nearest counted station within reach
+///   (ties by id); pressure = catchment / capacity; a station is overloaded when pressure > 1.
 /// Per-division figures count the division's own demand, whichever station covers it; a
 /// division's seats and stations are those located inside it.
 public struct CoverageReport: Sendable {
@@ -17,74 +19,96 @@ public struct CoverageReport: Sendable {
         public var id: String
         public var name: String
         public var kind: String
+        /// The division's own service radius (its radius_m, else the default); nil for the total.
+        public var radiusM: Double?
         public var demand = 0.0
         public var covered = 0.0
         public var served = 0.0
         public var seats = 0
+        /// Riders the division's stations hold (seats × riders per seat).
+        public var capacity = 0.0
         public var stations = 0
         /// Demand served by this division's stations (from anywhere).
         public var load = 0.0
+        /// Ids of the division's stations with pressure above 1, by id.
         public var overloaded: [String] = []
 
         public var coveredPct: Double { demand > 0 ? 100 * covered / demand : 0 }
         public var servedPct: Double { demand > 0 ? 100 * served / demand : 0 }
-        /// Share of the division's seats in use at peak.
-        public var utilisationPct: Double { seats > 0 ? 100 * load / Double(seats) : 0 }
+        /// Share of the division's capacity in use.
+        public var utilisationPct: Double { capacity > 0 ? 100 * load / capacity : 0 }
     }
 
     public struct StationUse: Sendable {
+        /// Index into dataset.stations.
         public var station: Int
         public var seats: Int
-        /// Demand that has this station as its nearest within reach.
+        /// Riders the station holds: seats × riders per seat.
+        public var capacity: Double
+        /// Demand that has this station as its nearest counted station within reach (catchment).
         public var nearestDemand: Double
-        /// Demand assigned to it by the maximum flow.
+        /// Riders the allocation gives it.
         public var load: Double
-        public var isOverloaded: Bool { nearestDemand > Double(seats) + 1e-9 }
+        /// catchment / capacity; nil when the station has no capacity (then it is overloaded
+        /// exactly when its catchment is not zero).
+        public var pressure: Double? { capacity > 0 ? nearestDemand / capacity : nil }
+        public var utilisationPct: Double { capacity > 0 ? 100 * load / capacity : 0 }
+        public var isOverloaded: Bool { pressure.map { $0 > 1 + 1e-9 } ?? (nearestDemand > 1e-9) }
     }
 
+    /// The default service radius (the manifest's, or `--radius`).
     public var radiusM: Double
+    public var radius: ServiceRadius
+    public var time: PlanningTime
     public var rows: [Row]
     public var total: Row
     /// Demand in no division (reported, not dropped).
     public var outside: Row
-    /// Per rest-offering station (indices into dataset.stations).
+    /// Per counted rest station, in id order.
     public var stationUse: [StationUse]
     /// Per demand unit: covered by a station within reach, and the amount served.
     public var unitCovered: [Bool]
     public var unitServed: [Double]
+    /// Total straight-line distance riders travel to their stations under the allocation (rider ×
+    /// metres): the least of all allocations that serve `total.served`.
+    public var riderMetres: Double
 
+    /// At the peak of the manifest (its riders per seat), one radius for all demand.
     /// - Parameter kinds: the station kinds that count as offering rest (default: SPEC's rule).
     public init(dataset: Dataset, demand: DemandModel, radiusM: Double, kinds: [StationKind]? = nil) throws {
-        self.radiusM = radiusM
-        let restIndices = dataset.stations.indices.filter { i in
-            kinds.map { $0.contains(dataset.stations[i].kind) } ?? dataset.stations[i].offersRest
-        }
-        let seats = restIndices.map { dataset.seats(of: dataset.stations[$0]) }
-        let index = try PointIndex(restIndices.map { dataset.stations[$0].projected })
-        var batch = NeighborBatch()
-        index.within(radius: radiusM, of: demand.units.map(\.projected), into: &batch)
+        try self.init(dataset: dataset, demand: demand, radius: ServiceRadius(uniform: radiusM), time: PlanningTime(manifest: dataset.manifest), kinds: kinds)
+    }
 
-        // The neighbour lists, nearest first, are the rows of the reach graph.
-        let reach = try Reach(rowCount: demand.units.count, columnCount: restIndices.count, offsets: batch.offsets, columns: batch.indices.map { Int32($0) })
+    /// - Parameters:
+    ///   - demand: the demand at `time` (see `DemandModel.scaled(by:)`).
+    ///   - kinds: the station kinds that count as offering rest (default: stations that offer rest).
+    public init(dataset: Dataset, demand: DemandModel, radius: ServiceRadius, time: PlanningTime, kinds: [StationKind]? = nil) throws {
+        self.radiusM = radius.defaultM
+        self.radius = radius
+        self.time = time
+        let graph = try RestReach(dataset: dataset, demand: demand, radius: radius, time: time, kinds: kinds)
         let weights = demand.units.map(\.weight)
-        let assignment = try maximumAssignment(weights: weights, capacities: seats.map(Double.init), reach: reach)
+        let assignment = try allocateRiders(weights: weights, capacities: graph.capacities, reach: graph.reach, distances: graph.distances)
 
-        var nearestDemand = [Double](repeating: 0, count: restIndices.count)
+        var nearestDemand = [Double](repeating: 0, count: graph.stations.count)
         var covered = [Bool](repeating: false, count: demand.units.count)
         for u in demand.units.indices {
-            let r = batch.range(ofQuery: u)
-            guard let first = r.first else { continue }
+            guard let first = graph.nearest(ofRow: u) else { continue }
             covered[u] = true
-            nearestDemand[batch.indices[first]] += weights[u]
+            nearestDemand[first] += weights[u]
         }
         unitCovered = covered
         unitServed = assignment.demandServed
-        stationUse = restIndices.indices.map { j in
-            StationUse(station: restIndices[j], seats: seats[j], nearestDemand: nearestDemand[j], load: assignment.stationLoad[j])
+        riderMetres = assignment.cost
+        stationUse = graph.stations.indices.map { j in
+            StationUse(station: graph.stations[j], seats: dataset.seats(of: dataset.stations[graph.stations[j]]), capacity: graph.capacities[j],
+                       nearestDemand: nearestDemand[j], load: assignment.stationLoad[j])
         }
 
         let lookup = try DistrictLookup(dataset.districts)
-        var rows = dataset.districts.map { Row(id: $0.id, name: $0.name, kind: $0.kind.rawValue) }
+        var rows = dataset.districts.indices.map { d in
+            Row(id: dataset.districts[d].id, name: dataset.districts[d].name, kind: dataset.districts[d].kind.rawValue, radiusM: radius.radius(divisions: [d]))
+        }
         var total = Row(id: "", name: "total", kind: "")
         var outside = Row(id: "", name: "(outside every division)", kind: "")
         for (u, unit) in demand.units.enumerated() {
@@ -104,6 +128,7 @@ public struct CoverageReport: Sendable {
             let station = dataset.stations[use.station]
             func add(_ r: inout Row) {
                 r.seats += use.seats
+                r.capacity += use.capacity
                 r.stations += 1
                 r.load += use.load
                 if use.isOverloaded { r.overloaded.append(station.id) }
@@ -114,5 +139,41 @@ public struct CoverageReport: Sendable {
         self.rows = rows
         self.total = total
         self.outside = outside
+    }
+
+    /// The stations by pressure, highest first (a station without capacity but with catchment
+    /// first of all), ties by id: the order of `nuanxin load`.
+    public func stationsByPressure(_ dataset: Dataset) -> [StationUse] {
+        stationUse.sorted { a, b in
+            let pa = a.pressure ?? (a.nearestDemand > 0 ? .infinity : 0)
+            let pb = b.pressure ?? (b.nearestDemand > 0 ? .infinity : 0)
+            if pa != pb { return pa > pb }
+            return dataset.stations[a.station].id < dataset.stations[b.station].id
+        }
+    }
+
+    /// One row an hour: coverage of all demand (or of one division) at hh:00 with the demand
+    /// profile's factor for the hour and the stations open then.
+    public struct Hour: Sendable {
+        public var hour: Int
+        public var demandFactor: Double
+        public var row: Row
+        /// Counted rest stations open at hh:00 (all of them, wherever they are).
+        public var openStations: Int
+    }
+
+    /// Coverage at every hour 0–23 for the total, or for division `division` (index into
+    /// dataset.districts). `peakDemand` is the demand at the peak (unscaled).
+    public static func byHour(dataset: Dataset, peakDemand: DemandModel, radius: ServiceRadius, ridersPerSeat: Double,
+                              kinds: [StationKind]? = nil, division: Int? = nil) throws -> [Hour] {
+        var hours: [Hour] = []
+        for h in 0..<24 {
+            let at = TimeOfDay(minutes: h * 60)!
+            var time = PlanningTime(manifest: dataset.manifest, at: at)
+            time.ridersPerSeat = ridersPerSeat
+            let report = try CoverageReport(dataset: dataset, demand: peakDemand.scaled(by: time.demandFactor), radius: radius, time: time, kinds: kinds)
+            hours.append(Hour(hour: h, demandFactor: time.demandFactor, row: division.map { report.rows[$0] } ?? report.total, openStations: report.stationUse.count))
+        }
+        return hours
     }
 }

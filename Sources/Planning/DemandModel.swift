@@ -6,7 +6,7 @@ import Stations
 /// `peak_riders` spread evenly over the centres of a square grid (`areaCellM`) that fall inside
 /// it (an area too small for any centre gets one point on its surface). Each unit of demand is
 /// assigned to every division (district, county, zone) that contains it; demand in none is kept
-/// and reported, never dropped.
+/// and reported, never dropped. Units are in id order.
 public struct DemandModel: Sendable {
     public struct Unit: Sendable {
         public enum Origin: Sendable, Hashable {
@@ -54,6 +54,16 @@ public struct DemandModel: Sendable {
             let share = riders / Double(cells.count)
             for (k, c) in cells.enumerated() {
                 units.append(Unit(id: "\(area.id)#\(k + 1)", weight: share, projected: c, origin: .area(i), divisions: try lookup.divisions(containing: c)))
+            }
+        }
+        // Units in id order (a demand point before an area cell of the same id), so that every sum
+        // and graph built on them is the same whatever the order of features in the files.
+        units.sort { a, b in
+            if a.id != b.id { return a.id < b.id }
+            switch (a.origin, b.origin) {
+            case let (.point(x), .point(y)), let (.area(x), .area(y)): return x < y
+            case (.point, .area): return true
+            case (.area, .point): return false
             }
         }
         self.units = units

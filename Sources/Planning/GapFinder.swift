@@ -3,7 +3,10 @@ import Stations
 
 /// Uncovered demand as polygons per district: the grid cells (`cellM` squares, aligned to the
 /// metric CRS) that hold uncovered demand, dissolved, clipped to the district and split into
-/// connected parts, ranked by the uncovered demand inside each.
+/// connected parts; parts within `mergeM` of each other are one gap (a MultiPolygon; every gap is
+/// written as one, single parts too, so the layer has one geometry type). Gaps are
+/// ranked by the uncovered demand inside; those under `minDemand` are left out and at most `top`
+/// are kept per district. Each gap has a point inside it (GEOS point-on-surface).
 public struct GapReport: Sendable {
     public struct Gap: Sendable {
         public var district: String
@@ -12,25 +15,72 @@ public struct GapReport: Sendable {
         public var rank: Int
         public var uncoveredDemand: Double
         public var areaKm2: Double
+        /// Parts (connected polygons) merged into this gap.
+        public var parts: Int
         /// Metric CRS.
         public var projected: Geometry
         /// WGS84.
         public var geometry: Geometry
+        /// A point inside the gap, WGS84.
+        public var inside: Coordinate
+    }
+
+    /// Per district: every gap found, and what was kept.
+    public struct DistrictSummary: Sendable {
+        public var district: String
+        public var districtName: String
+        /// Gaps before `minDemand` and `top`.
+        public var gaps: Int
+        public var uncoveredDemand: Double
+        public var areaKm2: Double
+        /// Gaps kept.
+        public var shown: Int
+        public var shownDemand: Double
+    }
+
+    public struct Options: Sendable {
+        public var cellM: Double
+        /// Parts closer than this (metres) are one gap; nil: the cell size.
+        public var mergeM: Double?
+        public var minDemand: Double
+        /// At most this many gaps per district (nil: all).
+        public var top: Int?
+
+        public init(cellM: Double = 250, mergeM: Double? = nil, minDemand: Double = 0, top: Int? = nil) {
+            self.cellM = cellM
+            self.mergeM = mergeM
+            self.minDemand = minDemand
+            self.top = top
+        }
     }
 
     public var cellM: Double
+    public var options: Options
     public var gaps: [Gap]
+    /// In the order the districts were asked for.
+    public var summaries: [DistrictSummary]
+
+    public init(dataset: Dataset, demand: DemandModel, uncovered: [Bool], districts: [Int]? = nil, cellM: Double = 250) throws {
+        try self.init(dataset: dataset, demand: demand, uncovered: uncovered, districts: districts, options: Options(cellM: cellM, mergeM: 0))
+    }
 
     /// - Parameters:
     ///   - uncovered: per demand unit, whether no rest station is within reach.
-    ///   - districts: indices into `dataset.districts` to report (all when nil).
-    public init(dataset: Dataset, demand: DemandModel, uncovered: [Bool], districts: [Int]? = nil, cellM: Double = 250) throws {
+    ///   - districts: indices into `dataset.districts` to report (all, by id, when nil).
+    public init(dataset: Dataset, demand: DemandModel, uncovered: [Bool], districts: [Int]? = nil, options: Options) throws {
         precondition(uncovered.count == demand.units.count)
+        let cellM = options.cellM
+        let mergeM = options.mergeM ?? cellM
         self.cellM = cellM
+        self.options = options
         let back = try CoordinateTransformer.shared(from: dataset.manifest.crs, to: .wgs84)
         var gaps: [Gap] = []
-        for di in districts ?? Array(dataset.districts.indices) {
+        var summaries: [DistrictSummary] = []
+        let chosen = districts ?? dataset.districts.indices.sorted { dataset.districts[$0].id < dataset.districts[$1].id }
+        for di in chosen {
             let district = dataset.districts[di]
+            var summary = DistrictSummary(district: district.id, districtName: district.name, gaps: 0, uncoveredDemand: 0, areaKm2: 0, shown: 0, shownDemand: 0)
+            defer { summaries.append(summary) }
             // Uncovered units of this district, grouped by grid cell.
             var cells: [Cell: Double] = [:]
             var points: [(Coordinate, Double)] = []
@@ -52,25 +102,72 @@ public struct GapReport: Sendable {
                 guard inside > 0 else { continue }
                 parts.append((g, inside, try g.area() / 1e6))
             }
+            // Parts in a fixed order (by position), then grouped: parts within mergeM are one gap.
+            parts.sort { Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry)) }
+            var parent = Array(parts.indices)
+            func root(_ i: Int) -> Int {
+                var i = i
+                while parent[i] != i {
+                    parent[i] = parent[parent[i]]
+                    i = parent[i]
+                }
+                return i
+            }
+            if mergeM > 0 {
+                let envelopes = parts.map { $0.geometry.envelope }
+                for i in parts.indices {
+                    for j in (i + 1)..<parts.count {
+                        guard let a = envelopes[i], let b = envelopes[j] else { continue }
+                        let dx = max(0, max(a.minX, b.minX) - min(a.maxX, b.maxX))
+                        let dy = max(0, max(a.minY, b.minY) - min(a.maxY, b.maxY))
+                        guard dx * dx + dy * dy <= mergeM * mergeM, root(i) != root(j) else { continue }
+                        if try parts[i].geometry.distance(to: parts[j].geometry) <= mergeM { parent[root(j)] = root(i) }
+                    }
+                }
+            }
+            var groups: [Int: [Int]] = [:]
+            for i in parts.indices { groups[root(i), default: []].append(i) }
+            var merged: [(geometry: Geometry, demand: Double, area: Double, parts: Int)] = groups.keys.sorted().map { key in
+                let members = groups[key]!
+                let polygons = members.flatMap { parts[$0].geometry.polygons }
+                // Always a MultiPolygon, so that the layer has one geometry type (GDAL and QGIS read a
+                // layer of mixed Polygon and MultiPolygon as of unknown type).
+                let geometry: Geometry = .multiPolygon(polygons)
+                return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count)
+            }
             // Most uncovered demand first; ties by larger area, then position, so the order is stable.
-            parts.sort {
+            merged.sort {
                 if $0.demand != $1.demand { return $0.demand > $1.demand }
                 if $0.area != $1.area { return $0.area > $1.area }
-                return ($0.geometry.envelope?.minX ?? 0, $0.geometry.envelope?.minY ?? 0) < ($1.geometry.envelope?.minX ?? 0, $1.geometry.envelope?.minY ?? 0)
+                return Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry))
             }
-            for (rank, part) in parts.enumerated() {
-                let all = part.geometry.allCoordinates
+            summary.gaps = merged.count
+            summary.uncoveredDemand = merged.reduce(0) { $0 + $1.demand }
+            summary.areaKm2 = merged.reduce(0) { $0 + $1.area }
+            var kept = merged.filter { $0.demand >= options.minDemand }
+            if let top = options.top { kept = Array(kept.prefix(top)) }
+            for (rank, gap) in kept.enumerated() {
+                let all = gap.geometry.allCoordinates
                 let wgs = try back.transform(all)
                 var k = 0
-                let geometry = part.geometry.mapCoordinates { _ in
+                let geometry = gap.geometry.mapCoordinates { _ in
                     defer { k += 1 }
                     return wgs[k]
                 }
-                gaps.append(Gap(district: district.id, districtName: district.name, rank: rank + 1, uncoveredDemand: part.demand,
-                                areaKm2: part.area, projected: part.geometry, geometry: geometry))
+                guard case let .point(inside) = try gap.geometry.pointOnSurface() else { throw GeoError.invalidInput("no point on the surface of a gap") }
+                gaps.append(Gap(district: district.id, districtName: district.name, rank: rank + 1, uncoveredDemand: gap.demand, areaKm2: gap.area,
+                                parts: gap.parts, projected: gap.geometry, geometry: geometry, inside: try back.transform(inside)))
+                summary.shown += 1
+                summary.shownDemand += gap.demand
             }
         }
         self.gaps = gaps
+        self.summaries = summaries
+    }
+
+    static func position(_ g: Geometry) -> [Double] {
+        guard let e = g.envelope else { return [] }
+        return [e.minX, e.minY, e.maxX, e.maxY]
     }
 
     /// A grid cell by integer column and row.

@@ -14,16 +14,30 @@ public struct CoverageSettings: Sendable {
     public var restKinds: [StationKind]?
     /// Grid spreading a commercial area's peak riders over demand points, in metres.
     public var areaCellM: Double
+    /// The time of day to look at (nil: the peak, every station counted).
+    public var at: TimeOfDay?
+    /// `--radius`: one service radius for all demand instead of the districts' own `radius_m`
+    /// (the dataset's manifest radius is already this value when it is given).
+    public var radiusOverride: Double?
 
-    public init(districts: [String] = [], restKinds: [StationKind]? = nil, areaCellM: Double = 100) {
+    public init(districts: [String] = [], restKinds: [StationKind]? = nil, areaCellM: Double = 100, at: TimeOfDay? = nil, radiusOverride: Double? = nil) {
         self.districts = districts
         self.restKinds = restKinds
         self.areaCellM = areaCellM
+        self.at = at
+        self.radiusOverride = radiusOverride
     }
+
+    /// The moment: riders per seat of the dataset's manifest (overrides applied), stations open
+    /// and demand factor at `at`.
+    public func time(_ dataset: Dataset) -> PlanningTime { PlanningTime(manifest: dataset.manifest, at: at) }
+
+    /// Service radius per unit of demand.
+    public func radius(_ dataset: Dataset) -> ServiceRadius { ServiceRadius(dataset: dataset, override: radiusOverride) }
 }
 
-/// Demand and coverage of a dataset within its radius (the manifest's, or the one the dataset
-/// source overrides it with).
+/// Demand and coverage of a dataset within its service radii (the districts' own, the manifest's,
+/// or `--radius`), at a moment (riders per seat, open stations, demand of the hour).
 public struct CoverageStudy: Sendable {
     public let settings: CoverageSettings
     public let demand: DemandModel
@@ -35,25 +49,53 @@ public struct CoverageStudy: Sendable {
     public init(_ dataset: Dataset, settings: CoverageSettings) throws {
         self.settings = settings
         selected = try dataset.divisionIndices(matching: settings.districts)
-        demand = try DemandModel(dataset, areaCellM: settings.areaCellM)
-        report = try CoverageReport(dataset: dataset, demand: demand, radiusM: dataset.manifest.radiusM, kinds: settings.restKinds)
+        let time = settings.time(dataset)
+        demand = try DemandModel(dataset, areaCellM: settings.areaCellM).scaled(by: time.demandFactor)
+        report = try CoverageReport(dataset: dataset, demand: demand, radius: settings.radius(dataset), time: time, kinds: settings.restKinds)
     }
 
-    /// The rows of the chosen divisions, in the order chosen (all in layer order by default).
-    public var rows: [CoverageReport.Row] { selected.map { $0.map { report.rows[$0] } } ?? report.rows }
+    /// The rows of the chosen divisions, in the order chosen (all by id by default, whatever the
+    /// order of the layer).
+    public var rows: [CoverageReport.Row] { selected.map { $0.map { report.rows[$0] } } ?? report.rows.sorted { $0.id < $1.id } }
+}
+
+/// Coverage at every full hour (00:00 … 23:00) for the total, or for one chosen division: the
+/// demand of the hour and the stations open then (`settings.at` is not used).
+public struct HourlyCoverageStudy: Sendable {
+    public let settings: CoverageSettings
+    /// The division (index into dataset.districts), nil for the total.
+    public let division: Int?
+    public let ridersPerSeat: Double
+    public let hours: [CoverageReport.Hour]
+
+    /// Throws `UnknownDivision` for a division that is not in the dataset.
+    public init(_ dataset: Dataset, settings: CoverageSettings) throws {
+        self.settings = settings
+        division = try dataset.divisionIndices(matching: settings.districts)?.first
+        ridersPerSeat = dataset.manifest.ridersPerSeat
+        let peak = try DemandModel(dataset, areaCellM: settings.areaCellM)
+        hours = try CoverageReport.byHour(dataset: dataset, peakDemand: peak, radius: settings.radius(dataset), ridersPerSeat: ridersPerSeat,
+                                          kinds: settings.restKinds, division: division)
+    }
 }
 
 /// Uncovered demand as polygons per chosen division.
 public struct GapStudy: Sendable {
     public let coverage: CoverageStudy
     public let cellM: Double
+    public let options: GapReport.Options
     public let gaps: GapReport
 
     public init(_ dataset: Dataset, settings: CoverageSettings, cellM: Double) throws {
+        try self.init(dataset, settings: settings, options: GapReport.Options(cellM: cellM))
+    }
+
+    public init(_ dataset: Dataset, settings: CoverageSettings, options: GapReport.Options) throws {
         coverage = try CoverageStudy(dataset, settings: settings)
-        self.cellM = cellM
+        cellM = options.cellM
+        self.options = options
         gaps = try GapReport(dataset: dataset, demand: coverage.demand, uncovered: coverage.report.unitCovered.map { !$0 },
-                             districts: coverage.selected, cellM: cellM)
+                             districts: coverage.selected, options: options)
     }
 }
 
@@ -111,9 +153,9 @@ public struct ProposalStudy: Sendable {
         let siteSettings = SiteProposals.Settings(
             radiusM: m.radiusM, gridM: proposalSettings.gridM, seats: proposalSettings.seats, capacitated: proposalSettings.capacitated,
             goal: proposalSettings.goal, kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit, sizes: m.siteSizes,
-            ridersPerSeat: m.ridersPerSeat, cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
+            ridersPerSeat: coverage.report.time.ridersPerSeat, cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
             exclude: proposalSettings.exclude, newKind: proposalSettings.newKind, citywide: proposalSettings.citywide, minPerDistrict: proposalSettings.minPerDistrict,
-            expand: proposalSettings.expand)
+            expand: proposalSettings.expand, time: coverage.report.time, radius: coverage.report.radius)
         proposals = try SiteProposals(dataset: dataset, demand: coverage.demand, coverage: coverage.report, districts: coverage.selected,
                                       settings: siteSettings, progress: progress)
     }
@@ -124,5 +166,23 @@ extension AreaAudit.Thresholds {
     /// charging within 1000 m.
     public init(_ dataset: Dataset, restM: Double? = nil, parkingM: Double = 300, chargingM: Double = 1000) {
         self.init(restM: restM ?? dataset.manifest.radiusM, parkingM: parkingM, chargingM: chargingM)
+    }
+}
+
+/// Per counted rest station: capacity, catchment, assigned riders and pressure, highest pressure
+/// first (ties by id); with chosen divisions, the stations inside them.
+public struct LoadStudy: Sendable {
+    public let coverage: CoverageStudy
+    public let stations: [CoverageReport.StationUse]
+
+    public init(_ dataset: Dataset, settings: CoverageSettings) throws {
+        coverage = try CoverageStudy(dataset, settings: settings)
+        var uses = coverage.report.stationsByPressure(dataset)
+        if let selected = coverage.selected {
+            let lookup = try DistrictLookup(dataset.districts)
+            let chosen = Set(selected)
+            uses = try uses.filter { use in try !chosen.isDisjoint(with: lookup.divisions(containing: dataset.stations[use.station].projected)) }
+        }
+        stations = uses
     }
 }

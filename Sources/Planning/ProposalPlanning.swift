@@ -17,6 +17,10 @@ struct ProposalContext {
     let rest: [Int]
     let restIndex: PointIndex
     let capacities: [Double]
+    /// Riders a seat holds (at the time asked for) and the radius of each demand unit.
+    let ridersPerSeat: Double
+    let unitRadius: [Double]
+    let reachM: Double
     let required: Set<String>
     let excluded: Set<String>
 
@@ -31,9 +35,17 @@ struct ProposalContext {
         let candidateDivisions = try dataset.candidates.map { try lookup.divisions(containing: $0.projected) }
         self.candidateDivisions = candidateDivisions
         allUnits = try PointIndex(demand.units.map(\.projected))
-        rest = dataset.stations.indices.filter { i in settings.kinds.map { $0.contains(dataset.stations[i].kind) } ?? dataset.stations[i].offersRest }
+        let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
+        let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
+        unitRadius = demand.units.map { radius.radius(of: $0) }
+        reachM = radius.maximumM
+        ridersPerSeat = time.ridersPerSeat
+        let rest = dataset.stations.indices.filter { i in
+            (settings.kinds.map { $0.contains(dataset.stations[i].kind) } ?? dataset.stations[i].offersRest) && time.isOpen(dataset.stations[i])
+        }.sorted { dataset.stations[$0].id < dataset.stations[$1].id }
+        self.rest = rest
         restIndex = try PointIndex(rest.map { dataset.stations[$0].projected })
-        capacities = rest.map { Double(dataset.seats(of: dataset.stations[$0])) * settings.ridersPerSeat }
+        capacities = rest.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
         let ids = dataset.candidates.map(\.id)
         let known = Set(ids)
         func listed() -> String {
@@ -60,6 +72,24 @@ struct ProposalContext {
         excluded = Set(settings.exclude)
     }
 
+    /// Demand units within reach of a site: within the radius of each unit (`units` maps the
+    /// index's points to demand units).
+    func reached(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [Int] {
+        index.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[units[$0.index]] * unitRadius[units[$0.index]] }.map(\.index)
+    }
+
+    /// The reach graph from `units` to the rest stations, within each unit's radius.
+    func restReach(_ units: [Int]) throws -> Reach {
+        var batch = NeighborBatch()
+        restIndex.within(radius: reachM, of: units.map { demand.units[$0].projected }, into: &batch)
+        var offsets = [0], columns: [Int32] = []
+        for (k, u) in units.enumerated() {
+            for e in batch.range(ofQuery: k) where batch.squaredDistances[e] <= unitRadius[u] * unitRadius[u] { columns.append(Int32(batch.indices[e])) }
+            offsets.append(columns.count)
+        }
+        return try Reach(rowCount: units.count, columnCount: rest.count, offsets: offsets, columns: columns)
+    }
+
     /// The sizes a new site may take.
     func sizes(maxSeats: Int?) -> [SiteSize] {
         var seats: [Int]
@@ -69,7 +99,7 @@ struct ProposalContext {
             seats = settings.sizes.filter { s in maxSeats.map { s <= $0 } ?? true }
             if seats.isEmpty, let m = maxSeats { seats = [m] }
         }
-        return seats.filter { $0 >= 1 }.map { SiteSize(seats: $0, capacity: Double($0) * settings.ridersPerSeat, cost: settings.cost(seats: $0)) }
+        return seats.filter { $0 >= 1 }.map { SiteSize(seats: $0, capacity: Double($0) * ridersPerSeat, cost: settings.cost(seats: $0)) }
     }
 
     struct Source {
@@ -118,7 +148,7 @@ struct ProposalContext {
                 var col = Int((env.minX / g).rounded(.down))
                 while Double(col) * g <= env.maxX {
                     let centre = Coordinate(x: (Double(col) + 0.5) * g, y: (Double(row) + 0.5) * g)
-                    if !uncoveredIndex.nearest(to: centre, k: 1, maxDistance: settings.radiusM).isEmpty, try prepared.covers(centre) {
+                    if !reached(uncoveredIndex, uncovered, from: centre).isEmpty, try prepared.covers(centre) {
                         // The key sorts grid sites by position (row, then column) and stays unique.
                         let key = "grid-\(district.id)-\(col)-\(row)"
                         if seen.insert(key).inserted {
@@ -136,7 +166,7 @@ struct ProposalContext {
                 let station = dataset.stations[s]
                 guard let d = try lookup.divisions(containing: station.projected).first(where: scopeSet.contains) else { continue }
                 let added = (settings.seats.map { [$0] } ?? settings.sizes).filter { $0 >= 1 }
-                let sizes = added.map { SiteSize(seats: $0, capacity: Double($0) * settings.ridersPerSeat, cost: settings.cost(seats: $0, expansion: true)) }
+                let sizes = added.map { SiteSize(seats: $0, capacity: Double($0) * ridersPerSeat, cost: settings.cost(seats: $0, expansion: true)) }
                 if sizes.isEmpty { continue }
                 out.append(Source(key: "expand-\(station.id)", candidateID: nil, name: station.name, projected: station.projected, division: d, sizes: sizes, station: s))
             }
@@ -169,7 +199,7 @@ struct ProposalContext {
         let localIndex = try PointIndex(local.map { demand.units[$0].projected })
         let (sources, sourceKind) = try sources(scope: scope, local: local)
         let candidates = sources.map { s in
-            PlanCandidate(id: s.key, covers: localIndex.within(radius: settings.radiusM, of: s.projected).map(\.index), sizes: s.sizes,
+            PlanCandidate(id: s.key, covers: reached(localIndex, local, from: s.projected), sizes: s.sizes,
                           group: scope.firstIndex(of: s.division) ?? 0)
         }
         let requiredIndices = sources.indices.filter { sources[$0].candidateID.map(required.contains) ?? false }
@@ -188,13 +218,8 @@ struct ProposalContext {
         if settings.capacitated {
             // Seats left for this scope once other divisions' demand is served.
             let outside = demand.units.indices.filter { localPosition[$0] == nil }
-            var outsideBatch = NeighborBatch()
-            restIndex.within(radius: settings.radiusM, of: outside.map { demand.units[$0].projected }, into: &outsideBatch)
-            let outsideReach = try Reach(rowCount: outside.count, columnCount: rest.count, offsets: outsideBatch.offsets, columns: outsideBatch.indices.map { Int32($0) })
-            let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: capacities, reach: outsideReach)
-            var localBatch = NeighborBatch()
-            restIndex.within(radius: settings.radiusM, of: local.map { demand.units[$0].projected }, into: &localBatch)
-            let localReach = try Reach(rowCount: local.count, columnCount: rest.count, offsets: localBatch.offsets, columns: localBatch.indices.map { Int32($0) })
+            let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: capacities, reach: restReach(outside))
+            let localReach = try restReach(local)
             problem.existing = ExistingStations(capacities: zip(capacities, used.stationLoad).map { max(0, $0 - $1) }, reach: localReach)
         } else {
             problem.alreadyCovered = local.map { coverage.unitCovered[$0] ? demand.units[$0].weight : 0 }
@@ -230,8 +255,7 @@ struct ProposalContext {
             let s = sources[chosen.candidateIndex]
             served += chosen.gain
             var spill = 0.0
-            for n in allUnits.within(radius: settings.radiusM, of: s.projected) {
-                let u = n.index
+            for u in reached(allUnits, Array(demand.units.indices), from: s.projected) {
                 if let p = localPosition[u] {
                     if !coveredLocal[p] {
                         coveredLocal[p] = true

@@ -46,12 +46,17 @@ public struct SiteProposals: Sendable {
         public var minPerDistrict: Int
         /// Existing rest stations may take more seats.
         public var expand: Bool
+        /// Riders a seat holds and the stations open (nil: the manifest's, at the peak).
+        public var time: PlanningTime?
+        /// Service radius per unit of demand (nil: `radiusM` for all).
+        public var radius: ServiceRadius?
 
         public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: PlanGoal,
                     kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, sizes: [Int] = Manifest.defaultSiteSizes,
                     ridersPerSeat: Double = 6, cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
                     require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
-                    citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false) {
+                    citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false, time: PlanningTime? = nil,
+                    radius: ServiceRadius? = nil) {
             self.radiusM = radiusM
             self.gridM = gridM
             self.seats = seats
@@ -69,6 +74,8 @@ public struct SiteProposals: Sendable {
             self.citywide = citywide
             self.minPerDistrict = minPerDistrict
             self.expand = expand
+            self.time = time
+            self.radius = radius
         }
 
         /// What a site of `seats` seats costs (an expansion: the per-seat part only).

@@ -18,9 +18,11 @@ public enum CSVLayer {
     static let numericColumns: Set<String> = ["seats", "charging_ports", "weight", "max_seats", "slots", "workers", "daily_orders", "peak_riders"]
 
     public static func read(bytes: [UInt8], layer: Layer) throws -> Read {
+        try SpreadsheetText.refuseWorkbook(bytes)
         let table: CSVTable
         do {
-            table = try CSVReader.parse(bytes)
+            let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            table = try CSVReader.parse(bytes, separator: CSVReader.sniffSeparator(bytes[start...]))
         } catch {
             throw GeoJSONDocumentError(message: "\(error)")
         }
@@ -92,8 +94,12 @@ public enum CSVLayer {
             } else if let lonIndex, let latIndex {
                 let lonText = lonIndex < row.fields.count ? row.fields[lonIndex].trimmingCharacters(in: .whitespaces) : ""
                 let latText = latIndex < row.fields.count ? row.fields[latIndex].trimmingCharacters(in: .whitespaces) : ""
-                if let lon = Double(lonText), let lat = Double(latText), lon.isFinite, lat.isFinite {
+                if case let .number(lon) = SpreadsheetText.number(lonText, grouping: false), case let .number(lat) = SpreadsheetText.number(latText, grouping: false) {
                     geometry = .point(Coordinate(lon: lon, lat: lat))
+                } else if case .decimalComma = SpreadsheetText.number(lonText, grouping: false) {
+                    problem(SpreadsheetText.decimalCommaAdvice("lon", lonText))
+                } else if case .decimalComma = SpreadsheetText.number(latText, grouping: false) {
+                    problem(SpreadsheetText.decimalCommaAdvice("lat", latText))
                 } else {
                     problem("lon \"\(lonText)\" and lat \"\(latText)\" must both be numbers")
                 }
@@ -103,7 +109,39 @@ public enum CSVLayer {
             features.append(GeoJSONFeature(index: i, id: nil, geometry: geometry, properties: properties))
             lines.append(row.line)
         }
+        // Properties in the header's column order, so that a file imports back as it was exported.
+        let order = header.fields.map { CSVColumn(header: $0)?.rawValue ?? CSVColumn.normalizedHeader($0) }
+        typeFields(&features, &issues, layer, order: order)
         return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
+    }
+
+    /// Gives the layer's known fields their types (see `LayerSchema`): numbers from text (full-width
+    /// digits and thousands separators accepted, a decimal comma refused with what to do), lists
+    /// from `a;b`, booleans from yes/no, 是/否. So a CSV exported by Nuanxin imports back equal.
+    static func typeFields(_ features: inout [GeoJSONFeature], _ issues: inout [GeoJSONIssue], _ layer: Layer, order: [String]) {
+        let schema = LayerSchema(fields: LayerSchema.known(layer))
+        for i in features.indices {
+            var properties = JSONObject()
+            for key in order { if let v = features[i].properties[key], properties[key] == nil { properties[key] = v } }
+            for (key, v) in features[i].properties.pairs where properties[key] == nil { properties[key] = v }
+            for (key, value) in properties.pairs {
+                guard let type = schema.type(of: key), case let .string(text) = value else { continue }
+                switch type {
+                case .integer, .real:
+                    switch SpreadsheetText.number(text) {
+                    case let .number(n): properties[key] = .number(n)
+                    case .decimalComma:
+                        issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: features[i].displayID, SpreadsheetText.decimalCommaAdvice(key, text)))
+                    case .notNumber: break
+                    }
+                case .text:
+                    break
+                default:
+                    properties[key] = FieldValues.convert(value, to: type)
+                }
+            }
+            features[i].properties = properties
+        }
     }
 
     /// A numeric cell as JSON: a finite number, or an integer beyond ±2^53 as its text (as the
@@ -121,15 +159,25 @@ public enum CSVLayer {
     /// A text field as it was before `CSVWriter` escaped it for spreadsheets: `'=1+2` is `=1+2`
     /// again, so that a layer exported to CSV, edited and imported keeps its names. A `'` before
     /// anything that is not a formula start is kept.
-    static func unescapingFormula(_ text: String) -> String {
+    public static func unescapingFormula(_ text: String) -> String {
         guard text.utf8.first == 0x27, CSVFormat.needsFormulaEscape(text.utf8) else { return text }
         return String(text.dropFirst())
     }
 
     /// A layer as spreadsheet rows: the union of the properties' keys in order of first
     /// appearance, then lon and lat for points or wkt for other geometries.
-    public static func rows(_ items: [(id: String, properties: JSONObject, geometry: Geometry)]) throws -> [[String]] {
+    /// With a `layer`, columns follow its schema (known fields in their fixed order, then the
+    /// others) and values their field's type: reals always with a decimal point (`60.0`), lists
+    /// `;`-joined, numbers given as text written as numbers.
+    public static func rows(_ items: [(id: String, properties: JSONObject, geometry: Geometry)], layer: Layer? = nil) throws -> [[String]] {
         var keys: [String] = ["id"]
+        var schema: LayerSchema?
+        if let layer {
+            let s = LayerSchema.of(layer, properties: items.map(\.properties))
+            let present = Set(items.flatMap(\.properties.keys))
+            keys += s.fields.map(\.name).filter { $0 != "id" && present.contains($0) }
+            schema = s
+        }
         for item in items {
             for k in item.properties.keys where !keys.contains(k) { keys.append(k) }
         }
@@ -138,7 +186,12 @@ public enum CSVLayer {
         for item in items {
             var row = keys.map { k -> String in
                 if k == "id" { return item.id }
-                switch item.properties[k] {
+                var value = item.properties[k]
+                if let type = schema?.type(of: k), let v = value {
+                    value = FieldValues.convert(v, to: type)
+                    if type == .real, LayerSchema.knownReals(layer!).contains(k), case let .number(n)? = value { return JSONValue.format(real: n) }
+                }
+                switch value {
                 case nil, .null?: return ""
                 case let .string(s)?: return s
                 case let .number(n)?: return JSONValue.format(number: n)

@@ -70,17 +70,37 @@ public final class CSVReader {
     }
 
     /// Reads records from bytes already in memory (the bytes are copied once).
-    public init(bytes: some Collection<UInt8>, maxRecordBytes: Int = defaultMaxRecordBytes) {
+    /// - Parameter separator: the field separator: `,` (RFC 4180), or `;` or tab as spreadsheets in
+    ///   some locales save (`sniffSeparator(_:)` tells which from the header line).
+    public init(bytes: some Collection<UInt8>, maxRecordBytes: Int = defaultMaxRecordBytes, separator: UInt8 = UInt8(ascii: ",")) {
         precondition(maxRecordBytes > 0, "record limit must be positive")
+        precondition([0x2C, 0x3B, 0x09].contains(separator), "the separator is ',', ';' or tab")
         fileHandle = nil
-        scanner = CSVScanner(bytes: bytes, maxRecordBytes: maxRecordBytes)
+        scanner = CSVScanner(bytes: bytes, maxRecordBytes: maxRecordBytes, separator: separator)
+    }
+
+    /// The separator of a spreadsheet's CSV, judged from its first line: whichever of `,`, `;` and
+    /// tab occurs most often outside quotes (`,` when none does, and on a tie).
+    public static func sniffSeparator(_ bytes: some Collection<UInt8>) -> UInt8 {
+        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
+        var quoted = false
+        for b in bytes {
+            if b == 0x22 { quoted.toggle(); continue }
+            if quoted { continue }
+            if b == 0x0A || b == 0x0D { break }
+            if counts[b] != nil { counts[b]! += 1 }
+        }
+        let comma = counts[0x2C]!, semicolon = counts[0x3B]!, tab = counts[0x09]!
+        if semicolon > comma && semicolon >= tab { return 0x3B }
+        if tab > comma && tab > semicolon { return 0x09 }
+        return 0x2C
     }
 
     deinit { scanner.deallocate() }
 
     /// Parses a whole (small) CSV file: the first record is the header, the others the rows.
-    public static func parse(_ bytes: some Collection<UInt8>, maxRecordBytes: Int = defaultMaxRecordBytes) throws(CSVError) -> CSVTable {
-        let reader = CSVReader(bytes: bytes, maxRecordBytes: maxRecordBytes)
+    public static func parse(_ bytes: some Collection<UInt8>, maxRecordBytes: Int = defaultMaxRecordBytes, separator: UInt8 = UInt8(ascii: ",")) throws(CSVError) -> CSVTable {
+        let reader = CSVReader(bytes: bytes, maxRecordBytes: maxRecordBytes, separator: separator)
         guard let header = try reader.next() else { return CSVTable(header: nil, rows: []) }
         var rows: [CSVRecord] = []
         while let row = try reader.next() { rows.append(row) }
@@ -126,6 +146,9 @@ private struct CSVScanner {
     private let fileDescriptor: Int32?
     private let chunkSize: Int
     private let maxRecordBytes: Int
+    /// The field separator, and the byte above which no byte is special (fast path).
+    private let separator: UInt8
+    private let plainAbove: UInt8
 
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -154,6 +177,8 @@ private struct CSVScanner {
         self.fileDescriptor = fileDescriptor
         self.chunkSize = chunkSize
         self.maxRecordBytes = maxRecordBytes
+        separator = Self.comma
+        plainAbove = Self.comma
         capacity = Swift.max(chunkSize, prefix.count + chunkSize)
         storage = .allocate(capacity: capacity)
         if !prefix.isEmpty { storage.initialize(from: prefix, count: prefix.count) }
@@ -161,10 +186,12 @@ private struct CSVScanner {
         eof = false
     }
 
-    init(bytes: some Collection<UInt8>, maxRecordBytes: Int) {
+    init(bytes: some Collection<UInt8>, maxRecordBytes: Int, separator: UInt8 = 0x2C) {
         fileDescriptor = nil
         chunkSize = 1
         self.maxRecordBytes = maxRecordBytes
+        self.separator = separator
+        plainAbove = Swift.max(separator, Self.quote)
         capacity = Swift.max(bytes.count, 1)
         storage = .allocate(capacity: capacity)
         _ = UnsafeMutableBufferPointer(start: storage, count: capacity).initialize(from: bytes)
@@ -247,6 +274,7 @@ private struct CSVScanner {
     /// Scans from `scanPos` to the end of the next record, or to the end of the buffer.
     private mutating func scan() throws(CSVError) -> Step {
         let p = storage, end = self.end
+        let separator = self.separator, plainAbove = self.plainAbove
         var pos = scanPos
         if pendingCR {
             if pos < end {
@@ -266,7 +294,7 @@ private struct CSVScanner {
                     fieldEscaped = false
                     quoteLine = line
                     pos += 1
-                } else if b == Self.comma {
+                } else if b == separator {
                     spans.append(Span(start: pos - recordStart, end: pos - recordStart, escaped: false))
                     pos += 1
                 } else if b == Self.lf || b == Self.cr {
@@ -286,7 +314,7 @@ private struct CSVScanner {
                 while pos < end {
                     let c = p[pos]
                     // Digits, letters, '.', '-' and every byte of a multibyte character are above ','.
-                    if c > Self.comma || (c != Self.comma && c != Self.quote && c != Self.cr && c != Self.lf) {
+                    if c > plainAbove || (c != separator && c != Self.quote && c != Self.cr && c != Self.lf) {
                         pos += 1
                     } else {
                         break
@@ -294,7 +322,7 @@ private struct CSVScanner {
                 }
                 guard pos < end else { break scanning }
                 let c = p[pos]
-                if c == Self.comma {
+                if c == separator {
                     spans.append(Span(start: fieldStart - recordStart, end: pos - recordStart, escaped: false))
                     state = .fieldStart
                     pos += 1
@@ -324,7 +352,7 @@ private struct CSVScanner {
                     fieldEscaped = true
                     state = .quoted
                     pos += 1
-                } else if c == Self.comma {
+                } else if c == separator {
                     spans.append(Span(start: fieldStart - recordStart, end: pos - 1 - recordStart, escaped: fieldEscaped))
                     state = .fieldStart
                     pos += 1

@@ -77,7 +77,7 @@ struct LoadRun {
         }
         if layers.contains(.stations), let layer = readLayer(.stations) {
             stations = parseStations(layer, transformer, manifest)
-            checkPoints(stations.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(stations.indices.lazy.map { [stations] in (stations[$0].location, stations[$0].featureIndex, stations[$0].id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
             let ids = Set(districts.map(\.id))
             for s in stations {
                 if let d = s.district, districtsOK, !districts.isEmpty, !ids.contains(d) {
@@ -89,14 +89,15 @@ struct LoadRun {
         if layers.contains(.areas), let layer = readLayer(.areas) { areas = parseAreas(layer, transformer) }
         if layers.contains(.demand), let layer = readLayer(.demand) {
             demand = parseDemand(layer, transformer)
-            checkPoints(demand.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(demand.indices.lazy.map { [demand] in (demand[$0].location, demand[$0].featureIndex, demand[$0].id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
         }
         if layers.contains(.candidates) {
-            let exists = FileManager.default.fileExists(atPath: path(.candidates))
+            let exists = source.geoPackage.map { (try? GeoPackageReader(path: $0).hasLayer(.candidates)) ?? true }
+                ?? FileManager.default.fileExists(atPath: path(.candidates))
             if exists || source.isReplaced(.candidates), let layer = readLayer(.candidates) {
                 hasCandidates = true
                 candidates = parseCandidates(layer, transformer)
-                checkPoints(candidates.lazy.map { ($0.location, $0.featureIndex, $0.id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
+                checkPoints(candidates.indices.lazy.map { [candidates] in (candidates[$0].location, candidates[$0].featureIndex, candidates[$0].id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }
         return Dataset(manifest: manifest, districts: districts,
@@ -113,6 +114,15 @@ struct LoadRun {
         var read: GeoJSONLayer
         if let given = source.inMemory[layer] {
             read = given.layer
+        } else if let geoPackage = source.overrides[layer].flatMap({ GeoPackageReader.isGeoPackage($0) ? $0 : nil }) ?? (source.isReplaced(layer) ? nil : source.geoPackage) {
+            do {
+                let reader = try GeoPackageReader(path: geoPackage)
+                read = try reader.read(table: reader.table(for: layer, onlyTableWillDo: source.isReplaced(layer)))
+            } catch {
+                missingInput = missingInput || error.missing
+                issues.append(DatasetIssue(.error, file: file, error.reason))
+                return nil
+            }
         } else {
             let bytes: [UInt8]
             do {

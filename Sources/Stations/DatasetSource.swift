@@ -32,13 +32,31 @@ public struct DatasetSource: Sendable {
         self.visitsPerHour = visitsPerHour
     }
 
-    /// The path of a layer's file: the replacement when given, else the file in the folder.
+    /// The GeoPackage holding the whole dataset, when `folder` names a `.gpkg` file (or an SQLite
+    /// file under another name) rather than a folder.
+    public var geoPackage: String? {
+        if GeoPackageReader.isGeoPackage(folder) { return folder }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let handle = FileHandle(forReadingAtPath: folder) else { return nil }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        return head == Data("SQLite format 3\0".utf8) ? folder : nil
+    }
+
+    /// The path of a layer's file: the replacement when given, else the file in the folder. For a
+    /// GeoPackage dataset, the file and table ("city.gpkg (table stations)"), as messages name it.
     public func path(of layer: Layer) -> String {
-        inMemory[layer]?.file ?? overrides[layer] ?? (folder as NSString).appendingPathComponent(layer.fileName)
+        if let given = inMemory[layer]?.file ?? overrides[layer] { return given }
+        if let geoPackage { return "\(geoPackage) (table \(layer.tableName))" }
+        return (folder as NSString).appendingPathComponent(layer.fileName)
     }
 
     /// Whether a layer comes from the command line rather than the dataset folder.
     public func isReplaced(_ layer: Layer) -> Bool { overrides[layer] != nil || inMemory[layer] != nil }
 
-    public var manifestPath: String { (folder as NSString).appendingPathComponent("dataset.json") }
+    public var manifestPath: String {
+        if let geoPackage { return "\(geoPackage) (table \(GeoPackageWriter.manifestTable))" }
+        return (folder as NSString).appendingPathComponent("dataset.json")
+    }
 }

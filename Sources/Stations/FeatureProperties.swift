@@ -2,6 +2,17 @@ import Foundation
 import Geo
 
 extension LoadRun {
+    /// Whether `s` is empty or only whitespace, that is `s.trimmingCharacters(in: .whitespaces)
+    /// .isEmpty`, without building the trimmed string (which costs more than the rest of reading
+    /// a point feature).
+    static func isBlank(_ s: String) -> Bool {
+        for u in s.unicodeScalars {
+            if u == " " || u == "\t" { continue }
+            if u.isASCII || !CharacterSet.whitespaces.contains(u) { return false }
+        }
+        return true
+    }
+
     /// Per-feature property access that records what is wrong.
     struct Properties {
         let feature: GeoJSONFeature
@@ -22,7 +33,7 @@ extension LoadRun {
 
         mutating func requireID() -> String? {
             switch feature.properties["id"] {
-            case let .string(s)? where !s.trimmingCharacters(in: .whitespaces).isEmpty: return s
+            case let .string(s)? where !LoadRun.isBlank(s): return s
             case let v? where v.numberText != nil: return v.numberText
             case .string?: error("\"id\" is empty")
             case let v? where !v.isNull: error("\"id\" must be a string or a number, not \(v.typeName)")
@@ -36,7 +47,7 @@ extension LoadRun {
         mutating func string(_ key: String, required: Bool = false) -> String? {
             switch feature.properties[key] {
             case let .string(s)?:
-                if required && s.trimmingCharacters(in: .whitespaces).isEmpty { error("\"\(key)\" is empty") }
+                if required && LoadRun.isBlank(s) { error("\"\(key)\" is empty") }
                 return s
             case let v? where v.numberText != nil: return v.numberText
             case nil, .null?:

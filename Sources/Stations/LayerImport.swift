@@ -54,7 +54,8 @@ public enum LayerImport {
         public var warnings: [DatasetIssue]
     }
 
-    /// Reads a file as a layer: CSV when its name ends in .csv or it does not start with `{`, else GeoJSON.
+    /// Reads a file as a layer: the layer's table of a .gpkg, CSV when its name ends in .csv or it
+    /// does not start with `{`, else GeoJSON.
     public static func read(_ file: String, layer: Layer) throws(Failure) -> Incoming {
         let bytes: [UInt8]
         do {
@@ -63,6 +64,14 @@ public enum LayerImport {
             throw .unreadable(failure)
         } catch {
             throw .malformed(file: file, reason: "\(error)")
+        }
+        if GeoPackageReader.isGeoPackage(file) {
+            do {
+                let reader = try GeoPackageReader(path: file)
+                return Incoming(file: file, layer: layer, features: try reader.read(table: reader.table(for: layer, onlyTableWillDo: true)))
+            } catch {
+                throw .malformed(file: file, reason: error.reason)
+            }
         }
         do {
             let first = bytes.drop { [0xEF, 0xBB, 0xBF, 0x20, 0x0A, 0x0D, 0x09].contains($0) }.first

@@ -9,19 +9,22 @@ extension LoadRun {
         let brokenIndices = Set(layer.issues.filter { $0.severity == .error }.compactMap(\.featureIndex))
         var out: [T] = []
         var seen: [String: Int] = [:]
+        seen.reserveCapacity(layer.features.count)
+        out.reserveCapacity(layer.features.count)
         for feature in layer.features {
             var p = Properties(feature: feature, file: file)
             p.failed = brokenIndices.contains(feature.index)
-            let value = body(&p)
+            var value = body(&p)
             if let id = feature.displayID {
-                if let first = seen[id] {
+                // One hash lookup for the common case of a new id; a duplicate keeps the first.
+                if let first = seen.updateValue(feature.index, forKey: id) {
+                    seen[id] = first
                     p.error("duplicate id \"\(id)\" (also feature \(first))")
-                } else {
-                    seen[id] = feature.index
                 }
             }
-            issues.append(contentsOf: p.issues)
-            if !p.failed, let value { out.append(value) }
+            if !p.issues.isEmpty { issues.append(contentsOf: p.issues) }
+            // Moved into the result, not copied.
+            if !p.failed, let v = value.take() { out.append(v) }
         }
         return out
     }
@@ -46,7 +49,7 @@ extension LoadRun {
             return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, radiusM: radius, geometry: g, projected: g,
                             featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = project(parsed.map(\.geometry), t, .districts) else { return [] }
+        guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .districts) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -90,7 +93,7 @@ extension LoadRun {
                            hours: hours, operatorName: op, location: c, projected: c, featureIndex: p.feature.index, properties: properties,
                            openingHours: openingHours)
         }
-        guard let projected = projectPoints(parsed.map(\.location), t, .stations) else { return [] }
+        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .stations) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -108,8 +111,8 @@ extension LoadRun {
                 names.append(s)
             }
         case let .string(s)?:
-            // Spreadsheets give "rest;water" or "rest, water".
-            names = s.split(whereSeparator: { ",;|、，；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // Spreadsheets give "rest;water" or "rest, water"; GDAL's list text is "(2:rest,water)".
+            names = FieldValues.list(s)
         case let v?:
             p.error("\"services\" must be a list of strings, not \(v.typeName)")
             return []
@@ -136,7 +139,7 @@ extension LoadRun {
             guard let id else { return nil }
             return ParkingZone(id: id, name: name, slots: slots, charging: charging, geometry: g, projected: g, featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = project(parsed.map(\.geometry), t, .parking) else { return [] }
+        guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .parking) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -154,7 +157,7 @@ extension LoadRun {
             return CommercialArea(id: id, name: name, riderFriendly: friendly, dailyOrders: orders, peakRiders: riders, geometry: g, projected: g,
                                   featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = project(parsed.map(\.geometry), t, .areas) else { return [] }
+        guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .areas) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -168,7 +171,7 @@ extension LoadRun {
             guard let id, let weight else { return nil }
             return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = projectPoints(parsed.map(\.location), t, .demand) else { return [] }
+        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .demand) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
@@ -183,7 +186,7 @@ extension LoadRun {
             guard let id else { return nil }
             return Candidate(id: id, name: name, maxSeats: maxSeats, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
         }
-        guard let projected = projectPoints(parsed.map(\.location), t, .candidates) else { return [] }
+        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .candidates) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }

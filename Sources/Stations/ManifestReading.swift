@@ -5,30 +5,31 @@ import Geo
 extension LoadRun {
     mutating func readManifest() -> Manifest? {
         let file = source.manifestPath
-        let bytes: [UInt8]
-        do {
-            bytes = try InputFile.read(file)
-        } catch {
-            // Without a manifest a dataset can still be given entirely by flags.
-            if source.crs != nil, source.radiusM != nil {
-                guard let rate = readRestRate(JSONObject()) else { return nil }
-                return Manifest(name: "(from flags)", crs: source.crs!, radiusM: source.radiusM!, defaultSeats: 8,
-                                stayMin: rate.stayMin, visitsPerHour: rate.visitsPerHour)
+        let o: JSONObject
+        if let geoPackage = source.geoPackage {
+            let found: JSONObject?
+            do {
+                found = try GeoPackageReader(path: geoPackage).manifest()
+            } catch {
+                missingInput = missingInput || error.missing
+                issues.append(DatasetIssue(.error, file: geoPackage, error.reason))
+                return nil
             }
-            missingInput = true
-            issues.append(DatasetIssue(.error, file: file, "\((error as? InputFile.Failure)?.reason ?? "\(error)") (a dataset folder needs dataset.json; see --data)"))
-            return nil
-        }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes)
-        } catch {
-            issues.append(DatasetIssue(.error, file: file, "not valid JSON: \(error)"))
-            return nil
-        }
-        guard case let .object(o) = value else {
-            issues.append(DatasetIssue(.error, file: file, "the manifest must be a JSON object"))
-            return nil
+            guard let found else {
+                if source.crs != nil, source.radiusM != nil { return manifestFromFlags() }
+                issues.append(DatasetIssue(.error, file: geoPackage, "no \(GeoPackageWriter.manifestTable) table: a GeoPackage dataset needs the manifest (write one with `nuanxin export --layer all --format gpkg`, or give --crs and --radius)"))
+                return nil
+            }
+            o = found
+        } else {
+            guard let bytes = try? InputFile.read(file) else {
+                // Without a manifest a dataset can still be given entirely by flags.
+                if source.crs != nil, source.radiusM != nil { return manifestFromFlags() }
+                _ = readManifestFile(file)
+                return nil
+            }
+            guard let object = parseManifest(bytes, file) else { return nil }
+            o = object
         }
         var ok = true
         func fail(_ message: String) {
@@ -61,6 +62,13 @@ extension LoadRun {
         guard ok, let rate, let profile, let sizes, let cost else { return nil }
         return Manifest(name: name, crs: source.crs ?? crs, radiusM: source.radiusM ?? radius, defaultSeats: seats, properties: o,
                         stayMin: rate.stayMin, visitsPerHour: rate.visitsPerHour, demandProfile: profile, siteSizes: sizes, siteCost: cost)
+    }
+
+    /// Without a manifest a dataset can still be given entirely by flags (--crs and --radius).
+    mutating func manifestFromFlags() -> Manifest? {
+        guard let rate = readRestRate(JSONObject()) else { return nil }
+        return Manifest(name: "(from flags)", crs: source.crs!, radiusM: source.radiusM!, defaultSeats: 8,
+                        stayMin: rate.stayMin, visitsPerHour: rate.visitsPerHour)
     }
 
     private mutating func manifestError(_ message: String) {
@@ -164,5 +172,33 @@ extension LoadRun {
             if key == "fixed" { cost.fixed = n } else { cost.perSeat = n }
         }
         return ok ? cost : nil
+    }
+
+    /// `dataset.json` as a JSON object, or nil with the issue recorded.
+    mutating func readManifestFile(_ file: String) -> JSONObject? {
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(file)
+        } catch {
+            missingInput = true
+            issues.append(DatasetIssue(.error, file: file, "\((error as? InputFile.Failure)?.reason ?? "\(error)") (a dataset folder needs dataset.json; see --data)"))
+            return nil
+        }
+        return parseManifest(bytes, file)
+    }
+
+    mutating func parseManifest(_ bytes: [UInt8], _ file: String) -> JSONObject? {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            issues.append(DatasetIssue(.error, file: file, "not valid JSON: \(error)"))
+            return nil
+        }
+        guard case let .object(o) = value else {
+            issues.append(DatasetIssue(.error, file: file, "the manifest must be a JSON object"))
+            return nil
+        }
+        return o
     }
 }

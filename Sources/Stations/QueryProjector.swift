@@ -100,44 +100,50 @@ public struct QueryProjector: Sendable {
     /// A chunk of batch items, in order: for each query its point, for each unreadable line and each
     /// point that cannot be answered its problem.
     public func project(_ items: [BatchQueryItem]) -> [Item] {
-        var out = [Item?](repeating: nil, count: items.count)
+        // First the points to project, in one PROJ call; then the items in order.
         var xs: [Double] = []
         var ys: [Double] = []
-        var slots: [Int] = []
+        var outside: [Int: String] = [:]
         xs.reserveCapacity(items.count)
         ys.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            switch item {
-            case let .problem(p):
-                out[i] = .unreadable(p)
-            case let .query(q):
-                let given = Coordinate(lon: q.lon, lat: q.lat)
-                let c = MapDatum.convert(given, from: datum, to: .wgs84)
-                if let problem = QueryProjector.rangeProblem(c, given, from: datum, to: .wgs84) {
-                    out[i] = .unanswerable(QueryProjector.problem(q, problem))
-                    continue
-                }
-                if let why = outsideArea(given: given, wgs84: c) {
-                    out[i] = .unanswerable(QueryProjector.problem(q, why))
-                    continue
-                }
-                slots.append(i)
-                xs.append(c.lon)
-                ys.append(c.lat)
+            guard case let .query(q) = item else { continue }
+            let given = Coordinate(lon: q.lon, lat: q.lat)
+            let c = MapDatum.convert(given, from: datum, to: .wgs84)
+            if let problem = QueryProjector.rangeProblem(c, given, from: datum, to: .wgs84) {
+                outside[i] = problem
+                continue
             }
+            if let why = outsideArea(given: given, wgs84: c) {
+                outside[i] = why
+                continue
+            }
+            xs.append(c.lon)
+            ys.append(c.lat)
         }
         let lonLat = (0..<xs.count).map { Coordinate(lon: xs[$0], lat: ys[$0]) }
         let failures = transformer.transformEach(xs: &xs, ys: &ys)
-        for (k, i) in slots.enumerated() {
-            guard case let .query(q) = items[i] else { continue }
-            let given = Coordinate(lon: q.lon, lat: q.lat)
-            if let reason = failures[k] {
-                out[i] = .unanswerable(QueryProjector.problem(q, QueryProjector.unprojectable(given, crs, reason)))
-            } else {
-                out[i] = .point(q, Point(given: given, wgs84: lonLat[k], projected: Coordinate(x: xs[k], y: ys[k])))
+        var out: [Item] = []
+        out.reserveCapacity(items.count)
+        var k = 0
+        for (i, item) in items.enumerated() {
+            switch item {
+            case let .problem(p):
+                out.append(.unreadable(p))
+            case let .query(q):
+                if let why = outside[i] {
+                    out.append(.unanswerable(QueryProjector.problem(q, why)))
+                    continue
+                }
+                defer { k += 1 }
+                if let reason = failures[k] {
+                    out.append(.unanswerable(QueryProjector.problem(q, QueryProjector.unprojectable(Coordinate(lon: q.lon, lat: q.lat), crs, reason))))
+                } else {
+                    out.append(.point(q, Point(given: Coordinate(lon: q.lon, lat: q.lat), wgs84: lonLat[k], projected: Coordinate(x: xs[k], y: ys[k]))))
+                }
             }
         }
-        return out.map { $0! }
+        return out
     }
 
     /// The problem of a query that was read but cannot be answered, named by its line.

@@ -43,29 +43,33 @@ struct CoverageReportTests {
             if !reach.isEmpty { covered += unit.weight }
         }
         #expect(abs(report.total.covered - covered) < 1e-9)
-        let expectedServed = referenceMaxFlow(weights: demand.units.map(\.weight), capacities: rest.map { Double(data.seats(of: data.stations[$0])) }, rows: rows)
+        // A seat holds riders_per_seat riders (6 with the manifest's defaults).
+        let ridersPerSeat = data.manifest.ridersPerSeat
+        #expect(ridersPerSeat == 6)
+        let expectedServed = referenceMaxFlow(weights: demand.units.map(\.weight), capacities: rest.map { Double(data.seats(of: data.stations[$0])) * ridersPerSeat }, rows: rows)
         #expect(abs(report.total.served - expectedServed) < 1e-6)
         #expect(report.total.served <= report.total.covered + 1e-9)
-        #expect(report.total.served <= Double(report.total.seats) + 1e-9)
+        #expect(report.total.served <= Double(report.total.seats) * ridersPerSeat + 1e-9)
         // Districts partition the demand here (no zones), so their sums are the total.
         #expect(abs(report.rows.reduce(0) { $0 + $1.served } + report.outside.served - report.total.served) < 1e-6)
     }
 
-    @Test("where nearest-first assignment serves 1, the maximum flow serves 2")
+    @Test("where nearest-first assignment serves 6, the maximum flow serves 12")
     func beatsNearestFirst() throws {
-        // a is within reach of both stations (nearest: s2); b only of s2. One seat each.
+        // a is within reach of both stations (nearest: s2); b only of s2. One seat each, which
+        // holds 6 riders (riders per seat with the default stay and visits); 6 riders at a and b.
         // Nearest-first sends a to s2, which leaves b unserved; the maximum sends a to s1.
         var b = DatasetBuilder()
         b.districts = [("D", DatasetBuilder.box(113.0, 36.0, 113.1, 36.05))]
         b.stations = [("s1", "warm_station", 1, 113.030, 36.02), ("s2", "warm_station", 1, 113.042, 36.02)]
-        b.demand = [("a", 1, 113.037, 36.02), ("b", 1, 113.050, 36.02)]
+        b.demand = [("a", 6, 113.037, 36.02), ("b", 6, 113.050, 36.02)]
         b.radius = 800
         let data = try b.load()
         let report = try CoverageReport(dataset: data, demand: try DemandModel(data), radiusM: 800)
-        #expect(report.total.covered == 2)
-        #expect(report.total.served == 2)
+        #expect(report.total.covered == 12)
+        #expect(report.total.served == 12)
         let s2 = report.stationUse.first { data.stations[$0.station].id == "s2" }!
-        #expect(s2.nearestDemand == 2 && s2.isOverloaded)  // both riders have s2 as nearest
+        #expect(s2.nearestDemand == 12 && s2.isOverloaded && s2.pressure == 2)  // all 12 riders have s2 as nearest
         #expect(report.total.overloaded == ["s2"])
     }
 

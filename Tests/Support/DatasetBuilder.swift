@@ -9,6 +9,12 @@ public struct DatasetBuilder {
     public var stations: [(id: String, kind: String, seats: Int, lon: Double, lat: Double)] = []
     public var demand: [(id: String, weight: Double, lon: Double, lat: Double)] = []
     public var radius = 1000.0
+    /// Opening hours by station id (stations not listed have none: always open).
+    public var stationHours: [String: String] = [:]
+    /// radius_m by district id.
+    public var districtRadius: [String: Double] = [:]
+    /// Extra members of dataset.json, e.g. `"stay_min":30`.
+    public var manifestExtra = ""
 
     public static func feature(_ properties: String, _ geometry: String) -> String {
         "{\"type\":\"Feature\",\"properties\":{\(properties)},\"geometry\":\(geometry)}"
@@ -26,13 +32,15 @@ public struct DatasetBuilder {
         func put(_ name: String, _ text: String) throws {
             try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        try put("dataset.json", "{\"name\":\"test\",\"crs\":\"EPSG:4547\",\"radius_m\":\(radius),\"default_seats\":5}")
+        try put("dataset.json", "{\"name\":\"test\",\"crs\":\"EPSG:4547\",\"radius_m\":\(radius),\"default_seats\":5\(manifestExtra.isEmpty ? "" : "," + manifestExtra)}")
         try put("districts.geojson", DatasetBuilder.collection(districts.map { d in
             let ring = d.ring.map { "[\($0.0),\($0.1)]" }.joined(separator: ",")
-            return DatasetBuilder.feature("\"id\":\"\(d.id)\",\"name\":\"\(d.id)\"", "{\"type\":\"Polygon\",\"coordinates\":[[\(ring)]]}")
+            let r = districtRadius[d.id].map { ",\"radius_m\":\($0)" } ?? ""
+            return DatasetBuilder.feature("\"id\":\"\(d.id)\",\"name\":\"\(d.id)\"\(r)", "{\"type\":\"Polygon\",\"coordinates\":[[\(ring)]]}")
         }))
         try put("stations.geojson", DatasetBuilder.collection(stations.map { s in
-            DatasetBuilder.feature("\"id\":\"\(s.id)\",\"name\":\"\(s.id)\",\"kind\":\"\(s.kind)\",\"seats\":\(s.seats)", "{\"type\":\"Point\",\"coordinates\":[\(s.lon),\(s.lat)]}")
+            let h = stationHours[s.id].map { ",\"hours\":\"\($0)\"" } ?? ""
+            return DatasetBuilder.feature("\"id\":\"\(s.id)\",\"name\":\"\(s.id)\",\"kind\":\"\(s.kind)\",\"seats\":\(s.seats)\(h)", "{\"type\":\"Point\",\"coordinates\":[\(s.lon),\(s.lat)]}")
         }))
         try put("demand.geojson", DatasetBuilder.collection(demand.map { d in
             DatasetBuilder.feature("\"id\":\"\(d.id)\",\"weight\":\(d.weight)", "{\"type\":\"Point\",\"coordinates\":[\(d.lon),\(d.lat)]}")

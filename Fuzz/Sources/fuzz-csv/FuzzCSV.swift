@@ -34,7 +34,9 @@ func drain(_ reader: CSVReader) -> [Event] {
 
 // The CSV reader read whole and streamed in small chunks must give the same records and errors, in
 // the same order, with non-decreasing line numbers; then the same bytes go through `CSVLayer.read`
-// (the import path: headers, numbers, WKT geometries through GEOS).
+// (the import path: headers, numbers, WKT geometries through GEOS) and `DatasetLoader` (quantity
+// limits: nothing above a limit is accepted, no Int conversion traps); each record also goes
+// through Excel CSV and back (formula escaping is undone exactly, and no field starts a formula).
 // Input: byte 0 picks the chunk size (1...64, larger for long inputs) and, with bit 7, a small record limit; byte 1 the
 // layer and the limit; the rest is the CSV file.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -67,8 +69,43 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
     if let read = try? CSVLayer.read(bytes: Array(csv), layer: layer) {
         fuzzCheck(read.lines.count == read.layer.features.count, "one line per feature")
+        checkImport(read.layer, layer)
+    }
+    // Spreadsheet CSV escapes formulas; reading removes the escape again: every record's fields
+    // written for Excel and read back are the same text.
+    for case let .record(r) in whole.prefix(200) {
+        let bytes = Array(CSVWriter.encode([r.fields], format: .excel).dropFirst(3))  // without the BOM
+        let back = bytes.withUnsafeBufferPointer { buffer in try? CSVReader(bytes: buffer).next() }
+        if let back {
+            let fields = back.fields.map(CSVLayer.unescapingFormula)
+            fuzzCheck(fields == r.fields || r.fields == [""], "Excel CSV round trip changed \(r.fields) into \(back.fields)")
+            for field in back.fields where !field.isEmpty {
+                let first = field.utf8.first!
+                fuzzCheck(!(first == 0x3D || first == 0x40 || first == 0x09 || first == 0x0D) , "a formula start reached Excel CSV: \(field)")
+            }
+        }
     }
     return 0
+}
+
+/// The import path's checks (`DatasetLoader` over the layer, as `nuanxin import` does): never a
+/// crash, and every quantity it accepts is within its limit and fits an `Int`.
+func checkImport(_ read: GeoJSONLayer, _ layer: Layer) {
+    var source = DatasetSource(folder: "/nonexistent-fuzz-dataset", crs: CRS("EPSG:4547"), radiusM: 1000)
+    source.inMemory[layer] = ("fuzz.csv", read)
+    guard let dataset = try? DatasetLoader.load(source, layers: [layer]) else { return }
+    for s in dataset.stations {
+        fuzzCheck((s.seats ?? 0) <= QuantityLimits.seats && (s.seats ?? 0) >= 0, "seats \(String(describing: s.seats)) accepted")
+        fuzzCheck((s.chargingPorts ?? 0) <= QuantityLimits.chargingPorts && (s.chargingPorts ?? 0) >= 0, "ports \(String(describing: s.chargingPorts)) accepted")
+    }
+    for d in dataset.demand { fuzzCheck(d.weight >= 0 && d.weight <= Double(QuantityLimits.riders), "weight \(d.weight) accepted") }
+    for c in dataset.candidates { fuzzCheck((c.maxSeats ?? 0) <= QuantityLimits.seats, "max_seats \(String(describing: c.maxSeats)) accepted") }
+    for p in dataset.parkingZones { fuzzCheck((p.slots ?? 0) <= QuantityLimits.slots, "slots \(String(describing: p.slots)) accepted") }
+    for a in dataset.commercialAreas {
+        fuzzCheck((a.peakRiders ?? 0) <= Double(QuantityLimits.riders) && (a.dailyOrders ?? 0) <= Double(QuantityLimits.dailyOrders), "area quantities accepted")
+    }
+    // Sums over every feature stay far inside Int.
+    _ = dataset.stations.reduce(0) { $0 + ($1.seats ?? 0) + ($1.chargingPorts ?? 0) }
 }
 
 @main

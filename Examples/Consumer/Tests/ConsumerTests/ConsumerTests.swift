@@ -59,9 +59,10 @@ let changzhi: String = URL(fileURLWithPath: #filePath)
         #expect(abs(countyLevel.reduce(0) { $0 + $1.demand } + report.outside.demand - report.total.demand) < 1e-6)
         #expect(abs(countyLevel.reduce(0) { $0 + $1.covered } + report.outside.covered - report.total.covered) < 1e-6)
         #expect(abs(countyLevel.reduce(0) { $0 + $1.served } + report.outside.served - report.total.served) < 1e-6)
-        // Served never exceeds covered, nor the seats.
+        // Served never exceeds covered, nor what the seats hold (seats × riders per seat).
         #expect(report.total.served <= report.total.covered + 1e-9)
-        #expect(report.total.served <= Double(report.total.seats) + 1e-9)
+        #expect(report.total.served <= Double(report.total.seats) * dataset.manifest.ridersPerSeat + 1e-9)
+        #expect(report.total.capacity == Double(report.total.seats) * dataset.manifest.ridersPerSeat)
         // Some demand is covered and served, not all of it (the network is far from complete).
         #expect(report.total.covered > 0 && report.total.covered < report.total.demand)
         #expect(report.total.served > 0)

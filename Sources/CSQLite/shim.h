@@ -1,0 +1,2 @@
+// The system SQLite (GeoPackage files are SQLite databases).
+#include <sqlite3.h>

@@ -1,0 +1,387 @@
+/// The fast path of `GeoJSONReader` for the common case: one element of a FeatureCollection's
+/// `"features"` array read straight from the bytes into a `GeoJSONFeature`, without a `JSONValue`
+/// tree for the feature: keys compared as bytes, numbers parsed from bytes, the properties built
+/// once.
+///
+/// It handles only features that read cleanly: `"type": "Feature"`, an `id` that is absent, null,
+/// a string or a number, `"properties"` an object or null, and `"geometry"` null or a 2D `Point`.
+/// Strings may not contain escapes. Anything else (a syntax error, a duplicate key, an escape,
+/// a bbox, another geometry type, nesting deeper than `maxDepth`, any problem that makes an error
+/// issue) makes it decline: it returns nil, and the strict parser reads the element from its
+/// first byte again, so every message stays what the strict parser says. When it does not
+/// decline, the feature and its issues are exactly those `GeoJSONReader.readFeature` gives for the
+/// strict parser's tree of the same bytes (the fuzz target and `FastPathEquivalenceTests` compare
+/// the two).
+struct GeoJSONFastFeature {
+    /// Nesting deeper than this inside one feature is left to the strict parser.
+    static let maxDepth = 64
+
+    var bytes: UnsafeBufferPointer<UInt8>
+    var index: Int
+    /// Reused between features: the members of the properties object being built.
+    var members: [(key: String, value: JSONValue)] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>, index: Int) {
+        self.bytes = bytes
+        self.index = index
+    }
+
+    /// A decline: the element is not in the fast path's common case.
+    struct Decline: Error {}
+
+    /// Reads one feature object starting at `index` (its `{`). On success `index` is just past
+    /// the object's `}`; the feature and the issues it adds are returned.
+    mutating func readFeature(position: Int) throws(Decline) -> (GeoJSONFeature, GeoJSONIssue?) {
+        foreignKeys.removeAll(keepingCapacity: true)
+        try expect(0x7B)  // {
+        var sawType = false, sawProperties = false, sawGeometry = false, sawID = false
+        var id: FeatureID?
+        var properties = JSONObject()
+        var geometry: Geometry?
+        var excessivePrecision = false
+        skipWhitespace()
+        if peek() == 0x7D { throw Decline() }  // {}: no type, the strict reader reports it
+        while true {
+            skipWhitespace()
+            let key = try keyBytes()
+            skipWhitespace()
+            try expect(0x3A)  // :
+            skipWhitespace()
+            if equal(key, "type") {
+                if sawType { throw Decline() }
+                sawType = true
+                let t = try rawString()
+                guard equal(t, "Feature") else { throw Decline() }
+            } else if equal(key, "properties") {
+                if sawProperties { throw Decline() }
+                sawProperties = true
+                if peek() == 0x6E {  // null
+                    try literal("null")
+                } else {
+                    guard peek() == 0x7B else { throw Decline() }
+                    properties = try object(depth: 1)
+                }
+            } else if equal(key, "geometry") {
+                if sawGeometry { throw Decline() }
+                sawGeometry = true
+                if peek() == 0x6E {
+                    try literal("null")
+                } else {
+                    let c = try point()
+                    geometry = .point(c)
+                    excessivePrecision = GeoJSONGeometryReader.hasExcessivePrecision(c.x) || GeoJSONGeometryReader.hasExcessivePrecision(c.y)
+                }
+            } else if equal(key, "id") {
+                if sawID { throw Decline() }
+                sawID = true
+                switch try value(depth: 1) {
+                case .null: id = nil
+                case let .string(s): id = .string(s)
+                case let .number(n): id = .number(n)
+                case let .bigInteger(text): id = .bigInteger(text)
+                default: throw Decline()
+                }
+            } else if equal(key, "bbox") {
+                throw Decline()
+            } else {
+                // A foreign member: read and ignored, as the strict reader does; a repeat of it
+                // would be a duplicate key, which the strict parser reports.
+                try checkForeignKey(key)
+                _ = try value(depth: 1)
+            }
+            skipWhitespace()
+            let b = try next()
+            if b == 0x2C { continue }  // ,
+            if b == 0x7D { break }  // }
+            throw Decline()
+        }
+        guard sawType, sawProperties, sawGeometry else { throw Decline() }
+        let feature = GeoJSONFeature(index: position, id: id, geometry: geometry, properties: properties)
+        let issue = excessivePrecision ? GeoJSONIssue(.warning, featureIndex: position, featureID: feature.displayID, GeoJSONReader.precisionMessage) : nil
+        return (feature, issue)
+    }
+
+    // MARK: - Bytes
+
+    @inline(__always) func peek() -> UInt8 { index < bytes.count ? bytes[index] : 0 }
+
+    @inline(__always) mutating func next() throws(Decline) -> UInt8 {
+        guard index < bytes.count else { throw Decline() }
+        defer { index += 1 }
+        return bytes[index]
+    }
+
+    @inline(__always) mutating func expect(_ byte: UInt8) throws(Decline) {
+        guard index < bytes.count, bytes[index] == byte else { throw Decline() }
+        index += 1
+    }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(Decline) {
+        let n = word.utf8CodeUnitCount
+        guard index + n <= bytes.count else { throw Decline() }
+        let w = word.utf8Start
+        for i in 0..<n where bytes[index + i] != w[i] { throw Decline() }
+        index += n
+    }
+
+    func equal(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard range.count == n else { return false }
+        let w = word.utf8Start
+        for i in 0..<n where bytes[range.lowerBound + i] != w[i] { return false }
+        return true
+    }
+
+    /// Keys of the feature object met so far that are not one of the five it reads (compared as
+    /// strings, as the strict parser's objects compare keys).
+    var foreignKeys: [String] = []
+
+    mutating func checkForeignKey(_ key: Range<Int>) throws(Decline) {
+        let k = string(key)
+        if foreignKeys.contains(k) { throw Decline() }
+        foreignKeys.append(k)
+    }
+
+    /// A string without escapes whose bytes are valid UTF-8: the range of its contents.
+    mutating func rawString() throws(Decline) -> Range<Int> {
+        try expect(0x22)
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == 0x22 {
+                let range = start..<index
+                index += 1
+                if !ascii, String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) == nil { throw Decline() }
+                return range
+            }
+            if b == 0x5C || b < 0x20 { throw Decline() }
+            if b >= 0x80 { ascii = false }
+            index += 1
+        }
+        throw Decline()
+    }
+
+    mutating func keyBytes() throws(Decline) -> Range<Int> {
+        guard peek() == 0x22 else { throw Decline() }
+        return try rawString()
+    }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    // MARK: - Values
+
+    mutating func value(depth: Int) throws(Decline) -> JSONValue {
+        guard index < bytes.count else { throw Decline() }
+        switch bytes[index] {
+        case 0x22: return .string(string(try rawString()))
+        case 0x7B: return .object(try object(depth: depth + 1))
+        case 0x5B: return .array(try array(depth: depth + 1))
+        case 0x74: try literal("true"); return .bool(true)
+        case 0x66: try literal("false"); return .bool(false)
+        case 0x6E: try literal("null"); return .null
+        case 0x2D, 0x30...0x39: return try number()
+        default: throw Decline()
+        }
+    }
+
+    mutating func object(depth: Int) throws(Decline) -> JSONObject {
+        if depth > GeoJSONFastFeature.maxDepth { throw Decline() }
+        try expect(0x7B)
+        skipWhitespace()
+        if peek() == 0x7D {
+            index += 1
+            return JSONObject()
+        }
+        // The members collect in `self.members` (reused); nested objects stack above the start.
+        let base = members.count
+        defer { members.removeSubrange(base...) }
+        var keys: Set<String>?
+        while true {
+            skipWhitespace()
+            let key = string(try keyBytes())
+            skipWhitespace()
+            try expect(0x3A)
+            skipWhitespace()
+            let v = try value(depth: depth)
+            // Duplicate keys: the strict parser records them with their line.
+            let count = members.count - base
+            if count < JSONObject.indexedCount {
+                for i in base..<members.count where members[i].key == key { throw Decline() }
+            } else {
+                if keys == nil { keys = Set(members[base...].map(\.key)) }
+                if !keys!.insert(key).inserted { throw Decline() }
+            }
+            members.append((key, v))
+            skipWhitespace()
+            let b = try next()
+            if b == 0x2C { continue }
+            if b == 0x7D { break }
+            throw Decline()
+        }
+        let own = Array(members[base...])
+        members.removeSubrange(base...)  // before the `defer`, while the buffer is not shared
+        return JSONObject(distinctMembers: own)
+    }
+
+    mutating func array(depth: Int) throws(Decline) -> [JSONValue] {
+        if depth > GeoJSONFastFeature.maxDepth { throw Decline() }
+        try expect(0x5B)
+        skipWhitespace()
+        var items: [JSONValue] = []
+        if peek() == 0x5D {
+            index += 1
+            return items
+        }
+        while true {
+            skipWhitespace()
+            items.append(try value(depth: depth))
+            skipWhitespace()
+            let b = try next()
+            if b == 0x2C { continue }
+            if b == 0x5D { return items }
+            throw Decline()
+        }
+    }
+
+    /// A number as the strict parser reads it: the same grammar, the same `Double` (the nearest
+    /// to the decimal value), and integers beyond ±2^53 kept as text.
+    mutating func number() throws(Decline) -> JSONValue {
+        let start = index
+        var negative = false
+        if peek() == 0x2D {
+            negative = true
+            index += 1
+        }
+        var mantissa: UInt64 = 0
+        var significant = 0  // digits in `mantissa`, leading zeros not counted
+        var exponent = 0
+        var integral = true
+        guard index < bytes.count else { throw Decline() }
+        if bytes[index] == 0x30 {
+            index += 1
+            if index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { throw Decline() }
+        } else {
+            let s = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                if significant < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- 0x30)
+                    significant += 1
+                } else {
+                    significant += 1  // more than 19 digits: the slow path below
+                }
+                index += 1
+            }
+            if index == s { throw Decline() }
+        }
+        if peek() == 0x2E {
+            index += 1
+            integral = false
+            let s = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                let d = UInt64(bytes[index] &- 0x30)
+                if significant == 0 && d == 0 {
+                    exponent -= 1  // a leading zero of the fraction
+                } else if significant < 19 {
+                    mantissa = mantissa &* 10 &+ d
+                    significant += 1
+                    exponent -= 1
+                } else {
+                    significant += 1
+                }
+                index += 1
+            }
+            if index == s { throw Decline() }
+        }
+        var hasExponent = false
+        if peek() == 0x65 || peek() == 0x45 {
+            index += 1
+            integral = false
+            hasExponent = true
+            if peek() == 0x2B || peek() == 0x2D { index += 1 }
+            let s = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            if index == s { throw Decline() }
+        }
+        // Clinger's fast path: a mantissa below 2^53 and a power of ten that is exact in a Double
+        // give the correctly rounded value in one multiplication or division, as strtod does.
+        if !hasExponent, significant <= 15, exponent >= -22 {
+            var v = Double(mantissa)
+            if exponent < 0 { v /= GeoJSONFastFeature.powersOfTen[-exponent] }
+            return .number(negative ? -v : v)
+        }
+        // Everything else as the strict parser does it.
+        let text = string(start..<index)
+        guard let value = Double(text), value.isFinite else { throw Decline() }
+        if integral, abs(value) >= 9_007_199_254_740_992 { return .bigInteger(text) }
+        return .number(value)
+    }
+
+    static let powersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+
+    // MARK: - Geometry
+
+    /// `{"type": "Point", "coordinates": [x, y]}` (members in any order, foreign members ignored).
+    mutating func point() throws(Decline) -> Coordinate {
+        try expect(0x7B)
+        var sawType = false
+        var coordinate: Coordinate?
+        var others: [String] = []
+        skipWhitespace()
+        if peek() == 0x7D { throw Decline() }
+        while true {
+            skipWhitespace()
+            let key = try keyBytes()
+            skipWhitespace()
+            try expect(0x3A)
+            skipWhitespace()
+            if equal(key, "type") {
+                if sawType { throw Decline() }
+                sawType = true
+                guard equal(try rawString(), "Point") else { throw Decline() }
+            } else if equal(key, "coordinates") {
+                if coordinate != nil { throw Decline() }
+                try expect(0x5B)
+                skipWhitespace()
+                let x = try coordinateNumber()
+                skipWhitespace()
+                try expect(0x2C)
+                skipWhitespace()
+                let y = try coordinateNumber()
+                skipWhitespace()
+                try expect(0x5D)  // a third value (Z) is left to the strict reader
+                coordinate = Coordinate(x: x, y: y)
+            } else if equal(key, "bbox") {
+                throw Decline()
+            } else {
+                let k = string(key)
+                if others.contains(k) { throw Decline() }
+                others.append(k)
+                _ = try value(depth: 2)
+            }
+            skipWhitespace()
+            let b = try next()
+            if b == 0x2C { continue }
+            if b == 0x7D { break }
+            throw Decline()
+        }
+        guard sawType, let coordinate else { throw Decline() }
+        return coordinate
+    }
+
+    mutating func coordinateNumber() throws(Decline) -> Double {
+        guard case let .number(n) = try number() else { throw Decline() }
+        return n
+    }
+}

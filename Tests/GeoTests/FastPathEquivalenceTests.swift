@@ -1,0 +1,257 @@
+import Foundation
+import Testing
+import Geo
+import TestSupport
+
+/// `GeoJSONReader.read(bytes:)` reads the features of a FeatureCollection with a fast path that
+/// declines to the strict parser on anything unusual. Both must give the same layer: the same
+/// features (ids, properties in order, geometry) and the same issues, or the same error.
+@Suite("GeoJSON fast path gives what the strict parser gives")
+struct FastPathEquivalenceTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Reads `bytes` both ways and records any difference.
+    static func expectSame(_ bytes: [UInt8], _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let fast = Result { try GeoJSONReader.read(bytes: bytes, fastPath: true) }
+        let strict = Result { try GeoJSONReader.read(bytes: bytes, fastPath: false) }
+        switch (fast, strict) {
+        case let (.success(f), .success(s)):
+            #expect(f.features.count == s.features.count, "\(name): feature count", sourceLocation: sourceLocation)
+            for (a, b) in zip(f.features, s.features) where a != b {
+                Issue.record("\(name): feature \(b.index) differs:\nfast   \(a)\nstrict \(b)", sourceLocation: sourceLocation)
+                break
+            }
+            // Properties compare in order, and numbers by their bits (-0 against 0 included).
+            for (a, b) in zip(f.features, s.features) where a.properties.pairs.map(\.key) != b.properties.pairs.map(\.key) {
+                Issue.record("\(name): feature \(b.index) key order differs", sourceLocation: sourceLocation)
+                break
+            }
+            for (a, b) in zip(f.features, s.features) where bits(a) != bits(b) {
+                Issue.record("\(name): feature \(b.index) numbers differ in sign or bits", sourceLocation: sourceLocation)
+                break
+            }
+            #expect(f.issues == s.issues, "\(name): issues", sourceLocation: sourceLocation)
+        case let (.failure(f), .failure(s)):
+            #expect("\(f)" == "\(s)", "\(name): errors", sourceLocation: sourceLocation)
+        default:
+            Issue.record("\(name): fast \(fast), strict \(strict)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Every number of a feature as its bit pattern, in order (== on Double takes -0 for 0).
+    static func bits(_ feature: GeoJSONFeature) -> [UInt64] {
+        var out: [UInt64] = []
+        func walk(_ v: JSONValue) {
+            switch v {
+            case let .number(n): out.append(n.bitPattern)
+            case let .array(items): items.forEach(walk)
+            case let .object(o): o.pairs.forEach { walk($0.value) }
+            default: break
+            }
+        }
+        walk(.object(feature.properties))
+        if case let .number(n)? = feature.id { out.append(n.bitPattern) }
+        for c in feature.geometry?.allCoordinates ?? [] { out += [c.x.bitPattern, c.y.bitPattern] }
+        return out
+    }
+
+    static func geoJSONFiles(in folder: URL) -> [URL] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".geojson") || $0.hasSuffix(".json") }
+            .sorted()
+            .map { folder.appendingPathComponent($0) }
+    }
+
+    @Test("the corpus, the fixtures, the bundled dataset and the test data")
+    func files() throws {
+        let folders = [
+            CorpusTests.folder,
+            FastPathEquivalenceTests.repository.appendingPathComponent("Tests/Fixtures/tiny"),
+            FastPathEquivalenceTests.repository.appendingPathComponent("geodata/changzhi"),
+            CorpusTests.folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testdata"),
+        ]
+        var count = 0
+        for folder in folders {
+            for file in FastPathEquivalenceTests.geoJSONFiles(in: folder) {
+                FastPathEquivalenceTests.expectSame(try [UInt8](Data(contentsOf: file)), file.lastPathComponent)
+                count += 1
+            }
+        }
+        #expect(count >= 13)
+    }
+
+    // MARK: - Random layers
+
+    struct Generator {
+        var rng: SplitMix64
+
+        mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        mutating func chance(_ p: Double) -> Bool { Double(rng.next() % 1_000_000) / 1_000_000 < p }
+        mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
+
+        mutating func space() -> String { chance(0.2) ? pick([" ", "\n", "\t", "\r\n", "  "]) : "" }
+
+        mutating func number() -> String {
+            pick([
+                "0", "-0", "1", "-17", "9", "123456", "0.5", "-0.25", "113.123456", "36.1234567", "113.12345678",
+                "1e5", "1E-7", "2.5e+3", "-0.0", "0.000001", "1234567890123456", "9007199254740993",
+                "12345678901234567890", "-9223372036854775809", "1.7976931348623157e308", "4.9e-324",
+                "0.1234567890123456789", "113.1000000", "1e400", "01", "1.", ".5", "-", "1e", "+1",
+                "112.9999999999999999", "36.20000000000000001", "3.0000000000000004",
+            ])
+        }
+
+        mutating func string() -> String {
+            pick([
+                "\"D0000001\"", "\"\"", "\"  \"", "\"城隍庙广场\"", "\"a\\\"b\"", "\"tab\\t\"", "\"\\u00e9\"",
+                "\"\\ud83d\\ude00\"", "\"e\u{301}\"", "\"\u{e9}\"", "\"K\"", "\"\u{212A}\"", "\"line\nbreak\"",
+                "\"bad \\x\"", "\"unterminated",
+            ])
+        }
+
+        mutating func value(depth: Int) -> String {
+            switch int(depth > 3 ? 5 : 8) {
+            case 0: return number()
+            case 1, 2: return string()
+            case 3: return pick(["true", "false", "null", "nul", "True"])
+            case 4: return number()
+            case 5: return "[" + (0..<int(4)).map { _ in value(depth: depth + 1) }.joined(separator: ",") + "]"
+            case 6: return object(depth: depth + 1)
+            default: return "{}"
+            }
+        }
+
+        mutating func key() -> String {
+            pick(["\"id\"", "\"weight\"", "\"name\"", "\"kind\"", "\"seats\"", "\"名称\"", "\"e\u{301}\"", "\"\u{e9}\"", "\"w\\u0065ight\"", "\"\""])
+        }
+
+        mutating func object(depth: Int) -> String {
+            let n = int(depth == 1 ? 20 : 4)
+            var members: [String] = []
+            for _ in 0..<n { members.append(space() + key() + space() + ":" + space() + value(depth: depth)) }
+            return "{" + members.joined(separator: ",") + space() + "}"
+        }
+
+        mutating func position() -> String {
+            switch int(12) {
+            case 0: return "[" + number() + "," + number() + "," + number() + "]"
+            case 1: return "[" + number() + "]"
+            case 2: return "[]"
+            case 3: return "[\"113.1\", 36.2]"
+            default:
+                let x = String(format: "%.\(int(10))f", 112 + Double(int(2_000_000)) / 1e6)
+                let y = String(format: "%.\(int(10))f", 36 + Double(int(1_000_000)) / 1e6)
+                return "[" + space() + x + space() + "," + space() + y + space() + "]"
+            }
+        }
+
+        mutating func geometry() -> String {
+            switch int(14) {
+            case 0: return "null"
+            case 1: return "{\"type\":\"Polygon\",\"coordinates\":[[[113,36],[113.1,36],[113.1,36.1],[113,36]]]}"
+            case 2: return "{\"type\":\"MultiPoint\",\"coordinates\":[[113,36]]}"
+            case 3: return "{\"coordinates\":" + position() + ",\"type\":\"Point\"}"
+            case 4: return "{\"type\":\"Point\",\"coordinates\":" + position() + ",\"bbox\":[113,36,113,36]}"
+            case 5: return "{\"type\":\"Point\"}"
+            case 6: return "{\"type\":\"Point\",\"coordinates\":" + position() + ",\"type\":\"Point\"}"
+            case 7: return "{\"type\":\"Point\",\"coordinates\":" + position() + ",\"note\":" + value(depth: 2) + "}"
+            case 8: return "[113,36]"
+            default: return "{" + space() + "\"type\"" + space() + ":" + space() + "\"Point\"," + space() + "\"coordinates\":" + position() + "}"
+            }
+        }
+
+        mutating func feature() -> String {
+            var members: [String] = []
+            if !chance(0.05) { members.append("\"type\":" + (chance(0.05) ? pick(["\"Featur\"", "1", "\"FeatureCollection\""]) : "\"Feature\"")) }
+            if chance(0.4) {
+                members.append("\"id\":" + pick([number(), string(), "null", "true", "[1]", number(), string()]))
+            }
+            if !chance(0.05) { members.append("\"properties\":" + (chance(0.1) ? pick(["null", "[]", "\"x\""]) : object(depth: 1))) }
+            if !chance(0.05) { members.append("\"geometry\":" + geometry()) }
+            if chance(0.05) { members.append("\"bbox\":[113,36,113.1,36.1]") }
+            if chance(0.05) { members.append("\"title\":" + value(depth: 2)) }
+            if chance(0.03) { members.append(pick(members.isEmpty ? ["\"type\":\"Feature\""] : members)) }  // a duplicate key
+            // Member order varies.
+            for i in members.indices.reversed() where chance(0.3) { members.swapAt(i, int(i + 1)) }
+            if chance(0.02) { return pick(["[]", "null", "1", "{}", "{\"type\":\"Feature\",}"]) }
+            return "{" + space() + members.joined(separator: "," + space()) + space() + "}"
+        }
+
+        mutating func layer() -> String {
+            let features = (0..<(1 + int(12))).map { _ in feature() }
+            return "{\"type\":\"FeatureCollection\"," + space() + "\"features\":[" + space() + features.joined(separator: "," + space()) + space() + "]}"
+        }
+    }
+
+    @Test("random layers, both ways", arguments: 0..<8)
+    func randomLayers(seed: UInt64) {
+        var g = Generator(rng: SplitMix64(seed: 0xFA57 &+ seed))
+        for i in 0..<250 {
+            let text = g.layer()
+            FastPathEquivalenceTests.expectSame(Array(text.utf8), "seed \(seed) layer \(i): \(text.prefix(2000))")
+        }
+    }
+
+    @Test("bytes changed at random in a clean point layer, both ways", arguments: 0..<4)
+    func mutatedBytes(seed: UInt64) {
+        var rng = SplitMix64(seed: 0xB17E &+ seed)
+        let clean = Array(("{\"type\":\"FeatureCollection\",\"features\":[\n" + (0..<6).map {
+            "{\"type\":\"Feature\",\"id\":\($0),\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.1\($0)2345,36.2\($0)]},\"properties\":{\"id\":\"D\($0)\",\"weight\":\($0 + 1),\"name\":\"长治\($0)\",\"tags\":[\"a\",{\"b\":null}]}}"
+        }.joined(separator: ",\n") + "\n]}").utf8)
+        let alphabet = Array("{}[]\",:\\0123456789.-eE+ntfu\u{0}\n".utf8) + [0xC3, 0xA9, 0xFF, 0xE9]
+        for i in 0..<600 {
+            var bytes = clean
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                let b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                switch rng.next() % 3 {
+                case 0: bytes[at] = b
+                case 1: bytes.insert(b, at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            FastPathEquivalenceTests.expectSame(bytes, "seed \(seed) mutation \(i): \(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
+    /// The precision warning is decided without formatting text; it must agree with writing the
+    /// coordinate with 7 decimals and reading it back.
+    @Test("the precision warning agrees with a round trip through 7 decimals", arguments: 0..<4)
+    func precisionWarning(seed: UInt64) throws {
+        var rng = SplitMix64(seed: 0x7DEC &+ seed)
+        var values: [Double] = [0, -0.0, 1e-9, -1e-9, 5e-8, -5e-8, 4.9999999e-8, 0.00000005, 113.12345675, 113.12345665,
+                                899_999_999.1234567, 900_000_000.12345678, 1e300, -1e300, 4.9e-324, 36.1, 36.10000001]
+        for _ in 0..<3000 {
+            let r = rng.next()
+            switch r % 4 {
+            case 0: values.append(Double(bitPattern: rng.next()))
+            case 1: values.append(Double(Int64(bitPattern: rng.next()) % 2_000_000_000_000) / 1e7 + Double(r % 3) * 1e-8)
+            case 2: values.append(Double(String(format: "%.\(r % 12)f", Double(rng.next() % 1_000_000_000) / 1e6 - 500))!)
+            default: values.append((Double(rng.next() % 10_000_000_000) + 0.5) / 1e7)
+            }
+        }
+        for v in values where v.isFinite {
+            let expected = Double(JSONValue.format(coordinate: v)) != v
+            for fast in [true, false] {
+                let text = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[\(v),0]}}]}"
+                let layer = try GeoJSONReader.read(bytes: Array(text.utf8), fastPath: fast)
+                #expect(layer.issues.contains { $0.message.contains("more than 7 decimals") } == expected, "\(v) (fast path \(fast))")
+            }
+        }
+    }
+
+    @Test("a generated point layer as gen_synthetic writes it")
+    func syntheticPoints() {
+        var rng = SplitMix64(seed: 2024)
+        var text = "{\"type\":\"FeatureCollection\",\"features\":[\n"
+        for i in 0..<5000 {
+            let lon = 111.98 + Double(rng.next() % 1_760_000) / 1e6
+            let lat = 35.82 + Double(rng.next() % 1_310_000) / 1e6
+            if i > 0 { text += ",\n" }
+            text += "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[\(String(format: "%.6f", lon)),\(String(format: "%.6f", lat))]},\"properties\":{\"id\":\"D\(i)\",\"weight\":\(rng.next() % 20)}}"
+        }
+        text += "\n]}\n"
+        FastPathEquivalenceTests.expectSame(Array(text.utf8), "synthetic points")
+    }
+}
