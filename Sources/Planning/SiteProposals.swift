@@ -62,11 +62,11 @@ public struct SiteProposals: Sendable {
         /// Service radius per unit of demand (nil: `radiusM` for all).
         public var radius: ServiceRadius?
 
-        /// Settings; by default a 250 m grid, no forced size, capacitated, the rest kinds
-        /// by services and kind, 20 000 nodes, `Manifest.defaultSiteSizes`, 6 riders a seat, the illustrative cost, spacing half of
-        /// `radiusM` (when `minSpacingM` is nil), nothing required or excluded, new warm stations, one
-        /// plan per division, no minimum per district, no expansions, the manifest's time at the peak
-        /// and `radiusM` for all demand.
+        /// Settings; by default a 250 m grid, no forced size, capacitated, the rest kinds by
+        /// services and kind, 20 000 nodes, `Manifest.defaultSiteSizes`, 6 riders a seat, the
+        /// illustrative cost, spacing half of `radiusM` (when `minSpacingM` is nil), nothing
+        /// required or excluded, new warm stations, one plan per division, no minimum per district,
+        /// no expansions, the manifest's time at the peak and `radiusM` for all demand.
         public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: PlanGoal,
                     kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, sizes: [Int] = Manifest.defaultSiteSizes,
                     ridersPerSeat: Double = 6, cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
