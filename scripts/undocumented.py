@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Lists public declarations without a `///` doc comment in the given Swift files or folders.
 
-A declaration needs one when it is marked `public` or `open`, or when it is an enum case of a
+A declaration needs one when it is marked `public` or `open` (followed by more of the declaration:
+a variable named `open`, as in `open.append(x)`, is not one), or when it is an enum case of a
 public enum. Attributes (`@inlinable`, `@discardableResult`, ...) between the comment and the
 declaration are skipped. Prints `file:line: declaration` for each one missing and a count; exits 1
 when any is missing. Usage: scripts/undocumented.py Sources/Geo [more files or folders]
@@ -10,7 +11,7 @@ import os
 import re
 import sys
 
-DECL = re.compile(r'^\s*(?:@[\w()., "]+\s+)*(?:(?:public|open|final|static|class|nonisolated|mutating|override|convenience|required|indirect|@\w+)\s+)*(public|open)\b')
+DECL = re.compile(r'^\s*(?:@[\w()., "]+\s+)*(?:(?:public|open|final|static|class|nonisolated|mutating|override|convenience|required|indirect|@\w+)\s+)*(public|open)(?=\s+[A-Za-z_@])')
 TYPE = re.compile(r'\b(enum|struct|class|actor|protocol|extension)\s+([\w.]+)')
 CASE = re.compile(r'^\s*(?:indirect\s+)?case\s+\w')
 

@@ -78,6 +78,7 @@ public func minimumCostAllocation(weights: [Double], capacities: [Double], reach
 
 /// How `minimumCostAllocation` solves the problem.
 public struct AllocationOptions: Sendable, Equatable {
+    /// The algorithm that solves the allocation.
     public enum Method: Sendable, Equatable {
         /// Cost-scaling push–relabel on integer-rounded costs (see `minimumCostAllocation`).
         case costScaling
@@ -87,8 +88,10 @@ public struct AllocationOptions: Sendable, Equatable {
         case successiveShortestPaths
     }
 
+    /// The algorithm used (successive shortest paths by default).
     public var method: Method
 
+    /// Options solving with `method` (successive shortest paths by default).
     public init(method: Method = .successiveShortestPaths) {
         self.method = method
     }

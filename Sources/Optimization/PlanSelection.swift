@@ -145,9 +145,14 @@ public struct PlanSelection: Sendable, Equatable {
     /// Branch-and-bound nodes (budget) or relaxations solved (count).
     public var nodes: Int
 
-    /// Served (covered) percentage without the plan, with it, and the bound on it.
+    /// Served (covered) percentage, 0–100, without the plan: `baseline` over `totalDemand` (0 when
+    /// there is no demand).
     public var percentBefore: Double { totalDemand > 0 ? 100 * baseline / totalDemand : 0 }
+    /// Served (covered) percentage, 0–100, with the plan: `baseline + objective` over
+    /// `totalDemand` (0 when there is no demand).
     public var percentAfter: Double { totalDemand > 0 ? 100 * (baseline + objective) / totalDemand : 0 }
+    /// The most any plan within the same constraints could reach, percent 0–100: `baseline +
+    /// upperBound` over `totalDemand`, capped at 100 (0 when there is no demand).
     public var upperBoundPercent: Double { totalDemand > 0 ? min(100, 100 * (baseline + upperBound) / totalDemand) : 0 }
 }
 

@@ -20,6 +20,8 @@ public struct CoverageSettings: Sendable {
     /// (the dataset's manifest radius is already this value when it is given).
     public var radiusOverride: Double?
 
+    /// Settings; by default all divisions, the default rest kinds, 100 m area cells, the peak and
+    /// the districts' own radii.
     public init(districts: [String] = [], restKinds: [StationKind]? = nil, areaCellM: Double = 100, at: TimeOfDay? = nil, radiusOverride: Double? = nil) {
         self.districts = districts
         self.restKinds = restKinds
@@ -39,8 +41,11 @@ public struct CoverageSettings: Sendable {
 /// Demand and coverage of a dataset within its service radii (the districts' own, the manifest's,
 /// or `--radius`), at a moment (riders per seat, open stations, demand of the hour).
 public struct CoverageStudy: Sendable {
+    /// The settings the study was made with.
     public let settings: CoverageSettings
+    /// The demand at the moment (`settings.at`; the peak when nil), in riders.
     public let demand: DemandModel
+    /// Coverage of that demand by the counted rest stations open at the moment.
     public let report: CoverageReport
     /// Indices of the chosen divisions (nil: all).
     public let selected: [Int]?
@@ -62,10 +67,13 @@ public struct CoverageStudy: Sendable {
 /// Coverage at every full hour (00:00 … 23:00) for the total, or for one chosen division: the
 /// demand of the hour and the stations open then (`settings.at` is not used).
 public struct HourlyCoverageStudy: Sendable {
+    /// The settings the study was made with.
     public let settings: CoverageSettings
     /// The division (index into dataset.districts), nil for the total.
     public let division: Int?
+    /// Riders a seat holds: the manifest's figure.
     public let ridersPerSeat: Double
+    /// One entry per hour, 0–23, in order.
     public let hours: [CoverageReport.Hour]
 
     /// Throws `UnknownDivision` for a division that is not in the dataset.
@@ -81,15 +89,23 @@ public struct HourlyCoverageStudy: Sendable {
 
 /// Uncovered demand as polygons per chosen division.
 public struct GapStudy: Sendable {
+    /// The coverage the gaps are drawn from.
     public let coverage: CoverageStudy
+    /// The side of the gap grid's cells, in metres (`options.cellM`).
     public let cellM: Double
+    /// How the gaps were drawn and which were kept.
     public let options: GapReport.Options
+    /// The gaps of the chosen divisions.
     public let gaps: GapReport
 
+    /// Gaps drawn on a grid of `cellM`-metre cells, the other options at their defaults. Throws
+    /// what the other initialiser throws.
     public init(_ dataset: Dataset, settings: CoverageSettings, cellM: Double) throws {
         try self.init(dataset, settings: settings, options: GapReport.Options(cellM: cellM))
     }
 
+    /// Throws `UnknownDivision` for a division that is not in the dataset, and the errors of the
+    /// demand model, the coverage and the gap geometry (GEOS, PROJ).
     public init(_ dataset: Dataset, settings: CoverageSettings, options: GapReport.Options) throws {
         coverage = try CoverageStudy(dataset, settings: settings)
         cellM = options.cellM
@@ -101,23 +117,36 @@ public struct GapStudy: Sendable {
 
 /// How new sites are chosen.
 public struct ProposalSettings: Sendable {
+    /// At most a count of sites, a total cost (yuan), or the fewest sites that reach a percentage.
     public var goal: PlanGoal
     /// Maximise demand newly served within the seats (true) or plain coverage (false).
     public var capacitated: Bool
+    /// The side of the candidate grid's squares in metres, used in a division with no candidates
+    /// (250 by default).
     public var gridM: Double
     /// Forces one size (seats) for every new site (nil: the manifest's `site_sizes`).
     public var seats: Int?
+    /// The search effort: branch-and-bound nodes per solve before the search stops with the best
+    /// bound proven so far (see `SiteSelectionOptions.nodeLimit`).
     public var nodeLimit: Int
     /// No two new sites closer than this (nil: half the radius).
     public var minSpacingM: Double?
+    /// Candidate ids every plan must include (`--require`).
     public var require: [String]
+    /// Candidate ids no plan may use (`--exclude`).
     public var exclude: [String]
+    /// Kind of the new stations (a warm station by default).
     public var newKind: StationKind
+    /// One plan for all chosen divisions together instead of one per division.
     public var citywide: Bool
     /// Citywide with a count: at least this many sites in every district.
     public var minPerDistrict: Int
+    /// Existing rest stations may also take more seats (capacitated plans only).
     public var expand: Bool
 
+    /// Settings; the defaults: capacitated, a 250 m grid, the manifest's sizes, 20 000 nodes,
+    /// spacing half the radius, nothing required or excluded, new warm stations, one plan per
+    /// division, no minimum per district, no expansions.
     public init(goal: PlanGoal, capacitated: Bool = true, gridM: Double = 250, seats: Int? = nil, nodeLimit: Int = 20_000,
                 minSpacingM: Double? = nil, require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
                 citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false) {
@@ -141,10 +170,23 @@ public struct ProposalSettings: Sendable {
 
 /// New sites per chosen division (or for the whole city).
 public struct ProposalStudy: Sendable {
+    /// Demand and coverage the plan starts from.
     public let coverage: CoverageStudy
+    /// The settings the sites were chosen with.
     public let settings: ProposalSettings
+    /// The chosen sites, per division or for the whole city.
     public let proposals: SiteProposals
 
+    /// Chooses the sites with the coverage's service radii and moment (riders per seat, open
+    /// stations) and the manifest's site sizes and site cost; spacing defaults to half the
+    /// manifest's radius. `progress`, when given, hears how each search goes (with the division's
+    /// name, or the city's for a citywide plan). Throws `UnknownDivision` for a division that is
+    /// not in the dataset; `ProposalInputError` for `--require` / `--exclude` ids that are not
+    /// candidates, an id both required and excluded, a required candidate outside the chosen
+    /// divisions, more required sites than the count, a minimum per district the count cannot
+    /// hold, or required sites or a minimum per district that make a plan impossible;
+    /// `PlanningError.limitExceeded` for a demand or candidate grid with too many cells; the other
+    /// `PlanningError`s of `planSites`; and GEOS or PROJ errors.
     public init(_ dataset: Dataset, coverage settings: CoverageSettings, proposals proposalSettings: ProposalSettings,
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         coverage = try CoverageStudy(dataset, settings: settings)
@@ -172,9 +214,14 @@ extension AreaAudit.Thresholds {
 /// Per counted rest station: capacity, catchment, assigned riders and pressure, highest pressure
 /// first (ties by id); with chosen divisions, the stations inside them.
 public struct LoadStudy: Sendable {
+    /// The coverage the stations' loads come from.
     public let coverage: CoverageStudy
+    /// The counted rest stations, highest pressure first (ties by id), only those inside the chosen
+    /// divisions when divisions are chosen.
     public let stations: [CoverageReport.StationUse]
 
+    /// Throws `UnknownDivision` for a division that is not in the dataset, and the errors of the
+    /// demand model, the coverage and the district lookup (GEOS, PROJ).
     public init(_ dataset: Dataset, settings: CoverageSettings) throws {
         coverage = try CoverageStudy(dataset, settings: settings)
         var uses = coverage.report.stationsByPressure(dataset)

@@ -19,24 +19,35 @@ import Stations
 ///   `budget` replaces the count, a site costing `fixed + perSeat × seats`.
 /// - `expand`: existing rest stations of the district may also take more seats (per-seat cost only).
 public struct SiteProposals: Sendable {
+    /// How the sites are chosen.
     public struct Settings: Sendable {
+        /// The service radius in metres: for all demand when `radius` is nil; half of it is the default
+        /// spacing.
         public var radiusM: Double
+        /// The side of the candidate grid's squares in metres, used in a division with no candidates.
         public var gridM: Double
         /// Forces one size (seats) for every new site.
         public var seats: Int?
+        /// Maximise demand newly served within the seats (true) or plain coverage (false).
         public var capacitated: Bool
+        /// At most a count of sites, a total cost (yuan), or the fewest sites that reach a percentage.
         public var goal: PlanGoal
         /// Kinds that offer rest (nil: the rule by services and kind).
         public var kinds: [StationKind]?
+        /// The search effort: branch-and-bound nodes per solve (see `SiteSelectionOptions.nodeLimit`).
         public var nodeLimit: Int
         /// Sizes new sites may take, ascending seats.
         public var sizes: [Int]
+        /// Riders a seat holds, as given. The planner does not read it: it takes the figure from
+        /// `time` (the manifest's at the peak when `time` is nil).
         public var ridersPerSeat: Double
+        /// What a new site costs, in yuan (see `cost(seats:expansion:)`).
         public var cost: SiteCost
         /// No two new sites closer than this (0: no spacing).
         public var minSpacingM: Double
         /// Candidate ids fixed in, and out.
         public var require: [String]
+        /// Candidate ids no plan may use.
         public var exclude: [String]
         /// Kind of the new stations.
         public var newKind: StationKind
@@ -51,6 +62,11 @@ public struct SiteProposals: Sendable {
         /// Service radius per unit of demand (nil: `radiusM` for all).
         public var radius: ServiceRadius?
 
+        /// Settings; by default a 250 m grid, no forced size, capacitated, the rest kinds by
+        /// services and kind, 20 000 nodes, `Manifest.defaultSiteSizes`, 6 riders a seat, the
+        /// illustrative cost, spacing half of `radiusM` (when `minSpacingM` is nil), nothing
+        /// required or excluded, new warm stations, one plan per division, no minimum per district,
+        /// no expansions, the manifest's time at the peak and `radiusM` for all demand.
         public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: PlanGoal,
                     kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, sizes: [Int] = Manifest.defaultSiteSizes,
                     ridersPerSeat: Double = 6, cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
@@ -84,23 +100,30 @@ public struct SiteProposals: Sendable {
         }
     }
 
+    /// One chosen site (a new station, or an existing one taking more seats).
     public struct Site: Sendable {
+        /// Its place in the plan, from 1, in the order the sites were chosen.
         public var rank: Int
         /// The candidate's id; a grid site's is `<district id>-new-<rank>`; an expansion's the station's.
         public var id: String
         /// The candidate's name, else "<district name> 新站 <rank>"; an expansion's the station's.
         public var name: String
+        /// The kind of station: `newKind` for a new site, the station's own for an expansion.
         public var kind: StationKind
         /// Seats to build (an expansion: its seats after the expansion).
         public var seats: Int
         /// Seats added to an existing station (expansions only).
         public var addedSeats: Int?
+        /// What it costs at its final size, in yuan (an expansion: the per-seat part of the added
+        /// seats only).
         public var cost: Double
         /// Division the site lies in (its id).
         public var district: String
         /// Set when the site came from candidates.geojson.
         public var candidateID: String?
+        /// Where it is, longitude and latitude (WGS 84).
         public var location: Coordinate
+        /// Where it is in the dataset's projected coordinates (metres).
         public var projected: Coordinate
         /// Demand of the district newly served (covered) given the sites ranked before.
         public var gain: Double
@@ -108,39 +131,70 @@ public struct SiteProposals: Sendable {
         public var load: Double
         /// Uncapacitated: its largest size cannot hold what it covers.
         public var overflow: Bool
+        /// Percentage, 0–100, of the district's demand within reach of a rest station once this site
+        /// and those ranked before it are built.
         public var coveredPctAfter: Double
         /// Capacitated only.
         public var servedPctAfter: Double?
         /// Demand of other divisions newly covered by this site (not counted in gain).
         public var spillover: Double
+        /// Fixed in by `require`.
         public var required: Bool
     }
 
+    /// The plan for one division (or, citywide, for all chosen divisions together).
     public struct District: Sendable {
         /// Division index (the first division for a citywide plan).
         public var index: Int
+        /// The division's id (`city` for a citywide plan).
         public var id: String
+        /// The division's name (the dataset's name for a citywide plan).
         public var name: String
         /// "candidates", "grid" or "candidates+grid".
         public var candidateSource: String
+        /// How many places the plan chose from: candidates, grid centres and expansions.
         public var candidateCount: Int
+        /// Total demand of the division (all chosen divisions, citywide) at the moment, in riders.
         public var demand: Double
+        /// Percentage, 0–100, of `demand` within reach of a counted rest station before the plan.
         public var coveredPctBefore: Double
+        /// Percentage, 0–100, of `demand` within reach of a rest station with the plan.
         public var coveredPctAfter: Double
+        /// Percentage, 0–100, of `demand` the seats serve before the plan (nil when the plan is not
+        /// capacitated).
         public var servedPctBefore: Double?
+        /// Percentage, 0–100, of `demand` the seats serve with the plan (nil when the plan is not
+        /// capacitated).
         public var servedPctAfter: Double?
+        /// Proven: no plan within the same constraints brings the measure (served, or covered when not
+        /// capacitated) above this percentage, 0–100.
         public var upperBoundPct: Double
+        /// The plan meets that bound: no plan does better.
         public var optimal: Bool
+        /// What the sites cost together, in yuan.
         public var costTotal: Double
         /// Why fewer sites than asked.
         public var shortfall: String?
+        /// The sites in rank order.
         public var sites: [Site]
+        /// The plan as `planSites` returned it (objective, bound, nodes).
         public var selection: PlanSelection
     }
 
+    /// The settings the sites were chosen with.
     public var settings: Settings
+    /// One plan per chosen division in the order given (all divisions but zones, in the layer's
+    /// order, when none are given), or a single one for a citywide plan.
     public var districts: [District]
 
+    /// Chooses the sites. `demand` and `coverage` are the demand and today's coverage to start
+    /// from; `selected` indexes `dataset.districts` (nil: all but zones). `progress`, when given,
+    /// hears how each search goes (with the division's name, or the city's for a citywide plan).
+    /// Throws `ProposalInputError` for `require` / `exclude` ids that are not candidates, an id both
+    /// required and excluded, a required candidate outside the chosen divisions, more required sites
+    /// than the count, a minimum per district the count cannot hold, or required sites or a minimum
+    /// per district that make a plan impossible; `PlanningError.limitExceeded` for a candidate grid
+    /// with too many cells; the other `PlanningError`s of `planSites`; and GEOS or PROJ errors.
     public init(dataset: Dataset, demand: DemandModel, coverage: CoverageReport, districts selected: [Int]?, settings: Settings,
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         self.settings = settings
@@ -161,6 +215,8 @@ public struct SiteProposals: Sendable {
 /// A flag value the dataset cannot satisfy (a required id that is not a candidate, more required
 /// sites than the count): a usage error.
 public struct ProposalInputError: Error, Sendable, CustomStringConvertible {
+    /// The message: the flag, district or id at fault, and why.
     public var description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }

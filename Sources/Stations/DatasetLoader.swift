@@ -4,6 +4,11 @@ import Geo
 /// Loads and validates a dataset. Every problem of every file is collected in one run; loading
 /// fails (throws `DatasetError`) when any of them is an error.
 public enum DatasetLoader {
+    /// Reads the manifest and the `layers` of `source` (all by default) and checks them. A layer
+    /// not asked for stays empty, except the districts: they are read too when stations, demand or
+    /// candidates are asked for, to check the points against them. Warnings end up in the dataset's
+    /// `warnings`. Throws `DatasetError` with every issue found (warnings too) when any of them is
+    /// an error; its `missingInput` is set when a file could not be found or read.
     public static func load(_ source: DatasetSource, layers: Set<Layer> = Set(Layer.allCases)) throws -> Dataset {
         var run = LoadRun(source: source)
         let dataset = run.load(layers: layers)

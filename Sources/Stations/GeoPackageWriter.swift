@@ -26,6 +26,8 @@ extension Layer {
 ///
 /// The database is built in memory and written atomically (temporary file, then rename).
 public enum GeoPackageWriter {
+    /// One feature to write: its id (the table's `id` column), its properties (one column each, by
+    /// the layer's schema; a missing one is NULL) and its geometry.
     public typealias Item = (id: String, properties: JSONObject, geometry: Geometry)
 
     /// The manifest table.
