@@ -13,16 +13,18 @@ struct ProposeTimeTests {
         return (doc["districts"] as! [[String: Any]])[0]["sites"] as! [[String: Any]]
     }
 
-    @Test("a site's suggested seats hold its gain at riders per seat: ceil(gain / 6) by default, gain at one rider a seat")
+    @Test("a site's seats hold the riders it serves at riders per seat: 6 by default, 1 with --stay-min 60 --visits-per-hour 1")
     func seatsFromRiders() throws {
+        // Sizes come from site_sizes (ProposalPlanningTests checks the smallest that holds them).
         let six = try sites([])
         #expect(!six.isEmpty)
         for s in six {
-            let gain = s["gain"] as! Double, seats = s["suggested_seats"] as! Double
-            #expect(seats == (gain / 6 - 1e-9).rounded(.up), "\(s)")
+            let riders = s["riders"] as! Double, seats = s["seats"] as! Double
+            #expect(seats * 6 + 1e-6 >= riders, "\(s)")
+            #expect(s["suggested_seats"] as! Double == seats)
         }
         let one = try sites(["--stay-min", "60", "--visits-per-hour", "1"])
-        for s in one { #expect((s["suggested_seats"] as! Double) == (s["gain"] as! Double).rounded(.up)) }
+        for s in one { #expect((s["seats"] as! Double) + 1e-6 >= (s["riders"] as! Double), "\(s)") }
         // Six riders a seat: the same candidates serve more riders than at one rider a seat.
         #expect(six.reduce(0) { $0 + ($1["gain"] as! Double) } > one.reduce(0) { $0 + ($1["gain"] as! Double) })
         let night = try CLI.run(["propose", "--count", "1", "--district", "140405", "--format", "json", "--at", "23:00"] + data)
