@@ -194,11 +194,14 @@ func validatedScale(weights: [Double], capacities: [Double], reach: Reach) throw
 
 /// Why a planning problem was refused.
 public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The input is malformed (a negative or non-finite weight or capacity, an index out of range, a
+    /// duplicate id, lengths that do not match); the text says what.
     case invalidInput(String)
     /// The work asked for is beyond a named limit (a grid of too many cells); the message says
     /// which limit and what to change.
     case limitExceeded(String)
 
+    /// "invalid planning input: …" for malformed input; the message itself for an exceeded limit.
     public var description: String {
         switch self {
         case .invalidInput(let why): return "invalid planning input: \(why)"

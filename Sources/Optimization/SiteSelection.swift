@@ -13,6 +13,7 @@ public struct SiteCandidate: Sendable, Equatable {
     /// Seats (capacity) if opened; used only by the capacitated mode. `.infinity` for unlimited.
     public var seats: Double
 
+    /// A candidate with the given id, reachable demand indices and seats (unlimited by default).
     public init(id: String, covers: [Int], seats: Double = .infinity) {
         self.id = id
         self.covers = covers
@@ -23,16 +24,21 @@ public struct SiteCandidate: Sendable, Equatable {
 /// Stations that already exist, for the capacitated mode: capacities and which demand each reaches
 /// (`reach` rows are demand nodes, columns existing stations).
 public struct ExistingStations: Sendable, Equatable {
+    /// The capacity of each existing station, in the same unit as the demand weights (≥ 0).
     public var capacities: [Double]
+    /// Which demand nodes (rows) each existing station (column) reaches.
     public var reach: Reach
 
+    /// Existing stations with these capacities and reach.
     public init(capacities: [Double], reach: Reach) {
         self.capacities = capacities
         self.reach = reach
     }
 }
 
+/// The input of a site selection: demand weights, what is covered already and the candidates.
 public struct SiteSelectionProblem: Sendable, Equatable {
+    /// The weight of each demand node (finite, ≥ 0): how much demand it holds.
     public var weights: [Double]
     /// Uncapacitated mode: how much of each demand node's weight existing stations already cover
     /// (usually 0 or the whole weight). Empty means nothing is covered yet.
@@ -40,8 +46,11 @@ public struct SiteSelectionProblem: Sendable, Equatable {
     /// Capacitated mode: the existing stations (none when nil). In the uncapacitated mode, when
     /// `alreadyCovered` is empty, demand reached by any existing station counts as covered.
     public var existing: ExistingStations?
+    /// The candidate sites; their order does not matter (they are handled in id order).
     public var candidates: [SiteCandidate]
 
+    /// A problem with the given demand weights and candidates; nothing covered and no existing stations
+    /// unless given.
     public init(weights: [Double], alreadyCovered: [Double] = [], existing: ExistingStations? = nil, candidates: [SiteCandidate]) {
         self.weights = weights
         self.alreadyCovered = alreadyCovered
@@ -59,6 +68,7 @@ public enum SiteSelectionGoal: Sendable, Equatable {
     case targetPercent(Double)
 }
 
+/// Where a long selection has got to, for progress reports.
 public struct SelectionProgress: Sendable {
     /// "reduction", "heuristic", "lagrangian", "branch and bound", "capacitated", "target k=…".
     public var stage: String
@@ -70,6 +80,7 @@ public struct SelectionProgress: Sendable {
     public var nodes: Int
 }
 
+/// How to solve a site selection: the mode, its effort limits and a progress callback.
 public struct SiteSelectionOptions: Sendable {
     /// Capacitated mode: the objective is demand newly *served* (max-flow with seats), not covered.
     public var capacitated: Bool
@@ -87,6 +98,8 @@ public struct SiteSelectionOptions: Sendable {
     /// Called now and then from the calling thread during long runs.
     public var progress: (@Sendable (SelectionProgress) -> Void)?
 
+    /// Options for the uncapacitated mode with the default limits (100 000 nodes, 3 × 10⁸ work), no
+    /// time limit and no progress callback unless given.
     public init(capacitated: Bool = false, nodeLimit: Int = 100_000, workLimit: Int = 300_000_000,
                 timeLimit: Double? = nil, progress: (@Sendable (SelectionProgress) -> Void)? = nil) {
         self.capacitated = capacitated
@@ -99,6 +112,7 @@ public struct SiteSelectionOptions: Sendable {
 
 /// One proposed site, in rank order.
 public struct ChosenSite: Sendable, Equatable {
+    /// The candidate's id.
     public var id: String
     /// Index into `SiteSelectionProblem.candidates`.
     public var candidateIndex: Int
@@ -111,6 +125,7 @@ public struct ChosenSite: Sendable, Equatable {
     public var suggestedSeats: Int
 }
 
+/// How a `targetPercent` goal turned out.
 public enum TargetOutcome: Sendable, Equatable {
     /// The target is reached with `sites.count` sites; `provenFewest` when fewer sites were proven
     /// unable to reach it (their upper bound stays below the target).
@@ -119,7 +134,9 @@ public enum TargetOutcome: Sendable, Equatable {
     case unreachable(candidateCount: Int, bestPercent: Double, reason: String)
 }
 
+/// The result of a site selection: the sites in rank order, what they add and the proven bound.
 public struct SiteSelection: Sendable, Equatable {
+    /// The chosen sites in rank order, the best first.
     public var sites: [ChosenSite]
     /// Demand newly covered (uncapacitated) or newly served (capacitated) by the chosen sites.
     public var objective: Double
@@ -133,12 +150,19 @@ public struct SiteSelection: Sendable, Equatable {
     public var totalDemand: Double
     /// Set for the `targetPercent` goal.
     public var target: TargetOutcome?
+    /// Branch-and-bound nodes explored.
     public var nodes: Int
     /// Work done: Lagrangian iterations (uncapacitated) or max-flow evaluations (capacitated).
     public var iterations: Int
 
+    /// Covered (or served) demand before the new sites, as a percentage (0–100) of total demand; 0 when
+    /// there is no demand.
     public var percentBefore: Double { totalDemand > 0 ? 100 * baseline / totalDemand : 0 }
+    /// Covered (or served) demand with the new sites, as a percentage (0–100) of total demand; 0 when
+    /// there is no demand.
     public var percentAfter: Double { totalDemand > 0 ? 100 * (baseline + objective) / totalDemand : 0 }
+    /// The proven upper bound on covered (or served) demand, as a percentage of total demand, at most
+    /// 100; 0 when there is no demand.
     public var upperBoundPercent: Double { totalDemand > 0 ? min(100, 100 * (baseline + upperBound) / totalDemand) : 0 }
 }
 

@@ -122,7 +122,7 @@ func assignmentBenchmark(radius: Double) throws {
 /// The assignment benchmark's instance (same seed, same data) solved by `minimumCostAllocation`
 /// (costs = distance in metres, station rank = index), with `maximumAssignment` timed in the same
 /// run for comparison.
-func allocationBenchmark(radius: Double, runs: Int) throws {
+func allocationBenchmark(radius: Double, runs: Int, method: AllocationOptions.Method = .costScaling) throws {
     let instance = try AssignmentInstance(radius: radius)
     let (demand, stations, reach, weights, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.capacities)
     let costs = instance.costs
@@ -132,10 +132,11 @@ func allocationBenchmark(radius: Double, runs: Int) throws {
     var allocation: Allocation? = nil
     for _ in 0..<runs {
         flowTimes.append(try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served })
-        costTimes.append(try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks) })
+        costTimes.append(try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks,
+                                                                                      options: AllocationOptions(method: method)) })
     }
     let a = allocation!
-    print(#"{"benchmark":"allocation","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"runs":\#(runs)}"#)
+    print(#"{"benchmark":"allocation","method":"\#(method)","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"runs":\#(runs)}"#)
 }
 
 /// A site-selection benchmark instance: demand and candidate points clustered around a few town
@@ -286,7 +287,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int) throws {
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS]
-                                 [--only A,B,C,assignment,allocation,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
+                                 [--only A,B,C,assignment,allocation,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -335,8 +336,13 @@ if which.contains("assignment") {
     try assignmentBenchmark(radius: 3_500)  // about 90
 }
 if which.contains("allocation") {
-    // Minimum-cost maximum flow on the assignment instance at 1.5 km (capacity 80 % of demand).
+    // Minimum-cost maximum flow on the assignment instance at 1 km and 1.5 km (capacity 80 % of demand).
+    try allocationBenchmark(radius: 1_000, runs: runs)
     try allocationBenchmark(radius: 1_500, runs: runs)
+}
+if which.contains("allocation-ssp") {
+    // The successive-shortest-paths method, at 1 km only (at 1.5 km it takes more than ten minutes).
+    try allocationBenchmark(radius: 1_000, runs: runs, method: .successiveShortestPaths)
 }
 if which.contains("B-target") {
     // Target mode on instance B: the fewest sites covering 50 % of demand.

@@ -8,9 +8,14 @@ import Stations
 /// parking slots against riders per slot, and meal partners (stations offering hot meals that are
 /// not rest stations: the meal alliance).
 public struct AreaAudit: Sendable {
+    /// How near is near enough and how many riders are too many, for the audit.
     public struct Thresholds: Sendable {
+        /// A rest station is within reach within this many metres (unless the audit's rest radius gives
+        /// the division's own).
         public var restM: Double
+        /// A parking zone is within reach within this many metres.
         public var parkingM: Double
+        /// Charging is within reach within this many metres.
         public var chargingM: Double
         /// Meal partners count within this many metres.
         public var mealM: Double
@@ -23,6 +28,9 @@ public struct AreaAudit: Sendable {
         /// Meals are short with fewer meal partners within reach.
         public var minMealPartners: Int
 
+        /// Thresholds with the given distances in metres; the meal distance follows the rest distance
+        /// when not given; at most 6 riders a rest seat, 3 riders a parking slot and at least 1 meal
+        /// partner unless given.
         public init(restM: Double, parkingM: Double, chargingM: Double, mealM: Double? = nil, maxRidersPerSeat: Double = 6,
                     maxRidersPerSlot: Double = 3, minMealPartners: Int = 1) {
             self.restM = restM
@@ -39,23 +47,39 @@ public struct AreaAudit: Sendable {
     /// Enough of an item for the area's riders: `ok`, `short` (some, too little), `none` (nothing
     /// within reach).
     public enum Verdict: String, Sendable {
+        /// Enough (`ok`), some but too little (`short`), nothing within reach (`none`).
         case ok, short, none
     }
 
+    /// The nearest item of one kind (rest station, parking zone or charging) to an area.
     public struct Nearest: Sendable {
+        /// The item's id (the smallest id among equally near ones).
         public var id: String
+        /// The item's name, nil when it has none.
         public var name: String?
+        /// Distance in metres in the metric CRS from the area to the item; 0 when inside or touching.
         public var distanceM: Double
+        /// Whether the distance is within the threshold for that kind.
         public var withinReach: Bool
     }
 
+    /// The audit of one commercial area.
     public struct Row: Sendable {
+        /// The area's id.
         public var id: String
+        /// The area's name.
         public var name: String
+        /// Whether the area is labelled rider-friendly.
         public var riderFriendly: Bool
+        /// The division holding the area's inside point (a county-level one before a zone, then the
+        /// smallest id); nil when none does.
         public var district: String?
+        /// The nearest rest station open at the audited time; nil when there is none.
         public var rest: Nearest?
+        /// The nearest parking zone; nil when the dataset has none.
         public var parking: Nearest?
+        /// The nearest charging (a station offering it or a parking zone with charging); nil when there
+        /// is none.
         public var charging: Nearest?
         /// "rest station", "parking", "charging", in that order.
         public var missing: [String]
@@ -67,18 +91,24 @@ public struct AreaAudit: Sendable {
         public var ridersPerRestSeat: Double?
         /// Slots of the parking zones within `parkingM` (zones without `slots` add none).
         public var parkingSlots: Int
+        /// riders / parkingSlots (nil without riders or slots).
         public var ridersPerParkingSlot: Double?
         /// Stations offering hot meals that are not rest stations, within `mealM`.
         public var mealPartners: Int
+        /// Whether the rest seats within reach are enough for the riders.
         public var restVerdict: Verdict
+        /// Whether the parking slots within reach are enough for the riders.
         public var parkingVerdict: Verdict
+        /// Whether there are enough meal partners within reach.
         public var mealVerdict: Verdict
         /// Items not enough for the riders (verdict short or none): "rest seats", "parking slots",
         /// "meal partners", in that order.
         public var short: [String]
     }
 
+    /// The thresholds the audit used.
     public var thresholds: Thresholds
+    /// One row per commercial area, in id order.
     public var rows: [Row]
 
     /// Charging comes from stations that offer it (charging points, stations with charging or

@@ -2,8 +2,8 @@ import Geo
 import Optimization
 import Stations
 
-/// Coverage, capacity and load per division and in total (SPEC: `coverage`), at a moment
-/// (`PlanningTime`: riders per seat, open stations, demand of the hour).
+/// Coverage, capacity and load per division and in total (what `nuanxin coverage` reports), at a
+/// moment (`PlanningTime`: riders per seat, open stations, demand of the hour).
 ///
 /// - covered: demand with a counted rest station within its service radius (in any district:
 ///   riders ignore borders).
@@ -15,33 +15,46 @@ import Stations
 /// Per-division figures count the division's own demand, whichever station covers it; a
 /// division's seats and stations are those located inside it.
 public struct CoverageReport: Sendable {
+    /// The figures of one division, of all demand (the total) or of demand outside every division.
     public struct Row: Sendable {
+        /// The division's id; empty for the total and the outside row.
         public var id: String
+        /// The division's name; "total" or "(outside every division)" for the other rows.
         public var name: String
+        /// The division's kind ("district", "county", "zone"); empty for the total and the outside row.
         public var kind: String
         /// The division's own service radius (its radius_m, else the default); nil for the total.
         public var radiusM: Double?
+        /// Demand in riders at the report's time.
         public var demand = 0.0
+        /// Demand in riders with a counted rest station within its service radius.
         public var covered = 0.0
+        /// Demand in riders the allocation serves.
         public var served = 0.0
+        /// Seats of the counted rest stations located in the division.
         public var seats = 0
         /// Riders the division's stations hold (seats × riders per seat).
         public var capacity = 0.0
+        /// Counted rest stations located in the division.
         public var stations = 0
         /// Demand served by this division's stations (from anywhere).
         public var load = 0.0
         /// Ids of the division's stations with pressure above 1, by id.
         public var overloaded: [String] = []
 
+        /// covered / demand as a percentage (0–100); 0 without demand.
         public var coveredPct: Double { demand > 0 ? 100 * covered / demand : 0 }
+        /// served / demand as a percentage (0–100); 0 without demand.
         public var servedPct: Double { demand > 0 ? 100 * served / demand : 0 }
         /// Share of the division's capacity in use.
         public var utilisationPct: Double { capacity > 0 ? 100 * load / capacity : 0 }
     }
 
+    /// The use of one counted rest station.
     public struct StationUse: Sendable {
         /// Index into dataset.stations.
         public var station: Int
+        /// The station's seats, with the manifest default for a station that does not say.
         public var seats: Int
         /// Riders the station holds: seats × riders per seat.
         public var capacity: Double
@@ -52,15 +65,23 @@ public struct CoverageReport: Sendable {
         /// catchment / capacity; nil when the station has no capacity (then it is overloaded
         /// exactly when its catchment is not zero).
         public var pressure: Double? { capacity > 0 ? nearestDemand / capacity : nil }
+        /// load / capacity as a percentage (0–100: the allocation never exceeds a capacity); 0 without
+        /// capacity.
         public var utilisationPct: Double { capacity > 0 ? 100 * load / capacity : 0 }
+        /// Whether the catchment exceeds the capacity (pressure above 1); without capacity, whether it has
+        /// any catchment.
         public var isOverloaded: Bool { pressure.map { $0 > 1 + 1e-9 } ?? (nearestDemand > 1e-9) }
     }
 
     /// The default service radius (the manifest's, or `--radius`).
     public var radiusM: Double
+    /// The service radius of each division's demand.
     public var radius: ServiceRadius
+    /// The moment of the report: riders per seat, the stations open, the demand factor.
     public var time: PlanningTime
+    /// One row per division, in the dataset's order.
     public var rows: [Row]
+    /// All demand and all counted stations.
     public var total: Row
     /// Demand in no division (reported, not dropped).
     public var outside: Row
@@ -68,13 +89,14 @@ public struct CoverageReport: Sendable {
     public var stationUse: [StationUse]
     /// Per demand unit: covered by a station within reach, and the amount served.
     public var unitCovered: [Bool]
+    /// Per demand unit: the riders the allocation serves.
     public var unitServed: [Double]
     /// Total straight-line distance riders travel to their stations under the allocation (rider ×
     /// metres): the least of all allocations that serve `total.served`.
     public var riderMetres: Double
 
     /// At the peak of the manifest (its riders per seat), one radius for all demand.
-    /// - Parameter kinds: the station kinds that count as offering rest (default: SPEC's rule).
+    /// - Parameter kinds: the station kinds that count as offering rest (default: stations that offer rest).
     public init(dataset: Dataset, demand: DemandModel, radiusM: Double, kinds: [StationKind]? = nil) throws {
         try self.init(dataset: dataset, demand: demand, radius: ServiceRadius(uniform: radiusM), time: PlanningTime(manifest: dataset.manifest), kinds: kinds)
     }
@@ -155,8 +177,11 @@ public struct CoverageReport: Sendable {
     /// One row an hour: coverage of all demand (or of one division) at hh:00 with the demand
     /// profile's factor for the hour and the stations open then.
     public struct Hour: Sendable {
+        /// The hour, 0–23.
         public var hour: Int
+        /// The demand profile's factor for the hour (the peak hour 1).
         public var demandFactor: Double
+        /// The figures of the total, or of the division asked for, at hh:00.
         public var row: Row
         /// Counted rest stations open at hh:00 (all of them, wherever they are).
         public var openStations: Int

@@ -8,24 +8,34 @@ import Stations
 /// assigned to every division (district, county, zone) that contains it; demand in none is kept
 /// and reported, never dropped. Units are in id order.
 public struct DemandModel: Sendable {
+    /// One unit of demand: a demand point, or one grid cell's share of a commercial area's riders.
     public struct Unit: Sendable {
+        /// Where a unit comes from.
         public enum Origin: Sendable, Hashable {
+            /// A demand point: its index into dataset.demand.
             case point(Int)  // index into dataset.demand
+            /// A commercial area: its index into dataset.commercialAreas.
             case area(Int)  // index into dataset.commercialAreas
         }
 
+        /// The demand point's id, or the area's id with "#" and the cell's 1-based number ("A1#3").
         public var id: String
+        /// Riders: the point's weight, or the area's peak riders divided among its cells.
         public var weight: Double
         /// Metric CRS.
         public var projected: Coordinate
+        /// The demand point or commercial area the unit comes from.
         public var origin: Origin
         /// Indices into dataset.districts of the divisions containing it (ascending).
         public var divisions: [Int]
     }
 
+    /// Every unit of demand, in id order (a demand point before an area cell of the same id).
     public var units: [Unit]
+    /// The side in metres of the grid spreading the commercial areas' riders (100 by default).
     public var areaCellM: Double
 
+    /// The sum of all units' weights, in riders.
     public var totalWeight: Double { units.reduce(0) { $0 + $1.weight } }
 
     /// - Throws: `PlanningError.limitExceeded` when the areas' grid would have more than

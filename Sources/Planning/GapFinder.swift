@@ -8,12 +8,17 @@ import Stations
 /// ranked by the uncovered demand inside; those under `minDemand` are left out and at most `top`
 /// are kept per district. Each gap has a point inside it (GEOS point-on-surface).
 public struct GapReport: Sendable {
+    /// One gap: uncovered demand in one district as a MultiPolygon.
     public struct Gap: Sendable {
+        /// The district's id.
         public var district: String
+        /// The district's name.
         public var districtName: String
         /// 1 = most uncovered demand in its district.
         public var rank: Int
+        /// Uncovered demand inside the gap, in riders.
         public var uncoveredDemand: Double
+        /// The gap's area in km² (in the metric CRS, after the 1 m simplification).
         public var areaKm2: Double
         /// Parts (connected polygons) merged into this gap.
         public var parts: Int
@@ -27,25 +32,35 @@ public struct GapReport: Sendable {
 
     /// Per district: every gap found, and what was kept.
     public struct DistrictSummary: Sendable {
+        /// The district's id.
         public var district: String
+        /// The district's name.
         public var districtName: String
         /// Gaps before `minDemand` and `top`.
         public var gaps: Int
+        /// Uncovered demand in all its gaps, in riders.
         public var uncoveredDemand: Double
+        /// The area of all its gaps in km².
         public var areaKm2: Double
         /// Gaps kept.
         public var shown: Int
+        /// Uncovered demand in the gaps kept, in riders.
         public var shownDemand: Double
     }
 
+    /// How the gaps are drawn and which are kept.
     public struct Options: Sendable {
+        /// The side of the grid cells in metres (250 by default).
         public var cellM: Double
         /// Parts closer than this (metres) are one gap; nil: the cell size.
         public var mergeM: Double?
+        /// Gaps with less uncovered demand (riders) are left out (0 by default: none).
         public var minDemand: Double
         /// At most this many gaps per district (nil: all).
         public var top: Int?
 
+        /// Options with 250 m cells, parts within one cell size merged, no minimum demand and every gap
+        /// kept, unless given.
         public init(cellM: Double = 250, mergeM: Double? = nil, minDemand: Double = 0, top: Int? = nil) {
             self.cellM = cellM
             self.mergeM = mergeM
@@ -54,12 +69,17 @@ public struct GapReport: Sendable {
         }
     }
 
+    /// The side of the grid cells in metres.
     public var cellM: Double
+    /// The options the report used.
     public var options: Options
+    /// The gaps kept, district by district in the order asked for, ranked within each.
     public var gaps: [Gap]
     /// In the order the districts were asked for.
     public var summaries: [DistrictSummary]
 
+    /// Gaps with `cellM`-metre cells and no merging of parts (each connected part its own gap), every
+    /// gap kept.
     public init(dataset: Dataset, demand: DemandModel, uncovered: [Bool], districts: [Int]? = nil, cellM: Double = 250) throws {
         try self.init(dataset: dataset, demand: demand, uncovered: uncovered, districts: districts, options: Options(cellM: cellM, mergeM: 0))
     }

@@ -10,12 +10,15 @@ import Stations
 /// peak (demand weights as given) and every station counts whatever its hours; at a time, only the
 /// stations open then count and demand is scaled by the manifest's `demand_profile` for that hour.
 public struct PlanningTime: Sendable, Hashable {
+    /// Riders of demand one seat holds (> 0).
     public var ridersPerSeat: Double
     /// nil: the peak, every station counted.
     public var at: TimeOfDay?
     /// Share of the peak demand out at `at` (1 at the peak).
     public var demandFactor: Double
 
+    /// A moment with the given riders per seat (finite, > 0), time (the peak when nil) and demand
+    /// factor (≥ 0, 1 by default); other values stop the program.
     public init(ridersPerSeat: Double, at: TimeOfDay? = nil, demandFactor: Double = 1) {
         precondition(ridersPerSeat > 0 && ridersPerSeat.isFinite && demandFactor >= 0)
         self.ridersPerSeat = ridersPerSeat

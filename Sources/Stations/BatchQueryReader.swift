@@ -5,26 +5,39 @@ import Geo
 public struct BatchQuery: Hashable, Sendable {
     /// Where it came from: "line 12" (CSV, NDJSON) or "feature 3" (GeoJSON).
     public var location: String
+    /// The 1-based line number (CSV, NDJSON); nil for GeoJSON.
     public var line: Int?
+    /// The query's id ("id" column or key, or the feature's id); nil when it has none.
     public var id: String?
+    /// Longitude in degrees (WGS84), within ±180.
     public var lon: Double
+    /// Latitude in degrees (WGS84), within ±90.
     public var lat: Double
 }
 
 /// A line that could not be read as a query; the others are still answered.
 public struct BatchQueryProblem: Hashable, Sendable, CustomStringConvertible {
+    /// Where it came from: "line 12" (CSV, NDJSON) or "feature 3" (GeoJSON).
     public var location: String
+    /// The 1-based line number (CSV, NDJSON); nil for GeoJSON.
     public var line: Int?
+    /// What is wrong with it.
     public var message: String
+    /// "location: message".
     public var description: String { "\(location): \(message)" }
 }
 
+/// One item of a batch, in input order: a query to answer or a problem to report.
 public enum BatchQueryItem: Hashable, Sendable {
+    /// A point to answer.
     case query(BatchQuery)
+    /// A line or feature that could not be read as a point.
     case problem(BatchQueryProblem)
 }
 
+/// The formats a batch file may have.
 public enum BatchInputFormat: String, CaseIterable, Sendable {
+    /// CSV with a header, newline-delimited JSON objects, or a GeoJSON FeatureCollection of Points.
     case csv, ndjson, geojson
 
     /// From a file name's extension, if it says.
@@ -42,7 +55,9 @@ public enum BatchInputFormat: String, CaseIterable, Sendable {
 /// CSV with a header naming lon and lat (and optionally id; Chinese headers too), NDJSON objects
 /// `{"id","lon","lat"}`, or a GeoJSON file of Point features (read whole).
 public final class BatchQueryReader {
+    /// The input's name, used in messages.
     public let name: String
+    /// The format read: as given, else from the file name, else NDJSON when the first byte is "{" and CSV otherwise.
     public let format: BatchInputFormat
     private var csv: CSVReader?
     private var columns: CSVColumnMap?
@@ -53,13 +68,17 @@ public final class BatchQueryReader {
 
     /// A fatal problem with the whole input (no header, not GeoJSON): exit 65.
     public struct Failure: Error, CustomStringConvertible {
+        /// The message, starting with the input's name.
         public var message: String
+        /// The message.
         public var description: String { message }
     }
 
     /// The operating system could not read the input (an I/O error): exit 66.
     public struct ReadFailure: Error, CustomStringConvertible {
+        /// The message, starting with the input's name.
         public var message: String
+        /// The message.
         public var description: String { message }
     }
 

@@ -3,6 +3,7 @@ import Geo
 /// A CRS that cannot measure distances and areas in metres (geographic, geocentric, vertical,
 /// compound, or projected in other units), with a metric CRS suggested for the dataset's area.
 public struct NonMetricCRS: Error, Sendable, CustomStringConvertible {
+    /// The CRS refused.
     public var crs: CRS
     /// PROJ's name of the CRS.
     public var name: String
@@ -10,8 +11,11 @@ public struct NonMetricCRS: Error, Sendable, CustomStringConvertible {
     public var reason: String
     /// A projected CRS in metres for a point of the dataset's area, and its name.
     public var suggestion: CRS?
+    /// PROJ's name of the suggested CRS, nil when there is no suggestion or PROJ has no name for it.
     public var suggestionName: String?
 
+    /// "EPSG:4326 (WGS 84) is a geographic CRS …: distances and areas need a projected CRS in metres",
+    /// with the suggested CRS when there is one.
     public var description: String {
         var text = "\(crs) (\(name)) is \(reason): distances and areas need a projected CRS in metres"
         if let suggestion {

@@ -1,12 +1,18 @@
-/// The columns that station, demand and candidate CSV files may have, named as the properties of
-/// SPEC.md. Each accepts the English name and the headers Chinese spreadsheets usually use.
+/// The columns that station, demand and candidate CSV files may have, named as the layers'
+/// properties. Each accepts the English name and the headers Chinese spreadsheets usually use.
 public enum CSVColumn: String, CaseIterable, Sendable {
+    /// The id, name, longitude and latitude (degrees, WGS84), station kind and seats.
     case id, name, lon, lat, kind, seats
+    /// Charging ports.
     case chargingPorts = "charging_ports"
+    /// Services, the district and opening hours.
     case services, district, hours
     case `operator`
+    /// Demand weight in riders.
     case weight
+    /// The most seats a candidate site can hold.
     case maxSeats = "max_seats"
+    /// The English name.
     case nameEn = "name_en"
 
     /// The header names that mean this column, in normalized form (see `normalizedHeader(_:)`).

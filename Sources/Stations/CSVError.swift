@@ -32,5 +32,6 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// "line 12: message".
     public var description: String { "line \(line): \(message)" }
 }

@@ -11,12 +11,17 @@ public enum CSVLayer {
     /// The features read, the issues found (CSV errors carry their line) and, per feature index,
     /// the CSV line it came from.
     public struct Read: Sendable {
+        /// The rows as GeoJSON features and the issues found.
         public var layer: GeoJSONLayer
+        /// Per feature index, the 1-based CSV line its row starts on.
         public var lines: [Int]
     }
 
     static let numericColumns: Set<String> = ["seats", "charging_ports", "weight", "max_seats", "slots", "workers", "daily_orders", "peak_riders"]
 
+    /// Reads a CSV file of `layer` into features. Throws `GeoJSONDocumentError` when the whole file
+    /// is unusable: an Excel workbook, a CSV syntax error, no header, two headers for one column, or
+    /// neither lon and lat nor a wkt column; problems of single rows are issues of the result.
     public static func read(bytes: [UInt8], layer: Layer) throws -> Read {
         try SpreadsheetText.refuseWorkbook(bytes)
         let table: CSVTable

@@ -2,20 +2,26 @@ import Geo
 
 /// A problem in the input, located by file and feature (index and id) or CSV line.
 public struct DatasetIssue: Hashable, Sendable, CustomStringConvertible {
+    /// Whether an issue stops loading (`error`) or is only reported (`warning`).
     public enum Severity: String, Hashable, Sendable, Codable {
+        /// An error stops loading; a warning is reported and loading goes on.
         case error, warning
     }
 
+    /// Whether the issue stops loading.
     public var severity: Severity
     /// The file's name as the user gave it (or the layer's file name inside the dataset folder).
     public var file: String
     /// 0-based feature index in the file.
     public var featureIndex: Int?
+    /// The feature's id, nil when it has none or the issue is about the whole file.
     public var featureID: String?
     /// 1-based line, for CSV and NDJSON input.
     public var line: Int?
+    /// What is wrong, for a person.
     public var message: String
 
+    /// An issue of `severity` in `file`, located by feature index, id or line when given.
     public init(_ severity: Severity, file: String, featureIndex: Int? = nil, featureID: String? = nil, line: Int? = nil, _ message: String) {
         self.severity = severity
         self.file = file

@@ -5,12 +5,16 @@ import Foundation
 /// lose each other's features. Readers take no lock: every write is an atomic rename, so they see
 /// the old file or the new one, whole.
 public enum DatasetLock {
+    /// The lock file's name inside the dataset folder.
     public static let fileName = ".nuanxin.lock"
 
     /// The lock file could not be opened or locked.
     public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// The lock file's path.
         public var path: String
+        /// The operating system's reason (strerror).
         public var reason: String
+        /// "cannot lock the dataset: path: reason".
         public var description: String { "cannot lock the dataset: \(path): \(reason)" }
     }
 

@@ -6,6 +6,7 @@ import Foundation
 /// `PREFIX/share/nuanxin/geodata/changzhi`). A `NUANXIN_DATA` naming a missing folder is an
 /// error, never a fall-back to the bundled dataset (which `import` would then write into).
 public enum DefaultDataset {
+    /// The default dataset's folder relative to the repository or to `PREFIX/share/nuanxin`.
     public static let relativePath = "geodata/changzhi"
 
     /// Why no dataset folder was found.
@@ -15,6 +16,7 @@ public enum DefaultDataset {
         /// No default dataset in any of the places searched.
         case notFound(searched: [String])
 
+        /// What went wrong and what to do: fix or unset `NUANXIN_DATA`, or pass `--data`.
         public var description: String {
             switch self {
             case let .environmentFolderMissing(folder):

@@ -4,9 +4,11 @@ import Geo
 /// dataset's metric CRS). Zones may overlap districts, so a point can be in several.
 /// Belongs to the thread that made it (GEOS objects).
 public final class DistrictLookup {
+    /// The divisions looked up, in the order given; indices refer to this array.
     public let districts: [District]
     private let index: PolygonIndex
 
+    /// A lookup over `districts`' metric geometries. Throws when GEOS cannot prepare or index them.
     public init(_ districts: [District]) throws {
         self.districts = districts
         self.index = try PolygonIndex(districts.map(\.projected))

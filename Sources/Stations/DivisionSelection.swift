@@ -5,6 +5,7 @@ public struct UnknownDivision: Error, Sendable, CustomStringConvertible {
     /// "id name" of every division of the dataset, in layer order.
     public var known: [String]
 
+    /// "wanted: no such district (known: id name, ...)".
     public var description: String { "\(wanted): no such district (known: \(known.joined(separator: ", ")))" }
 }
 

@@ -6,6 +6,7 @@ import Geo
 /// (`60.0` in GeoJSON, REAL in GeoPackage), a count is an integer, a list is a JSON array in
 /// GeoJSON and `;`-joined text in CSV and GeoPackage.
 public enum FieldType: String, Sendable, Hashable {
+    /// Text, a whole number, a real number, true/false, or a list of texts.
     case text, integer, real, boolean, list
 
     /// The column type declared in a GeoPackage table.
@@ -19,21 +20,25 @@ public enum FieldType: String, Sendable, Hashable {
     }
 }
 
-/// The fields of a layer: the known ones first, in SPEC order, then the layer's other properties
+/// The fields of a layer: the known ones first, in their fixed order, then the layer's other properties
 /// in order of first appearance, typed by what they hold (numbers are real, so that one run with
 /// whole values and one with fractions agree; true/false is boolean; arrays are lists; anything
 /// else, or a mix, is text).
 public struct LayerSchema: Sendable, Hashable {
+    /// The fields in order, each with its type.
     public var fields: [(name: String, type: FieldType)]
 
+    /// Whether two schemas have the same fields, names and types, in the same order.
     public static func == (a: LayerSchema, b: LayerSchema) -> Bool {
         a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.type) == b.fields.map(\.type)
     }
 
+    /// Hashes the fields' names and types in order.
     public func hash(into hasher: inout Hasher) {
         for f in fields { hasher.combine(f.name); hasher.combine(f.type) }
     }
 
+    /// A schema of these fields, in this order.
     public init(fields: [(name: String, type: FieldType)]) { self.fields = fields }
 
     /// The type of `name`, or nil when the layer has no such field.
@@ -113,6 +118,8 @@ public struct LayerSchema: Sendable, Hashable {
 
 /// Conversions between a field's written forms.
 public enum FieldValues {
+    /// `value` in `type`'s form when it can be converted (see `LayerSchema.normalise`), else
+    /// unchanged; null stays null.
     public static func convert(_ value: JSONValue, to type: FieldType) -> JSONValue {
         switch (type, value) {
         case (_, .null): return .null

@@ -4,11 +4,15 @@ import Geo
 /// A GeoPackage that cannot be read: the message names the file, and the table and row where the
 /// problem is. `missing` is set when the file is absent or unreadable (exit 66) rather than bad (65).
 public struct GeoPackageError: Error, Sendable, CustomStringConvertible {
+    /// The GeoPackage's path as given.
     public var path: String
     /// What is wrong, without the path.
     public var reason: String
+    /// Whether the file is absent or unreadable (exit 66) rather than bad (exit 65).
     public var missing: Bool
+    /// "path: reason".
     public var message: String { "\(path): \(reason)" }
+    /// The same as `message`.
     public var description: String { message }
 
     init(_ path: String, _ reason: String, missing: Bool = false) {
@@ -25,12 +29,15 @@ public struct GeoPackageError: Error, Sendable, CustomStringConvertible {
 /// feature (named by table and fid); a file that is not SQLite, lacks the tables, or has a damaged
 /// page is a `GeoPackageError`.
 public final class GeoPackageReader {
+    /// The GeoPackage's path as given.
     public let path: String
     private let db: SQLiteDatabase
 
     /// Whether a path names a GeoPackage by its extension.
     public static func isGeoPackage(_ path: String) -> Bool { path.lowercased().hasSuffix(".gpkg") }
 
+    /// Opens a GeoPackage for reading. Throws a `GeoPackageError` when the file is missing or
+    /// unreadable (`missing` set), is a ZIP workbook or not an SQLite database, or SQLite cannot open it.
     public init(path: String) throws(GeoPackageError) {
         self.path = path
         let head: [UInt8]

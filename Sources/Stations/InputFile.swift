@@ -9,7 +9,10 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 
 /// Reads a file's bytes, turning "missing", "a directory" and "unreadable" into messages.
 public enum InputFile {
+    /// Why a file could not be read; each case carries the path as given.
     public enum Failure: Error, CustomStringConvertible {
+        /// No such file; a directory where a file was expected; a file the operating system would not
+        /// read (with its reason).
         case missing(String), directory(String), unreadable(String, String)
         /// Larger than `limit` bytes (a file too big for memory, or a stream that never ends):
         /// refused while reading, with at most `limit` bytes held.
@@ -26,6 +29,7 @@ public enum InputFile {
             }
         }
 
+        /// The path of the file, as given.
         public var path: String {
             switch self {
             case let .missing(p), let .directory(p), let .unreadable(p, _), let .tooLarge(p, _): return p
@@ -38,6 +42,7 @@ public enum InputFile {
             return false
         }
 
+        /// "path: reason".
         public var description: String { "\(path): \(reason)" }
     }
 

@@ -1,5 +1,7 @@
-/// The layers of a dataset folder (SPEC.md, Dataset).
+/// The layers of a dataset folder, one GeoJSON file each.
 public enum Layer: String, CaseIterable, Sendable {
+    /// Districts (and other divisions), stations, parking zones, commercial areas, demand points and
+    /// candidate sites.
     case districts, stations, parking, areas, demand, candidates
 
     /// The file inside a dataset folder.

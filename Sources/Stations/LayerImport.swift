@@ -5,11 +5,16 @@ import Geo
 public enum LayerImport {
     /// A file read for import, with the CSV line of each feature (nil for GeoJSON).
     public struct Incoming: Sendable {
+        /// The file's name as the user gave it, for messages.
         public var file: String
+        /// The layer the features are for.
         public var layer: Layer
+        /// The features read and the issues found in the file.
         public var features: GeoJSONLayer
+        /// Per feature index, the 1-based CSV line it came from; nil for GeoJSON.
         public var lines: [Int]?
 
+        /// A file of `layer`'s features, with their CSV lines when read from CSV.
         public init(file: String, layer: Layer, features: GeoJSONLayer, lines: [Int]? = nil) {
             self.file = file
             self.layer = layer
@@ -30,6 +35,8 @@ public enum LayerImport {
         /// Ids already in the layer, without `replace` (exit 65); `warnings` about the file were found first.
         case clashes(file: String, layer: Layer, ids: [String], warnings: [DatasetIssue])
 
+        /// The message: the read failure, "file: reason", the issues one a line, or the clashing ids
+        /// (the first ten) with how to replace them.
         public var description: String {
             switch self {
             case let .unreadable(failure): return failure.description

@@ -4,19 +4,24 @@ import Foundation
 /// numbers, in constant memory. A line longer than `maxLineBytes` is reported as an error for that
 /// line and skipped, not buffered.
 public final class LineReader {
+    /// A line longer than the reader's limit; it was skipped and the next lines can still be read.
     public struct LineTooLong: Error, CustomStringConvertible {
+        /// The 1-based number of the line.
         public var line: Int
+        /// The most bytes a line may hold.
         public var limit: Int
         /// What is wrong, without the line number.
         public var reason: String {
             let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
             return "the line is longer than \(size), the most a line may hold here; is this really an NDJSON file?"
         }
+        /// "line N: reason".
         public var description: String { "line \(line): \(reason)" }
     }
 
     /// Input read whole that is larger than its limit.
     public struct TooLarge: Error {
+        /// The most bytes the input may hold.
         public var limit: Int
     }
 
@@ -28,6 +33,8 @@ public final class LineReader {
     private var eof = false
     private var lineNumber = 0
 
+    /// A reader of `fileHandle` reading `chunkSize` bytes at a time (1 MiB by default), with lines of
+    /// at most `maxLineBytes` bytes (16 MiB by default).
     public init(fileHandle: FileHandle, chunkSize: Int = 1 << 20, maxLineBytes: Int = 16 << 20) {
         self.handle = fileHandle
         self.chunkSize = chunkSize

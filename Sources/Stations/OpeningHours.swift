@@ -6,20 +6,26 @@ public struct OpeningHours: Hashable, Sendable, CustomStringConvertible {
     /// One daily range in minutes since midnight: `start` 0 ..< 1440, `end` 1 ... 1440, and
     /// `end < start` for a range that crosses midnight.
     public struct Range: Hashable, Sendable, CustomStringConvertible {
+        /// Minutes since midnight the range opens, 0 ..< 1440.
         public let start: Int
+        /// Minutes since midnight the range closes (excluded), 1 ... 1440; before `start` when it crosses
+        /// midnight.
         public let end: Int
 
+        /// Whether the range runs past midnight into the next day ("22:00-06:00").
         public var crossesMidnight: Bool { end < start }
 
         /// Minutes open in a day.
         public var length: Int { crossesMidnight ? TimeOfDay.minutesPerDay - start + end : end - start }
 
+        /// Whether `time` falls in the range: from `start` included to `end` excluded.
         public func contains(_ time: TimeOfDay) -> Bool {
             crossesMidnight ? (time.minutes >= start || time.minutes < end) : (time.minutes >= start && time.minutes < end)
         }
 
         /// "HH:MM-HH:MM".
         public var text: String { TimeOfDay.format(start) + "-" + TimeOfDay.format(end) }
+        /// The same as `text`.
         public var description: String { text }
 
         /// The range as parts within one day, [a, b) with a < b.
@@ -108,17 +114,21 @@ public struct OpeningHours: Hashable, Sendable, CustomStringConvertible {
         return total
     }
 
+    /// Whether the station is open at every time of day.
     public var isAlwaysOpen: Bool { ranges.isEmpty }
 
     /// "24h", or the ranges by start, "08:00-12:00,14:00-20:00".
     public var text: String { ranges.isEmpty ? "24h" : ranges.map(\.text).joined(separator: ",") }
 
+    /// The same as `text`.
     public var description: String { text }
 }
 
 /// Opening hours that could not be read.
 public struct OpeningHoursError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong with the text.
     public enum Reason: Hashable, Sendable {
+        /// The text is empty.
         case empty
         /// An empty part between commas, such as a trailing comma (1-based position of the part).
         case emptyPart(position: Int, of: Int)
@@ -128,13 +138,16 @@ public struct OpeningHoursError: Error, Hashable, Sendable, CustomStringConverti
         case badTime(range: String, TimeOfDayError)
         /// A range that starts where it ends.
         case emptyRange(String)
+        /// Two ranges that share some time (their "HH:MM-HH:MM" texts).
         case overlap(String, String)
     }
 
     /// The text as given.
     public var text: String
+    /// What is wrong.
     public var reason: Reason
 
+    /// The message: the text, what is wrong with it and the form expected.
     public var description: String {
         let expected = "(expected 24h or HH:MM-HH:MM ranges separated by commas, e.g. 08:00-20:00 or 10:00-14:00,17:00-22:00)"
         switch reason {

@@ -4,10 +4,16 @@ import Geo
 /// (each under a GEOS STRtree of prepared polygons, in the metric CRS). Parking zones given as
 /// points are matched when the query lies within `parkingPointM` metres of them.
 public final class PlaceLocator {
+    /// What contains a point: each found item as id, name and kind (kind only for divisions).
     public struct Found: Sendable {
+        /// The divisions covering the point, in the dataset's order, with their kind.
         public var divisions: [(id: String, name: String?, kind: String?)]
+        /// The commercial areas covering the point, in the dataset's order; kind nil.
         public var areas: [(id: String, name: String?, kind: String?)]
+        /// The parking zones covering the point, or given as points within `parkingPointM` of it, in the
+        /// dataset's order; kind nil.
         public var parking: [(id: String, name: String?, kind: String?)]
+        /// Whether nothing contains the point.
         public var isEmpty: Bool { divisions.isEmpty && areas.isEmpty && parking.isEmpty }
     }
 
@@ -16,8 +22,12 @@ public final class PlaceLocator {
     let areas: PolygonIndex
     let parkingPolygons: PolygonIndex
     let parkingPolygonIDs: [Int]
+    /// How near in metres a query must be to a parking zone given as a point to be in it (50 by
+    /// default).
     public var parkingPointM: Double
 
+    /// Indexes the dataset's divisions, commercial areas and polygonal parking zones. Throws when GEOS
+    /// cannot prepare or index a polygon.
     public init(_ dataset: Dataset, parkingPointM: Double = 50) throws {
         self.dataset = dataset
         self.parkingPointM = parkingPointM
@@ -28,6 +38,7 @@ public final class PlaceLocator {
         parkingPolygons = try PolygonIndex(polygonal.map { dataset.parkingZones[$0].projected })
     }
 
+    /// What contains `projected` (a point in the metric CRS). Throws when a GEOS query fails.
     public func locate(_ projected: Coordinate) throws -> Found {
         let divisions = try districts.divisions(containing: projected).map { i -> (id: String, name: String?, kind: String?) in
             let d = dataset.districts[i]

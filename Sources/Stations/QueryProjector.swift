@@ -7,7 +7,9 @@ import Geo
 /// (where a projection's distances are no longer metres), cannot be answered: a single point
 /// throws `QueryPointError`, a batch item becomes a problem of its line and the others are answered.
 public struct QueryProjector: Sendable {
+    /// The datum the query coordinates are given in.
     public let datum: MapDatum
+    /// The dataset's metric CRS.
     public let crs: CRS
     /// The CRS's area of use (nil when PROJ gives none, e.g. for a PROJ string).
     public let area: CRSInspection.Area?
@@ -20,17 +22,24 @@ public struct QueryProjector: Sendable {
 
     /// Why a single query point cannot be answered.
     public struct QueryPointError: Error, Sendable, CustomStringConvertible {
+        /// What is wrong, naming the point.
         public var message: String
+        /// The same as `message`.
         public var description: String { message }
     }
 
     /// A query point: as given, in WGS84, and in the metric CRS.
     public struct Point: Sendable {
+        /// The point as given, in `datum`.
         public var given: Coordinate
+        /// The point in WGS84 lon/lat.
         public var wgs84: Coordinate
+        /// The point in the metric CRS.
         public var projected: Coordinate
     }
 
+    /// A projector from `datum` to `crs`. Throws when PROJ cannot make a transformation from WGS84 to
+    /// `crs`.
     public init(datum: MapDatum, crs: CRS) throws {
         self.datum = datum
         self.crs = crs
@@ -55,6 +64,7 @@ public struct QueryProjector: Sendable {
     /// A converted point that is no point on Earth: near ±180/±90 the datum shifts of GCJ-02 and
     /// BD-09 can carry a point past the edge.
     public struct OutOfRange: Error, CustomStringConvertible {
+        /// What is wrong, naming the point as given and the datums.
         public var description: String
     }
 
@@ -83,12 +93,14 @@ public struct QueryProjector: Sendable {
 
     /// A batch item brought to the metric CRS, or the problem that keeps it from being answered.
     public enum Item: Sendable {
+        /// A query and its point.
         case point(BatchQuery, Point)
         /// A line that could not be read as a query.
         case unreadable(BatchQueryProblem)
         /// A query that was read but cannot be projected, or lies too far outside the area of use.
         case unanswerable(BatchQueryProblem)
 
+        /// The problem of an unreadable or unanswerable item; nil for a point.
         public var problem: BatchQueryProblem? {
             switch self {
             case .point: return nil

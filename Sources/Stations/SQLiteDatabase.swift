@@ -3,8 +3,11 @@ import Foundation
 
 /// An SQLite failure with SQLite's own message (`sqlite3_errmsg`) and result code.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    /// SQLite's (extended) result code.
     public var code: Int32
+    /// SQLite's message.
     public var message: String
+    /// The same as `message`.
     public var description: String { message }
 
     /// Whether SQLite says the file is damaged or not a database at all.

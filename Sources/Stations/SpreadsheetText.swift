@@ -7,9 +7,11 @@ import Geo
 public enum SpreadsheetText {
     /// A number as a spreadsheet writes it.
     public enum Number: Equatable, Sendable {
+        /// A finite number.
         case number(Double)
         /// A comma used as the decimal point ("113,11"): refused, since "1,234" could mean either.
         case decimalComma(String)
+        /// Not a number (empty text included).
         case notNumber
     }
 

@@ -1,20 +1,26 @@
 import Geo
 
 /// Nearest and within-radius station queries over a static point index of the stations in the
-/// dataset's metric CRS. Ranking and `maxDistance`/radius use straight-line metres in that CRS
-/// (SPEC: "Distance is straight-line in the metric CRS"); reported distances are geodesic.
+/// dataset's metric CRS. Ranking and `maxDistance`/radius use straight-line metres in that CRS;
+/// reported distances are geodesic (WGS84).
 /// `Sendable`: one locator serves every thread of a batch.
 public struct StationLocator: Sendable {
+    /// The stations indexed; `Match.station` indexes this array.
     public let stations: [Station]
     let index: PointIndex
 
     /// A found station: its index in `stations`, planar and geodesic distance in metres.
     public struct Match: Hashable, Sendable {
+        /// The index of the station in `stations`.
         public var station: Int
+        /// Straight-line distance in metres in the metric CRS.
         public var planarM: Double
+        /// Geodesic distance in metres (WGS84) from the query to the station.
         public var geodesicM: Double
     }
 
+    /// Indexes `stations` by their metric coordinates. Throws `GeoError.invalidInput` for a non-finite
+    /// coordinate or more stations than a 32-bit index holds.
     public init(stations: [Station]) throws {
         self.stations = stations
         self.index = try PointIndex(stations.map(\.projected), categories: stations.map(StationLocator.categories))
@@ -44,6 +50,7 @@ public struct StationLocator: Sendable {
         return PointIndex.Filter(requiredBits: required, anyOfBits: any)
     }
 
+    /// Whether there are no stations.
     public var isEmpty: Bool { stations.isEmpty }
 
     func match(_ n: PointIndex.Neighbor, query: Coordinate) -> Match {

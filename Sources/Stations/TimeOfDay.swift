@@ -3,6 +3,7 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Minutes since midnight, 0 ..< 1440.
     public let minutes: Int
 
+    /// Minutes in a day: 1440.
     public static let minutesPerDay = 1440
 
     /// A time from minutes since midnight; nil outside 0 ..< 1440.
@@ -44,8 +45,10 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible
     /// "HH:MM".
     public var text: String { Self.format(minutes) }
 
+    /// The same as `text`.
     public var description: String { text }
 
+    /// Whether `a` is earlier in the day than `b`.
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { a.minutes < b.minutes }
 
     /// "HH:MM" for 0 ... 1440 minutes (1440 is "24:00", the end of a day in opening hours).
@@ -57,17 +60,22 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// A time of day that could not be read.
 public struct TimeOfDayError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong with the text.
     public enum Reason: Hashable, Sendable {
         /// Not of the form HH:MM.
         case notHHMM
+        /// An hour of 24 or more.
         case hourOutOfRange(Int)
+        /// A minute of 60 or more.
         case minuteOutOfRange(Int)
     }
 
     /// The text as given.
     public var text: String
+    /// What is wrong.
     public var reason: Reason
 
+    /// The message: the text as given and what is wrong with it.
     public var description: String {
         switch reason {
         case .notHHMM: return "\"\(text)\" is not a time of day (HH:MM, 00:00 to 23:59)"

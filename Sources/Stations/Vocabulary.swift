@@ -1,14 +1,20 @@
-/// Station kinds of SPEC.md. Unknown kinds are errors, never silently dropped.
+/// The kinds of station a dataset may list. Unknown kinds are errors, never silently dropped.
 public enum StationKind: String, CaseIterable, Codable, Sendable {
+    /// A 暖"新"驿站 (warm station) for new-economy workers ("warm_station").
     case warmStation = "warm_station"
+    /// A trade-union station for outdoor workers ("union_station").
     case unionStation = "union_station"
+    /// A rider station or riders' home ("rider_station").
     case riderStation = "rider_station"
+    /// A party and public service centre ("service_center").
     case serviceCenter = "service_center"
+    /// A charging or battery-swap point ("charging_point"); offers no rest by default.
     case chargingPoint = "charging_point"
+    /// A partner shop or venue that welcomes riders ("partner_venue"); offers no rest by default.
     case partnerVenue = "partner_venue"
 
-    /// Whether a station of this kind offers rest by default (SPEC: every kind except charging
-    /// points and partner venues).
+    /// Whether a station of this kind offers rest by default: every kind except charging points
+    /// and partner venues.
     public var offersRest: Bool {
         switch self {
         case .chargingPoint, .partnerVenue: return false
@@ -16,30 +22,45 @@ public enum StationKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The codes of every kind, comma-separated, for messages.
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
-/// Services a station offers (SPEC.md). Unknown services are errors.
+/// The services a station may offer. Unknown services are errors.
 public enum StationService: String, CaseIterable, Codable, Sendable {
+    /// A place to rest ("rest") and drinking water ("water").
     case rest, water
+    /// Hot meals ("hot_meal").
     case hotMeal = "hot_meal"
+    /// A microwave ("microwave") and charging ("charging").
     case microwave, charging
+    /// Battery swapping ("battery_swap").
     case batterySwap = "battery_swap"
+    /// Umbrellas, a restroom, a shower, reading, fitness and haircuts.
     case umbrella, restroom, shower, reading, fitness, haircut
+    /// Health checks ("health_check").
     case healthCheck = "health_check"
+    /// Counselling ("counseling").
     case counseling
+    /// Legal aid ("legal_aid").
     case legalAid = "legal_aid"
+    /// Skills training ("training").
     case training
+    /// First aid ("first_aid").
     case firstAid = "first_aid"
+    /// Wi-Fi ("wifi").
     case wifi
 
+    /// The codes of every service, comma-separated, for messages.
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// Kinds of division in `districts.geojson`: zones may overlap districts and counties.
 public enum DivisionKind: String, CaseIterable, Codable, Sendable {
+    /// A county-level district, a county, or a development zone.
     case district, county, zone
 
+    /// The codes of every division kind, comma-separated, for messages.
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
@@ -49,6 +70,7 @@ public enum DivisionKind: String, CaseIterable, Codable, Sendable {
 /// kind or service either as its English code or as one of these words; the dataset keeps the
 /// English code. The first word of each list is the usual one and is the one messages show.
 public enum Vocabulary {
+    /// The Chinese words for each station kind, the usual one first.
     public static let kindWords: [StationKind: [String]] = [
         .warmStation: ["暖新驿站", "暖心驿站"],
         .unionStation: ["工会驿站", "户外劳动者服务站点", "户外劳动者服务站", "工会户外劳动者服务站点"],
@@ -58,6 +80,7 @@ public enum Vocabulary {
         .partnerVenue: ["爱心商户", "爱心商家", "暖新商户"],
     ]
 
+    /// The Chinese words for each service, the usual one first.
     public static let serviceWords: [StationService: [String]] = [
         .rest: ["休息", "临时休息", "休息室"],
         .water: ["饮水", "喝水", "热水"],
@@ -106,6 +129,7 @@ public enum Vocabulary {
 
     /// "warm_station (暖新驿站, 暖心驿站), union_station (…)" for messages.
     public static var knownKinds: String { known(StationKind.allCases, kindWords) }
+    /// The same for services: each code with its Chinese words, for messages.
     public static var knownServices: String { known(StationService.allCases, serviceWords) }
 
     private static func known<T: RawRepresentable & Hashable>(_ all: [T], _ words: [T: [String]]) -> String where T.RawValue == String {
