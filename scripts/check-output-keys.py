@@ -42,6 +42,10 @@ RUNS = [
     ('areas', ['areas'], ('json', 'geojson')),
     ('propose', ['propose', '--count', '2', '--district', '潞州区'], ('json', 'geojson')),
     ('propose', ['propose', '--target', '30', '--district', '上党区'], ('json',)),
+    ('propose', ['propose', '--budget', '100000', '--district', '上党区', '--min-spacing', '20000'], ('json', 'geojson')),
+    ('propose', ['propose', '--count', '2', '--district', '潞州区', '--expand'], ('json', 'geojson')),
+    ('propose', ['propose', '--count', '2', '--citywide', '--district', '上党区', '--district', '屯留区', '--min-per-district', '1'], ('json',)),
+    ('compare', ['compare', '--with', '{plan}'], ('json',)),
     ('convert', ['convert', '--from', 'wgs84', '--to', 'gcj02', *POINT], ('json',)),
     ('convert', ['convert', '--from', 'wgs84', '--to', 'gcj02', '--input', '{batch}'], ('json',)),
 ]
@@ -103,11 +107,16 @@ def main():
         batch = os.path.join(tmp, 'queries.csv')
         with open(batch, 'w') as f:
             f.write('id,lon,lat\na,113.1,36.2\nb,113.12,36.19\nbad,x,36.2\n')
+        # A saved proposal, for compare --with.
+        plan = os.path.join(tmp, 'plan.geojson')
+        with open(plan, 'w') as f:
+            f.write(subprocess.run([binary, 'propose', '--count', '2', '--district', '上党区', '--data', DATA, '--format', 'geojson'],
+                                   capture_output=True, text=True).stdout)
         for section, args, formats in RUNS:
             if section not in doc:
                 missing.append(f'{section}: no "## {section}" section in docs/outputs.md')
                 continue
-            args = [batch if a == '{batch}' else a for a in args]
+            args = [batch if a == '{batch}' else plan if a == '{plan}' else a for a in args]
             for fmt in formats:
                 data = [] if args[0] == 'convert' else ['--data', DATA]
                 command = [binary, *args, *data, '--format', fmt]
