@@ -15,7 +15,7 @@ struct BatchNearest {
 
     func run() throws {
         let format: Format
-        switch command.output.format {
+        switch try command.output.chosen(ndjson: true) {
         case nil, .json?: format = .ndjson
         case .csv?: format = .csv
         case let other?:

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// `--out`'s extension decides the format; batch nearest keeps one CSV row per input; GeoJSON of
+/// nearest, within and locate carries the query point; batch locate.
+@Suite struct OutputFormatTests {
+    static func folder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("out-format-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func outExtensionDecidesTheFormat() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("near.csv")
+        let r1 = try CLI.run(["nearest", "--lon", "113.11", "--lat", "36.19", "--out", csv.path])
+        #expect(r1.status == 0, "\(r1.stderr)")
+        #expect(try String(contentsOf: csv, encoding: .utf8).hasPrefix("query_id,rank,station_id,distance_m"))
+        let geo = dir.appendingPathComponent("coverage.geojson")
+        let r2 = try CLI.run(["coverage", "--out", geo.path])
+        #expect(r2.status == 0, "\(r2.stderr)")
+        #expect(try Self.json(String(contentsOf: geo, encoding: .utf8))["type"] as? String == "FeatureCollection")
+        let plain = dir.appendingPathComponent("coverage.json")
+        let r3 = try CLI.run(["coverage", "--out", plain.path])
+        #expect(r3.status == 0, "\(r3.stderr)")
+        #expect(try Self.json(String(contentsOf: plain, encoding: .utf8))["districts"] != nil)
+        // An extension the format flag contradicts, or one the command cannot write: 64, nothing written.
+        let bad = dir.appendingPathComponent("near2.csv")
+        let r4 = try CLI.run(["nearest", "--lon", "113.11", "--lat", "36.19", "--format", "json", "--out", bad.path])
+        #expect(r4.status == 64)
+        #expect(r4.stderr.contains("--format json") && r4.stderr.contains("near2.csv"), "\(r4.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: bad.path))
+        let r5 = try CLI.run(["info", "--out", dir.appendingPathComponent("info.geojson").path])
+        #expect(r5.status == 64, "\(r5.stderr)")
+        let r6 = try CLI.run(["coverage", "--out", dir.appendingPathComponent("c.svg").path])
+        #expect(r6.status == 64, "\(r6.stderr)")
+        let r7 = try CLI.run(["coverage", "--out", dir.appendingPathComponent("c.ndjson").path])
+        #expect(r7.status == 64, "\(r7.stderr)")
+        // An extension that names no format keeps the default (json when not on a terminal).
+        let txt = dir.appendingPathComponent("near.txt")
+        let r8 = try CLI.run(["nearest", "--lon", "113.11", "--lat", "36.19", "--out", txt.path])
+        #expect(r8.status == 0)
+        #expect(try Self.json(String(contentsOf: txt, encoding: .utf8))["results"] != nil)
+        // Batch: .ndjson and .csv.
+        let input = dir.appendingPathComponent("q.csv")
+        try "id,lon,lat\na,113.11,36.19\n".write(to: input, atomically: true, encoding: .utf8)
+        let nd = dir.appendingPathComponent("r.ndjson")
+        let r9 = try CLI.run(["nearest", "--input", input.path, "--out", nd.path])
+        #expect(r9.status == 0, "\(r9.stderr)")
+        #expect(try Self.json(String(contentsOf: nd, encoding: .utf8))["query"] != nil)
+        let bc = dir.appendingPathComponent("r.csv")
+        let r10 = try CLI.run(["nearest", "--input", input.path, "--out", bc.path])
+        #expect(r10.status == 0, "\(r10.stderr)")
+        #expect(try String(contentsOf: bc, encoding: .utf8).hasPrefix("query_id,"))
+        // export: .gpkg implies --format gpkg.
+        let gpkg = dir.appendingPathComponent("st.gpkg")
+        let r11 = try CLI.run(["export", "--layer", "stations", "--out", gpkg.path])
+        #expect(r11.status == 0, "\(r11.stderr)")
+        let head = try Data(contentsOf: gpkg).prefix(15)
+        #expect(String(decoding: head, as: UTF8.self) == "SQLite format 3")
+    }
+}
