@@ -68,7 +68,10 @@ struct BatchNearest {
                                     case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
                                     }
                                 case let .unreadable(p), let .unanswerable(p):
-                                    if format == .ndjson { texts.problemLine(p, into: &bytes) }
+                                    switch format {
+                                    case .csv: texts.csvProblemRow(p, into: &bytes)
+                                    case .ndjson: texts.problemLine(p, into: &bytes)
+                                    }
                                 }
                             }
                         }
@@ -92,7 +95,7 @@ struct BatchNearest {
         }
         if format == .csv {
             // The header goes first, in either destination.
-            let header = Array("query_id,rank,station_id,distance_m\n".utf8)
+            let header = Array("query_id,rank,station_id,distance_m,error\n".utf8)
             if let path = command.output.out {
                 try AtomicFile.write(to: path) { out in
                     try out.write(contentsOf: header)
@@ -188,8 +191,15 @@ struct StationTexts: Sendable {
         }
     }
 
+    /// One row per station found, each with an empty `error`; a query with no station gets one
+    /// row with only its id, so that every input line has a row.
     func csvLines(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
         let qid = Array(CSVWriter.encode([[query.id ?? ""]], format: .machine).dropLast())
+        if neighbors.isEmpty {
+            out.append(contentsOf: qid)
+            out.append(contentsOf: Array(",,,,\n".utf8))
+            return
+        }
         var rank: Int64 = 1
         for n in neighbors {
             let s = batch.indices[n]
@@ -200,9 +210,15 @@ struct StationTexts: Sendable {
             out.append(contentsOf: csvIDs[s])
             out.append(UInt8(ascii: ","))
             StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
-            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: Array(",\n".utf8))
             rank += 1
         }
+    }
+
+    /// The row of a line that could not be answered: its id when it could be read, and the error
+    /// naming the line (or feature).
+    func csvProblemRow(_ p: BatchQueryProblem, into out: inout [UInt8]) {
+        out.append(contentsOf: CSVWriter.encode([[p.id ?? "", "", "", "", p.description]], format: .machine))
     }
 
     func ndjsonLine(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
@@ -228,6 +244,11 @@ struct StationTexts: Sendable {
 
     func problemLine(_ p: BatchQueryProblem, into out: inout [UInt8]) {
         var text = "{\"query\":{"
+        if let id = p.id {
+            text += "\"id\":"
+            JSONValue.string(id).write(to: &text)
+            text += ","
+        }
         if let line = p.line { text += "\"line\":\(line)" } else {
             text += "\"location\":"
             JSONValue.string(p.location).write(to: &text)

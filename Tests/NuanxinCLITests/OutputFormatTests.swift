@@ -64,4 +64,27 @@ import Testing
         let head = try Data(contentsOf: gpkg).prefix(15)
         #expect(String(decoding: head, as: UTF8.self) == "SQLite format 3")
     }
+
+    @Test func batchNearestCSVKeepsOneRowPerInputLine() throws {
+        let input = "id,lon,lat\nq1,113.11,36.19\nq2,oops,36.19\nq3,113.1\nq4,10,10\n,113.1,36.2\n"
+        let r = try CLI.run(["nearest", "--input", "-", "--format", "csv", "--max-distance", "500"], stdin: input)
+        #expect(r.status == 65)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines == [
+            "query_id,rank,station_id,distance_m,error",
+            "q1,,,,",  // answered: no station within 500 m
+            #"q2,,,,"line 3: lon ""oops"" is not a number""#,
+            #"q3,,,,"line 4: 2 field(s), but lon and lat are columns 2 and 3""#,
+            lines[4],
+            "\"\",1,st-luzhou-012,358.38,",  // an empty id, as before
+            "",
+        ], "\(r.stdout)")
+        #expect(lines[4].hasPrefix(#"q4,,,,"line 5: lon 10, lat 10 is more than 3°"#), "\(lines[4])")
+        // NDJSON error objects keep the id and the line.
+        let nd = try CLI.run(["nearest", "--input", "-", "--input-format", "csv"], stdin: input)
+        let ndLines = nd.stdout.split(separator: "\n").map(String.init)
+        #expect(ndLines.count == 5)
+        #expect(ndLines[1] == #"{"query":{"id":"q2","line":3},"error":"lon \"oops\" is not a number"}"#)
+        #expect(ndLines[3].hasPrefix(#"{"query":{"id":"q4","line":5},"error":"#))
+    }
 }
