@@ -38,7 +38,7 @@ struct WithinCommand: ParsableCommand {
         let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: time.openFilter(filters.filter, data))
         switch format {
         case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized(realKeys: ResultFields.stations) + "\n")
-        case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
+        case .geojson: try output.emit(StationResultText.geoJSON(matches, data, query: q, radius: radius))
         case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
         default: try output.emit(StationResultText.table(matches, data))
         }

@@ -87,4 +87,34 @@ import Testing
         #expect(ndLines[1] == #"{"query":{"id":"q2","line":3},"error":"lon \"oops\" is not a number"}"#)
         #expect(ndLines[3].hasPrefix(#"{"query":{"id":"q4","line":5},"error":"#))
     }
+
+    static func features(_ text: String) throws -> [[String: Any]] {
+        try #require(json(text)["features"] as? [[String: Any]])
+    }
+
+    static func properties(_ f: [String: Any]) -> [String: Any] { f["properties"] as? [String: Any] ?? [:] }
+
+    @Test func nearestAndWithinGeoJSONCarryTheQueryPoint() throws {
+        let near = try CLI.run(["nearest", "--lon", "113.1", "--lat", "36.2", "-k", "2", "--format", "geojson"])
+        #expect(near.status == 0, "\(near.stderr)")
+        let nf = try Self.features(near.stdout)
+        #expect(nf.count == 3)
+        #expect(Self.properties(nf[0])["role"] as? String == "query")
+        #expect(nf[0]["id"] == nil)
+        let coords = (nf[0]["geometry"] as? [String: Any])?["coordinates"] as? [Double]
+        #expect(coords == [113.1, 36.2])
+        #expect(nf[1...].allSatisfy { Self.properties($0)["role"] as? String == "station" })
+        #expect(Self.properties(nf[1])["rank"] as? Int == 1)
+        // within: the radius on the query feature; --input-crs gcj02: the geometry in WGS84, the properties as given.
+        let within = try CLI.run(["within", "--lon", "113.1", "--lat", "36.2", "--radius", "500", "--input-crs", "gcj02", "--format", "geojson"])
+        #expect(within.status == 0, "\(within.stderr)")
+        let wf = try Self.features(within.stdout)
+        let q = Self.properties(wf[0])
+        #expect(q["role"] as? String == "query" && q["radius_m"] as? Double == 500 && q["lon"] as? Double == 113.1)
+        let wc = try #require((wf[0]["geometry"] as? [String: Any])?["coordinates"] as? [Double])
+        #expect(abs(wc[0] - 113.1) > 0.001 && abs(wc[0] - 113.1) < 0.02)
+        // Nothing found: the query point alone.
+        let none = try CLI.run(["within", "--lon", "113.1", "--lat", "36.2", "--radius", "1", "--format", "geojson"])
+        #expect(try Self.features(none.stdout).count == 1)
+    }
 }
