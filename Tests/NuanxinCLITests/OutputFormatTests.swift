@@ -117,4 +117,60 @@ import Testing
         let none = try CLI.run(["within", "--lon", "113.1", "--lat", "36.2", "--radius", "1", "--format", "geojson"])
         #expect(try Self.features(none.stdout).count == 1)
     }
+
+    static let locateInput = "id,lon,lat\nq1,113.11,36.19\nq2,oops,36.19\nq3,113.15,36.05\n"
+
+    @Test func batchLocateAnswersEveryLineInOrder() throws {
+        // NDJSON: the same objects as a single locate, with the query id; the bad line keeps its place.
+        let r = try CLI.run(["locate", "--input", "-"], stdin: Self.locateInput)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("standard input: line 3: lon \"oops\" is not a number"), "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        let single = try CLI.run(["locate", "--lon", "113.11", "--lat", "36.19", "--format", "json"])
+        #expect(lines[0] == single.stdout.dropLast().replacingOccurrences(of: #"{"query":{"#, with: #"{"query":{"id":"q1","#))
+        #expect(lines[1] == #"{"query":{"id":"q2","line":3},"error":"lon \"oops\" is not a number"}"#)
+        #expect(try Self.json(lines[2])["districts"] != nil)
+        // CSV: one row per line, ids ;-joined, the error naming the line.
+        let csv = try CLI.run(["locate", "--input", "-", "--format", "csv"], stdin: Self.locateInput)
+        #expect(csv.status == 65)
+        let rows = csv.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.count == 4)
+        #expect(rows[0] == "query_id,districts,zones,commercial_areas,parking_zones,error")
+        #expect(rows[1].hasPrefix("q1,140403,") && rows[1].hasSuffix(","))
+        #expect(rows[2] == #"q2,,,,,"line 3: lon ""oops"" is not a number""#)
+        // GeoJSON through --out's extension: one feature per line, the bad one without geometry.
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("where.geojson")
+        let g = try CLI.run(["locate", "--input", "-", "--out", out.path], stdin: Self.locateInput)
+        #expect(g.status == 65)
+        let features = try Self.features(String(contentsOf: out, encoding: .utf8))
+        #expect(features.count == 3)
+        #expect(Self.properties(features[0])["query_id"] as? String == "q1")
+        #expect(Self.properties(features[0])["districts"] as? [String] == ["140403"])
+        #expect(features[1]["geometry"] is NSNull && Self.properties(features[1])["line"] as? Int == 3)
+        #expect(Self.properties(features[2])["role"] as? String == "query")
+        // Either --lon/--lat or --input.
+        #expect(try CLI.run(["locate", "--input", "-", "--lon", "113"], stdin: "").status == 64)
+    }
+
+    @Test func locateAndBatchNearestWriteGeoJSONWithTheQueryPoint() throws {
+        let one = try CLI.run(["locate", "--lon", "113.11", "--lat", "36.19", "--format", "geojson"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let f = try Self.features(one.stdout)
+        #expect(f.count == 1 && Self.properties(f[0])["role"] as? String == "query")
+        #expect((f[0]["geometry"] as? [String: Any])?["coordinates"] as? [Double] == [113.11, 36.19])
+        let batch = try CLI.run(["nearest", "--input", "-", "--format", "geojson", "-k", "2"], stdin: Self.locateInput)
+        #expect(batch.status == 65)
+        let bf = try Self.features(batch.stdout)
+        // q1: query + 2 stations, q2: the error feature, q3: query + 2 stations.
+        #expect(bf.count == 7, "\(batch.stdout)")
+        let roles = bf.map { Self.properties($0)["role"] as? String ?? "" }
+        #expect(roles == ["query", "station", "station", "query", "query", "station", "station"])
+        #expect(bf.map { Self.properties($0)["query_id"] as? String ?? "" } == ["q1", "q1", "q1", "q2", "q3", "q3", "q3"])
+        #expect(Self.properties(bf[3])["error"] as? String == "lon \"oops\" is not a number")
+        let empty = try CLI.run(["nearest", "--input", "-", "--format", "geojson"], stdin: "id,lon,lat\n")
+        #expect(empty.status == 0 && empty.stdout == "{\"type\":\"FeatureCollection\",\"features\":[]}\n")
+    }
 }
