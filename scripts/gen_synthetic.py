@@ -13,7 +13,7 @@ writes, all in WGS84 lon/lat with 6 decimals (about 0.1 m):
     DIR/candidates.geojson    Point features: id, name, max_seats
     DIR/queries.csv           id,lon,lat
 
-Points are drawn around the county seats of /work/shared/changzhi.md (Gaussian clusters, the main
+Points are drawn around the county seats of the project's fact sheet on Changzhi (as tabled in scripts/make_changzhi_dataset.py) (Gaussian clusters, the main
 urban district the largest and widest) plus a uniform background over the city's extent, clipped to
 it. There are no districts: the files are for the locator and its benchmarks. Each layer has its own
 random stream derived from the seed, so changing one size leaves the other layers unchanged, and the

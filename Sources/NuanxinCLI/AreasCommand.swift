@@ -35,6 +35,7 @@ struct AreasCommand: ParsableCommand {
     @Option(help: "Service radius in metres (default: the manifest's radius_m).")
     var radius: Double?
 
+    @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var time: TimeOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
@@ -52,7 +53,7 @@ struct AreasCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: radius, time: time, layers: [.districts, .stations, .parking, .areas])
+        let data = try scenario.apply(dataset.load(radiusM: radius, time: time, layers: [.districts, .stations, .parking, .areas]), options: dataset, radiusM: radius)
         let moment = time.moment(data)
         let rest = restM ?? data.manifest.radiusM
         let audit = try AreaAudit(data, thresholds: .init(restM: rest, parkingM: parkingM, chargingM: chargingM, mealM: mealM,

@@ -94,6 +94,7 @@ struct CoverageCommand: ParsableCommand {
     )
 
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
@@ -116,7 +117,7 @@ struct CoverageCommand: ParsableCommand {
             return
         }
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+        let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers), options: dataset, radiusM: coverage.radius)
         let study = try CoverageStudy(data, settings: coverage.settings)
         try output.emit(CoverageText.render(study, data, format: format))
     }
@@ -268,12 +269,13 @@ struct GapsCommand: ParsableCommand {
 
     @OptionGroup var gaps: GapOptions
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+        let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers), options: dataset, radiusM: coverage.radius)
         let study = try GapStudy(data, settings: coverage.settings, options: gaps.options)
         try output.emit(GapText.render(study, format: format))
     }

@@ -5,7 +5,7 @@ import Optimization
 import Planning
 import Stations
 
-/// The sysexits codes of SPEC.md.
+/// The sysexits codes the commands exit with (0, 64, 65, 66, 73, 74).
 public enum ExitStatus: Int32, Sendable {
     case success = 0
     case usage = 64

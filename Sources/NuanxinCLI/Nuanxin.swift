@@ -15,7 +15,7 @@ public struct Nuanxin: ParsableCommand {
         73 cannot create output, 74 I/O error.
         """,
         version: Nuanxin.version,
-        subcommands: [InfoCommand.self, ValidateCommand.self, CoverageCommand.self, LoadCommand.self, GapsCommand.self, ProposeCommand.self, AreasCommand.self, ReportCommand.self, ExportCommand.self, ImportCommand.self, ConvertCommand.self, NearestCommand.self, WithinCommand.self, LocateCommand.self]
+        subcommands: [InfoCommand.self, ValidateCommand.self, CoverageCommand.self, LoadCommand.self, GapsCommand.self, ProposeCommand.self, CompareCommand.self, AreasCommand.self, ReportCommand.self, ExportCommand.self, ImportCommand.self, ConvertCommand.self, NearestCommand.self, WithinCommand.self, LocateCommand.self]
     )
 
     public init() {}

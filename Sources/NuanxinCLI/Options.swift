@@ -9,7 +9,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case gpkg
 }
 
-/// `--data` and the per-layer replacement flags of SPEC.md.
+/// `--data` and the per-layer replacement flags (`--districts FILE` ... `--candidates FILE`, `--crs`, `--input-crs`).
 struct DatasetOptions: ParsableArguments {
     @Option(name: .long, help: "Dataset folder (default: the bundled geodata/changzhi).")
     var data: String?

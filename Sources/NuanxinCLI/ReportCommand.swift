@@ -45,6 +45,7 @@ struct ReportCommand: ParsableCommand {
     var gridM: Double = 250
 
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var dataset: DatasetOptions
 
     func validate() throws {
@@ -78,7 +79,7 @@ struct ReportCommand: ParsableCommand {
             throw CLIFailure(status: .cannotCreate, message: "cannot create \(path): the folder \(folder) does not exist")
         }
         let tileLayer = try tiles.map { try TileLayer(template: $0, datum: tilesCRS) }
-        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time)
+        let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time), options: dataset, radiusM: coverage.radius)
         let settings = coverage.settings
         // The same studies as coverage, gaps, areas, load and propose.
         let proposalStudy = count > 0

@@ -122,7 +122,7 @@ func assignmentBenchmark(radius: Double) throws {
 /// The assignment benchmark's instance (same seed, same data) solved by `minimumCostAllocation`
 /// (costs = distance in metres, station rank = index), with `maximumAssignment` timed in the same
 /// run for comparison.
-func allocationBenchmark(radius: Double, runs: Int) throws {
+func allocationBenchmark(radius: Double, runs: Int, method: AllocationOptions.Method = .costScaling) throws {
     let instance = try AssignmentInstance(radius: radius)
     let (demand, stations, reach, weights, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.capacities)
     let costs = instance.costs
@@ -132,10 +132,11 @@ func allocationBenchmark(radius: Double, runs: Int) throws {
     var allocation: Allocation? = nil
     for _ in 0..<runs {
         flowTimes.append(try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served })
-        costTimes.append(try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks) })
+        costTimes.append(try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks,
+                                                                                      options: AllocationOptions(method: method)) })
     }
     let a = allocation!
-    print(#"{"benchmark":"allocation","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"runs":\#(runs)}"#)
+    print(#"{"benchmark":"allocation","method":"\#(method)","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"runs":\#(runs)}"#)
 }
 
 /// A site-selection benchmark instance: demand and candidate points clustered around a few town
@@ -237,10 +238,56 @@ func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws 
     print(#"{"benchmark":"mclp-capacitated","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(candidates.count),"existing":\#(existingIdx.count),"seats":\#(seats),"p":\#(instance.p),"baseline_served":\#(result.baseline),"objective":\#(result.objective),"upper_bound":\#(result.upperBound),"optimal":\#(result.provenOptimal),"nodes":\#(result.nodes),"flow_evaluations":\#(result.iterations),"median_s":\#(median(times)),"runs":\#(runs)}"#)
 }
 
+/// The plan modes (`planSites`) on an MCLP instance: sizes from a list (8–40 seats, 6 riders a
+/// seat), a minimum spacing between new sites, required sites, a budget; every 12th candidate point
+/// is an existing station (60 riders) as in the capacitated benchmark. One JSON line per mode.
+func planBenchmark(_ raw: MCLPInstance, runs: Int) throws {
+    let instance = roundedAsWritten(raw)
+    let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
+    let existingIdx = Array(stride(from: 0, to: instance.candidates.count, by: 12))
+    var rows = [[Int]](repeating: [], count: instance.demand.count)
+    for (slot, k) in existingIdx.enumerated() { for i in cover[k] { rows[i].append(slot) } }
+    let existing = ExistingStations(capacities: [Double](repeating: 60, count: existingIdx.count),
+                                    reach: try Reach(rows: rows, columnCount: existingIdx.count))
+    let isExisting = Set(existingIdx)
+    let kept = instance.candidates.indices.filter { !isExisting.contains($0) }
+    let sizes = [8, 16, 24, 32, 40].map { SiteSize(seats: $0, capacity: Double($0) * 6, cost: 30_000 + 1_500 * Double($0)) }
+    let candidates = kept.map { k in PlanCandidate(id: "c\(String(format: "%04d", k))", covers: cover[k], sizes: sizes) }
+    let spacing = instance.radius / 2
+    var conflicts: [(Int, Int)] = []
+    let positions = kept.map { instance.candidates[$0] }
+    let near = withinRadius(queries: positions, targets: positions, radius: spacing)
+    for (a, list) in near.enumerated() {
+        for b in list where b > a {
+            let dx = positions[a].x - positions[b].x, dy = positions[a].y - positions[b].y
+            if (dx * dx + dy * dy).squareRoot() < spacing { conflicts.append((a, b)) }
+        }
+    }
+    let served = PlanProblem(weights: instance.weights, existing: existing, candidates: candidates, conflicts: conflicts, capacitated: true)
+    var coveredOnly = PlanProblem(weights: instance.weights, alreadyCovered: rows.indices.map { rows[$0].isEmpty ? 0 : instance.weights[$0] },
+                                  candidates: candidates, conflicts: conflicts, capacitated: false)
+    coveredOnly.existing = nil
+    let budget = Double(instance.p) * 60_000
+    let modes: [(String, PlanProblem, PlanGoal)] = [
+        ("count, sizes, spacing, served", served, .count(instance.p)),
+        ("count, spacing, covered", coveredOnly, .count(instance.p)),
+        ("budget, sizes, spacing, served", served, .budget(budget)),
+        ("budget, spacing, covered", coveredOnly, .budget(budget)),
+    ]
+    for (mode, problem, goal) in modes {
+        var times: [Double] = []
+        var r: PlanSelection? = nil
+        for _ in 0..<runs { times.append(try seconds { r = try planSites(problem, goal: goal) }) }
+        let p = r!
+        let gap = p.upperBound > 0 ? 100 * (p.upperBound - p.objective) / p.upperBound : 0
+        print(#"{"benchmark":"plan","instance":"\#(instance.name)","mode":"\#(mode)","candidates":\#(candidates.count),"conflicts":\#(conflicts.count),"spacing_m":\#(spacing),"goal":"\#(goal)","sites":\#(p.sites.count),"cost":\#(p.cost),"objective":\#(p.objective),"upper_bound":\#(p.upperBound),"gap_pct":\#(gap),"optimal":\#(p.provenOptimal),"nodes":\#(p.nodes),"median_s":\#(median(times)),"runs":\#(runs)}"#)
+    }
+}
+
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS]
-                                 [--only A,B,C,assignment,allocation,A-capacitated,B-capacitated,B-target]
+                                 [--only A,B,C,assignment,allocation,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -289,8 +336,13 @@ if which.contains("assignment") {
     try assignmentBenchmark(radius: 3_500)  // about 90
 }
 if which.contains("allocation") {
-    // Minimum-cost maximum flow on the assignment instance at 1.5 km (capacity 80 % of demand).
+    // Minimum-cost maximum flow on the assignment instance at 1 km and 1.5 km (capacity 80 % of demand).
+    try allocationBenchmark(radius: 1_000, runs: runs)
     try allocationBenchmark(radius: 1_500, runs: runs)
+}
+if which.contains("allocation-ssp") {
+    // The successive-shortest-paths method, at 1 km only (at 1.5 km it takes more than ten minutes).
+    try allocationBenchmark(radius: 1_000, runs: runs, method: .successiveShortestPaths)
 }
 if which.contains("B-target") {
     // Target mode on instance B: the fewest sites covering 50 % of demand.
@@ -307,4 +359,10 @@ if which.contains("A-capacitated") {
 }
 if which.contains("B-capacitated") {
     try capacitatedBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), seats: 1_000, runs: runs)
+}
+if which.contains("A-plan") {
+    try planBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), runs: runs)
+}
+if which.contains("B-plan") {
+    try planBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), runs: runs)
 }

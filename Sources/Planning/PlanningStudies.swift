@@ -101,27 +101,45 @@ public struct GapStudy: Sendable {
 
 /// How new sites are chosen.
 public struct ProposalSettings: Sendable {
-    public var goal: SiteSelectionGoal
+    public var goal: PlanGoal
     /// Maximise demand newly served within the seats (true) or plain coverage (false).
     public var capacitated: Bool
     public var gridM: Double
-    /// Seats of a new site without max_seats (nil: the manifest's default_seats).
+    /// Forces one size (seats) for every new site (nil: the manifest's `site_sizes`).
     public var seats: Int?
     public var nodeLimit: Int
+    /// No two new sites closer than this (nil: half the radius).
+    public var minSpacingM: Double?
+    public var require: [String]
+    public var exclude: [String]
+    public var newKind: StationKind
+    public var citywide: Bool
+    /// Citywide with a count: at least this many sites in every district.
+    public var minPerDistrict: Int
+    public var expand: Bool
 
-    public init(goal: SiteSelectionGoal, capacitated: Bool = true, gridM: Double = 250, seats: Int? = nil, nodeLimit: Int = 20_000) {
+    public init(goal: PlanGoal, capacitated: Bool = true, gridM: Double = 250, seats: Int? = nil, nodeLimit: Int = 20_000,
+                minSpacingM: Double? = nil, require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
+                citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false) {
         self.goal = goal
         self.capacitated = capacitated
         self.gridM = gridM
         self.seats = seats
         self.nodeLimit = nodeLimit
+        self.minSpacingM = minSpacingM
+        self.require = require
+        self.exclude = exclude
+        self.newKind = newKind
+        self.citywide = citywide
+        self.minPerDistrict = minPerDistrict
+        self.expand = expand
     }
 
     /// "served" or "covered": what the gains measure.
     public var measure: String { capacitated ? "served" : "covered" }
 }
 
-/// New sites per chosen division.
+/// New sites per chosen division (or for the whole city).
 public struct ProposalStudy: Sendable {
     public let coverage: CoverageStudy
     public let settings: ProposalSettings
@@ -131,10 +149,13 @@ public struct ProposalStudy: Sendable {
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         coverage = try CoverageStudy(dataset, settings: settings)
         self.settings = proposalSettings
-        let siteSettings = SiteProposals.Settings(radiusM: dataset.manifest.radiusM, gridM: proposalSettings.gridM, seats: proposalSettings.seats,
-                                                  capacitated: proposalSettings.capacitated, goal: proposalSettings.goal,
-                                                  kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit,
-                                                  time: coverage.report.time, radius: coverage.report.radius)
+        let m = dataset.manifest
+        let siteSettings = SiteProposals.Settings(
+            radiusM: m.radiusM, gridM: proposalSettings.gridM, seats: proposalSettings.seats, capacitated: proposalSettings.capacitated,
+            goal: proposalSettings.goal, kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit, sizes: m.siteSizes,
+            ridersPerSeat: coverage.report.time.ridersPerSeat, cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
+            exclude: proposalSettings.exclude, newKind: proposalSettings.newKind, citywide: proposalSettings.citywide, minPerDistrict: proposalSettings.minPerDistrict,
+            expand: proposalSettings.expand, time: coverage.report.time, radius: coverage.report.radius)
         proposals = try SiteProposals(dataset: dataset, demand: coverage.demand, coverage: coverage.report, districts: coverage.selected,
                                       settings: siteSettings, progress: progress)
     }

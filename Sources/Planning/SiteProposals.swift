@@ -2,34 +2,61 @@ import Geo
 import Optimization
 import Stations
 
-/// Site proposals per district (SPEC: `propose`): keep the existing stations, choose new sites inside
-/// the district from `candidates.geojson` or, where the district has none, from the centres of a
-/// square grid (`gridM`) that could cover demand not yet covered, and maximise the district's own
-/// demand newly covered (served, when capacitated) with `selectSites`.
+/// Site proposals a planner can build: per district (or one choice for the whole city), keep the
+/// existing stations, choose new sites inside the district from `candidates.geojson` or, where the
+/// district has none, from the centres of a square grid (`gridM`) that could reach demand not yet
+/// covered (served), size each from the manifest's `site_sizes`, and maximise the district's own
+/// demand newly served (covered, uncapacitated) with `planSites`.
 ///
-/// Capacitated mode: a new site seats at most its `max_seats` (file candidates) or `seats`; the
-/// existing stations' seats first serve the demand of other divisions that reaches them (a maximum
-/// flow), and what is left is available to the district's own demand.
+/// - A site of s seats holds s × riders-per-seat riders (Little's law); existing stations likewise.
+///   Their seats first serve the demand of other divisions that reaches them (a maximum flow), and
+///   what is left is available to the district.
+/// - Sizes: the sizes of `site_sizes` up to the candidate's `max_seats` (a candidate whose
+///   `max_seats` is below every size takes exactly `max_seats`), or the one size `seats` forces.
+///   With a count, sites are chosen at their largest size, then shrunk to the smallest size that
+///   holds what the allocation gives them.
+/// - No two new sites closer than `minSpacingM`; `require` and `exclude` fix candidates in or out;
+///   `budget` replaces the count, a site costing `fixed + perSeat × seats`.
+/// - `expand`: existing rest stations of the district may also take more seats (per-seat cost only).
 public struct SiteProposals: Sendable {
     public struct Settings: Sendable {
         public var radiusM: Double
         public var gridM: Double
-        /// Seats of a new site without max_seats (nil: the manifest's default_seats).
+        /// Forces one size (seats) for every new site.
         public var seats: Int?
         public var capacitated: Bool
-        public var goal: SiteSelectionGoal
-        /// Kinds that offer rest (nil: SPEC's rule).
+        public var goal: PlanGoal
+        /// Kinds that offer rest (nil: the rule by services and kind).
         public var kinds: [StationKind]?
         public var nodeLimit: Int
-        /// Riders a seat holds, open stations (nil: the manifest's peak).
+        /// Sizes new sites may take, ascending seats.
+        public var sizes: [Int]
+        public var ridersPerSeat: Double
+        public var cost: SiteCost
+        /// No two new sites closer than this (0: no spacing).
+        public var minSpacingM: Double
+        /// Candidate ids fixed in, and out.
+        public var require: [String]
+        public var exclude: [String]
+        /// Kind of the new stations.
+        public var newKind: StationKind
+        /// One choice for every chosen division together.
+        public var citywide: Bool
+        /// Citywide with a count: at least this many sites in every chosen division.
+        public var minPerDistrict: Int
+        /// Existing rest stations may take more seats.
+        public var expand: Bool
+        /// Riders a seat holds and the stations open (nil: the manifest's, at the peak).
         public var time: PlanningTime?
         /// Service radius per unit of demand (nil: `radiusM` for all).
         public var radius: ServiceRadius?
 
-        public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: SiteSelectionGoal,
-                    kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, time: PlanningTime? = nil, radius: ServiceRadius? = nil) {
-            self.time = time
-            self.radius = radius
+        public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: PlanGoal,
+                    kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, sizes: [Int] = Manifest.defaultSiteSizes,
+                    ridersPerSeat: Double = 6, cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
+                    require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
+                    citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false, time: PlanningTime? = nil,
+                    radius: ServiceRadius? = nil) {
             self.radiusM = radiusM
             self.gridM = gridM
             self.seats = seats
@@ -37,40 +64,78 @@ public struct SiteProposals: Sendable {
             self.goal = goal
             self.kinds = kinds
             self.nodeLimit = nodeLimit
+            self.sizes = sizes
+            self.ridersPerSeat = ridersPerSeat
+            self.cost = cost
+            self.minSpacingM = minSpacingM ?? radiusM / 2
+            self.require = require
+            self.exclude = exclude
+            self.newKind = newKind
+            self.citywide = citywide
+            self.minPerDistrict = minPerDistrict
+            self.expand = expand
+            self.time = time
+            self.radius = radius
+        }
+
+        /// What a site of `seats` seats costs (an expansion: the per-seat part only).
+        public func cost(seats: Int, expansion: Bool = false) -> Double {
+            (expansion ? 0 : cost.fixed) + cost.perSeat * Double(seats)
         }
     }
 
     public struct Site: Sendable {
         public var rank: Int
-        /// The candidate's id, or a grid cell's id (`grid-<district>-<col>-<row>`).
+        /// The candidate's id; a grid site's is `<district id>-new-<rank>`; an expansion's the station's.
         public var id: String
+        /// The candidate's name, else "<district name> 新站 <rank>"; an expansion's the station's.
+        public var name: String
+        public var kind: StationKind
+        /// Seats to build (an expansion: its seats after the expansion).
+        public var seats: Int
+        /// Seats added to an existing station (expansions only).
+        public var addedSeats: Int?
+        public var cost: Double
+        /// Division the site lies in (its id).
+        public var district: String
         /// Set when the site came from candidates.geojson.
         public var candidateID: String?
         public var location: Coordinate
         public var projected: Coordinate
-        /// Demand of the district newly covered (served, when capacitated) given the sites ranked before.
+        /// Demand of the district newly served (covered) given the sites ranked before.
         public var gain: Double
-        /// The district's covered (served) percentage once this and the higher-ranked sites exist.
+        /// Riders the allocation gives it (uncapacitated: the demand it newly covers).
+        public var load: Double
+        /// Uncapacitated: its largest size cannot hold what it covers.
+        public var overflow: Bool
         public var coveredPctAfter: Double
-        public var suggestedSeats: Int
+        /// Capacitated only.
+        public var servedPctAfter: Double?
         /// Demand of other divisions newly covered by this site (not counted in gain).
         public var spillover: Double
+        public var required: Bool
     }
 
     public struct District: Sendable {
+        /// Division index (the first division for a citywide plan).
         public var index: Int
         public var id: String
         public var name: String
-        /// "candidates" or "grid".
+        /// "candidates", "grid" or "candidates+grid".
         public var candidateSource: String
         public var candidateCount: Int
         public var demand: Double
         public var coveredPctBefore: Double
         public var coveredPctAfter: Double
+        public var servedPctBefore: Double?
+        public var servedPctAfter: Double?
         public var upperBoundPct: Double
         public var optimal: Bool
+        public var costTotal: Double
+        /// Why fewer sites than asked.
+        public var shortfall: String?
         public var sites: [Site]
-        public var selection: SiteSelection
+        public var selection: PlanSelection
     }
 
     public var settings: Settings
@@ -80,123 +145,22 @@ public struct SiteProposals: Sendable {
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         self.settings = settings
         let chosen = selected ?? dataset.districts.indices.filter { dataset.districts[$0].kind != .zone }
-        let back = try CoordinateTransformer.shared(from: dataset.manifest.crs, to: .wgs84)
-        let lookup = try DistrictLookup(dataset.districts)
-        let candidateDivisions = try dataset.candidates.map { try lookup.divisions(containing: $0.projected) }
-        let allUnits = try PointIndex(demand.units.map(\.projected))
-        let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
-        let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
-        let unitRadius = demand.units.map { radius.radius(of: $0) }
-        let reachM = radius.maximumM
-        let rest = dataset.stations.indices.filter { i in
-            (settings.kinds.map { $0.contains(dataset.stations[i].kind) } ?? dataset.stations[i].offersRest) && time.isOpen(dataset.stations[i])
-        }.sorted { dataset.stations[$0].id < dataset.stations[$1].id }
-        let restIndex = try PointIndex(rest.map { dataset.stations[$0].projected })
-        // Capacities are in riders: seats × riders per seat.
-        let defaultSeats = Double(settings.seats ?? dataset.manifest.defaultSeats) * time.ridersPerSeat
-        /// Demand within reach of a site: within the radius of each unit.
-        func reached(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [Int] {
-            index.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[units[$0.index]] * unitRadius[units[$0.index]] }.map(\.index)
-        }
-        /// Rows of the reach graph from `units` to the rest stations, within each unit's radius.
-        func restReach(_ units: [Int]) throws -> Reach {
-            var batch = NeighborBatch()
-            restIndex.within(radius: reachM, of: units.map { demand.units[$0].projected }, into: &batch)
-            var offsets = [0], columns: [Int32] = []
-            for (k, u) in units.enumerated() {
-                for e in batch.range(ofQuery: k) where batch.squaredDistances[e] <= unitRadius[u] * unitRadius[u] { columns.append(Int32(batch.indices[e])) }
-                offsets.append(columns.count)
-            }
-            return try Reach(rowCount: units.count, columnCount: rest.count, offsets: offsets, columns: columns)
-        }
-
+        let context = try ProposalContext(dataset: dataset, demand: demand, coverage: coverage, settings: settings, chosen: chosen)
         var out: [District] = []
-        for d in chosen {
-            let district = dataset.districts[d]
-            let local = demand.units.indices.filter { demand.units[$0].divisions.contains(d) }
-            let localPosition = Dictionary(uniqueKeysWithValues: local.enumerated().map { ($1, $0) })
-            let weights = local.map { demand.units[$0].weight }
-            let localIndex = try PointIndex(local.map { demand.units[$0].projected })
-
-            // Candidates: the file's inside this district, else grid centres near uncovered demand.
-            var sources: [(id: String, candidateID: String?, projected: Coordinate, seats: Double)] = []
-            let fromFile = dataset.candidates.indices.filter { candidateDivisions[$0].contains(d) }
-            let source: String
-            if !fromFile.isEmpty {
-                source = "candidates"
-                for i in fromFile {
-                    let c = dataset.candidates[i]
-                    sources.append((c.id, c.id, c.projected, c.maxSeats.map { Double($0) * time.ridersPerSeat } ?? defaultSeats))
-                }
-            } else {
-                source = "grid"
-                let uncovered = local.filter { !coverage.unitCovered[$0] || (settings.capacitated && coverage.unitServed[$0] + 1e-9 < demand.units[$0].weight) }
-                let uncoveredIndex = try PointIndex(uncovered.map { demand.units[$0].projected })
-                if !uncovered.isEmpty, let env = district.projected.envelope {
-                    let g = settings.gridM
-                    let cells = gridCells(minX: env.minX, minY: env.minY, maxX: env.maxX, maxY: env.maxY, cell: g)
-                    if cells > Double(maximumGridCells) {
-                        throw PlanningError.limitExceeded(
-                            "\(district.id) \(district.name): its candidate grid would have \(Int(min(cells, 9e18))) cells of \(JSONValue.format(number: g)) m (--grid-m), more than the limit of \(maximumGridCells) cells; give a larger --grid-m or a candidates file")
-                    }
-                    let prepared = try PreparedGeometry(district.projected)
-                    var row = Int((env.minY / g).rounded(.down))
-                    while Double(row) * g <= env.maxY {
-                        var col = Int((env.minX / g).rounded(.down))
-                        while Double(col) * g <= env.maxX {
-                            let centre = Coordinate(x: (Double(col) + 0.5) * g, y: (Double(row) + 0.5) * g)
-                            if !reached(uncoveredIndex, uncovered, from: centre).isEmpty, try prepared.covers(centre) {
-                                sources.append(("grid-\(district.id)-\(col)-\(row)", nil, centre, defaultSeats))
-                            }
-                            col += 1
-                        }
-                        row += 1
-                    }
-                }
+        if settings.citywide {
+            out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))
+        } else {
+            for d in chosen {
+                out.append(try context.plan(scope: [d], id: dataset.districts[d].id, name: dataset.districts[d].name, progress: progress))
             }
-            let candidates = sources.map { s in
-                SiteCandidate(id: s.id, covers: reached(localIndex, local, from: s.projected),
-                              seats: settings.capacitated ? s.seats : .infinity)
-            }
-
-            var problem = SiteSelectionProblem(weights: weights, candidates: candidates)
-            if settings.capacitated {
-                // Seats left for this district once other divisions' demand is served.
-                let outside = demand.units.indices.filter { localPosition[$0] == nil }
-                let outsideReach = try restReach(outside)
-                let seats = rest.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
-                let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: seats, reach: outsideReach)
-                let localReach = try restReach(local)
-                problem.existing = ExistingStations(capacities: zip(seats, used.stationLoad).map { max(0, $0 - $1) }, reach: localReach)
-            } else {
-                problem.alreadyCovered = local.map { coverage.unitCovered[$0] ? demand.units[$0].weight : 0 }
-            }
-            let name = district.name
-            let selection = try selectSites(problem, goal: settings.goal, options: SiteSelectionOptions(
-                capacitated: settings.capacitated, nodeLimit: settings.nodeLimit,
-                progress: progress.map { callback in { @Sendable p in callback(name, p) } }))
-
-            // Sites in rank order with cumulative percentages and spillover into other divisions.
-            var sites: [Site] = []
-            var cumulative = selection.baseline
-            var spilled = Set<Int>()
-            for (rank, chosen) in selection.sites.enumerated() {
-                let s = sources[chosen.candidateIndex]
-                cumulative += chosen.gain
-                var spill = 0.0
-                for u in reached(allUnits, Array(demand.units.indices), from: s.projected) {
-                    guard localPosition[u] == nil, !coverage.unitCovered[u], !spilled.contains(u) else { continue }
-                    spilled.insert(u)
-                    spill += demand.units[u].weight
-                }
-                sites.append(Site(rank: rank + 1, id: s.id, candidateID: s.candidateID, location: try back.transform(s.projected), projected: s.projected,
-                                  gain: chosen.gain, coveredPctAfter: selection.totalDemand > 0 ? 100 * cumulative / selection.totalDemand : 0,
-                                  suggestedSeats: Int((Double(chosen.suggestedSeats) / time.ridersPerSeat - 1e-9).rounded(.up)), spillover: spill))
-            }
-            out.append(District(index: d, id: district.id, name: district.name, candidateSource: source, candidateCount: candidates.count,
-                                demand: selection.totalDemand, coveredPctBefore: selection.percentBefore, coveredPctAfter: selection.percentAfter,
-                                upperBoundPct: selection.upperBoundPercent, optimal: selection.provenOptimal, sites: sites, selection: selection))
         }
         districts = out
     }
+}
+
+/// A flag value the dataset cannot satisfy (a required id that is not a candidate, more required
+/// sites than the count): a usage error.
+public struct ProposalInputError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -49,8 +49,8 @@ extension ReportData {
         }
         let sites = (proposals?.districts ?? []).flatMap { d in
             d.sites.map { s in
-                Proposal(id: s.id, district: d.id, districtName: d.name, rank: s.rank, gain: s.gain, pctAfter: s.coveredPctAfter,
-                         seats: s.suggestedSeats, location: s.location)
+                Proposal(id: s.id, district: d.id, districtName: d.name, rank: s.rank, gain: s.gain, pctAfter: s.servedPctAfter ?? s.coveredPctAfter,
+                         seats: s.seats, location: s.location)
             }
         }
         let t = coverage.total

@@ -1,6 +1,10 @@
 import Foundation
 import Geo
 
+// Over 400 lines on purpose: the map is drawn in one pass, back to front (districts, areas,
+// parking, gaps, stations, proposals, labels, legend, inset), and keeping that order in one file
+// lets a reader check the layering top to bottom.
+
 /// How the map is drawn.
 public struct ReportOptions: Sendable {
     /// An optional basemap; without one the page makes no request at all.

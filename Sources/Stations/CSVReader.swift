@@ -5,6 +5,10 @@ import Darwin
 #endif
 import Foundation
 
+// Over 400 lines on purpose: the reader and its scanner (a private state machine, so the compiler
+// can keep the hot loop's state in registers) are one unit; splitting them would make the scanner
+// internal for no reader's benefit.
+
 /// One CSV record: its fields and the 1-based line of the file on which it starts.
 public struct CSVRecord: Equatable, Sendable {
     /// The line of the file where the record starts (a quoted field may carry it over several lines).

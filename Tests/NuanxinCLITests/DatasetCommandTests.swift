@@ -143,7 +143,7 @@ struct DatasetCommandTests {
         let proposals = try CLI.run(["export", "--layer", "proposals", "--data", Fixtures.tiny.path])
         #expect(proposals.status == 0, "\(proposals.stderr)")
         #expect(proposals.stdout.hasPrefix("{\"type\":\"FeatureCollection\""))
-        #expect(proposals.stdout.contains("\"suggested_seats\""))
+        #expect(proposals.stdout.contains("\"seats\""))
         let gaps = try CLI.run(["export", "--layer", "gaps", "--format", "csv", "--cell-m", "500", "--data", Fixtures.tiny.path])
         #expect(gaps.stdout.hasPrefix("\u{FEFF}district,district_name,rank,uncovered_demand,area_km2,wkt"))
         let coverage = try CLI.run(["export", "--layer", "coverage", "--radius", "500", "--data", Fixtures.tiny.path])

@@ -195,3 +195,87 @@ struct MinCostAllocationTests {
         #expect(a.served == 0 && a.cost == 0)
     }
 }
+
+@Suite("Allocation methods: cost scaling and successive shortest paths")
+struct AllocationMethodTests {
+    func solve(_ inst: AllocationInstance, _ method: AllocationOptions.Method) throws -> Allocation {
+        try minimumCostAllocation(weights: inst.weights, capacities: inst.capacities, reach: inst.reach, costs: inst.flatCosts,
+                                  stationRank: inst.ranks, options: AllocationOptions(method: method))
+    }
+
+    @Test("larger instances: both methods match the Bellman–Ford reference in served and cost")
+    func largerAgainstReference() throws {
+        var rng = SplitMix64(seed: 4_242)
+        for round in 0..<12 {
+            let inst = AllocationInstance(&rng, demand: Int.random(in: 40...70, using: &rng),
+                                          stations: Int.random(in: 8...16, using: &rng), integral: round % 2 == 0)
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            for method in [AllocationOptions.Method.costScaling, .successiveShortestPaths] {
+                let a = try solve(inst, method)
+                #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round) \(method): served \(a.served) vs \(served)")
+                #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round) \(method): cost \(a.cost) vs \(cost)")
+            }
+        }
+    }
+
+    @Test("where the optimum is unique (distinct real costs), both methods give the same allocation, edge by edge")
+    func sameAllocation() throws {
+        var rng = SplitMix64(seed: 99)
+        var compared = 0
+        for round in 0..<40 {
+            var inst = AllocationInstance(&rng, demand: Int.random(in: 5...120, using: &rng),
+                                          stations: Int.random(in: 2...25, using: &rng), integral: round % 2 == 0)
+            // Distinct, unrounded costs: perturb each edge so that no two allocations cost the same.
+            inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
+            let a = try solve(inst, .costScaling)
+            let b = try solve(inst, .successiveShortestPaths)
+            #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "round \(round)")
+            #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round)")
+            for e in a.edgeFlow.indices {
+                #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
+            }
+            compared += a.edgeFlow.count
+        }
+        #expect(compared > 1_000)
+    }
+
+    @Test("ties and order independence hold for both methods", arguments: [AllocationOptions.Method.costScaling, .successiveShortestPaths])
+    func tiesAndOrder(_ method: AllocationOptions.Method) throws {
+        let options = AllocationOptions(method: method)
+        let reach = try Reach(rows: [[0, 1]], columnCount: 2)
+        let a = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [1, 0], options: options)
+        #expect(a.stationLoad == [0, 3])
+        let b = try minimumCostAllocation(weights: [3], capacities: [5, 5], reach: reach, costs: [100, 100], stationRank: [0, 1], options: options)
+        #expect(b.stationLoad == [3, 0])
+        let two = try Reach(rows: [[0], [0]], columnCount: 1)
+        let c = try minimumCostAllocation(weights: [1, 1], capacities: [1], reach: two, costs: [50, 50], stationRank: [0], options: options)
+        #expect(c.demandServed == [0.5, 0.5])
+        let chain = try Reach(rows: [[0, 1], [0]], columnCount: 2)
+        let e = try minimumCostAllocation(weights: [1, 1], capacities: [1, 1], reach: chain, costs: [10, 800, 20], stationRank: [0, 1], options: options)
+        #expect(e.served == 2 && e.cost == 820)
+        var rng = SplitMix64(seed: 5)
+        for round in 0..<40 {
+            let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: round % 2 == 0)
+            let x = try solve(inst, method)
+            let dPerm = Array(inst.weights.indices).shuffled(using: &rng)
+            let sPerm = Array(inst.capacities.indices).shuffled(using: &rng)
+            var newStation = [Int](repeating: 0, count: sPerm.count)
+            for (k, j) in sPerm.enumerated() { newStation[j] = k }
+            var shuffled = inst
+            shuffled.weights = dPerm.map { inst.weights[$0] }
+            shuffled.capacities = sPerm.map { inst.capacities[$0] }
+            shuffled.ranks = sPerm.map { inst.ranks[$0] }
+            shuffled.rows = []
+            shuffled.costs = []
+            for i in dPerm {
+                let order = Array(inst.rows[i].indices).shuffled(using: &rng)
+                shuffled.rows.append(order.map { newStation[inst.rows[i][$0]] })
+                shuffled.costs.append(order.map { inst.costs[i][$0] })
+            }
+            let y = try solve(shuffled, method)
+            #expect(x.served == y.served && x.cost == y.cost, "round \(round)")
+            for (k, i) in dPerm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round) demand \(i)") }
+            for (k, j) in sPerm.enumerated() { #expect(x.stationLoad[j] == y.stationLoad[k], "round \(round) station \(j)") }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+/// Writing JSON values: compact text, numbers in their shortest exact form, chosen members as reals.
+
+extension JSONValue {
+    /// Compact JSON. Numbers print in the shortest form that reads back exactly; integral values
+    /// below 2^53 print without a decimal point. Object keys keep their order.
+    public func serialized() -> String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    /// The JSON text, with the numbers of members named in `realKeys` (at any depth) written as
+    /// reals (`60.0`).
+    public func serialized(realKeys: Set<String>) -> String {
+        var out = ""
+        write(to: &out, realKeys: realKeys)
+        return out
+    }
+
+    /// Appends the JSON text to `out`, the numbers of members named in `realKeys` as reals.
+    public func write(to out: inout String, realKeys: Set<String>) {
+        guard !realKeys.isEmpty else { return write(to: &out) }
+        switch self {
+        case let .array(items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(to: &out, realKeys: realKeys)
+            }
+            out += "]"
+        case let .object(o):
+            out += "{"
+            for (i, pair) in o.pairs.enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.writeString(pair.key, to: &out)
+                out += ":"
+                if realKeys.contains(pair.key), case let .number(n) = pair.value {
+                    out += JSONValue.format(real: n)
+                } else if realKeys.contains(pair.key), case let .array(items) = pair.value, items.allSatisfy({ $0.numberValue != nil }) {
+                    out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
+                } else {
+                    pair.value.write(to: &out, realKeys: realKeys)
+                }
+            }
+            out += "}"
+        default:
+            write(to: &out)
+        }
+    }
+
+    /// Appends the compact JSON text to `out`, as `serialized()` writes it.
+    public func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case let .bool(b): out += b ? "true" : "false"
+        case let .number(n): out += JSONValue.format(number: n)
+        case let .bigInteger(text): out += text
+        case let .string(s): JSONValue.writeString(s, to: &out)
+        case let .array(items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(to: &out)
+            }
+            out += "]"
+        case let .object(o):
+            out += "{"
+            for (i, pair) in o.pairs.enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.writeString(pair.key, to: &out)
+                out += ":"
+                pair.value.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    /// Formats a finite number for JSON (non-finite values become null, which JSON can hold).
+    public static func format(number n: Double) -> String {
+        guard n.isFinite else { return "null" }
+        if n == n.rounded(), abs(n) < 9_007_199_254_740_992 {
+            return n == 0 ? "0" : String(Int64(n))
+        }
+        return "\(n)"
+    }
+
+    /// Formats a number that is a real quantity: always with a fraction or an exponent (`60.0`,
+    /// `60.65`, `1e+16`), so that readers which type a field by its values see a real.
+    public static func format(real n: Double) -> String {
+        guard n.isFinite else { return "null" }
+        if n == n.rounded(), abs(n) < 1e15 { return (n == 0 ? "0" : String(Int64(n))) + ".0" }
+        return "\(n)"
+    }
+
+    /// Formats a coordinate value rounded to `decimals` places, without trailing zeros or exponent.
+    public static func format(coordinate v: Double, decimals: Int = 7) -> String {
+        guard v.isFinite else { return "null" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (v * scale).rounded()
+        if abs(scaled) >= 9e15 { return format(number: v) }
+        var units = Int64(scaled)
+        let negative = units < 0
+        if negative { units = -units }
+        let whole = units / Int64(scale)
+        var frac = units % Int64(scale)
+        var text = (negative && units != 0 ? "-" : "") + String(whole)
+        if frac != 0 {
+            var digits = decimals
+            while frac % 10 == 0 {
+                frac /= 10
+                digits -= 1
+            }
+            let f = String(frac)
+            text += "." + String(repeating: "0", count: digits - f.count) + f
+        }
+        return text
+    }
+
+    static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}

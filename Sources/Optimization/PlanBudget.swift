@@ -1,0 +1,192 @@
+/// Budget mode: total cost at most B, a size chosen per site.
+///
+/// Items are (site, size) pairs. The objective is monotone and submodular in the set of items (a
+/// maximum flow to a set of sinks, or the union of covered demand), so for items F chosen and any
+/// further items S: f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F). A fractional knapsack of the gain bounds
+/// Δ over the budget left is therefore a proof, relaxing "one size per site" and the spacing; the
+/// plans with at most the number of sites the budget can pay for give a second proof (the count
+/// relaxation at the largest sizes). Depth-first branch and bound: required sites get a size
+/// first, then the item first in the knapsack's order goes in, or out.
+extension PlanSolver {
+    struct Item {
+        var site: PlanSite
+        var size: Int
+        var cost: Double
+        var capacity: Double
+    }
+
+    /// The items a site may be: every size (capacitated); uncapacitated, the one size that holds
+    /// the demand the site could newly cover on its own (its final load is at most that).
+    func budgetItems() -> [Item] {
+        var items: [Item] = []
+        for k in 0..<K {
+            if capacitated {
+                for (i, s) in sizes[k].enumerated() { items.append(Item(site: k, size: i, cost: s.cost, capacity: s.capacity)) }
+            } else {
+                let alone = prep.lists[k].reduce(0.0) { $0 + residual[Int($1)] }
+                let i = sizes[k].firstIndex { $0.capacity + 1e-9 * max(1, alone) >= alone } ?? sizes[k].count - 1
+                items.append(Item(site: k, size: i, cost: sizes[k][i].cost, capacity: .infinity))
+            }
+        }
+        return items
+    }
+
+    /// Counts tried as starting plans of a budget (1 … this many, at most what the budget pays for).
+    static let countStarts = 12
+
+    static func ratio(_ gain: Double, _ cost: Double) -> Double {
+        cost > 0 ? gain / cost : (gain > 0 ? .infinity : 0)
+    }
+
+    func solveBudget(_ budget: Double) -> PlanSelection {
+        let items = budgetItems()
+        var itemsOf = [[Int]](repeating: [], count: K)
+        for (n, it) in items.enumerated() { itemsOf[it.site].append(n) }
+        let tol = 1e-9 * max(1, budget)
+        let minCost = (0..<K).map { k in itemsOf[k].map { items[$0].cost }.min() ?? .infinity }
+        func cap(_ n: Int) -> Double { capacitated ? items[n].capacity : .infinity }
+
+        var best: (value: Double, items: [Int]) = (-1, [])
+        func offer(_ chosen: [Int], _ v: Double) {
+            let sorted = chosen.sorted()
+            if v > best.value + 1e-12 * max(1, prep.total) || (abs(v - best.value) <= 1e-12 * max(1, prep.total) && sorted.lexicographicallyPrecedes(best.items)) {
+                best = (v, sorted)
+            }
+        }
+
+        // Start: required sites at their cheapest size, then greedy by gain per yuan (lazy: the
+        // bounds decide which items are evaluated exactly).
+        var evaluations = 0
+        let startItems = required.map { k in itemsOf[k].min { items[$0].cost < items[$1].cost || (items[$0].cost == items[$1].cost && $0 < $1) }! }
+        var chosen = startItems
+        var spent = chosen.reduce(0.0) { $0 + items[$1].cost }
+        var current = chosen.map { (items[$0].site, cap($0)) }
+        var v = value(current)
+        while true {
+            var blocked = Set(chosen.map { items[$0].site })
+            for n in chosen { blocked.formUnion(conflicts[items[n].site]) }
+            let bounds = gainBounds(current)
+            var order = items.indices.filter { !blocked.contains(items[$0].site) && items[$0].cost <= budget - spent + tol && bounds[items[$0].site] > 0 }
+            let ratioBound = { (n: Int) in PlanSolver.ratio(min(bounds[items[n].site], cap(n)), items[n].cost) }
+            order.sort { ratioBound($0) > ratioBound($1) || (ratioBound($0) == ratioBound($1) && $0 < $1) }
+            var pick: (n: Int, gain: Double, r: Double)? = nil
+            for n in order {
+                if let p = pick, ratioBound(n) <= p.r { break }
+                let g = value(current + [(items[n].site, cap(n))]) - v
+                evaluations += 1
+                let r = PlanSolver.ratio(g, items[n].cost)
+                if g > 1e-9 * max(1, prep.total), pick.map({ r > $0.r }) ?? true { pick = (n, g, r) }
+            }
+            guard let p = pick else { break }
+            chosen.append(p.n)
+            spent += items[p.n].cost
+            current.append((items[p.n].site, cap(p.n)))
+            v += p.gain
+        }
+        offer(chosen, v)
+
+        // The count relaxation: no plan within the budget has more sites than the cheapest ones
+        // the budget pays for.
+        var rootBound = Double.infinity
+        let cheapest = minCost.sorted()
+        var affordable = 0
+        var sum = 0.0
+        for c in cheapest where sum + c <= budget + tol { sum += c; affordable += 1 }
+        affordable = max(affordable, required.count)
+        if affordable < K {
+            let r = relaxation(excluded: [], q: affordable - required.count)
+            rootBound = r.bound
+        }
+        // Count plans as starting points: the best q sites at their largest sizes, shrunk to what
+        // they hold, for each count the budget might pay for; taken when they fit the budget.
+        var siteOf = [Int](repeating: 0, count: K)
+        for (site, index) in prep.order.enumerated() { siteOf[index] = site }
+        let fewest = max(1, required.count), most = min(affordable, K, Self.countStarts)
+        for q in stride(from: fewest, through: most, by: 1) where !optimality.cannotImprove(rootBound, over: best.value) {
+            let plan = solveCount(q)
+            guard plan.cost <= budget + tol else { continue }
+            var chosenItems: [Int] = []
+            for site in plan.sites {
+                let k = siteOf[site.candidateIndex]
+                let n = capacitated ? itemsOf[k].first { items[$0].size == site.sizeIndex } : itemsOf[k].first
+                if let n { chosenItems.append(n) }
+            }
+            guard chosenItems.count == plan.sites.count, chosenItems.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
+            offer(chosenItems, value(chosenItems.map { (items[$0].site, cap($0)) }))
+        }
+
+        struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double }
+        var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound)]
+        var nodes = 0
+        var open: [Double] = []
+        var firstBound = rootBound
+        let nodeLimit = max(1, capacitated ? options.nodeLimit / SolverTuning.standard.capacitatedNodeShare : options.nodeLimit)
+        let passCost = capacitated ? SolverTuning.standard.passesPerFlowEvaluation * max(1, ctx!.flowBase.reach.edgeCount + prep.weights.count + K) : max(1, prep.weights.count)
+        while let node = stack.popLast() {
+            if optimality.cannotImprove(node.bound, over: best.value) { continue }
+            if nodes >= nodeLimit || (nodes > 0 && evaluations * passCost >= options.workLimit) {
+                open.append(node.bound)
+                continue
+            }
+            nodes += 1
+            let spentHere = node.chosen.reduce(0.0) { $0 + items[$1].cost }
+            let reserve = node.pending.reduce(0.0) { $0 + minCost[$1] }
+            let left = budget - spentHere - reserve
+            if left < -tol { continue }
+            let currentHere = node.chosen.map { (items[$0].site, cap($0)) } + node.pending.map { ($0, largest($0)) }
+            let value = self.value(currentHere)
+            evaluations += 1
+            if node.pending.isEmpty { offer(node.chosen, value) }
+            var blocked = Set(currentHere.map(\.0))
+            for (k, _) in currentHere { blocked.formUnion(conflicts[k]) }
+            let bounds = gainBounds(currentHere)
+            var free = items.indices.filter { !node.excluded.contains($0) && !blocked.contains(items[$0].site) && items[$0].cost <= left + tol }
+            let gain = { (n: Int) in min(bounds[items[n].site], cap(n)) }
+            free = free.filter { gain($0) > 0 }
+            free.sort { PlanSolver.ratio(gain($0), items[$0].cost) > PlanSolver.ratio(gain($1), items[$1].cost)
+                || (PlanSolver.ratio(gain($0), items[$0].cost) == PlanSolver.ratio(gain($1), items[$1].cost) && $0 < $1) }
+            var room = max(0, left)
+            var extra = 0.0
+            for n in free {
+                let c = items[n].cost
+                if c <= room { extra += gain(n); room -= c } else {
+                    extra += gain(n) * room / c
+                    break
+                }
+            }
+            let ub = min(node.bound, value + extra)
+            if nodes == 1 { firstBound = min(firstBound, ub) }
+            if optimality.cannotImprove(ub, over: best.value) { continue }
+            if let r = node.pending.first {
+                // Each size of the first required site (largest explored first).
+                for n in itemsOf[r] where items[n].cost - minCost[r] <= left + tol {
+                    stack.append(Node(chosen: node.chosen + [n], excluded: node.excluded, pending: Array(node.pending.dropFirst()), bound: ub))
+                }
+                continue
+            }
+            guard let pick = free.first else { continue }
+            stack.append(Node(chosen: node.chosen, excluded: node.excluded.union([pick]), pending: [], bound: ub))
+            stack.append(Node(chosen: node.chosen + [pick], excluded: node.excluded, pending: [], bound: ub))
+            if nodes % 64 == 0 {
+                options.progress?(SelectionProgress(stage: "budget branch and bound", incumbent: best.value, bound: ub, nodes: nodes))
+            }
+        }
+        let openBound = open.max() ?? -Double.infinity
+        let proven = open.isEmpty || optimality.cannotImprove(min(openBound, firstBound), over: best.value)
+        let bound = proven ? best.value : max(best.value, optimality.reportable(min(openBound, firstBound)))
+        return finish(best.items.map { (items[$0].site, items[$0].size) }, bound: bound, proven: proven, nodes: nodes)
+    }
+
+    /// Per site, a bound on what it adds next to `current` at any size: capacitated, the demand
+    /// within its reach on the source side of the minimum cut; uncapacitated, the demand within
+    /// its reach not yet covered (exact).
+    func gainBounds(_ current: [(PlanSite, Double)]) -> [Double] {
+        if capacitated {
+            // Capped by the largest size; each item caps it by its own capacity.
+            return prep.gainBounds(flow(current), free: (0..<K).map(SiteIndex.init)).values
+        }
+        var covered = [Bool](repeating: false, count: prep.weights.count)
+        for (k, _) in current { for i in prep.lists[k] { covered[Int(i)] = true } }
+        return prep.lists.map { list in list.reduce(0.0) { covered[Int($1)] ? $0 : $0 + residual[Int($1)] } }
+    }
+}

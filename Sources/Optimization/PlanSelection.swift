@@ -1,0 +1,188 @@
+/// Site plans a planner can build: new sites that take a size from a list, stay a minimum distance
+/// apart, fit a count or a budget, with some sites forced in — still with a proven upper bound.
+///
+/// The plain `selectSites` answers "which p sites serve the most" with one capacity per site. A plan
+/// adds side constraints, each kept as a proof:
+/// - **sizes**: a candidate may take one of several sizes (capacity in riders, and a cost). With a
+///   count, the sites are chosen as if each had its largest size, then each is shrunk to the
+///   smallest size that holds the riders the allocation gives it (the allocation stays feasible, so
+///   the served figure does not drop);
+/// - **conflicts** (minimum spacing): pairs of candidates that may not both be chosen. With a count,
+///   the problem without them is a relaxation, so its bound is a proof; the search branches on a
+///   conflicting pair of the relaxation's answer (without the first site, or without the second),
+///   and the best bound left open over the branches is the bound reported;
+/// - **required** sites are fixed in, and the candidates in conflict with them out;
+/// - **budget**: total cost at most B, a size chosen per site: a branch and bound whose bound is
+///   the value so far plus a fractional knapsack of single-site gain bounds (valid because the
+///   objective is submodular in the set of (site, size) choices);
+/// - **per-group minimum** (citywide plans, with a count): at least m sites in each group; the plan
+///   without it is a relaxation whose bound stays the proof, and when its answer falls short the
+///   plan is built group by group (see `PlanGroups.swift`).
+
+/// One size a new site may take.
+public struct SiteSize: Sendable, Equatable {
+    /// Seats (what the planner builds).
+    public var seats: Int
+    /// Riders it holds (seats × riders per seat); `.infinity` for unlimited.
+    public var capacity: Double
+    /// What it costs.
+    public var cost: Double
+
+    /// A size of `seats` seats holding `capacity` riders at `cost`.
+    public init(seats: Int, capacity: Double, cost: Double) {
+        self.seats = seats
+        self.capacity = capacity
+        self.cost = cost
+    }
+}
+
+/// A candidate site of a plan: what it reaches and the sizes it may take.
+public struct PlanCandidate: Sendable, Equatable {
+    /// Unique id; ties between equally good choices break by id.
+    public var id: String
+    /// Demand indices within reach.
+    public var covers: [Int]
+    /// The sizes it may take, by ascending capacity (at least one).
+    public var sizes: [SiteSize]
+    /// Group (e.g. district) for the per-group minimum; 0 when unused.
+    public var group: Int
+
+    /// A candidate; `sizes` ascending by capacity.
+    public init(id: String, covers: [Int], sizes: [SiteSize], group: Int = 0) {
+        self.id = id
+        self.covers = covers
+        self.sizes = sizes
+        self.group = group
+    }
+}
+
+/// A plan to choose: demand, what exists, candidates and the side constraints.
+public struct PlanProblem: Sendable {
+    /// Demand weight (riders) per demand node.
+    public var weights: [Double]
+    /// Uncapacitated: weight of each demand node already covered (empty: none).
+    public var alreadyCovered: [Double]
+    /// Capacitated: the existing stations.
+    public var existing: ExistingStations?
+    /// The candidate sites.
+    public var candidates: [PlanCandidate]
+    /// Pairs of candidate indices that may not both be chosen.
+    public var conflicts: [(Int, Int)]
+    /// Candidate indices fixed in.
+    public var required: [Int]
+    /// Objective: demand newly served (true) or newly covered (false).
+    public var capacitated: Bool
+    /// At least this many sites in every group in `groups` (0: no minimum).
+    public var minPerGroup: Int
+    /// The groups the minimum applies to.
+    public var groups: [Int]
+
+    /// A problem; `existing` for the capacitated mode, `alreadyCovered` for the uncapacitated one.
+    public init(weights: [Double], alreadyCovered: [Double] = [], existing: ExistingStations? = nil, candidates: [PlanCandidate],
+                conflicts: [(Int, Int)] = [], required: [Int] = [], capacitated: Bool, minPerGroup: Int = 0, groups: [Int] = []) {
+        self.weights = weights
+        self.alreadyCovered = alreadyCovered
+        self.existing = existing
+        self.candidates = candidates
+        self.conflicts = conflicts
+        self.required = required
+        self.capacitated = capacitated
+        self.minPerGroup = minPerGroup
+        self.groups = groups
+    }
+}
+
+/// What a plan asks for.
+public enum PlanGoal: Sendable, Equatable {
+    /// At most this many sites (required ones included).
+    case count(Int)
+    /// Total cost at most this much.
+    case budget(Double)
+    /// The fewest sites that bring the measure to this percentage of total demand.
+    case targetPercent(Double)
+}
+
+/// One site of a plan, in rank order.
+public struct PlannedSite: Sendable, Equatable {
+    /// The candidate's id.
+    public var id: String
+    /// Index into `PlanProblem.candidates`.
+    public var candidateIndex: Int
+    /// Index into the candidate's `sizes`: the smallest that holds `load`.
+    public var sizeIndex: Int
+    /// `sizes[sizeIndex]` of the candidate.
+    public var size: SiteSize
+    /// Demand this site adds given the sites ranked before it.
+    public var gain: Double
+    /// Riders the final allocation gives it (uncapacitated: the demand it newly covers, = gain).
+    public var load: Double
+    /// Its size cannot hold `load` (uncapacitated only: covering ignores seats).
+    public var overflow: Bool
+    /// It was fixed in (`PlanProblem.required`).
+    public var required: Bool
+}
+
+/// A plan with its proof.
+public struct PlanSelection: Sendable, Equatable {
+    /// In rank order.
+    public var sites: [PlannedSite]
+    /// Demand newly served (covered) by the sites.
+    public var objective: Double
+    /// Proven: no plan within the same constraints exceeds this.
+    public var upperBound: Double
+    /// The objective meets the bound: no plan does better.
+    public var provenOptimal: Bool
+    /// Demand served (covered) by the existing stations alone.
+    public var baseline: Double
+    /// Total demand weight.
+    public var totalDemand: Double
+    /// The sites' costs at their final sizes.
+    public var cost: Double
+    /// Set for the `targetPercent` goal.
+    public var target: TargetOutcome?
+    /// Why the plan has fewer sites than asked (nil when it has them all, or for a budget).
+    public var shortfall: String?
+    /// Branch-and-bound nodes (budget) or relaxations solved (count).
+    public var nodes: Int
+
+    /// Served (covered) percentage without the plan, with it, and the bound on it.
+    public var percentBefore: Double { totalDemand > 0 ? 100 * baseline / totalDemand : 0 }
+    public var percentAfter: Double { totalDemand > 0 ? 100 * (baseline + objective) / totalDemand : 0 }
+    public var upperBoundPercent: Double { totalDemand > 0 ? min(100, 100 * (baseline + upperBound) / totalDemand) : 0 }
+}
+
+/// Chooses a plan. Same input ⇒ same output whatever the order of the candidates (they are handled
+/// in id order, ties by id). Throws on malformed input: sizes empty, unsorted or not positive,
+/// indices out of range, more required sites than the count, required sites over the budget.
+public func planSites(_ problem: PlanProblem, goal: PlanGoal,
+                      options: SiteSelectionOptions = SiteSelectionOptions()) throws(PlanningError) -> PlanSelection {
+    var opts = options
+    opts.capacitated = problem.capacitated
+    let solver = try PlanSolver(problem, options: opts)
+    switch goal {
+    case .count(let p):
+        guard p >= 0 else { throw .invalidInput("site count \(p) is negative") }
+        guard problem.required.count <= p else {
+            throw .invalidInput("\(problem.required.count) required sites but a count of \(p)")
+        }
+        if solver.minPerGroup > 0 && !solver.groups.isEmpty {
+            guard solver.groups.count * solver.minPerGroup <= p else {
+                throw .invalidInput("\(solver.minPerGroup) site(s) in each of \(solver.groups.count) groups need a count of at least \(solver.groups.count * solver.minPerGroup), not \(p)")
+            }
+            return solver.solveCountWithGroups(p)
+        }
+        return solver.solveCount(p)
+    case .budget(let b):
+        guard problem.minPerGroup <= 0 || problem.groups.isEmpty else { throw .invalidInput("a minimum per group works with a count, not a budget") }
+        guard b.isFinite, b >= 0 else { throw .invalidInput("budget \(b) is negative or not finite") }
+        let fixed = solver.required.reduce(0.0) { $0 + solver.sizes[$1][0].cost }
+        guard fixed <= b * (1 + 1e-12) else {
+            throw .invalidInput("the required sites cost at least \(fmt(fixed)), more than the budget \(fmt(b))")
+        }
+        return solver.solveBudget(b)
+    case .targetPercent(let pct):
+        guard problem.minPerGroup <= 0 || problem.groups.isEmpty else { throw .invalidInput("a minimum per group works with a count, not a target") }
+        guard pct.isFinite, pct >= 0, pct <= 100 else { throw .invalidInput("target \(pct)% is outside 0…100") }
+        return solver.solveTarget(pct)
+    }
+}

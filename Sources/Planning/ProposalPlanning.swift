@@ -1,0 +1,307 @@
+import Geo
+import Optimization
+import Stations
+
+/// What every division's plan shares: the dataset's indices, the rest stations and their
+/// capacities in riders, and the checked `require` / `exclude` ids.
+struct ProposalContext {
+    let dataset: Dataset
+    let demand: DemandModel
+    let coverage: CoverageReport
+    let settings: SiteProposals.Settings
+    let back: CoordinateTransformer
+    let lookup: DistrictLookup
+    let candidateDivisions: [[Int]]
+    let allUnits: PointIndex
+    /// Station indices of the rest stations, their index and capacities (seats × riders per seat).
+    let rest: [Int]
+    let restIndex: PointIndex
+    let capacities: [Double]
+    /// Riders a seat holds (at the time asked for) and the radius of each demand unit.
+    let ridersPerSeat: Double
+    let unitRadius: [Double]
+    let reachM: Double
+    let required: Set<String>
+    let excluded: Set<String>
+
+    init(dataset: Dataset, demand: DemandModel, coverage: CoverageReport, settings: SiteProposals.Settings, chosen: [Int]) throws {
+        self.dataset = dataset
+        self.demand = demand
+        self.coverage = coverage
+        self.settings = settings
+        back = try CoordinateTransformer.shared(from: dataset.manifest.crs, to: .wgs84)
+        let lookup = try DistrictLookup(dataset.districts)
+        self.lookup = lookup
+        let candidateDivisions = try dataset.candidates.map { try lookup.divisions(containing: $0.projected) }
+        self.candidateDivisions = candidateDivisions
+        allUnits = try PointIndex(demand.units.map(\.projected))
+        let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
+        let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
+        unitRadius = demand.units.map { radius.radius(of: $0) }
+        reachM = radius.maximumM
+        ridersPerSeat = time.ridersPerSeat
+        let rest = dataset.stations.indices.filter { i in
+            (settings.kinds.map { $0.contains(dataset.stations[i].kind) } ?? dataset.stations[i].offersRest) && time.isOpen(dataset.stations[i])
+        }.sorted { dataset.stations[$0].id < dataset.stations[$1].id }
+        self.rest = rest
+        restIndex = try PointIndex(rest.map { dataset.stations[$0].projected })
+        capacities = rest.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
+        let ids = dataset.candidates.map(\.id)
+        let known = Set(ids)
+        func listed() -> String {
+            let shown = ids.prefix(8).joined(separator: ", ")
+            return ids.isEmpty ? "the dataset has no candidates.geojson sites" : "candidates: \(shown)\(ids.count > 8 ? ", … (\(ids.count))" : "")"
+        }
+        for (flag, list) in [("--require", settings.require), ("--exclude", settings.exclude)] {
+            for id in list where !known.contains(id) {
+                throw ProposalInputError("\(flag) \(id): not a candidate site (\(listed()))")
+            }
+        }
+        if let both = settings.require.first(where: { settings.exclude.contains($0) }) {
+            throw ProposalInputError("\(both) is both required and excluded")
+        }
+        let chosenSet = Set(chosen)
+        for id in settings.require {
+            let k = ids.firstIndex(of: id)!
+            if !candidateDivisions[k].contains(where: chosenSet.contains) {
+                let inside = candidateDivisions[k].map { "\(dataset.districts[$0].id) \(dataset.districts[$0].name)" }
+                throw ProposalInputError("--require \(id): the candidate lies \(inside.isEmpty ? "in no division" : "in " + inside.joined(separator: ", ")), not in the divisions asked for")
+            }
+        }
+        required = Set(settings.require)
+        excluded = Set(settings.exclude)
+    }
+
+    /// Demand units within reach of a site: within the radius of each unit (`units` maps the
+    /// index's points to demand units).
+    func reached(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [Int] {
+        index.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[units[$0.index]] * unitRadius[units[$0.index]] }.map(\.index)
+    }
+
+    /// The reach graph from `units` to the rest stations, within each unit's radius.
+    func restReach(_ units: [Int]) throws -> Reach {
+        var batch = NeighborBatch()
+        restIndex.within(radius: reachM, of: units.map { demand.units[$0].projected }, into: &batch)
+        var offsets = [0], columns: [Int32] = []
+        for (k, u) in units.enumerated() {
+            for e in batch.range(ofQuery: k) where batch.squaredDistances[e] <= unitRadius[u] * unitRadius[u] { columns.append(Int32(batch.indices[e])) }
+            offsets.append(columns.count)
+        }
+        return try Reach(rowCount: units.count, columnCount: rest.count, offsets: offsets, columns: columns)
+    }
+
+    /// The sizes a new site may take.
+    func sizes(maxSeats: Int?) -> [SiteSize] {
+        var seats: [Int]
+        if let forced = settings.seats {
+            seats = [maxSeats.map { min($0, forced) } ?? forced]
+        } else {
+            seats = settings.sizes.filter { s in maxSeats.map { s <= $0 } ?? true }
+            if seats.isEmpty, let m = maxSeats { seats = [m] }
+        }
+        return seats.filter { $0 >= 1 }.map { SiteSize(seats: $0, capacity: Double($0) * ridersPerSeat, cost: settings.cost(seats: $0)) }
+    }
+
+    struct Source {
+        var key: String
+        var candidateID: String?
+        var name: String?
+        var projected: Coordinate
+        var division: Int
+        var sizes: [SiteSize]
+        /// Index into `dataset.stations` for an expansion.
+        var station: Int?
+    }
+
+    /// The sites to choose from for the divisions of `scope`: the file's candidates of each
+    /// division (those not excluded), or grid centres where a division has none; expansions of its
+    /// rest stations with `expand`.
+    func sources(scope: [Int], local: [Int]) throws -> (sources: [Source], kind: String) {
+        var out: [Source] = []
+        var seen = Set<String>()
+        var kinds = Set<String>()
+        for d in scope {
+            let district = dataset.districts[d]
+            let fromFile = dataset.candidates.indices.filter { candidateDivisions[$0].contains(d) }
+            if !fromFile.isEmpty {
+                kinds.insert("candidates")
+                for i in fromFile where !excluded.contains(dataset.candidates[i].id) && seen.insert(dataset.candidates[i].id).inserted {
+                    let c = dataset.candidates[i]
+                    out.append(Source(key: c.id, candidateID: c.id, name: c.name, projected: c.projected, division: d, sizes: sizes(maxSeats: c.maxSeats)))
+                }
+                continue
+            }
+            kinds.insert("grid")
+            let own = local.filter { demand.units[$0].divisions.contains(d) }
+            let uncovered = own.filter { !coverage.unitCovered[$0] || (settings.capacitated && coverage.unitServed[$0] + 1e-9 < demand.units[$0].weight) }
+            let uncoveredIndex = try PointIndex(uncovered.map { demand.units[$0].projected })
+            guard !uncovered.isEmpty, let env = district.projected.envelope else { continue }
+            let g = settings.gridM
+            let cells = gridCells(minX: env.minX, minY: env.minY, maxX: env.maxX, maxY: env.maxY, cell: g)
+            if cells > Double(maximumGridCells) {
+                throw PlanningError.limitExceeded(
+                    "\(district.id) \(district.name): its candidate grid would have \(Int(min(cells, 9e18))) cells of \(JSONValue.format(number: g)) m (--grid-m), more than the limit of \(maximumGridCells) cells; give a larger --grid-m or a candidates file")
+            }
+            let prepared = try PreparedGeometry(district.projected)
+            var row = Int((env.minY / g).rounded(.down))
+            while Double(row) * g <= env.maxY {
+                var col = Int((env.minX / g).rounded(.down))
+                while Double(col) * g <= env.maxX {
+                    let centre = Coordinate(x: (Double(col) + 0.5) * g, y: (Double(row) + 0.5) * g)
+                    if !reached(uncoveredIndex, uncovered, from: centre).isEmpty, try prepared.covers(centre) {
+                        // The key sorts grid sites by position (row, then column) and stays unique.
+                        let key = "grid-\(district.id)-\(col)-\(row)"
+                        if seen.insert(key).inserted {
+                            out.append(Source(key: key, candidateID: nil, name: nil, projected: centre, division: d, sizes: sizes(maxSeats: nil)))
+                        }
+                    }
+                    col += 1
+                }
+                row += 1
+            }
+        }
+        if settings.expand && settings.capacitated {
+            let scopeSet = Set(scope)
+            for s in rest {
+                let station = dataset.stations[s]
+                guard let d = try lookup.divisions(containing: station.projected).first(where: scopeSet.contains) else { continue }
+                let added = (settings.seats.map { [$0] } ?? settings.sizes).filter { $0 >= 1 }
+                let sizes = added.map { SiteSize(seats: $0, capacity: Double($0) * ridersPerSeat, cost: settings.cost(seats: $0, expansion: true)) }
+                if sizes.isEmpty { continue }
+                out.append(Source(key: "expand-\(station.id)", candidateID: nil, name: station.name, projected: station.projected, division: d, sizes: sizes, station: s))
+            }
+        }
+        return (out, kinds.sorted().joined(separator: "+"))
+    }
+
+    /// Pairs of new sites closer than the minimum spacing (expansions are existing stations: exempt).
+    func conflicts(_ sources: [Source]) throws -> [(Int, Int)] {
+        let m = settings.minSpacingM
+        guard m > 0 else { return [] }
+        let sites = sources.indices.filter { sources[$0].station == nil }
+        let index = try PointIndex(sites.map { sources[$0].projected })
+        var pairs: [(Int, Int)] = []
+        for (a, i) in sites.enumerated() {
+            for n in index.within(radius: m, of: sources[i].projected) where n.index > a {
+                let j = sites[n.index]
+                let dx = sources[i].projected.x - sources[j].projected.x, dy = sources[i].projected.y - sources[j].projected.y
+                if (dx * dx + dy * dy).squareRoot() < m { pairs.append((i, j)) }
+            }
+        }
+        return pairs
+    }
+
+    func plan(scope: [Int], id: String, name: String, progress: (@Sendable (String, SelectionProgress) -> Void)?) throws -> SiteProposals.District {
+        let scopeSet = Set(scope)
+        let local = demand.units.indices.filter { demand.units[$0].divisions.contains(where: scopeSet.contains) }
+        let localPosition = Dictionary(uniqueKeysWithValues: local.enumerated().map { ($1, $0) })
+        let weights = local.map { demand.units[$0].weight }
+        let localIndex = try PointIndex(local.map { demand.units[$0].projected })
+        let (sources, sourceKind) = try sources(scope: scope, local: local)
+        let candidates = sources.map { s in
+            PlanCandidate(id: s.key, covers: reached(localIndex, local, from: s.projected), sizes: s.sizes,
+                          group: scope.firstIndex(of: s.division) ?? 0)
+        }
+        let requiredIndices = sources.indices.filter { sources[$0].candidateID.map(required.contains) ?? false }
+        if case let .count(p) = settings.goal, requiredIndices.count > p {
+            throw ProposalInputError("\(id) \(name): \(requiredIndices.count) required sites (\(requiredIndices.map { sources[$0].key }.joined(separator: ", "))) but --count \(p)")
+        }
+        var problem = PlanProblem(weights: weights, candidates: candidates, conflicts: try conflicts(sources), required: requiredIndices,
+                                  capacitated: settings.capacitated)
+        if settings.citywide && settings.minPerDistrict > 0 {
+            if case let .count(p) = settings.goal, settings.minPerDistrict * scope.count > p {
+                throw ProposalInputError("--min-per-district \(settings.minPerDistrict) in each of \(scope.count) districts needs --count \(settings.minPerDistrict * scope.count) or more, not \(p)")
+            }
+            problem.minPerGroup = settings.minPerDistrict
+            problem.groups = Array(scope.indices)
+        }
+        if settings.capacitated {
+            // Seats left for this scope once other divisions' demand is served.
+            let outside = demand.units.indices.filter { localPosition[$0] == nil }
+            let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: capacities, reach: restReach(outside))
+            let localReach = try restReach(local)
+            problem.existing = ExistingStations(capacities: zip(capacities, used.stationLoad).map { max(0, $0 - $1) }, reach: localReach)
+        } else {
+            problem.alreadyCovered = local.map { coverage.unitCovered[$0] ? demand.units[$0].weight : 0 }
+        }
+        let selection: PlanSelection
+        do {
+            selection = try planSites(problem, goal: settings.goal, options: SiteSelectionOptions(
+                capacitated: settings.capacitated, nodeLimit: settings.nodeLimit,
+                progress: progress.map { callback in { @Sendable p in callback(name, p) } }))
+        } catch {
+            if case let .invalidInput(why) = error, requiredIndices.count > 0 || problem.minPerGroup > 0 {
+                throw ProposalInputError("\(id) \(name): \(why)")
+            }
+            throw error
+        }
+        return try describe(selection, sources: sources, local: local, localPosition: localPosition, id: id, name: name,
+                            scope: scope, sourceKind: sourceKind)
+    }
+
+    /// The plan as sites a planner reads: names, sizes, costs, running percentages, spillover.
+    func describe(_ selection: PlanSelection, sources: [Source], local: [Int], localPosition: [Int: Int], id: String, name: String,
+                  scope: [Int], sourceKind: String) throws -> SiteProposals.District {
+        let total = selection.totalDemand
+        func pct(_ x: Double) -> Double { total > 0 ? 100 * x / total : 0 }
+        var coveredLocal = local.map { coverage.unitCovered[$0] }
+        var covered = zip(local, coveredLocal).reduce(0.0) { $0 + ($1.1 ? demand.units[$1.0].weight : 0) }
+        let coveredBefore = covered
+        var served = selection.baseline
+        var spilled = Set<Int>()
+        var newCount: [Int: Int] = [:]
+        var sites: [SiteProposals.Site] = []
+        for (rank, chosen) in selection.sites.enumerated() {
+            let s = sources[chosen.candidateIndex]
+            served += chosen.gain
+            var spill = 0.0
+            for u in reached(allUnits, Array(demand.units.indices), from: s.projected) {
+                if let p = localPosition[u] {
+                    if !coveredLocal[p] {
+                        coveredLocal[p] = true
+                        covered += demand.units[u].weight
+                    }
+                    continue
+                }
+                guard !coverage.unitCovered[u], spilled.insert(u).inserted else { continue }
+                spill += demand.units[u].weight
+            }
+            let division = dataset.districts[s.division]
+            let siteID: String, siteName: String, kind: StationKind
+            var seats = chosen.size.seats
+            var added: Int? = nil
+            if let st = s.station {
+                let station = dataset.stations[st]
+                siteID = station.id
+                siteName = station.name
+                kind = station.kind
+                added = chosen.size.seats
+                seats = dataset.seats(of: station) + chosen.size.seats
+            } else if let c = s.candidateID {
+                siteID = c
+                siteName = s.name ?? c
+                kind = settings.newKind
+            } else {
+                let n = (newCount[s.division] ?? 0) + 1
+                newCount[s.division] = n
+                siteID = "\(division.id)-new-\(n)"
+                siteName = "\(division.name) 新站 \(n)"
+                kind = settings.newKind
+            }
+            sites.append(SiteProposals.Site(
+                rank: rank + 1, id: siteID, name: siteName, kind: kind, seats: seats, addedSeats: added, cost: chosen.size.cost,
+                district: division.id, candidateID: s.candidateID, location: try back.transform(s.projected), projected: s.projected,
+                gain: chosen.gain, load: chosen.load, overflow: chosen.overflow,
+                coveredPctAfter: settings.capacitated ? pct(covered) : pct(selection.baseline + sites.reduce(chosen.gain) { $0 + $1.gain }),
+                servedPctAfter: settings.capacitated ? pct(served) : nil, spillover: spill, required: chosen.required))
+        }
+        return SiteProposals.District(
+            index: scope[0], id: id, name: name, candidateSource: sourceKind, candidateCount: sources.count, demand: total,
+            coveredPctBefore: settings.capacitated ? pct(coveredBefore) : selection.percentBefore,
+            coveredPctAfter: settings.capacitated ? pct(covered) : selection.percentAfter,
+            servedPctBefore: settings.capacitated ? selection.percentBefore : nil,
+            servedPctAfter: settings.capacitated ? selection.percentAfter : nil,
+            upperBoundPct: selection.upperBoundPercent, optimal: selection.provenOptimal, costTotal: selection.cost,
+            shortfall: selection.shortfall, sites: sites, selection: selection)
+    }
+}
