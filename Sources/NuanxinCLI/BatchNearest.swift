@@ -11,15 +11,16 @@ struct BatchNearest {
     let input: String
     static let chunkSize = 1 << 15
 
-    enum Format { case ndjson, csv }
+    enum Format { case ndjson, csv, geojson }
 
     func run() throws {
         let format: Format
-        switch command.output.format {
+        switch try command.output.chosen(ndjson: true) {
         case nil, .json?: format = .ndjson
         case .csv?: format = .csv
+        case .geojson?: format = .geojson
         case let other?:
-            throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for a batch (use json for NDJSON, or csv)")
+            throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for a batch (use json for NDJSON, csv or geojson)")
         }
         let data = try command.dataset.load(time: command.time, layers: [.districts, .stations])
         let filter = command.time.openFilter(command.filters.filter, data)
@@ -31,6 +32,8 @@ struct BatchNearest {
         var unanswerable = 0
         let body: (FileHandle) throws -> Void = { out in
             var batch = NeighborBatch()
+            var wroteFeature = false
+            if format == .geojson { try out.write(contentsOf: Array("{\"type\":\"FeatureCollection\",\"features\":[".utf8)) }
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)
             while true {
@@ -66,9 +69,14 @@ struct BatchNearest {
                                     switch format {
                                     case .csv: texts.csvLines(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
                                     case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
+                                    case .geojson: texts.geoJSONFeatures(query: q, point: p, neighbors: r, batch: answers, into: &bytes)
                                     }
                                 case let .unreadable(p), let .unanswerable(p):
-                                    if format == .ndjson { texts.problemLine(p, into: &bytes) }
+                                    switch format {
+                                    case .csv: texts.csvProblemRow(p, into: &bytes)
+                                    case .ndjson: texts.problemLine(p, into: &bytes)
+                                    case .geojson: bytes.append(contentsOf: Array((",\n" + BatchProblemText.feature(p)).utf8))
+                                    }
                                 }
                             }
                         }
@@ -82,17 +90,26 @@ struct BatchNearest {
                         if problems <= 100 { printError("nuanxin: \(name): \(p)") }
                     }
                 }
-                for piece in pieces { buffer.append(contentsOf: piece) }
+                for piece in pieces where !piece.isEmpty {
+                    // GeoJSON features each start with ",\n"; the first of the collection with "\n".
+                    if format == .geojson && !wroteFeature {
+                        buffer.append(contentsOf: piece.dropFirst())
+                        wroteFeature = true
+                    } else {
+                        buffer.append(contentsOf: piece)
+                    }
+                }
                 if buffer.count >= 1 << 20 {
                     try out.write(contentsOf: buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
             if !buffer.isEmpty { try out.write(contentsOf: buffer) }
+            if format == .geojson { try out.write(contentsOf: Array((wroteFeature ? "\n]}\n" : "]}\n").utf8)) }
         }
         if format == .csv {
             // The header goes first, in either destination.
-            let header = Array("query_id,rank,station_id,distance_m\n".utf8)
+            let header = Array("query_id,rank,station_id,distance_m,error\n".utf8)
             if let path = command.output.out {
                 try AtomicFile.write(to: path) { out in
                     try out.write(contentsOf: header)
@@ -188,8 +205,15 @@ struct StationTexts: Sendable {
         }
     }
 
+    /// One row per station found, each with an empty `error`; a query with no station gets one
+    /// row with only its id, so that every input line has a row.
     func csvLines(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
         let qid = Array(CSVWriter.encode([[query.id ?? ""]], format: .machine).dropLast())
+        if neighbors.isEmpty {
+            out.append(contentsOf: qid)
+            out.append(contentsOf: Array(",,,,\n".utf8))
+            return
+        }
         var rank: Int64 = 1
         for n in neighbors {
             let s = batch.indices[n]
@@ -200,9 +224,28 @@ struct StationTexts: Sendable {
             out.append(contentsOf: csvIDs[s])
             out.append(UInt8(ascii: ","))
             StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
-            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: Array(",\n".utf8))
             rank += 1
         }
+    }
+
+    /// The row of a line that could not be answered: its id when it could be read, and the error
+    /// naming the line (or feature).
+    func csvProblemRow(_ p: BatchQueryProblem, into out: inout [UInt8]) {
+        out.append(contentsOf: CSVWriter.encode([[p.id ?? "", "", "", "", p.description]], format: .machine))
+    }
+
+    /// The query point (role "query", with its `query_id`), then the stations found (role
+    /// "station", `query_id`, `rank`, `distance_m`), each feature preceded by ",\n".
+    func geoJSONFeatures(query: BatchQuery, point: QueryProjector.Point, neighbors: Range<Int>, batch: NeighborBatch, into out: inout [UInt8]) {
+        var text = ",\n" + StationResultText.queryFeature(point, id: query.id)
+        var rank = 1
+        for n in neighbors {
+            let s = batch.indices[n]
+            text += ",\n" + StationResultText.stationFeature(stations[s], rank: rank, distanceM: Geodesic.distance(from: point.wgs84, to: stations[s].location), queryID: query.id)
+            rank += 1
+        }
+        out.append(contentsOf: Array(text.utf8))
     }
 
     func ndjsonLine(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
@@ -227,14 +270,6 @@ struct StationTexts: Sendable {
     }
 
     func problemLine(_ p: BatchQueryProblem, into out: inout [UInt8]) {
-        var text = "{\"query\":{"
-        if let line = p.line { text += "\"line\":\(line)" } else {
-            text += "\"location\":"
-            JSONValue.string(p.location).write(to: &text)
-        }
-        text += "},\"error\":"
-        JSONValue.string(p.message).write(to: &text)
-        text += "}\n"
-        out.append(contentsOf: Array(text.utf8))
+        out.append(contentsOf: Array((BatchProblemText.json(p) + "\n").utf8))
     }
 }

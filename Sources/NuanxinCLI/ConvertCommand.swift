@@ -59,7 +59,7 @@ struct ConvertCommand: ParsableCommand {
             return
         }
         let asJSON: Bool
-        switch output.format {
+        switch try output.chosen(ndjson: true) {
         case nil, .csv?: asJSON = false
         case .json?: asJSON = true
         case let other?: throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for convert --input (use csv or json)")

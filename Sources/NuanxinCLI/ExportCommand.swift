@@ -56,7 +56,8 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        if layer.lowercased() == "all" || output.format == .gpkg {
+        let chosenFormat = try output.chosen()
+        if layer.lowercased() == "all" || chosenFormat == .gpkg {
             try exportGeoPackage()
             return
         }
@@ -103,7 +104,7 @@ struct ExportCommand: ParsableCommand {
 
     /// GeoJSON unless --format csv is given.
     func resultFormat() throws -> OutputFormat {
-        switch output.format {
+        switch try output.chosen() {
         case nil, .geojson?: return .geojson
         case .csv?: return .csv
         default: throw CLIFailure(status: .usage, message: "export writes geojson or csv")

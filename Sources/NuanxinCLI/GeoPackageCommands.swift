@@ -5,7 +5,8 @@ import Stations
 /// `export --format gpkg` (one layer, or `--layer all` for the whole dataset with its manifest).
 extension ExportCommand {
     func exportGeoPackage() throws {
-        guard output.format == nil || output.format == .gpkg else {
+        let chosen = try output.chosen()
+        guard chosen == nil || chosen == .gpkg else {
             throw CLIFailure(status: .usage, message: "--layer all writes a GeoPackage: use --format gpkg --out FILE.gpkg")
         }
         guard let out = output.out else {

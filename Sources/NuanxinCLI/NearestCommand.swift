@@ -61,7 +61,7 @@ struct NearestCommand: ParsableCommand {
         let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: time.openFilter(filters.filter, data), maxDistance: maxDistance)
         switch format {
         case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized(realKeys: ResultFields.stations) + "\n")
-        case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
+        case .geojson: try output.emit(StationResultText.geoJSON(matches, data, query: q))
         case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
         case .table: try output.emit(StationResultText.table(matches, data))
         case .gpkg: throw OutputFormat.geoPackageOnlyOnExport

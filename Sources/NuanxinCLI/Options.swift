@@ -84,13 +84,43 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Write the result to this file (atomically: a temporary file, then rename).")
     var out: String?
 
-    /// The format to use: the flag, else table on a terminal (when writing to stdout), else json.
-    func resolved(supported: [OutputFormat]) throws -> OutputFormat {
-        if let format {
-            guard supported.contains(format) else {
-                throw CLIFailure(status: .usage, message: "--format \(format.rawValue) is not available here (use \(supported.map(\.rawValue).joined(separator: ", ")))")
+    /// The format `--out`'s extension asks for, and whether a `--format` contradicts it.
+    /// `.geojson`, `.json`, `.csv` and `.gpkg` name their format; `.ndjson` is json lines, for the
+    /// commands that write them (`ndjson`); `.html` and `.svg` belong to `report`. Any other
+    /// extension (or none) leaves the choice to `--format` and the default.
+    func chosen(ndjson: Bool = false) throws -> OutputFormat? {
+        guard let out else { return format }
+        let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+        let implied: OutputFormat
+        switch ext {
+        case "geojson": implied = .geojson
+        case "json": implied = .json
+        case "csv": implied = .csv
+        case "gpkg": implied = .gpkg
+        case "ndjson":
+            guard ndjson else {
+                throw CLIFailure(status: .usage, message: "--out \(out): this command does not write NDJSON (name the file .json for JSON)")
             }
-            return format
+            implied = .json
+        case "html", "svg":
+            throw CLIFailure(status: .usage, message: "--out \(out): .\(ext) is written by the report command only")
+        default: return format
+        }
+        if let format, format != implied {
+            throw CLIFailure(status: .usage, message: "--format \(format.rawValue) contradicts --out \(out) (.\(ext) is \(ext == "ndjson" ? "NDJSON" : implied.rawValue))")
+        }
+        return implied
+    }
+
+    /// The format to use: the flag, else `--out`'s extension, else table on a terminal (when
+    /// writing to stdout), else json. A format the command cannot write is a usage error (64).
+    func resolved(supported: [OutputFormat], ndjson: Bool = false) throws -> OutputFormat {
+        if let chosen = try chosen(ndjson: ndjson) {
+            guard supported.contains(chosen) else {
+                let source = format == nil ? "--out \(out!): \(chosen.rawValue)" : "--format \(chosen.rawValue)"
+                throw CLIFailure(status: .usage, message: "\(source) is not available here (use \(supported.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return chosen
         }
         if out == nil, isatty(STDOUT_FILENO) == 1, supported.contains(.table) { return .table }
         return supported.contains(.json) ? .json : supported[0]

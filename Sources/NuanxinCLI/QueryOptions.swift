@@ -61,14 +61,35 @@ enum StationResultText {
         return matches.isEmpty ? "no station found\n" : t.render()
     }
 
-    static func geoJSON(_ matches: [StationLocator.Match], _ dataset: Dataset) -> String {
-        GeoJSONWriter.collection(matches.enumerated().map { i, m in
-            let s = dataset.stations[m.station]
-            var p = LayerSchema.of(.stations, properties: []).normalise(s.properties)
-            p["rank"] = .number(Double(i + 1))
-            p["distance_m"] = .number((m.geodesicM * 100).rounded() / 100)
-            return GeoJSONWriter.feature(id: .string(s.id), properties: p, geometry: .point(s.location), realKeys: ResultFields.stations)
-        })
+    /// The query point first (`role` "query", its `lon`/`lat` as given, `radius_m` for within),
+    /// then the stations found (`role` "station"), nearest first.
+    static func geoJSON(_ matches: [StationLocator.Match], _ dataset: Dataset, query: QueryProjector.Point, radius: Double? = nil) -> String {
+        GeoJSONWriter.collection([queryFeature(query, radius: radius)] + stationFeatures(matches, dataset))
+    }
+
+    /// The query point as a Feature without an id (a station may have any id): its position in
+    /// WGS84, its coordinates as given in the properties.
+    static func queryFeature(_ q: QueryProjector.Point, id: String? = nil, radius: Double? = nil) -> String {
+        var p: [(String, JSONValue)] = [("role", .string("query"))]
+        if let id { p.append(("query_id", .string(id))) }
+        p += [("lon", .number(q.given.lon)), ("lat", .number(q.given.lat))]
+        if let radius { p.append(("radius_m", .number(radius))) }
+        return GeoJSONWriter.feature(id: nil, properties: JSONObject(p), geometry: .point(q.wgs84), realKeys: ResultFields.queryPoint)
+    }
+
+    /// The stations found, each with `rank`, `distance_m`, `role` "station" and, in a batch, the
+    /// `query_id` they answer.
+    static func stationFeatures(_ matches: [StationLocator.Match], _ dataset: Dataset, queryID: String? = nil) -> [String] {
+        matches.enumerated().map { i, m in stationFeature(dataset.stations[m.station], rank: i + 1, distanceM: m.geodesicM, queryID: queryID) }
+    }
+
+    static func stationFeature(_ s: Station, rank: Int, distanceM: Double, queryID: String?) -> String {
+        var p = LayerSchema.of(.stations, properties: []).normalise(s.properties)
+        p["rank"] = .number(Double(rank))
+        p["distance_m"] = .number((distanceM * 100).rounded() / 100)
+        p["role"] = .string("station")
+        if let queryID { p["query_id"] = .string(queryID) }
+        return GeoJSONWriter.feature(id: .string(s.id), properties: p, geometry: .point(s.location), realKeys: ResultFields.stations)
     }
 
     static func csv(_ matches: [StationLocator.Match], _ dataset: Dataset, queryID: String) -> String {

@@ -13,4 +13,6 @@ enum ResultFields {
     static let load: Set<String> = ["riders_per_seat", "demand_factor", "radius_m", "capacity", "catchment", "assigned", "utilisation_pct", "pressure"]
     /// (The query's lon/lat are echoed as given.)
     static let stations: Set<String> = ["radius_m", "distance_m"]
+    /// The query point's feature in GeoJSON: its coordinates as given, as reals.
+    static let queryPoint: Set<String> = ["lon", "lat", "radius_m"]
 }

@@ -38,18 +38,26 @@ struct WithinCommand: ParsableCommand {
         let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: time.openFilter(filters.filter, data))
         switch format {
         case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized(realKeys: ResultFields.stations) + "\n")
-        case .geojson: try output.emit(StationResultText.geoJSON(matches, data))
+        case .geojson: try output.emit(StationResultText.geoJSON(matches, data, query: q, radius: radius))
         case .csv: try output.emit(StationResultText.csv(matches, data, queryID: ""))
         default: try output.emit(StationResultText.table(matches, data))
         }
     }
 }
 
-/// `nuanxin locate`: the divisions, commercial areas and parking zones containing a point.
+/// `nuanxin locate`: the divisions, commercial areas and parking zones containing a point, or
+/// containing each point of a batch file.
 struct LocateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "locate",
-        abstract: "The district(s), zone(s), commercial area and parking zone containing a point."
+        abstract: "The district(s), zone(s), commercial area and parking zone containing a point, or each point of a batch file.",
+        discussion: """
+        Batch: --input FILE (or - for standard input) holding CSV with an id,lon,lat header, NDJSON
+        objects {"id","lon","lat"}, or GeoJSON points. One result per input line, in input order:
+        NDJSON (json), CSV (query_id,districts,zones,commercial_areas,parking_zones,error) or a
+        GeoJSON FeatureCollection. A malformed line is reported on stderr with its line number and
+        keeps its place in the output; the others are still answered, and the exit code is then 65.
+        """
     )
 
     @Option(parsing: .unconditional, help: "Longitude of the point.")
@@ -58,33 +66,33 @@ struct LocateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Latitude of the point.")
     var lat: Double?
 
+    @Option(help: "Batch input: a CSV, NDJSON or GeoJSON file, or - for standard input.")
+    var input: String?
+
+    @Option(name: .customLong("input-format"), help: "Batch input format when the file name does not say: csv, ndjson or geojson.")
+    var inputFormat: BatchInputFormat?
+
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { try QueryPointOptions.validate(lon: lon, lat: lat) }
+    func validate() throws {
+        if input != nil, lon != nil || lat != nil { throw ValidationError("give either --lon/--lat or --input, not both") }
+        if input == nil { try QueryPointOptions.validate(lon: lon, lat: lat) }
+    }
 
     func run() throws {
-        let format = try output.resolved(supported: [.table, .json])
-        let data = try dataset.load(layers: [.districts, .parking, .areas])
+        if let input {
+            try BatchLocate(command: self, input: input).run()
+            return
+        }
+        let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
+        let data = try dataset.load(layers: LocateCommand.layers)
         let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
         let found = try PlaceLocator(data).locate(q.projected)
         switch format {
-        case .json:
-            func list(_ items: [(id: String, name: String?, kind: String?)]) -> JSONValue {
-                .array(items.map { item in
-                    var pairs: [(String, JSONValue)] = [("id", .string(item.id)), ("name", item.name.map(JSONValue.string) ?? .null)]
-                    if let kind = item.kind { pairs.append(("kind", .string(kind))) }
-                    return .object(JSONObject(pairs))
-                })
-            }
-            let doc = JSONValue.object(JSONObject([
-                ("query", .object(JSONObject([("lon", .number(q.given.lon)), ("lat", .number(q.given.lat))]))),
-                ("districts", list(found.divisions.filter { $0.kind != DivisionKind.zone.rawValue })),
-                ("zones", list(found.divisions.filter { $0.kind == DivisionKind.zone.rawValue })),
-                ("commercial_areas", list(found.areas)),
-                ("parking_zones", list(found.parking)),
-            ]))
-            try output.emit(doc.serialized() + "\n")
+        case .json: try output.emit(LocateText.json(found, id: nil, lon: q.given.lon, lat: q.given.lat) + "\n")
+        case .geojson: try output.emit(GeoJSONWriter.collection([LocateText.feature(found, id: nil, point: q)]))
+        case .csv: try output.emit(CSVWriter.encode([LocateText.csvHeader, LocateText.csvRow(found, id: nil)], format: .machine).string)
         default:
             var t = TextTable(["layer", "id", "name", "kind"])
             for d in found.divisions { t.add([d.kind == DivisionKind.zone.rawValue ? "zone" : "district", d.id, d.name ?? "", d.kind ?? ""]) }
@@ -93,4 +101,6 @@ struct LocateCommand: ParsableCommand {
             try output.emit(found.isEmpty ? "the point is in no district, area or parking zone\n" : t.render())
         }
     }
+
+    static let layers: Set<Layer> = [.districts, .parking, .areas]
 }

@@ -23,6 +23,8 @@ public struct BatchQueryProblem: Hashable, Sendable, CustomStringConvertible {
     public var line: Int?
     /// What is wrong with it.
     public var message: String
+    /// The query's id when it could be read (the line's other fields may still be broken).
+    public var id: String? = nil
     /// "location: message".
     public var description: String { "\(location): \(message)" }
 }
@@ -151,9 +153,9 @@ public final class BatchQueryReader {
             let broken = Dictionary(layer.issues.filter { $0.severity == .error && $0.featureIndex != nil }.map { ($0.featureIndex!, $0.message) }, uniquingKeysWith: { a, _ in a })
             geojson = layer.features.map { f in
                 let location = "feature \(f.index)"
-                if let message = broken[f.index] { return .problem(BatchQueryProblem(location: location, message: message)) }
+                if let message = broken[f.index] { return .problem(BatchQueryProblem(location: location, message: message, id: f.displayID)) }
                 guard case let .point(c)? = f.geometry else {
-                    return .problem(BatchQueryProblem(location: location, message: "a Point geometry is required"))
+                    return .problem(BatchQueryProblem(location: location, message: "a Point geometry is required", id: f.displayID))
                 }
                 return BatchQueryReader.check(BatchQuery(location: location, line: nil, id: f.displayID, lon: c.lon, lat: c.lat))
             }
@@ -163,10 +165,10 @@ public final class BatchQueryReader {
     static func check(_ q: BatchQuery) -> BatchQueryItem {
         if !(-90...90).contains(q.lat) {
             let hint = (-90...90).contains(q.lon) && (-180...180).contains(q.lat) ? ": longitude and latitude look swapped" : ""
-            return .problem(BatchQueryProblem(location: q.location, line: q.line, message: "latitude \(JSONValue.format(number: q.lat)) is outside ±90\(hint)"))
+            return .problem(BatchQueryProblem(location: q.location, line: q.line, message: "latitude \(JSONValue.format(number: q.lat)) is outside ±90\(hint)", id: q.id))
         }
         if !(-180...180).contains(q.lon) {
-            return .problem(BatchQueryProblem(location: q.location, line: q.line, message: "longitude \(JSONValue.format(number: q.lon)) is outside ±180"))
+            return .problem(BatchQueryProblem(location: q.location, line: q.line, message: "longitude \(JSONValue.format(number: q.lon)) is outside ±180", id: q.id))
         }
         return .query(q)
     }
@@ -208,15 +210,15 @@ public final class BatchQueryReader {
                 let location = "line \(record.line)"
                 func field(_ i: Int) -> String? { i < record.fields.count ? record.fields[i] : nil }
                 guard let lonText = field(lonAt), let latText = field(latAt) else {
-                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "\(record.fields.count) field(s), but lon and lat are columns \(lonAt + 1) and \(latAt + 1)")))
+                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "\(record.fields.count) field(s), but lon and lat are columns \(lonAt + 1) and \(latAt + 1)", id: idAt.flatMap(field))))
                     continue
                 }
                 guard let lon = BatchQueryReader.number(lonText), lon.isFinite else {
-                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lon \"\(lonText)\" is not a number")))
+                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lon \"\(lonText)\" is not a number", id: idAt.flatMap(field))))
                     continue
                 }
                 guard let lat = BatchQueryReader.number(latText), lat.isFinite else {
-                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lat \"\(latText)\" is not a number")))
+                    out.append(.problem(BatchQueryProblem(location: location, line: record.line, message: "lat \"\(latText)\" is not a number", id: idAt.flatMap(field))))
                     continue
                 }
                 out.append(BatchQueryReader.check(BatchQuery(location: location, line: record.line, id: idAt.flatMap(field), lon: lon, lat: lat)))
@@ -262,12 +264,18 @@ public final class BatchQueryReader {
         guard case let .object(o) = value else {
             return .problem(BatchQueryProblem(location: location, line: line, message: "expected an object {\"id\",\"lon\",\"lat\"}, found \(value.typeName)"))
         }
+        var id: String?
+        switch o["id"] {
+        case let .string(s)?: id = s
+        case let v? where v.numberText != nil: id = v.numberText
+        default: break
+        }
         // A key given twice makes the query ambiguous (which "lon" was meant?). Answering with the
         // last value, as layers do with a warning, could answer a point nobody asked about, and a
         // warning on stderr would not reach the NDJSON output; so it is an error line, like any
         // line that cannot be answered for sure.
         if let duplicate = parser.duplicateKeys.first {
-            return .problem(BatchQueryProblem(location: location, line: line, message: "the key \"\(duplicate.key)\" appears more than once; give each key once"))
+            return .problem(BatchQueryProblem(location: location, line: line, message: "the key \"\(duplicate.key)\" appears more than once; give each key once", id: id))
         }
         func number(_ key: String) -> Double? {
             switch o[key] {
@@ -277,16 +285,10 @@ public final class BatchQueryReader {
             }
         }
         guard let lon = number("lon") ?? number("lng") else {
-            return .problem(BatchQueryProblem(location: location, line: line, message: "\"lon\" is missing or not a number"))
+            return .problem(BatchQueryProblem(location: location, line: line, message: "\"lon\" is missing or not a number", id: id))
         }
         guard let lat = number("lat") else {
-            return .problem(BatchQueryProblem(location: location, line: line, message: "\"lat\" is missing or not a number"))
-        }
-        var id: String?
-        switch o["id"] {
-        case let .string(s)?: id = s
-        case let v? where v.numberText != nil: id = v.numberText
-        default: break
+            return .problem(BatchQueryProblem(location: location, line: line, message: "\"lat\" is missing or not a number", id: id))
         }
         return check(BatchQuery(location: location, line: line, id: id, lon: lon, lat: lat))
     }

@@ -160,6 +160,6 @@ public struct QueryProjector: Sendable {
 
     /// The problem of a query that was read but cannot be answered, named by its line.
     static func problem(_ q: BatchQuery, _ message: String) -> BatchQueryProblem {
-        BatchQueryProblem(location: q.location, line: q.line, message: message)
+        BatchQueryProblem(location: q.location, line: q.line, message: message, id: q.id)
     }
 }

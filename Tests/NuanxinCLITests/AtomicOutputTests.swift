@@ -81,7 +81,7 @@ struct AtomicOutputTests {
         try "id,lon,lat\na,113.06,36.05\n".write(to: small, atomically: true, encoding: .utf8)
         let again = try CLI.run(["nearest", "--input", small.path, "--format", "csv", "--out", out.path, "--data", Fixtures.tiny.path])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("query_id,rank,station_id,distance_m\na,1,s1,"))
+        #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("query_id,rank,station_id,distance_m,error\na,1,s1,"))
         #expect(try AtomicOutputTests.temporaryFiles(dir).isEmpty)
     }
 }

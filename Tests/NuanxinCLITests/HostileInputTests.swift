@@ -348,7 +348,7 @@ extension HostileInputTests {
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].contains(#""id":"a""#) && lines[2].contains(#""id":"c""#))
-        #expect(lines[1].hasPrefix(#"{"query":{"line":2},"error":"#), "\(lines[1])")
+        #expect(lines[1].hasPrefix(#"{"query":{"id":"b","line":2},"error":"#), "\(lines[1])")
     }
 
     @Test("convert with a point that BD-09/GCJ-02 shifts past ±180/±90 is an error: 64 for --lon/--lat, an error line (65) in a file")

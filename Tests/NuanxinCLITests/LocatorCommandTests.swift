@@ -57,10 +57,13 @@ struct LocatorCommandTests {
         let r = try CLI.run(["nearest", "--input", "-", "--format", "csv"] + data, stdin: input)
         #expect(r.status == 65)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "query_id,rank,station_id,distance_m")
-        #expect(lines[1].hasPrefix("q1,1,s1,"))
-        #expect(lines[2].hasPrefix("q3,1,s2,"))
-        #expect(lines[3].hasPrefix("q5,1,"))  // outside every district, still answered
+        // One row per input line: the unreadable ones keep their id and name their line.
+        #expect(lines[0] == "query_id,rank,station_id,distance_m,error")
+        #expect(lines[1].hasPrefix("q1,1,s1,") && lines[1].hasSuffix(","))
+        #expect(lines[2] == #"q2,,,,"line 3: lon ""oops"" is not a number""#)
+        #expect(lines[3].hasPrefix("q3,1,s2,"))
+        #expect(lines[4].hasPrefix("q4,,,,\"line 5:"))
+        #expect(lines[5].hasPrefix("q5,1,"))  // outside every district, still answered
         #expect(r.stderr.contains("line 3: lon \"oops\" is not a number"))
         #expect(r.stderr.contains("line 5:"))
     }
@@ -73,7 +76,7 @@ struct LocatorCommandTests {
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("{\"query\":{\"id\":\"a\""))
-        #expect(lines[1] == "{\"query\":{\"line\":2},\"error\":\"\\\"lat\\\" is missing or not a number\"}")
+        #expect(lines[1] == "{\"query\":{\"id\":\"b\",\"line\":2},\"error\":\"\\\"lat\\\" is missing or not a number\"}")
         #expect(lines[2].hasPrefix("{\"query\":{\"id\":\"7\""))
     }
 
