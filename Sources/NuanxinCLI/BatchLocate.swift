@@ -90,17 +90,8 @@ struct BatchLocate {
     let input: String
     static let chunkSize = 1 << 14
 
-    enum Format { case ndjson, csv, geojson }
-
     func run() throws {
-        let format: Format
-        switch try command.output.chosen(ndjson: true) {
-        case nil, .json?: format = .ndjson
-        case .csv?: format = .csv
-        case .geojson?: format = .geojson
-        case let other?:
-            throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for a batch (use json for NDJSON, csv or geojson)")
-        }
+        let format = try BatchFormat(command.output)
         let data = try command.dataset.load(layers: LocateCommand.layers)
         let locator = try PlaceLocator(data)
         let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)

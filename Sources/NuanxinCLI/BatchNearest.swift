@@ -3,6 +3,22 @@ import Foundation
 import Geo
 import Stations
 
+/// What a batch (`nearest --input`, `locate --input`) writes: NDJSON (the default and `json`),
+/// CSV or GeoJSON, from `--format` or `--out`'s extension.
+enum BatchFormat {
+    case ndjson, csv, geojson
+
+    init(_ output: OutputOptions) throws {
+        switch try output.chosen(ndjson: true) {
+        case nil, .json?: self = .ndjson
+        case .csv?: self = .csv
+        case .geojson?: self = .geojson
+        case let other?:
+            throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for a batch (use json for NDJSON, csv or geojson)")
+        }
+    }
+}
+
 /// The streaming batch behind `nearest --input`: chunks of queries are read, brought to the
 /// dataset's CRS by `QueryProjector` (one PROJ call per chunk), answered on all cores, formatted on all cores and written in input
 /// order. Memory is bounded by the chunk size, whatever the input size.
@@ -11,17 +27,8 @@ struct BatchNearest {
     let input: String
     static let chunkSize = 1 << 15
 
-    enum Format { case ndjson, csv, geojson }
-
     func run() throws {
-        let format: Format
-        switch try command.output.chosen(ndjson: true) {
-        case nil, .json?: format = .ndjson
-        case .csv?: format = .csv
-        case .geojson?: format = .geojson
-        case let other?:
-            throw CLIFailure(status: .usage, message: "--format \(other.rawValue) is not available for a batch (use json for NDJSON, csv or geojson)")
-        }
+        let format = try BatchFormat(command.output)
         let data = try command.dataset.load(time: command.time, layers: [.districts, .stations])
         let filter = command.time.openFilter(command.filters.filter, data)
         let locator = try StationLocator(stations: data.stations)
