@@ -88,7 +88,8 @@ public struct CRSInspection: Sendable, Hashable {
         }
     }
 
-    /// The inspection of a CRS, asked of PROJ once per process (each costs a database search).
+    /// The inspection of a CRS, asked of PROJ once per process (each costs a database search) and
+    /// kept in the user's `PROJCache` for the next processes.
     public static func of(_ crs: CRS) throws -> CRSInspection {
         cacheLock.lock()
         if let known = cache[crs.definition] {
@@ -96,7 +97,7 @@ public struct CRSInspection: Sendable, Hashable {
             return known
         }
         cacheLock.unlock()
-        let made = try crs.inspect()
+        let made = try crs.inspect(cache: PROJCache.user)
         cacheLock.lock()
         cache[crs.definition] = made
         cacheLock.unlock()
@@ -108,6 +109,15 @@ public struct CRSInspection: Sendable, Hashable {
 }
 
 extension CRS {
+    /// The inspection kept in `cache` when there is one, else PROJ's (`inspect()`), which is then
+    /// stored in `cache`.
+    public func inspect(cache: PROJCache?) throws -> CRSInspection {
+        if let stored = cache?.inspection(of: self) { return stored }
+        let made = try inspect()
+        cache?.store(made)
+        return made
+    }
+
     /// Asks PROJ what this CRS is. Throws a `GeoError` when PROJ does not know it.
     public func inspect() throws -> CRSInspection {
         guard let context = proj_context_create() else { throw GeoError.proj(operation: "create context", message: "out of memory") }

@@ -79,7 +79,9 @@ struct ReportCommand: ParsableCommand {
             throw CLIFailure(status: .cannotCreate, message: "cannot create \(path): the folder \(folder) does not exist")
         }
         let tileLayer = try tiles.map { try TileLayer(template: $0, datum: tilesCRS) }
-        let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time), options: dataset, radiusM: coverage.radius)
+        // Every layer; the candidates only for proposals.
+        let layers = Set(Layer.allCases).subtracting(count > 0 ? [] : [.candidates])
+        let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: layers), options: dataset, radiusM: coverage.radius)
         let settings = coverage.settings
         // The same studies as coverage, gaps, areas, load and propose.
         let proposalStudy = count > 0
