@@ -74,6 +74,9 @@ public final class CoordinateTransformer: @unchecked Sendable {
                 throw GeoError.proj(operation: "create context", message: "out of memory")
             }
             proj_log_level(context, PJ_LOG_NONE)
+            // PROJ 9.1 still writes some debug messages to stderr at level NONE ("pj_obj_create:
+            // Cannot find proj.db" below); errors reach the caller through errno, not the log.
+            proj_log_func(context, nil) { _, _, _ in }
             proj_context_set_enable_network(context, 0)
             return context
         }

@@ -115,7 +115,7 @@ public struct PROJCache: Sendable, Hashable {
             if n == 0 { break }
             bytes.append(contentsOf: buffer[0..<n])
         }
-        guard bytes.count <= 1 << 20, let text = String(validating: bytes, as: UTF8.self),
+        guard bytes.count <= 1 << 20, let text = String(bytes: bytes, encoding: .utf8),
               text.hasPrefix(key + PROJCache.separator), text.hasSuffix("\n") else { return nil }
         let value = text.dropFirst(key.count + PROJCache.separator.count).dropLast()
         return value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

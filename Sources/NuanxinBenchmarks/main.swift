@@ -14,7 +14,8 @@ let usage = """
                 geodata/changzhi/districts.geojson); MB/s; --runs as above (default 5); --only NAME
                 runs one figure (for a profiler)
       proj      creating the PROJ transformation EPSG:4326 -> --to (default EPSG:4547), each in a
-                new PROJ context (database opened and searched, as once a process); --runs
+                new PROJ context: with no PROJ cache (database opened and searched, as the first
+                process does) and from a PROJ cache holding the pair (no database); --runs
       coverage  which of DIR/demand.csv's points have a station of DIR/stations.csv within --radius
                 (default 1000) m, and the exact served demand (max flow over seats); --runs as above
     """

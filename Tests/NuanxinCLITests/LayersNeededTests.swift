@@ -14,6 +14,11 @@ struct LayersNeededTests {
         (["propose", "--count", "1"], ["parking_zones.geojson"]),
         (["info"], ["candidates.geojson"]),
         (["export", "--layer", "proposals", "--count", "1", "--format", "geojson"], ["parking_zones.geojson"]),
+        (["load"], ["parking_zones.geojson", "candidates.geojson"]),
+        (["gaps"], ["parking_zones.geojson", "candidates.geojson"]),
+        (["export", "--layer", "coverage", "--format", "geojson"], ["parking_zones.geojson", "candidates.geojson"]),
+        (["export", "--layer", "stations", "--format", "geojson"], ["demand.geojson", "parking_zones.geojson", "commercial_areas.geojson", "candidates.geojson"]),
+        (["report", "--count", "0", "--format", "svg", "--out", "-REPORT-"], ["candidates.geojson"]),
     ]
 
     @Test("a broken file of an unused layer does not stop the command", arguments: 0..<LayersNeededTests.cases.count)
@@ -25,7 +30,9 @@ struct LayersNeededTests {
             }
             defer { try? FileManager.default.removeItem(at: folder) }
             let format = command.contains("--format") ? [] : ["--format", "json"]
-            let r = try CLI.run(command + format + ["--data", folder.path])
+            // The report writes a file: into the fixture's folder, removed with it.
+            let arguments = command.map { $0 == "-REPORT-" ? folder.appendingPathComponent("report.svg").path : $0 }
+            let r = try CLI.run(arguments + format + ["--data", folder.path])
             #expect(r.status == 0, "\(command.joined(separator: " ")) with a broken \(file): \(r.stderr)")
             #expect(!r.stderr.contains(file), "\(command[0]) read \(file): \(r.stderr)")
             let v = try CLI.run(["validate", "--format", "table", "--data", folder.path])
