@@ -8,9 +8,9 @@
 #                               created): the first process, which searches PROJ's database
 #   cli_process_start           `nuanxin convert` (process start, libraries loaded, arguments
 #                               parsed, no dataset, no PROJ)
-#   cli_nearest_before          BEFORE=path/to/another/nuanxin (say a build of main, copied into
-#                               bench-data/, where it finds the default dataset): the same query
-#                               with that binary, in the same run
+#   cli_nearest_before          BEFORE="path/to/another/nuanxin ..." (say a build of main, copied
+#                               into bench-data/, where it finds the default dataset): the same
+#                               query with each of those binaries, in the same run
 # then NuanxinBenchmarks proj: creating the transformation EPSG:4326 -> EPSG:4547 in one process,
 # with and without the cache.
 # Options: RUNS (default 20), BEFORE.
@@ -64,8 +64,8 @@ def measure(name, program, arguments, cache_home):
 measure("cli_nearest_one_point", binary, query, cache)
 measure("cli_nearest_no_proj_cache", binary, query, "/dev/null/no-cache")
 measure("cli_process_start", binary, ["convert", "--from", "wgs84", "--to", "gcj02", "--lon", "113.1", "--lat", "36.2"], cache)
-if before:
-    measure("cli_nearest_before", before, query, cache)
+for other in before.split():
+    measure("cli_nearest_before", other, query, cache)
 PY
 swift run -c release --skip-build NuanxinBenchmarks proj
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
