@@ -89,7 +89,7 @@ public struct CRSInspection: Sendable, Hashable {
     }
 
     /// The inspection of a CRS, asked of PROJ once per process (each costs a database search) and
-    /// kept in the user's `PROJCache` for the next processes.
+    /// kept in `PROJCache.default` (when the program set one) for the next processes.
     public static func of(_ crs: CRS) throws -> CRSInspection {
         cacheLock.lock()
         if let known = cache[crs.definition] {
@@ -97,7 +97,7 @@ public struct CRSInspection: Sendable, Hashable {
             return known
         }
         cacheLock.unlock()
-        let made = try crs.inspect(cache: PROJCache.user)
+        let made = try crs.inspect(cache: PROJCache.default)
         cacheLock.lock()
         cache[crs.definition] = made
         cacheLock.unlock()

@@ -60,13 +60,13 @@ public final class CoordinateTransformer: @unchecked Sendable {
     /// Creates the transformation from `source` to `target` in a PROJ context of its own (network off).
     ///
     /// Creating one costs PROJ a database search (tens of milliseconds for EPSG:4326 -> EPSG:4547)
-    /// unless `cache` (by default the user's, `PROJCache.user`) holds the pipeline PROJ chose for
+    /// unless `cache` (by default `PROJCache.default`: none unless the program set one) holds the pipeline PROJ chose for
     /// the pair: then the transformation is built from that pipeline alone. A search whose result
     /// is unambiguous is stored in `cache` for the next process; nil uses no cache.
     /// `shared(from:to:)` keeps one transformer per pair in the process.
     ///
     /// - Throws: `GeoError.proj` with PROJ's message when either CRS is unknown or no transformation exists.
-    public init(from source: CRS, to target: CRS, cache: PROJCache? = PROJCache.user) throws {
+    public init(from source: CRS, to target: CRS, cache: PROJCache? = PROJCache.default) throws {
         self.source = source
         self.target = target
         func newContext() throws -> OpaquePointer {
@@ -132,7 +132,7 @@ public final class CoordinateTransformer: @unchecked Sendable {
         proj_context_destroy(context)
     }
 
-    /// A transformer from a process-wide cache (made with the user's `PROJCache`), so that commands
+    /// A transformer from a process-wide cache (made with `PROJCache.default`), so that commands
     /// that need the same pair several times create it once.
     public static func shared(from source: CRS, to target: CRS) throws -> CoordinateTransformer {
         let key = "\(source.definition)\u{0}\(target.definition)"

@@ -44,6 +44,26 @@ public struct PROJCache: Sendable, Hashable {
         return nil
     }()
 
+    /// The cache used when a caller names none (`CoordinateTransformer(from:to:)`,
+    /// `CoordinateTransformer.shared`, `CRSInspection.of`): none until a program opts in with
+    /// `setDefault(_:)`, so that a library never writes into its user's home on its own. The
+    /// `nuanxin` command sets it to `user` when it starts.
+    public static var `default`: PROJCache? {
+        defaultLock.lock()
+        defer { defaultLock.unlock() }
+        return defaultCache
+    }
+
+    /// Sets the cache used when a caller names none (nil: no cache).
+    public static func setDefault(_ cache: PROJCache?) {
+        defaultLock.lock()
+        defaultCache = cache
+        defaultLock.unlock()
+    }
+
+    private static let defaultLock = NSLock()
+    private nonisolated(unsafe) static var defaultCache: PROJCache?
+
     // MARK: Keys
 
     /// What the entries of this process depend on besides the CRSs: PROJ's version, search path,

@@ -29,6 +29,8 @@ public struct Nuanxin: ParsableCommand {
         // Ctrl-C, kill or a closed terminal while `--out` is written: the temporary file is removed
         // and the run ends with 130, 143 or 129.
         AtomicFile.removeTemporaryFileOnSignals()
+        // What PROJ finds in its database is kept per user, so that the next run skips the search.
+        PROJCache.setDefault(PROJCache.user)
         do {
             var command = try parseAsRoot()
             try command.run()
