@@ -281,9 +281,10 @@ struct TieBreakTests {
             func point(_ id: String, _ lon: Double, _ lat: Double, _ props: [String: Any]) -> [String: Any] {
                 ["type": "Feature", "properties": props.merging(["id": id]) { a, _ in a }, "geometry": ["type": "Point", "coordinates": [lon, lat]]]
             }
-            let demand = [point("d1", 113.020, 36.090, ["weight": 5]), point("d2", 113.021, 36.090, ["weight": 5]),
-                          point("d3", 113.020, 36.091, ["weight": 5])]
-            var candidates = [point("c-a", 113.026, 36.0905, ["name": "远"]), point("c-b", 113.0205, 36.0903, ["name": "近"])]
+            // Far from the stations and from the commercial area c2 (whose riders are demand too).
+            let demand = [point("d1", 113.010, 36.095, ["weight": 5]), point("d2", 113.011, 36.095, ["weight": 5]),
+                          point("d3", 113.010, 36.096, ["weight": 5])]
+            var candidates = [point("c-a", 113.016, 36.0955, ["name": "远"]), point("c-b", 113.0105, 36.0953, ["name": "近"])]
             if reversed { candidates.reverse() }
             for (name, features) in [("demand.geojson", demand), ("candidates.geojson", candidates)] {
                 let doc: [String: Any] = ["type": "FeatureCollection", "features": features]
@@ -297,7 +298,7 @@ struct TieBreakTests {
         let a = try Self.dataset(), b = try Self.dataset(reversed: true)
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
         let modes = [["--count", "1"], ["--count", "1", "--uncapacitated"], ["--budget", "60000"], ["--budget", "60000", "--uncapacitated"],
-                     ["--target", "100"], ["--count", "1", "--citywide"]]
+                     ["--target", "50"], ["--count", "1", "--citywide"]]
         for mode in modes {
             let x = try CLI.run(["propose", "--district", "A", "--format", "json"] + mode + ["--data", a.path])
             #expect(x.status == 0, "\(mode): \(x.stderr)")
@@ -306,6 +307,11 @@ struct TieBreakTests {
             let sites = district["sites"] as! [[String: Any]]
             #expect(sites.map { $0["id"] as! String } == ["c-b"], "\(mode): \(sites.map { $0["id"]! })")
             #expect(district["optimal"] as? Bool == true)
+            // The other candidate alone serves as many: a tie in value that the travel decides.
+            let other = try CLI.run(["propose", "--district", "A", "--format", "json", "--exclude", "c-b"] + mode + ["--data", a.path])
+            let otherSites = ((try JSONSerialization.jsonObject(with: Data(other.stdout.utf8)) as! [String: Any])["districts"] as! [[String: Any]])[0]["sites"] as! [[String: Any]]
+            #expect(otherSites.map { $0["id"] as! String } == ["c-a"] && otherSites[0]["gain"] as? Double == sites.first?["gain"] as? Double,
+                    "\(mode): \(otherSites)")
             let y = try CLI.run(["propose", "--district", "A", "--format", "json"] + mode + ["--data", b.path])
             #expect(y.status == 0 && y.stdout == x.stdout, "\(mode): the order of the candidates changed the answer")
         }
