@@ -14,17 +14,20 @@ struct LoadCommand: ParsableCommand {
         nearest counted rest station within its radius is this one (ties by id); assigned = riders the
         allocation gives it (the most riders served overall); utilisation = assigned / capacity;
         pressure = catchment / capacity (above 1: overloaded). With --at, only stations open then and
-        the demand of that hour. --district keeps the stations inside those districts.
+        the demand of that hour. --district keeps the stations inside those districts. --with FILE
+        adds the stations of a file (a saved proposal, say) for this run: the load of a plan.
         """
     )
 
     @OptionGroup var coverage: CoverageOptions
+    @OptionGroup var scenario: ScenarioOptions
     @OptionGroup var dataset: DatasetOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
+        let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers),
+                                      options: dataset, radiusM: coverage.radius)
         let study = try LoadStudy(data, settings: coverage.settings)
         let report = study.coverage.report, uses = study.stations
         switch format {

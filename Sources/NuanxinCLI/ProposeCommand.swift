@@ -162,7 +162,8 @@ struct ProposeCommand: ParsableCommand {
         (the classic maximal covering location problem). Sites come from candidates.geojson where the
         district has candidates, else from a grid (--grid-m). Every answer carries upper_bound_pct,
         a proof that no plan within the same constraints does better, and optimal when it is met.
-        The geojson output imports as stations (nuanxin import --layer stations).
+        Of plans that serve (cover) as many, the one where riders travel least is taken (a swap
+        search after the proof; see docs/domain.md), then the first by id. The geojson output imports as stations (nuanxin import --layer stations).
         """
     )
 

@@ -103,7 +103,7 @@ extension PlanSolver {
         for (site, index) in prep.order.enumerated() { siteOf[index] = site }
         let fewest = max(1, required.count), most = min(affordable, K, Self.countStarts)
         for q in stride(from: fewest, through: most, by: 1) where !optimality.cannotImprove(rootBound, over: best.value) {
-            let plan = solveCount(q)
+            let plan = solveCount(q, polishing: false)
             guard plan.cost <= budget + tol else { continue }
             var chosenItems: [Int] = []
             for site in plan.sites {
@@ -174,7 +174,11 @@ extension PlanSolver {
         let openBound = open.max() ?? -Double.infinity
         let proven = open.isEmpty || optimality.cannotImprove(min(openBound, firstBound), over: best.value)
         let bound = proven ? best.value : max(best.value, optimality.reportable(min(openBound, firstBound)))
-        return finish(best.items.map { (items[$0].site, items[$0].size) }, bound: bound, proven: proven, nodes: nodes)
+        // Of the plans of this value within the budget, the one where riders travel least.
+        let (polished, polishedValue) = polish(best.items.map { (site: items[$0].site, size: items[$0].size) }, value: best.value,
+                                     choices: { k in itemsOf[k].map { items[$0].size } }, budget: budget)
+        let stillProven = proven || optimality.cannotImprove(min(openBound, firstBound), over: polishedValue)
+        return finish(polished, bound: stillProven ? polishedValue : bound, proven: stillProven, nodes: nodes)
     }
 
     /// Per site, a bound on what it adds next to `current` at any size: capacitated, the demand

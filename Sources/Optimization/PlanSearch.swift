@@ -21,6 +21,14 @@ struct PlanSolver {
     let residual: [Double]
     let base: Double
     let optimality: OptimalityTest
+    /// The travel tie-break: per site, the distance to each demand node of `prep.lists[site]`;
+    /// per edge of the existing stations' reach (capacitated); per demand node, the distance to
+    /// the nearest existing station covering it (uncapacitated). `hasTravel` is false when no
+    /// distance was given (every travel is then 0 and ties break by id alone).
+    let siteDistances: [[Double]]
+    let existingDistances: [Double]
+    let coveredDistances: [Double]
+    let hasTravel: Bool
     var K: Int { prep.ids.count }
 
     init(_ problem: PlanProblem, options: SiteSelectionOptions) throws(PlanningError) {
@@ -43,6 +51,35 @@ struct PlanSolver {
             throw .invalidInput("uncapacitated plans take the covered amounts, not existing stations")
         }
         let prep = try PreparedSelection(selection, options: options)
+        var siteDistances: [[Double]] = []
+        for (site, index) in prep.order.enumerated() {
+            let c = problem.candidates[index]
+            guard c.distances.isEmpty || c.distances.count == c.covers.count else {
+                throw .invalidInput("candidate \(c.id): \(c.distances.count) distances for \(c.covers.count) demand nodes")
+            }
+            var nearest: [Int: Double] = [:]
+            for (i, d) in zip(c.covers, c.distances) {
+                guard d >= 0, d.isFinite else { throw .invalidInput("candidate \(c.id): distance \(d) is negative or not finite") }
+                nearest[i] = min(nearest[i] ?? d, d)
+            }
+            siteDistances.append(prep.lists[site].map { nearest[Int($0)] ?? 0 })
+        }
+        if !problem.existingDistances.isEmpty {
+            guard problem.capacitated, let e = problem.existing, problem.existingDistances.count == e.reach.edgeCount else {
+                throw .invalidInput("\(problem.existingDistances.count) existing-station distances for \(problem.existing?.reach.edgeCount ?? 0) edges")
+            }
+            for d in problem.existingDistances where !(d >= 0 && d.isFinite) { throw .invalidInput("existing-station distance \(d) is negative or not finite") }
+        }
+        if !problem.coveredDistances.isEmpty {
+            guard problem.coveredDistances.count == problem.weights.count else {
+                throw .invalidInput("\(problem.coveredDistances.count) covered distances for \(problem.weights.count) demand nodes")
+            }
+            for d in problem.coveredDistances where d.isNaN || d < 0 { throw .invalidInput("covered distance \(d) is negative or NaN") }
+        }
+        self.siteDistances = siteDistances
+        self.existingDistances = problem.capacitated ? problem.existingDistances : []
+        self.coveredDistances = problem.capacitated ? [] : problem.coveredDistances
+        self.hasTravel = problem.candidates.contains { !$0.distances.isEmpty } || !self.existingDistances.isEmpty || !self.coveredDistances.isEmpty
         var siteOf = [Int](repeating: 0, count: problem.candidates.count)
         for (site, index) in prep.order.enumerated() { siteOf[index] = site }
         var conflicts = [[PlanSite]](repeating: [], count: problem.candidates.count)
@@ -212,7 +249,7 @@ struct PlanSolver {
 
     /// Count mode: the relaxation, branched on conflicting pairs until its answers are clear of
     /// conflicts or proven no better than the best plan found.
-    func solveCount(_ p: Int) -> PlanSelection {
+    func solveCount(_ p: Int, polishing: Bool = true) -> PlanSelection {
         let q = p - required.count
         var blocked = Set<PlanSite>()
         for r in required { blocked.formUnion(conflicts[r]) }
@@ -254,9 +291,15 @@ struct PlanSolver {
             }
         }
         let openBound = open.max() ?? -Double.infinity
-        let proven = open.isEmpty || optimality.cannotImprove(openBound, over: incumbent.value)
-        let bound = proven ? incumbent.value : max(incumbent.value, optimality.reportable(openBound))
-        var plan = finish(incumbent.sites.map { ($0, sizes[$0].count - 1) }, bound: bound, proven: proven, nodes: solves)
+        var chosen = incumbent.sites.map { (site: $0, size: sizes[$0].count - 1) }
+        var value = incumbent.value
+        if polishing {
+            // Of the plans of this value, the one where riders travel least (a swap search).
+            (chosen, value) = polish(chosen, value: value, choices: { [sizes[$0].count - 1] })
+        }
+        let proven = open.isEmpty || optimality.cannotImprove(openBound, over: value)
+        let bound = proven ? value : max(value, optimality.reportable(openBound))
+        var plan = finish(chosen, bound: bound, proven: proven, nodes: solves)
         let placed = plan.sites.count
         if placed < p {
             let beyond = addersBeyond(plan.sites.map { prep.order.firstIndex(of: $0.candidateIndex)! })
@@ -293,8 +336,15 @@ struct PlanSolver {
         var loads = order.map(\.gain)
         if capacitated {
             let state = flow(current)
-            let stationLoad = state.assignment().stationLoad
-            loads = order.map { stationLoad[ctx!.existingCount + $0.site] }
+            // The least-travel allocation among those serving the most: each site then shrinks to
+            // hold its load there, which keeps that allocation, so the travel does not grow.
+            if hasTravel {
+                let stationLoad = allocation(current).stationLoad
+                loads = order.indices.map { stationLoad[ctx!.existingCount + $0] }
+            } else {
+                let stationLoad = state.assignment().stationLoad
+                loads = order.map { stationLoad[ctx!.existingCount + $0.site] }
+            }
             currentValue = state.served - base
         }
         var sites: [PlannedSite] = []
@@ -313,9 +363,10 @@ struct PlanSolver {
                                      gain: o.gain, load: load, overflow: size.capacity + tol < load, required: isRequired.contains(o.site)))
         }
         let objective = max(0, currentValue)
+        let final = zip(order, sites).map { ($0.0.site, capacitated ? $0.1.size.capacity : Double.infinity) }
         return PlanSelection(sites: sites, objective: objective, upperBound: proven ? objective : max(objective, bound),
                              provenOptimal: proven, baseline: base, totalDemand: prep.total, cost: cost, target: nil,
-                             shortfall: nil, nodes: nodes)
+                             shortfall: nil, nodes: nodes, travel: hasTravel ? travel(final) : 0)
     }
 
     // MARK: Target

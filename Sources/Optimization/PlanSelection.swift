@@ -18,6 +18,11 @@
 /// - **per-group minimum** (citywide plans, with a count): at least m sites in each group; the plan
 ///   without it is a relaxation whose bound stays the proof, and when its answer falls short the
 ///   plan is built group by group (see `PlanGroups.swift`).
+///
+/// Ties: of the plans of equal value (within 10⁻⁹ of the total demand) the one where riders travel
+/// least in total is preferred, then the one first by id. The search proves the value; a swap
+/// search then trades one site (or, with a budget, one site and size) for another while the value
+/// stays and the travel drops, until no single swap lowers it (see `PlanTravel.swift`).
 
 /// One size a new site may take.
 public struct SiteSize: Sendable, Equatable {
@@ -38,7 +43,7 @@ public struct SiteSize: Sendable, Equatable {
 
 /// A candidate site of a plan: what it reaches and the sizes it may take.
 public struct PlanCandidate: Sendable, Equatable {
-    /// Unique id; ties between equally good choices break by id.
+    /// Unique id; the last tie-break between equally good choices (after the travel).
     public var id: String
     /// Demand indices within reach.
     public var covers: [Int]
@@ -46,13 +51,17 @@ public struct PlanCandidate: Sendable, Equatable {
     public var sizes: [SiteSize]
     /// Group (e.g. district) for the per-group minimum; 0 when unused.
     public var group: Int
+    /// Distance (e.g. metres) from the site to each demand node of `covers`, in the same order; the
+    /// tie-break between plans of equal value (the one where riders travel least). Empty: 0 for all.
+    public var distances: [Double]
 
-    /// A candidate; `sizes` ascending by capacity.
-    public init(id: String, covers: [Int], sizes: [SiteSize], group: Int = 0) {
+    /// A candidate; `sizes` ascending by capacity; `distances` aligned with `covers` (or empty).
+    public init(id: String, covers: [Int], sizes: [SiteSize], group: Int = 0, distances: [Double] = []) {
         self.id = id
         self.covers = covers
         self.sizes = sizes
         self.group = group
+        self.distances = distances
     }
 }
 
@@ -76,10 +85,19 @@ public struct PlanProblem: Sendable {
     public var minPerGroup: Int
     /// The groups the minimum applies to.
     public var groups: [Int]
+    /// Capacitated: the distance of each edge of `existing.reach` (aligned with its `columns`), for
+    /// the travel tie-break. Empty: 0 for all.
+    public var existingDistances: [Double]
+    /// Uncapacitated: per demand node, the distance to the nearest existing station that covers it
+    /// (any value where none does), for the travel tie-break. Empty: 0 for all.
+    public var coveredDistances: [Double]
 
     /// A problem; `existing` for the capacitated mode, `alreadyCovered` for the uncapacitated one.
+    /// The distances (`existingDistances`, `coveredDistances`, each candidate's `distances`) only
+    /// break ties between plans of equal value; without them ties break by id.
     public init(weights: [Double], alreadyCovered: [Double] = [], existing: ExistingStations? = nil, candidates: [PlanCandidate],
-                conflicts: [(Int, Int)] = [], required: [Int] = [], capacitated: Bool, minPerGroup: Int = 0, groups: [Int] = []) {
+                conflicts: [(Int, Int)] = [], required: [Int] = [], capacitated: Bool, minPerGroup: Int = 0, groups: [Int] = [],
+                existingDistances: [Double] = [], coveredDistances: [Double] = []) {
         self.weights = weights
         self.alreadyCovered = alreadyCovered
         self.existing = existing
@@ -89,6 +107,8 @@ public struct PlanProblem: Sendable {
         self.capacitated = capacitated
         self.minPerGroup = minPerGroup
         self.groups = groups
+        self.existingDistances = existingDistances
+        self.coveredDistances = coveredDistances
     }
 }
 
@@ -144,6 +164,11 @@ public struct PlanSelection: Sendable, Equatable {
     public var shortfall: String?
     /// Branch-and-bound nodes (budget) or relaxations solved (count).
     public var nodes: Int
+    /// Total travel with the plan (Σ riders × distance, in the unit of the distances given, e.g.
+    /// rider-metres): capacitated, of the least-travel allocation among those that serve the most
+    /// (existing stations and the sites at their final sizes); uncapacitated, every covered rider to
+    /// the nearest station covering it. 0 when no distances were given.
+    public var travel: Double
 
     /// Served (covered) percentage, 0–100, without the plan: `baseline` over `totalDemand` (0 when
     /// there is no demand).

@@ -75,19 +75,29 @@ struct ProposalContext {
     /// Demand units within reach of a site: within the radius of each unit (`units` maps the
     /// index's points to demand units).
     func reached(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [Int] {
-        index.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[units[$0.index]] * unitRadius[units[$0.index]] }.map(\.index)
+        reachedWithDistances(index, units, from: site).map(\.index)
     }
 
-    /// The reach graph from `units` to the rest stations, within each unit's radius.
-    func restReach(_ units: [Int]) throws -> Reach {
+    /// The same with the straight-line distance (metres) to each.
+    func reachedWithDistances(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [(index: Int, distance: Double)] {
+        index.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[units[$0.index]] * unitRadius[units[$0.index]] }
+            .map { ($0.index, $0.squaredDistance.squareRoot()) }
+    }
+
+    /// The reach graph from `units` to the rest stations, within each unit's radius, with the
+    /// straight-line distance (metres) of each edge.
+    func restReach(_ units: [Int]) throws -> (reach: Reach, distances: [Double]) {
         var batch = NeighborBatch()
         restIndex.within(radius: reachM, of: units.map { demand.units[$0].projected }, into: &batch)
-        var offsets = [0], columns: [Int32] = []
+        var offsets = [0], columns: [Int32] = [], distances: [Double] = []
         for (k, u) in units.enumerated() {
-            for e in batch.range(ofQuery: k) where batch.squaredDistances[e] <= unitRadius[u] * unitRadius[u] { columns.append(Int32(batch.indices[e])) }
+            for e in batch.range(ofQuery: k) where batch.squaredDistances[e] <= unitRadius[u] * unitRadius[u] {
+                columns.append(Int32(batch.indices[e]))
+                distances.append(batch.squaredDistances[e].squareRoot())
+            }
             offsets.append(columns.count)
         }
-        return try Reach(rowCount: units.count, columnCount: rest.count, offsets: offsets, columns: columns)
+        return (try Reach(rowCount: units.count, columnCount: rest.count, offsets: offsets, columns: columns), distances)
     }
 
     /// The sizes a new site may take.
@@ -198,9 +208,11 @@ struct ProposalContext {
         let weights = local.map { demand.units[$0].weight }
         let localIndex = try PointIndex(local.map { demand.units[$0].projected })
         let (sources, sourceKind) = try sources(scope: scope, local: local)
+        // Each site's reach with its distances: the travel that breaks ties between plans of equal value.
         let candidates = sources.map { s in
-            PlanCandidate(id: s.key, covers: reached(localIndex, local, from: s.projected), sizes: s.sizes,
-                          group: scope.firstIndex(of: s.division) ?? 0)
+            let within = reachedWithDistances(localIndex, local, from: s.projected)
+            return PlanCandidate(id: s.key, covers: within.map(\.index), sizes: s.sizes,
+                                 group: scope.firstIndex(of: s.division) ?? 0, distances: within.map(\.distance))
         }
         let requiredIndices = sources.indices.filter { sources[$0].candidateID.map(required.contains) ?? false }
         if case let .count(p) = settings.goal, requiredIndices.count > p {
@@ -218,11 +230,18 @@ struct ProposalContext {
         if settings.capacitated {
             // Seats left for this scope once other divisions' demand is served.
             let outside = demand.units.indices.filter { localPosition[$0] == nil }
-            let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: capacities, reach: restReach(outside))
+            let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: capacities, reach: restReach(outside).reach)
             let localReach = try restReach(local)
-            problem.existing = ExistingStations(capacities: zip(capacities, used.stationLoad).map { max(0, $0 - $1) }, reach: localReach)
+            problem.existing = ExistingStations(capacities: zip(capacities, used.stationLoad).map { max(0, $0 - $1) }, reach: localReach.reach)
+            problem.existingDistances = localReach.distances
         } else {
             problem.alreadyCovered = local.map { coverage.unitCovered[$0] ? demand.units[$0].weight : 0 }
+            // The nearest counted rest station of each unit (none within reach: never used).
+            let localReach = try restReach(local)
+            problem.coveredDistances = local.indices.map { row in
+                localReach.reach.offsets[row] < localReach.reach.offsets[row + 1]
+                    ? localReach.distances[localReach.reach.offsets[row]..<localReach.reach.offsets[row + 1]].min()! : 0
+            }
         }
         let selection: PlanSelection
         do {

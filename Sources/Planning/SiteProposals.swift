@@ -18,6 +18,9 @@ import Stations
 /// - No two new sites closer than `minSpacingM`; `require` and `exclude` fix candidates in or out;
 ///   `budget` replaces the count, a site costing `fixed + perSeat × seats`.
 /// - `expand`: existing rest stations of the district may also take more seats (per-seat cost only).
+/// - Ties: of the plans of equal value, the one where riders travel least (straight-line metres to
+///   the station serving them: the least-travel allocation, or the nearest covering station when
+///   uncapacitated), found by a swap search after the proof (`planSites`); then by id.
 public struct SiteProposals: Sendable {
     /// How the sites are chosen.
     public struct Settings: Sendable {

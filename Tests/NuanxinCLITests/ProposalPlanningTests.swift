@@ -254,15 +254,66 @@ struct ProposalPlanningTests {
         #expect(try CLI.run(["propose", "--count", "3", "--min-per-district", "1", "--data", dir.path]).status == 64)
     }
 
-    @Test("default dataset: sites at least the spacing apart, sized from the list, each serving riders (a candidate district and a grid county)")
+    @Test("default dataset, every district: three sites at least the spacing apart, sized from the list, each serving riders")
     func defaultDataset() throws {
-        let r = try CLI.run(["propose", "--count", "3", "--district", "140403", "--district", "140423", "--format", "json"])
+        let r = try CLI.run(["propose", "--count", "3", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try json(r)
-        for (n, d) in (doc["districts"] as! [[String: Any]]).enumerated() {
+        let districts = doc["districts"] as! [[String: Any]]
+        // Every district and county of the default dataset (zones are not planned on their own).
+        #expect(districts.count == 12, "\(districts.map { $0["id"]! })")
+        #expect(Set(districts.map { $0["candidates"] as! String }) == ["candidates", "grid"])
+        for (n, d) in districts.enumerated() {
             let s = sites(doc, district: n)
             #expect(s.count == 3, "\(d["id"]!)")
             checkPlan(s, sizes: [8, 16, 24, 32, 40], spacing: 500, maxSeats: try Self.defaultMaxSeats())
+        }
+    }
+}
+
+/// Of equally good choices, the one where riders travel least: three riders far from every
+/// station in district A of the tiny dataset, and two candidates that both reach all of them, one
+/// about 500 m away ("c-a", first by id) and one a few tens of metres away ("c-b").
+@Suite("propose: ties go to the plan where riders travel least")
+struct TieBreakTests {
+    static func dataset(reversed: Bool = false) throws -> URL {
+        try Fixtures.tinyCopy { dir in
+            func point(_ id: String, _ lon: Double, _ lat: Double, _ props: [String: Any]) -> [String: Any] {
+                ["type": "Feature", "properties": props.merging(["id": id]) { a, _ in a }, "geometry": ["type": "Point", "coordinates": [lon, lat]]]
+            }
+            // Far from the stations and from the commercial area c2 (whose riders are demand too).
+            let demand = [point("d1", 113.010, 36.095, ["weight": 5]), point("d2", 113.011, 36.095, ["weight": 5]),
+                          point("d3", 113.010, 36.096, ["weight": 5])]
+            var candidates = [point("c-a", 113.016, 36.0955, ["name": "远"]), point("c-b", 113.0105, 36.0953, ["name": "近"])]
+            if reversed { candidates.reverse() }
+            for (name, features) in [("demand.geojson", demand), ("candidates.geojson", candidates)] {
+                let doc: [String: Any] = ["type": "FeatureCollection", "features": features]
+                try JSONSerialization.data(withJSONObject: doc).write(to: dir.appendingPathComponent(name))
+            }
+        }
+    }
+
+    @Test("the nearer of two candidates that serve the same riders, in every mode, whatever the order of the file")
+    func nearerCandidate() throws {
+        let a = try Self.dataset(), b = try Self.dataset(reversed: true)
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let modes = [["--count", "1"], ["--count", "1", "--uncapacitated"], ["--budget", "60000"], ["--budget", "60000", "--uncapacitated"],
+                     ["--target", "50"], ["--count", "1", "--citywide"]]
+        for mode in modes {
+            let x = try CLI.run(["propose", "--district", "A", "--format", "json"] + mode + ["--data", a.path])
+            #expect(x.status == 0, "\(mode): \(x.stderr)")
+            let doc = try JSONSerialization.jsonObject(with: Data(x.stdout.utf8)) as! [String: Any]
+            let district = (doc["districts"] as! [[String: Any]])[0]
+            let sites = district["sites"] as! [[String: Any]]
+            #expect(sites.map { $0["id"] as! String } == ["c-b"], "\(mode): \(sites.map { $0["id"]! })")
+            #expect(district["optimal"] as? Bool == true)
+            // The other candidate alone serves as many: a tie in value that the travel decides.
+            let other = try CLI.run(["propose", "--district", "A", "--format", "json", "--exclude", "c-b"] + mode + ["--data", a.path])
+            let otherSites = ((try JSONSerialization.jsonObject(with: Data(other.stdout.utf8)) as! [String: Any])["districts"] as! [[String: Any]])[0]["sites"] as! [[String: Any]]
+            #expect(otherSites.map { $0["id"] as! String } == ["c-a"] && otherSites[0]["gain"] as? Double == sites.first?["gain"] as? Double,
+                    "\(mode): \(otherSites)")
+            let y = try CLI.run(["propose", "--district", "A", "--format", "json"] + mode + ["--data", b.path])
+            #expect(y.status == 0 && y.stdout == x.stdout, "\(mode): the order of the candidates changed the answer")
         }
     }
 }
@@ -292,6 +343,17 @@ struct ScenarioTests {
         #expect(gaps.status == 0 && gapsWith.status == 0)
         #expect(gapsWith.stdout.components(separatedBy: "\"Feature\"").count <= gaps.stdout.components(separatedBy: "\"Feature\"").count)
         #expect(try CLI.run(["areas", "--with", plan.path, "--format", "json", "--data", dir.path]).status == 0)
+        // load: the plan's stations get rows of their own and take riders.
+        let planIDs = Set(((try JSONSerialization.jsonObject(with: Data(contentsOf: plan)) as! [String: Any])["features"] as! [[String: Any]])
+            .map { ($0["properties"] as! [String: Any])["id"] as! String })
+        let loadRows = try total(["load"])["stations"] as! [[String: Any]]
+        let loadWith = try total(["load", "--with", plan.path])["stations"] as! [[String: Any]]
+        #expect(!planIDs.isEmpty && planIDs.isDisjoint(with: loadRows.map { $0["id"] as! String }))
+        let added = loadWith.filter { planIDs.contains($0["id"] as! String) }
+        #expect(added.count == planIDs.count, "\(added.map { $0["id"]! }) for \(planIDs)")
+        #expect(added.allSatisfy { ($0["assigned"] as! Double) > 0 })
+        #expect(loadWith.count == loadRows.count + planIDs.count)
+        #expect(try CLI.run(["load", "--with", "/nonexistent/plan.geojson", "--data", dir.path]).status == 66)
         let again = try total(["propose", "--count", "2", "--with", plan.path])
         let first = (again["districts"] as! [[String: Any]])[0]
         #expect((first["served_pct_before"] as! Double) > 0)
