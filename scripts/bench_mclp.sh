@@ -38,7 +38,8 @@ def cpu_columns(o, c):
         return "n/a | n/a | n/a | n/a | n/a | n/a |"
     peer_total = solve + (build or 0)
     e2e_ratio = f"{peer_total / e2e:.0f}x" if e2e else "n/a"
-    return (f"{ours_cpu:.4f} | {e2e if e2e is not None else 'n/a'} | {solve} | {peer_total:.1f} | "
+    e2e_text = f"{e2e:.4f}" if e2e is not None else "n/a"
+    return (f"{ours_cpu:.4f} | {e2e_text} | {solve} | {peer_total:.1f} | "
             f"{solve / ours_cpu:.0f}x | {e2e_ratio} |")
 
 
