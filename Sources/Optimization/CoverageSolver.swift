@@ -166,8 +166,10 @@ struct CoverageSolver {
                 stack.append(Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta))
                 continue
             }
-            // Branch on the strongest relaxed site: with it first, then without it.
-            let pick = r.top[0]
+            // Branch on the most fractional site of the relaxation's averaged solution (the one
+            // whose both children move the bound most), ties the strongest: with it first, then
+            // without it.
+            let pick = branchingSite(r, free: sub.free, newIn: newIn, newOut: newOut)
             stack.append(Node(fixedIn: newIn, fixedOut: newOut + [pick], lambda: r.lambda, bound: ub, theta: theta))
             stack.append(Node(fixedIn: newIn + [pick], fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta))
             if nodes % tuning.progressEveryNodes == 0 {
@@ -182,6 +184,24 @@ struct CoverageSolver {
         }
         return Outcome(chosen: incumbent.sites, value: incumbent.value, bound: bound, proven: proven, nodes: nodes,
                        lagrangeIterations: lagrangeIterations, stoppedByBudget: stopped)
+    }
+
+    /// The free site to branch on: the most fractional share of the relaxation's solution
+    /// (closest to ½, ties by larger column value, then lower index); the strongest relaxed site
+    /// when every share is 0 or 1.
+    private func branchingSite(_ r: Relaxation, free: [ColumnIndex], newIn: [ColumnIndex], newOut: [ColumnIndex]) -> ColumnIndex {
+        if r.share.isEmpty { return r.top[0] }
+        let decided = Set(newIn).union(newOut)
+        var best = -1
+        var bestScore = 0.0
+        for j in free where !decided.contains(j) {
+            let score = min(r.share[j], 1 - r.share[j])
+            if best < 0 || score > bestScore + 1e-12 || (abs(score - bestScore) <= 1e-12 && r.c[j] > r.c[best]) {
+                best = j
+                bestScore = score
+            }
+        }
+        return best >= 0 && bestScore > 1e-6 ? best : r.top[0]
     }
 
     /// Greedy plus swap local search, and the caller's starting set (if any) polished the same way.

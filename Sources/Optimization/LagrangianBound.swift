@@ -22,6 +22,9 @@ extension CoverageSolver {
         var top: [ColumnIndex] // the q best free columns at the best λ (descending)
         var next: Double       // value of the (q+1)-th best free column (0 if none)
         var theta: Double
+        /// How often each column was among the relaxation's sites, recent iterations weighing
+        /// more (between 0 and 1): an estimate of the LP solution's x_j, for branching.
+        var share: [Double] = []
     }
 
     /// The q best free columns by value (ties: lower index), best first, plus the (q+1)-th value.
@@ -85,6 +88,10 @@ extension CoverageSolver {
         var polishes = 0
         let stallLimit = iterations >= tuning.longRunIterations ? tuning.longRunStall : tuning.shortRunStall
         var slack = 0.0   // Σ max(0, r_g − λ_g) over uncovered groups, kept up to date with c
+        var share = [Double](repeating: 0, count: K)
+        var shareWeight = 0.0
+        let window = max(1, tuning.nodeProgressWindow)
+        var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
         for iteration in 0..<iterations {
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
@@ -95,6 +102,10 @@ extension CoverageSolver {
             var ub = base + slack
             let (top, next) = Self.top(q, of: free, values: c)
             for j in top { ub += c[j] }
+            // Ergodic average of the relaxation's sites (older iterations fade).
+            shareWeight = shareWeight * tuning.shareDecay + 1
+            for j in free { share[j] *= tuning.shareDecay }
+            for j in top { share[j] += 1 }
             if ub < bestUB {
                 bestUB = ub
                 best = Relaxation(ub: ub, lambda: lambda, c: c, top: top, next: next, theta: thetaNow)
@@ -118,6 +129,16 @@ extension CoverageSolver {
                 incumbent.offer(set, value: v)
             }
             if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
+            // At a node: give up on pruning when the bound's recent descent, kept up for the
+            // iterations left, would not bring it down to the target (branching is then cheaper).
+            if !polish {
+                if iteration >= window {
+                    let descent = recent[iteration % window] - bestUB
+                    let left = Double(iterations - iteration) / Double(window)
+                    if descent * left < bestUB - target { break }
+                }
+                recent[iteration % window] = bestUB
+            }
             // Subgradient: (number of chosen columns covering g) − y_g.
             let gap = max(ub - max(incumbent.value, 0), 1e-6 * max(1, model.total))
             if !Self.subgradientStep(lambda: &lambda, hits: &hits, c: &c, slack: &slack, covered: covered, model: model,
@@ -134,6 +155,7 @@ extension CoverageSolver {
             best = Relaxation(ub: ub, lambda: best.lambda, c: exactC, top: top, next: next, theta: thetaNow)
         }
         best.theta = thetaNow
+        if shareWeight > 0 { best.share = share.map { $0 / shareWeight } }
         return best
     }
 

@@ -6,9 +6,12 @@ struct SolverTuning: Sendable {
 
     /// Subgradient iterations at the root node, and again after tabu search improves the incumbent.
     var rootIterations = 2_000
-    /// Subgradient iterations at every other branch-and-bound node (warm-started from the parent's
-    /// multipliers, so a few suffice).
-    var nodeIterations = 40
+    /// At most this many subgradient iterations at every other branch-and-bound node (warm-started
+    /// from the parent's multipliers). A node stops earlier when its bound's descent over the last
+    /// `nodeProgressWindow` iterations, continued for the iterations left, would not reach the
+    /// incumbent: then branching costs less than iterating on.
+    var nodeIterations = 300
+    var nodeProgressWindow = 40
     /// Step scale θ at the root: the Polyak step θ·gap/‖s‖² starts bold.
     var rootTheta = 2.0
     /// Step scale when the root relaxation is resumed after the incumbent improved.
@@ -29,6 +32,10 @@ struct SolverTuning: Sendable {
     /// by swap local search, at most `polishLimit` of them.
     var polishThreshold = 0.995
     var polishLimit = 25
+
+    /// Each iteration the running shares of the relaxation's sites (the branching estimate of the
+    /// LP's x) are multiplied by this before the current sites add one.
+    var shareDecay = 0.9
 
     // MARK: Tabu and iterated tabu search
 

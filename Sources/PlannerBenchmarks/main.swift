@@ -63,6 +63,20 @@ func withinRadius(queries: [Coordinate], targets: [Coordinate], radius: Double) 
     }
 }
 
+/// CPU time (user + system) this process has used so far, in seconds.
+func processCPU() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// CPU seconds `body` took.
+func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = processCPU()
+    try body()
+    return processCPU() - start
+}
+
 func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
@@ -160,6 +174,31 @@ struct MCLPInstance {
         let candidates = clusteredPoints(m, centres: centres, side: side, background: 0.25, rng: &rng)
         return MCLPInstance(name: name, demand: demand, weights: weights, candidates: candidates, p: p, radius: radius)
     }
+
+    /// Demand and candidates uniformly random in a square of `side` metres (no clusters), integer
+    /// weights 1–10: every candidate overlaps many others, which keeps the LP bound loose.
+    static func uniform(name: String, demand n: Int, candidates m: Int, p: Int, radius: Double, side: Double, seed: UInt64) -> MCLPInstance {
+        var rng = SplitMix64(seed: seed)
+        let demand = (0..<n).map { _ in Coordinate(x: rng.unit() * side, y: rng.unit() * side) }
+        let weights = (0..<n).map { _ in Double(1 + rng.next() % 10) }
+        let candidates = (0..<m).map { _ in Coordinate(x: rng.unit() * side, y: rng.unit() * side) }
+        return MCLPInstance(name: name, demand: demand, weights: weights, candidates: candidates, p: p, radius: radius)
+    }
+}
+
+/// Reads an instance back from the CSV files `writeCSV` wrote (the timed start of the end-to-end
+/// benchmark: parsing, coverage and solving, as the peer's build + solve).
+func readCSV(_ folder: URL, name: String, p: Int, radius: Double) throws -> MCLPInstance {
+    func rows(_ file: String) throws -> [[Substring]] {
+        let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    }
+    let d = try rows("demand.csv"), c = try rows("candidates.csv")
+    return MCLPInstance(name: name,
+                        demand: d.map { Coordinate(x: Double($0[1])!, y: Double($0[2])!) },
+                        weights: d.map { Double($0[3])! },
+                        candidates: c.map { Coordinate(x: Double($0[1])!, y: Double($0[2])!) },
+                        p: p, radius: radius)
 }
 
 
@@ -205,13 +244,34 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
         }
     }
     var times: [Double] = []
+    var cpuTimes: [Double] = []
     var result: SiteSelection? = nil
     for _ in 0..<runs {
-        times.append(try seconds { result = try selectSites(problem, goal: .count(instance.p), options: options) })
+        var wall = 0.0
+        cpuTimes.append(try cpuSeconds { wall = try seconds { result = try selectSites(problem, goal: .count(instance.p), options: options) } })
+        times.append(wall)
     }
     let r = result!
+    // End to end: read the CSV files, build the coverage, solve (when the files were written).
+    var endToEnd: [Double] = []
+    var endToEndCPU: [Double] = []
+    if let out {
+        for _ in 0..<runs {
+            var wall = 0.0
+            endToEndCPU.append(try cpuSeconds { wall = try seconds {
+                let read = try readCSV(out.appendingPathComponent(instance.name), name: instance.name, p: instance.p, radius: instance.radius)
+                let cover = withinRadius(queries: read.candidates, targets: read.demand, radius: read.radius)
+                let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
+                let again = try selectSites(SiteSelectionProblem(weights: read.weights, candidates: candidates), goal: .count(read.p), options: options)
+                precondition(again.objective == r.objective, "end-to-end run disagrees")
+            } })
+            endToEnd.append(wall)
+        }
+    }
+    let e2e = endToEnd.isEmpty ? "null" : "\(median(endToEnd))"
+    let e2eCPU = endToEndCPU.isEmpty ? "null" : "\(median(endToEndCPU))"
     let chosen = r.sites.map { "\"\($0.id)\"" }.joined(separator: ",")
-    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"runs":\#(runs),"coverage_s":\#(coverageSeconds),"sites":[\#(chosen)]}"#)
+    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"cpu_s":\#(median(cpuTimes)),"end_to_end_s":\#(e2e),"end_to_end_cpu_s":\#(e2eCPU),"runs":\#(runs),"coverage_s":\#(coverageSeconds),"sites":[\#(chosen)]}"#)
 }
 
 /// An instance with seats: every 12th candidate point is an existing station (60 seats each), the
@@ -286,8 +346,8 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int) throws {
 
 func usage() -> Never {
     FileHandle.standardError.write("""
-        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS]
-                                 [--only A,B,C,assignment,allocation,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
+        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3]
+                                 [--only A,B,C,R,assignment,allocation,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -297,6 +357,8 @@ var outDir: URL? = nil
 var showProgress = false
 var workLimit: Int? = nil
 var runs = 5
+var side = 9_000.0
+var seeds = Array(1...5)
 var which: Set<String> = ["A", "B", "assignment"]
 var arguments = CommandLine.arguments.dropFirst()
 while let a = arguments.popFirst() {
@@ -311,6 +373,12 @@ while let a = arguments.popFirst() {
         showProgress = true
     case "--runs":
         runs = Int(arguments.popFirst() ?? "") ?? 5
+    case "--side":
+        guard let v = arguments.popFirst().flatMap({ Double($0) }) else { usage() }
+        side = v
+    case "--seeds":
+        guard let v = arguments.popFirst() else { usage() }
+        seeds = v.split(separator: ",").compactMap { Int($0) }
     case "--only":
         guard let d = arguments.popFirst() else { usage() }
         which = Set(d.split(separator: ",").map(String.init))
@@ -328,6 +396,14 @@ if which.contains("C") {
     // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km).
     for k in 1...5 {
         try mclpBenchmark(MCLPInstance.make(name: "C\(k)", demand: 3_000, candidates: 800, p: 12, radius: 1_200, seed: UInt64(10 + k)),
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
+    }
+}
+if which.contains("R") {
+    // Random uniform instances like the issue's: 2,000 demand × 500 candidates, p = 10, r = 1.5 km, in
+    // a 9 km square (`--side`), seeds 101–105 (`--seeds 1,…,5`).
+    for k in seeds {
+        try mclpBenchmark(MCLPInstance.uniform(name: "R\(k)", demand: 2_000, candidates: 500, p: 10, radius: 1_500, side: side, seed: UInt64(100 + k)),
                           out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
     }
 }

@@ -316,3 +316,62 @@ struct SiteSelectionTests {
         }
     }
 }
+
+@Suite("Covering branch and bound: branching on the averaged relaxation, nodes that stop early")
+struct CoverageBranchingTests {
+    /// The covering model of a small planar instance, and its candidates in model order.
+    func model(_ inst: SmallInstance) -> (CoverageModel, [Int]) {
+        let residual = zip(inst.weights, inst.covered).map { $0 - $1 }
+        let order = inst.candidates.indices.sorted { inst.candidates[$0].id < inst.candidates[$1].id }
+        return (CoverageModel(residual: residual, lists: order.map { inst.candidates[$0].covers.map(Int32.init) }), order)
+    }
+
+    @Test("weak root, no heuristics, tiny node windows: the tree alone finds and proves the optimum", arguments: 0..<12)
+    func treeAlone(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(12_000 + seed), demand: 70, candidates: 22, fractional: seed % 3 == 2, plane: true)
+        let (model, order) = model(inst)
+        for p in [3, 4] {
+            var tuning = SolverTuning.standard
+            tuning.tabuSteps = 0
+            tuning.kicks = 0
+            tuning.rootIterations = 5
+            tuning.nodeIterations = 12
+            tuning.nodeProgressWindow = 2 + seed % 3   // nodes give up after a few flat iterations
+            var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000_000), tuning: tuning)
+            budget.coreHandoff = false
+            var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+            let out = solver.solve()
+            let optimum = inst.optimum(p, capacitated: false)
+            #expect(out.proven, "seed \(seed) p \(p): not proven")
+            #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "seed \(seed) p \(p): \(out.value) vs \(optimum)")
+            #expect(out.bound >= optimum - 1e-9 * max(1, optimum))
+            let used = out.chosen.map { order[model.sortedIndex[$0]] }
+            #expect(abs(inst.coveredValue(used) - out.value) <= 1e-9 * max(1, optimum))
+        }
+    }
+
+    @Test("stopped after a few nodes: bound ≥ optimum ≥ answer, optimal only when equal", arguments: 0..<12)
+    func stoppedEarly(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(13_000 + seed), demand: 70, candidates: 22, plane: true)
+        let (model, order) = model(inst)
+        for p in [3, 4, 5] {
+            var tuning = SolverTuning.standard
+            tuning.tabuSteps = 0
+            tuning.kicks = 0
+            tuning.rootIterations = 8
+            tuning.nodeIterations = 30
+            tuning.nodeProgressWindow = 3
+            var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 2 + seed % 5), tuning: tuning)
+            budget.coreHandoff = seed % 2 == 0
+            var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+            let out = solver.solve()
+            let optimum = inst.optimum(p, capacitated: false)
+            let used = out.chosen.map { order[model.sortedIndex[$0]] }
+            let real = inst.coveredValue(used)
+            #expect(abs(real - out.value) <= 1e-9 * max(1, optimum))
+            #expect(out.value <= optimum + 1e-9)
+            #expect(out.bound >= optimum - 1e-9 * max(1, optimum), "seed \(seed) p \(p): bound \(out.bound) < optimum \(optimum)")
+            if out.proven { #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "seed \(seed) p \(p): claims optimal") }
+        }
+    }
+}
