@@ -58,9 +58,14 @@ struct PolygonGridTests {
     static func compare(_ geometries: [Geometry], _ points: [Coordinate]) throws -> (inside: Int, outside: Int) {
         let index = try PolygonIndex(geometries)
         let prepared = try geometries.map { try PreparedGeometry($0) }
+        // GEOS polygon by polygon, for those whose envelope holds the point (no other can cover it).
+        let boxes = geometries.map { $0.envelope! }
         var inside = 0, outside = 0, wrong = 0
         for p in points {
-            let expected = try prepared.indices.filter { try prepared[$0].covers(p) }
+            var expected: [Int] = []
+            for i in boxes.indices where p.x >= boxes[i].minX && p.x <= boxes[i].maxX && p.y >= boxes[i].minY && p.y <= boxes[i].maxY {
+                if try prepared[i].covers(p) { expected.append(i) }
+            }
             let got = try index.covering(p)
             let first = try index.firstCovering(p)
             if got != expected || first != expected.first {
@@ -132,15 +137,15 @@ struct PolygonGridTests {
     func thousandsOfPolygons() throws {
         var random = Random(state: 5)
         var geometries: [Geometry] = []
-        for i in 0..<50 {
-            for j in 0..<50 {
+        for i in 0..<30 {
+            for j in 0..<30 {
                 // Jittered squares: neighbours share no edge exactly, some overlap, some leave gaps.
                 let x = Double(i) * 0.01 + 113, y = Double(j) * 0.01 + 36
                 let w = 0.01 + random.between(-0.0005, 0.0005), h = 0.01 + random.between(-0.0005, 0.0005)
                 geometries.append(.polygon(Envelope(minX: x, minY: y, maxX: x + w, maxY: y + h).polygon))
             }
         }
-        let (inside, outside) = try PolygonGridTests.compare(geometries, PolygonGridTests.probes(Array(geometries), count: 40_000, seed: 6))
+        let (inside, outside) = try PolygonGridTests.compare(geometries, PolygonGridTests.probes(geometries, count: 10_000, seed: 6))
         #expect(inside > 0 && outside > 0)
     }
 
