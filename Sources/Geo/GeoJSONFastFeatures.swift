@@ -19,7 +19,7 @@ struct GeoJSONFastFeature {
     var bytes: UnsafeBufferPointer<UInt8>
     var index: Int
     /// Reused between features: the members of the properties object being built.
-    var members: [(key: String, value: JSONValue)] = []
+    let members = MemberStack()
 
     init(bytes: UnsafeBufferPointer<UInt8>, index: Int) {
         self.bytes = bytes
@@ -206,7 +206,7 @@ struct GeoJSONFastFeature {
         }
         // The members collect in `self.members` (reused); nested objects stack above the start.
         let base = members.count
-        defer { members.removeSubrange(base...) }
+        defer { members.truncate(to: base) }  // when declining
         var keys: Set<String>?
         while true {
             skipWhitespace()
@@ -218,9 +218,9 @@ struct GeoJSONFastFeature {
             // Duplicate keys: the strict parser records them with their line.
             let count = members.count - base
             if count < JSONObject.indexedCount {
-                for i in base..<members.count where members[i].key == key { throw Decline() }
+                for i in base..<members.count where members.key(at: i) == key { throw Decline() }
             } else {
-                if keys == nil { keys = Set(members[base...].map(\.key)) }
+                if keys == nil { keys = Set((base..<members.count).map { members.key(at: $0) }) }
                 if !keys!.insert(key).inserted { throw Decline() }
             }
             members.append((key, v))
@@ -230,9 +230,7 @@ struct GeoJSONFastFeature {
             if b == 0x7D { break }
             throw Decline()
         }
-        let own = Array(members[base...])
-        members.removeSubrange(base...)  // before the `defer`, while the buffer is not shared
-        return JSONObject(distinctMembers: own)
+        return JSONObject(distinctMembers: members.take(from: base))
     }
 
     mutating func array(depth: Int) throws(Decline) -> [JSONValue] {
@@ -383,5 +381,56 @@ struct GeoJSONFastFeature {
     mutating func coordinateNumber() throws(Decline) -> Double {
         guard case let .number(n) = try number() else { throw Decline() }
         return n
+    }
+}
+
+/// The members of the objects a `GeoJSONFastFeature` is reading, nested objects stacked above
+/// their parent's, in one buffer reused from feature to feature. An object's members are moved out
+/// into an array of their own size when it ends (one allocation an object, no copy of the keys).
+final class MemberStack {
+    typealias Member = (key: String, value: JSONValue)
+    private(set) var count = 0
+    private var capacity = 0
+    private var storage: UnsafeMutablePointer<Member>?
+
+    deinit {
+        truncate(to: 0)
+        storage?.deallocate()
+    }
+
+    func append(_ member: Member) {
+        if count == capacity {
+            let grown = max(16, capacity * 2)
+            let buffer = UnsafeMutablePointer<Member>.allocate(capacity: grown)
+            if let storage {
+                buffer.moveInitialize(from: storage, count: count)
+                storage.deallocate()
+            }
+            storage = buffer
+            capacity = grown
+        }
+        (storage! + count).initialize(to: member)
+        count += 1
+    }
+
+    func key(at i: Int) -> String { storage![i].key }
+
+    /// Drops the members from `n` on.
+    func truncate(to n: Int) {
+        guard count > n else { return }
+        (storage! + n).deinitialize(count: count - n)
+        count = n
+    }
+
+    /// The members from `base` on, moved into a new array; the stack ends at `base` again.
+    func take(from base: Int) -> [Member] {
+        let n = count - base
+        guard n > 0 else { return [] }
+        let taken = [Member](unsafeUninitializedCapacity: n) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: storage! + base, count: n)
+            initialized = n
+        }
+        count = base
+        return taken
     }
 }

@@ -48,7 +48,10 @@ public struct Polygon: Hashable, Sendable {
 ///
 /// Empty geometries are the cases with empty arrays (an empty point, which has no coordinate, reads
 /// back from GEOS as an empty `multiPoint`).
-public indirect enum Geometry: Hashable, Sendable {
+///
+/// Not an `indirect` enum: the arrays of the other cases are already on the heap, and a point is
+/// kept inline, so that a layer of points costs no allocation a point.
+public enum Geometry: Hashable, Sendable {
     /// A single position.
     case point(Coordinate)
     /// A line through the positions in order.

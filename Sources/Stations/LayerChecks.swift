@@ -47,17 +47,17 @@ extension LoadRun {
         var outside = 0
         var examples: [String] = []
         for (c, featureIndex, id) in points {
-            let inside: [Int]
-            let swappedHits: [Int]
+            let inside: Int?
+            let swapped: Int?
             do {
-                inside = try index.covering(c)
-                swappedHits = inside.isEmpty ? try index.covering(Coordinate(lon: c.lat, lat: c.lon)) : []
+                inside = try index.firstCovering(c)
+                swapped = inside == nil ? try index.firstCovering(Coordinate(lon: c.lat, lat: c.lon)) : nil
             } catch {
                 issues.append(DatasetIssue(.error, file: path(layer), featureIndex: featureIndex, featureID: id, "cannot test the point against the districts (GEOS): \(error)"))
                 continue
             }
-            guard inside.isEmpty else { continue }
-            if let first = swappedHits.first {
+            guard inside == nil else { continue }
+            if let first = swapped {
                 issues.append(DatasetIssue(.error, file: path(layer), featureIndex: featureIndex, featureID: id,
                                            "(\(JSONValue.format(number: c.lon)), \(JSONValue.format(number: c.lat))) is outside every district but falls in \(districts[first].name) when swapped: longitude and latitude look swapped"))
             } else if outsideIsWarning {

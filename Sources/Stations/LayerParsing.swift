@@ -8,16 +8,31 @@ extension LoadRun {
         let file = path(kind)
         let brokenIndices = Set(layer.issues.filter { $0.severity == .error }.compactMap(\.featureIndex))
         var out: [T] = []
-        var seen: [String: Int] = [:]
-        seen.reserveCapacity(layer.features.count)
         out.reserveCapacity(layer.features.count)
-        for feature in layer.features {
+        // Duplicate ids: while the ids so far increase strictly (as generated layers' usually do)
+        // none can repeat, and only the last one is kept; from the first id that does not, every
+        // id goes into a table (filled then with those before it), as the first feature of each.
+        var seen: [String: Int] = [:]
+        var increasing = true
+        var last: String?
+        for (k, feature) in layer.features.enumerated() {
             var p = Properties(feature: feature, file: file)
             p.failed = brokenIndices.contains(feature.index)
             var value = body(&p)
             if let id = feature.displayID {
+                if increasing {
+                    if let last, !(last < id) {
+                        increasing = false
+                        seen.reserveCapacity(layer.features.count)
+                        for earlier in layer.features[..<k] {
+                            if let earlierID = earlier.displayID { seen[earlierID] = earlier.index }
+                        }
+                    } else {
+                        last = id
+                    }
+                }
                 // One hash lookup for the common case of a new id; a duplicate keeps the first.
-                if let first = seen.updateValue(feature.index, forKey: id) {
+                if !increasing, let first = seen.updateValue(feature.index, forKey: id) {
                     seen[id] = first
                     p.error("duplicate id \"\(id)\" (also feature \(first))")
                 }
