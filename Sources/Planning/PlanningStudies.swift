@@ -185,8 +185,8 @@ public struct ProposalStudy: Sendable {
     /// candidates, an id both required and excluded, a required candidate outside the chosen
     /// divisions, more required sites than the count, a minimum per district the count cannot
     /// hold, or required sites or a minimum per district that make a plan impossible;
-    /// `PlanningError.limitExceeded` for a demand or candidate grid with too many cells; the other
-    /// `PlanningError`s of `planSites`; and GEOS or PROJ errors.
+    /// `OptimizationError.limitExceeded` for a demand or candidate grid with too many cells; the other
+    /// `OptimizationError`s of `planSites`; and GEOS or PROJ errors.
     public init(_ dataset: Dataset, coverage settings: CoverageSettings, proposals proposalSettings: ProposalSettings,
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         coverage = try CoverageStudy(dataset, settings: settings)

@@ -193,8 +193,8 @@ public struct SiteProposals: Sendable {
     /// Throws `ProposalInputError` for `require` / `exclude` ids that are not candidates, an id both
     /// required and excluded, a required candidate outside the chosen divisions, more required sites
     /// than the count, a minimum per district the count cannot hold, or required sites or a minimum
-    /// per district that make a plan impossible; `PlanningError.limitExceeded` for a candidate grid
-    /// with too many cells; the other `PlanningError`s of `planSites`; and GEOS or PROJ errors.
+    /// per district that make a plan impossible; `OptimizationError.limitExceeded` for a candidate grid
+    /// with too many cells; the other `OptimizationError`s of `planSites`; and GEOS or PROJ errors.
     public init(dataset: Dataset, demand: DemandModel, coverage: CoverageReport, districts selected: [Int]?, settings: Settings,
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         self.settings = settings

@@ -184,12 +184,12 @@ struct MinCostAllocationTests {
     @Test("bad input is refused")
     func badInput() throws {
         let reach = try Reach(rows: [[0]], columnCount: 1)
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [-1], stationRank: [0]) }
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [], stationRank: [0]) }
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 2], reach: reach, costs: [1], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [-1], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 2], reach: reach, costs: [1], stationRank: [0]) }
         let two = try Reach(rows: [[0, 1]], columnCount: 2)
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 1], reach: two, costs: [1, 1], stationRank: [3, 3]) }
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [.nan], capacities: [1], reach: reach, costs: [1], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 1], reach: two, costs: [1, 1], stationRank: [3, 3]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [.nan], capacities: [1], reach: reach, costs: [1], stationRank: [0]) }
         let empty = try Reach(rows: [], columnCount: 0)
         let a = try minimumCostAllocation(weights: [], capacities: [], reach: empty, costs: [], stationRank: [])
         #expect(a.served == 0 && a.cost == 0)
