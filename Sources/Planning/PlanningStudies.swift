@@ -195,7 +195,7 @@ public struct ProposalStudy: Sendable {
         let siteSettings = SiteProposals.Settings(
             radiusM: m.radiusM, gridM: proposalSettings.gridM, seats: proposalSettings.seats, capacitated: proposalSettings.capacitated,
             goal: proposalSettings.goal, kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit, sizes: m.siteSizes,
-            ridersPerSeat: coverage.report.time.ridersPerSeat, cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
+            cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
             exclude: proposalSettings.exclude, newKind: proposalSettings.newKind, citywide: proposalSettings.citywide, minPerDistrict: proposalSettings.minPerDistrict,
             expand: proposalSettings.expand, time: coverage.report.time, radius: coverage.report.radius)
         proposals = try SiteProposals(dataset: dataset, demand: coverage.demand, coverage: coverage.report, districts: coverage.selected,
