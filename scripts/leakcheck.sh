@@ -3,6 +3,8 @@
 # info, validate, coverage, gaps, a batch `nearest --input`, and a GeoPackage written and read.
 #
 #   scripts/leakcheck.sh            (release build; valgrind is installed through apt if missing)
+#   LEAKCHECK_SCRATCH=.build-release scripts/leakcheck.sh   build in that folder instead of .build
+#                                   (.ci/run does, so it need not wait for the debug build's lock)
 #
 # A run passes when memcheck finds no memory errors, nothing definitely or indirectly lost, and no
 # block at all (not even a reachable one) allocated by a GEOS, PROJ or SQLite constructor: every
@@ -17,8 +19,9 @@ if ! command -v valgrind >/dev/null; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq valgrind >/dev/null
 fi
-swift build -c release --product nuanxin 2>&1 | grep -v -e "^\[" >&2
-BIN=.build/release/nuanxin
+SCRATCH=${LEAKCHECK_SCRATCH:-.build}
+swift build -c release --product nuanxin --scratch-path "$SCRATCH" 2>&1 | grep -v -e "^\[" >&2
+BIN=$SCRATCH/release/nuanxin
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # Queries spread over Changzhi (about 110.9–113.8 E, 35.8–37.1 N), two with errors.

@@ -3,6 +3,8 @@
 #
 #   scripts/sanitizers.sh            both, one after the other
 #   scripts/sanitizers.sh address    or: thread
+#   scripts/sanitizers.sh thread --filter '^GeoTests\.'   arguments from the first one that starts
+#                                    with "-" go to `swift test` (here: only the Geo tests)
 #
 # Each sanitizer builds into its own scratch folder (.build-address, .build-thread), so the normal
 # .build is untouched. The tests' nuanxin binary is built with the same sanitizer, so the CLI
@@ -10,7 +12,9 @@
 # Known toolchain false positives are suppressed narrowly in scripts/sanitizers/*.supp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KINDS=("$@")
+KINDS=()
+while [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; do KINDS+=("$1"); shift; done
+TEST_ARGS=("$@")
 [ ${#KINDS[@]} -eq 0 ] && KINDS=(address thread)
 scripts/install-deps.sh
 HERE=$(pwd)
@@ -26,7 +30,7 @@ for kind in "${KINDS[@]}"; do
     built=$(date +%s)
     echo "== $kind sanitizer: tests" >&2
     log=".build-$kind/sanitizer-tests.log"
-    if NUANXIN_SANITIZER=$kind swift test --skip-build --disable-xctest --sanitize="$kind" --scratch-path ".build-$kind" >"$log" 2>&1; then rc=0; else rc=$?; fi
+    if NUANXIN_SANITIZER=$kind swift test --skip-build --disable-xctest --sanitize="$kind" --scratch-path ".build-$kind" ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} >"$log" 2>&1; then rc=0; else rc=$?; fi
     done_at=$(date +%s)
     reports=$(grep -c -E "ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer" "$log" || true)
     tail -n 3 "$log"

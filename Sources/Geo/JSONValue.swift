@@ -93,6 +93,10 @@ public struct JSONObject: Hashable, Sendable {
     /// The keys in order.
     public var keys: [String] { members.map(\.key) }
 
+    /// Whether lookups go through the key index (from `indexedCount` members on) rather than a
+    /// linear search: what keeps an object of very many keys linear to read (for the tests).
+    var isIndexed: Bool { index != nil }
+
     private func position(of key: String) -> Int? {
         if let index { return index[key] }
         return members.firstIndex { $0.key == key }

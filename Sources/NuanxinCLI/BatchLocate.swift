@@ -82,9 +82,8 @@ enum BatchProblemText {
     }
 }
 
-/// The streaming batch behind `locate --input`: chunks of queries are read, projected by
-/// `QueryProjector` (one PROJ call per chunk), located and written in input order, one result
-/// per input line. Memory is bounded by the chunk size.
+/// The streaming batch behind `locate --input` (the loop is `BatchStream`'s): one result per
+/// input line, in input order.
 struct BatchLocate {
     let command: LocateCommand
     let input: String
@@ -96,62 +95,29 @@ struct BatchLocate {
         let locator = try PlaceLocator(data)
         let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
-        var problems = 0
-        var unanswerable = 0
-        let body: (FileHandle) throws -> Void = { out in
-            var first = true
-            switch format {
-            case .csv: try out.write(contentsOf: CSVWriter.encode([LocateText.csvHeader], format: .machine))
-            case .geojson: try out.write(contentsOf: Data("{\"type\":\"FeatureCollection\",\"features\":[".utf8))
-            case .ndjson: break
-            }
-            while true {
-                let read = try reader.next(max: BatchLocate.chunkSize)
-                if read.isEmpty { break }
-                var text = ""
-                var rows: [[String]] = []
-                for item in projector.project(read) {
-                    switch item {
-                    case let .point(q, p):
-                        let found = try locator.locate(p.projected)
-                        switch format {
-                        case .ndjson: text += LocateText.json(found, id: q.id, lon: q.lon, lat: q.lat) + "\n"
-                        case .csv: rows.append(LocateText.csvRow(found, id: q.id))
-                        case .geojson:
-                            text += (first ? "\n" : ",\n") + LocateText.feature(found, id: q.id, point: p)
-                            first = false
-                        }
-                    case let .unreadable(p), let .unanswerable(p):
-                        problems += 1
-                        if case .unanswerable = item { unanswerable += 1 }
-                        if problems <= 100 { printError("nuanxin: \(name): \(p)") }
-                        switch format {
-                        case .ndjson: text += BatchProblemText.json(p) + "\n"
-                        case .csv: rows.append([p.id ?? "", "", "", "", "", p.description])
-                        case .geojson:
-                            text += (first ? "\n" : ",\n") + BatchProblemText.feature(p)
-                            first = false
-                        }
+        let stream = BatchStream(format: format, reader: reader, name: name, projector: projector, chunkSize: BatchLocate.chunkSize,
+                                 csvHeader: CSVWriter.encode([LocateText.csvHeader], format: .machine))
+        try stream.run(out: command.output.out) { items in
+            var text = ""
+            var rows: [[String]] = []
+            for item in items {
+                switch item {
+                case let .point(q, p):
+                    let found = try locator.locate(p.projected)
+                    switch format {
+                    case .ndjson: text += LocateText.json(found, id: q.id, lon: q.lon, lat: q.lat) + "\n"
+                    case .csv: rows.append(LocateText.csvRow(found, id: q.id))
+                    case .geojson: text += ",\n" + LocateText.feature(found, id: q.id, point: p)
+                    }
+                case let .unreadable(p), let .unanswerable(p):
+                    switch format {
+                    case .ndjson: text += BatchProblemText.json(p) + "\n"
+                    case .csv: rows.append([p.id ?? "", "", "", "", "", p.description])
+                    case .geojson: text += ",\n" + BatchProblemText.feature(p)
                     }
                 }
-                if format == .csv {
-                    try out.write(contentsOf: CSVWriter.encode(rows, format: .machine))
-                } else {
-                    try out.write(contentsOf: Data(text.utf8))
-                }
             }
-            if format == .geojson { try out.write(contentsOf: Data((first ? "]}\n" : "\n]}\n").utf8)) }
-        }
-        if let path = command.output.out {
-            try AtomicFile.write(to: path, body)
-        } else {
-            try writingStandardOutput { try body(.standardOutput) }
-        }
-        if problems > 100 { printError("nuanxin: \(name): \(problems - 100) more problem(s) not shown") }
-        if problems > 0 {
-            let unread = problems - unanswerable
-            let parts = (unread > 0 ? ["\(unread) line(s) could not be read"] : []) + (unanswerable > 0 ? ["\(unanswerable) point(s) could not be projected"] : [])
-            throw CLIFailure(status: .dataError, message: "\(name): \(parts.joined(separator: ", ")); the others were answered")
+            return format == .csv ? CSVWriter.encode(rows, format: .machine) : Array(text.utf8)
         }
     }
 }

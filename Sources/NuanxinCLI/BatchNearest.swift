@@ -19,9 +19,8 @@ enum BatchFormat {
     }
 }
 
-/// The streaming batch behind `nearest --input`: chunks of queries are read, brought to the
-/// dataset's CRS by `QueryProjector` (one PROJ call per chunk), answered on all cores, formatted on all cores and written in input
-/// order. Memory is bounded by the chunk size, whatever the input size.
+/// The streaming batch behind `nearest --input` (the loop is `BatchStream`'s): each chunk of
+/// queries is answered on all cores, formatted on all cores and written in input order.
 struct BatchNearest {
     let command: NearestCommand
     let input: String
@@ -35,109 +34,54 @@ struct BatchNearest {
         let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
         let texts = StationTexts(data)
-        var problems = 0
-        var unanswerable = 0
-        let body: (FileHandle) throws -> Void = { out in
-            var batch = NeighborBatch()
-            var wroteFeature = false
-            if format == .geojson { try out.write(contentsOf: Array("{\"type\":\"FeatureCollection\",\"features\":[".utf8)) }
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(1 << 20)
-            while true {
-                let read = try reader.next(max: BatchNearest.chunkSize)
-                if read.isEmpty { break }
-                let items = projector.project(read)
-                // The answered queries, in order, and each item's place among them.
-                var projected: [Coordinate] = []
-                var queryOf = [Int](repeating: -1, count: items.count)
-                for (i, item) in items.enumerated() {
-                    guard case let .point(_, p) = item else { continue }
-                    queryOf[i] = projected.count
-                    projected.append(p.projected)
-                }
-                locator.nearest(projected: projected, k: command.k, filter: filter, maxDistance: command.maxDistance, into: &batch)
-                // Format in parallel, one piece per worker, then write in order.
-                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-                let answers = batch
-                let queryIndex = queryOf
-                let per = (items.count + workers - 1) / workers
-                var pieces = [[UInt8]](repeating: [], count: workers)
-                pieces.withUnsafeMutableBufferPointer { slots in
-                    nonisolated(unsafe) let slots = slots
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
-                        var bytes: [UInt8] = []
-                        bytes.reserveCapacity(per * 64)
-                        let lo = w * per, hi = min(items.count, lo + per)
-                        if lo < hi {
-                            for i in lo..<hi {
-                                switch items[i] {
-                                case let .point(q, p):
-                                    let r = answers.range(ofQuery: queryIndex[i])
-                                    switch format {
-                                    case .csv: texts.csvLines(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
-                                    case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
-                                    case .geojson: texts.geoJSONFeatures(query: q, point: p, neighbors: r, batch: answers, into: &bytes)
-                                    }
-                                case let .unreadable(p), let .unanswerable(p):
-                                    switch format {
-                                    case .csv: texts.csvProblemRow(p, into: &bytes)
-                                    case .ndjson: texts.problemLine(p, into: &bytes)
-                                    case .geojson: bytes.append(contentsOf: Array((",\n" + BatchProblemText.feature(p)).utf8))
-                                    }
+        let stream = BatchStream(format: format, reader: reader, name: name, projector: projector, chunkSize: BatchNearest.chunkSize,
+                                 csvHeader: Array("query_id,rank,station_id,distance_m,error\n".utf8))
+        var batch = NeighborBatch()
+        try stream.run(out: command.output.out) { items in
+            // The answered queries, in order, and each item's place among them.
+            var projected: [Coordinate] = []
+            var queryOf = [Int](repeating: -1, count: items.count)
+            for (i, item) in items.enumerated() {
+                guard case let .point(_, p) = item else { continue }
+                queryOf[i] = projected.count
+                projected.append(p.projected)
+            }
+            locator.nearest(projected: projected, k: command.k, filter: filter, maxDistance: command.maxDistance, into: &batch)
+            // Format in parallel, one piece per worker, then join them in order.
+            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+            let answers = batch
+            let queryIndex = queryOf
+            let per = (items.count + workers - 1) / workers
+            var pieces = [[UInt8]](repeating: [], count: workers)
+            pieces.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(per * 64)
+                    let lo = w * per, hi = min(items.count, lo + per)
+                    if lo < hi {
+                        for i in lo..<hi {
+                            switch items[i] {
+                            case let .point(q, p):
+                                let r = answers.range(ofQuery: queryIndex[i])
+                                switch format {
+                                case .csv: texts.csvLines(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
+                                case .ndjson: texts.ndjsonLine(query: q, neighbors: r, batch: answers, from: p.wgs84, into: &bytes)
+                                case .geojson: texts.geoJSONFeatures(query: q, point: p, neighbors: r, batch: answers, into: &bytes)
+                                }
+                            case let .unreadable(p), let .unanswerable(p):
+                                switch format {
+                                case .csv: texts.csvProblemRow(p, into: &bytes)
+                                case .ndjson: texts.problemLine(p, into: &bytes)
+                                case .geojson: bytes.append(contentsOf: Array((",\n" + BatchProblemText.feature(p)).utf8))
                                 }
                             }
                         }
-                        slots[w] = bytes
                     }
-                }
-                for item in items {
-                    if let p = item.problem {
-                        problems += 1
-                        if case .unanswerable = item { unanswerable += 1 }
-                        if problems <= 100 { printError("nuanxin: \(name): \(p)") }
-                    }
-                }
-                for piece in pieces where !piece.isEmpty {
-                    // GeoJSON features each start with ",\n"; the first of the collection with "\n".
-                    if format == .geojson && !wroteFeature {
-                        buffer.append(contentsOf: piece.dropFirst())
-                        wroteFeature = true
-                    } else {
-                        buffer.append(contentsOf: piece)
-                    }
-                }
-                if buffer.count >= 1 << 20 {
-                    try out.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
+                    slots[w] = bytes
                 }
             }
-            if !buffer.isEmpty { try out.write(contentsOf: buffer) }
-            if format == .geojson { try out.write(contentsOf: Array((wroteFeature ? "\n]}\n" : "]}\n").utf8)) }
-        }
-        if format == .csv {
-            // The header goes first, in either destination.
-            let header = Array("query_id,rank,station_id,distance_m,error\n".utf8)
-            if let path = command.output.out {
-                try AtomicFile.write(to: path) { out in
-                    try out.write(contentsOf: header)
-                    try body(out)
-                }
-            } else {
-                try writingStandardOutput {
-                    try FileHandle.standardOutput.write(contentsOf: header)
-                    try body(.standardOutput)
-                }
-            }
-        } else if let path = command.output.out {
-            try AtomicFile.write(to: path, body)
-        } else {
-            try writingStandardOutput { try body(.standardOutput) }
-        }
-        if problems > 100 { printError("nuanxin: \(name): \(problems - 100) more problem(s) not shown") }
-        if problems > 0 {
-            let unread = problems - unanswerable
-            let parts = (unread > 0 ? ["\(unread) line(s) could not be read"] : []) + (unanswerable > 0 ? ["\(unanswerable) point(s) could not be projected"] : [])
-            throw CLIFailure(status: .dataError, message: "\(name): \(parts.joined(separator: ", ")); the others were answered")
+            return Array(pieces.joined())
         }
     }
 }

@@ -79,8 +79,9 @@ extension InputFile.Failure: ExitCoded {
     var exitStatus: ExitStatus { isTooLarge ? .dataError : .noInput }
 }
 
-/// Planning refuses malformed input (negative weights, out-of-range indices): bad data.
-extension PlanningError: ExitCoded {
+/// The optimisation code (and the planning built on it) refuses malformed input (negative weights,
+/// out-of-range indices) and work beyond its limits: bad data.
+extension OptimizationError: ExitCoded {
     var exitStatus: ExitStatus { .dataError }
 }
 

@@ -45,6 +45,7 @@ struct NearestCommand: ParsableCommand {
     func validate() throws {
         guard k >= 1 else { throw ValidationError("-k must be at least 1") }
         if let maxDistance, !(maxDistance >= 0) { throw ValidationError("--max-distance must be a distance in metres ≥ 0") }
+        if let maxDistance { try FlagLimits.distance("--max-distance", maxDistance) }
         if input == nil { try QueryPointOptions.validate(lon: lon, lat: lat) }
         if input != nil, lon != nil || lat != nil { throw ValidationError("give either --lon/--lat or --input, not both") }
     }

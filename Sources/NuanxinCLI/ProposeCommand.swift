@@ -269,7 +269,7 @@ enum ProposalText {
         let capacitated = p.settings.capacitated
         var top: [(String, JSONValue)] = [
             ("radius_m", .number(radius)), ("measure", .string(capacitated ? "served" : "covered")),
-            ("riders_per_seat", round(p.settings.ridersPerSeat, 4)), ("min_spacing_m", round(p.settings.minSpacingM)),
+            ("riders_per_seat", round(p.ridersPerSeat, 4)), ("min_spacing_m", round(p.settings.minSpacingM)),
         ]
         if case let .budget(b) = p.settings.goal { top.append(("budget", round(b))) }
         top.append(("districts", .array(p.districts.map { d in
@@ -329,7 +329,7 @@ enum ProposalText {
     static func table(_ p: SiteProposals, radius: Double) -> String {
         let capacitated = p.settings.capacitated
         let measure = capacitated ? "served" : "covered"
-        var text = "New sites (\(measure) within \(Num.int(radius)) m, at least \(Num.int(p.settings.minSpacingM)) m apart, \(Num.fixed(p.settings.ridersPerSeat, 1)) riders a seat); bound = the most any plan within the same limits can reach\n"
+        var text = "New sites (\(measure) within \(Num.int(radius)) m, at least \(Num.int(p.settings.minSpacingM)) m apart, \(Num.fixed(p.ridersPerSeat, 1)) riders a seat); bound = the most any plan within the same limits can reach\n"
         for d in p.districts {
             text += "\n\(d.id) \(d.name): covered \(Num.fixed(d.coveredPctBefore, 1))% -> \(Num.fixed(d.coveredPctAfter, 1))%"
             if capacitated { text += ", served \(Num.fixed(d.servedPctBefore ?? 0, 1))% -> \(Num.fixed(d.servedPctAfter ?? 0, 1))%" }

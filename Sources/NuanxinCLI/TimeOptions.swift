@@ -18,6 +18,12 @@ struct TimeOptions: ParsableArguments {
         if let at { _ = try parsedTime(at) }
         if let stayMin, !(stayMin > 0 && stayMin.isFinite) { throw ValidationError("--stay-min must be a positive number of minutes") }
         if let visitsPerHour, !(visitsPerHour > 0 && visitsPerHour.isFinite) { throw ValidationError("--visits-per-hour must be a positive number") }
+        if let stayMin, stayMin > QuantityLimits.stayMin {
+            throw ValidationError("--stay-min \(Num.flag(stayMin)) is more than the limit of \(Num.flag(QuantityLimits.stayMin)) minutes (a day)")
+        }
+        if let visitsPerHour, visitsPerHour > QuantityLimits.visitsPerHour {
+            throw ValidationError("--visits-per-hour \(Num.flag(visitsPerHour)) is more than the limit of \(Num.flag(QuantityLimits.visitsPerHour)) visits an hour (one a minute)")
+        }
     }
 
     private func parsedTime(_ text: String) throws -> TimeOfDay {

@@ -28,6 +28,7 @@ struct WithinCommand: ParsableCommand {
     func validate() throws {
         try QueryPointOptions.validate(lon: lon, lat: lat)
         guard radius >= 0, radius.isFinite else { throw ValidationError("--radius must be a distance in metres ≥ 0") }
+        try FlagLimits.distance("--radius", radius)
     }
 
     func run() throws {

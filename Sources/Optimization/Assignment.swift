@@ -18,7 +18,7 @@ public struct Assignment: Sendable, Equatable {
 /// The solver starts from a greedy assignment (least-connected demand first) and completes it with
 /// Dinic's blocking flows over the residual graph; stations keep only the edges that carry flow, so
 /// memory is the input CSR plus one Double per edge.
-public func maximumAssignment(weights: [Double], capacities: [Double], reach: Reach) throws(PlanningError) -> Assignment {
+public func maximumAssignment(weights: [Double], capacities: [Double], reach: Reach) throws(OptimizationError) -> Assignment {
     var state = try TransportFlow(weights: weights, capacities: capacities, reach: reach)
     state.maximise()
     return state.assignment()
@@ -44,7 +44,7 @@ struct TransportFlow: Sendable {
     private(set) var load: [Double]
     let eps: Double
 
-    init(weights: [Double], capacities: [Double], reach: Reach) throws(PlanningError) {
+    init(weights: [Double], capacities: [Double], reach: Reach) throws(OptimizationError) {
         let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
         self.reach = reach
         (byStation, stationEdge) = reach.transposedWithEdges()

@@ -53,7 +53,7 @@ public struct Allocation: Sendable, Equatable {
 ///   the cost range rather than with the number of augmenting paths.
 public func minimumCostAllocation(weights: [Double], capacities: [Double], reach: Reach, costs: [Double],
                                   stationRank: [Int],
-                                  options: AllocationOptions = AllocationOptions()) throws(PlanningError) -> Allocation {
+                                  options: AllocationOptions = AllocationOptions()) throws(OptimizationError) -> Allocation {
     let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
     let m = reach.columnCount
     guard costs.count == reach.edgeCount else { throw .invalidInput("\(costs.count) costs for \(reach.edgeCount) edges") }

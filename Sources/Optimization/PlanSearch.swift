@@ -31,7 +31,7 @@ struct PlanSolver {
     let hasTravel: Bool
     var K: Int { prep.ids.count }
 
-    init(_ problem: PlanProblem, options: SiteSelectionOptions) throws(PlanningError) {
+    init(_ problem: PlanProblem, options: SiteSelectionOptions) throws(OptimizationError) {
         for c in problem.candidates {
             guard !c.sizes.isEmpty else { throw .invalidInput("candidate \(c.id): no size to take") }
             for (i, s) in c.sizes.enumerated() {

@@ -185,7 +185,7 @@ public struct PlanSelection: Sendable, Equatable {
 /// in id order, ties by id). Throws on malformed input: sizes empty, unsorted or not positive,
 /// indices out of range, more required sites than the count, required sites over the budget.
 public func planSites(_ problem: PlanProblem, goal: PlanGoal,
-                      options: SiteSelectionOptions = SiteSelectionOptions()) throws(PlanningError) -> PlanSelection {
+                      options: SiteSelectionOptions = SiteSelectionOptions()) throws(OptimizationError) -> PlanSelection {
     var opts = options
     opts.capacitated = problem.capacitated
     let solver = try PlanSolver(problem, options: opts)

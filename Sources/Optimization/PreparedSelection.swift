@@ -12,7 +12,7 @@ struct PreparedSelection {
     let covered: [Double]
     let existing: ExistingStations?
 
-    init(_ problem: SiteSelectionProblem, options: SiteSelectionOptions) throws(PlanningError) {
+    init(_ problem: SiteSelectionProblem, options: SiteSelectionOptions) throws(OptimizationError) {
         let n = problem.weights.count
         var total = 0.0
         for w in problem.weights {

@@ -18,7 +18,7 @@ public struct Reach: Sendable, Equatable {
 
     /// Takes CSR arrays as they are. Throws when the offsets are not ascending from 0 to
     /// `columns.count` or a column is outside `0 ..< columnCount`.
-    public init(rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32]) throws(PlanningError) {
+    public init(rowCount: Int, columnCount: Int, offsets: [Int], columns: [Int32]) throws(OptimizationError) {
         guard rowCount >= 0, columnCount >= 0, columnCount <= Int(Int32.max) else {
             throw .invalidInput("negative row or column count")
         }
@@ -45,7 +45,7 @@ public struct Reach: Sendable, Equatable {
     }
 
     /// Builds the graph from one list of columns per row (duplicates are kept as given).
-    public init(rows: [[Int]], columnCount: Int) throws(PlanningError) {
+    public init(rows: [[Int]], columnCount: Int) throws(OptimizationError) {
         var offsets = [Int](repeating: 0, count: rows.count + 1)
         var columns: [Int32] = []
         columns.reserveCapacity(rows.reduce(0) { $0 + $1.count })
@@ -61,7 +61,7 @@ public struct Reach: Sendable, Equatable {
 
     /// Builds the graph from one list of rows per column (for example the demand each candidate
     /// site covers). Rows list their columns in ascending column order.
-    public init(columnLists: [[Int]], rowCount: Int) throws(PlanningError) {
+    public init(columnLists: [[Int]], rowCount: Int) throws(OptimizationError) {
         for (c, list) in columnLists.enumerated() {
             for r in list where r < 0 || r >= rowCount {
                 throw .invalidInput("column \(c): row \(r) outside 0..<\(rowCount)")
@@ -170,7 +170,7 @@ public struct Reach: Sendable, Equatable {
 /// Checks the inputs of an assignment or allocation (one weight per demand row, one capacity per
 /// station column, weights finite and ≥ 0, capacities ≥ 0 or infinite, 32-bit indices) and returns
 /// the largest finite amount, the scale of the zero tolerance.
-func validatedScale(weights: [Double], capacities: [Double], reach: Reach) throws(PlanningError) -> Double {
+func validatedScale(weights: [Double], capacities: [Double], reach: Reach) throws(OptimizationError) -> Double {
     guard weights.count == reach.rowCount else {
         throw .invalidInput("\(weights.count) weights for \(reach.rowCount) demand rows")
     }
@@ -190,22 +190,4 @@ func validatedScale(weights: [Double], capacities: [Double], reach: Reach) throw
         throw .invalidInput("graph too large for 32-bit edge indices")
     }
     return scale
-}
-
-/// Why a planning problem was refused.
-public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The input is malformed (a negative or non-finite weight or capacity, an index out of range, a
-    /// duplicate id, lengths that do not match); the text says what.
-    case invalidInput(String)
-    /// The work asked for is beyond a named limit (a grid of too many cells); the message says
-    /// which limit and what to change.
-    case limitExceeded(String)
-
-    /// "invalid planning input: …" for malformed input; the message itself for an exceeded limit.
-    public var description: String {
-        switch self {
-        case .invalidInput(let why): return "invalid planning input: \(why)"
-        case .limitExceeded(let why): return why
-        }
-    }
 }

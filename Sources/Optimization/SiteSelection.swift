@@ -170,7 +170,7 @@ public struct SiteSelection: Sendable, Equatable {
 /// their order in the problem, and every tie breaks by id. Throws on malformed input (negative or
 /// non-finite weights, indices out of range, duplicate ids, mismatched lengths).
 public func selectSites(_ problem: SiteSelectionProblem, goal: SiteSelectionGoal,
-                        options: SiteSelectionOptions = SiteSelectionOptions()) throws(PlanningError) -> SiteSelection {
+                        options: SiteSelectionOptions = SiteSelectionOptions()) throws(OptimizationError) -> SiteSelection {
     let prepared = try PreparedSelection(problem, options: options)
     switch goal {
     case .count(let p):

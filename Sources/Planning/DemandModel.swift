@@ -38,7 +38,7 @@ public struct DemandModel: Sendable {
     /// The sum of all units' weights, in riders.
     public var totalWeight: Double { units.reduce(0) { $0 + $1.weight } }
 
-    /// - Throws: `PlanningError.limitExceeded` when the areas' grid would have more than
+    /// - Throws: `OptimizationError.limitExceeded` when the areas' grid would have more than
     ///   `maximumGridCells` cells, before any is made.
     public init(_ dataset: Dataset, areaCellM: Double = 100) throws {
         precondition(areaCellM > 0)
@@ -49,7 +49,7 @@ public struct DemandModel: Sendable {
             cellCount += gridCells(minX: env.minX, minY: env.minY, maxX: env.maxX, maxY: env.maxY, cell: areaCellM)
         }
         if cellCount > Double(maximumGridCells) {
-            throw PlanningError.limitExceeded(
+            throw OptimizationError.limitExceeded(
                 "the commercial areas span \(Int(min(cellCount, 9e18))) demand cells of \(JSONValue.format(number: areaCellM)) m (--area-cell-m), more than the limit of \(maximumGridCells) cells; give a larger --area-cell-m")
         }
         let lookup = try DistrictLookup(dataset.districts)

@@ -185,8 +185,8 @@ public struct ProposalStudy: Sendable {
     /// candidates, an id both required and excluded, a required candidate outside the chosen
     /// divisions, more required sites than the count, a minimum per district the count cannot
     /// hold, or required sites or a minimum per district that make a plan impossible;
-    /// `PlanningError.limitExceeded` for a demand or candidate grid with too many cells; the other
-    /// `PlanningError`s of `planSites`; and GEOS or PROJ errors.
+    /// `OptimizationError.limitExceeded` for a demand or candidate grid with too many cells; the other
+    /// `OptimizationError`s of `planSites`; and GEOS or PROJ errors.
     public init(_ dataset: Dataset, coverage settings: CoverageSettings, proposals proposalSettings: ProposalSettings,
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         coverage = try CoverageStudy(dataset, settings: settings)
@@ -195,7 +195,7 @@ public struct ProposalStudy: Sendable {
         let siteSettings = SiteProposals.Settings(
             radiusM: m.radiusM, gridM: proposalSettings.gridM, seats: proposalSettings.seats, capacitated: proposalSettings.capacitated,
             goal: proposalSettings.goal, kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit, sizes: m.siteSizes,
-            ridersPerSeat: coverage.report.time.ridersPerSeat, cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
+            cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
             exclude: proposalSettings.exclude, newKind: proposalSettings.newKind, citywide: proposalSettings.citywide, minPerDistrict: proposalSettings.minPerDistrict,
             expand: proposalSettings.expand, time: coverage.report.time, radius: coverage.report.radius)
         proposals = try SiteProposals(dataset: dataset, demand: coverage.demand, coverage: coverage.report, districts: coverage.selected,

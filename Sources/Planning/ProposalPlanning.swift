@@ -149,7 +149,7 @@ struct ProposalContext {
             let g = settings.gridM
             let cells = gridCells(minX: env.minX, minY: env.minY, maxX: env.maxX, maxY: env.maxY, cell: g)
             if cells > Double(maximumGridCells) {
-                throw PlanningError.limitExceeded(
+                throw OptimizationError.limitExceeded(
                     "\(district.id) \(district.name): its candidate grid would have \(Int(min(cells, 9e18))) cells of \(JSONValue.format(number: g)) m (--grid-m), more than the limit of \(maximumGridCells) cells; give a larger --grid-m or a candidates file")
             }
             let prepared = try PreparedGeometry(district.projected)

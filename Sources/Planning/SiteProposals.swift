@@ -41,9 +41,6 @@ public struct SiteProposals: Sendable {
         public var nodeLimit: Int
         /// Sizes new sites may take, ascending seats.
         public var sizes: [Int]
-        /// Riders a seat holds, as given. The planner does not read it: it takes the figure from
-        /// `time` (the manifest's at the peak when `time` is nil).
-        public var ridersPerSeat: Double
         /// What a new site costs, in yuan (see `cost(seats:expansion:)`).
         public var cost: SiteCost
         /// No two new sites closer than this (0: no spacing).
@@ -60,19 +57,19 @@ public struct SiteProposals: Sendable {
         public var minPerDistrict: Int
         /// Existing rest stations may take more seats.
         public var expand: Bool
-        /// Riders a seat holds and the stations open (nil: the manifest's, at the peak).
+        /// Riders a seat holds (the capacity of a seat of a new site) and the stations open (nil:
+        /// the manifest's, at the peak).
         public var time: PlanningTime?
         /// Service radius per unit of demand (nil: `radiusM` for all).
         public var radius: ServiceRadius?
 
         /// Settings; by default a 250 m grid, no forced size, capacitated, the rest kinds by
-        /// services and kind, 20 000 nodes, `Manifest.defaultSiteSizes`, 6 riders a seat, the
-        /// illustrative cost, spacing half of `radiusM` (when `minSpacingM` is nil), nothing
+        /// services and kind, 20 000 nodes, `Manifest.defaultSiteSizes`, the illustrative cost, spacing half of `radiusM` (when `minSpacingM` is nil), nothing
         /// required or excluded, new warm stations, one plan per division, no minimum per district,
         /// no expansions, the manifest's time at the peak and `radiusM` for all demand.
         public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: PlanGoal,
                     kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, sizes: [Int] = Manifest.defaultSiteSizes,
-                    ridersPerSeat: Double = 6, cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
+                    cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
                     require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
                     citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false, time: PlanningTime? = nil,
                     radius: ServiceRadius? = nil) {
@@ -84,7 +81,6 @@ public struct SiteProposals: Sendable {
             self.kinds = kinds
             self.nodeLimit = nodeLimit
             self.sizes = sizes
-            self.ridersPerSeat = ridersPerSeat
             self.cost = cost
             self.minSpacingM = minSpacingM ?? radiusM / 2
             self.require = require
@@ -186,6 +182,9 @@ public struct SiteProposals: Sendable {
 
     /// The settings the sites were chosen with.
     public var settings: Settings
+    /// Riders a seat holds in this plan (`settings.time`'s, else the manifest's at the peak): the
+    /// figure the sites were sized with.
+    public var ridersPerSeat: Double
     /// One plan per chosen division in the order given (all divisions but zones, in the layer's
     /// order, when none are given), or a single one for a citywide plan.
     public var districts: [District]
@@ -196,13 +195,14 @@ public struct SiteProposals: Sendable {
     /// Throws `ProposalInputError` for `require` / `exclude` ids that are not candidates, an id both
     /// required and excluded, a required candidate outside the chosen divisions, more required sites
     /// than the count, a minimum per district the count cannot hold, or required sites or a minimum
-    /// per district that make a plan impossible; `PlanningError.limitExceeded` for a candidate grid
-    /// with too many cells; the other `PlanningError`s of `planSites`; and GEOS or PROJ errors.
+    /// per district that make a plan impossible; `OptimizationError.limitExceeded` for a candidate grid
+    /// with too many cells; the other `OptimizationError`s of `planSites`; and GEOS or PROJ errors.
     public init(dataset: Dataset, demand: DemandModel, coverage: CoverageReport, districts selected: [Int]?, settings: Settings,
                 progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
         self.settings = settings
         let chosen = selected ?? dataset.districts.indices.filter { dataset.districts[$0].kind != .zone }
         let context = try ProposalContext(dataset: dataset, demand: demand, coverage: coverage, settings: settings, chosen: chosen)
+        ridersPerSeat = context.ridersPerSeat
         var out: [District] = []
         if settings.citywide {
             out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))

@@ -75,13 +75,20 @@ extension LoadRun {
         issues.append(DatasetIssue(.error, file: source.manifestPath, message))
     }
 
-    /// "stay_min" and "visits_per_hour" of the manifest (each > 0), replaced by the flags when given.
+    /// "stay_min" and "visits_per_hour" of the manifest (each > 0 and at most its limit in
+    /// `QuantityLimits`), replaced by the flags when given.
     mutating func readRestRate(_ o: JSONObject) -> (stayMin: Double, visitsPerHour: Double)? {
         var ok = true
-        func positive(_ key: String, _ flag: String, _ override: Double?, _ fallback: Double, _ what: String) -> Double {
+        func positive(_ key: String, _ flag: String, _ override: Double?, _ fallback: Double, limit: Double, _ unit: String, _ what: String) -> Double {
+            let limitText = "the limit of \(JSONValue.format(number: limit)) \(unit)"
             if let override {
                 guard override.isFinite, override > 0 else {
                     issues.append(DatasetIssue(.error, file: "command line", "\(flag) \(JSONValue.format(number: override)): it must be a number greater than 0 (\(what))"))
+                    ok = false
+                    return fallback
+                }
+                guard override <= limit else {
+                    issues.append(DatasetIssue(.error, file: "command line", "\(flag) \(JSONValue.format(number: override)) is more than \(limitText) (\(what))"))
                     ok = false
                     return fallback
                 }
@@ -93,10 +100,17 @@ extension LoadRun {
                 ok = false
                 return fallback
             }
+            guard n <= limit else {
+                manifestError("\"\(key)\" is \(v.serialized()), more than \(limitText) (\(what))")
+                ok = false
+                return fallback
+            }
             return n
         }
-        let stay = positive("stay_min", "--stay-min", source.stayMin, Manifest.defaultStayMin, "minutes a rider stays at a rest station on a visit")
-        let visits = positive("visits_per_hour", "--visits-per-hour", source.visitsPerHour, Manifest.defaultVisitsPerHour, "visits a rider makes to a rest station in an hour")
+        let stay = positive("stay_min", "--stay-min", source.stayMin, Manifest.defaultStayMin, limit: QuantityLimits.stayMin, "minutes",
+                            "minutes a rider stays at a rest station on a visit")
+        let visits = positive("visits_per_hour", "--visits-per-hour", source.visitsPerHour, Manifest.defaultVisitsPerHour, limit: QuantityLimits.visitsPerHour,
+                              "visits an hour", "visits a rider makes to a rest station in an hour")
         return ok ? (stay, visits) : nil
     }
 

@@ -19,6 +19,11 @@ public enum QuantityLimits {
     public static let workers = 100_000_000
     /// A service radius, search distance or grid spacing in metres (1,000 km).
     public static let distanceM = 1_000_000.0
+    /// Minutes a rider stays at a rest station on one visit (`stay_min`, `--stay-min`): a day.
+    public static let stayMin = 1_440.0
+    /// Rest-station visits a rider makes in an hour (`visits_per_hour`, `--visits-per-hour`): one
+    /// a minute.
+    public static let visitsPerHour = 60.0
 
     /// The limit of a feature property, by its name, or nil for properties without one.
     public static func maximum(of property: String) -> Double? {

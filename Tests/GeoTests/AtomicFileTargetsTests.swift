@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Geo
 
 /// `AtomicFile` replaces only regular files: a symbolic link's target is replaced (the link stays),
@@ -10,12 +11,6 @@ struct AtomicFileTargetsTests {
     static let isRoot = geteuid() == 0
     /// Linux's device number of /dev/null: major 1, minor 3.
     static let nullDevice = dev_t((1 << 8) | 3)
-
-    static func info(_ path: String) -> stat {
-        var info = stat()
-        _ = lstat(path, &info)
-        return info
-    }
 
     @Test("a symbolic link stays a link: its target is replaced, atomically, with the temporary file beside the target")
     func symbolicLink() throws {
@@ -32,8 +27,8 @@ struct AtomicFileTargetsTests {
         #expect(symlink(link, link2) == 0)
 
         try AtomicFile.write("new\n", to: link2)
-        #expect(AtomicFileTargetsTests.info(link).st_mode & S_IFMT == S_IFLNK)
-        #expect(AtomicFileTargetsTests.info(link2).st_mode & S_IFMT == S_IFLNK)
+        #expect(FileTargets.status(link).st_mode & S_IFMT == S_IFLNK)
+        #expect(FileTargets.status(link2).st_mode & S_IFMT == S_IFLNK)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "real/out.json")
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
         #expect(try AtomicFileTests.entries(real) == ["out.json"])
@@ -44,7 +39,7 @@ struct AtomicFileTargetsTests {
         #expect(symlink("real/fresh.json", dangling) == 0)
         try AtomicFile.write("fresh\n", to: dangling)
         #expect(try String(contentsOfFile: real.appendingPathComponent("fresh.json").path, encoding: .utf8) == "fresh\n")
-        #expect(AtomicFileTargetsTests.info(dangling).st_mode & S_IFMT == S_IFLNK)
+        #expect(FileTargets.status(dangling).st_mode & S_IFMT == S_IFLNK)
     }
 
     @Test("a link to a directory, and a link loop, are refused and nothing is written")
@@ -72,22 +67,12 @@ struct AtomicFileTargetsTests {
         let dir = try AtomicFileTests.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let fifo = dir.appendingPathComponent("pipe").path
-        #expect(mkfifo(fifo, 0o600) == 0)
-        nonisolated(unsafe) var received = Data()
-        let done = DispatchSemaphore(value: 0)
         // The reader opens the FIFO on its own thread; the writer's open waits for it.
-        Thread {
-            if let handle = FileHandle(forReadingAtPath: fifo) {
-                received = handle.readDataToEndOfFile()
-                try? handle.close()
-            }
-            done.signal()
-        }.start()
+        let reader = try FileTargets.fifoWithReader(at: fifo)
         let text = String(repeating: "line through the pipe\n", count: 10_000)
         try AtomicFile.write(text, to: fifo)
-        done.wait()
-        #expect(String(decoding: received, as: UTF8.self) == text)
-        #expect(AtomicFileTargetsTests.info(fifo).st_mode & S_IFMT == S_IFIFO)
+        #expect(String(decoding: reader.wait(), as: UTF8.self) == text)
+        #expect(FileTargets.status(fifo).st_mode & S_IFMT == S_IFIFO)
         #expect(try AtomicFileTests.entries(dir) == ["pipe"])
     }
 
@@ -101,7 +86,7 @@ struct AtomicFileTargetsTests {
         // Some containers forbid mknod even to root; then there is nothing to test here.
         try #require(made == 0, "mknod failed: \(String(cString: strerror(errno)))")
         try AtomicFile.write(String(repeating: "x", count: 100_000), to: device)
-        let after = AtomicFileTargetsTests.info(device)
+        let after = FileTargets.status(device)
         #expect(after.st_mode & S_IFMT == S_IFCHR)
         #expect(after.st_rdev == AtomicFileTargetsTests.nullDevice)
         #expect(try AtomicFileTests.entries(dir) == ["null"])
@@ -120,7 +105,7 @@ struct AtomicFileTargetsTests {
             #expect(chown(target, owner.uid, owner.gid) == 0)
         }
         try AtomicFile.write("new\n", to: target)
-        let after = AtomicFileTargetsTests.info(target)
+        let after = FileTargets.status(target)
         #expect(after.st_mode & 0o7777 == 0o640)
         #expect(after.st_uid == owner.uid && after.st_gid == owner.gid)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
@@ -131,7 +116,7 @@ struct AtomicFileTargetsTests {
         let link = dir.appendingPathComponent("link").path
         #expect(symlink("layer.geojson", link) == 0)
         try AtomicFile.write("newer\n", to: link)
-        #expect(AtomicFileTargetsTests.info(target).st_mode & 0o7777 == 0o600)
+        #expect(FileTargets.status(target).st_mode & 0o7777 == 0o600)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "newer\n")
     }
 
@@ -154,6 +139,6 @@ struct AtomicFileTargetsTests {
         #expect(throws: AtomicFileError.cannotCreate(path: path, reason: "it is not a regular file, a device or a FIFO")) {
             try AtomicFile.write("x", to: path)
         }
-        #expect(AtomicFileTargetsTests.info(path).st_mode & S_IFMT == S_IFSOCK)
+        #expect(FileTargets.status(path).st_mode & S_IFMT == S_IFSOCK)
     }
 }

@@ -21,16 +21,17 @@ struct ReaderHardeningTests {
         #expect(try Geometry.point(Coordinate(x: 1e15, y: -1e15)).wkt() == "POINT (1000000000000000 -1000000000000000)")
     }
 
-    @Test("a JSON object with many keys keeps order, finds every key and reads in linear time")
+    @Test("a JSON object with many keys keeps order, finds every key and looks keys up through its index (linear reading)")
     func manyKeys() throws {
         let n = 50_000
         let text = "{" + (0..<n).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k7\":-1}"
-        let clock = ContinuousClock()
         var parser = JSONParser(bytes: Array(text.utf8))
-        var value: JSONValue = .null
-        let elapsed = try clock.measure { value = try parser.parseDocument() }
-        #expect(elapsed < .seconds(5))
+        let value = try parser.parseDocument()
         guard case var .object(o) = value else { Issue.record("not an object"); return }
+        // Each key's lookup while reading is a hash lookup, not a search of the members before it
+        // (which made such an object quadratic to read); no clock, so a loaded machine cannot fail it.
+        #expect(o.isIndexed)
+        #expect(!JSONObject([("a", .number(1))]).isIndexed)
         #expect(o.count == n)
         #expect(o.keys.first == "k0" && o.keys.last == "k\(n - 1)")
         #expect(o["k7"] == .number(-1))

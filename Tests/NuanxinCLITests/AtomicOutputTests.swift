@@ -23,6 +23,38 @@ struct AtomicOutputTests {
         try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out.csv.tmp-") }
     }
 
+    /// Runs `nearest --input` of 400,000 queries with `--out` over `out.csv` (which holds
+    /// "previous\n") in `dir`, and sends `signal` as soon as the temporary file beside it has
+    /// data, that is, while the answer is being written. Returns the process once it has ended,
+    /// whether the signal was sent mid-write (false: the run ended first, or two minutes passed),
+    /// and the target.
+    static func signalMidWrite(_ signal: Int32, in dir: URL) throws -> (process: Process, signalled: Bool, out: URL) {
+        let input = dir.appendingPathComponent("queries.csv")
+        try AtomicOutputTests.queries(400_000).write(to: input, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv")
+        try "previous\n".write(to: out, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["nearest", "--input", input.path, "--format", "csv", "--out", out.path, "--data", Fixtures.tiny.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var signalled = false
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline {
+            if let temp = try AtomicOutputTests.temporaryFiles(dir).first,
+               let size = try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(temp).path)[.size] as? Int, size > 0 {
+                kill(process.processIdentifier, signal)
+                signalled = true
+                break
+            }
+            usleep(2_000)
+        }
+        process.waitUntilExit()
+        return (process, signalled, out)
+    }
+
     @Test("a write that fails midway (file-size limit) exits 74, keeps the previous file and leaves no temporary file",
           .enabled(if: BadInputCatalogueTests.fileSizeLimitWorks, "ThreadSanitizer's runtime cannot start under a file-size limit"))
     func failedWrite() throws {
@@ -45,30 +77,7 @@ struct AtomicOutputTests {
     func killedWrite() throws {
         let dir = try AtomicOutputTests.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("queries.csv")
-        try AtomicOutputTests.queries(400_000).write(to: input, atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("out.csv")
-        try "previous\n".write(to: out, atomically: true, encoding: .utf8)
-
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["nearest", "--input", input.path, "--format", "csv", "--out", out.path, "--data", Fixtures.tiny.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Wait until the answer is being written: its temporary file exists and has data.
-        var killedWhileWriting = false
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline {
-            if let temp = try AtomicOutputTests.temporaryFiles(dir).first,
-               let size = try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(temp).path)[.size] as? Int, size > 0 {
-                kill(process.processIdentifier, SIGKILL)
-                killedWhileWriting = true
-                break
-            }
-            usleep(2_000)
-        }
-        process.waitUntilExit()
+        let (process, killedWhileWriting, out) = try AtomicOutputTests.signalMidWrite(SIGKILL, in: dir)
         try #require(killedWhileWriting, "the run ended before it could be killed mid-write")
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
         // The target is the previous file, whole.

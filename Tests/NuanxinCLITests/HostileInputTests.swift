@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// What a hostile tester found, one case per finding, each run through the real binary with its
 /// exit code and message: outputs that are not regular files, huge numbers and ids, spreadsheet
@@ -21,12 +22,6 @@ struct HostileInputTests {
 
     static func data(_ dir: URL) -> String { dir.appendingPathComponent("data").path }
 
-    static func mode(_ path: String) -> (type: mode_t, permissions: mode_t, uid: uid_t, gid: gid_t) {
-        var info = stat()
-        _ = lstat(path, &info)
-        return (info.st_mode & S_IFMT, info.st_mode & 0o7777, info.st_uid, info.st_gid)
-    }
-
     // MARK: A. --out and import replace only regular files
 
     @Test("--out through a symbolic link replaces the link's target, and the link stays a link")
@@ -38,7 +33,7 @@ struct HostileInputTests {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.json")
         let r = try CLI.run(["info", "--format", "json", "--out", link, "--data", HostileInputTests.data(dir)])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(HostileInputTests.mode(link).type == S_IFLNK)
+        #expect(FileTargets.type(link) == S_IFLNK)
         #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("{\"dataset\""))
     }
 
@@ -60,21 +55,12 @@ struct HostileInputTests {
         let dir = try HostileInputTests.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
         let fifo = dir.appendingPathComponent("pipe").path
-        #expect(mkfifo(fifo, 0o600) == 0)
-        nonisolated(unsafe) var received = Data()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            if let handle = FileHandle(forReadingAtPath: fifo) {
-                received = handle.readDataToEndOfFile()
-                try? handle.close()
-            }
-            done.signal()
-        }.start()
+        let reader = try FileTargets.fifoWithReader(at: fifo)
         let r = try CLI.run(["nearest", "--lon", "113.06", "--lat", "36.05", "--format", "json", "--out", fifo, "--data", HostileInputTests.data(dir)])
-        done.wait()
+        let received = reader.wait()
         #expect(r.status == 0, "\(r.stderr)")
         #expect(String(decoding: received, as: UTF8.self).hasPrefix("{\"query\""))
-        #expect(HostileInputTests.mode(fifo).type == S_IFIFO)
+        #expect(FileTargets.type(fifo) == S_IFIFO)
     }
 
     @Test("--out over a character device (mknod c 1 3 in a temporary folder) writes through and the device stays",
@@ -86,7 +72,7 @@ struct HostileInputTests {
         try #require(mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0, "mknod failed")
         let r = try CLI.run(["info", "--format", "json", "--out", device, "--data", HostileInputTests.data(dir)])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(HostileInputTests.mode(device).type == S_IFCHR)
+        #expect(FileTargets.type(device) == S_IFCHR)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["data", "null"])
     }
 
@@ -108,10 +94,10 @@ struct HostileInputTests {
         let incoming = try HostileInputTests.put(dir, "more.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"s9","name":"新站","kind":"union_station"},"geometry":{"type":"Point","coordinates":[113.07,36.07]}}]}"#)
         let r = try CLI.run(["import", "--layer", "stations", incoming, "--data", data])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(HostileInputTests.mode(data + "/stations.geojson").type == S_IFLNK)
-        let after = HostileInputTests.mode(elsewhere)
-        #expect(after.type == S_IFREG && after.permissions == 0o640)
-        #expect(after.uid == owner.uid && after.gid == owner.gid)
+        #expect(FileTargets.type(data + "/stations.geojson") == S_IFLNK)
+        let after = FileTargets.status(elsewhere)
+        #expect(after.st_mode & S_IFMT == S_IFREG && after.st_mode & 0o7777 == 0o640)
+        #expect(after.st_uid == owner.uid && after.st_gid == owner.gid)
         #expect(try String(contentsOfFile: elsewhere, encoding: .utf8).contains("新站"))
     }
 
@@ -326,6 +312,11 @@ extension HostileInputTests {
         (["propose", "--target", "50", "--grid-m", "1e300"], "--grid-m 1e+300 is more than the limit of 1000000 m (1,000 km)"),
         (["areas", "--rest-m", "1e308"], "--rest-m 1e+308 is more than the limit of 1000000 m (1,000 km)"),
         (["coverage", "--area-cell-m", "1e300"], "--area-cell-m 1e+300 is more than the limit of 1000000 m (1,000 km)"),
+        (["nearest", "--lon", "113.06", "--lat", "36.05", "--max-distance", "1000001"], "--max-distance 1000001 is more than the limit of 1000000 m (1,000 km)"),
+        (["nearest", "--input", "-", "--max-distance", "inf"], "--max-distance inf is more than the limit of 1000000 m (1,000 km)"),
+        (["within", "--lon", "113.06", "--lat", "36.05", "--radius", "2e6"], "--radius 2000000 is more than the limit of 1000000 m (1,000 km)"),
+        (["coverage", "--stay-min", "1441"], "--stay-min 1441 is more than the limit of 1440 minutes (a day)"),
+        (["load", "--visits-per-hour", "61"], "--visits-per-hour 61 is more than the limit of 60 visits an hour (one a minute)"),
     ])
     func hugeFlags(_ arguments: [String], _ message: String) throws {
         let r = try CLI.run(arguments + ["--data", Fixtures.tiny.path, "--format", "table"])
@@ -474,31 +465,9 @@ extension HostileInputTests {
     func interruptedWrite(_ signalNumber: Int32, _ expected: Int32) throws {
         let dir = try AtomicOutputTests.workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("queries.csv")
-        try AtomicOutputTests.queries(400_000).write(to: input, atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("out.csv")
-        try "previous\n".write(to: out, atomically: true, encoding: .utf8)
-
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["nearest", "--input", input.path, "--format", "csv", "--out", out.path, "--data", Fixtures.tiny.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
         // The test runner's threads block these signals and a child inherits the mask; nuanxin
         // unblocks them when it installs its handler, which this test also checks.
-        try process.run()
-        var signalled = false
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline {
-            if let temp = try AtomicOutputTests.temporaryFiles(dir).first,
-               let size = try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(temp).path)[.size] as? Int, size > 0 {
-                kill(process.processIdentifier, signalNumber)
-                signalled = true
-                break
-            }
-            usleep(2_000)
-        }
-        process.waitUntilExit()
+        let (process, signalled, out) = try AtomicOutputTests.signalMidWrite(signalNumber, in: dir)
         try #require(signalled, "the run ended before the signal could be sent mid-write")
         #expect(process.terminationReason == .exit && process.terminationStatus == expected)
         #expect(try String(contentsOf: out, encoding: .utf8) == "previous\n")

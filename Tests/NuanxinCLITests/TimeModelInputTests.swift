@@ -54,6 +54,8 @@ struct TimeModelInputTests {
     @Test("validate names the manifest key that is wrong (65)", arguments: [
         ("stay_min", "0", "\"stay_min\""),
         ("visits_per_hour", "-1", "\"visits_per_hour\""),
+        ("stay_min", "2000", "\"stay_min\" is 2000, more than the limit of 1440 minutes"),
+        ("visits_per_hour", "1e9", "more than the limit of 60 visits an hour"),
         ("demand_profile", "[1, 0.5, 0.2]", "has 3 values"),
         ("demand_profile", "[" + Array(repeating: "0.5", count: 23).joined(separator: ",") + ",-0.1]", "hour 23"),
         ("demand_profile", "[" + Array(repeating: "0.5", count: 24).joined(separator: ",") + "]", "exactly 1"),

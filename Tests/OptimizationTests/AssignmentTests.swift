@@ -89,10 +89,10 @@ struct AssignmentTests {
         checkFeasible(tight, weights: weights, capacities: [0.25, 0.3], rows: rows)
         let none = try maximumAssignment(weights: [], capacities: [], reach: Reach(rows: [], columnCount: 0))
         #expect(none.served == 0)
-        #expect(throws: PlanningError.self) {
+        #expect(throws: OptimizationError.self) {
             _ = try maximumAssignment(weights: [-1], capacities: [1], reach: Reach(rows: [[0]], columnCount: 1))
         }
-        #expect(throws: PlanningError.self) { _ = try Reach(rows: [[3]], columnCount: 2) }
+        #expect(throws: OptimizationError.self) { _ = try Reach(rows: [[3]], columnCount: 2) }
     }
 
     @Test("larger random instances (tight capacity, long augmenting paths) against the reference")

@@ -2,47 +2,6 @@ import TestSupport
 import Testing
 @testable import Optimization
 
-/// Independent reference: minimum-cost maximum flow by successive shortest paths found with
-/// Bellman–Ford on a dense residual matrix (node 0 source, 1 sink, then demand, then stations).
-/// Returns (served, cost).
-func referenceMinCostMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]], costs: [[Double]]) -> (Double, Double) {
-    let n = weights.count, m = capacities.count
-    let size = 2 + n + m
-    var cap = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
-    var cost = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
-    let big = weights.reduce(0, +) + 1
-    for i in 0..<n {
-        cap[0][2 + i] = weights[i]
-        for (t, j) in rows[i].enumerated() {
-            cap[2 + i][2 + n + j] = big
-            cost[2 + i][2 + n + j] = costs[i][t]
-            cost[2 + n + j][2 + i] = -costs[i][t]
-        }
-    }
-    for j in 0..<m { cap[2 + n + j][1] = min(capacities[j], big) }
-    var served = 0.0, total = 0.0
-    while true {
-        var dist = [Double](repeating: .infinity, count: size)
-        var parent = [Int](repeating: -1, count: size)
-        dist[0] = 0
-        for _ in 0..<size {
-            var changed = false
-            for u in 0..<size where dist[u] < .infinity {
-                for v in 0..<size where cap[u][v] > 1e-12 && dist[u] + cost[u][v] < dist[v] - 1e-9 {
-                    dist[v] = dist[u] + cost[u][v]
-                    parent[v] = u
-                    changed = true
-                }
-            }
-            if !changed { break }
-        }
-        if dist[1] == .infinity { return (served, total) }
-        let b = augmentAlong(parent, in: &cap)
-        served += b
-        total += b * dist[1]
-    }
-}
-
 /// A random allocation instance: points in a square, reach within a radius, cost = distance
 /// (rounded to whole metres now and then so that equal costs occur).
 struct AllocationInstance {
@@ -184,12 +143,12 @@ struct MinCostAllocationTests {
     @Test("bad input is refused")
     func badInput() throws {
         let reach = try Reach(rows: [[0]], columnCount: 1)
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [-1], stationRank: [0]) }
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [], stationRank: [0]) }
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 2], reach: reach, costs: [1], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [-1], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1], reach: reach, costs: [], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 2], reach: reach, costs: [1], stationRank: [0]) }
         let two = try Reach(rows: [[0, 1]], columnCount: 2)
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 1], reach: two, costs: [1, 1], stationRank: [3, 3]) }
-        #expect(throws: PlanningError.self) { try minimumCostAllocation(weights: [.nan], capacities: [1], reach: reach, costs: [1], stationRank: [0]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [1], capacities: [1, 1], reach: two, costs: [1, 1], stationRank: [3, 3]) }
+        #expect(throws: OptimizationError.self) { try minimumCostAllocation(weights: [.nan], capacities: [1], reach: reach, costs: [1], stationRank: [0]) }
         let empty = try Reach(rows: [], columnCount: 0)
         let a = try minimumCostAllocation(weights: [], capacities: [], reach: empty, costs: [], stationRank: [])
         #expect(a.served == 0 && a.cost == 0)

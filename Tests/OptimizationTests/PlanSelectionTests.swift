@@ -196,15 +196,15 @@ struct PlanSelectionTests {
         let inst = PlanInstance(seed: 7)
         var p = inst.problem(capacitated: true)
         p.candidates[0].sizes = []
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
         p = inst.problem(capacitated: true)
         p.candidates[0].sizes = [SiteSize(seats: 16, capacity: 96, cost: 1), SiteSize(seats: 8, capacity: 48, cost: 1)]
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
         p.candidates[0].sizes = [SiteSize(seats: 0, capacity: 0, cost: 1)]
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
         p = inst.problem(capacitated: true, required: [0, 1, 2])
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .budget(1)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .budget(1)) }
     }
 
     @Test("the same plan whatever the order of the candidates")
@@ -271,8 +271,8 @@ struct PlanGroupTests {
                 #expect(plan.upperBound >= best - 1e-6, "seed \(seed) p \(p): bound \(plan.upperBound) below \(best)")
                 if plan.provenOptimal && groupsMet { #expect(abs(plan.objective - best) < 1e-6, "seed \(seed) p \(p): \(plan.objective) vs \(best)") }
             }
-            #expect(throws: PlanningError.self) { try planSites(problem, goal: .count(2)) }
-            #expect(throws: PlanningError.self) { try planSites(problem, goal: .budget(100)) }
+            #expect(throws: OptimizationError.self) { try planSites(problem, goal: .count(2)) }
+            #expect(throws: OptimizationError.self) { try planSites(problem, goal: .budget(100)) }
         }
     }
 }

@@ -40,7 +40,7 @@ struct ReachTests {
     func columnLists() throws {
         let r = try Reach(columnLists: [[2, 0], [0]], rowCount: 3)
         #expect((0..<3).map { Array(r.row($0)) } == [[0, 1], [], [0]])
-        #expect(throws: PlanningError.invalidInput("column 1: row 3 outside 0..<3")) {
+        #expect(throws: OptimizationError.invalidInput("column 1: row 3 outside 0..<3")) {
             try Reach(columnLists: [[0], [3]], rowCount: 3)
         }
     }

@@ -302,16 +302,16 @@ struct SiteSelectionTests {
 
     @Test("bad input is refused")
     func badInput() {
-        #expect(throws: PlanningError.self) {
+        #expect(throws: OptimizationError.self) {
             _ = try selectSites(SiteSelectionProblem(weights: [1], candidates: [SiteCandidate(id: "x", covers: [1])]), goal: .count(1))
         }
-        #expect(throws: PlanningError.self) {
+        #expect(throws: OptimizationError.self) {
             _ = try selectSites(SiteSelectionProblem(weights: [1], candidates: [SiteCandidate(id: "x", covers: [0]), SiteCandidate(id: "x", covers: [])]), goal: .count(1))
         }
-        #expect(throws: PlanningError.self) {
+        #expect(throws: OptimizationError.self) {
             _ = try selectSites(SiteSelectionProblem(weights: [-1], candidates: []), goal: .count(1))
         }
-        #expect(throws: PlanningError.self) {
+        #expect(throws: OptimizationError.self) {
             _ = try selectSites(SiteSelectionProblem(weights: [1], candidates: []), goal: .targetPercent(120))
         }
     }

@@ -237,6 +237,9 @@ struct ManifestTimeTests {
         ("\"stay_min\":\"20\"", "\"stay_min\""),
         ("\"visits_per_hour\":0", "\"visits_per_hour\""),
         ("\"visits_per_hour\":-0.5", "\"visits_per_hour\""),
+        ("\"stay_min\":1441", "\"stay_min\" is 1441, more than the limit of 1440 minutes"),
+        ("\"stay_min\":1e308", "\"stay_min\" is 1e+308, more than the limit of 1440 minutes"),
+        ("\"visits_per_hour\":61", "\"visits_per_hour\" is 61, more than the limit of 60 visits an hour"),
         ("\"demand_profile\":[1,0.5]", "has 2 values"),
         ("\"demand_profile\":\"flat\"", "must be a list"),
         ("\"demand_profile\":[\(Array(repeating: "0.5", count: 23).joined(separator: ",")),-1]", "hour 23"),
@@ -262,6 +265,8 @@ struct ManifestTimeTests {
 
     @Test("bad flag overrides are errors naming the flag", arguments: [
         (0.0, 1.0, "--stay-min 0"), (-3.0, 1.0, "--stay-min -3"), (20.0, 0.0, "--visits-per-hour 0"), (Double.nan, 1.0, "--stay-min"),
+        (1_441.0, 1.0, "--stay-min 1441 is more than the limit of 1440 minutes"),
+        (20.0, 1e300, "--visits-per-hour 1e+300 is more than the limit of 60 visits an hour"),
     ])
     func badOverrides(_ stay: Double, _ visits: Double, _ says: String) throws {
         let issues = try TimeDataset().validate { $0.stayMin = stay; $0.visitsPerHour = visits }.filter { $0.severity == .error }

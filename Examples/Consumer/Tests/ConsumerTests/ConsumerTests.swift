@@ -104,6 +104,6 @@ let changzhi: String = URL(fileURLWithPath: #filePath)
 
     @Test func refusesMalformedInput() {
         let bad = SiteSelectionProblem(weights: [1], candidates: [SiteCandidate(id: "x", covers: [5])])
-        #expect(throws: PlanningError.self) { try selectSites(bad, goal: .count(1)) }
+        #expect(throws: OptimizationError.self) { try selectSites(bad, goal: .count(1)) }
     }
 }

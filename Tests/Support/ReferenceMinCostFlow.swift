@@ -1,7 +1,11 @@
-/// Reference minimum-cost maximum flow for the allocation tests: successive shortest paths with
-/// Bellman–Ford on a dense residual graph (node 0 source, 1 sink, then demand, then stations).
-/// Returns the maximum flow and the least total cost (Σ flow × cost over demand–station edges).
-func referenceMinCostMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]], costs: [[Double]]) -> (flow: Double, cost: Double) {
+// A reference minimum-cost maximum flow for tests of the allocation, used by the Optimization
+// and Planning tests alike.
+
+/// Reference minimum-cost maximum flow: successive shortest paths found with Bellman–Ford on a
+/// dense residual matrix (node 0 source, 1 sink, then demand, then stations). `costs[i][t]` is the
+/// cost of demand `i`'s `t`-th edge, to station `rows[i][t]`. Returns the maximum flow and the
+/// least total cost (Σ flow × cost over the demand–station edges).
+public func referenceMinCostMaxFlow(weights: [Double], capacities: [Double], rows: [[Int]], costs: [[Double]]) -> (flow: Double, cost: Double) {
     let n = weights.count, m = capacities.count
     let size = 2 + n + m
     var cap = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
@@ -9,10 +13,10 @@ func referenceMinCostMaxFlow(weights: [Double], capacities: [Double], rows: [[In
     let big = weights.reduce(0, +) + 1
     for i in 0..<n {
         cap[0][2 + i] = weights[i]
-        for (k, j) in rows[i].enumerated() {
+        for (t, j) in rows[i].enumerated() {
             cap[2 + i][2 + n + j] = big
-            cost[2 + i][2 + n + j] = costs[i][k]
-            cost[2 + n + j][2 + i] = -costs[i][k]
+            cost[2 + i][2 + n + j] = costs[i][t]
+            cost[2 + n + j][2 + i] = -costs[i][t]
         }
     }
     for j in 0..<m { cap[2 + n + j][1] = min(capacities[j], big) }
@@ -33,15 +37,7 @@ func referenceMinCostMaxFlow(weights: [Double], capacities: [Double], rows: [[In
             if !changed { break }
         }
         if dist[1] == .infinity { return (flow, total) }
-        var b = Double.infinity
-        var v = 1
-        while v != 0 { b = min(b, cap[parent[v]][v]); v = parent[v] }
-        v = 1
-        while v != 0 {
-            cap[parent[v]][v] -= b
-            cap[v][parent[v]] += b
-            v = parent[v]
-        }
+        let b = augmentAlong(parent, in: &cap)
         flow += b
         total += b * dist[1]
     }
