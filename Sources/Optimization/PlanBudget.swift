@@ -1,12 +1,18 @@
+import Foundation
 /// Budget mode: total cost at most B, a size chosen per site.
 ///
-/// Items are (site, size) pairs. The objective is monotone and submodular in the set of items (a
-/// maximum flow to a set of sinks, or the union of covered demand), so for items F chosen and any
-/// further items S: f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F). A fractional knapsack of the gain bounds
-/// Δ over the budget left is therefore a proof, relaxing "one size per site" and the spacing; the
-/// plans with at most the number of sites the budget can pay for give a second proof (the count
-/// relaxation at the largest sizes). Depth-first branch and bound: required sites get a size
-/// first, then the item first in the knapsack's order goes in, or out.
+/// Items are (site, size) pairs. Depth-first branch and bound: required sites get a size first,
+/// then the item first in the gain-per-yuan order goes in, or out. Two bounds prune a node, both
+/// proofs for every plan below it:
+/// - the Lagrangian relaxation with a multiple-choice knapsack over the items (see
+///   `PlanBudgetBound.swift`), from subgradient steps at the root and, covered, a few more at each
+///   node;
+/// - the value so far plus a fractional knapsack of single-site gain bounds Δ over the budget left:
+///   the objective is monotone and submodular in the set of items (a maximum flow to a set of
+///   sinks, or the union of covered demand), so for items F chosen and any further items S,
+///   f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F).
+/// Starting plans: the greedy by gain per yuan, and the Lagrangian knapsack's answers repaired for
+/// the spacing, the required sites and the budget.
 extension PlanSolver {
     struct Item {
         var site: PlanSite
@@ -31,15 +37,13 @@ extension PlanSolver {
         return items
     }
 
-    /// Counts tried as starting plans of a budget (1 … this many, at most what the budget pays for).
-    static let countStarts = 12
-
     static func ratio(_ gain: Double, _ cost: Double) -> Double {
         cost > 0 ? gain / cost : (gain > 0 ? .infinity : 0)
     }
 
     func solveBudget(_ budget: Double) -> PlanSelection {
         let items = budgetItems()
+        let debugStart = ContinuousClock.now
         var itemsOf = [[Int]](repeating: [], count: K)
         for (n, it) in items.enumerated() { itemsOf[it.site].append(n) }
         let tol = 1e-9 * max(1, budget)
@@ -85,38 +89,38 @@ extension PlanSolver {
         }
         offer(chosen, v)
 
-        // The count relaxation: no plan within the budget has more sites than the cheapest ones
-        // the budget pays for.
-        var rootBound = Double.infinity
-        let cheapest = minCost.sorted()
-        var affordable = 0
-        var sum = 0.0
-        for c in cheapest where sum + c <= budget + tol { sum += c; affordable += 1 }
-        affordable = max(affordable, required.count)
-        if affordable < K {
-            let r = relaxation(excluded: [], q: affordable - required.count)
-            rootBound = r.bound
-        }
-        // Count plans as starting points: the best q sites at their largest sizes, shrunk to what
-        // they hold, for each count the budget might pay for; taken when they fit the budget.
-        var siteOf = [Int](repeating: 0, count: K)
-        for (site, index) in prep.order.enumerated() { siteOf[index] = site }
-        let fewest = max(1, required.count), most = min(affordable, K, Self.countStarts)
-        for q in stride(from: fewest, through: most, by: 1) where !optimality.cannotImprove(rootBound, over: best.value) {
-            let plan = solveCount(q)
-            guard plan.cost <= budget + tol else { continue }
-            var chosenItems: [Int] = []
-            for site in plan.sites {
-                let k = siteOf[site.candidateIndex]
-                let n = capacitated ? itemsOf[k].first { items[$0].size == site.sizeIndex } : itemsOf[k].first
-                if let n { chosenItems.append(n) }
+        // The Lagrangian bound (see PlanBudgetBound.swift); its knapsack answers, repaired for
+        // the required sites, the spacing and the budget, are tried as plans.
+        let knapsack = ChoiceKnapsack(costs: items.map(\.cost), budget: budget)
+        var requiredBlocked = Set<PlanSite>()
+        for r in required { requiredBlocked.formUnion(conflicts[r]) }
+        requiredBlocked.subtract(required)
+        func tryPlan(_ set: [Int]) {
+            var plan = startItems.map { r in set.first { items[$0].site == items[r].site } ?? r }
+            var taken = Set(plan.map { items[$0].site })
+            var cost = plan.reduce(0.0) { $0 + items[$1].cost }
+            for n in set where !taken.contains(items[n].site) && cost + items[n].cost <= budget + tol
+                && !plan.contains(where: { conflicts[items[$0].site].contains(items[n].site) }) {
+                plan.append(n)
+                taken.insert(items[n].site)
+                cost += items[n].cost
             }
-            guard chosenItems.count == plan.sites.count, chosenItems.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
-            offer(chosenItems, value(chosenItems.map { (items[$0].site, cap($0)) }))
+            guard cost <= budget + tol else { return }
+            evaluations += 1
+            offer(plan, value(plan.map { (items[$0].site, cap($0)) }))
         }
-
-        struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double }
-        var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound)]
+        let tuning = SolverTuning.standard
+        let root = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack,
+                                    node: BudgetNode(chosen: [], excluded: [], outside: requiredBlocked, left: budget),
+                                    start: nil, theta: capacitated ? tuning.capacitatedStartTheta : tuning.budgetCoverTheta,
+                                    iterations: tuning.budgetLagrangeIterations, offerLimit: tuning.budgetPlanOffers,
+                                    incumbent: { best.value }, offer: tryPlan)
+        let rootBound = root.bound
+        let debug = ProcessInfo.processInfo.environment["NUANXIN_DEBUG_BUDGET"] != nil
+        if debug { FileHandle.standardError.write("lagrangian root \(root.bound) incumbent \(best.value) evals \(evaluations) at \(ContinuousClock.now - debugStart)\n".data(using: .utf8)!) }
+        if debug { FileHandle.standardError.write("after count starts: incumbent \(best.value) at \(ContinuousClock.now - debugStart)\n".data(using: .utf8)!) }
+        struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double; var multipliers: [Double]; var theta: Double }
+        var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound, multipliers: root.multipliers, theta: root.theta)]
         var nodes = 0
         var open: [Double] = []
         var firstBound = rootBound
@@ -133,13 +137,39 @@ extension PlanSolver {
             let reserve = node.pending.reduce(0.0) { $0 + minCost[$1] }
             let left = budget - spentHere - reserve
             if left < -tol { continue }
+            // The Lagrangian bound first: it needs no flow.
+            var outside = Set(node.chosen.map { items[$0].site })
+            for n in node.chosen { outside.formUnion(conflicts[items[n].site]) }
+            for r in node.pending { outside.formUnion(conflicts[r]) }
+            let here = BudgetNode(chosen: node.chosen, excluded: node.excluded, outside: outside, left: budget - spentHere)
+            var relaxed = root
+            if capacitated {
+                relaxed.bound = cachedBound(root, above: [], items: items, itemsOf: itemsOf, knapsack: knapsack, node: here)
+            } else {
+                relaxed = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack, node: here,
+                                           start: node.multipliers, theta: max(node.theta, tuning.budgetNodeTheta),
+                                           iterations: tuning.budgetNodeIterations, offerLimit: tuning.budgetNodeOffers,
+                                           incumbent: { best.value }, offer: tryPlan)
+            }
+            let lagrangian = relaxed.bound
+            let nodeBound = min(node.bound, lagrangian)
+            if nodes == 1 { firstBound = min(firstBound, nodeBound) }
+            if optimality.cannotImprove(nodeBound, over: best.value) { continue }
             let currentHere = node.chosen.map { (items[$0].site, cap($0)) } + node.pending.map { ($0, largest($0)) }
-            let value = self.value(currentHere)
+            let value: Double, bounds: [Double]
+            if capacitated {
+                // One flow for both the value and the gain bounds.
+                let state = flow(currentHere)
+                value = state.served - base
+                bounds = prep.gainBounds(state, free: (0..<K).map(SiteIndex.init)).values
+            } else {
+                value = self.value(currentHere)
+                bounds = gainBounds(currentHere)
+            }
             evaluations += 1
             if node.pending.isEmpty { offer(node.chosen, value) }
             var blocked = Set(currentHere.map(\.0))
             for (k, _) in currentHere { blocked.formUnion(conflicts[k]) }
-            let bounds = gainBounds(currentHere)
             var free = items.indices.filter { !node.excluded.contains($0) && !blocked.contains(items[$0].site) && items[$0].cost <= left + tol }
             let gain = { (n: Int) in min(bounds[items[n].site], cap(n)) }
             free = free.filter { gain($0) > 0 }
@@ -154,19 +184,23 @@ extension PlanSolver {
                     break
                 }
             }
-            let ub = min(node.bound, value + extra)
+            let ub = min(nodeBound, value + extra)
+            if debug && nodes == 1 { FileHandle.standardError.write("root node: lagrangian \(lagrangian) knapsack \(value + extra) incumbent \(best.value)\n".data(using: .utf8)!) }
             if nodes == 1 { firstBound = min(firstBound, ub) }
             if optimality.cannotImprove(ub, over: best.value) { continue }
             if let r = node.pending.first {
                 // Each size of the first required site (largest explored first).
                 for n in itemsOf[r] where items[n].cost - minCost[r] <= left + tol {
-                    stack.append(Node(chosen: node.chosen + [n], excluded: node.excluded, pending: Array(node.pending.dropFirst()), bound: ub))
+                    stack.append(Node(chosen: node.chosen + [n], excluded: node.excluded, pending: Array(node.pending.dropFirst()), bound: ub,
+                                      multipliers: relaxed.multipliers, theta: relaxed.theta))
                 }
                 continue
             }
             guard let pick = free.first else { continue }
-            stack.append(Node(chosen: node.chosen, excluded: node.excluded.union([pick]), pending: [], bound: ub))
-            stack.append(Node(chosen: node.chosen + [pick], excluded: node.excluded, pending: [], bound: ub))
+            stack.append(Node(chosen: node.chosen, excluded: node.excluded.union([pick]), pending: [], bound: ub,
+                              multipliers: relaxed.multipliers, theta: relaxed.theta))
+            stack.append(Node(chosen: node.chosen + [pick], excluded: node.excluded, pending: [], bound: ub,
+                              multipliers: relaxed.multipliers, theta: relaxed.theta))
             if nodes % 64 == 0 {
                 options.progress?(SelectionProgress(stage: "budget branch and bound", incumbent: best.value, bound: ub, nodes: nodes))
             }
