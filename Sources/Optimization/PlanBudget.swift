@@ -1,4 +1,3 @@
-import Foundation
 /// Budget mode: total cost at most B, a size chosen per site.
 ///
 /// Items are (site, size) pairs. Depth-first branch and bound: required sites get a size first,
@@ -11,8 +10,9 @@ import Foundation
 ///   the objective is monotone and submodular in the set of items (a maximum flow to a set of
 ///   sinks, or the union of covered demand), so for items F chosen and any further items S,
 ///   f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F).
-/// Starting plans: the greedy by gain per yuan, and the Lagrangian knapsack's answers repaired for
-/// the spacing, the required sites and the budget.
+/// Starting plans: the greedy by gain per yuan, the Lagrangian knapsack's answers repaired for the
+/// spacing, the required sites and the budget, and the count plans for each count the budget may
+/// pay for.
 extension PlanSolver {
     struct Item {
         var site: PlanSite
@@ -41,9 +41,13 @@ extension PlanSolver {
         cost > 0 ? gain / cost : (gain > 0 ? .infinity : 0)
     }
 
+    /// Counts tried as starting plans of a budget: the `countStartsTried` largest of 1 … this
+    /// many, at most what the budget pays for.
+    static let countStarts = 12
+    static let countStartsTried = 3
+
     func solveBudget(_ budget: Double) -> PlanSelection {
         let items = budgetItems()
-        let debugStart = ContinuousClock.now
         var itemsOf = [[Int]](repeating: [], count: K)
         for (n, it) in items.enumerated() { itemsOf[it.site].append(n) }
         let tol = 1e-9 * max(1, budget)
@@ -110,15 +114,49 @@ extension PlanSolver {
             offer(plan, value(plan.map { (items[$0].site, cap($0)) }))
         }
         let tuning = SolverTuning.standard
-        let root = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack,
-                                    node: BudgetNode(chosen: [], excluded: [], outside: requiredBlocked, left: budget),
-                                    start: nil, theta: capacitated ? tuning.capacitatedStartTheta : tuning.budgetCoverTheta,
-                                    iterations: tuning.budgetLagrangeIterations, offerLimit: tuning.budgetPlanOffers,
-                                    incumbent: { best.value }, offer: tryPlan)
+        // The gain-bound knapsack at the root: when it already proves the start optimal, no
+        // multipliers are needed.
+        let reserveAll = required.reduce(0.0) { $0 + minCost[$1] }
+        let rootCurrent = required.map { ($0, largest($0)) }
+        let rootGains = gainBounds(rootCurrent)
+        let rootFree = items.indices.filter { !requiredBlocked.contains(items[$0].site) && !required.contains(items[$0].site) }
+        let gainRoot = value(rootCurrent) + gainKnapsack(rootFree, gain: { min(rootGains[items[$0].site], cap($0)) }, items: items,
+                                                         knapsack: knapsack, left: max(0, budget - reserveAll))
+        var root = BudgetLagrangian(bound: gainRoot, multipliers: [], theta: 0)
+        if !optimality.cannotImprove(gainRoot, over: best.value) {
+            root = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack,
+                                        node: BudgetNode(chosen: [], excluded: [], outside: requiredBlocked, left: budget),
+                                        start: nil, theta: capacitated ? tuning.capacitatedStartTheta : tuning.budgetCoverTheta,
+                                        iterations: capacitated ? tuning.budgetServedIterations : tuning.budgetLagrangeIterations,
+                                        offerLimit: tuning.budgetPlanOffers,
+                                        incumbent: { best.value }, offer: tryPlan)
+            root.bound = min(root.bound, gainRoot)
+        }
         let rootBound = root.bound
-        let debug = ProcessInfo.processInfo.environment["NUANXIN_DEBUG_BUDGET"] != nil
-        if debug { FileHandle.standardError.write("lagrangian root \(root.bound) incumbent \(best.value) evals \(evaluations) at \(ContinuousClock.now - debugStart)\n".data(using: .utf8)!) }
-        if debug { FileHandle.standardError.write("after count starts: incumbent \(best.value) at \(ContinuousClock.now - debugStart)\n".data(using: .utf8)!) }
+        // Count plans as starting points: the best q sites at their largest sizes, shrunk to what
+        // they hold, for the largest counts the budget might pay for (no plan within the budget
+        // has more sites than the cheapest ones it pays for); taken when they fit the budget.
+        // Skipped once the bound proves the best plan so far.
+        let cheapest = minCost.sorted()
+        var affordable = 0
+        var sum = 0.0
+        for c in cheapest where sum + c <= budget + tol { sum += c; affordable += 1 }
+        affordable = max(affordable, required.count)
+        var siteOf = [Int](repeating: 0, count: K)
+        for (site, index) in prep.order.enumerated() { siteOf[index] = site }
+        let most = min(affordable, K, Self.countStarts), fewest = max(1, required.count, most - Self.countStartsTried + 1)
+        for q in stride(from: fewest, through: most, by: 1) where !optimality.cannotImprove(rootBound, over: best.value) {
+            let plan = solveCount(q)
+            guard plan.cost <= budget + tol else { continue }
+            var chosenItems: [Int] = []
+            for site in plan.sites {
+                let k = siteOf[site.candidateIndex]
+                let n = capacitated ? itemsOf[k].first { items[$0].size == site.sizeIndex } : itemsOf[k].first
+                if let n { chosenItems.append(n) }
+            }
+            guard chosenItems.count == plan.sites.count, chosenItems.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
+            offer(chosenItems, value(chosenItems.map { (items[$0].site, cap($0)) }))
+        }
         struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double; var multipliers: [Double]; var theta: Double }
         var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound, multipliers: root.multipliers, theta: root.theta)]
         var nodes = 0
@@ -143,8 +181,10 @@ extension PlanSolver {
             for r in node.pending { outside.formUnion(conflicts[r]) }
             let here = BudgetNode(chosen: node.chosen, excluded: node.excluded, outside: outside, left: budget - spentHere)
             var relaxed = root
-            if capacitated {
-                relaxed.bound = cachedBound(root, above: [], items: items, itemsOf: itemsOf, knapsack: knapsack, node: here)
+            if root.values.isEmpty {
+                relaxed.bound = .infinity
+            } else if capacitated {
+                relaxed.bound = cachedBound(root, above: [], items: items, itemsOf: itemsOf, knapsack: knapsack, node: here, enough: best.value)
             } else {
                 relaxed = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack, node: here,
                                            start: node.multipliers, theta: max(node.theta, tuning.budgetNodeTheta),
@@ -175,17 +215,8 @@ extension PlanSolver {
             free = free.filter { gain($0) > 0 }
             free.sort { PlanSolver.ratio(gain($0), items[$0].cost) > PlanSolver.ratio(gain($1), items[$1].cost)
                 || (PlanSolver.ratio(gain($0), items[$0].cost) == PlanSolver.ratio(gain($1), items[$1].cost) && $0 < $1) }
-            var room = max(0, left)
-            var extra = 0.0
-            for n in free {
-                let c = items[n].cost
-                if c <= room { extra += gain(n); room -= c } else {
-                    extra += gain(n) * room / c
-                    break
-                }
-            }
+            let extra = gainKnapsack(free, gain: gain, items: items, knapsack: knapsack, left: max(0, left), enough: best.value - value)
             let ub = min(nodeBound, value + extra)
-            if debug && nodes == 1 { FileHandle.standardError.write("root node: lagrangian \(lagrangian) knapsack \(value + extra) incumbent \(best.value)\n".data(using: .utf8)!) }
             if nodes == 1 { firstBound = min(firstBound, ub) }
             if optimality.cannotImprove(ub, over: best.value) { continue }
             if let r = node.pending.first {
@@ -209,6 +240,21 @@ extension PlanSolver {
         let proven = open.isEmpty || optimality.cannotImprove(min(openBound, firstBound), over: best.value)
         let bound = proven ? best.value : max(best.value, optimality.reportable(min(openBound, firstBound)))
         return finish(best.items.map { (items[$0].site, items[$0].size) }, bound: bound, proven: proven, nodes: nodes)
+    }
+
+    /// A bound on what the items `free` add together, at most one per site, within `left` yuan:
+    /// the knapsack bound (`ChoiceKnapsack`) over their gain bounds.
+    func gainKnapsack(_ free: [Int], gain: (Int) -> Double, items: [Item], knapsack: ChoiceKnapsack, left: Double, enough: Double = -.infinity) -> Double {
+        var values = [Double](repeating: 0, count: items.count)
+        var classOf = [Int](repeating: -1, count: K)
+        var classes: [[Int]] = []
+        for n in free.sorted() {
+            values[n] = gain(n)
+            let k = items[n].site
+            if classOf[k] < 0 { classOf[k] = classes.count; classes.append([]) }
+            classes[classOf[k]].append(n)
+        }
+        return knapsack.solve(classes: classes, values: values, budget: left, solution: false, enough: enough).value
     }
 
     /// Per site, a bound on what it adds next to `current` at any size: capacitated, the demand

@@ -46,7 +46,8 @@ extension PlanSolver {
     /// steps: served, the items' values K_n(μ) do not depend on the node, so only the knapsack is
     /// solved again. (Covered, `budgetLagrangian` with its steps is used instead: it also drops
     /// the demand the fixed items cover.)
-    func cachedBound(_ m: BudgetLagrangian, above: [Int], items: [Item], itemsOf: [[Int]], knapsack: ChoiceKnapsack, node: BudgetNode) -> Double {
+    func cachedBound(_ m: BudgetLagrangian, above: [Int], items: [Item], itemsOf: [[Int]], knapsack: ChoiceKnapsack, node: BudgetNode,
+                     enough: Double = -.infinity) -> Double {
         var bound = m.constant
         for n in node.chosen where !above.contains(n) { bound += m.values[n] }
         var classes: [[Int]] = []
@@ -54,7 +55,7 @@ extension PlanSolver {
             let options = itemsOf[k].filter { !node.excluded.contains($0) && m.values[$0] > 0 }
             if !options.isEmpty { classes.append(options) }
         }
-        return bound + knapsack.solve(classes: classes, values: m.values, budget: max(0, node.left), solution: false).value
+        return bound + knapsack.solve(classes: classes, values: m.values, budget: max(0, node.left), solution: false, enough: enough - bound).value
     }
 
     /// Where a budget Lagrangian is taken: items fixed in, items and sites left out, yuan left.
@@ -232,20 +233,30 @@ struct ChoiceKnapsack {
             g = a
         }
         var unit = 0.0
+        var exact = false
         if budget > 0 {
             if whole && g > 0 && budget / Double(g) <= Double(maxUnits) {
                 unit = Double(g)
+                exact = true
             } else {
                 unit = (budget + tolerance) / Double(maxUnits)
             }
         }
         self.unit = unit
-        self.units = unit > 0 ? costs.map { Int(($0 / unit * (1 - 1e-12)).rounded(.down)) } : costs.map { _ in 0 }
+        if exact {
+            // Whole costs over their common divisor: exact integers.
+            self.units = costs.map { Int(UInt64($0) / g) }
+        } else {
+            // Rounded down, a little more than needed, so that rounding error never rounds up.
+            self.units = unit > 0 ? costs.map { Int(($0 / unit * (1 - 1e-12)).rounded(.down)) } : costs.map { _ in 0 }
+        }
     }
 
     /// An upper bound on the knapsack, and with `solution` the items of a solution that attains
     /// the relaxation's value (x = 1, or fractional for the LP): item and share.
-    func solve(classes: [[Int]], values: [Double], budget: Double, solution: Bool) -> (value: Double, solution: [(item: Int, x: Double)]) {
+    /// Without `solution`, the dynamic programme is skipped when the LP relaxation is already at
+    /// most `enough` (the caller needs no tighter bound then).
+    func solve(classes: [[Int]], values: [Double], budget: Double, solution: Bool, enough: Double = -.infinity) -> (value: Double, solution: [(item: Int, x: Double)]) {
         // LP relaxation: upper concave hull per class from (0, 0), increments by value per yuan.
         struct Step { var dc: Double; var dv: Double; var from: Int; var to: Int; var cls: Int }
         var steps: [Step] = []
@@ -300,7 +311,7 @@ struct ChoiceKnapsack {
             lpSolution.sort { $0.item < $1.item }
         }
         // Dynamic programme over rounded costs.
-        guard unit > 0 else { return (best, lpSolution) }
+        guard unit > 0, solution || best > enough else { return (best, lpSolution) }
         let U = Int(((budget + tolerance) / unit * (1 + 1e-12)).rounded(.down))
         let optionCount = classes.reduce(0) { $0 + $1.count }
         guard U >= 0, optionCount * (U + 1) <= tableLimit, U < Int(Int32.max) else { return (best, lpSolution) }

@@ -92,6 +92,8 @@ struct SolverTuning: Sendable {
     /// without a better bound; the steps stop below `capacitatedMinimumTheta`.
     var budgetLagrangeIterations = 400
     var budgetNodeIterations = 15
+    /// Served, the root's iterations (each solves a fractional knapsack per site and size).
+    var budgetServedIterations = 150
     var budgetStall = 20
     /// Step scale a child node starts from (at least; its parent's θ if larger).
     var budgetNodeTheta = 0.25

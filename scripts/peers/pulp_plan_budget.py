@@ -5,7 +5,9 @@ writes to DIR/<instance>/plan.json, solved as a mixed-integer programme by CBC (
 Served (capacitated): x[k,s] = 1 when site k takes size s (at most one), f[i,j] the riders of
 demand node i at station j (existing or new), Σ_j f[i,j] ≤ w_i, Σ_i f[i,j] ≤ capacity_j,
 f[i,k] ≤ w_i Σ_s x[k,s], Σ_i f[i,k] ≤ Σ_s cap_s x[k,s], Σ cost x ≤ budget, conflicting sites not
-both. Prints the total served (existing stations included), so newly served = total − baseline.
+both. Prints the total served (existing stations included), the baseline (existing stations alone) and
+the difference, the figure the Swift side reports as the objective. CBC stopped by the time limit
+still reports its best plan: check "seconds" against the limit before calling it optimal.
 Covered (uncapacitated): y_g ≤ Σ_{k covers g} x_k over demand not covered by existing stations,
 each site at the size that holds what it could cover alone (as the Swift search prices it).
 
@@ -64,7 +66,14 @@ def main():
         for p, q in d["conflicts"]:
             m += open_k[p] + open_k[q] <= 1
         m += pulp.lpSum(flows)
+        # The existing stations alone (every x = 0): the baseline the Swift side subtracts.
+        base = m.copy()
+        for v in x.values():
+            base += v == 0
+        base.solve(pulp.PULP_CBC_CMD(msg=False))
+        baseline = pulp.value(base.objective)
     else:
+        baseline = 0
         r = [0 if d["existing_rows"][i] else w[i] for i in range(n)]
         x = {k: pulp.LpVariable(f"x_{k}", cat="Binary") for k in range(K)}
         cost = []
@@ -90,7 +99,8 @@ def main():
     seconds = time.monotonic() - t
     objective = pulp.value(m.objective)
     print(json.dumps({"peer": "pulp_cbc", "instance": d["instance"], "mode": a.mode, "budget": budget,
-                      "status": pulp.LpStatus[status], "objective": objective,
+                      "status": pulp.LpStatus[status], "objective": objective, "baseline": baseline,
+                      "newly": None if objective is None else objective - baseline,
                       "seconds": round(seconds, 2), "time_limit": a.time_limit}))
 
 
