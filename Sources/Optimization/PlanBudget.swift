@@ -114,34 +114,27 @@ extension PlanSolver {
             offer(plan, value(plan.map { (items[$0].site, cap($0)) }))
         }
         let tuning = SolverTuning.standard
-        // The gain-bound knapsack at the root: when it already proves the start optimal, no
-        // multipliers are needed.
+        // The gain-bound knapsack at the root.
         let reserveAll = required.reduce(0.0) { $0 + minCost[$1] }
         let rootCurrent = required.map { ($0, largest($0)) }
         let rootGains = gainBounds(rootCurrent)
         let rootFree = items.indices.filter { !requiredBlocked.contains(items[$0].site) && !required.contains(items[$0].site) }
         let gainRoot = value(rootCurrent) + gainKnapsack(rootFree, gain: { min(rootGains[items[$0].site], cap($0)) }, items: items,
                                                          knapsack: knapsack, left: max(0, budget - reserveAll))
-        var root = BudgetLagrangian(bound: gainRoot, multipliers: [], theta: 0)
-        if !optimality.cannotImprove(gainRoot, over: best.value) {
-            root = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack,
-                                        node: BudgetNode(chosen: [], excluded: [], outside: requiredBlocked, left: budget),
-                                        start: nil, theta: capacitated ? tuning.capacitatedStartTheta : tuning.budgetCoverTheta,
-                                        iterations: capacitated ? tuning.budgetServedIterations : tuning.budgetLagrangeIterations,
-                                        offerLimit: tuning.budgetPlanOffers,
-                                        incumbent: { best.value }, offer: tryPlan)
-            root.bound = min(root.bound, gainRoot)
-        }
-        let rootBound = root.bound
-        // Count plans as starting points: the best q sites at their largest sizes, shrunk to what
-        // they hold, for the largest counts the budget might pay for (no plan within the budget
-        // has more sites than the cheapest ones it pays for); taken when they fit the budget.
-        // Skipped once the bound proves the best plan so far.
+        var rootBound = gainRoot
+        // No plan within the budget has more sites than the cheapest ones it pays for: with few
+        // of them, the plain problem at that count (largest sizes, no spacing) is a tight bound.
         let cheapest = minCost.sorted()
         var affordable = 0
         var sum = 0.0
         for c in cheapest where sum + c <= budget + tol { sum += c; affordable += 1 }
         affordable = max(affordable, required.count)
+        if affordable < K && affordable <= Self.countStarts && !optimality.cannotImprove(rootBound, over: best.value) {
+            rootBound = min(rootBound, relaxation(excluded: [], q: affordable - required.count).bound)
+        }
+        // Count plans as starting points: the best q sites at their largest sizes, shrunk to what
+        // they hold, for the largest counts the budget might pay for; taken when they fit the
+        // budget. Skipped once the bound proves the best plan so far.
         var siteOf = [Int](repeating: 0, count: K)
         for (site, index) in prep.order.enumerated() { siteOf[index] = site }
         let most = min(affordable, K, Self.countStarts), fewest = max(1, required.count, most - Self.countStartsTried + 1)
@@ -156,6 +149,17 @@ extension PlanSolver {
             }
             guard chosenItems.count == plan.sites.count, chosenItems.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
             offer(chosenItems, value(chosenItems.map { (items[$0].site, cap($0)) }))
+        }
+        // The Lagrangian, when those bounds do not already prove the best plan.
+        var root = BudgetLagrangian(bound: rootBound, multipliers: [], theta: 0)
+        if !optimality.cannotImprove(rootBound, over: best.value) {
+            root = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack,
+                                    node: BudgetNode(chosen: [], excluded: [], outside: requiredBlocked, left: budget),
+                                    start: nil, theta: capacitated ? tuning.capacitatedStartTheta : tuning.budgetCoverTheta,
+                                    iterations: capacitated ? tuning.budgetServedIterations : tuning.budgetLagrangeIterations,
+                                    offerLimit: tuning.budgetPlanOffers,
+                                    incumbent: { best.value }, offer: tryPlan)
+            rootBound = min(rootBound, root.bound)
         }
         struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double; var multipliers: [Double]; var theta: Double }
         var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound, multipliers: root.multipliers, theta: root.theta)]
