@@ -2,17 +2,19 @@
 ///
 /// Items are (site, size) pairs. Depth-first branch and bound: required sites get a size first,
 /// then the item first in the gain-per-yuan order goes in, or out. Two bounds prune a node, both
-/// proofs for every plan below it:
+/// proofs for every plan below it (at the root also the plain problem at the count the budget
+/// pays for, when that count is small):
 /// - the Lagrangian relaxation with a multiple-choice knapsack over the items (see
 ///   `PlanBudgetBound.swift`), from subgradient steps at the root and, covered, a few more at each
 ///   node;
-/// - the value so far plus a fractional knapsack of single-site gain bounds Δ over the budget left:
+/// - the value so far plus a knapsack of single-site gain bounds Δ over the budget left:
 ///   the objective is monotone and submodular in the set of items (a maximum flow to a set of
 ///   sinks, or the union of covered demand), so for items F chosen and any further items S,
-///   f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F).
+///   f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F); S has at most one item per site and fits the budget, so
+///   the knapsack bound of `ChoiceKnapsack` over the Δ is at least that sum.
 /// Starting plans: the greedy by gain per yuan, the Lagrangian knapsack's answers repaired for the
-/// spacing, the required sites and the budget, and the count plans for each count the budget may
-/// pay for.
+/// spacing, the required sites and the budget, and the count plans for the (at most three)
+/// largest counts the budget may pay for.
 extension PlanSolver {
     struct Item {
         var site: PlanSite
