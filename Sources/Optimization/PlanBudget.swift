@@ -1,12 +1,20 @@
 /// Budget mode: total cost at most B, a size chosen per site.
 ///
-/// Items are (site, size) pairs. The objective is monotone and submodular in the set of items (a
-/// maximum flow to a set of sinks, or the union of covered demand), so for items F chosen and any
-/// further items S: f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F). A fractional knapsack of the gain bounds
-/// Δ over the budget left is therefore a proof, relaxing "one size per site" and the spacing; the
-/// plans with at most the number of sites the budget can pay for give a second proof (the count
-/// relaxation at the largest sizes). Depth-first branch and bound: required sites get a size
-/// first, then the item first in the knapsack's order goes in, or out.
+/// Items are (site, size) pairs. Depth-first branch and bound: required sites get a size first,
+/// then the item first in the gain-per-yuan order goes in, or out. Two bounds prune a node, both
+/// proofs for every plan below it (at the root also the plain problem at the count the budget
+/// pays for, when that count is small):
+/// - the Lagrangian relaxation with a multiple-choice knapsack over the items (see
+///   `PlanBudgetBound.swift`), from subgradient steps at the root and, covered, a few more at each
+///   node;
+/// - the value so far plus a knapsack of single-site gain bounds Δ over the budget left:
+///   the objective is monotone and submodular in the set of items (a maximum flow to a set of
+///   sinks, or the union of covered demand), so for items F chosen and any further items S,
+///   f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F); S has at most one item per site and fits the budget, so
+///   the knapsack bound of `ChoiceKnapsack` over the Δ is at least that sum.
+/// Starting plans: the greedy by gain per yuan, the Lagrangian knapsack's answers repaired for the
+/// spacing, the required sites and the budget, and the count plans for the (at most three)
+/// largest counts the budget may pay for.
 extension PlanSolver {
     struct Item {
         var site: PlanSite
@@ -31,12 +39,14 @@ extension PlanSolver {
         return items
     }
 
-    /// Counts tried as starting plans of a budget (1 … this many, at most what the budget pays for).
-    static let countStarts = 12
-
     static func ratio(_ gain: Double, _ cost: Double) -> Double {
         cost > 0 ? gain / cost : (gain > 0 ? .infinity : 0)
     }
+
+    /// Counts tried as starting plans of a budget: the `countStartsTried` largest of 1 … this
+    /// many, at most what the budget pays for.
+    static let countStarts = 12
+    static let countStartsTried = 3
 
     func solveBudget(_ budget: Double) -> PlanSelection {
         let items = budgetItems()
@@ -85,23 +95,51 @@ extension PlanSolver {
         }
         offer(chosen, v)
 
-        // The count relaxation: no plan within the budget has more sites than the cheapest ones
-        // the budget pays for.
-        var rootBound = Double.infinity
+        // The Lagrangian bound (see PlanBudgetBound.swift); its knapsack answers, repaired for
+        // the required sites, the spacing and the budget, are tried as plans.
+        let knapsack = ChoiceKnapsack(costs: items.map(\.cost), budget: budget)
+        var requiredBlocked = Set<PlanSite>()
+        for r in required { requiredBlocked.formUnion(conflicts[r]) }
+        requiredBlocked.subtract(required)
+        func tryPlan(_ set: [Int]) {
+            var plan = startItems.map { r in set.first { items[$0].site == items[r].site } ?? r }
+            var taken = Set(plan.map { items[$0].site })
+            var cost = plan.reduce(0.0) { $0 + items[$1].cost }
+            for n in set where !taken.contains(items[n].site) && cost + items[n].cost <= budget + tol
+                && !plan.contains(where: { conflicts[items[$0].site].contains(items[n].site) }) {
+                plan.append(n)
+                taken.insert(items[n].site)
+                cost += items[n].cost
+            }
+            guard cost <= budget + tol else { return }
+            evaluations += 1
+            offer(plan, value(plan.map { (items[$0].site, cap($0)) }))
+        }
+        let tuning = SolverTuning.standard
+        // The gain-bound knapsack at the root.
+        let reserveAll = required.reduce(0.0) { $0 + minCost[$1] }
+        let rootCurrent = required.map { ($0, largest($0)) }
+        let rootGains = gainBounds(rootCurrent)
+        let rootFree = items.indices.filter { !requiredBlocked.contains(items[$0].site) && !required.contains(items[$0].site) }
+        let gainRoot = value(rootCurrent) + gainKnapsack(rootFree, gain: { min(rootGains[items[$0].site], cap($0)) }, items: items,
+                                                         knapsack: knapsack, left: max(0, budget - reserveAll))
+        var rootBound = gainRoot
+        // No plan within the budget has more sites than the cheapest ones it pays for: with few
+        // of them, the plain problem at that count (largest sizes, no spacing) is a tight bound.
         let cheapest = minCost.sorted()
         var affordable = 0
         var sum = 0.0
         for c in cheapest where sum + c <= budget + tol { sum += c; affordable += 1 }
         affordable = max(affordable, required.count)
-        if affordable < K {
-            let r = relaxation(excluded: [], q: affordable - required.count)
-            rootBound = r.bound
+        if affordable < K && affordable <= Self.countStarts && !optimality.cannotImprove(rootBound, over: best.value) {
+            rootBound = min(rootBound, relaxation(excluded: [], q: affordable - required.count).bound)
         }
         // Count plans as starting points: the best q sites at their largest sizes, shrunk to what
-        // they hold, for each count the budget might pay for; taken when they fit the budget.
+        // they hold, for the largest counts the budget might pay for; taken when they fit the
+        // budget. Skipped once the bound proves the best plan so far.
         var siteOf = [Int](repeating: 0, count: K)
         for (site, index) in prep.order.enumerated() { siteOf[index] = site }
-        let fewest = max(1, required.count), most = min(affordable, K, Self.countStarts)
+        let most = min(affordable, K, Self.countStarts), fewest = max(1, required.count, most - Self.countStartsTried + 1)
         for q in stride(from: fewest, through: most, by: 1) where !optimality.cannotImprove(rootBound, over: best.value) {
             let plan = solveCount(q, polishing: false)
             guard plan.cost <= budget + tol else { continue }
@@ -114,9 +152,19 @@ extension PlanSolver {
             guard chosenItems.count == plan.sites.count, chosenItems.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
             offer(chosenItems, value(chosenItems.map { (items[$0].site, cap($0)) }))
         }
-
-        struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double }
-        var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound)]
+        // The Lagrangian, when those bounds do not already prove the best plan.
+        var root = BudgetLagrangian(bound: rootBound, multipliers: [], theta: 0)
+        if !optimality.cannotImprove(rootBound, over: best.value) {
+            root = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack,
+                                    node: BudgetNode(chosen: [], excluded: [], outside: requiredBlocked, left: budget),
+                                    start: nil, theta: capacitated ? tuning.capacitatedStartTheta : tuning.budgetCoverTheta,
+                                    iterations: capacitated ? tuning.budgetServedIterations : tuning.budgetLagrangeIterations,
+                                    offerLimit: tuning.budgetPlanOffers,
+                                    incumbent: { best.value }, offer: tryPlan)
+            rootBound = min(rootBound, root.bound)
+        }
+        struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double; var multipliers: [Double]; var theta: Double }
+        var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound, multipliers: root.multipliers, theta: root.theta)]
         var nodes = 0
         var open: [Double] = []
         var firstBound = rootBound
@@ -133,40 +181,63 @@ extension PlanSolver {
             let reserve = node.pending.reduce(0.0) { $0 + minCost[$1] }
             let left = budget - spentHere - reserve
             if left < -tol { continue }
+            // The Lagrangian bound first: it needs no flow.
+            var outside = Set(node.chosen.map { items[$0].site })
+            for n in node.chosen { outside.formUnion(conflicts[items[n].site]) }
+            for r in node.pending { outside.formUnion(conflicts[r]) }
+            let here = BudgetNode(chosen: node.chosen, excluded: node.excluded, outside: outside, left: budget - spentHere)
+            var relaxed = root
+            if root.values.isEmpty {
+                relaxed.bound = .infinity
+            } else if capacitated {
+                relaxed.bound = cachedBound(root, above: [], items: items, itemsOf: itemsOf, knapsack: knapsack, node: here, enough: best.value)
+            } else {
+                relaxed = budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack, node: here,
+                                           start: node.multipliers, theta: max(node.theta, tuning.budgetNodeTheta),
+                                           iterations: tuning.budgetNodeIterations, offerLimit: tuning.budgetNodeOffers,
+                                           incumbent: { best.value }, offer: tryPlan)
+            }
+            let lagrangian = relaxed.bound
+            let nodeBound = min(node.bound, lagrangian)
+            if nodes == 1 { firstBound = min(firstBound, nodeBound) }
+            if optimality.cannotImprove(nodeBound, over: best.value) { continue }
             let currentHere = node.chosen.map { (items[$0].site, cap($0)) } + node.pending.map { ($0, largest($0)) }
-            let value = self.value(currentHere)
+            let value: Double, bounds: [Double]
+            if capacitated {
+                // One flow for both the value and the gain bounds.
+                let state = flow(currentHere)
+                value = state.served - base
+                bounds = prep.gainBounds(state, free: (0..<K).map(SiteIndex.init)).values
+            } else {
+                value = self.value(currentHere)
+                bounds = gainBounds(currentHere)
+            }
             evaluations += 1
             if node.pending.isEmpty { offer(node.chosen, value) }
             var blocked = Set(currentHere.map(\.0))
             for (k, _) in currentHere { blocked.formUnion(conflicts[k]) }
-            let bounds = gainBounds(currentHere)
             var free = items.indices.filter { !node.excluded.contains($0) && !blocked.contains(items[$0].site) && items[$0].cost <= left + tol }
             let gain = { (n: Int) in min(bounds[items[n].site], cap(n)) }
             free = free.filter { gain($0) > 0 }
             free.sort { PlanSolver.ratio(gain($0), items[$0].cost) > PlanSolver.ratio(gain($1), items[$1].cost)
                 || (PlanSolver.ratio(gain($0), items[$0].cost) == PlanSolver.ratio(gain($1), items[$1].cost) && $0 < $1) }
-            var room = max(0, left)
-            var extra = 0.0
-            for n in free {
-                let c = items[n].cost
-                if c <= room { extra += gain(n); room -= c } else {
-                    extra += gain(n) * room / c
-                    break
-                }
-            }
-            let ub = min(node.bound, value + extra)
+            let extra = gainKnapsack(free, gain: gain, items: items, knapsack: knapsack, left: max(0, left), enough: best.value - value)
+            let ub = min(nodeBound, value + extra)
             if nodes == 1 { firstBound = min(firstBound, ub) }
             if optimality.cannotImprove(ub, over: best.value) { continue }
             if let r = node.pending.first {
                 // Each size of the first required site (largest explored first).
                 for n in itemsOf[r] where items[n].cost - minCost[r] <= left + tol {
-                    stack.append(Node(chosen: node.chosen + [n], excluded: node.excluded, pending: Array(node.pending.dropFirst()), bound: ub))
+                    stack.append(Node(chosen: node.chosen + [n], excluded: node.excluded, pending: Array(node.pending.dropFirst()), bound: ub,
+                                      multipliers: relaxed.multipliers, theta: relaxed.theta))
                 }
                 continue
             }
             guard let pick = free.first else { continue }
-            stack.append(Node(chosen: node.chosen, excluded: node.excluded.union([pick]), pending: [], bound: ub))
-            stack.append(Node(chosen: node.chosen + [pick], excluded: node.excluded, pending: [], bound: ub))
+            stack.append(Node(chosen: node.chosen, excluded: node.excluded.union([pick]), pending: [], bound: ub,
+                              multipliers: relaxed.multipliers, theta: relaxed.theta))
+            stack.append(Node(chosen: node.chosen + [pick], excluded: node.excluded, pending: [], bound: ub,
+                              multipliers: relaxed.multipliers, theta: relaxed.theta))
             if nodes % 64 == 0 {
                 options.progress?(SelectionProgress(stage: "budget branch and bound", incumbent: best.value, bound: ub, nodes: nodes))
             }
@@ -179,6 +250,21 @@ extension PlanSolver {
                                      choices: { k in itemsOf[k].map { items[$0].size } }, budget: budget)
         let stillProven = proven || optimality.cannotImprove(min(openBound, firstBound), over: polishedValue)
         return finish(polished, bound: stillProven ? polishedValue : bound, proven: stillProven, nodes: nodes)
+    }
+
+    /// A bound on what the items `free` add together, at most one per site, within `left` yuan:
+    /// the knapsack bound (`ChoiceKnapsack`) over their gain bounds.
+    func gainKnapsack(_ free: [Int], gain: (Int) -> Double, items: [Item], knapsack: ChoiceKnapsack, left: Double, enough: Double = -.infinity) -> Double {
+        var values = [Double](repeating: 0, count: items.count)
+        var classOf = [Int](repeating: -1, count: K)
+        var classes: [[Int]] = []
+        for n in free.sorted() {
+            values[n] = gain(n)
+            let k = items[n].site
+            if classOf[k] < 0 { classOf[k] = classes.count; classes.append([]) }
+            classes[classOf[k]].append(n)
+        }
+        return knapsack.solve(classes: classes, values: values, budget: left, solution: false, enough: enough).value
     }
 
     /// Per site, a bound on what it adds next to `current` at any size: capacitated, the demand

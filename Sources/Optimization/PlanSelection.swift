@@ -13,8 +13,9 @@
 ///   and the best bound left open over the branches is the bound reported;
 /// - **required** sites are fixed in, and the candidates in conflict with them out;
 /// - **budget**: total cost at most B, a size chosen per site: a branch and bound whose bound is
-///   the value so far plus a fractional knapsack of single-site gain bounds (valid because the
-///   objective is submodular in the set of (site, size) choices);
+///   the Lagrangian relaxation of the demand constraints with the budget kept as a knapsack over
+///   (site, size) choices, and the value so far plus a fractional knapsack of single-site gain
+///   bounds (valid because the objective is submodular in the set of (site, size) choices);
 /// - **per-group minimum** (citywide plans, with a count): at least m sites in each group; the plan
 ///   without it is a relaxation whose bound stays the proof, and when its answer falls short the
 ///   plan is built group by group (see `PlanGroups.swift`).

@@ -92,5 +92,26 @@ struct SolverTuning: Sendable {
     /// Capacitated progress is reported every this many nodes.
     var capacitatedProgressEveryNodes = 64
 
+    // MARK: Budget plans
+
+    /// Subgradient iterations of the budget Lagrangian at the root and at every other node
+    /// (warm-started from its parent's multipliers). θ halves after `budgetStall` iterations
+    /// without a better bound; the steps stop below `capacitatedMinimumTheta`.
+    var budgetLagrangeIterations = 400
+    var budgetNodeIterations = 15
+    /// Served, the root's iterations (each solves a fractional knapsack per site and size).
+    var budgetServedIterations = 150
+    var budgetStall = 20
+    /// Step scale a child node starts from (at least; its parent's θ if larger).
+    var budgetNodeTheta = 0.25
+    /// Starting step scale of the covering multipliers in budget mode (the served multipliers
+    /// start at `capacitatedStartTheta`).
+    var budgetCoverTheta = 1.0
+    /// The knapsack answers of the budget Lagrangian tried as plans (repaired for spacing,
+    /// required sites and the budget), at most this many.
+    var budgetPlanOffers = 40
+    /// ... and at most this many at each other node.
+    var budgetNodeOffers = 1
+
     static let standard = SolverTuning()
 }

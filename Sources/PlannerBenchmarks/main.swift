@@ -301,7 +301,7 @@ func capacitatedBenchmark(_ raw: MCLPInstance, seats: Double, runs: Int) throws 
 /// The plan modes (`planSites`) on an MCLP instance: sizes from a list (8–40 seats, 6 riders a
 /// seat), a minimum spacing between new sites, required sites, a budget; every 12th candidate point
 /// is an existing station (60 riders) as in the capacitated benchmark. One JSON line per mode.
-func planBenchmark(_ raw: MCLPInstance, runs: Int) throws {
+func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
     let instance = roundedAsWritten(raw)
     let cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius)
     let existingIdx = Array(stride(from: 0, to: instance.candidates.count, by: 12))
@@ -328,6 +328,17 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int) throws {
                                   candidates: candidates, conflicts: conflicts, capacitated: false)
     coveredOnly.existing = nil
     let budget = Double(instance.p) * 60_000
+    if let out {
+        // The plan problem as JSON, for the MIP cross-check (scripts/peers/pulp_plan_budget.py).
+        func list<T>(_ xs: [T]) -> String { "[" + xs.map { "\($0)" }.joined(separator: ",") + "]" }
+        var json = #"{"instance":"\#(instance.name)","budget":\#(budget),"count":\#(instance.p),"weights":\#(list(instance.weights.map { Int($0) })),"#
+        json += #""existing_capacities":\#(list(existing.capacities)),"existing_rows":\#(list(rows.map { list($0) })),"#
+        json += #""candidates":[\#(candidates.map { c in #"{"id":"\#(c.id)","covers":\#(list(c.covers)),"sizes":\#(list(c.sizes.map { list([Double($0.seats), $0.capacity, $0.cost]) }))}"# }.joined(separator: ","))],"#
+        json += #""conflicts":\#(list(conflicts.map { list([$0.0, $0.1]) }))}"#
+        let folder = out.appendingPathComponent(instance.name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try json.write(to: folder.appendingPathComponent("plan.json"), atomically: true, encoding: .utf8)
+    }
     let modes: [(String, PlanProblem, PlanGoal)] = [
         ("count, sizes, spacing, served", served, .count(instance.p)),
         ("count, spacing, covered", coveredOnly, .count(instance.p)),
@@ -336,11 +347,17 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int) throws {
     ]
     for (mode, problem, goal) in modes {
         var times: [Double] = []
+        var cpu: [Double] = []
         var r: PlanSelection? = nil
-        for _ in 0..<runs { times.append(try seconds { r = try planSites(problem, goal: goal) }) }
+        for _ in 0..<runs {
+            // CPU time (user + system) as well: on a shared machine the wall time follows the load.
+            let c0 = clock()
+            times.append(try seconds { r = try planSites(problem, goal: goal) })
+            cpu.append(Double(clock() - c0) / Double(CLOCKS_PER_SEC))
+        }
         let p = r!
         let gap = p.upperBound > 0 ? 100 * (p.upperBound - p.objective) / p.upperBound : 0
-        print(#"{"benchmark":"plan","instance":"\#(instance.name)","mode":"\#(mode)","candidates":\#(candidates.count),"conflicts":\#(conflicts.count),"spacing_m":\#(spacing),"goal":"\#(goal)","sites":\#(p.sites.count),"cost":\#(p.cost),"objective":\#(p.objective),"upper_bound":\#(p.upperBound),"gap_pct":\#(gap),"optimal":\#(p.provenOptimal),"nodes":\#(p.nodes),"median_s":\#(median(times)),"runs":\#(runs)}"#)
+        print(#"{"benchmark":"plan","instance":"\#(instance.name)","mode":"\#(mode)","candidates":\#(candidates.count),"conflicts":\#(conflicts.count),"spacing_m":\#(spacing),"goal":"\#(goal)","sites":\#(p.sites.count),"cost":\#(p.cost),"objective":\#(p.objective),"upper_bound":\#(p.upperBound),"gap_pct":\#(gap),"optimal":\#(p.provenOptimal),"nodes":\#(p.nodes),"median_s":\#(median(times)),"cpu_median_s":\#(median(cpu)),"runs":\#(runs)}"#)
     }
 }
 
@@ -437,8 +454,8 @@ if which.contains("B-capacitated") {
     try capacitatedBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), seats: 1_000, runs: runs)
 }
 if which.contains("A-plan") {
-    try planBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), runs: runs)
+    try planBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), runs: runs, out: outDir)
 }
 if which.contains("B-plan") {
-    try planBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), runs: runs)
+    try planBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), runs: runs, out: outDir)
 }

@@ -1,0 +1,346 @@
+/// The Lagrangian bound of budget mode, and the multiple-choice knapsack it needs.
+///
+/// A budget plan chooses items n = (site, size), at most one per site, of total cost at most B.
+///
+/// Covered (uncapacitated), with r_g the weight of demand node g not yet covered:
+///   max Σ_g r_g y_g  s.t.  y_g ≤ Σ_{n covers g} x_n,  Σ_n c_n x_n ≤ B,  at most one item per site,
+///   x, y ∈ {0, 1}.
+/// For multipliers 0 ≤ λ_g ≤ r_g on the covering constraints,
+///   L(λ) = Σ_g (r_g − λ_g) + max { Σ_n v_n x_n : x within the budget, at most one item per site },
+///   v_n = Σ_{g within reach of n} λ_g.
+/// For any plan x and its coverage y, Σ r_g y_g ≤ Σ r_g y_g + Σ λ_g (Σ_{n covers g} x_n − y_g) (each
+/// bracket is ≥ 0) = Σ (r_g − λ_g) y_g + Σ_n v_n x_n ≤ L(λ), since r_g − λ_g ≥ 0 and y_g ≤ 1: every
+/// λ gives a proof (weak duality).
+///
+/// Served (capacitated): the served demand of a plan is the maximum flow f with Σ_j f_ij ≤ w_i per
+/// demand node, Σ_i f_ij ≤ capacity_j per station and 0 ≤ f_ij ≤ w_i. Relaxing the demand rows
+/// with multipliers 0 ≤ μ_i ≤ 1, for every μ
+///   served ≤ Σ_i μ_i w_i + Σ_existing K_j(μ) + max { Σ_n K_n(μ) x_n : x within the budget, one per site },
+/// where K_j(μ) = max Σ_i (1 − μ_i) f_ij over 0 ≤ f_ij ≤ w_i, Σ_i f_ij ≤ capacity_j (a fractional
+/// knapsack); an item's K_n grows with its size's capacity. Subtracting the existing stations'
+/// flow gives a bound on demand newly served.
+///
+/// The knapsack is itself bounded from above, so the bound stays a proof: by its LP relaxation
+/// (the items of each site reduced to their upper concave hull, then taken greedily by value per
+/// yuan, the last fractionally), and, when small enough, exactly by dynamic programming over costs
+/// rounded *down* to a unit with the budget rounded *up* (every plan within the budget stays
+/// within the rounded one). The smaller of the two is used. Spacing and "required" are dropped
+/// (relaxations); at a branch-and-bound node the items fixed in count with x = 1, the items
+/// excluded and the sites in conflict with fixed or required ones are left out, which keeps it a
+/// bound on every plan below the node. The multipliers come from subgradient steps at the root,
+/// and a few more steps at every node, starting from its parent's best multipliers.
+extension PlanSolver {
+    /// A budget Lagrangian at a node of the branch and bound: its best bound, the multipliers
+    /// that gave it (λ per demand node, covered; μ, served) and the step scale reached.
+    struct BudgetLagrangian {
+        var bound: Double
+        var multipliers: [Double]
+        var theta: Double
+        /// At the best multipliers: the bound's constant term and every item's value (the items
+        /// of sites left out at 0), so that `cachedBound` reuses them at other nodes.
+        var constant: Double = 0
+        var values: [Double] = []
+    }
+
+    /// The bound at `node` with the multipliers of `m`, taken at a node above it, without new
+    /// steps: served, the items' values K_n(μ) do not depend on the node, so only the knapsack is
+    /// solved again. (Covered, `budgetLagrangian` with its steps is used instead: it also drops
+    /// the demand the fixed items cover.)
+    func cachedBound(_ m: BudgetLagrangian, above: [Int], items: [Item], itemsOf: [[Int]], knapsack: ChoiceKnapsack, node: BudgetNode,
+                     enough: Double = -.infinity) -> Double {
+        var bound = m.constant
+        for n in node.chosen where !above.contains(n) { bound += m.values[n] }
+        var classes: [[Int]] = []
+        for k in 0..<K where !node.outside.contains(k) {
+            let options = itemsOf[k].filter { !node.excluded.contains($0) && m.values[$0] > 0 }
+            if !options.isEmpty { classes.append(options) }
+        }
+        return bound + knapsack.solve(classes: classes, values: m.values, budget: max(0, node.left), solution: false, enough: enough - bound).value
+    }
+
+    /// Where a budget Lagrangian is taken: items fixed in, items and sites left out, yuan left.
+    struct BudgetNode {
+        var chosen: [Int]
+        var excluded: Set<Int>
+        /// Sites that no plan below the node can take (fixed in already, or in conflict with a
+        /// fixed or required site).
+        var outside: Set<PlanSite>
+        var left: Double
+    }
+
+    /// Subgradient optimisation of the budget Lagrangian at `node`, from `start` multipliers (nil:
+    /// λ = r, or μ = the tuning's start) and step scale `theta`, for at most `iterations` steps;
+    /// stops once the bound proves that nothing below the node beats `incumbent()`. `offer`
+    /// receives the item sets of the knapsack's integral answers (with the fixed items).
+    func budgetLagrangian(items: [Item], itemsOf: [[Int]], knapsack: ChoiceKnapsack, node: BudgetNode,
+                          start: [Double]?, theta startTheta: Double, iterations: Int, offerLimit: Int,
+                          incumbent: () -> Double, offer: ([Int]) -> Void) -> BudgetLagrangian {
+        let n = prep.weights.count
+        let tuning = SolverTuning.standard
+        var best = BudgetLagrangian(bound: .infinity, multipliers: start ?? [], theta: startTheta)
+        var theta = startTheta
+        var stall = 0
+        var offers = 0
+        // Per class (site), the items it may still take.
+        var classes: [[Int]] = []
+        var classSites: [PlanSite] = []
+        for k in 0..<K where !node.outside.contains(k) {
+            let options = itemsOf[k].filter { !node.excluded.contains($0) && items[$0].cost <= node.left + knapsack.tolerance }
+            if !options.isEmpty { classes.append(options); classSites.append(k) }
+        }
+        var values = [Double](repeating: 0, count: items.count)
+        func tryOffer(_ solution: [(item: Int, x: Double)]) {
+            guard offers < offerLimit, solution.allSatisfy({ $0.x == 1 }) else { return }
+            offers += 1
+            offer(node.chosen + solution.map(\.item))
+        }
+        if capacitated {
+            let ctx = ctx!
+            let E = ctx.existingCount
+            let caps = prep.existing?.capacities ?? []
+            let weights = prep.weights
+            var mu = start ?? [Double](repeating: tuning.capacitatedStartMultiplier, count: n)
+            var fill = [Double](repeating: 0, count: n)
+            var scratch: [(Double, Int32)] = []
+            // Fractional knapsack of (1 − μ_i) over w_i at each capacity of `capsAsc` (ascending);
+            // with x > 0, adds x times the amounts taken at capacity `capsAsc[0]` to `fill`.
+            func knapsacks(_ rows: ArraySlice<Int32>, _ capsAsc: [Double], record x: Double) -> [Double] {
+                scratch.removeAll(keepingCapacity: true)
+                for i in rows where mu[Int(i)] < 1 { scratch.append((1 - mu[Int(i)], i)) }
+                scratch.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                var out = [Double](repeating: 0, count: capsAsc.count)
+                var c = 0
+                var used = 0.0, value = 0.0
+                for (v, i) in scratch {
+                    let w = weights[Int(i)]
+                    while c < capsAsc.count && used + w > capsAsc[c] {
+                        out[c] = value + v * (capsAsc[c] - used)
+                        if x > 0 && c == 0 { fill[Int(i)] += x * (capsAsc[c] - used) }
+                        c += 1
+                    }
+                    if c == capsAsc.count { break }
+                    if x > 0 && c == 0 { fill[Int(i)] += x * w }
+                    used += w
+                    value += v * w
+                }
+                while c < capsAsc.count { out[c] = value; c += 1 }
+                return out
+            }
+            for _ in 0..<iterations {
+                for i in 0..<n { fill[i] = 0 }
+                var constant = -base
+                for i in 0..<n { constant += mu[i] * weights[i] }
+                for j in 0..<E { constant += knapsacks(ctx.flowBase.byStation.row(j), [caps[j]], record: 1)[0] }
+                for it in node.chosen { constant += knapsacks(prep.lists[items[it].site][...], [items[it].capacity], record: 1)[0] }
+                for (ci, k) in classSites.enumerated() {
+                    let ks = knapsacks(prep.lists[k][...], classes[ci].map { items[$0].capacity }, record: 0)
+                    for (pos, it) in classes[ci].enumerated() { values[it] = ks[pos] }
+                }
+                let answer = knapsack.solve(classes: classes, values: values, budget: node.left, solution: true)
+                let bound = constant + answer.value
+                if bound < best.bound {
+                    best = BudgetLagrangian(bound: bound, multipliers: mu, theta: theta, constant: constant, values: values)
+                    stall = 0
+                } else {
+                    stall += 1
+                    if stall >= tuning.budgetStall { theta /= 2; stall = 0 }
+                }
+                tryOffer(answer.solution)
+                if optimality.cannotImprove(best.bound, over: incumbent()) || theta < tuning.capacitatedMinimumTheta { break }
+                for (it, x) in answer.solution where x > 0 {
+                    _ = knapsacks(prep.lists[items[it].site][...], [items[it].capacity], record: x)
+                }
+                var norm = 0.0
+                for i in 0..<n { let g = weights[i] - fill[i]; norm += g * g }
+                if norm == 0 { break }
+                let step = theta * max(bound - incumbent(), 1e-9 * max(1, prep.total)) / norm
+                for i in 0..<n { mu[i] = min(1, max(0, mu[i] - step * (weights[i] - fill[i]))) }
+            }
+        } else {
+            // Demand the fixed items cover counts as it is; the rest is relaxed.
+            var r = residual
+            var fixedValue = 0.0
+            for it in node.chosen { for g in prep.lists[items[it].site] where r[Int(g)] > 0 { fixedValue += r[Int(g)]; r[Int(g)] = 0 } }
+            var lambda = start.map { zip($0, r).map { min($0, $1) } } ?? r
+            var hits = [Double](repeating: 0, count: n)
+            for _ in 0..<iterations {
+                var constant = fixedValue
+                for g in 0..<n { constant += r[g] - lambda[g] }
+                for (ci, k) in classSites.enumerated() {
+                    var s = 0.0
+                    for g in prep.lists[k] { s += lambda[Int(g)] }
+                    for it in classes[ci] { values[it] = s }
+                }
+                let answer = knapsack.solve(classes: classes, values: values, budget: node.left, solution: true)
+                let bound = constant + answer.value
+                if bound < best.bound {
+                    best = BudgetLagrangian(bound: bound, multipliers: lambda, theta: theta, constant: constant, values: values)
+                    stall = 0
+                } else {
+                    stall += 1
+                    if stall >= tuning.budgetStall { theta /= 2; stall = 0 }
+                }
+                tryOffer(answer.solution)
+                if optimality.cannotImprove(best.bound, over: incumbent()) || theta < tuning.capacitatedMinimumTheta { break }
+                // Subgradient s_g = Σ_n x_n [n covers g] − y_g, y_g = 1 where r_g − λ_g > 0.
+                for (it, x) in answer.solution where x > 0 { for g in prep.lists[items[it].site] { hits[Int(g)] += x } }
+                var norm = 0.0
+                for g in 0..<n where r[g] > 0 {
+                    let s = hits[g] - (r[g] - lambda[g] > 0 ? 1 : 0)
+                    norm += s * s
+                }
+                if norm == 0 { break }
+                let step = theta * max(bound - incumbent(), 1e-9 * max(1, prep.total)) / norm
+                for g in 0..<n where r[g] > 0 {
+                    let s = hits[g] - (r[g] - lambda[g] > 0 ? 1 : 0)
+                    lambda[g] = min(r[g], max(0, lambda[g] - step * s))
+                }
+                for g in 0..<n { hits[g] = 0 }
+            }
+        }
+        best.theta = theta
+        return best
+    }
+}
+
+/// A multiple-choice knapsack bound: classes of items (cost, value ≥ 0), at most one item per
+/// class, total cost within a budget. `solve` returns an upper bound on the best total value: the
+/// LP relaxation, and when the table is small the dynamic programme over costs rounded down to
+/// `unit` (budget rounded up), whichever is smaller; both are at least the 0/1 optimum.
+struct ChoiceKnapsack {
+    let costs: [Double]
+    /// Cost in units, rounded down; unused when `unit` is 0.
+    let units: [Int]
+    /// 0: no dynamic programme.
+    let unit: Double
+    /// Largest table (items × budget units) the dynamic programme fills.
+    let tableLimit: Int
+    let tolerance: Double
+
+    /// For items of the given costs and budgets up to `budget`: the unit is the greatest common
+    /// divisor of the costs when they are whole numbers and the budget is at most `maxUnits` of
+    /// it, else budget / `maxUnits`.
+    init(costs: [Double], budget: Double, maxUnits: Int = 4_000, tableLimit: Int = 4_000_000) {
+        self.costs = costs
+        self.tableLimit = tableLimit
+        self.tolerance = 1e-9 * max(1, budget)
+        var g: UInt64 = 0
+        var whole = true
+        for c in costs {
+            guard c >= 0, c == c.rounded(), c < 9e15 else { whole = false; break }
+            var a = UInt64(c), b = g
+            while b != 0 { (a, b) = (b, a % b) }
+            g = a
+        }
+        var unit = 0.0
+        var exact = false
+        if budget > 0 {
+            if whole && g > 0 && budget / Double(g) <= Double(maxUnits) {
+                unit = Double(g)
+                exact = true
+            } else {
+                unit = (budget + tolerance) / Double(maxUnits)
+            }
+        }
+        self.unit = unit
+        if exact {
+            // Whole costs over their common divisor: exact integers.
+            self.units = costs.map { Int(UInt64($0) / g) }
+        } else {
+            // Rounded down, a little more than needed, so that rounding error never rounds up.
+            self.units = unit > 0 ? costs.map { Int(($0 / unit * (1 - 1e-12)).rounded(.down)) } : costs.map { _ in 0 }
+        }
+    }
+
+    /// An upper bound on the knapsack, and with `solution` the items of a solution that attains
+    /// the relaxation's value (x = 1, or fractional for the LP): item and share.
+    /// Without `solution`, the dynamic programme is skipped when the LP relaxation is already at
+    /// most `enough` (the caller needs no tighter bound then).
+    func solve(classes: [[Int]], values: [Double], budget: Double, solution: Bool, enough: Double = -.infinity) -> (value: Double, solution: [(item: Int, x: Double)]) {
+        // LP relaxation: upper concave hull per class from (0, 0), increments by value per yuan.
+        struct Step { var dc: Double; var dv: Double; var from: Int; var to: Int; var cls: Int }
+        var steps: [Step] = []
+        var hull: [(c: Double, v: Double, item: Int)] = []
+        for (ci, options) in classes.enumerated() {
+            let sorted = options.filter { values[$0] > 0 && costs[$0] <= budget + tolerance }
+                .sorted { costs[$0] < costs[$1] || (costs[$0] == costs[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
+            hull.removeAll(keepingCapacity: true)
+            hull.append((0, 0, -1))
+            for o in sorted {
+                let c = costs[o], v = values[o]
+                if v <= hull[hull.count - 1].v { continue }
+                while hull.count >= 2 {
+                    let a = hull[hull.count - 2], b = hull[hull.count - 1]
+                    // Pop b when the slope from b to o is at least the slope from a to b.
+                    if (v - b.v) * (b.c - a.c) >= (b.v - a.v) * (c - b.c) { hull.removeLast() } else { break }
+                }
+                hull.append((c, v, o))
+            }
+            for h in 1..<hull.count {
+                steps.append(Step(dc: hull[h].c - hull[h - 1].c, dv: hull[h].v - hull[h - 1].v, from: hull[h - 1].item, to: hull[h].item, cls: ci))
+            }
+        }
+        steps.sort { a, b in
+            let l = a.dv * b.dc, r = b.dv * a.dc
+            return l > r || (l == r && (a.cls < b.cls || (a.cls == b.cls && a.dc < b.dc)))
+        }
+        var room = budget + tolerance
+        var lp = 0.0
+        var at = [Int: Int]()        // class → item taken whole
+        var partial: (cls: Int, from: Int, to: Int, x: Double)? = nil
+        for s in steps {
+            if s.dc <= room {
+                room -= s.dc
+                lp += s.dv
+                at[s.cls] = s.to
+            } else {
+                let x = room / s.dc
+                lp += s.dv * x
+                partial = (s.cls, s.from, s.to, x)
+                break
+            }
+        }
+        var best = lp
+        var lpSolution: [(item: Int, x: Double)] = []
+        if solution {
+            for (cls, item) in at where partial?.cls != cls { lpSolution.append((item, 1)) }
+            if let p = partial {
+                if p.from >= 0 { lpSolution.append((p.from, 1 - p.x)) }
+                if p.x > 0 { lpSolution.append((p.to, p.x)) }
+            }
+            lpSolution.sort { $0.item < $1.item }
+        }
+        // Dynamic programme over rounded costs.
+        guard unit > 0, solution || best > enough else { return (best, lpSolution) }
+        let U = Int(((budget + tolerance) / unit * (1 + 1e-12)).rounded(.down))
+        let optionCount = classes.reduce(0) { $0 + $1.count }
+        guard U >= 0, optionCount * (U + 1) <= tableLimit, U < Int(Int32.max) else { return (best, lpSolution) }
+        var dp = [Double](repeating: 0, count: U + 1)
+        var choice = solution ? [Int32](repeating: -1, count: classes.count * (U + 1)) : []
+        for (ci, options) in classes.enumerated() {
+            let opts = options.filter { values[$0] > 0 && units[$0] <= U }
+            if opts.isEmpty { continue }
+            for b in stride(from: U, through: 0, by: -1) {
+                var v = dp[b]
+                var arg = -1
+                for o in opts where units[o] <= b {
+                    let w = dp[b - units[o]] + values[o]
+                    if w > v { v = w; arg = o }
+                }
+                dp[b] = v
+                if solution && arg >= 0 { choice[ci * (U + 1) + b] = Int32(arg) }
+            }
+        }
+        best = min(best, dp[U])
+        guard solution else { return (best, []) }
+        // The programme's items (read back class by class from the last).
+        var items: [(item: Int, x: Double)] = []
+        var b = U
+        for ci in stride(from: classes.count - 1, through: 0, by: -1) {
+            let o = Int(choice[ci * (U + 1) + b])
+            if o >= 0 { items.append((o, 1)); b -= units[o] }
+        }
+        items.sort { $0.item < $1.item }
+        return (best, items)
+    }
+}

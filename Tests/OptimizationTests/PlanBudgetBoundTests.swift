@@ -1,0 +1,163 @@
+import TestSupport
+import Testing
+@testable import Optimization
+
+/// Budget mode's bound against exhaustive enumeration, on small random instances with sizes,
+/// spacing, required sites and cheap "expansion" sizes (no fixed cost, as `--expand` prices the
+/// seats added to an existing station).
+extension PlanInstance {
+    /// Some candidates' sizes cost only their seats, like an expansion.
+    mutating func cheapenSomeSizes(seed: UInt64) {
+        var rng = SplitMix64(seed: seed ^ 0xE8)
+        for k in candidates.indices where Int.random(in: 0..<3, using: &rng) == 0 {
+            candidates[k].sizes = candidates[k].sizes.map { SiteSize(seats: $0.seats, capacity: $0.capacity, cost: Double(2 * $0.seats)) }
+        }
+    }
+
+    /// What a site costs in budget mode: any of its sizes (served); covered, the size that holds
+    /// what it could cover alone.
+    func coveredCost(_ k: Int) -> Double {
+        let alone = candidates[k].covers.reduce(0.0) { $0 + weights[$1] - covered[$1] }
+        let s = candidates[k].sizes.first { $0.capacity + 1e-9 * max(1, alone) >= alone } ?? candidates[k].sizes.last!
+        return s.cost
+    }
+
+    /// The optimum over every plan within the budget: spacing kept, required sites in, each site
+    /// out or at one of its sizes.
+    func exhaustiveBudget(_ budget: Double, capacitated: Bool, required: [Int]) -> Double {
+        let m = candidates.count
+        var best = -1.0
+        func visit(_ k: Int, _ chosen: [(Int, Int)], _ cost: Double) {
+            if cost > budget + 1e-9 { return }
+            if k == m {
+                let sites = chosen.map(\.0)
+                guard clear(sites), required.allSatisfy(sites.contains) else { return }
+                best = max(best, value(chosen.map { ($0.0, capacitated ? candidates[$0.0].sizes[$0.1].capacity : .infinity) }, capacitated: capacitated))
+                return
+            }
+            visit(k + 1, chosen, cost)
+            if capacitated {
+                for s in candidates[k].sizes.indices { visit(k + 1, chosen + [(k, s)], cost + candidates[k].sizes[s].cost) }
+            } else {
+                visit(k + 1, chosen + [(k, 0)], cost + coveredCost(k))
+            }
+        }
+        visit(0, [], 0)
+        return best
+    }
+
+    /// The budget bound of the first release at the root: the required sites' value plus a
+    /// fractional knapsack of single-site gain bounds (each item capped by its capacity) over the
+    /// budget left.
+    func oldRootBound(_ budget: Double, capacitated: Bool) throws -> Double {
+        let solver = try PlanSolver(problem(capacitated: capacitated), options: SiteSelectionOptions(capacitated: capacitated))
+        let items = solver.budgetItems()
+        let bounds = solver.gainBounds([])
+        let gains = items.map { min(bounds[$0.site], capacitated ? $0.capacity : .infinity) }
+        let order = items.indices.filter { gains[$0] > 0 && items[$0].cost <= budget }
+            .sorted { PlanSolver.ratio(gains[$0], items[$0].cost) > PlanSolver.ratio(gains[$1], items[$1].cost) }
+        var room = budget, extra = 0.0
+        for n in order {
+            if items[n].cost <= room { extra += gains[n]; room -= items[n].cost } else { extra += gains[n] * room / items[n].cost; break }
+        }
+        return extra
+    }
+}
+
+@Suite("Budget bound: the Lagrangian with a knapsack over (site, size) against exhaustive enumeration")
+struct PlanBudgetBoundTests {
+    @Test("bound ≥ optimum ≥ answer, optimal only at the optimum; sizes, spacing, required, expansion sizes", arguments: [false, true])
+    func boundAgainstExhaustive(capacitated: Bool) throws {
+        var checked = 0
+        for seed in UInt64(700)...739 {
+            var inst = PlanInstance(seed: seed, demand: 18, candidates: capacitated ? 6 : 8, spacing: 20, sizeCount: 3)
+            inst.cheapenSomeSizes(seed: seed)
+            let required = seed % 3 == 0 ? [Int(seed % 6)] : []
+            var problem = inst.problem(capacitated: capacitated, required: required)
+            problem.required = required
+            for budget in [15.0, 28, 45, 70] {
+                let fixed = required.reduce(0.0) { $0 + (capacitated ? inst.candidates[$1].sizes[0].cost : inst.coveredCost($1)) }
+                if fixed > budget { continue }
+                let best = inst.exhaustiveBudget(budget, capacitated: capacitated, required: required)
+                // With the search cut short, the bound reported is the relaxation's, not the answer.
+                for nodeLimit in [10, 100_000] {
+                    let plan = try planSites(problem, goal: .budget(budget), options: SiteSelectionOptions(nodeLimit: nodeLimit))
+                    inst.check(plan, capacitated: capacitated, budget: budget, required: required)
+                    #expect(plan.objective <= best + 1e-6, "seed \(seed) budget \(budget): answer \(plan.objective) above the optimum \(best)")
+                    #expect(plan.upperBound >= best - 1e-6, "seed \(seed) budget \(budget) nodes \(nodeLimit): bound \(plan.upperBound) below the optimum \(best)")
+                    if plan.provenOptimal {
+                        #expect(abs(plan.objective - best) < 1e-6, "seed \(seed) budget \(budget): flagged optimal at \(plan.objective), optimum \(best)")
+                    }
+                    if nodeLimit > 1_000 { #expect(plan.provenOptimal, "seed \(seed) budget \(budget): small instance not proven") }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 200)
+    }
+
+    @Test("the root Lagrangian is a proof and never looser than the first release's bound; strictly tighter on some instances", arguments: [false, true])
+    func tighterThanTheOldBound(capacitated: Bool) throws {
+        var tighter = 0, instances = 0
+        for seed in UInt64(800)...839 {
+            let inst = PlanInstance(seed: seed, demand: 24, candidates: capacitated ? 6 : 8, spacing: 15, sizeCount: 3)
+            let budget = 40.0
+            let solver = try PlanSolver(inst.problem(capacitated: capacitated), options: SiteSelectionOptions(capacitated: capacitated))
+            let items = solver.budgetItems()
+            var itemsOf = [[Int]](repeating: [], count: solver.K)
+            for (n, it) in items.enumerated() { itemsOf[it.site].append(n) }
+            let knapsack = ChoiceKnapsack(costs: items.map(\.cost), budget: budget)
+            let tuning = SolverTuning.standard
+            let root = solver.budgetLagrangian(items: items, itemsOf: itemsOf, knapsack: knapsack,
+                                               node: .init(chosen: [], excluded: [], outside: [], left: budget),
+                                               start: nil, theta: capacitated ? tuning.capacitatedStartTheta : tuning.budgetCoverTheta,
+                                               iterations: tuning.budgetLagrangeIterations, offerLimit: 0,
+                                               incumbent: { 0 }, offer: { _ in })
+            let best = inst.exhaustiveBudget(budget, capacitated: capacitated, required: [])
+            let old = try inst.oldRootBound(budget, capacitated: capacitated)
+            #expect(root.bound >= best - 1e-6, "seed \(seed): Lagrangian \(root.bound) below the optimum \(best)")
+            if !capacitated {
+                // Covered, the start λ = r is the old bound with an exact knapsack: never looser.
+                #expect(root.bound <= old + 1e-6, "seed \(seed): Lagrangian \(root.bound) looser than \(old)")
+            }
+            if root.bound < old - 1e-6 { tighter += 1 }
+            instances += 1
+        }
+        #expect(tighter * 2 >= instances, "strictly tighter on only \(tighter) of \(instances)")
+    }
+
+    @Test("the knapsack bound is at least the 0/1 optimum with one item per class, whatever the costs")
+    func knapsackBound() {
+        var rng = SplitMix64(seed: 99)
+        for round in 0..<300 {
+            let classCount = Int.random(in: 1...5, using: &rng)
+            var classes: [[Int]] = []
+            var costs: [Double] = [], values: [Double] = []
+            for _ in 0..<classCount {
+                let k = Int.random(in: 1...3, using: &rng)
+                classes.append(Array(costs.count..<(costs.count + k)))
+                for _ in 0..<k {
+                    // Whole costs (an exact unit) in half the rounds, fractional ones (rounded units) in the others.
+                    let c = round % 2 == 0 ? Double(Int.random(in: 0...40, using: &rng)) : Double.random(in: 0...40, using: &rng)
+                    costs.append(c)
+                    values.append(Double.random(in: 0...10, using: &rng))
+                }
+            }
+            let budget = Double.random(in: 0...60, using: &rng)
+            let knapsack = ChoiceKnapsack(costs: costs, budget: budget, maxUnits: round % 3 == 0 ? 7 : 4_000)
+            // Exhaustive: each class out or one of its items.
+            var best = 0.0
+            func visit(_ c: Int, _ cost: Double, _ value: Double) {
+                if cost > budget { return }
+                if c == classes.count { best = max(best, value); return }
+                visit(c + 1, cost, value)
+                for i in classes[c] { visit(c + 1, cost + costs[i], value + values[i]) }
+            }
+            visit(0, 0, 0)
+            for withSolution in [false, true] {
+                let answer = knapsack.solve(classes: classes, values: values, budget: budget, solution: withSolution)
+                #expect(answer.value >= best - 1e-9, "round \(round): bound \(answer.value) below the optimum \(best)")
+            }
+        }
+    }
+}
