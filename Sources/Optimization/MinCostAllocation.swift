@@ -65,6 +65,10 @@ public func minimumCostAllocation(weights: [Double], capacities: [Double], reach
                                                stationRank: stationRank)
     let eps = max(scale, 1e-300) * 1e-11
     switch options.method {
+    case .stationPaths:
+        var flow = StationPathFlow(canonical, eps: eps)
+        flow.solve()
+        return canonical.answer(edgeFlow: flow.flow)
     case .costScaling:
         var flow = CostScalingFlow(canonical, eps: eps)
         flow.solve()
@@ -80,6 +84,9 @@ public func minimumCostAllocation(weights: [Double], capacities: [Double], reach
 public struct AllocationOptions: Sendable, Equatable {
     /// The algorithm that solves the allocation.
     public enum Method: Sendable, Equatable {
+        /// The default: every demand node at its nearest station, then the overload moved out of
+        /// full stations along cheapest paths between stations (see `minimumCostAllocation`).
+        case stationPaths
         /// Cost-scaling push–relabel on integer-rounded costs (see `minimumCostAllocation`).
         case costScaling
         /// Successive shortest paths on the costs as given (the default; exact in real
@@ -92,7 +99,7 @@ public struct AllocationOptions: Sendable, Equatable {
     public var method: Method
 
     /// Options solving with `method` (successive shortest paths by default).
-    public init(method: Method = .successiveShortestPaths) {
+    public init(method: Method = .stationPaths) {
         self.method = method
     }
 }
