@@ -40,6 +40,9 @@ struct StationPathFlow {
     /// Per station, (cost, edge) of demand nodes within reach with weight unserved (lazy heap:
     /// entries whose demand has none left are dropped when they reach the top).
     private var revive: [EdgeHeap]
+    /// Per station, (−cost, edge) of the edges it carries: the top is the farthest demand, the
+    /// one dropped by the arc to U (lazy: entries without flow are dropped at the top).
+    private var farthest: [EdgeHeap]
     /// Potentials of the stations and U (index m); T's is 0.
     private var pi: [Double]
     private let bigM: Double
@@ -54,6 +57,18 @@ struct StationPathFlow {
     private var touched: [Int32] = []
     private var settledList: [Int32] = []
     private var heap = StationHeap()
+    // Phase state: arcs by head, per-node scan position, dead ends, the current path's marks.
+    private var revStart: [Int]
+    private var revNext: [Int]
+    private var revTail: [Int32] = []
+    private var revIndex: [Int32] = []
+    private var cursor: [Int]
+    private var dead: [Bool]
+    private var isExcess: [Bool]
+    private var onPath: [UInt32]
+    private var stamp: UInt32 = 0
+    /// Reduced costs up to this count as zero when following cheapest paths.
+    private let tolerance: Double
 
     struct PairArc {
         var to: Int32
@@ -78,10 +93,18 @@ struct StationPathFlow {
         arcs = [[PairArc]](repeating: [], count: m)
         dirty = [Bool](repeating: true, count: m)
         revive = [EdgeHeap](repeating: EdgeHeap(), count: m)
+        farthest = [EdgeHeap](repeating: EdgeHeap(), count: m)
         pi = [Double](repeating: 0, count: m + 1)
         var maxCost = 0.0
         for c in problem.cost { maxCost = max(maxCost, c) }
         bigM = 2 * (Double(m) + 2) * max(maxCost, 1) + 1
+        tolerance = bigM * 1e-13
+        revStart = [Int](repeating: 0, count: m + 2)
+        revNext = [Int](repeating: 0, count: m + 2)
+        cursor = [Int](repeating: 0, count: m + 2)
+        dead = [Bool](repeating: false, count: m + 2)
+        isExcess = [Bool](repeating: false, count: m + 2)
+        onPath = [UInt32](repeating: 0, count: m + 2)
         slot = [Int32](repeating: -1, count: m + 1)
         dist = [Double](repeating: .infinity, count: m + 2)
         settled = [Bool](repeating: false, count: m + 2)
@@ -101,17 +124,171 @@ struct StationPathFlow {
             load[j] += problem.weight[i]
             listed[best] = true
             carried[j].append(Int32(best))
+            farthest[j].push(-problem.cost[best], Int32(best))
         }
     }
 
     mutating func solve() {
         let m = problem.m
-        for s in 0..<m {
-            while load[s] - problem.capacity[s] > eps {
+        var excess = (0..<m).filter { load[$0] - problem.capacity[$0] > eps }
+        while !excess.isEmpty {
+            let before = excess.map { load[$0] }
+            phaseDistances(excess)
+            for s in excess {
+                while load[s] - problem.capacity[s] > eps {
+                    guard admissiblePath(from: s) else { break }
+                    augment(from: s)
+                }
+            }
+            // A phase always moves something (each overloaded station has a cheapest path, all of
+            // whose arcs are admissible); the fallback guards against rounding leaving it stuck.
+            if zip(excess, before).allSatisfy({ load[$0] == $1 }) {
+                let s = excess[0]
                 guard search(from: s) else { break }
                 augment(from: s)
             }
+            excess = excess.filter { load[$0] - problem.capacity[$0] > eps }
         }
+    }
+
+    /// Distances to T from every node (on reduced costs, searched backwards from T until every
+    /// overloaded station is reached), subtracted from the potentials: afterwards each overloaded
+    /// station's cheapest path to T consists of arcs of reduced cost 0.
+    private mutating func phaseDistances(_ excess: [Int]) {
+        let m = problem.m, u = m, t = m + 1
+        for v in 0..<m where dirty[v] { rebuild(v) }
+        // Arcs by head: revStart[to] ..< revStart[to + 1] in revTail / revIndex (arc revIndex of revTail).
+        for k in 0...(m + 1) { revStart[k] = 0 }
+        for v in 0..<m { for arc in arcs[v] { revStart[Int(arc.to) + 1] += 1 } }
+        for k in 0...m { revStart[k + 1] += revStart[k] }
+        let total = revStart[m + 1]
+        if revTail.count < total {
+            revTail = [Int32](repeating: 0, count: total)
+            revIndex = [Int32](repeating: 0, count: total)
+        }
+        for k in 0...m { revNext[k] = revStart[k] }
+        for v in 0..<m {
+            for (k, arc) in arcs[v].enumerated() {
+                let slot = revNext[Int(arc.to)]
+                revTail[slot] = Int32(v)
+                revIndex[slot] = Int32(k)
+                revNext[Int(arc.to)] = slot + 1
+            }
+        }
+        for v in 0...(m + 1) { dist[v] = .infinity; settled[v] = false; dead[v] = false; cursor[v] = 0 }
+        for s in excess { isExcess[s] = true }
+        var remaining = excess.count
+        heap.removeAll()
+        dist[t] = 0
+        heap.push(0, t)
+        var reachedAll = 0.0
+        func lower(_ v: Int, _ nd: Double) {
+            if nd < dist[v] {
+                dist[v] = nd
+                heap.push(nd, v)
+            }
+        }
+        while let (d, v) = heap.pop() {
+            if settled[v] || d > dist[v] { continue }
+            settled[v] = true
+            reachedAll = d
+            if v < m && isExcess[v] {
+                remaining -= 1
+                if remaining == 0 { break }
+            }
+            if v == t {
+                for j in 0..<m where room(j) > eps { lower(j, d + max(0, pi[j])) }
+                lower(u, d + max(0, pi[u]))
+                continue
+            }
+            let piV = pi[v]
+            if v == u {
+                for j in 0..<m where !settled[j] {
+                    guard let (c, _) = farthestTop(j) else { continue }
+                    lower(j, d + max(0, bigM - c + pi[j] - piV))
+                }
+                continue
+            }
+            for k in revStart[v]..<revStart[v + 1] {
+                let from = Int(revTail[k])
+                if settled[from] { continue }
+                let arc = arcs[from][Int(revIndex[k])]
+                lower(from, d + max(0, arc.cost + pi[from] - piV))
+            }
+            if v < m, !settled[u], let (c, _) = reviveTop(v) {
+                lower(u, d + max(0, c - bigM + pi[u] - piV))
+            }
+        }
+        for s in excess { isExcess[s] = false }
+        for v in 0...m { pi[v] -= min(dist[v], reachedAll) }
+        // `search` expects untouched distances.
+        for v in 0...(m + 1) { dist[v] = .infinity; settled[v] = false }
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    /// A path from station s to T over arcs of reduced cost ≤ `tolerance` (depth first, each node's
+    /// arcs scanned once per phase; nodes found to lead nowhere are skipped for the rest of the
+    /// phase). Leaves the path in the parent arrays, as `search` does.
+    private mutating func admissiblePath(from s: Int) -> Bool {
+        let m = problem.m, u = m, t = m + 1
+        stamp &+= 1
+        var stack: [Int] = [s]
+        onPath[s] = stamp
+        parentNode[s] = -1
+        while let v = stack.last {
+            if v == t { return true }
+            if v < m && dirty[v] {
+                rebuild(v)
+                cursor[v] = 0
+            }
+            var next = -1
+            var fromEdge: Int32 = -1, intoEdge: Int32 = -1
+            let count = v == u ? m + 1 : arcs[v].count + 2
+            while cursor[v] < count {
+                let k = cursor[v]
+                if k == 0 {
+                    if (v == u || room(v) > eps) && pi[v] <= tolerance {
+                        next = t
+                        break
+                    }
+                } else if v == u {
+                    let j = k - 1
+                    if !dead[j] && onPath[j] != stamp, let (c, e) = reviveTop(j), c - bigM + pi[u] - pi[j] <= tolerance {
+                        next = j
+                        intoEdge = e
+                        break
+                    }
+                } else if k == 1 {
+                    if !dead[u] && onPath[u] != stamp, let (c, e) = farthestTop(v), bigM - c + pi[v] - pi[u] <= tolerance {
+                        next = u
+                        fromEdge = e
+                        break
+                    }
+                } else {
+                    let arc = arcs[v][k - 2]
+                    let to = Int(arc.to)
+                    if !dead[to] && onPath[to] != stamp && arc.cost + pi[v] - pi[to] <= tolerance {
+                        next = to
+                        fromEdge = arc.from
+                        intoEdge = arc.into
+                        break
+                    }
+                }
+                cursor[v] += 1
+            }
+            if next >= 0 {
+                parentNode[next] = Int32(v)
+                parentFrom[next] = fromEdge
+                parentInto[next] = intoEdge
+                if next != t { onPath[next] = stamp }
+                stack.append(next)
+            } else {
+                dead[v] = true
+                stack.removeLast()
+                if let p = stack.last { cursor[p] += 1 }
+            }
+        }
+        return false
     }
 
     private func room(_ v: Int) -> Double { problem.capacity[v] - load[v] }
@@ -145,6 +322,7 @@ struct StationPathFlow {
             if room(v) > eps { relax(t, d + max(0, pi[v]), from: v, -1, -1) }
             if dirty[v] { rebuild(v) }
             let base = pi[v]
+            if !settled[u], let (c, e) = farthestTop(v) { relax(u, d + max(0, bigM - c + base - pi[u]), from: v, e, -1) }
             for arc in arcs[v] {
                 let to = Int(arc.to)
                 if settled[to] { continue }
@@ -181,6 +359,15 @@ struct StationPathFlow {
         return nil
     }
 
+    /// The farthest (cost, edge) that station j carries, dropping stale entries.
+    private mutating func farthestTop(_ j: Int) -> (Double, Int32)? {
+        while let top = farthest[j].top {
+            if flow[Int(top.edge)] > eps { return (-top.key, top.edge) }
+            farthest[j].pop()
+        }
+        return nil
+    }
+
     /// Recomputes station v's arcs from the demand it carries.
     private mutating func rebuild(_ v: Int) {
         carried[v].removeAll { e in
@@ -197,7 +384,8 @@ struct StationPathFlow {
         dirty[v] = false
     }
 
-    /// Adds (or lowers) station v's arcs for the carried edge eb; `slot` maps a target to its
+    /// Adds (or lowers) station v's arcs to other stations for the carried edge eb (the arc to U
+    /// is kept apart, in `farthest`); `slot` maps a target to its
     /// position in `list` and is left set (the caller clears it).
     private mutating func addArcs(of eb: Int32, at v: Int, to list: inout [PairArc]) {
         let i = Int(rowOf[Int(eb)])
@@ -214,19 +402,11 @@ struct StationPathFlow {
                 list[k] = PairArc(to: Int32(to), from: eb, into: Int32(e), cost: c)
             }
         }
-        let u = problem.m
-        let c = bigM - base
-        let k = Int(slot[u])
-        if k < 0 {
-            slot[u] = Int32(list.count)
-            list.append(PairArc(to: Int32(u), from: eb, into: -1, cost: c))
-        } else if c < list[k].cost {
-            list[k] = PairArc(to: Int32(u), from: eb, into: -1, cost: c)
-        }
     }
 
     /// A newly carried edge at station v: listed, and v's arcs lowered where it offers cheaper moves.
-    private mutating func carry(_ e: Int, at v: Int) {
+    private mutating func carry(_ e: Int, at v: Int, wasEmpty: Bool) {
+        if wasEmpty { farthest[v].push(-problem.cost[e], Int32(e)) }
         if listed[e] { return }
         listed[e] = true
         carried[v].append(Int32(e))
@@ -263,16 +443,17 @@ struct StationPathFlow {
                 let i = Int(rowOf[e])
                 unserved[i] -= b
                 if unserved[i] < eps { unserved[i] = 0 }
+                let wasEmpty = flow[e] <= eps
                 flow[e] += b
                 load[v] += b
-                carry(e, at: v)
+                carry(e, at: v, wasEmpty: wasEmpty)
             } else {
                 let from = Int(parentFrom[v])
                 flow[from] -= b
                 load[p] -= b
                 if flow[from] < eps {
                     flow[from] = 0
-                    dirty[p] = true
+                    if !dirty[p] && arcs[p].contains(where: { $0.from == Int32(from) }) { dirty[p] = true }
                 }
                 if v == u {
                     let i = Int(rowOf[from])
@@ -285,9 +466,10 @@ struct StationPathFlow {
                     }
                 } else {
                     let e = Int(parentInto[v])
+                    let wasEmpty = flow[e] <= eps
                     flow[e] += b
                     load[v] += b
-                    carry(e, at: v)
+                    carry(e, at: v, wasEmpty: wasEmpty)
                 }
             }
             v = p

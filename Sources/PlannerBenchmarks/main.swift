@@ -122,7 +122,7 @@ func assignmentBenchmark(radius: Double) throws {
 /// The assignment benchmark's instance (same seed, same data) solved by `minimumCostAllocation`
 /// (costs = distance in metres, station rank = index), with `maximumAssignment` timed in the same
 /// run for comparison.
-func allocationBenchmark(radius: Double, runs: Int, method: AllocationOptions.Method = .costScaling) throws {
+func allocationBenchmark(radius: Double, runs: Int, method: AllocationOptions.Method = .stationPaths) throws {
     let instance = try AssignmentInstance(radius: radius)
     let (demand, stations, reach, weights, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.capacities)
     let costs = instance.costs
@@ -287,7 +287,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int) throws {
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS]
-                                 [--only A,B,C,assignment,allocation,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
+                                 [--only A,B,C,assignment,allocation,allocation-cs,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -339,6 +339,11 @@ if which.contains("allocation") {
     // Minimum-cost maximum flow on the assignment instance at 1 km and 1.5 km (capacity 80 % of demand).
     try allocationBenchmark(radius: 1_000, runs: runs)
     try allocationBenchmark(radius: 1_500, runs: runs)
+}
+if which.contains("allocation-cs") {
+    // The cost-scaling method on the same instances.
+    try allocationBenchmark(radius: 1_000, runs: runs, method: .costScaling)
+    try allocationBenchmark(radius: 1_500, runs: runs, method: .costScaling)
 }
 if which.contains("allocation-ssp") {
     // The successive-shortest-paths method, at 1 km only (at 1.5 km it takes more than ten minutes).
