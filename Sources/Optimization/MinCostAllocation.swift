@@ -21,7 +21,11 @@ public struct Allocation: Sendable, Equatable {
 ///
 /// The answer serves the most demand, and among such allocations has the least total cost. Ties
 /// (several allocations of least cost) depend on `options.method`:
-/// - `.successiveShortestPaths` (the default): equal-cost choices go to the lower-ranked station
+/// - `.stationPaths` (the default): each demand node starts at its nearest station, ties to the
+///   lower rank; overload then moves along cheapest paths between stations, equal-cost choices
+///   going to the lower-ranked station where the search meets them (a rule of the search, not a
+///   second objective);
+/// - `.successiveShortestPaths`: equal-cost choices go to the lower-ranked station
 ///   where the search meets them: each augmenting path is the cheapest, ties to the path found
 ///   first, with stations searched in rank order, and only a strictly cheaper path replacing a
 ///   found one (a rule of the search, not a second objective: it is not a minimisation of rank
@@ -39,6 +43,15 @@ public struct Allocation: Sendable, Equatable {
 ///
 /// Tolerances: amounts below `1e-11 ×` the largest finite weight or capacity count as zero (as in
 /// `maximumAssignment`).
+/// - `.stationPaths`: exact on the costs as given, like successive shortest paths, but searched
+///   from the stations' side. Every demand node starts at its nearest station (the cheapest
+///   allocation there is, ignoring capacity); then, in phases, the distance from every
+///   overloaded station to a station with room (or to dropping demand: unserved) is computed on a
+///   graph of stations only (an arc s → t is the cheapest move of one demand node s carries to
+///   t), and flow is pushed along the paths of reduced cost zero. Demand close to a station with
+///   room never enters a search. About 40–90 s on 200,000 demand points × 2,000 stations at
+///   80 % capacity (1–1.5 km reach), where much demand must move through many full stations; a
+///   second on the same demand when capacity is scarce (5 %): see BENCHMARKS.md.
 /// - `.successiveShortestPaths`: Dijkstra on reduced costs (Johnson potentials), exact for real
 ///   numbers; reduced costs that rounding makes slightly negative count as zero. The search runs
 ///   over stations only (a demand node between two stations is crossed in one step). One search
@@ -89,16 +102,15 @@ public struct AllocationOptions: Sendable, Equatable {
         case stationPaths
         /// Cost-scaling push–relabel on integer-rounded costs (see `minimumCostAllocation`).
         case costScaling
-        /// Successive shortest paths on the costs as given (the default; exact in real
-        /// arithmetic; one search per augmenting path, slow when much demand competes for little
-        /// capacity).
+        /// Successive shortest paths on the costs as given (exact in real arithmetic; one search
+        /// per augmenting path, slow when much demand competes for little capacity).
         case successiveShortestPaths
     }
 
-    /// The algorithm used (successive shortest paths by default).
+    /// The algorithm used (station paths by default).
     public var method: Method
 
-    /// Options solving with `method` (successive shortest paths by default).
+    /// Options solving with `method` (station paths by default).
     public init(method: Method = .stationPaths) {
         self.method = method
     }

@@ -237,15 +237,17 @@ struct StationPathFlow {
         parentNode[s] = -1
         while let v = stack.last {
             if v == t { return true }
-            if v < m && dirty[v] {
-                rebuild(v)
-                cursor[v] = 0
-            }
             var next = -1
             var fromEdge: Int32 = -1, intoEdge: Int32 = -1
-            let count = v == u ? m + 1 : arcs[v].count + 2
-            while cursor[v] < count {
+            // Arcs 0 (to T) and 1 (to U) need no arc table, so a run of drops from one station
+            // rebuilds nothing; the table is rebuilt when its arcs are reached.
+            while cursor[v] < (v == u ? m + 1 : arcs[v].count + 2) {
                 let k = cursor[v]
+                if k >= 2 && v != u && dirty[v] {
+                    rebuild(v)
+                    cursor[v] = 2
+                    continue
+                }
                 if k == 0 {
                     if (v == u || room(v) > eps) && pi[v] <= tolerance {
                         next = t
