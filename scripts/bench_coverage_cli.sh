@@ -4,7 +4,8 @@
 # against scripts/peers/geopandas_coverage.py (geopandas read_file, to_crs, sjoin "dwithin" for
 # covered, sjoin with the districts and groupby) on the same folder. Both are timed as whole
 # processes, alternately, RUNS times each (wall and CPU = user + sys); the per-district demand and
-# covered figures of the two are compared. Prints one JSON line per run and the medians.
+# covered figures of the two are compared. Prints one JSON line per run. SKIP_BUILD=1 uses the
+# release binary as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,7 @@ if [[ ! -f "$DATA/demand.geojson" || ! -f "$DATA/districts.geojson" ]]; then
     for layer in parking_zones commercial_areas; do echo '{"type":"FeatureCollection","features":[]}' > "$DATA/$layer.geojson"; done
 fi
 python3 -c "import geopandas, pyogrio" 2>/dev/null || pip install -q geopandas pyogrio >&2
-swift build -c release --product nuanxin >&2
+[[ -n "${SKIP_BUILD:-}" ]] || swift build -c release --product nuanxin >&2
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
