@@ -48,10 +48,12 @@ public struct Allocation: Sendable, Equatable {
 ///   allocation there is, ignoring capacity); then, in phases, the distance from every
 ///   overloaded station to a station with room (or to dropping demand: unserved) is computed on a
 ///   graph of stations only (an arc s → t is the cheapest move of one demand node s carries to
-///   t), and flow is pushed along the paths of reduced cost zero. Demand close to a station with
-///   room never enters a search. About 40–90 s on 200,000 demand points × 2,000 stations at
-///   80 % capacity (1–1.5 km reach), where much demand must move through many full stations; a
-///   second on the same demand when capacity is scarce (5 %): see BENCHMARKS.md.
+///   t), and flow is pushed along the paths of reduced cost zero; a station with no such arc has
+///   its potential lowered by its least reduced cost (a relabel, up to m per phase) instead of
+///   waiting for the next phase. Demand close to a station with room never enters a search.
+///   About 13–35 s of CPU on 200,000 demand points × 2,000 stations at 80 % capacity (1–1.5 km
+///   reach), where much demand must move through many full stations, 200× the maximum flow;
+///   about a second when capacity is scarce (5 %): see BENCHMARKS.md.
 /// - `.successiveShortestPaths`: Dijkstra on reduced costs (Johnson potentials), exact for real
 ///   numbers; reduced costs that rounding makes slightly negative count as zero. The search runs
 ///   over stations only (a demand node between two stations is crossed in one step). One search

@@ -18,7 +18,9 @@
 /// M is larger than any path's cost without it, so a path to a station with room always beats a
 /// path that drops demand: the flow served is the maximum, and at the end no cheaper
 /// rearrangement exists (Johnson potentials keep every reduced cost ≥ 0, so every path found is a
-/// cheapest one). Each station keeps its outgoing arcs (one per neighbouring station, the least
+/// cheapest one). Paths are found in phases: distances to T from every overloaded station (a
+/// Dijkstra backwards from T) update the potentials, then paths of reduced cost 0 are followed
+/// depth first, a dead end lowering its potential (relabel) by its least reduced cost. Each station keeps its outgoing arcs (one per neighbouring station, the least
 /// over the demand it carries), rebuilt only when a demand node it carries leaves it; so a search
 /// step costs the number of neighbouring stations, not the number of edges of the demand carried.
 struct StationPathFlow {
@@ -67,6 +69,8 @@ struct StationPathFlow {
     private var isExcess: [Bool]
     private var onPath: [UInt32]
     private var stamp: UInt32 = 0
+    /// Relabels left in this phase (then new potentials from a phase's search).
+    private var relabels = 0
     /// Reduced costs up to this count as zero when following cheapest paths.
     private let tolerance: Double
 
@@ -134,6 +138,7 @@ struct StationPathFlow {
         while !excess.isEmpty {
             let before = excess.map { load[$0] }
             phaseDistances(excess)
+            relabels = m + 2
             for s in excess {
                 while load[s] - problem.capacity[s] > eps {
                     guard admissiblePath(from: s) else { break }
@@ -284,6 +289,17 @@ struct StationPathFlow {
                 parentInto[next] = intoEdge
                 if next != t { onPath[next] = stamp }
                 stack.append(next)
+            } else if relabels > 0, let delta = leastReducedCost(v), delta > tolerance, delta < .infinity {
+                // No arc of reduced cost 0 leaves v: lower its potential by the least reduced
+                // cost of its arcs (all stay ≥ 0, the cheapest becomes 0). The arc into v now
+                // costs more, so the search steps back unless v is where it started.
+                relabels -= 1
+                pi[v] -= delta
+                cursor[v] = 0
+                if stack.count > 1 {
+                    stack.removeLast()
+                    cursor[stack[stack.count - 1]] += 1
+                }
             } else {
                 dead[v] = true
                 stack.removeLast()
@@ -350,6 +366,27 @@ struct StationPathFlow {
             parentInto[to] = intoEdge
             heap.push(nd, to)
         }
+    }
+
+    /// The least reduced cost of the arcs leaving node v (station or U), ∞ when none does.
+    private mutating func leastReducedCost(_ v: Int) -> Double? {
+        let m = problem.m, u = m
+        var least = Double.infinity
+        if v == u {
+            least = pi[u]
+            for j in 0..<m {
+                if let (c, _) = reviveTop(j) { least = min(least, c - bigM + pi[u] - pi[j]) }
+            }
+            return least
+        }
+        if room(v) > eps { least = pi[v] }
+        if let (c, _) = farthestTop(v) { least = min(least, bigM - c + pi[v] - pi[u]) }
+        if dirty[v] {
+            rebuild(v)
+            cursor[v] = 0
+        }
+        for arc in arcs[v] { least = min(least, arc.cost + pi[v] - pi[Int(arc.to)]) }
+        return least
     }
 
     /// The cheapest (cost, edge) into station j from unserved weight, dropping stale entries.
