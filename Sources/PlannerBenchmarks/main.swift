@@ -88,6 +88,16 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// CPU time of the calling thread while `body` runs (the solvers are single-threaded), seconds:
+/// on a loaded machine a steadier figure than wall time.
+func threadCPUSeconds(_ body: () throws -> Void) rethrows -> Double {
+    var a = timespec(), b = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a)
+    try body()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b)
+    return Double(b.tv_sec - a.tv_sec) + Double(b.tv_nsec - a.tv_nsec) / 1e9
+}
+
 /// The assignment instance: 200,000 demand points and 2,000 stations clustered around six towns,
 /// weights 1–10, capacities 80 % of total demand; reach within `radius`, costs = distance.
 struct AssignmentInstance {
@@ -136,21 +146,24 @@ func assignmentBenchmark(radius: Double) throws {
 /// The assignment benchmark's instance (same seed, same data) solved by `minimumCostAllocation`
 /// (costs = distance in metres, station rank = index), with `maximumAssignment` timed in the same
 /// run for comparison.
-func allocationBenchmark(radius: Double, runs: Int, method: AllocationOptions.Method = .costScaling) throws {
+func allocationBenchmark(radius: Double, runs: Int, method: AllocationOptions.Method = .stationPaths) throws {
     let instance = try AssignmentInstance(radius: radius)
     let (demand, stations, reach, weights, capacities) = (instance.demand, instance.stations, instance.reach, instance.weights, instance.capacities)
     let costs = instance.costs
     let ranks = Array(0..<stations.count)
-    var flowTimes: [Double] = [], costTimes: [Double] = []
+    var flowTimes: [Double] = [], costTimes: [Double] = [], flowCPU: [Double] = [], costCPU: [Double] = []
     var served = 0.0
     var allocation: Allocation? = nil
     for _ in 0..<runs {
-        flowTimes.append(try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served })
-        costTimes.append(try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks,
-                                                                                      options: AllocationOptions(method: method)) })
+        var wall = 0.0
+        flowCPU.append(try threadCPUSeconds { wall = try seconds { served = try maximumAssignment(weights: weights, capacities: capacities, reach: reach).served } })
+        flowTimes.append(wall)
+        costCPU.append(try threadCPUSeconds { wall = try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks,
+                                                                                      options: AllocationOptions(method: method)) } })
+        costTimes.append(wall)
     }
     let a = allocation!
-    print(#"{"benchmark":"allocation","method":"\#(method)","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"runs":\#(runs)}"#)
+    print(#"{"benchmark":"allocation","method":"\#(method)","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"max_flow_cpu_median_s":\#(median(flowCPU)),"min_cost_cpu_median_s":\#(median(costCPU)),"runs":\#(runs)}"#)
 }
 
 /// A site-selection benchmark instance: demand and candidate points clustered around a few town
@@ -364,7 +377,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3]
-                                 [--only A,B,C,R,assignment,allocation,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
+                                 [--only A,B,C,R,assignment,allocation,allocation-cs,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -432,6 +445,11 @@ if which.contains("allocation") {
     // Minimum-cost maximum flow on the assignment instance at 1 km and 1.5 km (capacity 80 % of demand).
     try allocationBenchmark(radius: 1_000, runs: runs)
     try allocationBenchmark(radius: 1_500, runs: runs)
+}
+if which.contains("allocation-cs") {
+    // The cost-scaling method on the same instances.
+    try allocationBenchmark(radius: 1_000, runs: runs, method: .costScaling)
+    try allocationBenchmark(radius: 1_500, runs: runs, method: .costScaling)
 }
 if which.contains("allocation-ssp") {
     // The successive-shortest-paths method, at 1 km only (at 1.5 km it takes more than ten minutes).

@@ -169,7 +169,7 @@ struct AllocationMethodTests {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 40...70, using: &rng),
                                           stations: Int.random(in: 8...16, using: &rng), integral: round % 2 == 0)
             let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
-            for method in [AllocationOptions.Method.costScaling, .successiveShortestPaths] {
+            for method in [AllocationOptions.Method.costScaling, .successiveShortestPaths, .stationPaths] {
                 let a = try solve(inst, method)
                 #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round) \(method): served \(a.served) vs \(served)")
                 #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round) \(method): cost \(a.cost) vs \(cost)")
@@ -186,19 +186,20 @@ struct AllocationMethodTests {
                                           stations: Int.random(in: 2...25, using: &rng), integral: round % 2 == 0)
             // Distinct, unrounded costs: perturb each edge so that no two allocations cost the same.
             inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
-            let a = try solve(inst, .costScaling)
             let b = try solve(inst, .successiveShortestPaths)
-            #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "round \(round)")
-            #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round)")
-            for e in a.edgeFlow.indices {
-                #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
+            for a in [try solve(inst, .costScaling), try solve(inst, .stationPaths)] {
+                #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "round \(round)")
+                #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round)")
+                for e in a.edgeFlow.indices {
+                    #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
+                }
             }
-            compared += a.edgeFlow.count
+            compared += b.edgeFlow.count
         }
         #expect(compared > 1_000)
     }
 
-    @Test("ties and order independence hold for both methods", arguments: [AllocationOptions.Method.costScaling, .successiveShortestPaths])
+    @Test("ties and order independence hold for both methods", arguments: [AllocationOptions.Method.costScaling, .successiveShortestPaths, .stationPaths])
     func tiesAndOrder(_ method: AllocationOptions.Method) throws {
         let options = AllocationOptions(method: method)
         let reach = try Reach(rows: [[0, 1]], columnCount: 2)
@@ -235,6 +236,26 @@ struct AllocationMethodTests {
             #expect(x.served == y.served && x.cost == y.cost, "round \(round)")
             for (k, i) in dPerm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round) demand \(i)") }
             for (k, j) in sPerm.enumerated() { #expect(x.stationLoad[j] == y.stationLoad[k], "round \(round) station \(j)") }
+        }
+    }
+
+    @Test("station paths on larger random instances: served equals max flow, cost equals successive shortest paths")
+    func stationPathsLarger() throws {
+        var rng = SplitMix64(seed: 2_026)
+        for round in 0..<8 {
+            var inst = AllocationInstance(&rng, demand: Int.random(in: 300...900, using: &rng),
+                                          stations: Int.random(in: 30...90, using: &rng), integral: round % 2 == 0)
+            // Overloaded: capacities scaled so that stations hold 40–90 % of the demand.
+            let total = inst.weights.reduce(0, +)
+            let finite = inst.capacities.filter(\.isFinite).reduce(0, +)
+            let factor = Double.random(in: 0.4...0.9, using: &rng) * total / max(finite, 1)
+            inst.capacities = inst.capacities.map { $0.isFinite ? (round % 2 == 0 ? ($0 * factor).rounded() : $0 * factor) : $0 }
+            let a = try solve(inst, .stationPaths)
+            let b = try solve(inst, .successiveShortestPaths)
+            let flow = try maximumAssignment(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
+            #expect(abs(a.served - flow.served) < 1e-9 * max(1, flow.served), "round \(round): served \(a.served) vs max flow \(flow.served)")
+            #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round): cost \(a.cost) vs \(b.cost)")
+            #expect(a.cost > 0)
         }
     }
 }

@@ -3,7 +3,8 @@
 planner's script would do it with shapely 2 and pyproj. Reads stations (GeoJSON) and queries
 (CSV id,lon,lat), projects both to EPSG:4547, finds the nearest station of every query with
 shapely's STRtree.query_nearest (all ties), computes geodesic distances with pyproj.Geod and writes
-query_id,rank,station_id,distance_m. Usage:
+query_id,rank,station_id,distance_m,error (error empty: every line of the generated files is
+answered), the columns of `nuanxin nearest --input --format csv`. Usage:
     python3 shapely_batch_csv.py STATIONS.geojson QUERIES.csv OUT.csv
 """
 import csv
@@ -48,13 +49,13 @@ def main(stations_path, queries_path, out_path):
     _, _, dist = Geod(ellps="WGS84").inv(qlon[qi], qlat[qi], slon[si], slat[si])
     with open(out_path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["query_id", "rank", "station_id", "distance_m"])
+        w.writerow(["query_id", "rank", "station_id", "distance_m", "error"])
         rank = 0
         prev = -1
         for q, s, d in zip(qi.tolist(), si.tolist(), dist.tolist()):
             rank = rank + 1 if q == prev else 1
             prev = q
-            w.writerow([qids[q], rank, sids[s], f"{d:.2f}"])
+            w.writerow([qids[q], rank, sids[s], f"{d:.2f}", ""])
 
 
 if __name__ == "__main__":
