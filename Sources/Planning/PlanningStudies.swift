@@ -50,13 +50,16 @@ public struct CoverageStudy: Sendable {
     /// Indices of the chosen divisions (nil: all).
     public let selected: [Int]?
 
-    /// Throws `UnknownDivision` for a division that is not in the dataset.
-    public init(_ dataset: Dataset, settings: CoverageSettings) throws {
+    /// Throws `UnknownDivision` for a division that is not in the dataset. `allocate: false` skips
+    /// the allocation of riders to seats (`CoverageReport.allocated`): for studies that need
+    /// coverage only.
+    public init(_ dataset: Dataset, settings: CoverageSettings, allocate: Bool = true) throws {
         self.settings = settings
         selected = try dataset.divisionIndices(matching: settings.districts)
         let time = settings.time(dataset)
         demand = try DemandModel(dataset, areaCellM: settings.areaCellM).scaled(by: time.demandFactor)
-        report = try CoverageReport(dataset: dataset, demand: demand, radius: settings.radius(dataset), time: time, kinds: settings.restKinds)
+        report = try CoverageReport(dataset: dataset, demand: demand, radius: settings.radius(dataset), time: time, kinds: settings.restKinds,
+                                    allocate: allocate)
     }
 
     /// The rows of the chosen divisions, in the order chosen (all by id by default, whatever the
@@ -89,7 +92,8 @@ public struct HourlyCoverageStudy: Sendable {
 
 /// Uncovered demand as polygons per chosen division.
 public struct GapStudy: Sendable {
-    /// The coverage the gaps are drawn from.
+    /// The coverage the gaps are drawn from: demand and coverage only, riders are not allocated to
+    /// seats (its served and load figures are 0, see `CoverageReport.allocated`).
     public let coverage: CoverageStudy
     /// The side of the gap grid's cells, in metres (`options.cellM`).
     public let cellM: Double
@@ -107,7 +111,7 @@ public struct GapStudy: Sendable {
     /// Throws `UnknownDivision` for a division that is not in the dataset, and the errors of the
     /// demand model, the coverage and the gap geometry (GEOS, PROJ).
     public init(_ dataset: Dataset, settings: CoverageSettings, options: GapReport.Options) throws {
-        coverage = try CoverageStudy(dataset, settings: settings)
+        coverage = try CoverageStudy(dataset, settings: settings, allocate: false)
         cellM = options.cellM
         self.options = options
         gaps = try GapReport(dataset: dataset, demand: coverage.demand, uncovered: coverage.report.unitCovered.map { !$0 },
