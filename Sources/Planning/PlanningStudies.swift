@@ -174,7 +174,8 @@ public struct ProposalSettings: Sendable {
 
 /// New sites per chosen division (or for the whole city).
 public struct ProposalStudy: Sendable {
-    /// Demand and coverage the plan starts from.
+    /// Demand and coverage the plan starts from. Made with `allocate: false`, riders are allocated
+    /// to seats only when a plan needs it (see the initialiser).
     public let coverage: CoverageStudy
     /// The settings the sites were chosen with.
     public let settings: ProposalSettings
@@ -191,9 +192,24 @@ public struct ProposalStudy: Sendable {
     /// hold, or required sites or a minimum per district that make a plan impossible;
     /// `PlanningError.limitExceeded` for a demand or candidate grid with too many cells; the other
     /// `PlanningError`s of `planSites`; and GEOS or PROJ errors.
+    ///
+    /// `allocate: false` is for callers that read only `proposals`: the coverage then allocates
+    /// riders to seats (a minimum-cost flow over all demand) only when a capacitated plan draws a
+    /// candidate grid, which starts from the demand not served today; with candidates in every
+    /// chosen division the plans do not read it, and `coverage.report` has no served figures
+    /// (`CoverageReport.allocated`). The proposals are the same either way.
     public init(_ dataset: Dataset, coverage settings: CoverageSettings, proposals proposalSettings: ProposalSettings,
-                progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
-        coverage = try CoverageStudy(dataset, settings: settings)
+                allocate: Bool = true, progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
+        var needsAllocation = allocate
+        if !needsAllocation && proposalSettings.capacitated {
+            // A division without candidates gets a grid, and the grid reads the served demand.
+            let chosen = try dataset.divisionIndices(matching: settings.districts) ?? dataset.districts.indices.filter { dataset.districts[$0].kind != .zone }
+            let lookup = try DistrictLookup(dataset.districts)
+            var hasCandidates = Set<Int>()
+            for c in dataset.candidates { hasCandidates.formUnion(try lookup.divisions(containing: c.projected)) }
+            needsAllocation = chosen.contains { !hasCandidates.contains($0) }
+        }
+        coverage = try CoverageStudy(dataset, settings: settings, allocate: needsAllocation)
         self.settings = proposalSettings
         let m = dataset.manifest
         let siteSettings = SiteProposals.Settings(
