@@ -8,11 +8,11 @@ writes a dataset folder that `nuanxin --data DIR` reads (WGS84 lon/lat, 6 decima
 
     DIR/dataset.json             manifest: an Albers equal-area CRS for China (a PROJ string in metres),
                                  radius_m 1000, default_seats 8
-    DIR/districts.geojson        the counties: a jittered grid of polygons tiling 97-123 E, 21-43 N,
+    DIR/districts.geojson        the counties: a jittered grid of 28-vertex polygons tiling 97-123 E, 21-43 N,
                                  narrower columns in the east, rows of varied height (areas vary
                                  about tenfold); neighbours share their boundary vertex for vertex
     DIR/stations.geojson         rest stations (and some charging points and partner venues) with
-                                 kind, seats, services, hours (a third keep opening hours)
+                                 kind, seats, services, hours (three in seven have opening hours)
     DIR/demand.geojson           weighted demand points (peak riders 1-20)
     DIR/candidates.geojson       candidate sites, the same number in every county
     DIR/commercial_areas.geojson one small commercial area around each county seat, with peak riders
