@@ -331,10 +331,11 @@ enum GapText {
         if let top = options.top { text += ", the \(top) largest per district" }
         text += "\n"
         guard gaps.summaries.contains(where: { $0.gaps > 0 }) else { return text + "\nno uncovered demand\n" }
+        let byDistrict = Dictionary(grouping: gaps.gaps, by: \.district)
         for s in gaps.summaries where s.gaps > 0 {
             text += "\n\(s.district) \(s.districtName): \(s.gaps) gap\(s.gaps == 1 ? "" : "s"), \(Num.int(s.uncoveredDemand)) riders uncovered, \(Num.fixed(s.areaKm2, 2)) km²"
             text += s.shown < s.gaps ? "; showing \(s.shown) with \(Num.int(s.shownDemand)) riders\n" : "\n"
-            let mine = gaps.gaps.filter { $0.district == s.district }
+            let mine = byDistrict[s.district] ?? []
             guard !mine.isEmpty else { continue }
             var t = TextTable(["rank", "uncovered", "km²", "parts", "lon", "lat"], rightAligned: [0, 1, 2, 3])
             for g in mine {

@@ -217,7 +217,8 @@ enum ProposalText {
     static func study(_ data: Dataset, coverage: CoverageOptions, proposal: ProposalSettings) throws -> ProposalStudy {
         let progress = ProgressLine()
         let callback: (@Sendable (String, SelectionProgress) -> Void)? = progress.isActive ? { @Sendable name, p in progress.show(name, p) } : nil
-        let study = try ProposalStudy(data, coverage: coverage.settings, proposals: proposal, progress: callback)
+        // propose and export read the proposals only: the coverage's allocation is made only when a plan needs it.
+        let study = try ProposalStudy(data, coverage: coverage.settings, proposals: proposal, allocate: false, progress: callback)
         progress.finish()
         return study
     }

@@ -94,6 +94,10 @@ public struct CoverageReport: Sendable {
     /// Total straight-line distance riders travel to their stations under the allocation (rider ×
     /// metres): the least of all allocations that serve `total.served`.
     public var riderMetres: Double
+    /// Whether riders were allocated to seats. Without the allocation (`allocate: false`), every
+    /// served and load figure (`served`, `load`, `unitServed`, `stationUse[].load`, `riderMetres`)
+    /// is 0; demand, coverage, seats, capacity, catchment and pressure are computed all the same.
+    public var allocated: Bool
 
     /// At the peak of the manifest (its riders per seat), one radius for all demand.
     /// - Parameter kinds: the station kinds that count as offering rest (default: stations that offer rest).
@@ -104,13 +108,20 @@ public struct CoverageReport: Sendable {
     /// - Parameters:
     ///   - demand: the demand at `time` (see `DemandModel.scaled(by:)`).
     ///   - kinds: the station kinds that count as offering rest (default: stations that offer rest).
-    public init(dataset: Dataset, demand: DemandModel, radius: ServiceRadius, time: PlanningTime, kinds: [StationKind]? = nil) throws {
+    ///   - allocate: allocate riders to seats (the minimum-cost maximum flow, by far the largest
+    ///     part of the work on a large dataset); false for callers that need coverage only, such
+    ///     as the gaps (see `allocated`).
+    public init(dataset: Dataset, demand: DemandModel, radius: ServiceRadius, time: PlanningTime, kinds: [StationKind]? = nil,
+                allocate: Bool = true) throws {
         self.radiusM = radius.defaultM
         self.radius = radius
         self.time = time
+        self.allocated = allocate
         let graph = try RestReach(dataset: dataset, demand: demand, radius: radius, time: time, kinds: kinds)
         let weights = demand.units.map(\.weight)
-        let assignment = try allocateRiders(weights: weights, capacities: graph.capacities, reach: graph.reach, distances: graph.distances)
+        let assignment = try allocate ? allocateRiders(weights: weights, capacities: graph.capacities, reach: graph.reach, distances: graph.distances) : nil
+        let demandServed = assignment?.demandServed ?? Array(repeating: 0, count: weights.count)
+        let stationLoad = assignment?.stationLoad ?? Array(repeating: 0, count: graph.stations.count)
 
         var nearestDemand = [Double](repeating: 0, count: graph.stations.count)
         var covered = [Bool](repeating: false, count: demand.units.count)
@@ -120,11 +131,11 @@ public struct CoverageReport: Sendable {
             nearestDemand[first] += weights[u]
         }
         unitCovered = covered
-        unitServed = assignment.demandServed
-        riderMetres = assignment.cost
+        unitServed = demandServed
+        riderMetres = assignment?.cost ?? 0
         stationUse = graph.stations.indices.map { j in
             StationUse(station: graph.stations[j], seats: dataset.seats(of: dataset.stations[graph.stations[j]]), capacity: graph.capacities[j],
-                       nearestDemand: nearestDemand[j], load: assignment.stationLoad[j])
+                       nearestDemand: nearestDemand[j], load: stationLoad[j])
         }
 
         let lookup = try DistrictLookup(dataset.districts)
@@ -136,7 +147,7 @@ public struct CoverageReport: Sendable {
         for (u, unit) in demand.units.enumerated() {
             let w = unit.weight
             let c = covered[u] ? w : 0
-            let s = assignment.demandServed[u]
+            let s = demandServed[u]
             func add(_ r: inout Row) {
                 r.demand += w
                 r.covered += c

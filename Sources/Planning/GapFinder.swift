@@ -94,95 +94,114 @@ public struct GapReport: Sendable {
         self.cellM = cellM
         self.options = options
         let back = try CoordinateTransformer.shared(from: dataset.manifest.crs, to: .wgs84)
-        var gaps: [Gap] = []
-        var summaries: [DistrictSummary] = []
         let chosen = districts ?? dataset.districts.indices.sorted { dataset.districts[$0].id < dataset.districts[$1].id }
-        for di in chosen {
-            let district = dataset.districts[di]
-            var summary = DistrictSummary(district: district.id, districtName: district.name, gaps: 0, uncoveredDemand: 0, areaKm2: 0, shown: 0, shownDemand: 0)
-            defer { summaries.append(summary) }
-            // Uncovered units of this district, grouped by grid cell.
-            var cells: [Cell: Double] = [:]
-            var points: [(Coordinate, Double)] = []
-            for (u, unit) in demand.units.enumerated() where uncovered[u] && unit.weight > 0 && unit.divisions.contains(di) {
-                cells[Cell(unit.projected, cellM), default: 0] += unit.weight
-                points.append((unit.projected, unit.weight))
+        // The uncovered units of each chosen district, in unit order, found in one pass over the
+        // demand (not one pass a district).
+        var position = [Int](repeating: -1, count: dataset.districts.count)
+        for (k, di) in chosen.enumerated() where position[di] < 0 { position[di] = k }
+        var uncoveredUnits = [[Int]](repeating: [], count: chosen.count)
+        for (u, unit) in demand.units.enumerated() where uncovered[u] && unit.weight > 0 {
+            for di in unit.divisions where position[di] >= 0 { uncoveredUnits[position[di]].append(u) }
+        }
+        // Districts are independent: they are drawn on all the cores, and put back in the order asked for.
+        let units = uncoveredUnits, slot = position
+        let perDistrict = try parallelMap(chosen.count) { k in
+            let di = chosen[k]
+            return try Self.districtGaps(dataset.districts[di], units: units[slot[di]].map { demand.units[$0] }, options: options,
+                                         cellM: cellM, mergeM: mergeM, back: back)
+        }
+        gaps = perDistrict.flatMap(\.gaps)
+        summaries = perDistrict.map(\.summary)
+    }
+
+    /// The gaps of one district from its uncovered units (in unit order).
+    static func districtGaps(_ district: District, units: [DemandModel.Unit], options: Options, cellM: Double, mergeM: Double,
+                             back: CoordinateTransformer) throws -> (summary: DistrictSummary, gaps: [Gap]) {
+        var gaps: [Gap] = []
+        var summary = DistrictSummary(district: district.id, districtName: district.name, gaps: 0, uncoveredDemand: 0, areaKm2: 0, shown: 0, shownDemand: 0)
+        // Uncovered units of this district, grouped by grid cell.
+        var cells: [Cell: Double] = [:]
+        var points: [(Coordinate, Double)] = []
+        for unit in units {
+            cells[Cell(unit.projected, cellM), default: 0] += unit.weight
+            points.append((unit.projected, unit.weight))
+        }
+        guard !cells.isEmpty else { return (summary, gaps) }
+        let squares = cells.keys.sorted().map { Geometry.polygon($0.square(cellM)) }
+        let dissolved = try Geometry.unionAll(squares).intersection(district.projected)
+        var parts: [(geometry: Geometry, demand: Double, area: Double)] = []
+        for polygon in dissolved.polygons where !polygon.isEmpty {
+            // Dissolved grid cells leave a vertex at every cell corner along straight edges;
+            // a 1 m topology-preserving simplification removes them.
+            let g = try Geometry.polygon(polygon).simplified(tolerance: 1)
+            let prepared = try PreparedGeometry(g)
+            guard let box = g.envelope else { continue }
+            var inside = 0.0
+            for (c, w) in points where c.x >= box.minX && c.x <= box.maxX && c.y >= box.minY && c.y <= box.maxY {
+                if try prepared.covers(c) { inside += w }
             }
-            guard !cells.isEmpty else { continue }
-            let squares = cells.keys.sorted().map { Geometry.polygon($0.square(cellM)) }
-            let dissolved = try Geometry.unionAll(squares).intersection(district.projected)
-            var parts: [(geometry: Geometry, demand: Double, area: Double)] = []
-            for polygon in dissolved.polygons where !polygon.isEmpty {
-                // Dissolved grid cells leave a vertex at every cell corner along straight edges;
-                // a 1 m topology-preserving simplification removes them.
-                let g = try Geometry.polygon(polygon).simplified(tolerance: 1)
-                let prepared = try PreparedGeometry(g)
-                var inside = 0.0
-                for (c, w) in points where try prepared.covers(c) { inside += w }
-                guard inside > 0 else { continue }
-                parts.append((g, inside, try g.area() / 1e6))
+            guard inside > 0 else { continue }
+            parts.append((g, inside, try g.area() / 1e6))
+        }
+        // Parts in a fixed order (by position), then grouped: parts within mergeM are one gap.
+        parts.sort { Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry)) }
+        var parent = Array(parts.indices)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i {
+                parent[i] = parent[parent[i]]
+                i = parent[i]
             }
-            // Parts in a fixed order (by position), then grouped: parts within mergeM are one gap.
-            parts.sort { Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry)) }
-            var parent = Array(parts.indices)
-            func root(_ i: Int) -> Int {
-                var i = i
-                while parent[i] != i {
-                    parent[i] = parent[parent[i]]
-                    i = parent[i]
+            return i
+        }
+        if mergeM > 0 {
+            let envelopes = parts.map { $0.geometry.envelope }
+            for i in parts.indices {
+                for j in (i + 1)..<parts.count {
+                    guard let a = envelopes[i], let b = envelopes[j] else { continue }
+                    let dx = max(0, max(a.minX, b.minX) - min(a.maxX, b.maxX))
+                    let dy = max(0, max(a.minY, b.minY) - min(a.maxY, b.maxY))
+                    guard dx * dx + dy * dy <= mergeM * mergeM, root(i) != root(j) else { continue }
+                    if try parts[i].geometry.distance(to: parts[j].geometry) <= mergeM { parent[root(j)] = root(i) }
                 }
-                return i
-            }
-            if mergeM > 0 {
-                let envelopes = parts.map { $0.geometry.envelope }
-                for i in parts.indices {
-                    for j in (i + 1)..<parts.count {
-                        guard let a = envelopes[i], let b = envelopes[j] else { continue }
-                        let dx = max(0, max(a.minX, b.minX) - min(a.maxX, b.maxX))
-                        let dy = max(0, max(a.minY, b.minY) - min(a.maxY, b.maxY))
-                        guard dx * dx + dy * dy <= mergeM * mergeM, root(i) != root(j) else { continue }
-                        if try parts[i].geometry.distance(to: parts[j].geometry) <= mergeM { parent[root(j)] = root(i) }
-                    }
-                }
-            }
-            var groups: [Int: [Int]] = [:]
-            for i in parts.indices { groups[root(i), default: []].append(i) }
-            var merged: [(geometry: Geometry, demand: Double, area: Double, parts: Int)] = groups.keys.sorted().map { key in
-                let members = groups[key]!
-                let polygons = members.flatMap { parts[$0].geometry.polygons }
-                // Always a MultiPolygon, so that the layer has one geometry type (GDAL and QGIS read a
-                // layer of mixed Polygon and MultiPolygon as of unknown type).
-                let geometry: Geometry = .multiPolygon(polygons)
-                return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count)
-            }
-            // Most uncovered demand first; ties by larger area, then position, so the order is stable.
-            merged.sort {
-                if $0.demand != $1.demand { return $0.demand > $1.demand }
-                if $0.area != $1.area { return $0.area > $1.area }
-                return Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry))
-            }
-            summary.gaps = merged.count
-            summary.uncoveredDemand = merged.reduce(0) { $0 + $1.demand }
-            summary.areaKm2 = merged.reduce(0) { $0 + $1.area }
-            var kept = merged.filter { $0.demand >= options.minDemand }
-            if let top = options.top { kept = Array(kept.prefix(top)) }
-            for (rank, gap) in kept.enumerated() {
-                let all = gap.geometry.allCoordinates
-                let wgs = try back.transform(all)
-                var k = 0
-                let geometry = gap.geometry.mapCoordinates { _ in
-                    defer { k += 1 }
-                    return wgs[k]
-                }
-                guard case let .point(inside) = try gap.geometry.pointOnSurface() else { throw GeoError.invalidInput("no point on the surface of a gap") }
-                gaps.append(Gap(district: district.id, districtName: district.name, rank: rank + 1, uncoveredDemand: gap.demand, areaKm2: gap.area,
-                                parts: gap.parts, projected: gap.geometry, geometry: geometry, inside: try back.transform(inside)))
-                summary.shown += 1
-                summary.shownDemand += gap.demand
             }
         }
-        self.gaps = gaps
-        self.summaries = summaries
+        var groups: [Int: [Int]] = [:]
+        for i in parts.indices { groups[root(i), default: []].append(i) }
+        var merged: [(geometry: Geometry, demand: Double, area: Double, parts: Int)] = groups.keys.sorted().map { key in
+            let members = groups[key]!
+            let polygons = members.flatMap { parts[$0].geometry.polygons }
+            // Always a MultiPolygon, so that the layer has one geometry type (GDAL and QGIS read a
+            // layer of mixed Polygon and MultiPolygon as of unknown type).
+            let geometry: Geometry = .multiPolygon(polygons)
+            return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count)
+        }
+        // Most uncovered demand first; ties by larger area, then position, so the order is stable.
+        merged.sort {
+            if $0.demand != $1.demand { return $0.demand > $1.demand }
+            if $0.area != $1.area { return $0.area > $1.area }
+            return Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry))
+        }
+        summary.gaps = merged.count
+        summary.uncoveredDemand = merged.reduce(0) { $0 + $1.demand }
+        summary.areaKm2 = merged.reduce(0) { $0 + $1.area }
+        var kept = merged.filter { $0.demand >= options.minDemand }
+        if let top = options.top { kept = Array(kept.prefix(top)) }
+        for (rank, gap) in kept.enumerated() {
+            let all = gap.geometry.allCoordinates
+            let wgs = try back.transform(all)
+            var k = 0
+            let geometry = gap.geometry.mapCoordinates { _ in
+                defer { k += 1 }
+                return wgs[k]
+            }
+            guard case let .point(inside) = try gap.geometry.pointOnSurface() else { throw GeoError.invalidInput("no point on the surface of a gap") }
+            gaps.append(Gap(district: district.id, districtName: district.name, rank: rank + 1, uncoveredDemand: gap.demand, areaKm2: gap.area,
+                            parts: gap.parts, projected: gap.geometry, geometry: geometry, inside: try back.transform(inside)))
+            summary.shown += 1
+            summary.shownDemand += gap.demand
+        }
+        return (summary, gaps)
     }
 
     static func position(_ g: Geometry) -> [Double] {

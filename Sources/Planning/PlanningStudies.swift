@@ -50,13 +50,16 @@ public struct CoverageStudy: Sendable {
     /// Indices of the chosen divisions (nil: all).
     public let selected: [Int]?
 
-    /// Throws `UnknownDivision` for a division that is not in the dataset.
-    public init(_ dataset: Dataset, settings: CoverageSettings) throws {
+    /// Throws `UnknownDivision` for a division that is not in the dataset. `allocate: false` skips
+    /// the allocation of riders to seats (`CoverageReport.allocated`): for studies that need
+    /// coverage only.
+    public init(_ dataset: Dataset, settings: CoverageSettings, allocate: Bool = true) throws {
         self.settings = settings
         selected = try dataset.divisionIndices(matching: settings.districts)
         let time = settings.time(dataset)
         demand = try DemandModel(dataset, areaCellM: settings.areaCellM).scaled(by: time.demandFactor)
-        report = try CoverageReport(dataset: dataset, demand: demand, radius: settings.radius(dataset), time: time, kinds: settings.restKinds)
+        report = try CoverageReport(dataset: dataset, demand: demand, radius: settings.radius(dataset), time: time, kinds: settings.restKinds,
+                                    allocate: allocate)
     }
 
     /// The rows of the chosen divisions, in the order chosen (all by id by default, whatever the
@@ -89,7 +92,8 @@ public struct HourlyCoverageStudy: Sendable {
 
 /// Uncovered demand as polygons per chosen division.
 public struct GapStudy: Sendable {
-    /// The coverage the gaps are drawn from.
+    /// The coverage the gaps are drawn from: demand and coverage only, riders are not allocated to
+    /// seats (its served and load figures are 0, see `CoverageReport.allocated`).
     public let coverage: CoverageStudy
     /// The side of the gap grid's cells, in metres (`options.cellM`).
     public let cellM: Double
@@ -107,7 +111,7 @@ public struct GapStudy: Sendable {
     /// Throws `UnknownDivision` for a division that is not in the dataset, and the errors of the
     /// demand model, the coverage and the gap geometry (GEOS, PROJ).
     public init(_ dataset: Dataset, settings: CoverageSettings, options: GapReport.Options) throws {
-        coverage = try CoverageStudy(dataset, settings: settings)
+        coverage = try CoverageStudy(dataset, settings: settings, allocate: false)
         cellM = options.cellM
         self.options = options
         gaps = try GapReport(dataset: dataset, demand: coverage.demand, uncovered: coverage.report.unitCovered.map { !$0 },
@@ -170,7 +174,8 @@ public struct ProposalSettings: Sendable {
 
 /// New sites per chosen division (or for the whole city).
 public struct ProposalStudy: Sendable {
-    /// Demand and coverage the plan starts from.
+    /// Demand and coverage the plan starts from. Made with `allocate: false`, riders are allocated
+    /// to seats only when a plan needs it (see the initialiser).
     public let coverage: CoverageStudy
     /// The settings the sites were chosen with.
     public let settings: ProposalSettings
@@ -187,9 +192,24 @@ public struct ProposalStudy: Sendable {
     /// hold, or required sites or a minimum per district that make a plan impossible;
     /// `OptimizationError.limitExceeded` for a demand or candidate grid with too many cells; the other
     /// `OptimizationError`s of `planSites`; and GEOS or PROJ errors.
+    ///
+    /// `allocate: false` is for callers that read only `proposals`: the coverage then allocates
+    /// riders to seats (a minimum-cost flow over all demand) only when a capacitated plan draws a
+    /// candidate grid, which starts from the demand not served today; with candidates in every
+    /// chosen division the plans do not read it, and `coverage.report` has no served figures
+    /// (`CoverageReport.allocated`). The proposals are the same either way.
     public init(_ dataset: Dataset, coverage settings: CoverageSettings, proposals proposalSettings: ProposalSettings,
-                progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
-        coverage = try CoverageStudy(dataset, settings: settings)
+                allocate: Bool = true, progress: (@Sendable (String, SelectionProgress) -> Void)? = nil) throws {
+        var needsAllocation = allocate
+        if !needsAllocation && proposalSettings.capacitated {
+            // A division without candidates gets a grid, and the grid reads the served demand.
+            let chosen = try dataset.divisionIndices(matching: settings.districts) ?? dataset.districts.indices.filter { dataset.districts[$0].kind != .zone }
+            let lookup = try DistrictLookup(dataset.districts)
+            var hasCandidates = Set<Int>()
+            for c in dataset.candidates { hasCandidates.formUnion(try lookup.divisions(containing: c.projected)) }
+            needsAllocation = chosen.contains { !hasCandidates.contains($0) }
+        }
+        coverage = try CoverageStudy(dataset, settings: settings, allocate: needsAllocation)
         self.settings = proposalSettings
         let m = dataset.manifest
         let siteSettings = SiteProposals.Settings(

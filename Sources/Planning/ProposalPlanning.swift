@@ -3,15 +3,25 @@ import Optimization
 import Stations
 
 /// What every division's plan shares: the dataset's indices, the rest stations and their
-/// capacities in riders, and the checked `require` / `exclude` ids.
-struct ProposalContext {
+/// capacities in riders, and the checked `require` / `exclude` ids. It is only read once made, so
+/// the plans of several divisions may be made on several threads at once.
+struct ProposalContext: Sendable {
     let dataset: Dataset
     let demand: DemandModel
     let coverage: CoverageReport
     let settings: SiteProposals.Settings
     let back: CoordinateTransformer
-    let lookup: DistrictLookup
     let candidateDivisions: [[Int]]
+    /// Per division: its demand units and its candidates (indices, ascending).
+    let unitsOf: [[Int]]
+    let candidatesOf: [[Int]]
+    /// With `expand`: the divisions containing each rest station (aligned with `rest`).
+    let restDivisions: [[Int]]
+    /// Capacitated plans: the connected part of the demand–station reach graph each rest station
+    /// belongs to (a root station), and the demand units of each part (those that reach a station),
+    /// ascending. Other divisions' demand can only use a division's stations through these parts.
+    let restPart: [Int32]
+    let unitsOfPart: [Int32: [Int]]
     let allUnits: PointIndex
     /// Station indices of the rest stations, their index and capacities (seats × riders per seat).
     let rest: [Int]
@@ -31,9 +41,18 @@ struct ProposalContext {
         self.settings = settings
         back = try CoordinateTransformer.shared(from: dataset.manifest.crs, to: .wgs84)
         let lookup = try DistrictLookup(dataset.districts)
-        self.lookup = lookup
         let candidateDivisions = try dataset.candidates.map { try lookup.divisions(containing: $0.projected) }
         self.candidateDivisions = candidateDivisions
+        var unitsOf = [[Int]](repeating: [], count: dataset.districts.count)
+        for (u, unit) in demand.units.enumerated() {
+            for d in unit.divisions { unitsOf[d].append(u) }
+        }
+        self.unitsOf = unitsOf
+        var candidatesOf = [[Int]](repeating: [], count: dataset.districts.count)
+        for (k, divisions) in candidateDivisions.enumerated() {
+            for d in divisions { candidatesOf[d].append(k) }
+        }
+        self.candidatesOf = candidatesOf
         allUnits = try PointIndex(demand.units.map(\.projected))
         let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
         let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
@@ -46,6 +65,12 @@ struct ProposalContext {
         self.rest = rest
         restIndex = try PointIndex(rest.map { dataset.stations[$0].projected })
         capacities = rest.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
+        restDivisions = settings.expand ? try rest.map { try lookup.divisions(containing: dataset.stations[$0].projected) } : []
+        if settings.capacitated {
+            (restPart, unitsOfPart) = Self.parts(units: demand.units.map(\.projected), radii: unitRadius, reachM: reachM, restIndex: restIndex, restCount: rest.count)
+        } else {
+            (restPart, unitsOfPart) = ([], [:])
+        }
         let ids = dataset.candidates.map(\.id)
         let known = Set(ids)
         func listed() -> String {
@@ -72,10 +97,57 @@ struct ProposalContext {
         excluded = Set(settings.exclude)
     }
 
+    /// The connected parts of the graph linking each demand unit to the rest stations within its
+    /// radius: a union-find over the stations (the stations one unit reaches are one part), the root
+    /// of each station's part, and the units of each part (units reaching no station belong to none).
+    static func parts(units: [Coordinate], radii: [Double], reachM: Double, restIndex: PointIndex, restCount: Int) -> (restPart: [Int32], unitsOfPart: [Int32: [Int]]) {
+        var parent = (0..<Int32(restCount)).map { $0 }
+        func root(_ i: Int32) -> Int32 {
+            var i = i
+            while parent[Int(i)] != i {
+                parent[Int(i)] = parent[Int(parent[Int(i)])]
+                i = parent[Int(i)]
+            }
+            return i
+        }
+        var firstStation = [Int32](repeating: -1, count: units.count)
+        // In slices, so that the neighbour lists of ten million units are never all in memory.
+        let slice = 1 << 20
+        var batch = NeighborBatch()
+        for lo in stride(from: 0, to: units.count, by: slice) {
+            let hi = min(units.count, lo + slice)
+            restIndex.within(radius: reachM, of: Array(units[lo..<hi]), into: &batch)
+            for k in 0..<(hi - lo) {
+                let u = lo + k
+                let r2 = radii[u] * radii[u]
+                var first: Int32 = -1
+                for e in batch.range(ofQuery: k) where batch.squaredDistances[e] <= r2 {
+                    let j = Int32(batch.indices[e])
+                    if first < 0 {
+                        first = j
+                    } else {
+                        let a = root(first), b = root(j)
+                        if a != b { parent[Int(max(a, b))] = min(a, b) }
+                    }
+                }
+                firstStation[u] = first
+            }
+        }
+        let restPart = (0..<Int32(restCount)).map { root($0) }
+        var unitsOfPart: [Int32: [Int]] = [:]
+        for (u, j) in firstStation.enumerated() where j >= 0 { unitsOfPart[restPart[Int(j)], default: []].append(u) }
+        return (restPart, unitsOfPart)
+    }
+
     /// Demand units within reach of a site: within the radius of each unit (`units` maps the
     /// index's points to demand units).
     func reached(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [Int] {
         reachedWithDistances(index, units, from: site).map(\.index)
+    }
+
+    /// Demand units (indices into `demand.units`) within reach of a site, `allUnits` being the index of every unit.
+    func reachedUnits(from site: Coordinate) -> [Int] {
+        allUnits.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[$0.index] * unitRadius[$0.index] }.map(\.index)
     }
 
     /// The same with the straight-line distance (metres) to each.
@@ -98,6 +170,13 @@ struct ProposalContext {
             offsets.append(columns.count)
         }
         return (try Reach(rowCount: units.count, columnCount: rest.count, offsets: offsets, columns: columns), distances)
+    }
+
+    /// `reach` with only the columns `kept` (ascending, holding every column `reach` uses),
+    /// renumbered 0..<kept.count in that order.
+    static func keepColumns(_ kept: [Int32], of reach: Reach) throws -> Reach {
+        let position = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, Int32($0)) })
+        return try Reach(rowCount: reach.rowCount, columnCount: kept.count, offsets: reach.offsets, columns: reach.columns.map { position[$0]! })
     }
 
     /// The sizes a new site may take.
@@ -132,7 +211,7 @@ struct ProposalContext {
         var kinds = Set<String>()
         for d in scope {
             let district = dataset.districts[d]
-            let fromFile = dataset.candidates.indices.filter { candidateDivisions[$0].contains(d) }
+            let fromFile = candidatesOf[d]
             if !fromFile.isEmpty {
                 kinds.insert("candidates")
                 for i in fromFile where !excluded.contains(dataset.candidates[i].id) && seen.insert(dataset.candidates[i].id).inserted {
@@ -172,9 +251,9 @@ struct ProposalContext {
         }
         if settings.expand && settings.capacitated {
             let scopeSet = Set(scope)
-            for s in rest {
+            for (k, s) in rest.enumerated() {
                 let station = dataset.stations[s]
-                guard let d = try lookup.divisions(containing: station.projected).first(where: scopeSet.contains) else { continue }
+                guard let d = restDivisions[k].first(where: scopeSet.contains) else { continue }
                 let added = (settings.seats.map { [$0] } ?? settings.sizes).filter { $0 >= 1 }
                 let sizes = added.map { SiteSize(seats: $0, capacity: Double($0) * ridersPerSeat, cost: settings.cost(seats: $0, expansion: true)) }
                 if sizes.isEmpty { continue }
@@ -202,8 +281,7 @@ struct ProposalContext {
     }
 
     func plan(scope: [Int], id: String, name: String, progress: (@Sendable (String, SelectionProgress) -> Void)?) throws -> SiteProposals.District {
-        let scopeSet = Set(scope)
-        let local = demand.units.indices.filter { demand.units[$0].divisions.contains(where: scopeSet.contains) }
+        let local = scope.count == 1 ? unitsOf[scope[0]] : Array(Set(scope.flatMap { unitsOf[$0] })).sorted()
         let localPosition = Dictionary(uniqueKeysWithValues: local.enumerated().map { ($1, $0) })
         let weights = local.map { demand.units[$0].weight }
         let localIndex = try PointIndex(local.map { demand.units[$0].projected })
@@ -228,11 +306,26 @@ struct ProposalContext {
             problem.groups = Array(scope.indices)
         }
         if settings.capacitated {
-            // Seats left for this scope once other divisions' demand is served.
-            let outside = demand.units.indices.filter { localPosition[$0] == nil }
-            let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: capacities, reach: restReach(outside).reach)
+            // Seats left for this scope once other divisions' demand is served (a maximum flow). Only
+            // the stations the scope's demand reaches matter, and other demand reaches them only
+            // through their connected parts of the reach graph: the flow of those parts alone is a
+            // maximum flow of all other demand there.
             let localReach = try restReach(local)
-            problem.existing = ExistingStations(capacities: zip(capacities, used.stationLoad).map { max(0, $0 - $1) }, reach: localReach.reach)
+            var touched = Set<Int32>()
+            for j in localReach.reach.columns { touched.insert(restPart[Int(j)]) }
+            let outside = touched.sorted().flatMap { unitsOfPart[$0] ?? [] }.filter { localPosition[$0] == nil }.sorted()
+            let outsideReach = try restReach(outside).reach
+            // Both graphs keep only the stations they reach, in id order: a station nobody here
+            // reaches changes neither flow, and the solver then works on the few stations of the
+            // scope instead of every station of the dataset.
+            let reachedHere = Array(Set(localReach.reach.columns)).sorted()
+            let reachedAll = Array(Set(localReach.reach.columns).union(outsideReach.columns)).sorted()
+            let used = try maximumAssignment(weights: outside.map { demand.units[$0].weight }, capacities: reachedAll.map { capacities[Int($0)] },
+                                             reach: Self.keepColumns(reachedAll, of: outsideReach))
+            let load = Dictionary(uniqueKeysWithValues: zip(reachedAll, used.stationLoad))
+            problem.existing = ExistingStations(capacities: reachedHere.map { max(0, capacities[Int($0)] - load[$0]!) },
+                                                reach: try Self.keepColumns(reachedHere, of: localReach.reach))
+            // keepColumns renumbers the columns only; the edges keep their order, and so their distances.
             problem.existingDistances = localReach.distances
         } else {
             problem.alreadyCovered = local.map { coverage.unitCovered[$0] ? demand.units[$0].weight : 0 }
@@ -274,7 +367,7 @@ struct ProposalContext {
             let s = sources[chosen.candidateIndex]
             served += chosen.gain
             var spill = 0.0
-            for u in reached(allUnits, Array(demand.units.indices), from: s.projected) {
+            for u in reachedUnits(from: s.projected) {
                 if let p = localPosition[u] {
                     if !coveredLocal[p] {
                         coveredLocal[p] = true

@@ -54,10 +54,84 @@ public struct RestReach: Sendable {
     }
 }
 
+/// Riders allocated to rest stations: per demand row, per station, and the rider-metres in all.
+struct RiderAllocation {
+    var demandServed: [Double]
+    var stationLoad: [Double]
+    var cost: Double
+}
+
 /// The allocation of riders to rest stations within reach: of all allocations that serve the most
 /// riders, the one where riders travel least in total (`distances`, per edge of `reach`: a
 /// minimum-cost maximum flow), remaining ties by station id (the column order, which `RestReach`
 /// makes the id order). This is the one place the solver is chosen.
-func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, distances: [Double]) throws -> Allocation {
-    try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: distances, stationRank: Array(0..<reach.columnCount))
+///
+/// Demand and stations that no chain of reach links are independent: the graph is split into its
+/// connected parts (a union-find over the stations), each part is solved on its own, the parts on
+/// all the cores, and the answers are put back together. Both the most riders served and the least
+/// rider-metres are sums over the parts, so this is the same optimum as one flow over everything;
+/// a country of thousands of separate towns becomes thousands of small flows instead of one huge one.
+func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, distances: [Double]) throws -> RiderAllocation {
+    let n = reach.rowCount, m = reach.columnCount
+    var parent = Array(0..<m)
+    func root(_ j: Int) -> Int {
+        var j = j
+        while parent[j] != j {
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        }
+        return j
+    }
+    for i in 0..<n {
+        let edges = reach.offsets[i]..<reach.offsets[i + 1]
+        guard let first = edges.first else { continue }
+        for e in edges.dropFirst() {
+            let a = root(Int(reach.columns[first])), b = root(Int(reach.columns[e]))
+            if a != b { parent[max(a, b)] = min(a, b) }
+        }
+    }
+    // Parts numbered by their lowest station; each part's stations and rows ascending.
+    var partOfRoot = [Int](repeating: -1, count: m)
+    var partColumns: [[Int]] = []
+    var local = [Int32](repeating: 0, count: m)
+    for j in 0..<m {
+        let r = root(j)
+        if partOfRoot[r] < 0 {
+            partOfRoot[r] = partColumns.count
+            partColumns.append([])
+        }
+        local[j] = Int32(partColumns[partOfRoot[r]].count)
+        partColumns[partOfRoot[r]].append(j)
+    }
+    if partColumns.count <= 1 {
+        let a = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: distances, stationRank: Array(0..<m))
+        return RiderAllocation(demandServed: a.demandServed, stationLoad: a.stationLoad, cost: a.cost)
+    }
+    var partRows = [[Int]](repeating: [], count: partColumns.count)
+    for i in 0..<n where reach.offsets[i] < reach.offsets[i + 1] {
+        partRows[partOfRoot[root(Int(reach.columns[reach.offsets[i]]))]].append(i)
+    }
+    let columnsOfPart = partColumns, rowsOfPart = partRows, localColumn = local
+    let solved = try parallelMap(columnsOfPart.count) { p -> Allocation in
+        let rows = rowsOfPart[p], columns = columnsOfPart[p]
+        var offsets = [0], cols: [Int32] = [], costs: [Double] = []
+        offsets.reserveCapacity(rows.count + 1)
+        for i in rows {
+            for e in reach.offsets[i]..<reach.offsets[i + 1] {
+                cols.append(localColumn[Int(reach.columns[e])])
+                costs.append(distances[e])
+            }
+            offsets.append(cols.count)
+        }
+        let sub = try Reach(rowCount: rows.count, columnCount: columns.count, offsets: offsets, columns: cols)
+        return try minimumCostAllocation(weights: rows.map { weights[$0] }, capacities: columns.map { capacities[$0] }, reach: sub, costs: costs,
+                                         stationRank: Array(0..<columns.count))
+    }
+    var out = RiderAllocation(demandServed: Array(repeating: 0, count: n), stationLoad: Array(repeating: 0, count: m), cost: 0)
+    for (p, a) in solved.enumerated() {
+        for (k, i) in rowsOfPart[p].enumerated() { out.demandServed[i] = a.demandServed[k] }
+        for (k, j) in columnsOfPart[p].enumerated() { out.stationLoad[j] = a.stationLoad[k] }
+        out.cost += a.cost
+    }
+    return out
 }

@@ -207,8 +207,10 @@ public struct SiteProposals: Sendable {
         if settings.citywide {
             out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))
         } else {
-            for d in chosen {
-                out.append(try context.plan(scope: [d], id: dataset.districts[d].id, name: dataset.districts[d].name, progress: progress))
+            // Divisions are planned independently: on all the cores, put back in the order chosen.
+            out = try parallelMap(chosen.count) { k in
+                let d = chosen[k]
+                return try context.plan(scope: [d], id: dataset.districts[d].id, name: dataset.districts[d].name, progress: progress)
             }
         }
         districts = out

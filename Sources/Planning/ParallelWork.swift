@@ -1,0 +1,64 @@
+import Foundation
+
+/// Runs `body` for every index of `0..<count` on all the cores (work is handed out one index at a
+/// time, so a few large divisions do not hold up the rest) and returns the results in index order,
+/// whatever order they finished in. When some calls throw, the error of the lowest index is
+/// rethrown, so a run fails with the same message on one core or many.
+func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+    let workers = min(count, ProcessInfo.processInfo.activeProcessorCount)
+    if workers <= 1 {
+        return try (0..<count).map(body)
+    }
+    let results = ParallelResults<T>(count: count)
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let i = results.claim() {
+            let outcome = Result { try body(i) }
+            results.store(outcome, at: i)
+        }
+    }
+    return try results.collect()
+}
+
+/// The shared state of one `parallelMap`: the next index to hand out and one slot per index, each
+/// written once by the worker that claimed it, all under one lock.
+private final class ParallelResults<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var failed = false
+    private var slots: [Result<T, any Error>?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        // Once an index has failed, no further index is started: the lowest failure is reported.
+        // Every lower index has been claimed already, so it is still reported if it fails too.
+        if failed { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ result: Result<T, any Error>, at i: Int) {
+        lock.lock()
+        slots[i] = result
+        if case .failure = result { failed = true }
+        lock.unlock()
+    }
+
+    func collect() throws -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(slots.count)
+        for slot in slots {
+            switch slot {
+            case let .success(value)?: out.append(value)
+            case let .failure(error)?: throw error
+            case nil: continue  // not started after an earlier failure, which is thrown first
+            }
+        }
+        return out
+    }
+}
