@@ -110,3 +110,12 @@ final class GEOSGeometryOwner {
         GEOSGeom_destroy_r(context.handle, pointer)
     }
 }
+
+/// Drops the calling thread's GEOS context; the thread makes a new one when it next uses GEOS, and
+/// geometries made with the old one keep it alive as long as they need it. Threads of a pool (GCD's
+/// `concurrentPerform` workers) outlive the work and are still running when the process exits, so
+/// their thread-local contexts would never be finished: code that runs GEOS work on such threads
+/// calls this when its share of the work is done, so that a run leaves no GEOS context behind.
+public func releaseThreadGEOSContext() {
+    GEOSContext.releaseCurrent()
+}

@@ -73,7 +73,9 @@ public struct PROJCache: Sendable, Hashable {
         let info = proj_info()
         let version = info.version.map { String(cString: $0) } ?? "?"
         let searchPath = info.searchpath.map { String(cString: $0) } ?? ""
-        var lines = ["nuanxin proj cache 1", "proj \(version)", "searchpath \(searchPath)"]
+        // PROJ_ONLY_BEST_DEFAULT changes which operation PROJ picks (PROJ 9.2 and later).
+        let onlyBest = ProcessInfo.processInfo.environment["PROJ_ONLY_BEST_DEFAULT"] ?? "unset"
+        var lines = ["nuanxin proj cache 1", "proj \(version)", "searchpath \(searchPath)", "only best \(onlyBest)"]
         var database: String?
         for folder in searchPath.split(separator: ":", omittingEmptySubsequences: true).map(String.init) {
             lines.append("folder \(folder) \(fileStamp(folder))")
@@ -146,7 +148,11 @@ public struct PROJCache: Sendable, Hashable {
         guard !value.contains(where: { $0.contains("\n") || $0.contains("\r") }) else { return }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try AtomicFile.write(key + PROJCache.separator + value.joined(separator: "\n") + "\n", to: file(for: key))
+            // Foundation's atomic write (a temporary file, then rename) rather than AtomicFile, whose
+            // signal clean-up has one slot: an entry written while a command's `--out` is open must
+            // not disarm the clean-up of that file.
+            let text = key + PROJCache.separator + value.joined(separator: "\n") + "\n"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file(for: key)), options: .atomic)
         } catch {
             // No cache then: never an error.
         }
@@ -174,7 +180,7 @@ public struct PROJCache: Sendable, Hashable {
     static func isSelfContained(_ pipeline: String) -> Bool {
         guard pipeline.hasPrefix("+proj="), !pipeline.contains("\n") else { return false }
         let lowered = pipeline.lowercased()
-        return !["grids=", "file=", "init=", "+proj=deformation", "+proj=tinshift", "+proj=gridshift"].contains { lowered.contains($0) }
+        return !["grids=", "file=", "init=", "model=", "+proj=deformation", "+proj=tinshift", "+proj=gridshift", "+proj=defmodel"].contains { lowered.contains($0) }
     }
 
     // MARK: Inspections

@@ -80,7 +80,8 @@ struct PolygonGrid {
         }
         guard let all, geometries.count < Int(Int32.max >> 2) else { return nil }
         let width = all.maxX - all.minX, height = all.maxY - all.minY
-        guard width > 0, height > 0 else { return nil }
+        // Extreme coordinates can overflow the extent (±1e308): no grid then, GEOS answers alone.
+        guard width.isFinite, height.isFinite, width > 0, height > 0 else { return nil }
         let target = Double(min(max(geometries.count * PolygonGrid.cellsPerPolygon, PolygonGrid.minimumCells), PolygonGrid.maximumCells))
         let side = (width * height / target).squareRoot()
         let nx = max(1, min(Int((width / side).rounded(.up)), PolygonGrid.maximumCells))

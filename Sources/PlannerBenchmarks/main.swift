@@ -352,13 +352,20 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try json.write(to: folder.appendingPathComponent("plan.json"), atomically: true, encoding: .utf8)
     }
-    let modes: [(String, PlanProblem, PlanGoal)] = [
+    // Target modes: the fewest sites that reach what the count answer reaches (rounded down to a
+    // tenth of a percent), so that the target is reachable and the answer has at most p sites.
+    var reachedByCount: [String: Double] = [:]
+    let modes: [(String, PlanProblem, PlanGoal?)] = [
         ("count, sizes, spacing, served", served, .count(instance.p)),
         ("count, spacing, covered", coveredOnly, .count(instance.p)),
         ("budget, sizes, spacing, served", served, .budget(budget)),
         ("budget, spacing, covered", coveredOnly, .budget(budget)),
+        ("target, sizes, spacing, served", served, nil),
+        ("target, spacing, covered", coveredOnly, nil),
     ]
-    for (mode, problem, goal) in modes {
+    for (mode, problem, fixedGoal) in modes {
+        let measure = mode.hasSuffix("served") ? "served" : "covered"
+        let goal = fixedGoal ?? .targetPercent(reachedByCount[measure] ?? 0)
         var times: [Double] = []
         var cpu: [Double] = []
         var r: PlanSelection? = nil
@@ -369,8 +376,13 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
             cpu.append(Double(clock() - c0) / Double(CLOCKS_PER_SEC))
         }
         let p = r!
+        if case .count = goal {
+            reachedByCount[measure] = (1_000 * (p.baseline + p.objective) / p.totalDemand).rounded(.down) / 10
+        }
+        var fewest = ""
+        if case let .reached(proven)? = p.target { fewest = #","proven_fewest":\#(proven)"# }
         let gap = p.upperBound > 0 ? 100 * (p.upperBound - p.objective) / p.upperBound : 0
-        print(#"{"benchmark":"plan","instance":"\#(instance.name)","mode":"\#(mode)","candidates":\#(candidates.count),"conflicts":\#(conflicts.count),"spacing_m":\#(spacing),"goal":"\#(goal)","sites":\#(p.sites.count),"cost":\#(p.cost),"objective":\#(p.objective),"upper_bound":\#(p.upperBound),"gap_pct":\#(gap),"optimal":\#(p.provenOptimal),"nodes":\#(p.nodes),"median_s":\#(median(times)),"cpu_median_s":\#(median(cpu)),"runs":\#(runs)}"#)
+        print(#"{"benchmark":"plan","instance":"\#(instance.name)","mode":"\#(mode)","candidates":\#(candidates.count),"conflicts":\#(conflicts.count),"spacing_m":\#(spacing),"goal":"\#(goal)","sites":\#(p.sites.count),"cost":\#(p.cost),"objective":\#(p.objective),"upper_bound":\#(p.upperBound),"gap_pct":\#(gap),"optimal":\#(p.provenOptimal),"nodes":\#(p.nodes),"median_s":\#(median(times)),"cpu_median_s":\#(median(cpu)),"runs":\#(runs)\#(fewest)}"#)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Geo
 
 /// Runs `body` for every index of `0..<count` on all the cores (work is handed out one index at a
 /// time, so a few large divisions do not hold up the rest) and returns the results in index order,
@@ -15,6 +16,8 @@ func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> T)
             let outcome = Result { try body(i) }
             results.store(outcome, at: i)
         }
+        // The pool's threads outlive this call: their GEOS contexts are released here, not at exit.
+        releaseThreadGEOSContext()
     }
     return try results.collect()
 }
