@@ -168,4 +168,12 @@ struct PolygonGridTests {
         }
         try PolygonGridTests.compare([triangle, sliver], points)
     }
+
+    @Test("polygons whose extent overflows a Double (±1e308) are answered by GEOS alone, without a crash")
+    func extremeExtent() throws {
+        let huge = Geometry.polygon(Envelope(minX: -1e308, minY: -1e308, maxX: 1e308, maxY: 1e308).polygon)
+        let small = Geometry.polygon(Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1).polygon)
+        let points = [Coordinate(x: 0.5, y: 0.5), Coordinate(x: 2, y: 2), Coordinate(x: -1e307, y: 1e307), Coordinate(x: 1e308, y: 0)]
+        try PolygonGridTests.compare([huge, small], points)
+    }
 }
