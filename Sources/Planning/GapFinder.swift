@@ -127,8 +127,28 @@ public struct GapReport: Sendable {
             points.append((unit.projected, unit.weight))
         }
         guard !cells.isEmpty else { return (summary, gaps) }
-        let squares = cells.keys.sorted().map { Geometry.polygon($0.square(cellM)) }
-        let dissolved = try Geometry.unionAll(squares).intersection(district.projected)
+        let sortedCells = cells.keys.sorted()
+        // The cells' union traced along the grid (GEOS's union of the squares gives the same
+        // polygons, far slower); then clipped to the district by GEOS.
+        let union: Geometry
+        if let traced = Cell.outline(sortedCells, size: cellM) {
+            union = .multiPolygon(traced)
+        } else {
+            union = try Geometry.unionAll(sortedCells.map { Geometry.polygon($0.square(cellM)) })
+        }
+        let dissolved = try union.intersection(district.projected)
+        // The points by x, so that each part looks only at the points within its envelope's x range
+        // (then, in point order, as before: the same sums).
+        let byX = points.indices.sorted { points[$0].0.x < points[$1].0.x }
+        let xs = byX.map { points[$0].0.x }
+        func firstX(atLeast x: Double) -> Int {
+            var lo = 0, hi = xs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if xs[mid] < x { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
         var parts: [(geometry: Geometry, demand: Double, area: Double)] = []
         for polygon in dissolved.polygons where !polygon.isEmpty {
             // Dissolved grid cells leave a vertex at every cell corner along straight edges;
@@ -137,14 +157,26 @@ public struct GapReport: Sendable {
             let prepared = try PreparedGeometry(g)
             guard let box = g.envelope else { continue }
             var inside = 0.0
-            for (c, w) in points where c.x >= box.minX && c.x <= box.maxX && c.y >= box.minY && c.y <= box.maxY {
+            var candidates: [Int] = []
+            var k = firstX(atLeast: box.minX)
+            while k < xs.count && xs[k] <= box.maxX {
+                let c = points[byX[k]].0
+                if c.y >= box.minY && c.y <= box.maxY { candidates.append(byX[k]) }
+                k += 1
+            }
+            candidates.sort()
+            for i in candidates {
+                let (c, w) = points[i]
                 if try prepared.covers(c) { inside += w }
             }
             guard inside > 0 else { continue }
             parts.append((g, inside, try g.area() / 1e6))
         }
         // Parts in a fixed order (by position), then grouped: parts within mergeM are one gap.
-        parts.sort { Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry)) }
+        // (Each part's position computed once, not once a comparison.)
+        parts = parts.map { (part: $0, key: Self.position($0.geometry)) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            .map(\.part)
         var parent = Array(parts.indices)
         func root(_ i: Int) -> Int {
             var i = i
@@ -177,11 +209,11 @@ public struct GapReport: Sendable {
             return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count)
         }
         // Most uncovered demand first; ties by larger area, then position, so the order is stable.
-        merged.sort {
-            if $0.demand != $1.demand { return $0.demand > $1.demand }
-            if $0.area != $1.area { return $0.area > $1.area }
-            return Self.position($0.geometry).lexicographicallyPrecedes(Self.position($1.geometry))
-        }
+        merged = merged.map { (gap: $0, key: Self.position($0.geometry)) }.sorted {
+            if $0.gap.demand != $1.gap.demand { return $0.gap.demand > $1.gap.demand }
+            if $0.gap.area != $1.gap.area { return $0.gap.area > $1.gap.area }
+            return $0.key.lexicographicallyPrecedes($1.key)
+        }.map(\.gap)
         summary.gaps = merged.count
         summary.uncoveredDemand = merged.reduce(0) { $0 + $1.demand }
         summary.areaKm2 = merged.reduce(0) { $0 + $1.area }
@@ -213,6 +245,11 @@ public struct GapReport: Sendable {
     struct Cell: Hashable, Comparable {
         var col: Int
         var row: Int
+
+        init(col: Int, row: Int) {
+            self.col = col
+            self.row = row
+        }
 
         init(_ c: Coordinate, _ size: Double) {
             col = Int((c.x / size).rounded(.down))

@@ -1,0 +1,47 @@
+import TestSupport
+import Foundation
+import Geo
+import Planning
+import Stations
+import Testing
+
+@Suite("gaps: the traced outline of the cells against GEOS's union of the squares")
+struct GapOutlineTests {
+    /// Half the cells of a 100 m grid hold a demand point, so the cells touch at corners, enclose
+    /// empty cells (holes, some touching the outer ring at a corner) and are cut by a slanted
+    /// district border.
+    @Test("the gaps are GEOS's union of the cells clipped to the district, part for part", arguments: [1, 2, 3] as [UInt64])
+    func sameAsUnion(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        var b = DatasetBuilder()
+        b.districts = [("A", DatasetBuilder.box(113.0, 36.0, 113.03, 36.02)),
+                       ("T", [(113.03, 36.0), (113.06, 36.0), (113.03, 36.02), (113.03, 36.0)])]
+        b.demand = (0..<900).map { i in
+            ("d\(i)", Double(Int.random(in: 1...4, using: &rng)), Double.random(in: 113.001...113.059, using: &rng), Double.random(in: 36.001...36.019, using: &rng))
+        }
+        let data = try b.load()
+        let demand = try DemandModel(data)
+        let cellM = 100.0
+        let report = try GapReport(dataset: data, demand: demand, uncovered: [Bool](repeating: true, count: demand.units.count), cellM: cellM)
+        for (di, district) in data.districts.enumerated() {
+            let units = demand.units.filter { $0.divisions.contains(di) }
+            let cells = Set(units.map { [Int(($0.projected.x / cellM).rounded(.down)), Int(($0.projected.y / cellM).rounded(.down))] })
+            #expect(cells.count > 50)
+            let squares = cells.sorted { $0.lexicographicallyPrecedes($1) }.map { c in
+                Geometry.polygon(Envelope(minX: Double(c[0]) * cellM, minY: Double(c[1]) * cellM, maxX: Double(c[0] + 1) * cellM, maxY: Double(c[1] + 1) * cellM).polygon)
+            }
+            let reference = try Geometry.unionAll(squares).intersection(district.projected)
+            let gaps = report.gaps.filter { $0.district == district.id }
+            // mergeM 0: every connected part is a gap.
+            #expect(gaps.count == reference.polygons.filter { !$0.isEmpty }.count)
+            #expect(abs(gaps.reduce(0) { $0 + $1.uncoveredDemand } - units.reduce(0) { $0 + $1.weight }) < 1e-9)
+            for gap in gaps { #expect(try gap.projected.isValid()) }
+            let drawn = try Geometry.unionAll(gaps.map(\.projected))
+            let referenceArea = try reference.area()
+            #expect(abs(gaps.reduce(0) { $0 + $1.areaKm2 } * 1e6 - referenceArea) < 1e-6 * referenceArea)
+            // Equal but for the 1 m simplification of the clipped edges.
+            let apart = try drawn.difference(reference).area() + reference.difference(drawn).area()
+            #expect(apart < 1e-4 * referenceArea)
+        }
+    }
+}
