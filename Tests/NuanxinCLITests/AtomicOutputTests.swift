@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `--out` is written atomically (SPEC.md: "never a half file"), checked with the real binary: a
+/// `--out` is written atomically (docs/errors.md: never a half-written file), checked with the real binary: a
 /// write that fails and a run killed while it writes both leave the previous file as it was.
 @Suite("Atomic --out: failed and killed writes")
 struct AtomicOutputTests {

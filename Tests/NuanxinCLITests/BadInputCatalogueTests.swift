@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The catalogue of bad inputs: one case per line of SPEC.md's "Errors and exit codes" and more.
+/// The catalogue of bad inputs: one case per kind of error in docs/errors.md, and more.
 /// Each case runs the CLI and states the exit code and the message it must print. None may crash
 /// (a crash is a signal, not one of these codes) or leave a file behind.
 ///
@@ -89,7 +89,7 @@ struct BadInputCatalogueTests {
 
     static let gbk: [UInt8] = [0xB3, 0xA4, 0xD6, 0xCE]  // 长治 in GBK
 
-    // MARK: SPEC.md, Errors: each problem it names
+    // MARK: Errors (docs/errors.md): each problem named there
 
     static let specCases: [Case] = [
         Case(name: "unclosed ring", status: 65, messages: [

@@ -23,7 +23,7 @@ enum CLI {
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared` beside the repository, when present (tests that need it skip otherwise).
+    /// The shared test-data folder beside the repository, when present (tests that need it skip otherwise).
     static let shared: URL? = {
         let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
         return FileManager.default.fileExists(atPath: url.path) ? url : nil

@@ -6,7 +6,7 @@ struct ImportTests {
     static let testdata: URL? = CLI.shared.map { $0.appendingPathComponent("testdata/changzhi-districts-datav-gcj02.geojson") }
         .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
 
-    /// Areas from ../shared/changzhi.md (km²).
+    /// The counties' published land areas (km²).
     static let expectedAreas: [String: Double] = [
         "140403": 347, "140404": 475, "140405": 1180, "140406": 610, "140423": 1171, "140425": 1519,
         "140426": 1119, "140427": 1015, "140428": 1032, "140429": 1619, "140430": 1322, "140431": 2576,
