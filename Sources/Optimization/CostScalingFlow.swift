@@ -241,7 +241,7 @@ extension CostScalingFlow {
         let nodeCount = self.nodeCount, tol = eps
         var dist = [Int64](repeating: .max, count: nodeCount)
         var done = [Bool](repeating: false, count: nodeCount)
-        var heap = StationHeap()
+        var heap = IndexHeap()
         var waiting = 0
         for u in 0..<nodeCount {
             if excess[u] < -tol {

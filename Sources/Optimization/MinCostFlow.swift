@@ -39,7 +39,7 @@ struct MinCostFlow {
     private var viaEdge: [Int32]
     private var fromEdge: [Int32]
     private var sinkParent = -1
-    private var heap = StationHeap()
+    private var heap = IndexHeap()
 
     init(_ problem: CanonicalAllocationProblem, eps: Double) {
         self.problem = problem
@@ -198,19 +198,28 @@ struct MinCostFlow {
     }
 }
 
-/// A binary min-heap of (distance, node), ties to the lower node index (stations are in rank
-/// order, the sink last). Entries are not removed on decrease; stale ones are skipped on pop.
-struct StationHeap {
-    private var items: [(key: Double, node: Int32)] = []
+/// A binary min-heap of (key, index), ties to the lower index: the station heaps of the shortest
+/// path searches (distance, node: stations are in rank order, the sink last) and the per-station
+/// heaps of edges of `StationPathFlow` (cost, edge). Entries are not removed on decrease; callers
+/// skip stale ones when they pop.
+struct IndexHeap {
+    private var items: [(key: Double, index: Int32)] = []
+
+    /// The least entry, if any.
+    var top: (key: Double, index: Int32)? { items.first }
 
     mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 
-    private static func less(_ a: (key: Double, node: Int32), _ b: (key: Double, node: Int32)) -> Bool {
-        a.key < b.key || (a.key == b.key && a.node < b.node)
+    private static func less(_ a: (key: Double, index: Int32), _ b: (key: Double, index: Int32)) -> Bool {
+        a.key < b.key || (a.key == b.key && a.index < b.index)
     }
 
-    mutating func push(_ key: Double, _ node: Int) {
-        let item = (key: key, node: Int32(node))
+    mutating func push(_ key: Double, _ index: Int) {
+        push(key, Int32(index))
+    }
+
+    mutating func push(_ key: Double, _ index: Int32) {
+        let item = (key: key, index: index)
         var i = items.count
         items.append(item)
         while i > 0 {
@@ -222,6 +231,8 @@ struct StationHeap {
         items[i] = item
     }
 
+    /// Removes and returns the least entry.
+    @discardableResult
     mutating func pop() -> (Double, Int)? {
         guard let top = items.first else { return nil }
         let last = items.removeLast()
@@ -240,6 +251,6 @@ struct StationHeap {
             }
             items[i] = last
         }
-        return (top.key, Int(top.node))
+        return (top.key, Int(top.index))
     }
 }

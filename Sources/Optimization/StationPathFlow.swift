@@ -41,10 +41,10 @@ struct StationPathFlow {
     private var dirty: [Bool]
     /// Per station, (cost, edge) of demand nodes within reach with weight unserved (lazy heap:
     /// entries whose demand has none left are dropped when they reach the top).
-    private var revive: [EdgeHeap]
+    private var revive: [IndexHeap]
     /// Per station, (−cost, edge) of the edges it carries: the top is the farthest demand, the
     /// one dropped by the arc to U (lazy: entries without flow are dropped at the top).
-    private var farthest: [EdgeHeap]
+    private var farthest: [IndexHeap]
     /// Potentials of the stations and U (index m); T's is 0.
     private var pi: [Double]
     private let bigM: Double
@@ -58,7 +58,7 @@ struct StationPathFlow {
     private var parentInto: [Int32]
     private var touched: [Int32] = []
     private var settledList: [Int32] = []
-    private var heap = StationHeap()
+    private var heap = IndexHeap()
     // Phase state: arcs by head, per-node scan position, dead ends, the current path's marks.
     private var revStart: [Int]
     private var revNext: [Int]
@@ -96,8 +96,8 @@ struct StationPathFlow {
         listed = [Bool](repeating: false, count: edges)
         arcs = [[PairArc]](repeating: [], count: m)
         dirty = [Bool](repeating: true, count: m)
-        revive = [EdgeHeap](repeating: EdgeHeap(), count: m)
-        farthest = [EdgeHeap](repeating: EdgeHeap(), count: m)
+        revive = [IndexHeap](repeating: IndexHeap(), count: m)
+        farthest = [IndexHeap](repeating: IndexHeap(), count: m)
         pi = [Double](repeating: 0, count: m + 1)
         var maxCost = 0.0
         for c in problem.cost { maxCost = max(maxCost, c) }
@@ -392,7 +392,7 @@ struct StationPathFlow {
     /// The cheapest (cost, edge) into station j from unserved weight, dropping stale entries.
     private mutating func reviveTop(_ j: Int) -> (Double, Int32)? {
         while let top = revive[j].top {
-            if unserved[Int(rowOf[Int(top.edge)])] > eps { return (top.key, top.edge) }
+            if unserved[Int(rowOf[Int(top.index)])] > eps { return (top.key, top.index) }
             revive[j].pop()
         }
         return nil
@@ -401,7 +401,7 @@ struct StationPathFlow {
     /// The farthest (cost, edge) that station j carries, dropping stale entries.
     private mutating func farthestTop(_ j: Int) -> (Double, Int32)? {
         while let top = farthest[j].top {
-            if flow[Int(top.edge)] > eps { return (-top.key, top.edge) }
+            if flow[Int(top.index)] > eps { return (-top.key, top.index) }
             farthest[j].pop()
         }
         return nil
@@ -513,47 +513,5 @@ struct StationPathFlow {
             }
             v = p
         }
-    }
-}
-
-/// A binary min-heap of (cost, edge), ties to the lower edge index.
-struct EdgeHeap {
-    private var items: [(key: Double, edge: Int32)] = []
-
-    var top: (key: Double, edge: Int32)? { items.first }
-
-    private static func less(_ a: (key: Double, edge: Int32), _ b: (key: Double, edge: Int32)) -> Bool {
-        a.key < b.key || (a.key == b.key && a.edge < b.edge)
-    }
-
-    mutating func push(_ key: Double, _ edge: Int32) {
-        let item = (key: key, edge: edge)
-        var i = items.count
-        items.append(item)
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if !Self.less(item, items[parent]) { break }
-            items[i] = items[parent]
-            i = parent
-        }
-        items[i] = item
-    }
-
-    mutating func pop() {
-        let last = items.removeLast()
-        guard !items.isEmpty else { return }
-        var i = 0
-        let count = items.count
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var s = i
-            var best = last
-            if l < count && Self.less(items[l], best) { s = l; best = items[l] }
-            if r < count && Self.less(items[r], best) { s = r }
-            if s == i { break }
-            items[i] = items[s]
-            i = s
-        }
-        items[i] = last
     }
 }
