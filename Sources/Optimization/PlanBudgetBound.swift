@@ -94,6 +94,21 @@ extension PlanSolver {
             offers += 1
             offer(node.chosen + solution.map(\.item))
         }
+        // One subgradient iteration's bookkeeping, the same for both relaxations: keep the least
+        // bound, halve the step after `budgetStall` iterations without progress, offer the
+        // knapsack's answer as a plan. True when the iterations should stop.
+        func recordIteration(bound: Double, multipliers: [Double], constant: Double,
+                             solution: [(item: Int, x: Double)]) -> Bool {
+            if bound < best.bound {
+                best = BudgetLagrangian(bound: bound, multipliers: multipliers, theta: theta, constant: constant, values: values)
+                stall = 0
+            } else {
+                stall += 1
+                if stall >= tuning.budgetStall { theta /= 2; stall = 0 }
+            }
+            tryOffer(solution)
+            return optimality.cannotImprove(best.bound, over: incumbent()) || theta < tuning.capacitatedMinimumTheta
+        }
         if capacitated {
             let ctx = ctx!
             let E = ctx.existingCount
@@ -138,15 +153,7 @@ extension PlanSolver {
                 }
                 let answer = knapsack.solve(classes: classes, values: values, budget: node.left, solution: true)
                 let bound = constant + answer.value
-                if bound < best.bound {
-                    best = BudgetLagrangian(bound: bound, multipliers: mu, theta: theta, constant: constant, values: values)
-                    stall = 0
-                } else {
-                    stall += 1
-                    if stall >= tuning.budgetStall { theta /= 2; stall = 0 }
-                }
-                tryOffer(answer.solution)
-                if optimality.cannotImprove(best.bound, over: incumbent()) || theta < tuning.capacitatedMinimumTheta { break }
+                if recordIteration(bound: bound, multipliers: mu, constant: constant, solution: answer.solution) { break }
                 for (it, x) in answer.solution where x > 0 {
                     _ = knapsacks(prep.lists[items[it].site][...], [items[it].capacity], record: x)
                 }
@@ -173,15 +180,7 @@ extension PlanSolver {
                 }
                 let answer = knapsack.solve(classes: classes, values: values, budget: node.left, solution: true)
                 let bound = constant + answer.value
-                if bound < best.bound {
-                    best = BudgetLagrangian(bound: bound, multipliers: lambda, theta: theta, constant: constant, values: values)
-                    stall = 0
-                } else {
-                    stall += 1
-                    if stall >= tuning.budgetStall { theta /= 2; stall = 0 }
-                }
-                tryOffer(answer.solution)
-                if optimality.cannotImprove(best.bound, over: incumbent()) || theta < tuning.capacitatedMinimumTheta { break }
+                if recordIteration(bound: bound, multipliers: lambda, constant: constant, solution: answer.solution) { break }
                 // Subgradient s_g = Σ_n x_n [n covers g] − y_g, y_g = 1 where r_g − λ_g > 0.
                 for (it, x) in answer.solution where x > 0 { for g in prep.lists[items[it].site] { hits[Int(g)] += x } }
                 var norm = 0.0
