@@ -11,6 +11,28 @@ struct AllocationInstance {
     var costs: [[Double]]
     var ranks: [Int]
 
+    /// The same instance with demand and stations shuffled (ranks travel with their stations) and
+    /// each row's edges shuffled, with the permutations: new demand k is old `demand[k]`, new
+    /// station k is old `stations[k]`.
+    func shuffled(using rng: inout SplitMix64) -> (instance: AllocationInstance, demand: [Int], stations: [Int]) {
+        let dPerm = Array(weights.indices).shuffled(using: &rng)
+        let sPerm = Array(capacities.indices).shuffled(using: &rng)
+        var newStation = [Int](repeating: 0, count: sPerm.count)
+        for (k, j) in sPerm.enumerated() { newStation[j] = k }
+        var out = self
+        out.weights = dPerm.map { weights[$0] }
+        out.capacities = sPerm.map { capacities[$0] }
+        out.ranks = sPerm.map { ranks[$0] }
+        out.rows = []
+        out.costs = []
+        for i in dPerm {
+            let order = Array(rows[i].indices).shuffled(using: &rng)
+            out.rows.append(order.map { newStation[rows[i][$0]] })
+            out.costs.append(order.map { costs[i][$0] })
+        }
+        return (out, dPerm, sPerm)
+    }
+
     init(_ rng: inout SplitMix64, demand n: Int, stations m: Int, integral: Bool) {
         let d = (0..<n).map { _ in (Double.random(in: 0..<1000, using: &rng), Double.random(in: 0..<1000, using: &rng)) }
         let s = (0..<m).map { _ in (Double.random(in: 0..<1000, using: &rng), Double.random(in: 0..<1000, using: &rng)) }
@@ -96,22 +118,7 @@ struct MinCostAllocationTests {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng),
                                           stations: Int.random(in: 2...9, using: &rng), integral: round % 3 != 0)
             let a = try inst.solve()
-            // Shuffle demand and stations (ranks travel with their stations), and each row's edges.
-            let dPerm = Array(inst.weights.indices).shuffled(using: &rng)
-            let sPerm = Array(inst.capacities.indices).shuffled(using: &rng)
-            var newStation = [Int](repeating: 0, count: sPerm.count)
-            for (k, j) in sPerm.enumerated() { newStation[j] = k }
-            var shuffled = inst
-            shuffled.weights = dPerm.map { inst.weights[$0] }
-            shuffled.capacities = sPerm.map { inst.capacities[$0] }
-            shuffled.ranks = sPerm.map { inst.ranks[$0] }
-            shuffled.rows = []
-            shuffled.costs = []
-            for i in dPerm {
-                let order = Array(inst.rows[i].indices).shuffled(using: &rng)
-                shuffled.rows.append(order.map { newStation[inst.rows[i][$0]] })
-                shuffled.costs.append(order.map { inst.costs[i][$0] })
-            }
+            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
             let b = try shuffled.solve()
             #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
             for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
@@ -217,21 +224,7 @@ struct AllocationMethodTests {
         for round in 0..<40 {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: round % 2 == 0)
             let x = try solve(inst, method)
-            let dPerm = Array(inst.weights.indices).shuffled(using: &rng)
-            let sPerm = Array(inst.capacities.indices).shuffled(using: &rng)
-            var newStation = [Int](repeating: 0, count: sPerm.count)
-            for (k, j) in sPerm.enumerated() { newStation[j] = k }
-            var shuffled = inst
-            shuffled.weights = dPerm.map { inst.weights[$0] }
-            shuffled.capacities = sPerm.map { inst.capacities[$0] }
-            shuffled.ranks = sPerm.map { inst.ranks[$0] }
-            shuffled.rows = []
-            shuffled.costs = []
-            for i in dPerm {
-                let order = Array(inst.rows[i].indices).shuffled(using: &rng)
-                shuffled.rows.append(order.map { newStation[inst.rows[i][$0]] })
-                shuffled.costs.append(order.map { inst.costs[i][$0] })
-            }
+            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
             let y = try solve(shuffled, method)
             #expect(x.served == y.served && x.cost == y.cost, "round \(round)")
             for (k, i) in dPerm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round) demand \(i)") }
