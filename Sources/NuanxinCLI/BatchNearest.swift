@@ -33,7 +33,7 @@ struct BatchNearest {
         let locator = try StationLocator(stations: data.stations)
         let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
-        let texts = StationTexts(data)
+        let texts = StationTexts(data, format: format)
         let stream = BatchStream(format: format, reader: reader, name: name, projector: projector, chunkSize: BatchNearest.chunkSize,
                                  csvHeader: Array("query_id,rank,station_id,distance_m,error\n".utf8))
         var batch = NeighborBatch()
@@ -86,32 +86,49 @@ struct BatchNearest {
     }
 }
 
-/// Pre-serialised pieces of each station's JSON, and fast number formatting for batch output.
+/// Pre-serialised pieces of each station's JSON or CSV, and fast number formatting for batch output.
+/// Only the pieces the output format uses are made (none for GeoJSON).
 struct StationTexts: Sendable {
     let stations: [Station]
-    /// `{"id":..,"name":..,"kind":..,"district":..,"distance_m":` per station.
+    /// `{"id":..,"name":..,"kind":..,"district":..,"distance_m":` per station (NDJSON).
     let heads: [[UInt8]]
-    /// `,"lon":..,"lat":..}` per station.
+    /// `,"lon":..,"lat":..}` per station (NDJSON).
     let tails: [[UInt8]]
-    /// CSV-escaped ids.
+    /// CSV-escaped ids (CSV).
     let csvIDs: [[UInt8]]
 
-    init(_ dataset: Dataset) {
-        stations = dataset.stations
-        heads = dataset.stations.map { s in
+    init(_ dataset: Dataset, format: BatchFormat) {
+        let stations = dataset.stations
+        self.stations = stations
+        heads = format != .ndjson ? [] : stations.indices.map { i in
             var text = "{\"id\":"
-            JSONValue.string(s.id).write(to: &text)
+            JSONValue.string(stations[i].id).write(to: &text)
             text += ",\"name\":"
-            JSONValue.string(s.name).write(to: &text)
-            text += ",\"kind\":\"\(s.kind.rawValue)\",\"district\":"
-            (s.district.map(JSONValue.string) ?? .null).write(to: &text)
+            JSONValue.string(stations[i].name).write(to: &text)
+            text += ",\"kind\":\"\(stations[i].kind.rawValue)\",\"district\":"
+            (stations[i].district.map(JSONValue.string) ?? .null).write(to: &text)
             text += ",\"distance_m\":"
             return Array(text.utf8)
         }
-        tails = dataset.stations.map { s in
-            Array(",\"lon\":\(JSONValue.format(coordinate: s.location.lon)),\"lat\":\(JSONValue.format(coordinate: s.location.lat))}".utf8)
+        tails = format != .ndjson ? [] : stations.indices.map { i in
+            let c = stations[i].location
+            return Array(",\"lon\":\(JSONValue.format(coordinate: c.lon)),\"lat\":\(JSONValue.format(coordinate: c.lat))}".utf8)
         }
-        csvIDs = dataset.stations.map { Array(CSVWriter.encode([[$0.id]], format: .machine).dropLast()) }
+        csvIDs = format != .csv ? [] : stations.indices.map { i in
+            var field: [UInt8] = []
+            StationTexts.appendCSVID(stations[i].id, into: &field)
+            return field
+        }
+    }
+
+    /// Appends an id as the first field of a CSV row: an empty one as `""`, as a row of that one
+    /// field would hold it (a bare empty field there would read as a blank line).
+    static func appendCSVID(_ id: String, into out: inout [UInt8]) {
+        if id.isEmpty {
+            out.append(contentsOf: "\"\"".utf8)
+        } else {
+            CSVWriter.appendField(id, format: .machine, to: &out)
+        }
     }
 
     /// Appends `v` with exactly two decimals (distances in metres to the centimetre).
@@ -159,23 +176,24 @@ struct StationTexts: Sendable {
     /// One row per station found, each with an empty `error`; a query with no station gets one
     /// row with only its id, so that every input line has a row.
     func csvLines(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
-        let qid = Array(CSVWriter.encode([[query.id ?? ""]], format: .machine).dropLast())
+        let id = query.id ?? ""
         if neighbors.isEmpty {
-            out.append(contentsOf: qid)
-            out.append(contentsOf: Array(",,,,\n".utf8))
+            StationTexts.appendCSVID(id, into: &out)
+            out.append(contentsOf: ",,,,\n".utf8)
             return
         }
         var rank: Int64 = 1
         for n in neighbors {
             let s = batch.indices[n]
-            out.append(contentsOf: qid)
+            StationTexts.appendCSVID(id, into: &out)
             out.append(UInt8(ascii: ","))
             StationTexts.appendInt(rank, into: &out)
             out.append(UInt8(ascii: ","))
             out.append(contentsOf: csvIDs[s])
             out.append(UInt8(ascii: ","))
             StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
-            out.append(contentsOf: Array(",\n".utf8))
+            out.append(UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\n"))
             rank += 1
         }
     }
