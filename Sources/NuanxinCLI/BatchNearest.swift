@@ -81,7 +81,38 @@ struct BatchNearest {
                     slots[w] = bytes
                 }
             }
-            return Array(pieces.joined())
+            var joined: [UInt8] = []
+            joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+            for piece in pieces { joined.append(contentsOf: piece) }
+            return joined
+        }
+    }
+}
+
+/// Byte strings numbered 0..<count, stored end to end in one array: appending one to the output
+/// reads only bytes (no array per string to retain, which the formatting threads would otherwise
+/// contend on).
+struct ByteTable: Sendable {
+    private var bytes: [UInt8] = []
+    /// `ends[i]` is where string `i` ends in `bytes`.
+    private var ends: [Int] = []
+
+    init(count: Int, _ make: (Int, inout [UInt8]) -> Void) {
+        ends.reserveCapacity(count)
+        for i in 0..<count {
+            make(i, &bytes)
+            ends.append(bytes.count)
+        }
+    }
+
+    init() {}
+
+    func append(_ i: Int, into out: inout [UInt8]) {
+        var k = i == 0 ? 0 : ends[i - 1]
+        let end = ends[i]
+        while k < end {
+            out.append(bytes[k])
+            k += 1
         }
     }
 }
@@ -90,17 +121,20 @@ struct BatchNearest {
 /// Only the pieces the output format uses are made (none for GeoJSON).
 struct StationTexts: Sendable {
     let stations: [Station]
+    /// Each station's location (WGS84), for the distances.
+    let locations: [Coordinate]
     /// `{"id":..,"name":..,"kind":..,"district":..,"distance_m":` per station (NDJSON).
-    let heads: [[UInt8]]
+    let heads: ByteTable
     /// `,"lon":..,"lat":..}` per station (NDJSON).
-    let tails: [[UInt8]]
+    let tails: ByteTable
     /// CSV-escaped ids (CSV).
-    let csvIDs: [[UInt8]]
+    let csvIDs: ByteTable
 
     init(_ dataset: Dataset, format: BatchFormat) {
         let stations = dataset.stations
         self.stations = stations
-        heads = format != .ndjson ? [] : stations.indices.map { i in
+        locations = stations.indices.map { stations[$0].location }
+        heads = format != .ndjson ? ByteTable() : ByteTable(count: stations.count) { i, out in
             var text = "{\"id\":"
             JSONValue.string(stations[i].id).write(to: &text)
             text += ",\"name\":"
@@ -108,16 +142,14 @@ struct StationTexts: Sendable {
             text += ",\"kind\":\"\(stations[i].kind.rawValue)\",\"district\":"
             (stations[i].district.map(JSONValue.string) ?? .null).write(to: &text)
             text += ",\"distance_m\":"
-            return Array(text.utf8)
+            out.append(contentsOf: text.utf8)
         }
-        tails = format != .ndjson ? [] : stations.indices.map { i in
+        tails = format != .ndjson ? ByteTable() : ByteTable(count: stations.count) { i, out in
             let c = stations[i].location
-            return Array(",\"lon\":\(JSONValue.format(coordinate: c.lon)),\"lat\":\(JSONValue.format(coordinate: c.lat))}".utf8)
+            out.append(contentsOf: ",\"lon\":\(JSONValue.format(coordinate: c.lon)),\"lat\":\(JSONValue.format(coordinate: c.lat))}".utf8)
         }
-        csvIDs = format != .csv ? [] : stations.indices.map { i in
-            var field: [UInt8] = []
-            StationTexts.appendCSVID(stations[i].id, into: &field)
-            return field
+        csvIDs = format != .csv ? ByteTable() : ByteTable(count: stations.count) { i, out in
+            StationTexts.appendCSVID(stations[i].id, into: &out)
         }
     }
 
@@ -189,9 +221,9 @@ struct StationTexts: Sendable {
             out.append(UInt8(ascii: ","))
             StationTexts.appendInt(rank, into: &out)
             out.append(UInt8(ascii: ","))
-            out.append(contentsOf: csvIDs[s])
+            csvIDs.append(s, into: &out)
             out.append(UInt8(ascii: ","))
-            StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
+            StationTexts.appendFixed2(Geodesic.distance(from: from, to: locations[s]), into: &out)
             out.append(UInt8(ascii: ","))
             out.append(UInt8(ascii: "\n"))
             rank += 1
@@ -231,9 +263,9 @@ struct StationTexts: Sendable {
             let s = batch.indices[n]
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out.append(contentsOf: heads[s])
-            StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
-            out.append(contentsOf: tails[s])
+            heads.append(s, into: &out)
+            StationTexts.appendFixed2(Geodesic.distance(from: from, to: locations[s]), into: &out)
+            tails.append(s, into: &out)
         }
         out.append(contentsOf: Array("]}\n".utf8))
     }
