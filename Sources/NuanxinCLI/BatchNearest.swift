@@ -89,31 +89,49 @@ struct BatchNearest {
     }
 }
 
-/// Byte strings numbered 0..<count, stored end to end in one array: appending one to the output
-/// reads only bytes (no array per string to retain, which the formatting threads would otherwise
-/// contend on).
+/// Byte strings numbered 0..<count, stored end to end in one block: appending one to the output
+/// is one copy of its bytes, with no array per string to retain (which the formatting threads
+/// would otherwise contend on).
 struct ByteTable: Sendable {
-    private var bytes: [UInt8] = []
-    /// `ends[i]` is where string `i` ends in `bytes`.
-    private var ends: [Int] = []
+    /// Owns the block; read-only once made.
+    private final class Block: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt8>
+        init(_ bytes: [UInt8]) {
+            base = .allocate(capacity: max(1, bytes.count))
+            base.initialize(from: bytes, count: bytes.count)
+        }
+        deinit { base.deallocate() }
+    }
+
+    private let block: Block?
+    /// The block's bytes, read without touching the owner's reference count.
+    nonisolated(unsafe) private let base: UnsafePointer<UInt8>?
+    /// `ends[i]` is where string `i` ends in the block.
+    private let ends: [Int]
 
     init(count: Int, _ make: (Int, inout [UInt8]) -> Void) {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
         ends.reserveCapacity(count)
         for i in 0..<count {
             make(i, &bytes)
             ends.append(bytes.count)
         }
+        let block = Block(bytes)
+        self.block = block
+        base = UnsafePointer(block.base)
+        self.ends = ends
     }
 
-    init() {}
+    init() {
+        block = nil
+        base = nil
+        ends = []
+    }
 
     func append(_ i: Int, into out: inout [UInt8]) {
-        var k = i == 0 ? 0 : ends[i - 1]
-        let end = ends[i]
-        while k < end {
-            out.append(bytes[k])
-            k += 1
-        }
+        let start = i == 0 ? 0 : ends[i - 1]
+        out.append(contentsOf: UnsafeBufferPointer(start: base! + start, count: ends[i] - start))
     }
 }
 
