@@ -33,7 +33,7 @@ struct BatchNearest {
         let locator = try StationLocator(stations: data.stations)
         let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
-        let texts = StationTexts(data)
+        let texts = StationTexts(data, format: format)
         let stream = BatchStream(format: format, reader: reader, name: name, projector: projector, chunkSize: BatchNearest.chunkSize,
                                  csvHeader: Array("query_id,rank,station_id,distance_m,error\n".utf8))
         var batch = NeighborBatch()
@@ -81,37 +81,141 @@ struct BatchNearest {
                     slots[w] = bytes
                 }
             }
-            return Array(pieces.joined())
+            var joined: [UInt8] = []
+            joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+            for piece in pieces { joined.append(contentsOf: piece) }
+            return joined
         }
     }
 }
 
-/// Pre-serialised pieces of each station's JSON, and fast number formatting for batch output.
+/// Byte strings numbered 0..<count, stored end to end in one block: appending one to the output
+/// is one copy of its bytes, with no array per string to retain (which the formatting threads
+/// would otherwise contend on).
+struct ByteTable: Sendable {
+    /// Owns the block; read-only once made.
+    private final class Block: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt8>
+        init(_ bytes: [UInt8]) {
+            base = .allocate(capacity: max(1, bytes.count))
+            base.initialize(from: bytes, count: bytes.count)
+        }
+        deinit { base.deallocate() }
+    }
+
+    private let block: Block?
+    /// The block's bytes, read without touching the owner's reference count.
+    nonisolated(unsafe) private let base: UnsafePointer<UInt8>?
+    /// `ends[i]` is where string `i` ends in the block.
+    private let ends: [Int]
+
+    init(count: Int, _ make: (Int, inout [UInt8]) -> Void) {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        ends.reserveCapacity(count)
+        for i in 0..<count {
+            make(i, &bytes)
+            ends.append(bytes.count)
+        }
+        let block = Block(bytes)
+        self.block = block
+        base = UnsafePointer(block.base)
+        self.ends = ends
+    }
+
+    init() {
+        block = nil
+        base = nil
+        ends = []
+    }
+
+    func append(_ i: Int, into out: inout [UInt8]) {
+        let start = i == 0 ? 0 : ends[i - 1]
+        out.append(contentsOf: UnsafeBufferPointer(start: base! + start, count: ends[i] - start))
+    }
+}
+
+/// For CSV rows: each station's location and CSV id (when it fits in 15 bytes) side by side in one
+/// 32-byte slot of 64-byte aligned memory. The stations of a million answers are spread over the
+/// whole layer, so every read is a cache miss: one slot is one miss instead of three (the id's
+/// end, its bytes, the location). Read-only once made.
+final class StationSlots: @unchecked Sendable {
+    static let stride = 32
+    /// An id longer than this is read from `StationTexts.csvIDs` instead.
+    static let maxInlineID = 15
+    let base: UnsafeMutableRawPointer
+
+    init(locations: [Coordinate], ids: ByteTable) {
+        base = .allocate(byteCount: max(1, locations.count) * StationSlots.stride, alignment: 64)
+        var id: [UInt8] = []
+        for (i, c) in locations.enumerated() {
+            let slot = base + i * StationSlots.stride
+            slot.storeBytes(of: c.lon, toByteOffset: 0, as: Double.self)
+            slot.storeBytes(of: c.lat, toByteOffset: 8, as: Double.self)
+            id.removeAll(keepingCapacity: true)
+            ids.append(i, into: &id)
+            if id.count <= StationSlots.maxInlineID {
+                slot.storeBytes(of: UInt8(id.count), toByteOffset: 16, as: UInt8.self)
+                for (k, b) in id.enumerated() { slot.storeBytes(of: b, toByteOffset: 17 + k, as: UInt8.self) }
+            } else {
+                slot.storeBytes(of: UInt8.max, toByteOffset: 16, as: UInt8.self)
+            }
+        }
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// Pre-serialised pieces of each station's JSON or CSV, and fast number formatting for batch output.
+/// Only the pieces the output format uses are made (none for GeoJSON).
 struct StationTexts: Sendable {
     let stations: [Station]
-    /// `{"id":..,"name":..,"kind":..,"district":..,"distance_m":` per station.
-    let heads: [[UInt8]]
-    /// `,"lon":..,"lat":..}` per station.
-    let tails: [[UInt8]]
-    /// CSV-escaped ids.
-    let csvIDs: [[UInt8]]
+    /// Each station's location (WGS84), for the distances.
+    let locations: [Coordinate]
+    /// `{"id":..,"name":..,"kind":..,"district":..,"distance_m":` per station (NDJSON).
+    let heads: ByteTable
+    /// `,"lon":..,"lat":..}` per station (NDJSON).
+    let tails: ByteTable
+    /// CSV-escaped ids (CSV).
+    let csvIDs: ByteTable
+    /// Locations and short ids side by side (CSV), and their memory read without touching the
+    /// owner's reference count (which the formatting threads would contend on).
+    let csvSlots: StationSlots?
+    nonisolated(unsafe) let csvSlotBase: UnsafeRawPointer?
 
-    init(_ dataset: Dataset) {
-        stations = dataset.stations
-        heads = dataset.stations.map { s in
+    init(_ dataset: Dataset, format: BatchFormat) {
+        let stations = dataset.stations
+        self.stations = stations
+        locations = stations.indices.map { stations[$0].location }
+        heads = format != .ndjson ? ByteTable() : ByteTable(count: stations.count) { i, out in
             var text = "{\"id\":"
-            JSONValue.string(s.id).write(to: &text)
+            JSONValue.string(stations[i].id).write(to: &text)
             text += ",\"name\":"
-            JSONValue.string(s.name).write(to: &text)
-            text += ",\"kind\":\"\(s.kind.rawValue)\",\"district\":"
-            (s.district.map(JSONValue.string) ?? .null).write(to: &text)
+            JSONValue.string(stations[i].name).write(to: &text)
+            text += ",\"kind\":\"\(stations[i].kind.rawValue)\",\"district\":"
+            (stations[i].district.map(JSONValue.string) ?? .null).write(to: &text)
             text += ",\"distance_m\":"
-            return Array(text.utf8)
+            out.append(contentsOf: text.utf8)
         }
-        tails = dataset.stations.map { s in
-            Array(",\"lon\":\(JSONValue.format(coordinate: s.location.lon)),\"lat\":\(JSONValue.format(coordinate: s.location.lat))}".utf8)
+        tails = format != .ndjson ? ByteTable() : ByteTable(count: stations.count) { i, out in
+            let c = stations[i].location
+            out.append(contentsOf: ",\"lon\":\(JSONValue.format(coordinate: c.lon)),\"lat\":\(JSONValue.format(coordinate: c.lat))}".utf8)
         }
-        csvIDs = dataset.stations.map { Array(CSVWriter.encode([[$0.id]], format: .machine).dropLast()) }
+        csvIDs = format != .csv ? ByteTable() : ByteTable(count: stations.count) { i, out in
+            StationTexts.appendCSVID(stations[i].id, into: &out)
+        }
+        csvSlots = format != .csv ? nil : StationSlots(locations: locations, ids: csvIDs)
+        csvSlotBase = csvSlots.map { UnsafeRawPointer($0.base) }
+    }
+
+    /// Appends an id as the first field of a CSV row: an empty one as `""`, as a row of that one
+    /// field would hold it (a bare empty field there would read as a blank line).
+    static func appendCSVID(_ id: String, into out: inout [UInt8]) {
+        if id.isEmpty {
+            out.append(contentsOf: "\"\"".utf8)
+        } else {
+            CSVWriter.appendField(id, format: .machine, to: &out)
+        }
     }
 
     /// Appends `v` with exactly two decimals (distances in metres to the centimetre).
@@ -159,23 +263,32 @@ struct StationTexts: Sendable {
     /// One row per station found, each with an empty `error`; a query with no station gets one
     /// row with only its id, so that every input line has a row.
     func csvLines(query: BatchQuery, neighbors: Range<Int>, batch: NeighborBatch, from: Coordinate, into out: inout [UInt8]) {
-        let qid = Array(CSVWriter.encode([[query.id ?? ""]], format: .machine).dropLast())
+        let id = query.id ?? ""
         if neighbors.isEmpty {
-            out.append(contentsOf: qid)
-            out.append(contentsOf: Array(",,,,\n".utf8))
+            StationTexts.appendCSVID(id, into: &out)
+            out.append(contentsOf: ",,,,\n".utf8)
             return
         }
+        let slots = csvSlotBase!
         var rank: Int64 = 1
         for n in neighbors {
             let s = batch.indices[n]
-            out.append(contentsOf: qid)
+            let slot = slots + s * StationSlots.stride
+            StationTexts.appendCSVID(id, into: &out)
             out.append(UInt8(ascii: ","))
             StationTexts.appendInt(rank, into: &out)
             out.append(UInt8(ascii: ","))
-            out.append(contentsOf: csvIDs[s])
+            let idCount = Int(slot.load(fromByteOffset: 16, as: UInt8.self))
+            if idCount <= StationSlots.maxInlineID {
+                out.append(contentsOf: UnsafeRawBufferPointer(start: slot + 17, count: idCount))
+            } else {
+                csvIDs.append(s, into: &out)
+            }
             out.append(UInt8(ascii: ","))
-            StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
-            out.append(contentsOf: Array(",\n".utf8))
+            let location = Coordinate(lon: slot.load(fromByteOffset: 0, as: Double.self), lat: slot.load(fromByteOffset: 8, as: Double.self))
+            StationTexts.appendFixed2(Geodesic.distance(from: from, to: location), into: &out)
+            out.append(UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\n"))
             rank += 1
         }
     }
@@ -213,9 +326,9 @@ struct StationTexts: Sendable {
             let s = batch.indices[n]
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out.append(contentsOf: heads[s])
-            StationTexts.appendFixed2(Geodesic.distance(from: from, to: stations[s].location), into: &out)
-            out.append(contentsOf: tails[s])
+            heads.append(s, into: &out)
+            StationTexts.appendFixed2(Geodesic.distance(from: from, to: locations[s]), into: &out)
+            tails.append(s, into: &out)
         }
         out.append(contentsOf: Array("]}\n".utf8))
     }

@@ -244,11 +244,49 @@ public final class BatchQueryReader {
 
     /// A number from a CSV field, ignoring spaces around it (a hot path: no Foundation trimming).
     static func number(_ text: String) -> Double? {
+        if let n = text.utf8.withContiguousStorageIfAvailable(plainDecimal) ?? nil { return n }
         if let n = Double(text) { return n }
         var utf8 = Substring(text).utf8
         while let first = utf8.first, first == 0x20 || first == 0x09 { utf8 = utf8.dropFirst() }
         while let last = utf8.last, last == 0x20 || last == 0x09 { utf8 = utf8.dropLast() }
         return Double(Substring(utf8))
+    }
+
+    /// Exact powers of ten, 10^0 through 10^22 (every one is a `Double` exactly).
+    private static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
+
+    /// The value of a plain decimal such as `-113.133655` (an optional minus, digits, optionally a
+    /// point and more digits), when it can be computed exactly the way `Double(_:)` rounds it: at
+    /// most 15 significant digits and 22 decimals, so that the digits and the power of ten are
+    /// both exact and the one division rounds correctly (Clinger's fast path). Anything else
+    /// (more digits, exponents, signs, spaces, "inf") is nil, for `Double(_:)` to read.
+    static func plainDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let negative = !bytes.isEmpty && bytes[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        var digits: UInt64 = 0
+        var count = 0
+        var decimals = 0
+        var seenPoint = false
+        var any = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 0x30 && b <= 0x39 {
+                any = true
+                if digits != 0 || b != 0x30 { count += 1 }
+                guard count <= 15 else { return nil }
+                digits = digits * 10 + UInt64(b - 0x30)
+                if seenPoint { decimals += 1 }
+            } else if b == UInt8(ascii: ".") && !seenPoint {
+                seenPoint = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard any, decimals <= 22 else { return nil }
+        let value = Double(digits) / exactPowersOfTen[decimals]
+        return negative ? -value : value
     }
 
     static func parseNDJSON(_ bytes: ArraySlice<UInt8>, line: Int, location: String) -> BatchQueryItem {

@@ -113,6 +113,16 @@ public final class CSVWriter {
         return encoder.buffer
     }
 
+    /// Appends one field to `bytes` as a row of `format` would hold it (quoted, or escaped when
+    /// the format escapes formulas), without a separator or line end: for callers that build
+    /// rows byte by byte.
+    public static func appendField(_ field: String, format: CSVFormat, to bytes: inout [UInt8]) {
+        var encoder = CSVRowEncoder(format: CSVFormat(byteOrderMark: false, crlf: format.crlf, escapesFormulas: format.escapesFormulas), capacity: 0)
+        swap(&encoder.buffer, &bytes)
+        encoder.write(field)
+        swap(&encoder.buffer, &bytes)
+    }
+
     /// Everything written so far that has not been sent to the file handle (for an in-memory
     /// writer: all of it, BOM included).
     public var bytes: [UInt8] { encoder.buffer }

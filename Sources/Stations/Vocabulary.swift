@@ -117,15 +117,17 @@ public enum Vocabulary {
     /// A word as looked up: without surrounding white space or quotation marks around single
     /// characters (暖"新"驿站, 暖“新”驿站 and 暖新驿站 are one word), English in lower case.
     static func normalized(_ word: String) -> String {
-        let quotes: Set<Character> = ["\"", "'", "“", "”", "‘", "’", "「", "」", "『", "』"]
-        return String(word.trimmingWhitespace().filter { !quotes.contains($0) }).lowercased()
+        String(word.trimmingWhitespace().filter { !quoteMarks.contains($0) }).lowercased()
     }
 
-    /// The kind a code or Chinese word means, or nil.
-    public static func kind(_ word: String) -> StationKind? { kindByWord[normalized(word)] }
+    private static let quoteMarks: Set<Character> = ["\"", "'", "“", "”", "‘", "’", "「", "」", "『", "』"]
 
-    /// The service a code or Chinese word means, or nil.
-    public static func service(_ word: String) -> StationService? { serviceByWord[normalized(word)] }
+    /// The kind a code or Chinese word means, or nil. A code as written (the usual case, 100,000
+    /// times in a large layer) is found without normalising: a code is its own normal form.
+    public static func kind(_ word: String) -> StationKind? { StationKind(rawValue: word) ?? kindByWord[normalized(word)] }
+
+    /// The service a code or Chinese word means, or nil (a code as written without normalising).
+    public static func service(_ word: String) -> StationService? { StationService(rawValue: word) ?? serviceByWord[normalized(word)] }
 
     /// "warm_station (暖新驿站, 暖心驿站), union_station (…)" for messages.
     public static var knownKinds: String { known(StationKind.allCases, kindWords) }

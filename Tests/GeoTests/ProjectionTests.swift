@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Geo
+import TestSupport
 
 @Suite("PROJ transforms, geodesics and Chinese map datums")
 struct ProjectionTests {
@@ -59,6 +60,26 @@ struct ProjectionTests {
         // Direct problem inverts the inverse.
         let end = Geodesic.destination(from: Coordinate(lon: -73.8, lat: 40.6), azimuth: r.initialAzimuth, distance: r.distance)
         #expect(abs(end.lon + 0.5) < 1e-9 && abs(end.lat - 51.6) < 1e-9)
+    }
+
+    @Test("distance (no azimuths) equals the inverse problem's distance bit for bit, near, far and antipodal")
+    func geodesicDistanceWithoutAzimuths() {
+        var rng = SplitMix64(seed: 20261130)
+        func uniform(_ lo: Double, _ hi: Double) -> Double { Double.random(in: lo...hi, using: &rng) }
+        for i in 0..<20_000 {
+            let a = Coordinate(lon: uniform(-180, 180), lat: uniform(-90, 90))
+            // Near pairs (as batch answers are), far pairs, and nearly antipodal pairs.
+            let b: Coordinate
+            switch i % 3 {
+            case 0: b = Coordinate(lon: a.lon + uniform(-0.05, 0.05), lat: max(-90, min(90, a.lat + uniform(-0.05, 0.05))))
+            case 1: b = Coordinate(lon: uniform(-180, 180), lat: uniform(-90, 90))
+            default: b = Coordinate(lon: a.lon + 180 + uniform(-0.5, 0.5), lat: max(-90, min(90, -a.lat + uniform(-0.5, 0.5))))
+            }
+            let d = Geodesic.distance(from: a, to: b)
+            let r = Geodesic.inverse(from: a, to: b)
+            #expect(d.bitPattern == r.distance.bitPattern, "\(a) -> \(b): \(d) vs \(r.distance)")
+            if d.bitPattern != r.distance.bitPattern { return }
+        }
     }
 
     @Test("WGS84 -> GCJ-02 matches the public eviltransform reference pairs")

@@ -68,6 +68,34 @@ struct LocatorCommandTests {
         #expect(r.stderr.contains("line 5:"))
     }
 
+    @Test("a CSV batch writes station ids of any length and any characters as CSV, with the single query's distances")
+    func csvBatchStationIDs() throws {
+        // 15 bytes, 16 bytes, a comma and a quote (quoted), Chinese (multibyte), a long one.
+        let ids = ["S23456789012345", "S234567890123456", "a,\"b\"", "站点七", String(repeating: "x", count: 70)]
+        let folder = try Fixtures.tinyCopy { dir in
+            let features = ids.enumerated().map { i, id in
+                let idJSON = String(data: try! JSONSerialization.data(withJSONObject: [id], options: [.fragmentsAllowed]), encoding: .utf8)!.dropFirst().dropLast()
+                return "{\"type\":\"Feature\",\"properties\":{\"id\":\(idJSON),\"name\":\"n\(i)\",\"kind\":\"warm_station\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[\(113.02 + Double(i) * 0.03),36.05]}}"
+            }
+            try "{\"type\":\"FeatureCollection\",\"features\":[\(features.joined(separator: ","))]}".write(to: dir.appendingPathComponent("stations.geojson"), atomically: true, encoding: .utf8)
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var input = "id,lon,lat\n"
+        for i in ids.indices { input += "q\(i),\(113.021 + Double(i) * 0.03),36.051\n" }
+        input += "\"\",113.021,36.051\n"  // an empty query id stays a quoted empty field
+        let r = try CLI.run(["nearest", "--input", "-", "--format", "csv", "--data", folder.path], stdin: input)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.count == ids.count + 2)
+        let encoded = ids.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
+        for (i, id) in encoded.enumerated() {
+            let single = try CLI.run(["nearest", "--lon", "\(113.021 + Double(i) * 0.03)", "--lat", "36.051", "--format", "csv", "--data", folder.path])
+            let distance = single.stdout.split(separator: "\n")[1].split(separator: ",").last!
+            #expect(rows[i + 1] == "q\(i),1,\(id),\(distance),")
+        }
+        #expect(rows[ids.count + 1].hasPrefix("\"\",1,S23456789012345,"))
+    }
+
     @Test("an NDJSON batch writes one object per input line, errors included, in order")
     func ndjsonBatch() throws {
         let input = "{\"id\":\"a\",\"lon\":113.06,\"lat\":36.05}\n{\"id\":\"b\",\"lon\":113.06}\n\n{\"id\":7,\"lon\":113.151,\"lat\":36.05}\n"
