@@ -21,12 +21,12 @@ public struct Allocation: Sendable, Equatable {
 ///
 /// The answer serves the most demand, and among such allocations has the least total cost. Ties
 /// (several allocations of least cost) depend on `options.method`:
-/// - `.stationPaths` (the default): when the stations can hold at least the demand within their
-///   reach, each demand node starts at its nearest station, ties to the lower rank; overload then
-///   moves along cheapest paths between stations, equal-cost choices going to the lower-ranked
-///   station where the search meets them (a rule of the search, not a second objective). When
-///   they hold less (Σ over stations of min(capacity, weight within reach) below the weight within
-///   reach of any station), stations fill their seats from the nearest demand outwards, in rank
+/// - `.stationPaths` (the default): each demand node starts at its nearest station, ties to the
+///   lower rank; overload then moves along cheapest paths between stations, equal-cost choices
+///   going to the lower-ranked station where the search meets them (a rule of the search, not a
+///   second objective). When the stations hold much less than the demand (Σ over stations of
+///   min(capacity, weight within reach) below 40 % of the weight within reach of any station),
+///   stations fill their seats from the nearest demand outwards, in rank
 ///   order, a station's demand nodes at equal distance taken later-in-canonical-order first (the
 ///   node the other direction would keep), and seats then move along cheapest paths between
 ///   stations, equal-cost choices going where the search meets them first;
@@ -56,7 +56,7 @@ public struct Allocation: Sendable, Equatable {
 ///   t), and flow is pushed along the paths of reduced cost zero; a station with no such arc has
 ///   its potential lowered by its least reduced cost (a relabel, up to m per phase) instead of
 ///   waiting for the next phase. Demand close to a station with room never enters a search.
-///   When the stations hold less than the demand within their reach, the same search runs from
+///   When the stations hold less than 40 % of the demand within their reach, the same search runs from
 ///   the seats' side instead: every station starts empty and places its seats (on the nearest
 ///   demand not yet served, by taking over demand another station serves, which then places that
 ///   seat again, or, when no path leads to demand, as an empty seat), so the work grows with the
@@ -91,7 +91,7 @@ public func minimumCostAllocation(weights: [Double], capacities: [Double], reach
     let eps = max(scale, 1e-300) * 1e-11
     switch options.method {
     case .stationPaths:
-        if canonical.seatsBelowDemand(eps: eps) {
+        if canonical.seatsScarce(eps: eps) {
             var flow = SeatPathFlow(canonical, eps: eps)
             flow.solve()
             return canonical.answer(edgeFlow: flow.flow)
@@ -116,7 +116,7 @@ public struct AllocationOptions: Sendable, Equatable {
     public enum Method: Sendable, Equatable {
         /// The default: every demand node at its nearest station, then the overload moved out of
         /// full stations along cheapest paths between stations; when the stations hold less than
-        /// the demand within their reach, the seats placed from empty stations instead (see
+        /// 40 % of the demand within their reach, the seats placed from empty stations instead (see
         /// `minimumCostAllocation`).
         case stationPaths
         /// Cost-scaling push–relabel on integer-rounded costs (see `minimumCostAllocation`).
@@ -253,9 +253,12 @@ struct CanonicalAllocationProblem {
         capacity = stationOriginal.map { capacities[$0] }
     }
 
-    /// Whether the stations can hold less than the demand within their reach: Σ over stations of
-    /// min(capacity, weight within reach) below Σ weight of the demand nodes within reach of one.
-    func seatsBelowDemand(eps: Double) -> Bool {
+    /// Whether the stations can hold less than 40 % of the demand within their reach: Σ over
+    /// stations of min(capacity, weight within reach) below 0.4 × Σ weight of the demand nodes
+    /// within reach of one. (Measured on 200,000 demand points × 2,000 stations: solving from the
+    /// seats' side takes about 0.4× the CPU time of the stations' side at 13 % and 0.85× at 43 %,
+    /// but 1.8× at 65 %.)
+    func seatsScarce(eps: Double) -> Bool {
         var reachable = [Double](repeating: 0, count: m)
         var demand = 0.0
         for i in 0..<n where weight[i] > eps && rowOffsets[i] < rowOffsets[i + 1] {
@@ -264,7 +267,7 @@ struct CanonicalAllocationProblem {
         }
         var seats = 0.0
         for j in 0..<m { seats += min(capacity[j], reachable[j]) }
-        return seats < demand
+        return seats < 0.4 * demand
     }
 
     /// The answer in the input's numbering, from canonical edge flows; identical demand nodes get

@@ -253,18 +253,19 @@ struct AllocationMethodTests {
     }
 }
 
-/// Instances where the stations hold less than the demand within their reach, the case the
+/// Instances where the stations hold much less than the demand within their reach, the case the
 /// default method solves from the seats' side (`SeatPathFlow`).
 extension AllocationInstance {
-    /// Σ over stations of min(capacity, weight within reach) < Σ weight of the demand within reach.
-    var seatsBelowDemand: Bool {
+    /// Σ over stations of min(capacity, weight within reach) < 0.4 × Σ weight of the demand within
+    /// reach: the default method's test for solving from the seats' side.
+    var seatsScarce: Bool {
         var reachable = [Double](repeating: 0, count: capacities.count)
         var demand = 0.0
         for (i, row) in rows.enumerated() where !row.isEmpty && weights[i] > 0 {
             demand += weights[i]
             for j in row { reachable[j] += weights[i] }
         }
-        return zip(capacities, reachable).map { min($0, $1) }.reduce(0, +) < demand
+        return zip(capacities, reachable).map { min($0, $1) }.reduce(0, +) < 0.4 * demand
     }
 
     /// A random instance of one of four shapes, its finite capacities scaled to hold `factor` of the
@@ -293,23 +294,23 @@ extension AllocationInstance {
     }
 }
 
-@Suite("Allocation when capacity is below demand (solved from the seats' side)")
+@Suite("Allocation when capacity is scarce (solved from the seats' side)")
 struct SeatSideAllocationTests {
     @Test("random instances of four shapes (split demand, equal distances, heavy nodes): served and cost equal the reference")
     func againstReference() throws {
         var rng = SplitMix64(seed: 16_2)
         var seatSide = 0
         for round in 0..<320 {
-            let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.05...0.95, using: &rng),
+            let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.02...0.35, using: &rng),
                                                  integral: round % 8 < 4)
-            if inst.seatsBelowDemand { seatSide += 1 }
+            if inst.seatsScarce { seatSide += 1 }
             let a = try inst.solve()
             MinCostAllocationTests().checkFeasible(a, inst)
             let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
             #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
             #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
         }
-        #expect(seatSide >= 200, "only \(seatSide) instances had capacity below demand")
+        #expect(seatSide >= 160, "only \(seatSide) instances had scarce capacity")
     }
 
     @Test("where the optimum is unique, the allocation equals successive shortest paths edge by edge")
@@ -323,9 +324,9 @@ struct SeatSideAllocationTests {
             var covered = 0.0
             for (i, row) in inst.rows.enumerated() where !row.isEmpty { covered += inst.weights[i] }
             let finite = inst.capacities.filter(\.isFinite).reduce(0, +)
-            let scale = Double.random(in: 0.05...0.7, using: &rng) * covered / max(finite, 1)
+            let scale = Double.random(in: 0.02...0.25, using: &rng) * covered / max(finite, 1)
             inst.capacities = inst.capacities.map { $0.isFinite ? ($0 * scale).rounded() : 40 }
-            if inst.seatsBelowDemand { seatSide += 1 }
+            if inst.seatsScarce { seatSide += 1 }
             let a = try inst.solve()
             let b = try minimumCostAllocation(weights: inst.weights, capacities: inst.capacities, reach: inst.reach, costs: inst.flatCosts,
                                               stationRank: inst.ranks, options: AllocationOptions(method: .successiveShortestPaths))
@@ -335,14 +336,14 @@ struct SeatSideAllocationTests {
                 #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
             }
         }
-        #expect(seatSide >= 20)
+        #expect(seatSide >= 16)
     }
 
     @Test("the answer does not depend on the order of demand or stations; ties as documented")
     func orderAndTies() throws {
         var rng = SplitMix64(seed: 16_4)
         for round in 0..<80 {
-            let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.05...0.9, using: &rng),
+            let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.03...0.4, using: &rng),
                                                  integral: round % 2 == 0)
             let a = try inst.solve()
             let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
@@ -355,15 +356,15 @@ struct SeatSideAllocationTests {
         // serves the node later in canonical order (the one the stations' side would keep), in
         // whichever order the input lists them.
         let reach = try Reach(rows: [[0, 1], [0]], columnCount: 2)
-        let a = try minimumCostAllocation(weights: [1, 1], capacities: [1, 0], reach: reach, costs: [100, 50, 100], stationRank: [0, 1])
+        let a = try minimumCostAllocation(weights: [3, 3], capacities: [1, 0], reach: reach, costs: [100, 50, 100], stationRank: [0, 1])
         let swapped = try Reach(rows: [[0], [0, 1]], columnCount: 2)
-        let b = try minimumCostAllocation(weights: [1, 1], capacities: [1, 0], reach: swapped, costs: [100, 100, 50], stationRank: [0, 1])
+        let b = try minimumCostAllocation(weights: [3, 3], capacities: [1, 0], reach: swapped, costs: [100, 100, 50], stationRank: [0, 1])
         #expect(a.served == 1 && a.cost == 100)
         #expect(a.demandServed == [1, 0])
         #expect(a.demandServed == [b.demandServed[1], b.demandServed[0]])
         // Identical demand nodes share the seats equally.
         let two = try Reach(rows: [[0], [0], [0]], columnCount: 1)
-        let c = try minimumCostAllocation(weights: [2, 2, 2], capacities: [3], reach: two, costs: [50, 50, 50], stationRank: [0])
+        let c = try minimumCostAllocation(weights: [4, 4, 4], capacities: [3], reach: two, costs: [50, 50, 50], stationRank: [0])
         #expect(c.demandServed == [1, 1, 1])
     }
 
