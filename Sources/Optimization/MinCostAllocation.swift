@@ -212,17 +212,14 @@ struct CanonicalAllocationProblem {
             if weights[a] != weights[b] { return weights[a] < weights[b] ? -1 : 1 }
             return 0
         }
-        demandOriginal = firstStation.withUnsafeBufferPointer { fs in
-            firstCost.withUnsafeBufferPointer { fc in
-                (0..<rowCount).sorted { a, b in
-                    let sa = fs[a], sb = fs[b]
-                    if sa != sb { return sa < sb }
-                    let ca = fc[a], cb = fc[b]
-                    if ca != cb { return ca < cb }
-                    return order(a, b) < 0
-                }
-            }
+        // Sorted as (first station, first cost, row) keys side by side, whole rows compared on ties.
+        var keys = (0..<rowCount).map { (station: firstStation[$0], cost: firstCost[$0], row: Int32($0)) }
+        keys.sort { a, b in
+            if a.station != b.station { return a.station < b.station }
+            if a.cost != b.cost { return a.cost < b.cost }
+            return order(Int(a.row), Int(b.row)) < 0
         }
+        demandOriginal = keys.map { Int($0.row) }
         var runs: [Range<Int>] = []
         var start = 0
         for k in stride(from: 1, through: n, by: 1) where k == n || order(demandOriginal[k - 1], demandOriginal[k]) != 0 {

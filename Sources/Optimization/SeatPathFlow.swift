@@ -38,11 +38,14 @@ struct SeatPathFlow {
     private var empty: [Double]
     private let seats: [Double]
     private let rowOf: [Int32]
-    /// Per station, its edges by (cost, edge): `columnEdge[columnStart[j] ..< columnStart[j + 1]]`.
+    /// Per station, its edges as a binary min-heap by (cost, later edge first):
+    /// `columnCost`/`columnEdge[columnStart[j] ..< columnEnd[j]]`. Demand once served stays served,
+    /// so edges whose demand is served are popped for good when they reach the top; a station
+    /// takes a few of its nearest demand nodes, and a heap costs less to build than a sorted column.
     private let columnStart: [Int]
-    private let columnEdge: [Int32]
-    /// Per station, the position in its column of the nearest demand possibly not served.
-    private var nextUnserved: [Int]
+    private var columnEnd: [Int]
+    private var columnCost: [Double]
+    private var columnEdge: [Int32]
     /// Per station, its edges whose demand node is served (by any station), in the order they
     /// were first served: the takeover arcs are found through them.
     private var servedEdges: [[Int32]]
@@ -89,30 +92,20 @@ struct SeatPathFlow {
         for j in 0..<m { columnStart[j + 1] += columnStart[j] }
         var fill = Array(columnStart.dropLast())
         var columnEdge = [Int32](repeating: 0, count: edges)
+        var columnCost = [Double](repeating: 0, count: edges)
+        var reachable = [Double](repeating: 0, count: m)
         for e in 0..<edges {
             let j = Int(problem.station[e])
             columnEdge[fill[j]] = Int32(e)
+            columnCost[fill[j]] = problem.cost[e]
             fill[j] += 1
-        }
-        problem.cost.withUnsafeBufferPointer { cost in
-            columnEdge.withUnsafeMutableBufferPointer { column in
-                for j in 0..<m {
-                    var part = UnsafeMutableBufferPointer(rebasing: column[columnStart[j]..<columnStart[j + 1]])
-                    part.sort { (a: Int32, b: Int32) -> Bool in
-                        let ca = cost[Int(a)], cb = cost[Int(b)]
-                        return ca < cb || (ca == cb && a > b)
-                    }
-                }
-            }
-        }
-        var reachable = [Double](repeating: 0, count: m)
-        for e in 0..<edges {
             let w = problem.weight[Int(rowOf[e])]
-            if w > eps { reachable[Int(problem.station[e])] += w }
+            if w > eps { reachable[j] += w }
         }
         self.columnStart = columnStart
+        columnEnd = Array(columnStart.dropFirst())
+        self.columnCost = columnCost
         self.columnEdge = columnEdge
-        nextUnserved = Array(columnStart.dropLast())
         seats = (0..<m).map { min(problem.capacity[$0], reachable[$0]) }
         servedEdges = [[Int32]](repeating: [], count: m)
         carried = [[Int32]](repeating: [], count: m)
@@ -131,6 +124,15 @@ struct SeatPathFlow {
         dead = [Bool](repeating: false, count: m + 2)
         isSource = [Bool](repeating: false, count: m + 2)
         onPath = [UInt32](repeating: 0, count: m + 2)
+        // Each column a heap (Floyd's construction).
+        for j in 0..<m {
+            let count = columnEnd[j] - columnStart[j]
+            var k = count / 2
+            while k > 0 {
+                k -= 1
+                siftDown(columnStart[j], k, count)
+            }
+        }
     }
 
     /// Seats station j has still to place.
@@ -162,18 +164,39 @@ struct SeatPathFlow {
 
     /// The nearest (cost, edge) of station j's demand with weight not served.
     private mutating func nearestUnserved(_ j: Int) -> (Double, Int32)? {
-        var k = nextUnserved[j]
-        let end = columnStart[j + 1]
-        while k < end {
-            let e = Int(columnEdge[k])
-            if unserved[Int(rowOf[e])] > eps {
-                nextUnserved[j] = k
-                return (problem.cost[e], Int32(e))
-            }
-            k += 1
+        let base = columnStart[j]
+        while columnEnd[j] > base {
+            let e = columnEdge[base]
+            if unserved[Int(rowOf[Int(e)])] > eps { return (columnCost[base], e) }
+            let last = columnEnd[j] - 1
+            columnEnd[j] = last
+            columnEdge[base] = columnEdge[last]
+            columnCost[base] = columnCost[last]
+            siftDown(base, 0, last - base)
         }
-        nextUnserved[j] = k
         return nil
+    }
+
+    /// Restores the heap order below position k of the column heap at `base` with `count` entries.
+    private mutating func siftDown(_ base: Int, _ start: Int, _ count: Int) {
+        var k = start
+        let cost = columnCost[base + k], edge = columnEdge[base + k]
+        while true {
+            var child = 2 * k + 1
+            if child >= count { break }
+            let r = child + 1
+            if r < count {
+                let cl = columnCost[base + child], cr = columnCost[base + r]
+                if cr < cl || (cr == cl && columnEdge[base + r] > columnEdge[base + child]) { child = r }
+            }
+            let cc = columnCost[base + child]
+            if !(cc < cost || (cc == cost && columnEdge[base + child] > edge)) { break }
+            columnCost[base + k] = cc
+            columnEdge[base + k] = columnEdge[base + child]
+            k = child
+        }
+        columnCost[base + k] = cost
+        columnEdge[base + k] = edge
     }
 
     /// Drops the edges of station v that no longer carry flow from its carried list.
