@@ -5,26 +5,20 @@
 # are timed as whole processes (start-up, reading, projection, queries, geodesic distances,
 # writing), alternately, RUNS times each (wall, and CPU = user + sys); prints one JSON line per run
 # and the medians. SKIP_BUILD=1 uses the release binary as it is.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench_prelude.sh"
 
 STATIONS="${STATIONS:-100000}"
 QUERIES="${QUERIES:-1000000}"
 SEED="${SEED:-20240601}"
 RUNS="${RUNS:-3}"
 DATA="bench-data/nearest-s${STATIONS}-q${QUERIES}-seed${SEED}"
-if [[ ! -f "$DATA/queries.csv" || ! -f "$DATA/stations.geojson" ]]; then
-    echo "generating $DATA" >&2
+if bench_missing "$DATA" queries.csv stations.geojson; then
     python3 scripts/gen_synthetic.py --out "$DATA" --stations "$STATIONS" --demand 0 --candidates 0 \
         --queries "$QUERIES" --seed "$SEED" >&2
 fi
 python3 -c "import shapely, pyproj" 2>/dev/null || pip install -q shapely pyproj >&2
-[[ -n "${SKIP_BUILD:-}" ]] || swift build -c release --product nuanxin >&2
-{
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} >&2
+bench_build nuanxin
+bench_header
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 ours=()

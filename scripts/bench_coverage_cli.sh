@@ -6,8 +6,7 @@
 # processes, alternately, RUNS times each (wall and CPU = user + sys); the per-district demand and
 # covered figures of the two are compared. Prints one JSON line per run. SKIP_BUILD=1 uses the
 # release binary as it is.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench_prelude.sh"
 
 STATIONS="${STATIONS:-2000}"
 DEMAND="${DEMAND:-200000}"
@@ -15,19 +14,14 @@ SEED="${SEED:-20241129}"
 RUNS="${RUNS:-3}"
 RADIUS="${RADIUS:-1000}"
 DATA="bench-data/coverage-e2e-s${STATIONS}-d${DEMAND}-seed${SEED}"
-if [[ ! -f "$DATA/demand.geojson" || ! -f "$DATA/districts.geojson" ]]; then
-    echo "generating $DATA" >&2
+if bench_missing "$DATA" demand.geojson districts.geojson; then
     python3 scripts/gen_synthetic.py --out "$DATA" --stations "$STATIONS" --demand "$DEMAND" --candidates 0 --queries 0 --seed "$SEED" >&2
     cp geodata/changzhi/districts.geojson "$DATA/"
     for layer in parking_zones commercial_areas; do echo '{"type":"FeatureCollection","features":[]}' > "$DATA/$layer.geojson"; done
 fi
 python3 -c "import geopandas, pyogrio" 2>/dev/null || pip install -q geopandas pyogrio >&2
-[[ -n "${SKIP_BUILD:-}" ]] || swift build -c release --product nuanxin >&2
-{
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} >&2
+bench_build nuanxin
+bench_header
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 for run in $(seq 1 "$RUNS"); do

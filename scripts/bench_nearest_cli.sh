@@ -13,22 +13,16 @@
 #                               query with each of those binaries, in the same run
 # then NuanxinBenchmarks proj: creating the transformation EPSG:4326 -> EPSG:4547 in one process,
 # with and without the cache.
-# Options: RUNS (default 20), BEFORE.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Options: RUNS (default 20), BEFORE; SKIP_BUILD=1 uses the release binaries as they are.
+source "$(dirname "$0")/bench_prelude.sh"
 RUNS="${RUNS:-20}"
 BEFORE="${BEFORE:-}"
 
-swift build -c release --product nuanxin >&2
-swift build -c release --product NuanxinBenchmarks >&2
+bench_build nuanxin NuanxinBenchmarks
 BIN=.build/release/nuanxin
 CACHE=$(mktemp -d)
 trap 'rm -rf "$CACHE"' EXIT
-{
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} >&2
+bench_header
 python3 - "$BIN" "$RUNS" "$CACHE" "$BEFORE" <<'PY'
 import json, os, resource, shutil, statistics, subprocess, sys, time
 binary, runs, cache, before = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]

@@ -25,12 +25,12 @@ the county's own bilinear coordinates (u, v in 0.12-0.88), so every point lies i
 The same arguments give the same bytes (numpy's PCG64 seeded from --seed, one stream per layer).
 """
 
-import argparse
-import json
 import os
 import sys
 
 import numpy as np
+
+from gen_common import command_line, parse_sizes, point_feature, size_arguments, write_manifest
 
 LON_MIN, LON_MAX, LAT_MIN, LAT_MAX = 97.0, 123.0, 21.0, 43.0
 CRS = "+proj=aea +lat_0=0 +lon_0=110 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
@@ -175,10 +175,6 @@ def write_features(path, lines_chunks):
     os.replace(tmp, path)
 
 
-def point(lon, lat, props):
-    return '{"type":"Feature","geometry":{"type":"Point","coordinates":[%.6f,%.6f]},"properties":{%s}}' % (lon, lat, props)
-
-
 def county_id(i):
     return "C%04d" % (i + 1)
 
@@ -216,7 +212,7 @@ def stations(out, grid, n, seed):
                 h = HOURS[hours[i]]
                 props = '"id":"S%06d","name":"站点%d","kind":"%s","district":"%s","seats":%d,"services":[%s]%s' % (
                     i + 1, i + 1, k[0], county_id(county[i]), seats[i], services, ',"hours":"%s"' % h if h else "")
-                chunk.append(point(lon[i], lat[i], props))
+                chunk.append(point_feature(lon[i], lat[i], props))
             yield chunk
     write_features(os.path.join(out, "stations.geojson"), lines())
 
@@ -245,7 +241,7 @@ def candidates(out, grid, per_county, seed):
     max_seats = rng.integers(8, 41, len(county))
 
     def lines():
-        yield [point(lon[i], lat[i], '"id":"K%07d","max_seats":%d' % (i + 1, max_seats[i])) for i in range(len(county))]
+        yield [point_feature(lon[i], lat[i], '"id":"K%07d","max_seats":%d' % (i + 1, max_seats[i])) for i in range(len(county))]
     write_features(os.path.join(out, "candidates.geojson"), lines())
 
 
@@ -263,48 +259,29 @@ def areas_and_parking(out, grid, seed):
         ring = "[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]" % (
             x - half, y - half, x + half, y - half, x + half, y + half, x - half, y + half, x - half, y - half)
         area_lines.append('{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[%s]]},"properties":{"id":"A%04d","name":"商圈%d","peak_riders":%d}}' % (ring, i + 1, i + 1, peak[i]))
-        parking_lines.append(point(x + 0.004, y, '"id":"P%04d","slots":%d' % (i + 1, 20)))
+        parking_lines.append(point_feature(x + 0.004, y, '"id":"P%04d","slots":%d' % (i + 1, 20)))
     write_features(os.path.join(out, "commercial_areas.geojson"), [area_lines])
     write_features(os.path.join(out, "parking_zones.geojson"), [parking_lines])
 
 
-def manifest(out, args):
-    data = {
-        "name": "synthetic country (seed %d)" % args.seed,
-        "crs": CRS,
-        "radius_m": 1000,
-        "default_seats": 8,
-        "illustrative": True,
-        "source": "scripts/gen_country.py --counties %d --stations %d --demand %d --candidates-per-county %d --seed %d"
-        % (args.counties, args.stations, args.demand, args.candidates_per_county, args.seed),
-    }
-    with open(os.path.join(out, "dataset.json"), "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=2)
-        f.write("\n")
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, help="output folder (created if missing)")
-    parser.add_argument("--counties", type=int, default=2800)
-    parser.add_argument("--stations", type=int, default=150_000)
-    parser.add_argument("--demand", type=int, default=10_000_000)
-    parser.add_argument("--candidates-per-county", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    if args.counties < 1:
-        parser.error("--counties must be at least 1")
-    for name in ("stations", "demand", "candidates_per_county"):
-        if getattr(args, name) < 0:
-            parser.error("--%s must not be negative" % name.replace("_", "-"))
-    os.makedirs(args.out, exist_ok=True)
+    parser = size_arguments(__doc__, [("--counties", 2800), ("--stations", 150_000), ("--demand", 10_000_000),
+                                      ("--candidates-per-county", 40)], at_least_one=["--counties"])
+    args = parse_sizes(parser, argv)
     grid = Grid(args.counties, args.seed)
     districts(args.out, grid)
     areas_and_parking(args.out, grid, args.seed)
     candidates(args.out, grid, args.candidates_per_county, args.seed)
     stations(args.out, grid, args.stations, args.seed)
     demand(args.out, grid, args.demand, args.seed)
-    manifest(args.out, args)  # last: a folder with a manifest is complete
+    write_manifest(args.out, {  # last: a folder with a manifest is complete
+        "name": "synthetic country (seed %d)" % args.seed,
+        "crs": CRS,
+        "radius_m": 1000,
+        "default_seats": 8,
+        "illustrative": True,
+        "source": command_line("gen_country.py", parser, args),
+    })
     return 0
 
 

@@ -21,12 +21,12 @@ same arguments give the same bytes. Features are written with plain string forma
 json.dumps), so a million points take a few seconds.
 """
 
-import argparse
-import json
 import math
 import os
 import random
 import sys
+
+from gen_common import command_line, parse_sizes, point_feature, size_arguments, write_manifest
 
 # County seats: (English, Chinese, lon, lat, share of clustered points, cluster sigma in km).
 SEATS = [
@@ -147,11 +147,6 @@ COLLECTION_HEAD = '{"type":"FeatureCollection","features":['
 COLLECTION_TAIL = "\n]}\n"
 
 
-def point_feature(lon, lat, properties):
-    return '{"type":"Feature","geometry":{"type":"Point","coordinates":[%.6f,%.6f]},"properties":{%s}}' % (
-        lon, lat, properties)
-
-
 def stations(out, n, seed):
     rng = layer_rng(seed, "stations")
     scatter = Scatter(rng)
@@ -232,38 +227,20 @@ def queries(out, n, seed):
     write_chunks(os.path.join(out, "queries.csv"), "id,lon,lat\n", lines(), "")
 
 
-def manifest(out, args):
-    data = {
-        "name": "synthetic Changzhi (seed %d)" % args.seed,
-        "crs": "EPSG:4547",
-        "radius_m": 1000,
-        "default_seats": 8,
-        "source": "scripts/gen_synthetic.py --stations %d --demand %d --candidates %d --queries %d --seed %d"
-        % (args.stations, args.demand, args.candidates, args.queries, args.seed),
-    }
-    with open(os.path.join(out, "dataset.json"), "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=2)
-        f.write("\n")
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", required=True, help="output folder (created if missing)")
-    parser.add_argument("--stations", type=int, default=1000)
-    parser.add_argument("--demand", type=int, default=10000)
-    parser.add_argument("--candidates", type=int, default=500)
-    parser.add_argument("--queries", type=int, default=10000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    for name in ("stations", "demand", "candidates", "queries"):
-        if getattr(args, name) < 0:
-            parser.error("--%s must not be negative" % name)
-    os.makedirs(args.out, exist_ok=True)
+    parser = size_arguments(__doc__, [("--stations", 1000), ("--demand", 10000), ("--candidates", 500), ("--queries", 10000)])
+    args = parse_sizes(parser, argv)
     stations(args.out, args.stations, args.seed)
     demand(args.out, args.demand, args.seed)
     candidates(args.out, args.candidates, args.seed)
     queries(args.out, args.queries, args.seed)
-    manifest(args.out, args)
+    write_manifest(args.out, {
+        "name": "synthetic Changzhi (seed %d)" % args.seed,
+        "crs": "EPSG:4547",
+        "radius_m": 1000,
+        "default_seats": 8,
+        "source": command_line("gen_synthetic.py", parser, args),
+    })
     return 0
 
 

@@ -250,6 +250,14 @@ enum ProposalText {
 
     static func round(_ v: Double, _ decimals: Int = 2) -> JSONValue { CoverageText.round(v, decimals) }
 
+    /// A mean distance in metres to 0.1 m, or null when no rider is there to measure it.
+    static func distance(_ metres: Double?) -> JSONValue { metres.map { round($0, 1) } ?? .null }
+
+    /// The same for CSV (empty when there is none) and tables (a dash).
+    static func distanceText(_ metres: Double?, table: Bool = false) -> String {
+        metres.map { Num.fixed($0, table ? 0 : 1) } ?? (table ? "-" : "")
+    }
+
     /// A site's fields in the order scripts rely on.
     static func siteProperties(_ s: SiteProposals.Site, capacitated: Bool) -> [(String, JSONValue)] {
         var pairs: [(String, JSONValue)] = [
@@ -263,6 +271,7 @@ enum ProposalText {
         // suggested_seats: the first release's name of `seats`, kept for scripts that read it.
         pairs += [("riders", round(s.load)), ("suggested_seats", .number(Double(s.seats))), ("spillover", round(s.spillover)),
                   ("lon", .number(Double(JSONValue.format(coordinate: s.location.lon))!)), ("lat", .number(Double(JSONValue.format(coordinate: s.location.lat))!))]
+        pairs.append(("mean_distance_m", distance(s.meanDistanceM)))
         return pairs
     }
 
@@ -293,6 +302,7 @@ enum ProposalText {
                 }
             }
             pairs.append(("sites", .array(d.sites.map { .object(JSONObject(siteProperties($0, capacitated: capacitated))) })))
+            pairs.append(("mean_distance_m", distance(d.meanDistanceM)))
             return .object(JSONObject(pairs))
         })))
         return .object(JSONObject(top))
@@ -313,14 +323,14 @@ enum ProposalText {
         let capacitated = p.settings.capacitated
         var header = ["id", "name", "kind", "seats", "cost", "district", "rank", "gain", "covered_pct_after"]
         if capacitated { header.append("served_pct_after") }
-        header += ["candidate_id", "riders", "spillover", "lon", "lat"]
+        header += ["candidate_id", "riders", "spillover", "lon", "lat", "mean_distance_m"]
         var rows = [header]
         for d in p.districts {
             for s in d.sites {
                 var row = [s.id, s.name, s.kind.rawValue, "\(s.seats)", Num.fixed(s.cost, 2), s.district, "\(s.rank)", Num.fixed(s.gain, 2), Num.fixed(s.coveredPctAfter, 2)]
                 if capacitated { row.append(Num.fixed(s.servedPctAfter ?? 0, 2)) }
                 row += [s.candidateID ?? "", Num.fixed(s.load, 2), Num.fixed(s.spillover, 2),
-                        JSONValue.format(coordinate: s.location.lon), JSONValue.format(coordinate: s.location.lat)]
+                        JSONValue.format(coordinate: s.location.lon), JSONValue.format(coordinate: s.location.lat), distanceText(s.meanDistanceM)]
                 rows.append(row)
             }
         }
@@ -335,7 +345,9 @@ enum ProposalText {
             text += "\n\(d.id) \(d.name): covered \(Num.fixed(d.coveredPctBefore, 1))% -> \(Num.fixed(d.coveredPctAfter, 1))%"
             if capacitated { text += ", served \(Num.fixed(d.servedPctBefore ?? 0, 1))% -> \(Num.fixed(d.servedPctAfter ?? 0, 1))%" }
             text += ", bound \(Num.fixed(d.upperBoundPct, 1))%\(d.optimal ? " (optimal)" : ""), cost \(Num.int(d.costTotal)) yuan"
-            text += ", \(d.candidateCount) \(d.candidateSource == "grid" ? "grid cells" : "candidates")\n"
+            text += ", \(d.candidateCount) \(d.candidateSource == "grid" ? "grid cells" : "candidates")"
+            if let m = d.meanDistanceM { text += ", riders \(measure) \(Num.fixed(m, 0)) m from their station on average" }
+            text += "\n"
             if let why = d.shortfall { text += "  \(why)\n" }
             if d.sites.isEmpty {
                 text += "  no site adds demand\n"
@@ -343,13 +355,13 @@ enum ProposalText {
             }
             var header = ["rank", "id", "name", "seats", "cost", "riders", "gain", "covered %"]
             if capacitated { header.append("served %") }
-            header.append("spillover")
+            header += ["spillover", "mean dist m"]
             var t = TextTable(header, rightAligned: Set([0] + Array(3..<header.count)))
             for s in d.sites {
                 var row = ["\(s.rank)", s.id, s.name, s.addedSeats.map { "\(s.seats) (+\($0))" } ?? "\(s.seats)", Num.int(s.cost), Num.fixed(s.load, 1),
                            Num.fixed(s.gain, 1), Num.fixed(s.coveredPctAfter, 1)]
                 if capacitated { row.append(Num.fixed(s.servedPctAfter ?? 0, 1)) }
-                row.append(Num.fixed(s.spillover, 1))
+                row += [Num.fixed(s.spillover, 1), distanceText(s.meanDistanceM, table: true)]
                 t.add(row)
             }
             text += t.render().split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")

@@ -35,7 +35,10 @@ struct WithinCommand: ParsableCommand {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
         let data = try dataset.load(time: time, layers: [.districts, .stations])
         let locator = try StationLocator(stations: data.stations)
-        let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
+        let projector = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs)
+        let q = try projector.project(lon: lon!, lat: lat!)
+        // The whole circle, not only its centre, must lie where the CRS measures in metres.
+        try projector.checkReach(q, radiusM: radius)
         let matches = locator.within(projected: q.projected, lonLat: q.wgs84, radius: radius, filter: time.openFilter(filters.filter, data))
         switch format {
         case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data, extra: [("radius_m", .number(radius))]).serialized(realKeys: ResultFields.stations) + "\n")

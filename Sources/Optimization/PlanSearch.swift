@@ -334,13 +334,14 @@ struct PlanSolver {
             order.append((c.site, c.size, max(0, bestGain)))
         }
         var loads = order.map(\.gain)
+        // Each site's travel (its riders × their distances), from the allocation its load comes from.
+        let perSite = siteTravel(current)
         if capacitated {
             let state = flow(current)
             // The least-travel allocation among those serving the most: each site then shrinks to
             // hold its load there, which keeps that allocation, so the travel does not grow.
-            if hasTravel {
-                let stationLoad = allocation(current).stationLoad
-                loads = order.indices.map { stationLoad[ctx!.existingCount + $0] }
+            if let siteLoads = perSite.load {
+                loads = siteLoads
             } else {
                 let stationLoad = state.assignment().stationLoad
                 loads = order.map { stationLoad[ctx!.existingCount + $0.site] }
@@ -360,7 +361,8 @@ struct PlanSolver {
             let size = sizes[o.site][sizeIndex]
             cost += size.cost
             sites.append(PlannedSite(id: prep.ids[o.site], candidateIndex: prep.order[o.site], sizeIndex: sizeIndex, size: size,
-                                     gain: o.gain, load: load, overflow: size.capacity + tol < load, required: isRequired.contains(o.site)))
+                                     gain: o.gain, load: load, overflow: size.capacity + tol < load, required: isRequired.contains(o.site),
+                                     travel: perSite.travel[n]))
         }
         let objective = max(0, currentValue)
         let final = zip(order, sites).map { ($0.0.site, capacitated ? $0.1.size.capacity : Double.infinity) }

@@ -141,6 +141,13 @@ public struct PlannedSite: Sendable, Equatable {
     public var overflow: Bool
     /// It was fixed in (`PlanProblem.required`).
     public var required: Bool
+    /// Travel of the riders in `load` to this site (Σ riders × distance, in the unit of the
+    /// distances given): capacitated, of the allocation `load` comes from; uncapacitated, of the
+    /// demand it newly covers. 0 when no distances were given.
+    public var travel: Double = 0
+
+    /// Mean distance from the site of the riders in `load`: `travel / load` (nil when `load` is 0).
+    public var meanDistance: Double? { load > 0 ? travel / load : nil }
 }
 
 /// A plan with its proof.
@@ -180,11 +187,16 @@ public struct PlanSelection: Sendable, Equatable {
     /// The most any plan within the same constraints could reach, percent 0–100: `baseline +
     /// upperBound` over `totalDemand`, capped at 100 (0 when there is no demand).
     public var upperBoundPercent: Double { totalDemand > 0 ? min(100, 100 * (baseline + upperBound) / totalDemand) : 0 }
+    /// Mean distance from each rider served (covered, uncapacitated) with the plan to the station
+    /// serving it: `travel` over `baseline + objective` (nil when no rider is served). Meaningful
+    /// only when distances were given.
+    public var meanDistance: Double? { baseline + objective > 0 ? travel / (baseline + objective) : nil }
 }
 
 /// Chooses a plan. Same input ⇒ same output whatever the order of the candidates (they are handled
 /// in id order, ties by id). Throws on malformed input: sizes empty, unsorted or not positive,
-/// indices out of range, more required sites than the count, required sites over the budget.
+/// indices out of range, more required sites than the count, required sites over the budget (at
+/// the price budget mode gives them: uncapacitated, the size that holds what each could cover alone).
 public func planSites(_ problem: PlanProblem, goal: PlanGoal,
                       options: SiteSelectionOptions = SiteSelectionOptions()) throws(OptimizationError) -> PlanSelection {
     var opts = options
@@ -206,9 +218,18 @@ public func planSites(_ problem: PlanProblem, goal: PlanGoal,
     case .budget(let b):
         guard problem.minPerGroup <= 0 || problem.groups.isEmpty else { throw .invalidInput("a minimum per group works with a count, not a budget") }
         guard b.isFinite, b >= 0 else { throw .invalidInput("budget \(b) is negative or not finite") }
-        let fixed = solver.required.reduce(0.0) { $0 + solver.sizes[$1][0].cost }
+        // Each required site at the least it can cost in this mode: its cheapest size when
+        // capacitated; uncapacitated, the one size it is priced at (the one that holds what it
+        // could cover alone), so a check that passes leaves the required sites alone a plan.
+        let items = solver.budgetItems()
+        var price = [Double](repeating: .infinity, count: solver.K)
+        for item in items { price[item.site] = min(price[item.site], item.cost) }
+        let fixed = solver.required.reduce(0.0) { $0 + price[$1] }
         guard fixed <= b * (1 + 1e-12) else {
-            throw .invalidInput("the required sites cost at least \(fmt(fixed)), more than the budget \(fmt(b))")
+            let each = solver.required.sorted { solver.prep.ids[$0] < solver.prep.ids[$1] }
+                .map { "\(solver.prep.ids[$0]) \(fmt(price[$0]))" }.joined(separator: ", ")
+            let what = problem.capacitated ? "at their smallest sizes" : "at the sizes that hold what each could cover alone"
+            throw .invalidInput("the required sites cost \(fmt(fixed)) \(what) (\(each)), more than the budget \(fmt(b)): raise the budget by \(fmt(fixed - b)) or require fewer sites")
         }
         return solver.solveBudget(b)
     case .targetPercent(let pct):

@@ -24,6 +24,12 @@ extension PlanSolver {
     /// The minimum-cost maximum allocation with the existing stations (columns first, in their
     /// order) and the sites at the given capacities (columns after them, in the order given).
     func allocation(_ sites: [(PlanSite, Double)]) -> Allocation {
+        allocationWithEdges(sites).allocation
+    }
+
+    /// `allocation(_:)` with each edge's column (existing stations first, then the sites in the
+    /// order given) and distance, aligned with `edgeFlow`.
+    func allocationWithEdges(_ sites: [(PlanSite, Double)]) -> (allocation: Allocation, columns: [Int32], costs: [Double]) {
         let n = prep.weights.count
         let existing = prep.existing
         let e = existing?.capacities.count ?? 0
@@ -55,7 +61,35 @@ extension PlanSolver {
         // Existing stations rank first, then the sites in id order (distinct ranks).
         let rank = Array(0..<e) + sites.map { e + $0.0 }
         // The weights, capacities and distances were validated when the plan was prepared.
-        return try! minimumCostAllocation(weights: prep.weights, capacities: capacities, reach: reach, costs: costs, stationRank: rank)
+        let allocation = try! minimumCostAllocation(weights: prep.weights, capacities: capacities, reach: reach, costs: costs, stationRank: rank)
+        return (allocation, columns, costs)
+    }
+
+    /// Per site of `sites` (in the order given), the travel of the riders counted in its load:
+    /// capacitated, Σ flow × distance over its edges in the allocation (with that allocation's
+    /// load per site); uncapacitated, in that order, the demand each newly covers (not covered
+    /// before, nor by a site earlier in the list) times its distance to the site. Zeros when no
+    /// distance was given.
+    func siteTravel(_ sites: [(PlanSite, Double)]) -> (travel: [Double], load: [Double]?) {
+        guard hasTravel else { return ([Double](repeating: 0, count: sites.count), nil) }
+        if capacitated {
+            let (allocation, columns, costs) = allocationWithEdges(sites)
+            let e = prep.existing?.capacities.count ?? 0
+            var travel = [Double](repeating: 0, count: sites.count)
+            for (edge, column) in columns.enumerated() where Int(column) >= e {
+                travel[Int(column) - e] += allocation.edgeFlow[edge] * costs[edge]
+            }
+            return (travel, Array(allocation.stationLoad[e...]))
+        }
+        var taken = [Bool](repeating: false, count: prep.weights.count)
+        return (sites.map { (k, _) in
+            var total = 0.0
+            for (pos, i) in prep.lists[k].enumerated() where !taken[Int(i)] {
+                taken[Int(i)] = true
+                total += residual[Int(i)] * siteDistances[k][pos]
+            }
+            return total
+        }, nil)
     }
 
     /// Total travel with the sites at the given capacities (see the type's comment).

@@ -405,7 +405,8 @@ struct ProposalContext: Sendable {
                 district: division.id, candidateID: s.candidateID, location: try back.transform(s.projected), projected: s.projected,
                 gain: chosen.gain, load: chosen.load, overflow: chosen.overflow,
                 coveredPctAfter: settings.capacitated ? pct(covered) : pct(selection.baseline + sites.reduce(chosen.gain) { $0 + $1.gain }),
-                servedPctAfter: settings.capacitated ? pct(served) : nil, spillover: spill, required: chosen.required))
+                servedPctAfter: settings.capacitated ? pct(served) : nil, spillover: spill, required: chosen.required,
+                meanDistanceM: chosen.meanDistance))
         }
         return SiteProposals.District(
             index: scope[0], id: id, name: name, candidateSource: sourceKind, candidateCount: sources.count, demand: total,
@@ -414,6 +415,6 @@ struct ProposalContext: Sendable {
             servedPctBefore: settings.capacitated ? selection.percentBefore : nil,
             servedPctAfter: settings.capacitated ? selection.percentAfter : nil,
             upperBoundPct: selection.upperBoundPercent, optimal: selection.provenOptimal, costTotal: selection.cost,
-            shortfall: selection.shortfall, sites: sites, selection: selection)
+            shortfall: selection.shortfall, sites: sites, selection: selection, meanDistanceM: selection.meanDistance)
     }
 }

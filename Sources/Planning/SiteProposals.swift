@@ -139,6 +139,9 @@ public struct SiteProposals: Sendable {
         public var spillover: Double
         /// Fixed in by `require`.
         public var required: Bool
+        /// Mean straight-line distance in metres from the site to the riders in `load` (nil when
+        /// `load` is 0).
+        public var meanDistanceM: Double?
     }
 
     /// The plan for one division (or, citywide, for all chosen divisions together).
@@ -178,6 +181,10 @@ public struct SiteProposals: Sendable {
         public var sites: [Site]
         /// The plan as `planSites` returned it (objective, bound, nodes).
         public var selection: PlanSelection
+        /// Mean straight-line distance in metres from each rider of `demand` served (covered, when not
+        /// capacitated) with the plan to the station serving it: the least-travel allocation, or the
+        /// nearest covering station (nil when no rider is served).
+        public var meanDistanceM: Double?
     }
 
     /// The settings the sites were chosen with.

@@ -160,17 +160,13 @@ public enum GeoPackageWriter {
             case .real: return .real(n)
             }
         case let .bigInteger(text):
+            // Beyond 2^53: an INTEGER column keeps it exactly when it fits 64 bits, else its text.
             switch type {
             case .integer, .boolean: return Int64(text).map { .integer($0) } ?? .text(text)
             case .real: return .real(Double(text) ?? 0)
             case .text, .list: return .text(text)
             }
         case let .string(s): return .text(s)
-        case let .bigInteger(digits):
-            // Beyond 2^53: an INTEGER column keeps it exactly when it fits 64 bits, else its text.
-            if type == .integer, let n = Int64(digits) { return .integer(n) }
-            if type == .real, let x = Double(digits) { return .real(x) }
-            return .text(digits)
         case let .array(items): return .text(FieldValues.joined(items))
         case .object: return .text(value.serialized())
         }

@@ -76,7 +76,8 @@ extension LoadRun {
     }
 
     /// "stay_min" and "visits_per_hour" of the manifest (each > 0 and at most its limit in
-    /// `QuantityLimits`), replaced by the flags when given.
+    /// `QuantityLimits`, and together at most `QuantityLimits.ridersPerSeat` riders a seat),
+    /// replaced by the flags when given.
     mutating func readRestRate(_ o: JSONObject) -> (stayMin: Double, visitsPerHour: Double)? {
         var ok = true
         func positive(_ key: String, _ flag: String, _ override: Double?, _ fallback: Double, limit: Double, _ unit: String, _ what: String) -> Double {
@@ -111,7 +112,22 @@ extension LoadRun {
                             "minutes a rider stays at a rest station on a visit")
         let visits = positive("visits_per_hour", "--visits-per-hour", source.visitsPerHour, Manifest.defaultVisitsPerHour, limit: QuantityLimits.visitsPerHour,
                               "visits an hour", "visits a rider makes to a rest station in an hour")
-        return ok ? (stay, visits) : nil
+        guard ok else { return nil }
+        // Each may be small, but a seat holding more riders than QuantityLimits.ridersPerSeat means
+        // riders rest less than a minute an hour: named, as a value beyond its limit is.
+        let perSeat = 60 / (stay * visits)
+        if perSeat > QuantityLimits.ridersPerSeat * (1 + 1e-12) {
+            let stayText = source.stayMin.map { "--stay-min \(JSONValue.format(number: $0))" } ?? "\"stay_min\" \(JSONValue.format(number: stay))"
+            let visitsText = source.visitsPerHour.map { "--visits-per-hour \(JSONValue.format(number: $0))" } ?? "\"visits_per_hour\" \(JSONValue.format(number: visits))"
+            let message = "\(stayText) with \(visitsText) gives \(JSONValue.format(number: (perSeat * 10).rounded() / 10)) riders a seat (60 / (stay_min × visits_per_hour)), more than the limit of \(JSONValue.format(number: QuantityLimits.ridersPerSeat)) (riders resting less than a minute an hour): raise one of them"
+            if source.stayMin != nil || source.visitsPerHour != nil {
+                issues.append(DatasetIssue(.error, file: source.stayMin != nil && source.visitsPerHour != nil ? "command line" : "command line and \(source.manifestPath)", message))
+            } else {
+                manifestError(message)
+            }
+            return nil
+        }
+        return (stay, visits)
     }
 
     /// "demand_profile": 24 factors for the hours 0-23, each ≥ 0, the largest exactly 1 (the peak).

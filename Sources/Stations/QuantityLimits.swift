@@ -24,6 +24,10 @@ public enum QuantityLimits {
     /// Rest-station visits a rider makes in an hour (`visits_per_hour`, `--visits-per-hour`): one
     /// a minute.
     public static let visitsPerHour = 60.0
+    /// Riders of demand one seat may hold, 60 / (`stay_min` × `visits_per_hour`): 60, a rider
+    /// resting one minute an hour on average. Each of the two may be small, but not both: a
+    /// one-minute stay once every two hours would make a seat hold 120 riders.
+    public static let ridersPerSeat = 60.0
 
     /// The limit of a feature property, by its name, or nil for properties without one.
     public static func maximum(of property: String) -> Double? {

@@ -1,3 +1,4 @@
+import Foundation
 import Geo
 
 /// Query points as the user gives them (longitude/latitude in a map datum) brought to WGS84 and
@@ -51,6 +52,32 @@ public struct QueryProjector: Sendable {
     func outsideArea(given: Coordinate, wgs84: Coordinate) -> String? {
         guard let area, !area.contains(wgs84, marginDegrees: QueryProjector.areaMarginDegrees) else { return nil }
         return "\(QueryProjector.text(given)) is more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres"
+    }
+
+    /// Why a search `radiusM` metres around `point` reaches more than `areaMarginDegrees` outside
+    /// the CRS's area of use (where straight-line distances in the CRS are no longer metres), or
+    /// nil. The circle is taken on a sphere of the WGS84 equatorial radius (longitudes widened at
+    /// the circle's latitude farthest from the equator); its northern, southern, eastern and
+    /// western extremes are checked like a query point.
+    public func reachProblem(_ point: Point, radiusM: Double) -> String? {
+        guard let area, radiusM > 0 else { return nil }
+        let metresPerDegree = 6_378_137.0 * Double.pi / 180
+        let dLat = radiusM / metresPerDegree
+        let c = point.wgs84
+        let north = min(90, c.lat + dLat), south = max(-90, c.lat - dLat)
+        let widest = max(abs(north), abs(south))
+        let cosine = cos(widest * Double.pi / 180)
+        let dLon = cosine > 1e-9 ? min(180, radiusM / (metresPerDegree * cosine)) : 180
+        let extremes = [Coordinate(lon: c.lon, lat: north), Coordinate(lon: c.lon, lat: south),
+                        Coordinate(lon: c.lon + dLon, lat: c.lat), Coordinate(lon: c.lon - dLon, lat: c.lat)]
+        guard extremes.contains(where: { !area.contains($0, marginDegrees: QueryProjector.areaMarginDegrees) }) else { return nil }
+        let reach = "lon \(String(format: "%.2f", c.lon - dLon))–\(String(format: "%.2f", c.lon + dLon)), lat \(String(format: "%.2f", south))–\(String(format: "%.2f", north))"
+        return "a radius of \(JSONValue.format(number: radiusM)) m around \(QueryProjector.text(point.given)) reaches \(reach), more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres: use a smaller radius or a --crs whose area of use holds the circle"
+    }
+
+    /// Throws `QueryPointError` with `reachProblem(_:radiusM:)`'s message when there is one.
+    public func checkReach(_ point: Point, radiusM: Double) throws {
+        if let why = reachProblem(point, radiusM: radiusM) { throw QueryPointError(message: why) }
     }
 
     static func text(_ c: Coordinate) -> String {

@@ -221,7 +221,7 @@ struct FastPathEquivalenceTests {
     func precisionWarning(seed: UInt64) throws {
         var rng = SplitMix64(seed: 0x7DEC &+ seed)
         var values: [Double] = [0, -0.0, 1e-9, -1e-9, 5e-8, -5e-8, 4.9999999e-8, 0.00000005, 113.12345675, 113.12345665,
-                                899_999_999.1234567, 900_000_000.12345678, 1e300, -1e300, 4.9e-324, 36.1, 36.10000001]
+                                899_999_999.1234567, 900_000_000.12345678, 1e300, -1e300, Double.leastNonzeroMagnitude, 36.1, 36.10000001]
         for _ in 0..<3000 {
             let r = rng.next()
             switch r % 4 {

@@ -186,4 +186,17 @@ struct DatasetSafetyTests {
         let near = try CLI.run(["nearest", "--lon", "111", "--lat", "36", "--format", "json", "--data", Fixtures.tiny.path])
         #expect(near.status == 0, "\(near.stderr)")
     }
+
+    @Test("within: a radius whose circle reaches more than 3° outside the CRS's area of use is bad data (65), a smaller one is answered")
+    func withinRadiusOutsideArea() throws {
+        // EPSG:4547 is used from 112.5°E to 115.5°E: 900 km around 113.1°E reaches past 102°E.
+        let far = try CLI.run(["within", "--lon", "113.1", "--lat", "36.2", "--radius", "900000", "--data", Fixtures.tiny.path])
+        #expect(far.status == 65, "\(far.stderr)")
+        #expect(far.stderr.hasPrefix("nuanxin: a radius of 900000 m around lon 113.1, lat 36.2 reaches lon "), "\(far.stderr)")
+        #expect(far.stderr.contains("more than 3° outside the area of use of EPSG:4547 (112.5°E–115.5°E, 21.52°N–45.45°N)"), "\(far.stderr)")
+        #expect(far.stdout.isEmpty)
+        // The same point with 200 km stays within the margin (about 110.8°E–115.4°E).
+        let near = try CLI.run(["within", "--lon", "113.1", "--lat", "36.2", "--radius", "200000", "--format", "json", "--data", Fixtures.tiny.path])
+        #expect(near.status == 0, "\(near.stderr)")
+    }
 }

@@ -316,6 +316,68 @@ struct TieBreakTests {
             #expect(y.status == 0 && y.stdout == x.stdout, "\(mode): the order of the candidates changed the answer")
         }
     }
+
+    @Test("uncapacitated budget: a required site priced above the budget is a usage error naming it and the money; never a plan over the budget")
+    func requiredOverBudget() throws {
+        let dir = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // One rider a seat: c-b covers 15 riders alone, so uncapacitated it is priced at 16 seats
+        // (54,000 yuan), although its cheapest size (8 seats, 42,000) fits a budget of 50,000.
+        let args = ["propose", "--district", "A", "--budget", "50000", "--require", "c-b", "--stay-min", "60", "--visits-per-hour", "1",
+                    "--format", "json", "--data", dir.path]
+        let r = try CLI.run(args + ["--uncapacitated"])
+        #expect(r.status == 64, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("nuanxin: A 西区: the required sites cost 54000 at the sizes that hold what each could cover alone (c-b 54000), more than the budget 50000: raise the budget by 4000"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        // Capacitated, the cheapest size is a plan: answered within the budget.
+        let served = try CLI.run(args)
+        #expect(served.status == 0, "\(served.stderr)")
+        let district = ((try JSONSerialization.jsonObject(with: Data(served.stdout.utf8)) as! [String: Any])["districts"] as! [[String: Any]])[0]
+        #expect((district["cost_total"] as! Double) <= 50000 && (district["sites"] as! [[String: Any]]).map { $0["id"] as! String } == ["c-b"], "\(district)")
+    }
+
+    @Test("mean_distance_m: the site's riders' mean distance to it, the division's falls with the nearer site; last key in json, geojson and csv")
+    func meanDistance() throws {
+        let dir = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The three riders' straight-line distances to c-b (local flat approximation; the CRS's
+        // scale differs by far less than the tolerance at these few tens of metres).
+        func metres(_ a: (Double, Double), _ b: (Double, Double)) -> Double {
+            let lat = (a.1 + b.1) / 2 * Double.pi / 180
+            let dx = (a.0 - b.0) * Double.pi / 180 * 6_378_137 * cos(lat), dy = (a.1 - b.1) * Double.pi / 180 * 6_356_752
+            return (dx * dx + dy * dy).squareRoot()
+        }
+        let riders = [(113.010, 36.095), (113.011, 36.095), (113.010, 36.096)]
+        let expected = riders.map { metres($0, (113.0105, 36.0953)) }.reduce(0, +) / 3
+        for mode in [["--count", "1"], ["--count", "1", "--uncapacitated"]] {
+            func district(_ extra: [String]) throws -> [String: Any] {
+                let r = try CLI.run(["propose", "--district", "A", "--format", "json"] + mode + extra + ["--data", dir.path])
+                #expect(r.status == 0, "\(mode): \(r.stderr)")
+                // Keys in order: the new one comes last, in the division and in each site.
+                #expect(r.stdout.contains(#"],"mean_distance_m":"#) && r.stdout.hasSuffix("}]}\n"), "\(r.stdout)")
+                return ((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["districts"] as! [[String: Any]])[0]
+            }
+            let near = try district([]), far = try district(["--exclude", "c-b"])
+            let site = (near["sites"] as! [[String: Any]])[0]
+            #expect(site["riders"] as? Double == 15)
+            let mean = try #require(site["mean_distance_m"] as? Double)
+            #expect(abs(mean - expected) < 1, "\(mode): \(mean) m, expected \(expected)")
+            let farSite = (far["sites"] as! [[String: Any]])[0]
+            #expect((farSite["mean_distance_m"] as! Double) > 400, "\(mode): \(farSite)")
+            // Same value, and the division's riders travel less on average with the nearer site.
+            let nearMean = try #require(near["mean_distance_m"] as? Double), farMean = try #require(far["mean_distance_m"] as? Double)
+            #expect(nearMean > 0 && nearMean < farMean, "\(mode): \(nearMean) vs \(farMean)")
+
+            let csv = try CLI.run(["propose", "--district", "A", "--format", "csv"] + mode + ["--data", dir.path])
+            let lines = csv.stdout.split(whereSeparator: \.isNewline)
+            #expect(lines.first?.hasSuffix(",lon,lat,mean_distance_m") == true, "\(csv.stdout)")
+            #expect(lines.count == 2 && lines[1].hasSuffix(",\(String(format: "%.1f", mean))"), "\(csv.stdout)")
+            let geo = try CLI.run(["propose", "--district", "A", "--format", "geojson"] + mode + ["--data", dir.path])
+            #expect(geo.stdout.contains(#","mean_distance_m":\#(String(format: "%.1f", mean))},"geometry""#), "\(geo.stdout)")
+            let table = try CLI.run(["propose", "--district", "A", "--format", "table"] + mode + ["--data", dir.path])
+            #expect(table.stdout.contains("m from their station on average") && table.stdout.contains("mean dist m"), "\(table.stdout)")
+        }
+    }
 }
 
 @Suite("scenarios: --with FILE and compare")

@@ -80,6 +80,34 @@ struct TimeModelInputTests {
         #expect(info.stderr.contains(says), "\(info.stderr)")
     }
 
+    @Test("more than 60 riders a seat from stay_min × visits_per_hour is refused, naming both values; 60 is answered")
+    func tooManyRidersPerSeat() throws {
+        // A one-minute stay once every two hours: 120 riders a seat.
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["stay_min"] = 1; $0["visits_per_hour"] = 0.5 }
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try CLI.run(["validate", "--format", "json", "--data", folder.path])
+        #expect(r.status == 65)
+        let issues = try Self.issues(r)
+        #expect(issues.count == 1 && (issues.first?["file"] as? String)?.hasSuffix("dataset.json") == true, "\(r.stdout)")
+        #expect((issues.first?["message"] as? String)?.contains(#""stay_min" 1 with "visits_per_hour" 0.5 gives 120 riders a seat"#) == true, "\(r.stdout)")
+        let coverage = try CLI.run(["coverage", "--data", folder.path])
+        #expect(coverage.status == 65 && coverage.stderr.contains("more than the limit of 60"), "\(coverage.stderr)")
+        // One flag with the manifest's other value: exactly 60 riders a seat is answered, more is
+        // refused naming the flag and the key.
+        let mixed = try CLI.run(["coverage", "--stay-min", "2", "--data", folder.path])
+        #expect(mixed.status == 0, "exactly 60 riders a seat is allowed: \(mixed.stderr)")
+        let mixedBad = try CLI.run(["coverage", "--stay-min", "1.5", "--data", folder.path])
+        #expect(mixedBad.status == 65 && mixedBad.stderr.contains(#"--stay-min 1.5 with "visits_per_hour" 0.5 gives 80 riders a seat"#), "\(mixedBad.stderr)")
+        // Both flags: a usage error before anything is read.
+        let flags = try CLI.run(["coverage", "--stay-min", "1", "--visits-per-hour", "0.5", "--data", Fixtures.tiny.path])
+        #expect(flags.status == 64 && flags.stderr.contains("--stay-min 1 with --visits-per-hour 0.5 gives 120.0 riders a seat"), "\(flags.stderr)")
+        // Small values that keep a minute of rest an hour are answered.
+        let fine = try CLI.run(["coverage", "--stay-min", "1", "--visits-per-hour", "1", "--format", "json", "--data", Fixtures.tiny.path])
+        #expect(fine.status == 0 && fine.stdout.contains(#""riders_per_seat":60.0"#), "\(fine.stderr) \(fine.stdout)")
+    }
+
     @Test("a district's radius_m must be a positive number (65), and 500 validates")
     func districtRadius() throws {
         let bad = try Fixtures.tinyCopy { dir in

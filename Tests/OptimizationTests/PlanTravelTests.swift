@@ -231,18 +231,18 @@ struct PlanTravelTests {
         var p = inst.problem(capacitated: true)
         p.candidates[0].distances = [1]
         p.candidates[0].covers = [0, 1]
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
         p = inst.problem(capacitated: true)
         p.candidates[0].covers = [0]
         p.candidates[0].distances = [-1]
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
         p.candidates[0].distances = [.infinity]
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
         p = inst.problem(capacitated: true)
         p.existingDistances = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
         p = inst.problem(capacitated: false)
         p.coveredDistances = [1]
-        #expect(throws: PlanningError.self) { try planSites(p, goal: .count(2)) }
+        #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
     }
 }
