@@ -63,7 +63,8 @@ public struct Allocation: Sendable, Equatable {
 ///   demand served, not with the demand left unserved. Exact on the costs as given in both
 ///   directions. About 13–35 s of CPU on 200,000 demand points × 2,000 stations at 80 % capacity
 ///   (1–1.5 km reach), where much demand must move through many full stations, 200× the maximum
-///   flow; well under a tenth of a second when capacity is scarce (5 %): see BENCHMARKS.md.
+///   flow; when capacity is scarce (6.5 % of the demand in reach), solved from the seats' side,
+///   about 0.07 s of CPU in all (18 % of a 0.38 s `coverage` run): see BENCHMARKS.md.
 /// - `.successiveShortestPaths`: Dijkstra on reduced costs (Johnson potentials), exact for real
 ///   numbers; reduced costs that rounding makes slightly negative count as zero. The search runs
 ///   over stations only (a demand node between two stations is crossed in one step). One search
@@ -253,8 +254,8 @@ struct CanonicalAllocationProblem {
     /// Whether the stations can hold less than 40 % of the demand within their reach: Σ over
     /// stations of min(capacity, weight within reach) below 0.4 × Σ weight of the demand nodes
     /// within reach of one. (Measured on 200,000 demand points × 2,000 stations: solving from the
-    /// seats' side takes about 0.4× the CPU time of the stations' side at 13 % and 0.85× at 43 %,
-    /// but 1.8× at 65 %.)
+    /// seats' side takes about 0.45× the CPU time of the stations' side at 13 % and 0.85× at 43 %,
+    /// but 1.7× at 65 %: see BENCHMARKS.md.)
     func seatsScarce(eps: Double) -> Bool {
         var reachable = [Double](repeating: 0, count: m)
         var demand = 0.0
