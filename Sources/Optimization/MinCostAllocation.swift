@@ -24,7 +24,12 @@ public struct Allocation: Sendable, Equatable {
 /// - `.stationPaths` (the default): each demand node starts at its nearest station, ties to the
 ///   lower rank; overload then moves along cheapest paths between stations, equal-cost choices
 ///   going to the lower-ranked station where the search meets them (a rule of the search, not a
-///   second objective);
+///   second objective). When the stations hold much less than the demand (Σ over stations of
+///   min(capacity, weight within reach) below 40 % of the weight within reach of any station),
+///   stations fill their seats from the nearest demand outwards, in rank
+///   order, a station's demand nodes at equal distance taken later-in-canonical-order first (the
+///   node the other direction would keep), and seats then move along cheapest paths between
+///   stations, equal-cost choices going where the search meets them first;
 /// - `.successiveShortestPaths`: equal-cost choices go to the lower-ranked station
 ///   where the search meets them: each augmenting path is the cheapest, ties to the path found
 ///   first, with stations searched in rank order, and only a strictly cheaper path replacing a
@@ -51,9 +56,15 @@ public struct Allocation: Sendable, Equatable {
 ///   t), and flow is pushed along the paths of reduced cost zero; a station with no such arc has
 ///   its potential lowered by its least reduced cost (a relabel, up to m per phase) instead of
 ///   waiting for the next phase. Demand close to a station with room never enters a search.
-///   About 13–35 s of CPU on 200,000 demand points × 2,000 stations at 80 % capacity (1–1.5 km
-///   reach), where much demand must move through many full stations, 200× the maximum flow;
-///   about a second when capacity is scarce (5 %): see BENCHMARKS.md.
+///   When the stations hold less than 40 % of the demand within their reach, the same search runs from
+///   the seats' side instead: every station starts empty and places its seats (on the nearest
+///   demand not yet served, by taking over demand another station serves, which then places that
+///   seat again, or, when no path leads to demand, as an empty seat), so the work grows with the
+///   demand served, not with the demand left unserved. Exact on the costs as given in both
+///   directions. About 13–35 s of CPU on 200,000 demand points × 2,000 stations at 80 % capacity
+///   (1–1.5 km reach), where much demand must move through many full stations, 200× the maximum
+///   flow; when capacity is scarce (6.5 % of the demand in reach), solved from the seats' side,
+///   about 0.07 s of CPU in all (18 % of a 0.38 s `coverage` run): see BENCHMARKS.md.
 /// - `.successiveShortestPaths`: Dijkstra on reduced costs (Johnson potentials), exact for real
 ///   numbers; reduced costs that rounding makes slightly negative count as zero. The search runs
 ///   over stations only (a demand node between two stations is crossed in one step). One search
@@ -81,6 +92,11 @@ public func minimumCostAllocation(weights: [Double], capacities: [Double], reach
     let eps = max(scale, 1e-300) * 1e-11
     switch options.method {
     case .stationPaths:
+        if canonical.seatsScarce(eps: eps) {
+            var flow = SeatPathFlow(canonical, eps: eps)
+            flow.solve()
+            return canonical.answer(edgeFlow: flow.flow)
+        }
         var flow = StationPathFlow(canonical, eps: eps)
         flow.solve()
         return canonical.answer(edgeFlow: flow.flow)
@@ -100,7 +116,9 @@ public struct AllocationOptions: Sendable, Equatable {
     /// The algorithm that solves the allocation.
     public enum Method: Sendable, Equatable {
         /// The default: every demand node at its nearest station, then the overload moved out of
-        /// full stations along cheapest paths between stations (see `minimumCostAllocation`).
+        /// full stations along cheapest paths between stations; when the stations hold less than
+        /// 40 % of the demand within their reach, the seats placed from empty stations instead (see
+        /// `minimumCostAllocation`).
         case stationPaths
         /// Cost-scaling push–relabel on integer-rounded costs (see `minimumCostAllocation`).
         case costScaling
@@ -139,20 +157,51 @@ struct CanonicalAllocationProblem {
     init(weights: [Double], capacities: [Double], reach: Reach, costs: [Double], stationRank: [Int]) {
         n = reach.rowCount
         m = reach.columnCount
+        let rowCount = reach.rowCount
         stationOriginal = (0..<m).sorted { stationRank[$0] < stationRank[$1] }
         var canonicalStation = [Int32](repeating: 0, count: m)
         for (k, j) in stationOriginal.enumerated() { canonicalStation[j] = Int32(k) }
-        // Each row's edges by (station rank, cost, input position).
+        // Each row's edges by (station rank, cost, input position): rows are short, an insertion
+        // sort in place.
         var sortedEdges = [Int32](repeating: 0, count: reach.edgeCount)
-        for i in 0..<n {
-            let row = (reach.offsets[i]..<reach.offsets[i + 1]).sorted { a, b in
-                let sa = canonicalStation[Int(reach.columns[a])], sb = canonicalStation[Int(reach.columns[b])]
-                return sa < sb || (sa == sb && (costs[a] < costs[b] || (costs[a] == costs[b] && a < b)))
+        // The first (station, cost) of each row (station −1 for a row without edges): the demand
+        // order below compares whole rows only when these are equal.
+        var firstStation = [Int32](repeating: -1, count: rowCount)
+        var firstCost = [Double](repeating: 0, count: rowCount)
+        canonicalStation.withUnsafeBufferPointer { rank in
+            reach.columns.withUnsafeBufferPointer { columns in
+                costs.withUnsafeBufferPointer { cost in
+                    reach.offsets.withUnsafeBufferPointer { offsets in
+                        sortedEdges.withUnsafeMutableBufferPointer { out in
+                            func before(_ a: Int32, _ b: Int32) -> Bool {
+                                let sa = rank[Int(columns[Int(a)])], sb = rank[Int(columns[Int(b)])]
+                                return sa < sb || (sa == sb && (cost[Int(a)] < cost[Int(b)] || (cost[Int(a)] == cost[Int(b)] && a < b)))
+                            }
+                            for i in 0..<rowCount {
+                                let lo = offsets[i], hi = offsets[i + 1]
+                                for t in lo..<hi {
+                                    let e = Int32(t)
+                                    var k = t
+                                    while k > lo && before(e, out[k - 1]) {
+                                        out[k] = out[k - 1]
+                                        k -= 1
+                                    }
+                                    out[k] = e
+                                }
+                                if lo < hi {
+                                    firstStation[i] = rank[Int(columns[Int(out[lo])])]
+                                    firstCost[i] = cost[Int(out[lo])]
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            for (t, e) in row.enumerated() { sortedEdges[reach.offsets[i] + t] = Int32(e) }
         }
         // Demand by (edge list of (station, cost), then weight), compared lexicographically.
         func order(_ a: Int, _ b: Int) -> Int {
+            if firstStation[a] != firstStation[b] { return firstStation[a] < firstStation[b] ? -1 : 1 }
+            if firstCost[a] != firstCost[b] { return firstCost[a] < firstCost[b] ? -1 : 1 }
             let la = reach.offsets[a + 1] - reach.offsets[a], lb = reach.offsets[b + 1] - reach.offsets[b]
             for t in 0..<min(la, lb) {
                 let ea = Int(sortedEdges[reach.offsets[a] + t]), eb = Int(sortedEdges[reach.offsets[b] + t])
@@ -164,7 +213,14 @@ struct CanonicalAllocationProblem {
             if weights[a] != weights[b] { return weights[a] < weights[b] ? -1 : 1 }
             return 0
         }
-        demandOriginal = (0..<n).sorted { order($0, $1) < 0 }
+        // Sorted as (first station, first cost, row) keys side by side, whole rows compared on ties.
+        var keys = (0..<rowCount).map { (station: firstStation[$0], cost: firstCost[$0], row: Int32($0)) }
+        keys.sort { a, b in
+            if a.station != b.station { return a.station < b.station }
+            if a.cost != b.cost { return a.cost < b.cost }
+            return order(Int(a.row), Int(b.row)) < 0
+        }
+        demandOriginal = keys.map { Int($0.row) }
         var runs: [Range<Int>] = []
         var start = 0
         for k in stride(from: 1, through: n, by: 1) where k == n || order(demandOriginal[k - 1], demandOriginal[k]) != 0 {
@@ -193,6 +249,23 @@ struct CanonicalAllocationProblem {
         self.edgeOriginal = edgeOriginal
         weight = demandOriginal.map { weights[$0] }
         capacity = stationOriginal.map { capacities[$0] }
+    }
+
+    /// Whether the stations can hold less than 40 % of the demand within their reach: Σ over
+    /// stations of min(capacity, weight within reach) below 0.4 × Σ weight of the demand nodes
+    /// within reach of one. (Measured on 200,000 demand points × 2,000 stations: solving from the
+    /// seats' side takes about 0.45× the CPU time of the stations' side at 13 % and 0.85× at 43 %,
+    /// but 1.7× at 65 %: see BENCHMARKS.md.)
+    func seatsScarce(eps: Double) -> Bool {
+        var reachable = [Double](repeating: 0, count: m)
+        var demand = 0.0
+        for i in 0..<n where weight[i] > eps && rowOffsets[i] < rowOffsets[i + 1] {
+            demand += weight[i]
+            for e in rowOffsets[i]..<rowOffsets[i + 1] { reachable[Int(station[e])] += weight[i] }
+        }
+        var seats = 0.0
+        for j in 0..<m { seats += min(capacity[j], reachable[j]) }
+        return seats < 0.4 * demand
     }
 
     /// The answer in the input's numbering, from canonical edge flows; identical demand nodes get

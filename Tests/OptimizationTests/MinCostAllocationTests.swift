@@ -252,3 +252,138 @@ struct AllocationMethodTests {
         }
     }
 }
+
+/// Instances where the stations hold much less than the demand within their reach, the case the
+/// default method solves from the seats' side (`SeatPathFlow`).
+extension AllocationInstance {
+    /// Σ over stations of min(capacity, weight within reach) < 0.4 × Σ weight of the demand within
+    /// reach: the default method's test for solving from the seats' side.
+    var seatsScarce: Bool {
+        var reachable = [Double](repeating: 0, count: capacities.count)
+        var demand = 0.0
+        for (i, row) in rows.enumerated() where !row.isEmpty && weights[i] > 0 {
+            demand += weights[i]
+            for j in row { reachable[j] += weights[i] }
+        }
+        return zip(capacities, reachable).map { min($0, $1) }.reduce(0, +) < 0.4 * demand
+    }
+
+    /// A random instance of one of four shapes, its finite capacities scaled to hold `factor` of the
+    /// demand within reach: 0 plain; 1 few demand nodes and many stations (each node split between
+    /// stations); 2 every cost one of two values (many equal distances); 3 heavy demand nodes among
+    /// light ones, costs rounded to 50 m.
+    static func scarce(_ rng: inout SplitMix64, shape: Int, factor: Double, integral: Bool) -> AllocationInstance {
+        let n = shape == 1 ? Int.random(in: 2...8, using: &rng) : Int.random(in: 5...45, using: &rng)
+        let m = shape == 1 ? Int.random(in: 4...12, using: &rng) : Int.random(in: 2...10, using: &rng)
+        var inst = AllocationInstance(&rng, demand: n, stations: m, integral: integral)
+        if shape == 1 { inst.weights = inst.weights.map { $0 * 6 } }
+        if shape == 2 { inst.costs = inst.costs.map { row in row.map { $0 < 300 ? 100 : 200 } } }
+        if shape == 3 {
+            inst.weights = inst.weights.map { w in Double.random(in: 0..<1, using: &rng) < 0.2 ? w * 10 : w }
+            inst.costs = inst.costs.map { row in row.map { ($0 / 50).rounded() * 50 } }
+        }
+        var covered = 0.0
+        for (i, row) in inst.rows.enumerated() where !row.isEmpty { covered += inst.weights[i] }
+        let finite = inst.capacities.filter(\.isFinite).reduce(0, +)
+        let scale = factor * covered / max(finite, 1)
+        inst.capacities = inst.capacities.map { c in
+            guard c.isFinite else { return c }
+            return integral ? (c * scale).rounded() : c * scale
+        }
+        return inst
+    }
+}
+
+@Suite("Allocation when capacity is scarce (solved from the seats' side)")
+struct SeatSideAllocationTests {
+    @Test("random instances of four shapes (split demand, equal distances, heavy nodes): served and cost equal the reference")
+    func againstReference() throws {
+        var rng = SplitMix64(seed: 16_2)
+        var seatSide = 0
+        for round in 0..<320 {
+            let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.02...0.35, using: &rng),
+                                                 integral: round % 8 < 4)
+            if inst.seatsScarce { seatSide += 1 }
+            let a = try inst.solve()
+            MinCostAllocationTests().checkFeasible(a, inst)
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
+            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+        }
+        #expect(seatSide >= 160, "only \(seatSide) instances had scarce capacity")
+    }
+
+    @Test("where the optimum is unique, the allocation equals successive shortest paths edge by edge")
+    func sameAllocation() throws {
+        var rng = SplitMix64(seed: 16_3)
+        var seatSide = 0
+        for round in 0..<24 {
+            var inst = AllocationInstance(&rng, demand: Int.random(in: 100...500, using: &rng),
+                                          stations: Int.random(in: 10...50, using: &rng), integral: round % 2 == 0)
+            inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
+            var covered = 0.0
+            for (i, row) in inst.rows.enumerated() where !row.isEmpty { covered += inst.weights[i] }
+            let finite = inst.capacities.filter(\.isFinite).reduce(0, +)
+            let scale = Double.random(in: 0.02...0.25, using: &rng) * covered / max(finite, 1)
+            inst.capacities = inst.capacities.map { $0.isFinite ? ($0 * scale).rounded() : 40 }
+            if inst.seatsScarce { seatSide += 1 }
+            let a = try inst.solve()
+            let b = try minimumCostAllocation(weights: inst.weights, capacities: inst.capacities, reach: inst.reach, costs: inst.flatCosts,
+                                              stationRank: inst.ranks, options: AllocationOptions(method: .successiveShortestPaths))
+            #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "round \(round)")
+            #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round)")
+            for e in a.edgeFlow.indices {
+                #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
+            }
+        }
+        #expect(seatSide >= 16)
+    }
+
+    @Test("the answer does not depend on the order of demand or stations; ties as documented")
+    func orderAndTies() throws {
+        var rng = SplitMix64(seed: 16_4)
+        for round in 0..<80 {
+            let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.03...0.4, using: &rng),
+                                                 integral: round % 2 == 0)
+            let a = try inst.solve()
+            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
+            let b = try shuffled.solve()
+            #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
+            for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
+            for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+        }
+        // One seat, two demand nodes at the same distance that differ elsewhere: the station
+        // serves the node later in canonical order (the one the stations' side would keep), in
+        // whichever order the input lists them.
+        let reach = try Reach(rows: [[0, 1], [0]], columnCount: 2)
+        let a = try minimumCostAllocation(weights: [3, 3], capacities: [1, 0], reach: reach, costs: [100, 50, 100], stationRank: [0, 1])
+        let swapped = try Reach(rows: [[0], [0, 1]], columnCount: 2)
+        let b = try minimumCostAllocation(weights: [3, 3], capacities: [1, 0], reach: swapped, costs: [100, 100, 50], stationRank: [0, 1])
+        #expect(a.served == 1 && a.cost == 100)
+        #expect(a.demandServed == [1, 0])
+        #expect(a.demandServed == [b.demandServed[1], b.demandServed[0]])
+        // Identical demand nodes share the seats equally.
+        let two = try Reach(rows: [[0], [0], [0]], columnCount: 1)
+        let c = try minimumCostAllocation(weights: [4, 4, 4], capacities: [3], reach: two, costs: [50, 50, 50], stationRank: [0])
+        #expect(c.demandServed == [1, 1, 1])
+    }
+
+    @Test("the seats' side solver alone is exact in every regime (also when seats exceed demand)")
+    func seatSolverEveryRegime() throws {
+        var rng = SplitMix64(seed: 16_5)
+        for round in 0..<240 {
+            let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.05...2.5, using: &rng),
+                                                 integral: round % 3 != 0)
+            let canonical = CanonicalAllocationProblem(weights: inst.weights, capacities: inst.capacities, reach: inst.reach,
+                                                       costs: inst.flatCosts, stationRank: inst.ranks)
+            let scale = try validatedScale(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
+            var flow = SeatPathFlow(canonical, eps: max(scale, 1e-300) * 1e-11)
+            flow.solve()
+            let a = canonical.answer(edgeFlow: flow.flow)
+            MinCostAllocationTests().checkFeasible(a, inst)
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
+            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+        }
+    }
+}
