@@ -288,6 +288,16 @@ struct CoverageSolver {
         incumbent.offer(t1, value: v1)
         let (t2, v2) = tabuSearch(from: r.top, steps: steps, stallLimit: stall)
         incumbent.offer(t2, value: v2)
+        if !r.share.isEmpty {
+            // And from the sites most often in the relaxation's solution lately (the averaged
+            // relaxation, an estimate of the LP's x), completed by the fixed ones.
+            let (byShare, _) = Self.top(sub.q, of: sub.free, values: r.share)
+            let start = node.fixedIn + byShare
+            if start.count == p && Set(start) != Set(r.top + node.fixedIn) {
+                let (t3, v3) = tabuSearch(from: start, steps: steps, stallLimit: stall)
+                incumbent.offer(t3, value: v3)
+            }
+        }
         progress("tabu search", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
         if incumbent.value > before && !optimality.cannotImprove(r.ub, over: target) {
             let again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
