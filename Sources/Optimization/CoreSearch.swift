@@ -3,8 +3,9 @@
 extension CoverageSolver {
     /// Solves the problem restricted to the `allowed` sites (every strictly better answer uses only
     /// them) as a new, smaller model, and takes its answer if better. Its bound covers the core;
-    /// answers outside it cannot beat the incumbent.
-    mutating func solveCore(allowed: [Bool], fixedIn: [ColumnIndex], nodesSoFar: Int) -> Outcome {
+    /// answers outside it cannot beat the incumbent. `lambda`, the root's best multipliers, starts
+    /// the core's relaxation (summed over the groups the core merges).
+    mutating func solveCore(allowed: [Bool], fixedIn: [ColumnIndex], nodesSoFar: Int, lambda: [Double]) -> Outcome {
         let isFixed = Set(fixedIn)
         let core = (0..<model.candidateCount).filter { allowed[$0] && !isFixed.contains($0) }
         var residual = model.weight
@@ -23,11 +24,15 @@ extension CoverageSolver {
                  incumbent: incumbent.value, bound: model.total, nodes: nodesSoFar)
         var coreBudget = budget
         coreBudget.limits.nodes = max(1, budget.limits.nodes - nodesSoFar)
-        coreBudget.limits.work = max(1, budget.limits.work - work)
+        coreBudget.limits.work = max(1, budget.limits.work - (work - rootWork))
         coreBudget.kicks = 0
         coreBudget.coreHandoff = false
         var sub = CoverageSolver(model: coreModel, p: q, budget: coreBudget, progress: progress)
         sub.floor = incumbent.value - fixedValue
+        var start = [Double](repeating: 0, count: coreModel.groupCount)
+        for (g, cg) in coreModel.groupOfNode.enumerated() where cg >= 0 && residual[g] > 0 { start[cg] += lambda[g] }
+        for cg in start.indices { start[cg] = min(start[cg], coreModel.weight[cg]) }
+        sub.startLambda = start
         var out = sub.solve(initial: mapped.count == q ? mapped : nil)
         let chosen = fixedIn + out.chosen.map { core[coreModel.sortedIndex[$0]] }
         incumbent.offer(chosen, value: model.value(chosen))

@@ -13,6 +13,10 @@ struct CoverageModel: Sendable {
     /// Every group weight is an integer, so every objective value is one.
     let integral: Bool
     let total: Double
+    /// For each demand node of the lists the model was built from, its group (−1 when the
+    /// reductions dropped it): lets a relaxation's multipliers carry over to a model built from
+    /// this one's groups (summed over the merged ones).
+    let groupOfNode: [GroupIndex]
 
     var groupCount: Int { weight.count }
     var candidateCount: Int { sortedIndex.count }
@@ -74,16 +78,20 @@ struct CoverageModel: Sendable {
         var groupOf = ListIndex()
         var weight: [Double] = []
         var groupRows: [[Int32]] = []
+        var groupOfNode = [GroupIndex](repeating: -1, count: n)
         for i in 0..<n where rows.offsets[i + 1] > rows.offsets[i] {
             let row = Array(rows.row(i))
             if let g = groupOf.find(row, in: groupRows) {
                 weight[g] += residual[i]
+                groupOfNode[i] = g
             } else {
                 groupOf.insert(row, index: weight.count)
+                groupOfNode[i] = weight.count
                 weight.append(residual[i])
                 groupRows.append(row)
             }
         }
+        self.groupOfNode = groupOfNode
         let byGroup = Reach(uncheckedRows: groupRows, columnCount: finalColumns.count)
         self.weight = weight
         self.byGroup = byGroup

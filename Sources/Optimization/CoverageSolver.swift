@@ -55,8 +55,15 @@ struct CoverageSolver {
     var lagrangeIterations = 0
     /// Links visited by the relaxations (a machine-independent measure of effort).
     var work = 0
+    /// Links the root node's relaxations visited: the root always runs in full, so the work limit
+    /// counts only what the branch and bound spends after it.
+    var rootWork = 0
     /// Site sets of the relaxations already evaluated.
     var tried = Set<[Int]>()
+    /// Multipliers to start the root relaxation from instead of `rootMultipliers()` (a core
+    /// search starts from its parent's best, summed over merged groups), with the step scale
+    /// `tuning.resumeTheta`. Any multipliers give a valid bound: this only saves iterations.
+    var startLambda: [Double]? = nil
 
     init(model: CoverageModel, p: Int, budget: Budget, progress: ProgressReporter) {
         self.model = model
@@ -109,14 +116,16 @@ struct CoverageSolver {
         heuristicStart(initial: initial)
         progress("heuristic", incumbent: incumbent.value, bound: model.total, nodes: 0)
 
-        var stack = [Node(fixedIn: [], fixedOut: [], lambda: rootMultipliers(), bound: .infinity, theta: tuning.rootTheta)]
+        let warm = startLambda.map { $0.count == model.groupCount } ?? false
+        var stack = [Node(fixedIn: [], fixedOut: [], lambda: warm ? startLambda! : rootMultipliers(), bound: .infinity,
+                          theta: warm ? tuning.resumeTheta : tuning.rootTheta)]
         var nodes = 0
         var stopped = false
         var openBound = -Double.infinity   // best bound among nodes left unexplored when stopping
         var rootBound = Double.infinity
         while let node = stack.popLast() {
             if optimality.cannotImprove(node.bound, over: target) { continue }
-            if budget.limits.reached(nodes: nodes, work: work) {
+            if budget.limits.reached(nodes: nodes, work: work - rootWork) {
                 stopped = true
                 openBound = stack.largestOpenBound(with: node, over: openBound)
                 break
@@ -135,10 +144,11 @@ struct CoverageSolver {
             if isRoot {
                 r = searchAtRoot(sub, node: node, relaxation: r, nodes: nodes)
                 rootBound = r.ub
+                rootWork = work
             }
             let ub = min(r.ub, node.bound)
             if optimality.cannotImprove(ub, over: target) { continue }
-            let (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
+            var (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
             if newIn.count > p { continue }  // every improving choice would need more than p sites
             if isRoot {
                 progress("root fixing: \(newIn.count - node.fixedIn.count) in, \(newOut.count - node.fixedOut.count) out of \(sub.free.count) free",
@@ -148,13 +158,25 @@ struct CoverageSolver {
                 for j in sub.free { allowed[j] = true }
                 for j in newOut { allowed[j] = false }
                 for j in incumbent.sites { allowed[j] = true }
+                let beforeKicks = target
                 iteratedTabu(allowed: allowed, rounds: budget.kicks)
                 progress("iterated tabu search", incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
                 if optimality.cannotImprove(ub, over: target) { continue }
+                if target > beforeKicks {
+                    // A better incumbent lowers what a site must be worth to stay: fix again.
+                    (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
+                    if newIn.count > p { continue }
+                    progress("root fixing again: \(newIn.count - node.fixedIn.count) in, \(newOut.count - node.fixedOut.count) out of \(sub.free.count) free",
+                             incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
+                    allowed = [Bool](repeating: false, count: K)
+                    for j in sub.free { allowed[j] = true }
+                    for j in newOut { allowed[j] = false }
+                    for j in incumbent.sites { allowed[j] = true }
+                }
                 if budget.coreHandoff && Double(newOut.count + newIn.count) >= tuning.coreFraction * Double(sub.free.count) {
                     // Branch on the core alone: the sites fixed in, plus the free ones rebuilt as
                     // a smaller problem.
-                    let out = solveCore(allowed: allowed, fixedIn: newIn, nodesSoFar: nodes)
+                    let out = solveCore(allowed: allowed, fixedIn: newIn, nodesSoFar: nodes, lambda: r.lambda)
                     let bound = out.proven ? incumbent.value : max(incumbent.value, min(optimality.reportable(ub), out.bound))
                     return Outcome(chosen: incumbent.sites, value: incumbent.value, bound: bound, proven: out.proven,
                                    nodes: nodes + out.nodes, lagrangeIterations: lagrangeIterations + out.lagrangeIterations,
@@ -266,6 +288,16 @@ struct CoverageSolver {
         incumbent.offer(t1, value: v1)
         let (t2, v2) = tabuSearch(from: r.top, steps: steps, stallLimit: stall)
         incumbent.offer(t2, value: v2)
+        if !r.share.isEmpty {
+            // And from the sites most often in the relaxation's solution lately (the averaged
+            // relaxation, an estimate of the LP's x), completed by the fixed ones.
+            let (byShare, _) = Self.top(sub.q, of: sub.free, values: r.share)
+            let start = node.fixedIn + byShare
+            if start.count == p && Set(start) != Set(r.top + node.fixedIn) {
+                let (t3, v3) = tabuSearch(from: start, steps: steps, stallLimit: stall)
+                incumbent.offer(t3, value: v3)
+            }
+        }
         progress("tabu search", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
         if incumbent.value > before && !optimality.cannotImprove(r.ub, over: target) {
             let again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,

@@ -86,7 +86,7 @@ extension CoverageSolver {
         var best = Relaxation(ub: .infinity, lambda: lambda, c: c, top: [], next: 0, theta: thetaNow)
         var stall = 0
         var polishes = 0
-        let stallLimit = iterations >= tuning.longRunIterations ? tuning.longRunStall : tuning.shortRunStall
+        let stallLimit = polish ? tuning.rootStall : iterations >= tuning.longRunIterations ? tuning.longRunStall : tuning.shortRunStall
         var slack = 0.0   // Σ max(0, r_g − λ_g) over uncovered groups, kept up to date with c
         var share = [Double](repeating: 0, count: K)
         var shareWeight = 0.0
@@ -183,8 +183,22 @@ extension CoverageSolver {
         return sum
     }
 
-    /// λ ← clamp(λ − θ·gap/‖s‖²·s, 0, r) with s_g = (chosen columns covering g) − y_g. Returns
-    /// false (and leaves λ) when s = 0.
+    /// The component of the subgradient for group g, projected on the box 0 ≤ λ_g ≤ r_g: with
+    /// y_g = 1 (any y_g in [0, 1] is optimal when r_g − λ_g = 0; taking 1 there lets λ_g leave the
+    /// upper end), s_g = hits − 1, and 0 when the step would push λ_g out of the box (λ_g = 0 and
+    /// s_g > 0, or λ_g = r_g and s_g < 0). Dropping those components from the direction and its
+    /// norm lengthens the steps on the others; the bound is evaluated exactly at every λ, so the
+    /// choice of direction changes how fast the bound falls, never whether it is one.
+    @inline(__always)
+    static func projectedSubgradient(hits: Int32, lambda: Double, weight: Double) -> Int32 {
+        let s = hits - 1
+        if s > 0 && lambda <= 0 { return 0 }
+        if s < 0 && lambda >= weight { return 0 }
+        return s
+    }
+
+    /// λ ← clamp(λ − θ·gap/‖s‖²·s, 0, r) with s the projected subgradient (see
+    /// `projectedSubgradient`). Returns false (and leaves λ) when s = 0.
     static func subgradientStep(lambda: inout [Double], hits: inout [Int32], c: inout [Double], slack: inout Double,
                                 covered: [Bool], model: CoverageModel, top: [ColumnIndex], theta: Double, gap: Double) -> Bool {
         var moved = true
@@ -200,7 +214,7 @@ extension CoverageSolver {
                     var nonzero: [Int32] = []
                     nonzero.reserveCapacity(w.count / 4)
                     for g in 0..<w.count where !cov[g] {
-                        let s = hits[g] - (w[g] - lam[g] > 0 ? 1 : 0)
+                        let s = Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g])
                         if s != 0 {
                             nonzero.append(Int32(g))
                             norm += Double(s * s)
@@ -213,7 +227,7 @@ extension CoverageSolver {
                     let step = theta * gap / norm
                     for gv in nonzero {
                         let g = Int(gv)
-                        let s = Double(hits[g] - (w[g] - lam[g] > 0 ? 1 : 0))
+                        let s = Double(Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g]))
                         let before = lam[g]
                         let after = min(w[g], max(0, before - step * s))
                         if after != before {

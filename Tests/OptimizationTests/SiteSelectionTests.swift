@@ -350,6 +350,39 @@ struct CoverageBranchingTests {
         }
     }
 
+    @Test("a core model built from a model's groups: multipliers summed over merged groups keep every column's value", arguments: 0..<8)
+    func coreMultipliers(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(14_000 + seed), demand: 80, candidates: 24, plane: true)
+        let (model, _) = model(inst)
+        var rng = SplitMix64(seed: UInt64(15_000 + seed))
+        // Any multipliers in the box, and a core of about half the columns.
+        let lambda = model.weight.map { Double.random(in: 0...$0, using: &rng) }
+        let core = (0..<model.candidateCount).filter { _ in Bool.random(using: &rng) }
+        let lists = core.map { Array(model.byCandidate.row($0)) }
+        let coreModel = CoverageModel(residual: model.weight, lists: lists)
+        var start = [Double](repeating: 0, count: coreModel.groupCount)
+        var mergedWeight = [Double](repeating: 0, count: coreModel.groupCount)
+        for (g, cg) in coreModel.groupOfNode.enumerated() where cg >= 0 {
+            start[cg] += lambda[g]
+            mergedWeight[cg] += model.weight[g]
+        }
+        for cg in 0..<coreModel.groupCount {
+            #expect(abs(mergedWeight[cg] - coreModel.weight[cg]) <= 1e-9, "group \(cg): weights do not add up")
+            #expect(start[cg] <= coreModel.weight[cg] + 1e-9)
+        }
+        for (k, listIndex) in coreModel.sortedIndex.enumerated() {
+            let parent = core[listIndex]
+            let before = model.byCandidate.row(parent).reduce(0.0) { $0 + lambda[Int($1)] }
+            let after = coreModel.byCandidate.row(k).reduce(0.0) { $0 + start[Int($1)] }
+            #expect(abs(before - after) <= 1e-9 * max(1, before), "column \(parent): \(before) vs \(after)")
+        }
+        // A group no core column covers is dropped, and only those.
+        for g in 0..<model.groupCount {
+            let reached = core.contains { model.byCandidate.row($0).contains(Int32(g)) }
+            #expect((coreModel.groupOfNode[g] >= 0) == reached, "group \(g)")
+        }
+    }
+
     @Test("stopped after a few nodes: bound ≥ optimum ≥ answer, optimal only when equal", arguments: 0..<12)
     func stoppedEarly(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(13_000 + seed), demand: 70, candidates: 22, plane: true)
