@@ -176,33 +176,68 @@ extension PlanSolver {
             if steps > stepLimit { return nil }
         }
         let lambda = max(0, dist[sink] - dist[source])
-        let price = (0..<n).map { max(0, dist[$0] - dist[source]) }
-        var fixed = 0.0
-        for i in 0..<n where price[i] > 0 { fixed += prep.weights[i] * price[i] }
+        let potential = (0..<n).map { max(0, dist[$0] - dist[source]) }
+        // Seat prices y from those node prices: existing stations, then every site.
+        var existingShadow: [Double] = []
         if let existing = prep.existing {
             var nearest = [Double](repeating: .infinity, count: existing.capacities.count)
             for i in 0..<n {
                 for edge in existing.reach.offsets[i]..<existing.reach.offsets[i + 1] {
                     let j = Int(existing.reach.columns[edge])
-                    nearest[j] = min(nearest[j], price[i] + (existingDistances.isEmpty ? 0 : existingDistances[edge]))
+                    nearest[j] = min(nearest[j], potential[i] + (existingDistances.isEmpty ? 0 : existingDistances[edge]))
                 }
             }
-            for (j, cap) in existing.capacities.enumerated() where lambda - nearest[j] > 0 { fixed += cap * (lambda - nearest[j]) }
+            existingShadow = nearest.map { max(0, lambda - $0) }
         }
         let shadow = (0..<K).map { k in
             var nearest = Double.infinity
-            for (pos, i) in prep.lists[k].enumerated() { nearest = min(nearest, price[Int(i)] + siteDistances[k][pos]) }
+            for (pos, i) in prep.lists[k].enumerated() { nearest = min(nearest, potential[Int(i)] + siteDistances[k][pos]) }
             return max(0, lambda - nearest)
         }
-        return TravelBound(lambda: lambda, fixed: fixed, price: price, shadow: shadow)
+        // Then the least node prices those seat prices allow: p_i = max(0, λ − c_ij − y_j) over the
+        // plan's stations j reaching i, with the site giving the largest term and the next largest
+        // term, for the plan without that site.
+        var top = [Double](repeating: -.infinity, count: n), next = top
+        var owner = [Int32](repeating: -1, count: n)
+        func offer(_ i: Int, _ term: Double, _ site: Int32) {
+            if term > top[i] {
+                next[i] = top[i]
+                top[i] = term
+                owner[i] = site
+            } else if term > next[i] {
+                next[i] = term
+            }
+        }
+        if let existing = prep.existing {
+            for i in 0..<n {
+                for edge in existing.reach.offsets[i]..<existing.reach.offsets[i + 1] {
+                    offer(i, lambda - (existingDistances.isEmpty ? 0 : existingDistances[edge]) - existingShadow[Int(existing.reach.columns[edge])], -1)
+                }
+            }
+        }
+        for (k, _) in evaluation.sites {
+            for (pos, i) in prep.lists[k].enumerated() { offer(Int(i), lambda - siteDistances[k][pos] - shadow[k], Int32(k)) }
+        }
+        let price = top.map { max(0, $0) }
+        let without = next.map { max(0, $0) }
+        var fixed = 0.0
+        var drop = [Double](repeating: 0, count: K)
+        for i in 0..<n where price[i] > 0 {
+            fixed += prep.weights[i] * price[i]
+            if owner[i] >= 0 { drop[Int(owner[i])] += prep.weights[i] * (price[i] - without[i]) }
+        }
+        for (j, cap) in (prep.existing?.capacities ?? []).enumerated() where existingShadow[j] > 0 { fixed += cap * existingShadow[j] }
+        return TravelBound(lambda: lambda, fixed: fixed, price: price, shadow: shadow, owner: owner, without: without, drop: drop)
     }
 
-    /// What `site` at `capacity` can save at the bound's prices: its riders taken greedily, the
-    /// most saving first (λ − p_i − c_i,site each, at most w_i from node i), up to its capacity.
-    func seatSaving(_ bound: TravelBound, site k: PlanSite, capacity: Double) -> Double {
+    /// What `site` at `capacity` can save at the bound's prices for the plan without `removed`:
+    /// its riders taken greedily, the most saving first (λ − p_i − c_i,site each, at most w_i from
+    /// node i), up to its capacity.
+    func seatSaving(_ bound: TravelBound, site k: PlanSite, capacity: Double, removed: PlanSite) -> Double {
         var gains: [(gain: Double, weight: Double)] = []
         for (pos, i) in prep.lists[k].enumerated() {
-            let g = bound.lambda - bound.price[Int(i)] - siteDistances[k][pos]
+            let p = bound.owner[Int(i)] == removed ? bound.without[Int(i)] : bound.price[Int(i)]
+            let g = bound.lambda - p - siteDistances[k][pos]
             if g > 0, prep.weights[Int(i)] > 0 { gains.append((g, prep.weights[Int(i)])) }
         }
         gains.sort { $0.gain > $1.gain }
@@ -288,7 +323,8 @@ extension PlanSolver {
                             if let bound {
                                 let term = restTerm ?? bound.siteTerm(restCaps)
                                 restTerm = term
-                                let lower = bound.lambda * (v + base - tie / 1000) - bound.fixed - term - seatSaving(bound, site: b, capacity: cap)
+                                let lower = bound.lambda * (v + base - tie / 1000) - (bound.fixed - bound.drop[out.site]) - term
+                                    - seatSaving(bound, site: b, capacity: cap, removed: out.site)
                                 // Its travel is at least `lower`: it cannot pass `better` (a margin for rounding).
                                 if lower >= reference.1 - 0.5e-9 * max(1, reference.1) { continue }
                             }
@@ -343,18 +379,26 @@ struct TravelEvaluation {
 /// site k's seats (C_k) and its riders per node (w_i) still limited; whatever the prices, its least
 /// cost minus Σ w_i p_i − Σ C_j y_j is at most S's travel. With y_j = max(0, λ − min over the
 /// nodes station j reaches of (p_i + c_ij)), every other station costs at least λ a rider, so that
-/// least cost is at least λF minus what site k saves against λ (`PlanSolver.seatSaving`). P's
-/// optimal dual prices (`PlanSolver.travelBound`) make the bound P's travel exactly, and a swap
-/// only changes the two sites' terms. Valid whatever the prices: they decide only how tight it is.
+/// least cost is at least λF minus what site k saves against λ (`PlanSolver.seatSaving`). The
+/// prices come from P's optimal dual prices (`PlanSolver.travelBound`), which make the bound P's
+/// travel exactly; for the plan without the site taken out, each node's price is lowered to the
+/// least the other stations' seat prices allow (so the riders that site held count as freed). A
+/// swap changes only the two sites' terms and those nodes' prices, so its bound costs a pass over
+/// the new site's reach. Valid whatever the prices: they decide only how tight it is.
 struct TravelBound {
     /// λ: the price of a rider served.
     let lambda: Double
     /// Σ w_i p_i over the demand nodes plus Σ C_j y_j over the existing stations.
     let fixed: Double
-    /// p_i ≥ 0 per demand node.
+    /// p_i ≥ 0 per demand node: the least the seat prices allow.
     let price: [Double]
     /// y per site (its shadow price: what a seat there is worth at these prices).
     let shadow: [Double]
+    /// Per demand node, the plan's site that sets its price (−1: an existing station or none), and
+    /// its price without that site; per site, how much Σ w_i p_i drops without it.
+    let owner: [Int32]
+    let without: [Double]
+    let drop: [Double]
 
     /// Σ C_k y_k over the given sites.
     func siteTerm(_ sites: [(PlanSite, Double)]) -> Double {
