@@ -21,7 +21,8 @@
 extension PlanSolver {
     /// Swaps whose travel is computed, at most, per polish (each a minimum-cost allocation when
     /// capacitated): enough for every plan of the default dataset, a limit for large cities.
-    /// Swaps the lower bound of `TravelBound` rules out are not counted: their travel is not computed.
+    /// Swaps whose travel is not computed are not counted: those `TravelBound` rules out and those
+    /// of less value than the best swap so far.
     var travelEvaluationLimit: Int { max(200, options.nodeLimit / 10) }
 
     /// The allocation problem of the existing stations (columns first, in their order) and the
