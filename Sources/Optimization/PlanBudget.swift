@@ -246,10 +246,10 @@ extension PlanSolver {
         let proven = open.isEmpty || optimality.cannotImprove(min(openBound, firstBound), over: best.value)
         let bound = proven ? best.value : max(best.value, optimality.reportable(min(openBound, firstBound)))
         // Of the plans of this value within the budget, the one where riders travel least.
-        let (polished, polishedValue) = polish(best.items.map { (site: items[$0].site, size: items[$0].size) }, value: best.value,
+        let (polished, polishedValue, travel) = polish(best.items.map { (site: items[$0].site, size: items[$0].size) }, value: best.value,
                                      choices: { k in itemsOf[k].map { items[$0].size } }, budget: budget)
         let stillProven = proven || optimality.cannotImprove(min(openBound, firstBound), over: polishedValue)
-        return finish(polished, bound: stillProven ? polishedValue : bound, proven: stillProven, nodes: nodes)
+        return finish(polished, bound: stillProven ? polishedValue : bound, proven: stillProven, nodes: nodes, travel: travel)
     }
 
     /// A bound on what the items `free` add together, at most one per site, within `left` yuan:

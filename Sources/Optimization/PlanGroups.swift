@@ -41,10 +41,10 @@ extension PlanSolver {
         let full = greedy(start: set, count: p, excluded: blocked.subtracting(set))
         // Of the plans of this value, the one where riders travel least (a swap search that keeps
         // every group at its minimum).
-        let (chosen, value) = polish(full.map { (site: $0, size: sizes[$0].count - 1) }, value: self.value(full.map { ($0, largest($0)) }),
+        let (chosen, value, travel) = polish(full.map { (site: $0, size: sizes[$0].count - 1) }, value: self.value(full.map { ($0, largest($0)) }),
                                      choices: { [sizes[$0].count - 1] })
         let proven = optimality.cannotImprove(relaxed.upperBound, over: value)
-        var plan = finish(chosen, bound: relaxed.upperBound, proven: proven, nodes: relaxed.nodes)
+        var plan = finish(chosen, bound: relaxed.upperBound, proven: proven, nodes: relaxed.nodes, travel: travel)
         // A site that adds nothing next to the others is left out, which may leave its group short.
         let planned = plan.sites.map { siteOf[$0.candidateIndex]! }
         let counts = groupCounts(planned)

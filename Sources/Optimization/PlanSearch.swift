@@ -293,13 +293,14 @@ struct PlanSolver {
         let openBound = open.max() ?? -Double.infinity
         var chosen = incumbent.sites.map { (site: $0, size: sizes[$0].count - 1) }
         var value = incumbent.value
+        var travel: TravelEvaluation? = nil
         if polishing {
             // Of the plans of this value, the one where riders travel least (a swap search).
-            (chosen, value) = polish(chosen, value: value, choices: { [sizes[$0].count - 1] })
+            (chosen, value, travel) = polish(chosen, value: value, choices: { [sizes[$0].count - 1] })
         }
         let proven = open.isEmpty || optimality.cannotImprove(openBound, over: value)
         let bound = proven ? value : max(value, optimality.reportable(openBound))
-        var plan = finish(chosen, bound: bound, proven: proven, nodes: solves)
+        var plan = finish(chosen, bound: bound, proven: proven, nodes: solves, travel: travel)
         let placed = plan.sites.count
         if placed < p {
             let beyond = addersBeyond(plan.sites.map { prep.order.firstIndex(of: $0.candidateIndex)! })
@@ -313,8 +314,10 @@ struct PlanSolver {
     }
 
     /// Ranks the chosen sites by marginal gain at their sizes, drops those that add nothing (unless
-    /// required), and shrinks each to the smallest size that holds its load.
-    func finish(_ chosen: [(site: PlanSite, size: Int)], bound: Double, proven: Bool, nodes: Int) -> PlanSelection {
+    /// required), and shrinks each to the smallest size that holds its load. `travel`, when given,
+    /// is the evaluation `polish` already made of some plan: used when it is this one.
+    func finish(_ chosen: [(site: PlanSite, size: Int)], bound: Double, proven: Bool, nodes: Int,
+                travel known: TravelEvaluation? = nil) -> PlanSelection {
         let isRequired = Set(required)
         var order: [(site: PlanSite, size: Int, gain: Double)] = []
         var left = chosen.sorted { $0.site < $1.site }
@@ -334,8 +337,9 @@ struct PlanSolver {
             order.append((c.site, c.size, max(0, bestGain)))
         }
         var loads = order.map(\.gain)
-        // Each site's travel (its riders × their distances), from the allocation its load comes from.
-        let perSite = siteTravel(current)
+        // Each site's travel (its riders × their distances) and, capacitated, its load, from the
+        // least-travel allocation (the one polish computed for the same sites, when it did).
+        let perSite = siteTravel(current, known: known)
         if capacitated {
             let state = flow(current)
             // The least-travel allocation among those serving the most: each site then shrinks to
@@ -368,7 +372,12 @@ struct PlanSolver {
         let final = zip(order, sites).map { ($0.0.site, capacitated ? $0.1.size.capacity : Double.infinity) }
         return PlanSelection(sites: sites, objective: objective, upperBound: proven ? objective : max(objective, bound),
                              provenOptimal: proven, baseline: base, totalDemand: prep.total, cost: cost, target: nil,
-                             shortfall: nil, nodes: nodes, travel: hasTravel ? travel(final) : 0)
+                             shortfall: nil, nodes: nodes, travel: hasTravel ? (sameSites(final, current) ? perSite.total : nil) ?? travel(final) : 0)
+    }
+
+    /// Whether two plans have the same sites at the same capacities, in any order.
+    func sameSites(_ a: [(PlanSite, Double)], _ b: [(PlanSite, Double)]) -> Bool {
+        a.count == b.count && a.sorted { $0.0 < $1.0 }.elementsEqual(b.sorted { $0.0 < $1.0 }) { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
     // MARK: Target

@@ -246,3 +246,36 @@ struct PlanTravelTests {
         #expect(throws: OptimizationError.self) { try planSites(p, goal: .count(2)) }
     }
 }
+
+@Suite("Plans: the swap search's travel bound rules out no better swap")
+struct PlanTravelBoundTests {
+    /// Larger instances than `PlanTravelTests.exhaustive` (more demand, more candidates, more
+    /// sites), where the search rules swaps out by their dual-price bound before computing their
+    /// allocation: the answer must still be one that no single swap improves.
+    @Test("count, capacitated: no swap of equal value travels less", arguments: [UInt64(61), 71, 81])
+    func noBetterSwap(firstSeed: UInt64) throws {
+        var compared = 0
+        for seed in firstSeed..<(firstSeed + 10) {
+            let inst = TravelInstance(seed: seed, demand: 18, candidates: 8)
+            for p in 2...4 {
+                let plan = try planSites(inst.problem(capacitated: true), goal: .count(p))
+                let sites = plan.sites.map(\.candidateIndex)
+                let mine = inst.evaluate(inst.largest(sites, capacitated: true), capacitated: true)
+                #expect(abs(mine.value - plan.objective) < 1e-6 && abs(mine.travel - plan.travel) < 1e-6, "seed \(seed) p \(p)")
+                guard sites.count == p else { continue }
+                for out in sites {
+                    for b in inst.candidates.indices where !sites.contains(b) {
+                        let swapped = sites.filter { $0 != out } + [b]
+                        guard inst.clear(swapped) else { continue }
+                        let e = inst.evaluate(inst.largest(swapped, capacitated: true), capacitated: true)
+                        guard abs(e.value - plan.objective) < 1e-6 else { continue }
+                        compared += 1
+                        #expect(e.travel >= plan.travel - 1e-6, "seed \(seed) p \(p): \(out) → \(b) travels \(e.travel) < \(plan.travel)")
+                    }
+                }
+            }
+        }
+        // Swaps of equal value exist (otherwise the test proves nothing).
+        #expect(compared > 20, "only \(compared) swaps of equal value")
+    }
+}
