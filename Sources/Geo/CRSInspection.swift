@@ -44,7 +44,19 @@ public struct CRSInspection: Sendable, Hashable {
                     || (lon + 360 >= west - marginDegrees && lon + 360 <= east + marginDegrees)
                     || (lon - 360 >= west - marginDegrees && lon - 360 <= east + marginDegrees)
             }
-            return c.lon >= west - marginDegrees || c.lon <= east + marginDegrees
+            // An area across the antimeridian: compare the longitude brought into [-180, 180),
+            // so that a point past ±180 (a search circle's eastern or western extreme) is not
+            // taken for one inside.
+            let lon = Area.wrapped(c.lon)
+            return lon >= west - marginDegrees || lon <= east + marginDegrees
+        }
+
+        /// A longitude brought into [-180, 180).
+        public static func wrapped(_ lon: Double) -> Double {
+            guard lon.isFinite else { return lon }
+            var l = (lon + 180).truncatingRemainder(dividingBy: 360)
+            if l < 0 { l += 360 }
+            return l - 180
         }
 
         /// The bounds as text, e.g. "112.5°E–115.5°E, 21.52°N–45.45°N".

@@ -253,9 +253,11 @@ struct CanonicalAllocationProblem {
 
     /// Whether the stations can hold less than 40 % of the demand within their reach: Σ over
     /// stations of min(capacity, weight within reach) below 0.4 × Σ weight of the demand nodes
-    /// within reach of one. (Measured on 200,000 demand points × 2,000 stations: solving from the
-    /// seats' side takes about 0.45× the CPU time of the stations' side at 13 % and 0.85× at 43 %,
-    /// but 1.7× at 65 %: see BENCHMARKS.md.)
+    /// within reach of one. (Measured on 200,000 demand points × 2,000 stations, whole `coverage`
+    /// runs with one or the other side forced: about 0.45× the CPU time of the stations' side at
+    /// 13 %, 0.85× at 43 %, but 1.7× at 65 %: see BENCHMARKS.md. The test is over the whole
+    /// problem: a dataset with a surplus of seats in one part and a shortfall overall runs the
+    /// seats' side in the part where it is slower.)
     func seatsScarce(eps: Double) -> Bool {
         var reachable = [Double](repeating: 0, count: m)
         var demand = 0.0

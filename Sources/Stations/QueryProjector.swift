@@ -71,7 +71,7 @@ public struct QueryProjector: Sendable {
         let extremes = [Coordinate(lon: c.lon, lat: north), Coordinate(lon: c.lon, lat: south),
                         Coordinate(lon: c.lon + dLon, lat: c.lat), Coordinate(lon: c.lon - dLon, lat: c.lat)]
         guard extremes.contains(where: { !area.contains($0, marginDegrees: QueryProjector.areaMarginDegrees) }) else { return nil }
-        let reach = "lon \(String(format: "%.2f", c.lon - dLon))–\(String(format: "%.2f", c.lon + dLon)), lat \(String(format: "%.2f", south))–\(String(format: "%.2f", north))"
+        let reach = "lon \(String(format: "%.2f", CRSInspection.Area.wrapped(c.lon - dLon)))–\(String(format: "%.2f", CRSInspection.Area.wrapped(c.lon + dLon))), lat \(String(format: "%.2f", south))–\(String(format: "%.2f", north))"
         return "a radius of \(JSONValue.format(number: radiusM)) m around \(QueryProjector.text(point.given)) reaches \(reach), more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres: use a smaller radius or a --crs whose area of use holds the circle"
     }
 
