@@ -253,7 +253,10 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     if let workLimit { options.workLimit = workLimit }
     if showProgress {
         options.progress = { p in
-            FileHandle.standardError.write("\(p.stage) incumbent \(p.incumbent) bound \(p.bound) nodes \(p.nodes)\n".data(using: .utf8)!)
+            var now = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+            let cpu = String(format: "%.4f", Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+            FileHandle.standardError.write("[cpu \(cpu) s] \(p.stage) incumbent \(p.incumbent) bound \(p.bound) nodes \(p.nodes)\n".data(using: .utf8)!)
         }
     }
     var times: [Double] = []
@@ -389,7 +392,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3]
-                                 [--only A,B,C,R,assignment,allocation,allocation-cs,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
+                                 [--only A,B,C,C1..C5,R,assignment,allocation,allocation-cs,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -434,9 +437,10 @@ if which.contains("A") {
 if which.contains("B") {
     try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
 }
-if which.contains("C") {
-    // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km).
-    for k in 1...5 {
+if which.contains(where: { $0.hasPrefix("C") }) {
+    // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km); `--only C4`
+    // runs one of them.
+    for k in 1...5 where which.contains("C") || which.contains("C\(k)") {
         try mclpBenchmark(MCLPInstance.make(name: "C\(k)", demand: 3_000, candidates: 800, p: 12, radius: 1_200, seed: UInt64(10 + k)),
                           out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
     }
