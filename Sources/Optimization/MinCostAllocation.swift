@@ -254,20 +254,25 @@ struct CanonicalAllocationProblem {
             start = k
         }
         identicalRuns = runs
-        // The renumbered rows: each canonical row copied as one block from the sorted rows.
+        // The renumbered rows: each sorted row copied as one block to its canonical place, the
+        // rows read in input order (one pass over the sorted rows, the writes scattered).
         var rowOffsets = [Int](repeating: 0, count: n + 1)
+        var canonicalRow = [Int32](repeating: 0, count: n)
+        for (k, i) in demandOriginal.enumerated() {
+            rowOffsets[k + 1] = rowOffsets[k] + (reach.offsets[i + 1] - reach.offsets[i])
+            canonicalRow[i] = Int32(k)
+        }
         var station = [Int32](repeating: 0, count: edgeCount)
         var cost = [Double](repeating: 0, count: edgeCount)
         var edgeOriginal = [Int32](repeating: 0, count: edgeCount)
-        var at = 0
-        for (k, i) in demandOriginal.enumerated() {
+        for i in 0..<n {
+            var at = rowOffsets[Int(canonicalRow[i])]
             for t in reach.offsets[i]..<reach.offsets[i + 1] {
                 station[at] = sortedStation[t]
                 cost[at] = sortedCost[t]
                 edgeOriginal[at] = sortedEdges[t]
                 at += 1
             }
-            rowOffsets[k + 1] = at
         }
         self.rowOffsets = rowOffsets
         self.station = station
