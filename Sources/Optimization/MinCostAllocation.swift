@@ -162,8 +162,13 @@ struct CanonicalAllocationProblem {
         var canonicalStation = [Int32](repeating: 0, count: m)
         for (k, j) in stationOriginal.enumerated() { canonicalStation[j] = Int32(k) }
         // Each row's edges by (station rank, cost, input position): rows are short, an insertion
-        // sort in place.
-        var sortedEdges = [Int32](repeating: 0, count: reach.edgeCount)
+        // sort in place. The sorted rows are kept in the input's row layout as (input edge,
+        // canonical station, cost) side by side, so that the demand order and the renumbered rows
+        // below read each row as one contiguous block.
+        let edgeCount = reach.edgeCount
+        var sortedEdges = [Int32](repeating: 0, count: edgeCount)
+        var sortedStation = [Int32](repeating: 0, count: edgeCount)
+        var sortedCost = [Double](repeating: 0, count: edgeCount)
         // The first (station, cost) of each row (station −1 for a row without edges): the demand
         // order below compares whole rows only when these are equal.
         var firstStation = [Int32](repeating: -1, count: rowCount)
@@ -172,25 +177,32 @@ struct CanonicalAllocationProblem {
             reach.columns.withUnsafeBufferPointer { columns in
                 costs.withUnsafeBufferPointer { cost in
                     reach.offsets.withUnsafeBufferPointer { offsets in
-                        sortedEdges.withUnsafeMutableBufferPointer { out in
-                            func before(_ a: Int32, _ b: Int32) -> Bool {
-                                let sa = rank[Int(columns[Int(a)])], sb = rank[Int(columns[Int(b)])]
-                                return sa < sb || (sa == sb && (cost[Int(a)] < cost[Int(b)] || (cost[Int(a)] == cost[Int(b)] && a < b)))
-                            }
-                            for i in 0..<rowCount {
-                                let lo = offsets[i], hi = offsets[i + 1]
-                                for t in lo..<hi {
-                                    let e = Int32(t)
-                                    var k = t
-                                    while k > lo && before(e, out[k - 1]) {
-                                        out[k] = out[k - 1]
-                                        k -= 1
+                        sortedEdges.withUnsafeMutableBufferPointer { outEdge in
+                            sortedStation.withUnsafeMutableBufferPointer { outStation in
+                                sortedCost.withUnsafeMutableBufferPointer { outCost in
+                                    for i in 0..<rowCount {
+                                        let lo = offsets[i], hi = offsets[i + 1]
+                                        for t in lo..<hi {
+                                            // Edges arrive in input order, so the new edge's index
+                                            // is above every one placed: on equal (station, cost)
+                                            // it goes after them.
+                                            let s = rank[Int(columns[t])], c = cost[t]
+                                            var k = t
+                                            while k > lo && (s < outStation[k - 1] || (s == outStation[k - 1] && c < outCost[k - 1])) {
+                                                outEdge[k] = outEdge[k - 1]
+                                                outStation[k] = outStation[k - 1]
+                                                outCost[k] = outCost[k - 1]
+                                                k -= 1
+                                            }
+                                            outEdge[k] = Int32(t)
+                                            outStation[k] = s
+                                            outCost[k] = c
+                                        }
+                                        if lo < hi {
+                                            firstStation[i] = outStation[lo]
+                                            firstCost[i] = outCost[lo]
+                                        }
                                     }
-                                    out[k] = e
-                                }
-                                if lo < hi {
-                                    firstStation[i] = rank[Int(columns[Int(out[lo])])]
-                                    firstCost[i] = cost[Int(out[lo])]
                                 }
                             }
                         }
@@ -202,23 +214,37 @@ struct CanonicalAllocationProblem {
         func order(_ a: Int, _ b: Int) -> Int {
             if firstStation[a] != firstStation[b] { return firstStation[a] < firstStation[b] ? -1 : 1 }
             if firstCost[a] != firstCost[b] { return firstCost[a] < firstCost[b] ? -1 : 1 }
-            let la = reach.offsets[a + 1] - reach.offsets[a], lb = reach.offsets[b + 1] - reach.offsets[b]
+            let oa = reach.offsets[a], ob = reach.offsets[b]
+            let la = reach.offsets[a + 1] - oa, lb = reach.offsets[b + 1] - ob
             for t in 0..<min(la, lb) {
-                let ea = Int(sortedEdges[reach.offsets[a] + t]), eb = Int(sortedEdges[reach.offsets[b] + t])
-                let sa = canonicalStation[Int(reach.columns[ea])], sb = canonicalStation[Int(reach.columns[eb])]
+                let sa = sortedStation[oa + t], sb = sortedStation[ob + t]
                 if sa != sb { return sa < sb ? -1 : 1 }
-                if costs[ea] != costs[eb] { return costs[ea] < costs[eb] ? -1 : 1 }
+                let ca = sortedCost[oa + t], cb = sortedCost[ob + t]
+                if ca != cb { return ca < cb ? -1 : 1 }
             }
             if la != lb { return la < lb ? -1 : 1 }
             if weights[a] != weights[b] { return weights[a] < weights[b] ? -1 : 1 }
             return 0
         }
-        // Sorted as (first station, first cost, row) keys side by side, whole rows compared on ties.
-        var keys = (0..<rowCount).map { (station: firstStation[$0], cost: firstCost[$0], row: Int32($0)) }
-        keys.sort { a, b in
-            if a.station != b.station { return a.station < b.station }
-            if a.cost != b.cost { return a.cost < b.cost }
-            return order(Int(a.row), Int(b.row)) < 0
+        // Rows bucketed by first station (counting sort, rows without edges first, input order
+        // kept), then each bucket sorted by (first cost, whole row, input row): a strict total
+        // order, so identical rows stay in input order whatever the sort algorithm.
+        var bucketStart = [Int](repeating: 0, count: m + 2)
+        for i in 0..<rowCount { bucketStart[Int(firstStation[i]) + 2] += 1 }
+        for b in stride(from: 1, to: m + 2, by: 1) { bucketStart[b] += bucketStart[b - 1] }
+        var keys = [(cost: Double, row: Int32)](repeating: (0, 0), count: rowCount)
+        var fill = bucketStart
+        for i in 0..<rowCount {
+            let b = Int(firstStation[i]) + 1
+            keys[fill[b]] = (firstCost[i], Int32(i))
+            fill[b] += 1
+        }
+        for b in 0..<(m + 1) where bucketStart[b + 1] - bucketStart[b] > 1 {
+            keys[bucketStart[b]..<bucketStart[b + 1]].sort { a, b in
+                if a.cost != b.cost { return a.cost < b.cost }
+                let o = order(Int(a.row), Int(b.row))
+                return o < 0 || (o == 0 && a.row < b.row)
+            }
         }
         demandOriginal = keys.map { Int($0.row) }
         var runs: [Range<Int>] = []
@@ -228,20 +254,25 @@ struct CanonicalAllocationProblem {
             start = k
         }
         identicalRuns = runs
-        var rowOffsets = [0]
-        rowOffsets.reserveCapacity(n + 1)
-        var station: [Int32] = [], cost: [Double] = [], edgeOriginal: [Int32] = []
-        station.reserveCapacity(reach.edgeCount)
-        cost.reserveCapacity(reach.edgeCount)
-        edgeOriginal.reserveCapacity(reach.edgeCount)
-        for i in demandOriginal {
+        // The renumbered rows: each sorted row copied as one block to its canonical place, the
+        // rows read in input order (one pass over the sorted rows, the writes scattered).
+        var rowOffsets = [Int](repeating: 0, count: n + 1)
+        var canonicalRow = [Int32](repeating: 0, count: n)
+        for (k, i) in demandOriginal.enumerated() {
+            rowOffsets[k + 1] = rowOffsets[k] + (reach.offsets[i + 1] - reach.offsets[i])
+            canonicalRow[i] = Int32(k)
+        }
+        var station = [Int32](repeating: 0, count: edgeCount)
+        var cost = [Double](repeating: 0, count: edgeCount)
+        var edgeOriginal = [Int32](repeating: 0, count: edgeCount)
+        for i in 0..<n {
+            var at = rowOffsets[Int(canonicalRow[i])]
             for t in reach.offsets[i]..<reach.offsets[i + 1] {
-                let e = Int(sortedEdges[t])
-                station.append(canonicalStation[Int(reach.columns[e])])
-                cost.append(costs[e])
-                edgeOriginal.append(Int32(e))
+                station[at] = sortedStation[t]
+                cost[at] = sortedCost[t]
+                edgeOriginal[at] = sortedEdges[t]
+                at += 1
             }
-            rowOffsets.append(station.count)
         }
         self.rowOffsets = rowOffsets
         self.station = station
