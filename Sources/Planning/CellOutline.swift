@@ -22,21 +22,10 @@ extension GapReport.Cell {
         index.reserveCapacity(cells.count)
         for (i, c) in cells.enumerated() { index[c] = i }
         // Edge-connected groups of cells (union-find).
-        var parent = Array(cells.indices)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while parent[i] != i {
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            }
-            return i
-        }
+        var groups = LowestRootSets(count: cells.count)
         for (i, c) in cells.enumerated() {
             for n in [GapReport.Cell(col: c.col + 1, row: c.row), GapReport.Cell(col: c.col, row: c.row + 1)] {
-                if let j = index[n] {
-                    let a = root(i), b = root(j)
-                    if a != b { parent[max(a, b)] = min(a, b) }
-                }
+                if let j = index[n] { groups.union(i, j) }
             }
         }
         // Boundary edges, the cell on their left, in cell order; outgoing edges by start corner.
@@ -82,7 +71,7 @@ extension GapReport.Cell {
             } while e != first && !used[e]
             guard e == first else { return nil }
             ring.append(ring[0])
-            let group = root(owner[first])
+            let group = groups.root(owner[first])
             if area2 > 0 {
                 guard shells[group] == nil else { return nil }
                 shells[group] = ring

@@ -101,15 +101,7 @@ struct ProposalContext: Sendable {
     /// radius: a union-find over the stations (the stations one unit reaches are one part), the root
     /// of each station's part, and the units of each part (units reaching no station belong to none).
     static func parts(units: [Coordinate], radii: [Double], reachM: Double, restIndex: PointIndex, restCount: Int) -> (restPart: [Int32], unitsOfPart: [Int32: [Int]]) {
-        var parent = (0..<Int32(restCount)).map { $0 }
-        func root(_ i: Int32) -> Int32 {
-            var i = i
-            while parent[Int(i)] != i {
-                parent[Int(i)] = parent[Int(parent[Int(i)])]
-                i = parent[Int(i)]
-            }
-            return i
-        }
+        var sets = LowestRootSets(count: restCount)
         var firstStation = [Int32](repeating: -1, count: units.count)
         // In slices, so that the neighbour lists of ten million units are never all in memory.
         let slice = 1 << 20
@@ -126,14 +118,13 @@ struct ProposalContext: Sendable {
                     if first < 0 {
                         first = j
                     } else {
-                        let a = root(first), b = root(j)
-                        if a != b { parent[Int(max(a, b))] = min(a, b) }
+                        sets.union(Int(first), Int(j))
                     }
                 }
                 firstStation[u] = first
             }
         }
-        let restPart = (0..<Int32(restCount)).map { root($0) }
+        let restPart = (0..<restCount).map { Int32(sets.root($0)) }
         var unitsOfPart: [Int32: [Int]] = [:]
         for (u, j) in firstStation.enumerated() where j >= 0 { unitsOfPart[restPart[Int(j)], default: []].append(u) }
         return (restPart, unitsOfPart)

@@ -73,29 +73,18 @@ struct RiderAllocation {
 /// a country of thousands of separate towns becomes thousands of small flows instead of one huge one.
 func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, distances: [Double]) throws -> RiderAllocation {
     let n = reach.rowCount, m = reach.columnCount
-    var parent = Array(0..<m)
-    func root(_ j: Int) -> Int {
-        var j = j
-        while parent[j] != j {
-            parent[j] = parent[parent[j]]
-            j = parent[j]
-        }
-        return j
-    }
+    var sets = LowestRootSets(count: m)
     for i in 0..<n {
         let edges = reach.offsets[i]..<reach.offsets[i + 1]
         guard let first = edges.first else { continue }
-        for e in edges.dropFirst() {
-            let a = root(Int(reach.columns[first])), b = root(Int(reach.columns[e]))
-            if a != b { parent[max(a, b)] = min(a, b) }
-        }
+        for e in edges.dropFirst() { sets.union(Int(reach.columns[first]), Int(reach.columns[e])) }
     }
     // Parts numbered by their lowest station; each part's stations and rows ascending.
     var partOfRoot = [Int](repeating: -1, count: m)
     var partColumns: [[Int]] = []
     var local = [Int32](repeating: 0, count: m)
     for j in 0..<m {
-        let r = root(j)
+        let r = sets.root(j)
         if partOfRoot[r] < 0 {
             partOfRoot[r] = partColumns.count
             partColumns.append([])
@@ -109,7 +98,7 @@ func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, dista
     }
     var partRows = [[Int]](repeating: [], count: partColumns.count)
     for i in 0..<n where reach.offsets[i] < reach.offsets[i + 1] {
-        partRows[partOfRoot[root(Int(reach.columns[reach.offsets[i]]))]].append(i)
+        partRows[partOfRoot[sets.root(Int(reach.columns[reach.offsets[i]]))]].append(i)
     }
     let columnsOfPart = partColumns, rowsOfPart = partRows, localColumn = local
     let solved = try parallelMap(columnsOfPart.count) { p -> Allocation in
