@@ -54,6 +54,9 @@ struct AreasCommand: ParsableCommand {
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
         let data = try scenario.apply(dataset.load(radiusM: radius, time: time, layers: [.districts, .stations, .parking, .areas]), options: dataset, radiusM: radius)
+        // The distances are circles around the commercial areas: the largest must stay where the CRS measures in metres.
+        let distances = [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--meal-m", mealM)].compactMap { f, v in v.map { (f, $0) } }
+        if let (flag, widest) = distances.max(by: { $0.1 < $1.1 }) { try DatasetOptions.checkReach(data, radiusM: widest, flag: flag) }
         let moment = time.moment(data)
         let rest = restM ?? data.manifest.radiusM
         let audit = try AreaAudit(data, thresholds: .init(restM: rest, parkingM: parkingM, chargingM: chargingM, mealM: mealM,

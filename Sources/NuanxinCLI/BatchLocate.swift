@@ -91,7 +91,7 @@ struct BatchLocate {
 
     func run() throws {
         let format = try BatchFormat(command.output)
-        let data = try command.dataset.load(layers: LocateCommand.layers)
+        let data = try command.dataset.load(layers: LocateCommand.layers, usesSeats: false)
         let locator = try PlaceLocator(data)
         let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)

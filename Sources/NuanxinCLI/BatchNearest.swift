@@ -28,10 +28,12 @@ struct BatchNearest {
 
     func run() throws {
         let format = try BatchFormat(command.output)
-        let data = try command.dataset.load(time: command.time, layers: [.districts, .stations])
+        let data = try command.dataset.load(time: command.time, layers: [.districts, .stations], usesSeats: false)
         let filter = command.time.openFilter(command.filters.filter, data)
         let locator = try StationLocator(stations: data.stations)
-        let projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
+        var projector = try QueryProjector(datum: command.dataset.inputCRS, crs: data.manifest.crs)
+        // Each query's --max-distance circle, not only its point, must lie where the CRS measures in metres.
+        projector.batchReach = command.maxDistance.map { ($0, "--max-distance") }
         let (reader, name) = try openBatchInput(input, format: command.inputFormat)
         let texts = StationTexts(data, format: format)
         let stream = BatchStream(format: format, reader: reader, name: name, projector: projector, chunkSize: BatchNearest.chunkSize,

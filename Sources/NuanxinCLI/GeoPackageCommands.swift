@@ -25,7 +25,7 @@ extension ExportCommand {
             let results = ExportCommand.results.contains(layer.lowercased()) ? " (coverage, gaps and proposals are written as geojson or csv)" : ""
             throw CLIFailure(status: .usage, message: "--format gpkg exports the dataset's layers: districts, stations, parking, areas, demand, candidates or all, not \"\(layer)\"\(results)")
         }
-        let data = try dataset.load(layers: Set(layers))
+        let data = try dataset.load(layers: Set(layers), usesSeats: false)
         let source = try dataset.source()
         var tables: [(Layer, [GeoPackageWriter.Item])] = []
         for l in layers where l != .candidates || data.hasCandidates {
@@ -51,7 +51,7 @@ extension ExportCommand {
 /// layer replaced and every other layer and the manifest as they were.
 extension ImportCommand {
     func replaceLayer(_ l: Layer, with items: [GeoPackageWriter.Item], in path: String) throws {
-        let data = try dataset.load(quiet: true)
+        let data = try dataset.load(usesSeats: false, quiet: true)
         var tables: [(Layer, [GeoPackageWriter.Item])] = []
         for layer in Layer.allCases where layer != .candidates || data.hasCandidates || l == .candidates {
             tables.append((layer, layer == l ? items : data.features(of: layer)))

@@ -14,7 +14,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .csv])
-        let data = try dataset.load(layers: [.districts, .stations, .parking, .areas, .demand])
+        let data = try dataset.load(layers: [.districts, .stations, .parking, .areas, .demand], usesSeats: false)
         let summary = try DatasetSummary(data)
         switch format {
         case .json: try output.emit(json(summary).serialized() + "\n")

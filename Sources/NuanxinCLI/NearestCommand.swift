@@ -56,9 +56,12 @@ struct NearestCommand: ParsableCommand {
             return
         }
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(time: time, layers: [.districts, .stations])
+        let data = try dataset.load(time: time, layers: [.districts, .stations], usesSeats: false)
         let locator = try StationLocator(stations: data.stations)
-        let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
+        let projector = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs)
+        let q = try projector.project(lon: lon!, lat: lat!)
+        // As within's radius: the whole --max-distance circle must lie where the CRS measures in metres.
+        if let maxDistance { try projector.checkReach(q, radiusM: maxDistance, flag: "--max-distance") }
         let matches = locator.nearest(projected: q.projected, lonLat: q.wgs84, k: k, filter: time.openFilter(filters.filter, data), maxDistance: maxDistance)
         switch format {
         case .json: try output.emit(StationResultText.document(query: q, matches: matches, dataset: data).serialized(realKeys: ResultFields.stations) + "\n")

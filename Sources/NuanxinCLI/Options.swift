@@ -63,15 +63,40 @@ struct DatasetOptions: ParsableArguments {
     }
 
     /// Loads the dataset, printing warnings to stderr; errors become a `DatasetLoadFailure` (65, or
-    /// 66 for missing files) that prints every problem.
-    func load(radiusM: Double? = nil, time: TimeOptions? = nil, layers: Set<Layer> = Set(Layer.allCases), quiet: Bool = false) throws -> Dataset {
+    /// 66 for missing files) that prints every problem. `usesSeats`: the command turns seats into
+    /// riders, so the riders a seat of the manifest and the flags must be within their limit
+    /// (`DatasetLoader.load`); nearest, within, locate, info, import and layer exports pass false.
+    func load(radiusM: Double? = nil, time: TimeOptions? = nil, layers: Set<Layer> = Set(Layer.allCases), usesSeats: Bool = true, quiet: Bool = false) throws -> Dataset {
+        if usesSeats { try time?.checkRidersPerSeat() }
         let source = try source(radiusM: radiusM, time: time)
         do {
-            let dataset = try DatasetLoader.load(source, layers: layers)
+            let dataset = try DatasetLoader.load(source, layers: layers, usesSeats: usesSeats)
             if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
+            // --radius draws circles around the dataset's demand points and stations.
+            if let radiusM { try DatasetOptions.checkReach(dataset, radiusM: radiusM, flag: "--radius") }
             return dataset
         } catch let error as DatasetError {
             throw DatasetLoadFailure(error: error)
+        }
+    }
+
+    /// A distance flag that draws circles around the dataset's points (`--radius` around demand
+    /// points and stations, `areas --rest-m` around commercial areas): the circles around every
+    /// loaded station, demand point, candidate and commercial area must stay within
+    /// `QueryProjector.areaMarginDegrees` of the CRS's area of use, as `within --radius` does for
+    /// its one point. One check for the box of those points, not one a point; exit 65 naming the
+    /// flag, its value and the CRS.
+    static func checkReach(_ data: Dataset, radiusM: Double, flag: String) throws {
+        let projector = try QueryProjector(datum: .wgs84, crs: data.manifest.crs)
+        guard projector.area != nil else { return }
+        let layers: [AnySequence<Coordinate>] = [
+            AnySequence(data.stations.lazy.map(\.location)), AnySequence(data.demand.lazy.map(\.location)),
+            AnySequence(data.candidates.lazy.map(\.location)),
+            AnySequence(data.commercialAreas.lazy.flatMap { $0.geometry.allCoordinates }),
+        ]
+        guard let extent = projector.extent(of: layers.joined()) else { return }
+        if let why = projector.reachProblem(around: extent, of: "the dataset's points", radiusM: radiusM, flag: flag) {
+            throw CLIFailure(status: .dataError, message: why)
         }
     }
 }

@@ -27,7 +27,7 @@ struct ScenarioOptions: ParsableArguments {
         source.inMemory[.stations] = (incoming.file, incoming.features)
         let added: [Station]
         do {
-            let loaded = try DatasetLoader.load(source, layers: [.stations])
+            let loaded = try DatasetLoader.load(source, layers: [.stations], usesSeats: false)
             for w in loaded.warnings where w.file == incoming.file { printError("nuanxin: \(w)") }
             added = loaded.stations
         } catch let error as DatasetError {
@@ -67,7 +67,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .csv])
-        let before = try dataset.load(radiusM: coverage.radius, layers: CoverageCommand.layers)
+        let before = try dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers)
         let after = try scenario.apply(before, options: dataset, radiusM: coverage.radius)
         let a = try CoverageStudy(before, settings: coverage.settings)
         let b = try CoverageStudy(after, settings: coverage.settings)

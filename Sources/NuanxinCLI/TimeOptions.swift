@@ -24,10 +24,16 @@ struct TimeOptions: ParsableArguments {
         if let visitsPerHour, visitsPerHour > QuantityLimits.visitsPerHour {
             throw ValidationError("--visits-per-hour \(Num.flag(visitsPerHour)) is more than the limit of \(Num.flag(QuantityLimits.visitsPerHour)) visits an hour (one a minute)")
         }
-        // Both given: their riders a seat is checked here (one given: with the manifest's other, on load).
-        if let stayMin, let visitsPerHour, 60 / (stayMin * visitsPerHour) > QuantityLimits.ridersPerSeat * (1 + 1e-12) {
-            throw ValidationError("--stay-min \(Num.flag(stayMin)) with --visits-per-hour \(Num.flag(visitsPerHour)) gives \(Num.fixed(60 / (stayMin * visitsPerHour), 1)) riders a seat, more than the limit of \(Num.flag(QuantityLimits.ridersPerSeat)) (riders resting less than a minute an hour): raise one of them")
-        }
+    }
+
+    /// Both flags given: more riders a seat than `QuantityLimits.ridersPerSeat` is a usage error
+    /// (64) for a command that turns seats into riders (one flag given: checked with the
+    /// manifest's other value on load). Commands that use no seats ignore it.
+    func checkRidersPerSeat() throws {
+        guard let stayMin, let visitsPerHour,
+              let problem = QuantityLimits.ridersPerSeatProblem(stayMin: stayMin, visitsPerHour: visitsPerHour, stayName: "--stay-min", visitsName: "--visits-per-hour")
+        else { return }
+        throw CLIFailure(status: .usage, message: problem)
     }
 
     private func parsedTime(_ text: String) throws -> TimeOfDay {

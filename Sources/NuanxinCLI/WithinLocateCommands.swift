@@ -33,7 +33,7 @@ struct WithinCommand: ParsableCommand {
 
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(time: time, layers: [.districts, .stations])
+        let data = try dataset.load(time: time, layers: [.districts, .stations], usesSeats: false)
         let locator = try StationLocator(stations: data.stations)
         let projector = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs)
         let q = try projector.project(lon: lon!, lat: lat!)
@@ -90,7 +90,7 @@ struct LocateCommand: ParsableCommand {
             return
         }
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
-        let data = try dataset.load(layers: LocateCommand.layers)
+        let data = try dataset.load(layers: LocateCommand.layers, usesSeats: false)
         let q = try QueryProjector(datum: dataset.inputCRS, crs: data.manifest.crs).project(lon: lon!, lat: lat!)
         let found = try PlaceLocator(data).locate(q.projected)
         switch format {

@@ -9,8 +9,14 @@ public enum DatasetLoader {
     /// candidates are asked for, to check the points against them. Warnings end up in the dataset's
     /// `warnings`. Throws `DatasetError` with every issue found (warnings too) when any of them is
     /// an error; its `missingInput` is set when a file could not be found or read.
-    public static func load(_ source: DatasetSource, layers: Set<Layer> = Set(Layer.allCases)) throws -> Dataset {
+    ///
+    /// `usesSeats` says whether the caller turns seats into riders (coverage, load, proposals: the
+    /// manifest's `ridersPerSeat`). Only then is more than `QuantityLimits.ridersPerSeat` riders a
+    /// seat an error; a caller that never uses them (nearest, within, locate, a summary, an export
+    /// of layers) passes false and loads such a dataset, `stayMin` and `visitsPerHour` as given.
+    public static func load(_ source: DatasetSource, layers: Set<Layer> = Set(Layer.allCases), usesSeats: Bool = true) throws -> Dataset {
         var run = LoadRun(source: source)
+        run.usesSeats = usesSeats
         let dataset = run.load(layers: layers)
         if run.issues.contains(where: { $0.severity == .error }) || dataset == nil {
             throw DatasetError(issues: run.issues, missingInput: run.missingInput)
@@ -40,6 +46,9 @@ struct LoadRun {
     let source: DatasetSource
     var issues: [DatasetIssue] = []
     var missingInput = false
+    /// Whether more riders a seat than `QuantityLimits.ridersPerSeat` is an error (see
+    /// `DatasetLoader.load`); true for `validate` and for the manifest alone.
+    var usesSeats = true
 
     init(source: DatasetSource) {
         self.source = source

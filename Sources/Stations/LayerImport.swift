@@ -125,7 +125,7 @@ public enum LayerImport {
         checkSource.inMemory[incoming.layer] = (incoming.file, incoming.features)
         let checked: Dataset
         do {
-            checked = try DatasetLoader.load(checkSource, layers: [incoming.layer])
+            checked = try DatasetLoader.load(checkSource, layers: [incoming.layer], usesSeats: false)
         } catch let error as DatasetError {
             throw .invalid(issues: error.issues.filter { $0.file == incoming.file || $0.severity == .error }.map { located($0, incoming) },
                            missingInput: error.missingInput)

@@ -76,8 +76,9 @@ extension LoadRun {
     }
 
     /// "stay_min" and "visits_per_hour" of the manifest (each > 0 and at most its limit in
-    /// `QuantityLimits`, and together at most `QuantityLimits.ridersPerSeat` riders a seat),
-    /// replaced by the flags when given.
+    /// `QuantityLimits`), replaced by the flags when given; nil when one is bad. When `usesSeats`,
+    /// together they must give at most `QuantityLimits.ridersPerSeat` riders a seat (an error
+    /// otherwise, the values still returned).
     mutating func readRestRate(_ o: JSONObject) -> (stayMin: Double, visitsPerHour: Double)? {
         var ok = true
         func positive(_ key: String, _ flag: String, _ override: Double?, _ fallback: Double, limit: Double, _ unit: String, _ what: String) -> Double {
@@ -114,18 +115,17 @@ extension LoadRun {
                               "visits an hour", "visits a rider makes to a rest station in an hour")
         guard ok else { return nil }
         // Each may be small, but a seat holding more riders than QuantityLimits.ridersPerSeat means
-        // riders rest less than a minute an hour: named, as a value beyond its limit is.
-        let perSeat = 60 / (stay * visits)
-        if perSeat > QuantityLimits.ridersPerSeat * (1 + 1e-12) {
-            let stayText = source.stayMin.map { "--stay-min \(JSONValue.format(number: $0))" } ?? "\"stay_min\" \(JSONValue.format(number: stay))"
-            let visitsText = source.visitsPerHour.map { "--visits-per-hour \(JSONValue.format(number: $0))" } ?? "\"visits_per_hour\" \(JSONValue.format(number: visits))"
-            let message = "\(stayText) with \(visitsText) gives \(JSONValue.format(number: (perSeat * 10).rounded() / 10)) riders a seat (60 / (stay_min × visits_per_hour)), more than the limit of \(JSONValue.format(number: QuantityLimits.ridersPerSeat)) (riders resting less than a minute an hour): raise one of them"
+        // riders rest less than a minute an hour: named, as a value beyond its limit is, when the
+        // caller turns seats into riders. The values are kept either way, so that the layers are
+        // still read and checked (validate lists every problem).
+        let stayName = source.stayMin == nil ? "\"stay_min\"" : "--stay-min"
+        let visitsName = source.visitsPerHour == nil ? "\"visits_per_hour\"" : "--visits-per-hour"
+        if usesSeats, let message = QuantityLimits.ridersPerSeatProblem(stayMin: stay, visitsPerHour: visits, stayName: stayName, visitsName: visitsName) {
             if source.stayMin != nil || source.visitsPerHour != nil {
                 issues.append(DatasetIssue(.error, file: source.stayMin != nil && source.visitsPerHour != nil ? "command line" : "command line and \(source.manifestPath)", message))
             } else {
                 manifestError(message)
             }
-            return nil
         }
         return (stay, visits)
     }

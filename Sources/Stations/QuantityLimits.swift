@@ -1,3 +1,5 @@
+import Geo
+
 /// The largest values a dataset or a flag may give for the quantities of the domain. Beyond these a
 /// value is a named error (65 in a file, 64 in a flag), never an overflow: with every quantity
 /// within its limit, sums over millions of features stay far inside `Int` and exact in `Double`.
@@ -28,6 +30,19 @@ public enum QuantityLimits {
     /// resting one minute an hour on average. Each of the two may be small, but not both: a
     /// one-minute stay once every two hours would make a seat hold 120 riders.
     public static let ridersPerSeat = 60.0
+
+    /// Why `stayMin` minutes a visit with `visitsPerHour` visits an hour give more riders a seat
+    /// than `ridersPerSeat`, or nil when they do not. `stayName` and `visitsName` say where each
+    /// value comes from: `"stay_min"` (quoted, the manifest's key) or `--stay-min` (the flag). The
+    /// one message for the manifest and the flags: every number as JSON writes it (`120`, `62.5`),
+    /// the riders a seat to 0.1.
+    public static func ridersPerSeatProblem(stayMin: Double, visitsPerHour: Double, stayName: String, visitsName: String) -> String? {
+        let perSeat = 60 / (stayMin * visitsPerHour)
+        guard perSeat > ridersPerSeat * (1 + 1e-12) else { return nil }
+        let rounded = (perSeat * 10).rounded() / 10
+        let gives = rounded.isFinite ? JSONValue.format(number: rounded) : "unboundedly many"
+        return "\(stayName) \(JSONValue.format(number: stayMin)) with \(visitsName) \(JSONValue.format(number: visitsPerHour)) gives \(gives) riders a seat (60 / (stay_min × visits_per_hour)), more than the limit of \(JSONValue.format(number: ridersPerSeat)) (riders resting less than a minute an hour): raise one of them"
+    }
 
     /// The limit of a feature property, by its name, or nil for properties without one.
     public static func maximum(of property: String) -> Double? {

@@ -15,6 +15,10 @@ public struct QueryProjector: Sendable {
     /// The CRS's area of use (nil when PROJ gives none, e.g. for a PROJ string).
     public let area: CRSInspection.Area?
     let transformer: CoordinateTransformer
+    /// A search distance around every batch point (`nearest --max-distance`) and the flag that
+    /// gave it: a batch point whose circle reaches more than `areaMarginDegrees` outside the area
+    /// of use becomes a problem of its line, as a point outside it does. Nil: points alone.
+    public var batchReach: (metres: Double, flag: String)?
 
     /// How far outside the CRS's area of use, in degrees of longitude or latitude, a query is still
     /// answered. A transverse Mercator zone is then still within about 0.3 % of true scale at
@@ -54,30 +58,119 @@ public struct QueryProjector: Sendable {
         return "\(QueryProjector.text(given)) is more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres"
     }
 
-    /// Why a search `radiusM` metres around `point` reaches more than `areaMarginDegrees` outside
-    /// the CRS's area of use (where straight-line distances in the CRS are no longer metres), or
-    /// nil. The circle is taken on a sphere of the WGS84 equatorial radius (longitudes widened at
-    /// the circle's latitude farthest from the equator); its northern, southern, eastern and
-    /// western extremes are checked like a query point.
-    public func reachProblem(_ point: Point, radiusM: Double) -> String? {
+    /// A box of WGS84 longitudes and latitudes: `west`...`east` (`east` ≥ `west`, past 180 when the
+    /// box crosses the antimeridian) and `south`...`north`.
+    public struct Extent: Sendable, Equatable {
+        /// Western bound, degrees of longitude.
+        public var west: Double
+        /// Southern bound, degrees of latitude.
+        public var south: Double
+        /// Eastern bound, degrees of longitude (≥ `west`; above 180 across the antimeridian).
+        public var east: Double
+        /// Northern bound, degrees of latitude.
+        public var north: Double
+
+        /// A box from its bounds.
+        public init(west: Double, south: Double, east: Double, north: Double) {
+            self.west = west
+            self.south = south
+            self.east = east
+            self.north = north
+        }
+
+        /// A point as a box of no size.
+        public init(_ c: Coordinate) {
+            self.init(west: c.lon, south: c.lat, east: c.lon, north: c.lat)
+        }
+
+        /// The smallest box holding every point (longitudes in ±180), taken across the
+        /// antimeridian when that is narrower; nil when there is none.
+        public init?<S: Sequence>(covering points: S) where S.Element == Coordinate {
+            var any = false
+            var south = Double.infinity, north = -Double.infinity
+            // Longitudes as given, and brought into [0, 360): the narrower span wins.
+            var west = Double.infinity, east = -Double.infinity, west360 = Double.infinity, east360 = -Double.infinity
+            for c in points {
+                any = true
+                south = min(south, c.lat)
+                north = max(north, c.lat)
+                west = min(west, c.lon)
+                east = max(east, c.lon)
+                let shifted = c.lon < 0 ? c.lon + 360 : c.lon
+                west360 = min(west360, shifted)
+                east360 = max(east360, shifted)
+            }
+            guard any else { return nil }
+            if east360 - west360 < east - west {
+                self.init(west: west360, south: south, east: east360, north: north)
+            } else {
+                self.init(west: west, south: south, east: east, north: north)
+            }
+        }
+
+        /// The bounds as text, longitudes in [-180, 180): "lon 112.90–113.30, lat 35.90–36.40".
+        public var text: String {
+            "lon \(String(format: "%.2f", CRSInspection.Area.wrapped(west)))–\(String(format: "%.2f", CRSInspection.Area.wrapped(east))), lat \(String(format: "%.2f", south))–\(String(format: "%.2f", north))"
+        }
+    }
+
+    /// The box that circles of `radiusM` metres around every point of `extent` fill, when it reaches
+    /// more than `areaMarginDegrees` outside the CRS's area of use (where straight-line distances
+    /// in the CRS are no longer metres); nil when it stays within, or the CRS has no area of use.
+    /// The circles are taken on a sphere of the WGS84 equatorial radius (longitudes widened at the
+    /// latitude farthest from the equator); the box's northern, southern, eastern and western
+    /// extremes are checked like a query point, and a box wider than the area is outside.
+    public func reach(of extent: Extent, radiusM: Double) -> Extent? {
         guard let area, radiusM > 0 else { return nil }
         let metresPerDegree = 6_378_137.0 * Double.pi / 180
         let dLat = radiusM / metresPerDegree
-        let c = point.wgs84
-        let north = min(90, c.lat + dLat), south = max(-90, c.lat - dLat)
+        let north = min(90, extent.north + dLat), south = max(-90, extent.south - dLat)
         let widest = max(abs(north), abs(south))
         let cosine = cos(widest * Double.pi / 180)
         let dLon = cosine > 1e-9 ? min(180, radiusM / (metresPerDegree * cosine)) : 180
-        let extremes = [Coordinate(lon: c.lon, lat: north), Coordinate(lon: c.lon, lat: south),
-                        Coordinate(lon: c.lon + dLon, lat: c.lat), Coordinate(lon: c.lon - dLon, lat: c.lat)]
-        guard extremes.contains(where: { !area.contains($0, marginDegrees: QueryProjector.areaMarginDegrees) }) else { return nil }
-        let reach = "lon \(String(format: "%.2f", CRSInspection.Area.wrapped(c.lon - dLon)))–\(String(format: "%.2f", CRSInspection.Area.wrapped(c.lon + dLon))), lat \(String(format: "%.2f", south))–\(String(format: "%.2f", north))"
-        return "a radius of \(JSONValue.format(number: radiusM)) m around \(QueryProjector.text(point.given)) reaches \(reach), more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres: use a smaller radius or a --crs whose area of use holds the circle"
+        let grown = Extent(west: extent.west - dLon, south: south, east: extent.east + dLon, north: north)
+        let margin = QueryProjector.areaMarginDegrees
+        let areaWidth = area.west <= area.east ? area.east - area.west : area.east + 360 - area.west
+        let lon = (extent.west + extent.east) / 2, lat = (extent.south + extent.north) / 2
+        let extremes = [Coordinate(lon: lon, lat: north), Coordinate(lon: lon, lat: south),
+                        Coordinate(lon: grown.east, lat: lat), Coordinate(lon: grown.west, lat: lat)]
+        let tooWide = areaWidth + 2 * margin < 360 && grown.east - grown.west > areaWidth + 2 * margin
+        guard tooWide || extremes.contains(where: { !area.contains($0, marginDegrees: margin) }) else { return nil }
+        return grown
     }
 
-    /// Throws `QueryPointError` with `reachProblem(_:radiusM:)`'s message when there is one.
-    public func checkReach(_ point: Point, radiusM: Double) throws {
-        if let why = reachProblem(point, radiusM: radiusM) { throw QueryPointError(message: why) }
+    /// Why a search `radiusM` metres around `point` reaches more than `areaMarginDegrees` outside
+    /// the CRS's area of use (see `reach(of:radiusM:)`), or nil. `flag` names the distance in the
+    /// message (`--max-distance`); without it the message speaks of "a radius" (`within`).
+    public func reachProblem(_ point: Point, radiusM: Double, flag: String? = nil) -> String? {
+        reachProblem(given: point.given, wgs84: point.wgs84, radiusM: radiusM, flag: flag)
+    }
+
+    func reachProblem(given: Coordinate, wgs84: Coordinate, radiusM: Double, flag: String?) -> String? {
+        guard let area, let grown = reach(of: Extent(wgs84), radiusM: radiusM) else { return nil }
+        let what = flag.map { "\($0) \(JSONValue.format(number: radiusM)) m" } ?? "a radius of \(JSONValue.format(number: radiusM)) m"
+        return "\(what) around \(QueryProjector.text(given)) reaches \(grown.text), more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres: use a smaller \(flag ?? "radius") or a --crs whose area of use holds the circle"
+    }
+
+    /// Throws `QueryPointError` with `reachProblem(_:radiusM:flag:)`'s message when there is one.
+    public func checkReach(_ point: Point, radiusM: Double, flag: String? = nil) throws {
+        if let why = reachProblem(point, radiusM: radiusM, flag: flag) { throw QueryPointError(message: why) }
+    }
+
+    /// The box of those `points` (WGS84) that lie within the CRS's area of use widened by
+    /// `areaMarginDegrees` (every point when the CRS has none); nil when there is none. Points
+    /// already outside are left out: a radius around them is not what puts them there.
+    public func extent<S: Sequence>(of points: S) -> Extent? where S.Element == Coordinate {
+        guard let area else { return Extent(covering: points) }
+        return Extent(covering: points.lazy.filter { area.contains($0, marginDegrees: QueryProjector.areaMarginDegrees) })
+    }
+
+    /// Why circles of `radiusM` metres (the value of `flag`) around `what` (the dataset's points,
+    /// within `extent`) reach more than `areaMarginDegrees` outside the CRS's area of use, or nil.
+    /// One check for the whole box, not one a point.
+    public func reachProblem(around extent: Extent, of what: String, radiusM: Double, flag: String) -> String? {
+        guard let area, let grown = reach(of: extent, radiusM: radiusM) else { return nil }
+        return "\(flag) \(JSONValue.format(number: radiusM)) m around \(what) (\(extent.text)) reaches \(grown.text), more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres: use a smaller \(flag) or a --crs whose area of use holds the circles"
     }
 
     static func text(_ c: Coordinate) -> String {
@@ -154,6 +247,10 @@ public struct QueryProjector: Sendable {
                 continue
             }
             if let why = outsideArea(given: given, wgs84: c) {
+                outside[i] = why
+                continue
+            }
+            if let batchReach, let why = reachProblem(given: given, wgs84: c, radiusM: batchReach.metres, flag: batchReach.flag) {
                 outside[i] = why
                 continue
             }

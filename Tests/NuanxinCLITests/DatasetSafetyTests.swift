@@ -212,4 +212,59 @@ struct DatasetSafetyTests {
         let near = try CLI.run(["within", "--lon", "179.9", "--lat", "-17", "--radius", "100000", "--crs", "EPSG:3460", "--format", "json", "--data", Fixtures.tiny.path])
         #expect(near.status == 0, "\(near.stderr)")
     }
+    @Test("nearest --max-distance: a circle reaching more than 3° outside the CRS's area of use is bad data (65), one point or a batch line; a smaller one is answered")
+    func maxDistanceOutsideArea() throws {
+        let far = try CLI.run(["nearest", "--lon", "113.1", "--lat", "36.2", "--max-distance", "900000", "--data", Fixtures.tiny.path])
+        #expect(far.status == 65, "\(far.stderr)")
+        #expect(far.stderr.hasPrefix("nuanxin: --max-distance 900000 m around lon 113.1, lat 36.2 reaches lon "), "\(far.stderr)")
+        #expect(far.stderr.contains("more than 3° outside the area of use of EPSG:4547 (112.5°E–115.5°E, 21.52°N–45.45°N)"), "\(far.stderr)")
+        #expect(far.stdout.isEmpty)
+        let near = try CLI.run(["nearest", "--lon", "113.1", "--lat", "36.2", "--max-distance", "200000", "--format", "json", "--data", Fixtures.tiny.path])
+        #expect(near.status == 0, "\(near.stderr)")
+        // In a batch, the query whose circle leaves the area is an error line; the others are answered.
+        let queries = "id,lon,lat\na,113.1,36.2\nb,115.4,36.2\nc,113.05,36.05\n"
+        let batch = try CLI.run(["nearest", "--input", "-", "--max-distance", "300000", "--data", Fixtures.tiny.path], stdin: queries)
+        #expect(batch.status == 65, "\(batch.stderr)")
+        let lines = batch.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("{\"query\":{\"id\":\"a\""), "\(lines)")
+        #expect(lines[1].hasPrefix("{\"query\":{\"id\":\"b\",\"line\":3},\"error\":\"--max-distance 300000 m around lon 115.4, lat 36.2 reaches lon "), "\(lines)")
+        #expect(lines[2].hasPrefix("{\"query\":{\"id\":\"c\""), "\(lines)")
+        #expect(batch.stderr.contains("standard input: line 3: --max-distance 300000 m"), "\(batch.stderr)")
+        let plain = try CLI.run(["nearest", "--input", "-", "--data", Fixtures.tiny.path], stdin: queries)
+        #expect(plain.status == 0, "without --max-distance every point is answered: \(plain.stderr)")
+    }
+
+    @Test("--radius of coverage, gaps, load, propose, compare, report and export, and the areas distances: circles around the dataset leaving the CRS's area of use are bad data (65)")
+    func datasetRadiusOutsideArea() throws {
+        let folder = try Fixtures.tinyCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let extra = folder.appendingPathComponent("extra.csv")
+        try Data("id,name,kind,lon,lat\nx1,Extra,warm_station,113.06,36.06\n".utf8).write(to: extra)
+        let data = ["--data", folder.path]
+        let commands: [[String]] = [
+            ["coverage"], ["coverage", "--by-hour"], ["gaps"], ["load"], ["propose", "--count", "1"], ["compare", "--with", extra.path],
+            ["export", "--layer", "gaps", "--format", "csv"], ["areas"],
+            ["report", "--count", "0", "--format", "svg", "--out", folder.appendingPathComponent("map.svg").path],
+        ]
+        for command in commands {
+            // 900 km around the tiny dataset (113.0–113.2°E) reaches past 102°E.
+            let far = try CLI.run(command + ["--radius", "900000"] + data)
+            #expect(far.status == 65, "\(command.joined(separator: " ")): \(far.stderr)")
+            #expect(far.stderr.hasPrefix("nuanxin: --radius 900000 m around the dataset's points (lon 113.0"), "\(command.joined(separator: " ")): \(far.stderr)")
+            #expect(far.stderr.contains("more than 3° outside the area of use of EPSG:4547 (112.5°E–115.5°E, 21.52°N–45.45°N)"), "\(far.stderr)")
+            // 200 km stays within the margin; 1 km (the usual radius) too.
+            for radius in ["200000", "1000"] {
+                let near = try CLI.run(command + ["--radius", radius] + data)
+                #expect(near.status == 0, "\(command.joined(separator: " ")) --radius \(radius): \(near.stderr)")
+            }
+        }
+        for flag in ["--rest-m", "--parking-m", "--charging-m", "--meal-m"] {
+            let far = try CLI.run(["areas", flag, "900000"] + data)
+            #expect(far.status == 65 && far.stderr.hasPrefix("nuanxin: \(flag) 900000 m around the dataset's points"), "\(flag): \(far.stderr)")
+        }
+        // Commands without --radius, and the default dataset at its usual radius, are not affected.
+        #expect(try CLI.run(["coverage", "--format", "json"] + data).status == 0)
+        #expect(try CLI.run(["coverage", "--radius", "1000", "--format", "json"]).status == 0)
+    }
 }

@@ -102,10 +102,74 @@ struct TimeModelInputTests {
         #expect(mixedBad.status == 65 && mixedBad.stderr.contains(#"--stay-min 1.5 with "visits_per_hour" 0.5 gives 80 riders a seat"#), "\(mixedBad.stderr)")
         // Both flags: a usage error before anything is read.
         let flags = try CLI.run(["coverage", "--stay-min", "1", "--visits-per-hour", "0.5", "--data", Fixtures.tiny.path])
-        #expect(flags.status == 64 && flags.stderr.contains("--stay-min 1 with --visits-per-hour 0.5 gives 120.0 riders a seat"), "\(flags.stderr)")
+        #expect(flags.status == 64 && flags.stderr.contains("--stay-min 1 with --visits-per-hour 0.5 gives 120 riders a seat (60 / (stay_min × visits_per_hour)), more than the limit of 60"), "\(flags.stderr)")
         // Small values that keep a minute of rest an hour are answered.
         let fine = try CLI.run(["coverage", "--stay-min", "1", "--visits-per-hour", "1", "--format", "json", "--data", Fixtures.tiny.path])
         #expect(fine.status == 0 && fine.stdout.contains(#""riders_per_seat":60.0"#), "\(fine.stderr) \(fine.stdout)")
+    }
+
+    @Test("more than 60 riders a seat stops only the commands that turn seats into riders; nearest, within, locate, info, layer exports and import answer")
+    func ridersPerSeatOnlyWhereSeatsCount() throws {
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["stay_min"] = 1; $0["visits_per_hour"] = 0.5 }
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = ["--data", folder.path]
+        let says = #""stay_min" 1 with "visits_per_hour" 0.5 gives 120 riders a seat"#
+        let queries = folder.appendingPathComponent("queries.csv")
+        try Data("id,lon,lat\nq1,113.05,36.05\n".utf8).write(to: queries)
+        let extra = folder.appendingPathComponent("extra.csv")
+        try Data("id,name,kind,lon,lat\nx1,Extra,warm_station,113.06,36.06\n".utf8).write(to: extra)
+        let unaffected: [[String]] = [
+            ["nearest", "--lon", "113.05", "--lat", "36.05"], ["nearest", "--input", queries.path],
+            ["within", "--lon", "113.05", "--lat", "36.05", "--radius", "5000"],
+            ["locate", "--lon", "113.05", "--lat", "36.05"], ["locate", "--input", queries.path], ["info"],
+            ["export", "--layer", "stations", "--format", "csv"],
+            ["export", "--layer", "all", "--format", "gpkg", "--out", folder.appendingPathComponent("all.gpkg").path],
+            // Both flags together give 120 riders a seat too: ignored where seats are not used.
+            ["nearest", "--lon", "113.05", "--lat", "36.05", "--stay-min", "1", "--visits-per-hour", "0.5"],
+        ]
+        for command in unaffected {
+            let r = try CLI.run(command + data)
+            #expect(r.status == 0, "\(command.joined(separator: " ")): \(r.stderr)")
+            #expect(!r.stderr.contains("riders a seat"), "\(command.joined(separator: " ")): \(r.stderr)")
+        }
+        let imported = try CLI.run(["import", "--layer", "stations", extra.path] + data)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let refused: [[String]] = [
+            ["coverage"], ["coverage", "--by-hour"], ["load"], ["gaps"], ["propose", "--count", "1"], ["areas"], ["compare", "--with", extra.path],
+            ["export", "--layer", "coverage", "--format", "csv"],
+            ["report", "--count", "0", "--format", "svg", "--out", folder.appendingPathComponent("map.svg").path],
+        ]
+        for command in refused {
+            let r = try CLI.run(command + data)
+            #expect(r.status == 65 && r.stderr.contains(says), "\(command.joined(separator: " ")): \(r.stderr)")
+        }
+        // A flag that brings riders a seat within the limit is used for the --with stations too.
+        let fixed = try CLI.run(["coverage", "--stay-min", "2", "--with", extra.path, "--format", "json"] + data)
+        #expect(fixed.status == 0 && fixed.stdout.contains(#""riders_per_seat":60.0"#), "\(fixed.stderr)")
+        // validate reports it and still checks the layers: a broken demand file is listed too.
+        try Data("{\"type\": \"FeatureCollection\", \"features\": [".utf8).write(to: folder.appendingPathComponent("demand.geojson"))
+        let v = try CLI.run(["validate", "--format", "json"] + data)
+        #expect(v.status == 65)
+        let files = try Self.issues(v).compactMap { $0["file"] as? String }
+        #expect(files.contains { $0.hasSuffix("dataset.json") } && files.contains { $0.hasSuffix("demand.geojson") }, "\(v.stdout)")
+    }
+
+    @Test("compare uses --stay-min and --visits-per-hour")
+    func compareUsesRestFlags() throws {
+        let folder = try Fixtures.tinyCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let extra = folder.appendingPathComponent("extra.csv")
+        try Data("id,name,kind,lon,lat\nx1,Extra,warm_station,113.06,36.06\n".utf8).write(to: extra)
+        func served(_ flags: [String]) throws -> Double {
+            let r = try CLI.run(["compare", "--with", extra.path, "--format", "json", "--data", folder.path] + flags)
+            #expect(r.status == 0, "\(r.stderr)")
+            let total = try Self.json(r.stdout)["total"] as! [String: Any]
+            return (total["before"] as! [String: Any])["served_pct"] as! Double
+        }
+        let six = try served([]), one = try served(["--stay-min", "60", "--visits-per-hour", "1"])
+        #expect(one < six, "one rider a seat serves fewer than six: \(one) vs \(six)")
     }
 
     @Test("a district's radius_m must be a positive number (65), and 500 validates")
