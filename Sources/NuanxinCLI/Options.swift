@@ -89,12 +89,12 @@ struct DatasetOptions: ParsableArguments {
     static func checkReach(_ data: Dataset, radiusM: Double, flag: String) throws {
         let projector = try QueryProjector(datum: .wgs84, crs: data.manifest.crs)
         guard projector.area != nil else { return }
-        let layers: [AnySequence<Coordinate>] = [
-            AnySequence(data.stations.lazy.map(\.location)), AnySequence(data.demand.lazy.map(\.location)),
-            AnySequence(data.candidates.lazy.map(\.location)),
-            AnySequence(data.commercialAreas.lazy.flatMap { $0.geometry.allCoordinates }),
-        ]
-        guard let extent = projector.extent(of: layers.joined()) else { return }
+        var box = projector.extentBuilder()
+        for i in data.stations.indices { box.add(data.stations[i].location) }
+        for i in data.demand.indices { box.add(data.demand[i].location) }
+        for i in data.candidates.indices { box.add(data.candidates[i].location) }
+        for area in data.commercialAreas { for c in area.geometry.allCoordinates { box.add(c) } }
+        guard let extent = box.extent else { return }
         if let why = projector.reachProblem(around: extent, of: "the dataset's points", radiusM: radiusM, flag: flag) {
             throw CLIFailure(status: .dataError, message: why)
         }

@@ -86,31 +86,50 @@ public struct QueryProjector: Sendable {
         /// The smallest box holding every point (longitudes in ±180), taken across the
         /// antimeridian when that is narrower; nil when there is none.
         public init?<S: Sequence>(covering points: S) where S.Element == Coordinate {
-            var any = false
-            var south = Double.infinity, north = -Double.infinity
-            // Longitudes as given, and brought into [0, 360): the narrower span wins.
-            var west = Double.infinity, east = -Double.infinity, west360 = Double.infinity, east360 = -Double.infinity
-            for c in points {
-                any = true
-                south = min(south, c.lat)
-                north = max(north, c.lat)
-                west = min(west, c.lon)
-                east = max(east, c.lon)
-                let shifted = c.lon < 0 ? c.lon + 360 : c.lon
-                west360 = min(west360, shifted)
-                east360 = max(east360, shifted)
-            }
-            guard any else { return nil }
-            if east360 - west360 < east - west {
-                self.init(west: west360, south: south, east: east360, north: north)
-            } else {
-                self.init(west: west, south: south, east: east, north: north)
-            }
+            var builder = ExtentBuilder(area: nil)
+            for c in points { builder.add(c) }
+            guard let e = builder.extent else { return nil }
+            self = e
         }
 
         /// The bounds as text, longitudes in [-180, 180): "lon 112.90–113.30, lat 35.90–36.40".
         public var text: String {
             "lon \(String(format: "%.2f", CRSInspection.Area.wrapped(west)))–\(String(format: "%.2f", CRSInspection.Area.wrapped(east))), lat \(String(format: "%.2f", south))–\(String(format: "%.2f", north))"
+        }
+    }
+
+    /// The box of points added one at a time (several layers without an array of them all), as
+    /// `Extent(covering:)` makes it; with an area, points more than `areaMarginDegrees` outside it
+    /// are left out.
+    public struct ExtentBuilder: Sendable {
+        let area: CRSInspection.Area?
+        var south = Double.infinity, north = -Double.infinity
+        // Longitudes as given, and brought into [0, 360): the narrower span wins.
+        var west = Double.infinity, east = -Double.infinity, west360 = Double.infinity, east360 = -Double.infinity
+
+        /// An empty box; points outside `area` (widened by `areaMarginDegrees`) will be left out.
+        public init(area: CRSInspection.Area?) {
+            self.area = area
+        }
+
+        /// Grows the box to hold `c` (WGS84), unless it lies outside the area.
+        @inline(__always)
+        public mutating func add(_ c: Coordinate) {
+            if let area, !area.contains(c, marginDegrees: QueryProjector.areaMarginDegrees) { return }
+            south = min(south, c.lat)
+            north = max(north, c.lat)
+            west = min(west, c.lon)
+            east = max(east, c.lon)
+            let shifted = c.lon < 0 ? c.lon + 360 : c.lon
+            west360 = min(west360, shifted)
+            east360 = max(east360, shifted)
+        }
+
+        /// The box of the points added; nil when none was.
+        public var extent: Extent? {
+            guard south <= north else { return nil }
+            if east360 - west360 < east - west { return Extent(west: west360, south: south, east: east360, north: north) }
+            return Extent(west: west, south: south, east: east, north: north)
         }
     }
 
@@ -161,9 +180,14 @@ public struct QueryProjector: Sendable {
     /// `areaMarginDegrees` (every point when the CRS has none); nil when there is none. Points
     /// already outside are left out: a radius around them is not what puts them there.
     public func extent<S: Sequence>(of points: S) -> Extent? where S.Element == Coordinate {
-        guard let area else { return Extent(covering: points) }
-        return Extent(covering: points.lazy.filter { area.contains($0, marginDegrees: QueryProjector.areaMarginDegrees) })
+        var builder = extentBuilder()
+        for c in points { builder.add(c) }
+        return builder.extent
     }
+
+    /// An empty `ExtentBuilder` that leaves out points outside the CRS's area of use (as
+    /// `extent(of:)` does).
+    public func extentBuilder() -> ExtentBuilder { ExtentBuilder(area: area) }
 
     /// Why circles of `radiusM` metres (the value of `flag`) around `what` (the dataset's points,
     /// within `extent`) reach more than `areaMarginDegrees` outside the CRS's area of use, or nil.
