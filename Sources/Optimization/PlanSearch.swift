@@ -366,13 +366,14 @@ struct PlanSolver {
             cost += size.cost
             sites.append(PlannedSite(id: prep.ids[o.site], candidateIndex: prep.order[o.site], sizeIndex: sizeIndex, size: size,
                                      gain: o.gain, load: load, overflow: size.capacity + tol < load, required: isRequired.contains(o.site),
-                                     travel: perSite.travel[n]))
+                                     travel: perSite.travel[n], hasDistances: hasTravel))
         }
         let objective = max(0, currentValue)
         let final = zip(order, sites).map { ($0.0.site, capacitated ? $0.1.size.capacity : Double.infinity) }
         return PlanSelection(sites: sites, objective: objective, upperBound: proven ? objective : max(objective, bound),
                              provenOptimal: proven, baseline: base, totalDemand: prep.total, cost: cost, target: nil,
-                             shortfall: nil, nodes: nodes, travel: hasTravel ? (sameSites(final, current) ? perSite.total : nil) ?? travel(final) : 0)
+                             shortfall: nil, nodes: nodes, travel: hasTravel ? (sameSites(final, current) ? perSite.total : nil) ?? travel(final) : 0,
+                             hasDistances: hasTravel)
     }
 
     /// Whether two plans have the same sites at the same capacities, in any order.

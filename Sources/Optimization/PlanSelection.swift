@@ -145,9 +145,13 @@ public struct PlannedSite: Sendable, Equatable {
     /// distances given): capacitated, of the allocation `load` comes from; uncapacitated, of the
     /// demand it newly covers. 0 when no distances were given.
     public var travel: Double = 0
+    /// Whether the problem gave distances (`PlanCandidate.distances`, `existingDistances`,
+    /// `coveredDistances`); without them `travel` is 0 and says nothing.
+    public var hasDistances: Bool = true
 
-    /// Mean distance from the site of the riders in `load`: `travel / load` (nil when `load` is 0).
-    public var meanDistance: Double? { load > 0 ? travel / load : nil }
+    /// Mean distance from the site of the riders in `load`: `travel / load`; nil when `load` is 0
+    /// or no distances were given (unknown, not 0).
+    public var meanDistance: Double? { hasDistances && load > 0 ? travel / load : nil }
 }
 
 /// A plan with its proof.
@@ -177,6 +181,9 @@ public struct PlanSelection: Sendable, Equatable {
     /// (existing stations and the sites at their final sizes); uncapacitated, every covered rider to
     /// the nearest station covering it. 0 when no distances were given.
     public var travel: Double
+    /// Whether the problem gave distances (`PlanCandidate.distances`, `existingDistances`,
+    /// `coveredDistances`); without them `travel` is 0 and says nothing.
+    public var hasDistances: Bool = true
 
     /// Served (covered) percentage, 0–100, without the plan: `baseline` over `totalDemand` (0 when
     /// there is no demand).
@@ -188,9 +195,9 @@ public struct PlanSelection: Sendable, Equatable {
     /// upperBound` over `totalDemand`, capped at 100 (0 when there is no demand).
     public var upperBoundPercent: Double { totalDemand > 0 ? min(100, 100 * (baseline + upperBound) / totalDemand) : 0 }
     /// Mean distance from each rider served (covered, uncapacitated) with the plan to the station
-    /// serving it: `travel` over `baseline + objective` (nil when no rider is served). Meaningful
-    /// only when distances were given.
-    public var meanDistance: Double? { baseline + objective > 0 ? travel / (baseline + objective) : nil }
+    /// serving it: `travel` over `baseline + objective`; nil when no rider is served or no
+    /// distances were given (unknown, not 0).
+    public var meanDistance: Double? { hasDistances && baseline + objective > 0 ? travel / (baseline + objective) : nil }
 }
 
 /// Chooses a plan. Same input ⇒ same output whatever the order of the candidates (they are handled

@@ -123,6 +123,14 @@ struct PlanTravelTests {
         for k in plain.candidates.indices { plain.candidates[k].distances = [] }
         #expect(try planSites(plain, goal: .count(1)).sites.map(\.id) == ["a"])
         #expect(try planSites(plain, goal: .count(1)).travel == 0)
+        // Then the mean distances are unknown (nil), not 0; with distances they are known.
+        for goal in [PlanGoal.count(1), .budget(10), .targetPercent(100)] {
+            let unknown = try planSites(plain, goal: goal)
+            #expect(unknown.meanDistance == nil && unknown.sites.allSatisfy { $0.meanDistance == nil }, "\(goal): \(String(describing: unknown.meanDistance))")
+            let known = try planSites(problem, goal: goal)
+            #expect(known.meanDistance.map { abs($0 - 11.0 / 5) < 1e-9 } == true, "\(goal): \(String(describing: known.meanDistance))")
+            #expect(known.sites.allSatisfy { $0.meanDistance != nil })
+        }
     }
 
     @Test("travel never costs value: the farther site wins when it serves more")
