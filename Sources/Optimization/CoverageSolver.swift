@@ -141,46 +141,43 @@ struct CoverageSolver {
             var r = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
                           lambda: node.lambda, theta: node.theta,
                           iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot)
+            var resume = false
             if isRoot {
+                let beforeSearch = incumbent.value
                 r = searchAtRoot(sub, node: node, relaxation: r, nodes: nodes)
+                // A better incumbent steers the subgradient steps better: the relaxation is resumed
+                // with it, here on the full model only when no core takes the search over (a core
+                // resumes it from these multipliers on its smaller model, at a fraction of the cost).
+                resume = incumbent.value > beforeSearch
                 rootBound = r.ub
                 rootWork = work
             }
-            let ub = min(r.ub, node.bound)
+            var ub = min(r.ub, node.bound)
             if optimality.cannotImprove(ub, over: target) { continue }
             var (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
             if newIn.count > p { continue }  // every improving choice would need more than p sites
             if isRoot {
                 progress("root fixing: \(newIn.count - node.fixedIn.count) in, \(newOut.count - node.fixedOut.count) out of \(sub.free.count) free",
                          incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
-                // Every strictly better choice uses only the sites left free: search among them.
-                var allowed = [Bool](repeating: false, count: K)
-                for j in sub.free { allowed[j] = true }
-                for j in newOut { allowed[j] = false }
-                for j in incumbent.sites { allowed[j] = true }
-                let beforeKicks = target
-                iteratedTabu(allowed: allowed, rounds: budget.kicks)
-                progress("iterated tabu search", incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
-                if optimality.cannotImprove(ub, over: target) { continue }
-                if target > beforeKicks {
-                    // A better incumbent lowers what a site must be worth to stay: fix again.
+                if let out = handOverToCore(sub, fixedIn: newIn, fixedOut: newOut, relaxation: r, bound: ub, nodes: nodes) {
+                    return out
+                }
+                if resume {
+                    let again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                      lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true)
+                    if again.ub < r.ub { r = again }
+                    rootBound = r.ub
+                    rootWork = work
+                    ub = min(r.ub, node.bound)
+                    progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
+                    if optimality.cannotImprove(ub, over: target) { continue }
                     (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
                     if newIn.count > p { continue }
                     progress("root fixing again: \(newIn.count - node.fixedIn.count) in, \(newOut.count - node.fixedOut.count) out of \(sub.free.count) free",
                              incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
-                    allowed = [Bool](repeating: false, count: K)
-                    for j in sub.free { allowed[j] = true }
-                    for j in newOut { allowed[j] = false }
-                    for j in incumbent.sites { allowed[j] = true }
-                }
-                if budget.coreHandoff && Double(newOut.count + newIn.count) >= tuning.coreFraction * Double(sub.free.count) {
-                    // Branch on the core alone: the sites fixed in, plus the free ones rebuilt as
-                    // a smaller problem.
-                    let out = solveCore(allowed: allowed, fixedIn: newIn, nodesSoFar: nodes, lambda: r.lambda)
-                    let bound = out.proven ? incumbent.value : max(incumbent.value, min(optimality.reportable(ub), out.bound))
-                    return Outcome(chosen: incumbent.sites, value: incumbent.value, bound: bound, proven: out.proven,
-                                   nodes: nodes + out.nodes, lagrangeIterations: lagrangeIterations + out.lagrangeIterations,
-                                   stoppedByBudget: out.stoppedByBudget)
+                    if let out = handOverToCore(sub, fixedIn: newIn, fixedOut: newOut, relaxation: r, bound: ub, nodes: nodes) {
+                        return out
+                    }
                 }
             }
             let theta = max(r.theta, tuning.childThetaFloor)
@@ -224,6 +221,25 @@ struct CoverageSolver {
             }
         }
         return best >= 0 && bestScore > 1e-6 ? best : r.top[0]
+    }
+
+    /// When root fixing settled enough of the free sites (`tuning.coreFraction`), the branch and
+    /// bound on the core alone: the sites fixed in, plus the free ones not fixed out (and the
+    /// incumbent's) rebuilt as a smaller problem. Nil when the search stays on this model.
+    private mutating func handOverToCore(_ sub: Subproblem, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex],
+                                         relaxation r: Relaxation, bound ub: Double, nodes: Int) -> Outcome? {
+        guard budget.coreHandoff,
+              Double(fixedOut.count + fixedIn.count) >= tuning.coreFraction * Double(sub.free.count) else { return nil }
+        // Every strictly better choice uses only the sites left free: search among them.
+        var allowed = [Bool](repeating: false, count: model.candidateCount)
+        for j in sub.free { allowed[j] = true }
+        for j in fixedOut { allowed[j] = false }
+        for j in incumbent.sites { allowed[j] = true }
+        let out = solveCore(allowed: allowed, fixedIn: fixedIn, nodesSoFar: nodes, lambda: r.lambda)
+        let bound = out.proven ? incumbent.value : max(incumbent.value, min(optimality.reportable(ub), out.bound))
+        return Outcome(chosen: incumbent.sites, value: incumbent.value, bound: bound, proven: out.proven,
+                       nodes: nodes + out.nodes, lagrangeIterations: lagrangeIterations + out.lagrangeIterations,
+                       stoppedByBudget: out.stoppedByBudget)
     }
 
     /// Greedy plus swap local search, and the caller's starting set (if any) polished the same way.
@@ -276,13 +292,11 @@ struct CoverageSolver {
     }
 
     /// At the root: tabu searches from the incumbent and from the relaxation's sites, then the
-    /// relaxation resumed when they found better (a better target steers the subgradient steps
-    /// better). Returns the better relaxation.
-    private mutating func searchAtRoot(_ sub: Subproblem, node: Node, relaxation: Relaxation, nodes: Int) -> Relaxation {
-        var r = relaxation
+    /// iterated tabu search (kicks) over every site. The caller resumes the relaxation when they
+    /// found better.
+    private mutating func searchAtRoot(_ sub: Subproblem, node: Node, relaxation r: Relaxation, nodes: Int) -> Relaxation {
         progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
         if optimality.cannotImprove(r.ub, over: target) { return r }
-        let before = incumbent.value
         let steps = tuning.tabuSteps, stall = tuning.tabuSteps / tuning.tabuStallDivisor
         let (t1, v1) = tabuSearch(from: incumbent.sites, steps: steps, stallLimit: stall)
         incumbent.offer(t1, value: v1)
@@ -299,11 +313,9 @@ struct CoverageSolver {
             }
         }
         progress("tabu search", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
-        if incumbent.value > before && !optimality.cannotImprove(r.ub, over: target) {
-            let again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                              lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true)
-            if again.ub < r.ub { r = again }
-            progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
+        if budget.kicks > 0 && !optimality.cannotImprove(r.ub, over: target) {
+            iteratedTabu(allowed: [Bool](repeating: true, count: model.candidateCount), rounds: budget.kicks)
+            progress("iterated tabu search", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
         }
         return r
     }

@@ -92,6 +92,7 @@ extension CoverageSolver {
         var shareWeight = 0.0
         let window = max(1, tuning.nodeProgressWindow)
         var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
+        var lastTop: [ColumnIndex] = []
         for iteration in 0..<iterations {
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
@@ -114,19 +115,22 @@ extension CoverageSolver {
                 stall += 1
                 if stall >= stallLimit { thetaNow /= 2; stall = 0 }
             }
-            // The relaxation's sites as a solution.
-            var set = fixedIn + top
-            set.sort()
-            if !tried.contains(set) {
-                tried.insert(set)
-                let v = model.value(set)
-                if polish && polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
-                    polishes += 1
-                    var improved = set
-                    let w = localSearch(&improved, allowed: [Bool](repeating: true, count: K))
-                    incumbent.offer(improved, value: w)
+            // The relaxation's sites as a solution (unless they are the last iteration's).
+            if top != lastTop {
+                lastTop = top
+                var set = fixedIn + top
+                set.sort()
+                if !tried.contains(set) {
+                    tried.insert(set)
+                    let v = model.value(set)
+                    if polish && polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
+                        polishes += 1
+                        var improved = set
+                        let w = localSearch(&improved, allowed: [Bool](repeating: true, count: K))
+                        incumbent.offer(improved, value: w)
+                    }
+                    incumbent.offer(set, value: v)
                 }
-                incumbent.offer(set, value: v)
             }
             if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
             // At a node: give up on pruning when the bound's recent descent, kept up for the
@@ -209,25 +213,21 @@ extension CoverageSolver {
                     let w = m.weight
                     for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] += 1 } }
                     defer { for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] = 0 } } }
-                    // Nonzero components of the subgradient, listed once.
+                    // The norm first, then the step along every nonzero component.
                     var norm = 0.0
-                    var nonzero: [Int32] = []
-                    nonzero.reserveCapacity(w.count / 4)
                     for g in 0..<w.count where !cov[g] {
                         let s = Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g])
-                        if s != 0 {
-                            nonzero.append(Int32(g))
-                            norm += Double(s * s)
-                        }
+                        norm += Double(s * s)
                     }
                     if norm == 0 {
                         moved = false
                         return
                     }
                     let step = theta * gap / norm
-                    for gv in nonzero {
-                        let g = Int(gv)
-                        let s = Double(Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g]))
+                    for g in 0..<w.count where !cov[g] {
+                        let si = Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g])
+                        if si == 0 { continue }
+                        let s = Double(si)
                         let before = lam[g]
                         let after = min(w[g], max(0, before - step * s))
                         if after != before {

@@ -1,6 +1,10 @@
 /// The state of a set of p sites for swap moves (one site out, one in): how many chosen sites cover
 /// each group, and the value of every swap. One state serves the swap local search and the tabu
 /// search. A class over unchecked buffers so that the hot loops need no nested pointer closures.
+///
+/// With integer weights the swap values are kept up to date by each swap, touching only the groups
+/// of the two sites that change (every sum is of integers, so it equals the sum computed afresh);
+/// otherwise `refresh` computes them afresh before each step, in a fixed order.
 final class SwapState {
     let candidateCount: Int
     let groupCount: Int
@@ -21,6 +25,11 @@ final class SwapState {
     let loss: UnsafeMutableBufferPointer<Double>
     /// ... and per (position, site) the part of that weight the site covers too.
     let extra: UnsafeMutableBufferPointer<Double>
+    /// Whether `swap` keeps `gain`, `loss` and `extra` up to date (integer weights only).
+    let incremental: Bool
+    /// Groups a swap touches, marked by the swap's number (both sites' groups once).
+    private let touched: UnsafeMutableBufferPointer<Int>
+    private var swaps = 0
 
     init(model: CoverageModel, set: [ColumnIndex]) {
         candidateCount = model.candidateCount
@@ -40,10 +49,14 @@ final class SwapState {
         loss.initialize(repeating: 0)
         extra = .allocate(capacity: set.count * candidateCount)
         extra.initialize(repeating: 0)
+        touched = .allocate(capacity: groupCount)
+        touched.initialize(repeating: -1)
+        incremental = model.integral
         value = 0
         model.withView { m in
-            for c in set {
+            for (k, c) in set.enumerated() {
                 inSet[c] = true
+                position[c] = k
                 for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] {
                     let g = Int(m.columnGroups[t])
                     count[g] += 1
@@ -51,12 +64,19 @@ final class SwapState {
                 }
             }
             value = coveredWeight(m)
+            evaluate(m)
         }
     }
 
     deinit {
         count.deallocate(); owner.deallocate(); inSet.deallocate(); position.deallocate()
-        gain.deallocate(); loss.deallocate(); extra.deallocate()
+        gain.deallocate(); loss.deallocate(); extra.deallocate(); touched.deallocate()
+    }
+
+    /// Makes `gain`, `loss` and `extra` current before a step: nothing to do when the swaps keep
+    /// them up to date, else computed afresh.
+    func refresh(_ m: CoverageModel.View) {
+        if !incremental { evaluate(m) }
     }
 
     /// The covered weight summed afresh in group order (no drift from the updates).
@@ -66,13 +86,13 @@ final class SwapState {
         return v
     }
 
-    /// Fills `gain`, `loss` and `extra` for the current set; sites not `allowed` gain nothing.
-    func evaluate(_ m: CoverageModel.View, allowed: [Bool]?) {
+    /// Fills `gain`, `loss` and `extra` for the current set afresh (callers skip the sites they do
+    /// not allow).
+    private func evaluate(_ m: CoverageModel.View) {
         let K = candidateCount
-        for (k, c) in set.enumerated() { position[c] = k }
         for c in 0..<K {
             var s = 0.0
-            if !inSet[c] && allowed?[c] != false {
+            if !inSet[c] {
                 for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] where count[Int(m.columnGroups[t])] == 0 {
                     s += m.weight[Int(m.columnGroups[t])]
                 }
@@ -95,9 +115,40 @@ final class SwapState {
         gain[c] - loss[k] + extra[k * candidateCount + c]
     }
 
-    /// Makes the swap, updating counts and `value` incrementally.
+    /// What group g adds to the swap values (`sign` 1) or takes back (−1): when no chosen site
+    /// covers it, its weight to the gain of every site that would; when one does, its weight to
+    /// that site's loss and to the extra of every other site covering it.
+    @inline(__always)
+    private func contribute(_ g: Int, sign: Double, _ m: CoverageModel.View) {
+        let n = count[g]
+        if n > 1 { return }
+        let w = sign * m.weight[g]
+        if n == 0 {
+            for t in m.groupOffsets[g]..<m.groupOffsets[g + 1] { gain[Int(m.groupColumns[t])] += w }
+        } else {
+            let k = position[owner[g]]
+            loss[k] += w
+            let base = k * candidateCount
+            for t in m.groupOffsets[g]..<m.groupOffsets[g + 1] { extra[base + Int(m.groupColumns[t])] += w }
+        }
+    }
+
+    /// Makes the swap, updating counts and `value` (and, when `incremental`, the swap values of
+    /// the groups the two sites cover) incrementally.
     func swap(position k: Int, site c: ColumnIndex, _ m: CoverageModel.View) {
         let out = set[k]
+        swaps += 1
+        if incremental {
+            // Take back what the groups of both sites contribute now; add it back below.
+            for site in [out, c] {
+                for t in m.columnOffsets[site]..<m.columnOffsets[site + 1] {
+                    let g = Int(m.columnGroups[t])
+                    if touched[g] == swaps { continue }
+                    touched[g] = swaps
+                    contribute(g, sign: -1, m)
+                }
+            }
+        }
         for t in m.columnOffsets[out]..<m.columnOffsets[out + 1] {
             let g = Int(m.columnGroups[t])
             count[g] -= 1
@@ -113,7 +164,19 @@ final class SwapState {
         inSet[out] = false
         inSet[c] = true
         position[out] = -1
+        position[c] = k
         set[k] = c
+        if incremental {
+            swaps += 1
+            for site in [out, c] {
+                for t in m.columnOffsets[site]..<m.columnOffsets[site + 1] {
+                    let g = Int(m.columnGroups[t])
+                    if touched[g] == swaps { continue }
+                    touched[g] = swaps
+                    contribute(g, sign: 1, m)
+                }
+            }
+        }
     }
 }
 
@@ -127,7 +190,7 @@ extension CoverageSolver {
         let tol = incumbent.tie
         return model.withView { m in
             while true {
-                state.evaluate(m, allowed: allowed)
+                state.refresh(m)
                 var bestDelta = tol
                 var move: (Int, Int)? = nil
                 for k in 0..<set.count {
@@ -165,7 +228,7 @@ extension CoverageSolver {
         let tol = incumbent.tie
         model.withView { m in
             for step in 0..<steps {
-                state.evaluate(m, allowed: allowed)
+                state.refresh(m)
                 var bestDelta = -Double.infinity
                 var move = (-1, -1)
                 for k in 0..<p {
