@@ -55,8 +55,12 @@ public struct DemandModel: Sendable {
         let lookup = try DistrictLookup(dataset.districts)
         var units: [Unit] = []
         units.reserveCapacity(dataset.demand.count)
-        for (i, d) in dataset.demand.enumerated() {
-            units.append(Unit(id: d.id, weight: d.weight, projected: d.projected, origin: .point(i), divisions: try lookup.divisions(containing: d.projected)))
+        // Each point's fields read in place (not a copy of each point with its properties).
+        try dataset.demand.withUnsafeBufferPointer { points in
+            for i in points.indices {
+                units.append(Unit(id: points[i].id, weight: points[i].weight, projected: points[i].projected, origin: .point(i),
+                                  divisions: try lookup.divisions(containing: points[i].projected)))
+            }
         }
         for (i, area) in dataset.commercialAreas.enumerated() {
             guard let riders = area.peakRiders, riders > 0 else { continue }

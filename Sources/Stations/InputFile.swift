@@ -89,20 +89,19 @@ public enum InputFile {
         let expected = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
         if expected > limit { throw Failure.tooLarge(path, limit: limit) }
         var bytes = [UInt8]()
-        // One byte more than the size, so that reaching the end needs no second allocation.
-        bytes.reserveCapacity(expected + 1)
+        // One byte more than the size, so that reaching the end needs no second read into a new
+        // buffer. Each buffer is read into uninitialised memory (not zeroed first): a regular file
+        // is one buffer, taken as it is; only a file that grows or a device or pipe needs more.
         var chunk = max(expected + 1, 1 << 16)
         while true {
             var failure: Int32 = 0
             var done = false
-            let start = bytes.count
             // Never more than limit + 1 bytes: one past the limit proves the file too large.
-            let room = limit + 1 - start
-            bytes.append(contentsOf: repeatElement(0, count: min(room, max(chunk, bytes.capacity - start))))
-            let got = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
-                var filled = start
-                while filled < buffer.count {
-                    let n = systemRead(fd, buffer.baseAddress! + filled, buffer.count - filled)
+            let room = min(limit + 1 - bytes.count, chunk)
+            let part = [UInt8](unsafeUninitializedCapacity: room) { buffer, initialized in
+                var filled = 0
+                while filled < room {
+                    let n = systemRead(fd, buffer.baseAddress! + filled, room - filled)
                     if n > 0 {
                         filled += n
                     } else if n == 0 {
@@ -113,9 +112,9 @@ public enum InputFile {
                         break
                     }
                 }
-                return filled
+                initialized = filled
             }
-            bytes.removeSubrange(got...)
+            if bytes.isEmpty { bytes = part } else { bytes.append(contentsOf: part) }
             if failure != 0 { throw Failure.unreadable(path, String(cString: strerror(failure))) }
             if bytes.count > limit { throw Failure.tooLarge(path, limit: limit) }
             if done { return bytes }
