@@ -174,28 +174,31 @@ public enum GeoJSONReader {
                 streamed.features.append(readFeature(value, index: streamed.features.count, issues: &streamed.issues))
             }
         )
-        if fastPath {
-            var fast = GeoJSONFastFeature(bytes: UnsafeBufferPointer(start: nil, count: 0), index: 0)
-            parser.streamedArray?.fast = { bytes, offset in
-                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { return nil }
-                return bytes.withUnsafeBufferPointer { buffer -> Int? in
-                    fast.bytes = buffer
+        // The fast path reads the bytes through one buffer pointer for the whole parse (not the
+        // array handed over, and a pointer taken, for each feature).
+        let root: JSONValue = try bytes.withUnsafeBufferPointer { buffer in
+            if fastPath {
+                var fast = GeoJSONFastFeature(bytes: buffer, index: 0)
+                parser.streamedArray?.fast = { offset in
+                    guard offset < buffer.count, buffer[offset] == UInt8(ascii: "{") else { return nil }
                     fast.index = offset
-                    defer { fast.bytes = UnsafeBufferPointer(start: nil, count: 0) }
-                    guard let (feature, issue) = try? fast.readFeature(position: streamed.features.count) else { return nil }
                     if streamed.firstOffset < 0 { streamed.firstOffset = offset }
                     streamed.reserveByEstimate(offset: offset, byteCount: buffer.count)
-                    streamed.features.append(feature)
-                    if let issue { streamed.issues.append(issue) }
+                    do {
+                        try fast.readFeature(into: &streamed.features, issues: &streamed.issues)
+                    } catch {
+                        return nil
+                    }
                     return fast.index
                 }
             }
-        }
-        let root: JSONValue
-        do {
-            root = try parser.parseDocument()
-        } catch let error as JSONParseError {
-            throw GeoJSONDocumentError(message: "not valid JSON: \(error)")
+            // The pointer is not kept past this closure.
+            defer { parser.streamedArray?.fast = nil }
+            do {
+                return try parser.parseDocument()
+            } catch let error as JSONParseError {
+                throw GeoJSONDocumentError(message: "not valid JSON: \(error)")
+            }
         }
         parser.streamedArray = nil
         var issues: [GeoJSONIssue] = parser.duplicateKeys.map {

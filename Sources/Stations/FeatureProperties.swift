@@ -15,20 +15,37 @@ extension LoadRun {
 
     /// Per-feature property access that records what is wrong.
     struct Properties {
-        let feature: GeoJSONFeature
+        /// The feature being read; its properties are empty once `takeProperties()` has moved them out.
+        private(set) var feature: GeoJSONFeature
         let file: String
+        /// The feature's id as a planner sees it (`GeoJSONFeature.displayID`), looked up once.
+        let displayID: String?
         var issues: [DatasetIssue] = []
         var failed = false
 
-        var id: String { feature.displayID ?? "" }
+        init(feature: consuming GeoJSONFeature, file: String) {
+            displayID = feature.displayID
+            self.feature = feature
+            self.file = file
+        }
+
+        var id: String { displayID ?? "" }
 
         mutating func error(_ message: String) {
-            issues.append(DatasetIssue(.error, file: file, featureIndex: feature.index, featureID: feature.displayID, message))
+            issues.append(DatasetIssue(.error, file: file, featureIndex: feature.index, featureID: displayID, message))
             failed = true
         }
 
         mutating func warning(_ message: String) {
-            issues.append(DatasetIssue(.warning, file: file, featureIndex: feature.index, featureID: feature.displayID, message))
+            issues.append(DatasetIssue(.warning, file: file, featureIndex: feature.index, featureID: displayID, message))
+        }
+
+        /// The feature's properties, moved out (not copied) for the value being built: the last
+        /// use of them by the reader.
+        mutating func takeProperties() -> JSONObject {
+            var taken = JSONObject()
+            swap(&taken, &feature.properties)
+            return taken
         }
 
         mutating func requireID() -> String? {

@@ -21,13 +21,14 @@ extension LoadRun {
         var last: String?
         layer.features.withUnsafeMutableBufferPointer { features in
             for k in features.indices {
-                var feature = GeoJSONFeature(index: features[k].index, geometry: nil)
+                // Moved out, an empty feature in its place until the stub below.
+                var feature = GeoJSONFeature(index: 0, geometry: nil)
                 swap(&feature, &features[k])
                 var p = Properties(feature: consume feature, file: file)
                 p.failed = brokenIndices.contains(p.feature.index)
                 var value = body(&p)
                 let index = p.feature.index
-                if let id = p.feature.displayID {
+                if let id = p.displayID {
                     // The stub left behind: the id as a string is all the table below reads.
                     features[k] = GeoJSONFeature(index: index, id: .string(id), geometry: nil)
                     if increasing {
@@ -73,7 +74,7 @@ extension LoadRun {
             LoadRun.checkRange(g, &p)
             guard let id, let name else { return nil }
             return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, radiusM: radius, geometry: g, projected: g,
-                            featureIndex: p.feature.index, properties: p.feature.properties)
+                            featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .districts) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
@@ -163,7 +164,7 @@ extension LoadRun {
             guard let g = p.polygonal(allowPoint: true) else { return nil }
             LoadRun.checkRange(g, &p)
             guard let id else { return nil }
-            return ParkingZone(id: id, name: name, slots: slots, charging: charging, geometry: g, projected: g, featureIndex: p.feature.index, properties: p.feature.properties)
+            return ParkingZone(id: id, name: name, slots: slots, charging: charging, geometry: g, projected: g, featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .parking) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
@@ -181,7 +182,7 @@ extension LoadRun {
             LoadRun.checkRange(g, &p)
             guard let id, let name else { return nil }
             return CommercialArea(id: id, name: name, riderFriendly: friendly, dailyOrders: orders, peakRiders: riders, geometry: g, projected: g,
-                                  featureIndex: p.feature.index, properties: p.feature.properties)
+                                  featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .areas) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
@@ -195,7 +196,7 @@ extension LoadRun {
             guard let c = p.point() else { return nil }
             LoadRun.checkRange(.point(c), &p)
             guard let id, let weight else { return nil }
-            return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
+            return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .demand) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
@@ -210,7 +211,7 @@ extension LoadRun {
             guard let c = p.point() else { return nil }
             LoadRun.checkRange(.point(c), &p)
             guard let id else { return nil }
-            return Candidate(id: id, name: name, maxSeats: maxSeats, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
+            return Candidate(id: id, name: name, maxSeats: maxSeats, location: c, projected: c, featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .candidates) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
