@@ -55,11 +55,14 @@ public struct DemandModel: Sendable {
         let lookup = try DistrictLookup(dataset.districts)
         var units: [Unit] = []
         units.reserveCapacity(dataset.demand.count)
-        // Each point's fields read in place (not a copy of each point with its properties).
+        // Each point's fields read in place (not a copy of each point with its properties). Units
+        // in the same divisions share one list of them: a dataset has a few dozen different lists,
+        // not one per demand point (200,000 small arrays).
+        var lists = DivisionLists(count: dataset.districts.count)
         try dataset.demand.withUnsafeBufferPointer { points in
             for i in points.indices {
                 units.append(Unit(id: points[i].id, weight: points[i].weight, projected: points[i].projected, origin: .point(i),
-                                  divisions: try lookup.divisions(containing: points[i].projected)))
+                                  divisions: lists.shared(try lookup.divisions(containing: points[i].projected))))
             }
         }
         for (i, area) in dataset.commercialAreas.enumerated() {
@@ -101,6 +104,25 @@ public struct DemandModel: Sendable {
         }
         if out.isEmpty, case let .point(c) = try polygon.pointOnSurface() { out.append(c) }
         return out
+    }
+}
+
+/// Lists of division indices handed out shared: an equal list given again comes back as the one
+/// kept the first time (the same storage), so that equal lists take memory once.
+struct DivisionLists {
+    /// The lists kept, by their first division.
+    private var byFirst: [[[Int]]]
+
+    init(count: Int) {
+        byFirst = Array(repeating: [], count: count)
+    }
+
+    /// `list`, or the equal list kept before it.
+    mutating func shared(_ list: [Int]) -> [Int] {
+        guard let first = list.first, byFirst.indices.contains(first) else { return list }
+        if let kept = byFirst[first].first(where: { $0 == list }) { return kept }
+        byFirst[first].append(list)
+        return list
     }
 }
 

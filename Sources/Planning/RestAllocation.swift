@@ -137,20 +137,41 @@ func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, dista
     var flatWeights = [Double](repeating: 0, count: rowTotal)
     var flatColumns = [Int32](repeating: 0, count: edgeTotal)
     var flatCosts = [Double](repeating: 0, count: edgeTotal)
-    for i in 0..<n where partOfRow[i] >= 0 {
-        let p = Int(partOfRow[i])
-        var e = edgeNext[p]
-        for k in reach.offsets[i]..<reach.offsets[i + 1] {
-            flatColumns[e] = local[Int(reach.columns[k])]
-            flatCosts[e] = distances[k]
-            e += 1
+    // Through raw buffers: a million edges, without a bounds or uniqueness check for each.
+    flatColumns.withUnsafeMutableBufferPointer { outColumns in
+        flatCosts.withUnsafeMutableBufferPointer { outCosts in
+            flatRows.withUnsafeMutableBufferPointer { outRows in
+                flatRowEnd.withUnsafeMutableBufferPointer { outRowEnd in
+                    flatWeights.withUnsafeMutableBufferPointer { outWeights in
+                        rowNext.withUnsafeMutableBufferPointer { rowNext in
+                            edgeNext.withUnsafeMutableBufferPointer { edgeNext in
+                                reach.offsets.withUnsafeBufferPointer { offsets in
+                                    reach.columns.withUnsafeBufferPointer { columns in
+                                        distances.withUnsafeBufferPointer { costs in
+                                            for i in 0..<n where partOfRow[i] >= 0 {
+                                                let p = Int(partOfRow[i])
+                                                var e = edgeNext[p]
+                                                for k in offsets[i]..<offsets[i + 1] {
+                                                    outColumns[e] = local[Int(columns[k])]
+                                                    outCosts[e] = costs[k]
+                                                    e += 1
+                                                }
+                                                edgeNext[p] = e
+                                                let r = rowNext[p]
+                                                outRows[r] = i
+                                                outRowEnd[r] = e
+                                                outWeights[r] = weights[i]
+                                                rowNext[p] = r + 1
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        edgeNext[p] = e
-        let r = rowNext[p]
-        flatRows[r] = i
-        flatRowEnd[r] = e
-        flatWeights[r] = weights[i]
-        rowNext[p] = r + 1
     }
     let columnsOfPart = partColumns, rowStarts = rowStart, edgeStarts = edgeStart
     let rowEnds = flatRowEnd, partWeights = flatWeights, partEdgeColumns = flatColumns, partEdgeCosts = flatCosts
