@@ -59,10 +59,12 @@ public struct DemandModel: Sendable {
         // in the same divisions share one list of them: a dataset has a few dozen different lists,
         // not one per demand point (200,000 small arrays).
         var lists = DivisionLists(count: dataset.districts.count)
+        var found: [Int] = []
         try dataset.demand.withUnsafeBufferPointer { points in
             for i in points.indices {
+                try lookup.divisions(containing: points[i].projected, into: &found)
                 units.append(Unit(id: points[i].id, weight: points[i].weight, projected: points[i].projected, origin: .point(i),
-                                  divisions: lists.shared(try lookup.divisions(containing: points[i].projected))))
+                                  divisions: lists.shared(found)))
             }
         }
         for (i, area) in dataset.commercialAreas.enumerated() {
@@ -117,12 +119,14 @@ struct DivisionLists {
         byFirst = Array(repeating: [], count: count)
     }
 
-    /// `list`, or the equal list kept before it.
+    /// The kept list equal to `list`, or a copy of `list`, kept from now on.
     mutating func shared(_ list: [Int]) -> [Int] {
-        guard let first = list.first, byFirst.indices.contains(first) else { return list }
+        guard let first = list.first else { return [] }
+        guard byFirst.indices.contains(first) else { return Array(list) }
         if let kept = byFirst[first].first(where: { $0 == list }) { return kept }
-        byFirst[first].append(list)
-        return list
+        let copy = Array(list)
+        byFirst[first].append(copy)
+        return copy
     }
 }
 
