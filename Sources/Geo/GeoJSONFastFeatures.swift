@@ -30,8 +30,10 @@ struct GeoJSONFastFeature {
     struct Decline: Error {}
 
     /// Reads one feature object starting at `index` (its `{`). On success `index` is just past
-    /// the object's `}`; the feature and the issues it adds are returned.
-    mutating func readFeature(position: Int) throws(Decline) -> (GeoJSONFeature, GeoJSONIssue?) {
+    /// the object's `}`, and the feature (at position `features.count`) and the issue it adds,
+    /// if any, are appended; on a decline neither is touched.
+    mutating func readFeature(into features: inout [GeoJSONFeature], issues: inout [GeoJSONIssue]) throws(Decline) {
+        let position = features.count
         foreignKeys.removeAll(keepingCapacity: true)
         try expect(0x7B)  // {
         var sawType = false, sawProperties = false, sawGeometry = false, sawID = false
@@ -96,9 +98,12 @@ struct GeoJSONFastFeature {
             throw Decline()
         }
         guard sawType, sawProperties, sawGeometry else { throw Decline() }
-        let feature = GeoJSONFeature(index: position, id: id, geometry: geometry, properties: properties)
-        let issue = excessivePrecision ? GeoJSONIssue(.warning, featureIndex: position, featureID: feature.displayID, GeoJSONReader.precisionMessage) : nil
-        return (feature, issue)
+        if excessivePrecision {
+            let displayID = GeoJSONFeature(index: position, id: id, geometry: nil, properties: properties).displayID
+            issues.append(GeoJSONIssue(.warning, featureIndex: position, featureID: displayID, GeoJSONReader.precisionMessage))
+        }
+        // Built in place in the array (not built, returned and copied in).
+        features.append(GeoJSONFeature(index: position, id: id, geometry: geometry, properties: properties))
     }
 
     // MARK: - Bytes

@@ -37,10 +37,10 @@ public struct JSONParser {
         var key: String
         var start: () -> Void
         var element: (JSONValue) throws -> Void
-        /// Tried first for each element: reads it straight from the bytes, starting at the given
-        /// offset, and returns the offset just past it, or nil to decline (the element is then
-        /// parsed as usual, from the same offset).
-        var fast: ((_ bytes: [UInt8], _ offset: Int) -> Int?)? = nil
+        /// Tried first for each element: reads it straight from the parser's bytes, starting at
+        /// the given offset, and returns the offset just past it, or nil to decline (the element
+        /// is then parsed as usual, from the same offset).
+        var fast: ((_ offset: Int) -> Int?)? = nil
     }
 
     var streamedArray: StreamedArray?
@@ -212,7 +212,7 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            if let fast = streamed.fast, let end = fast(bytes, index) {
+            if let fast = streamed.fast, let end = fast(index) {
                 index = end
             } else {
                 try streamed.element(try parseValue(depth: depth))

@@ -308,7 +308,17 @@ private struct BatchJob<F: SlotFilter>: @unchecked Sendable {
         defer { scratch.deallocate() }
         let orderedQueries = ordering?.queries
         let order = ordering?.order
+        // Once a sixteenth of the queries are answered, room for as many results a query for the
+        // rest (and a tenth more): the part's buffers then grow once, not by doubling and copying.
+        let checkpoint = positions.count >= 1024 ? positions.lowerBound + positions.count / 16 : positions.upperBound
         for j in positions {
+            if j == checkpoint {
+                let estimate = Double(part.indices.count) * Double(positions.count) / Double(j - positions.lowerBound) * 1.1
+                if estimate > Double(part.indices.capacity), estimate < Double(Int.max / 16) {
+                    part.indices.reserveCapacity(Int(estimate))
+                    part.squaredDistances.reserveCapacity(Int(estimate))
+                }
+            }
             let i: Int
             let q: Coordinate
             if let order, let orderedQueries {

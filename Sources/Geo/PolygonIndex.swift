@@ -63,6 +63,13 @@ public final class PolygonIndex {
         return found
     }
 
+    /// `covering(_:)` written into `found` (emptied first, its capacity kept), for a caller that
+    /// looks up many points without a new array for each.
+    public func covering(_ c: Coordinate, into found: inout [Int]) throws {
+        found.removeAll(keepingCapacity: true)
+        try forEachCovering(c) { found.append($0); return true }
+    }
+
     /// The lowest index of a polygon covering the point (boundary included), nil when none does:
     /// `covering(c).first` without building the list.
     public func firstCovering(_ c: Coordinate) throws -> Int? {

@@ -144,18 +144,21 @@ public struct CoverageReport: Sendable {
         }
         var total = Row(id: "", name: "total", kind: "")
         var outside = Row(id: "", name: "(outside every division)", kind: "")
-        for (u, unit) in demand.units.enumerated() {
-            let w = unit.weight
-            let c = covered[u] ? w : 0
-            let s = demandServed[u]
-            func add(_ r: inout Row) {
-                r.demand += w
-                r.covered += c
-                r.served += s
+        // Each unit read in place (not copied with its divisions).
+        demand.units.withUnsafeBufferPointer { units in
+            for u in units.indices {
+                let w = units[u].weight
+                let c = covered[u] ? w : 0
+                let s = demandServed[u]
+                func add(_ r: inout Row) {
+                    r.demand += w
+                    r.covered += c
+                    r.served += s
+                }
+                add(&total)
+                if units[u].divisions.isEmpty { add(&outside) }
+                for d in units[u].divisions { add(&rows[d]) }
             }
-            add(&total)
-            if unit.divisions.isEmpty { add(&outside) }
-            for d in unit.divisions { add(&rows[d]) }
         }
         for use in stationUse {
             let station = dataset.stations[use.station]

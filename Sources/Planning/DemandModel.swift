@@ -55,8 +55,17 @@ public struct DemandModel: Sendable {
         let lookup = try DistrictLookup(dataset.districts)
         var units: [Unit] = []
         units.reserveCapacity(dataset.demand.count)
-        for (i, d) in dataset.demand.enumerated() {
-            units.append(Unit(id: d.id, weight: d.weight, projected: d.projected, origin: .point(i), divisions: try lookup.divisions(containing: d.projected)))
+        // Each point's fields read in place (not a copy of each point with its properties). Units
+        // in the same divisions share one list of them: a dataset has a few dozen different lists,
+        // not one per demand point (200,000 small arrays).
+        var lists = DivisionLists(count: dataset.districts.count)
+        var found: [Int] = []
+        try dataset.demand.withUnsafeBufferPointer { points in
+            for i in points.indices {
+                try lookup.divisions(containing: points[i].projected, into: &found)
+                units.append(Unit(id: points[i].id, weight: points[i].weight, projected: points[i].projected, origin: .point(i),
+                                  divisions: lists.shared(found)))
+            }
         }
         for (i, area) in dataset.commercialAreas.enumerated() {
             guard let riders = area.peakRiders, riders > 0 else { continue }
@@ -97,6 +106,27 @@ public struct DemandModel: Sendable {
         }
         if out.isEmpty, case let .point(c) = try polygon.pointOnSurface() { out.append(c) }
         return out
+    }
+}
+
+/// Lists of division indices handed out shared: an equal list given again comes back as the one
+/// kept the first time (the same storage), so that equal lists take memory once.
+struct DivisionLists {
+    /// The lists kept, by their first division.
+    private var byFirst: [[[Int]]]
+
+    init(count: Int) {
+        byFirst = Array(repeating: [], count: count)
+    }
+
+    /// The kept list equal to `list`, or a copy of `list`, kept from now on.
+    mutating func shared(_ list: [Int]) -> [Int] {
+        guard let first = list.first else { return [] }
+        guard byFirst.indices.contains(first) else { return Array(list) }
+        if let kept = byFirst[first].first(where: { $0 == list }) { return kept }
+        let copy = Array(list)
+        byFirst[first].append(copy)
+        return copy
     }
 }
 

@@ -30,18 +30,35 @@ public struct RestReach: Sendable {
         let index = try PointIndex(stations.map { dataset.stations[$0].projected })
         var batch = NeighborBatch()
         index.within(radius: radius.maximumM, of: demand.units.map(\.projected), into: &batch)
-        var offsets = [0]
-        offsets.reserveCapacity(demand.units.count + 1)
-        var columns: [Int32] = []
-        var distances: [Double] = []
-        let uniform = radius.isUniform
-        for (u, unit) in demand.units.enumerated() {
-            let r = uniform ? radius.defaultM : radius.radius(of: unit)
-            for k in batch.range(ofQuery: u) where uniform || batch.squaredDistances[k] <= r * r {
-                columns.append(Int32(batch.indices[k]))
-                distances.append(batch.squaredDistances[k].squareRoot())
+        var offsets: [Int]
+        var columns: [Int32]
+        var distances: [Double]
+        if radius.isUniform {
+            // Every neighbour found is within the radius: the batch's rows are the graph's, and
+            // its squared distances become the distances in place (no second array of them).
+            offsets = batch.offsets
+            columns = batch.indices.map { Int32($0) }
+            distances = batch.squaredDistances
+            batch = NeighborBatch()
+            distances.withUnsafeMutableBufferPointer { d in
+                for k in d.indices { d[k] = d[k].squareRoot() }
             }
-            offsets.append(columns.count)
+        } else {
+            offsets = [0]
+            offsets.reserveCapacity(demand.units.count + 1)
+            columns = []
+            distances = []
+            // At most every neighbour found: one allocation each instead of a doubling one.
+            columns.reserveCapacity(batch.indices.count)
+            distances.reserveCapacity(batch.indices.count)
+            for (u, unit) in demand.units.enumerated() {
+                let r = radius.radius(of: unit)
+                for k in batch.range(ofQuery: u) where batch.squaredDistances[k] <= r * r {
+                    columns.append(Int32(batch.indices[k]))
+                    distances.append(batch.squaredDistances[k].squareRoot())
+                }
+                offsets.append(columns.count)
+            }
         }
         reach = try Reach(rowCount: demand.units.count, columnCount: stations.count, offsets: offsets, columns: columns)
         self.distances = distances
@@ -96,29 +113,81 @@ func allocateRiders(weights: [Double], capacities: [Double], reach: Reach, dista
         let a = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: distances, stationRank: Array(0..<m))
         return RiderAllocation(demandServed: a.demandServed, stationLoad: a.stationLoad, cost: a.cost)
     }
-    var partRows = [[Int]](repeating: [], count: partColumns.count)
+    // Each part's rows (ascending), edges and weights, laid out part after part in flat arrays by
+    // a counting sort: one pass reading the rows in order and writing each to its part's next
+    // place, rather than each part reading its rows scattered over the whole graph.
+    let partCount = partColumns.count
+    var partOfRow = [Int32](repeating: -1, count: n)
+    var rowStart = [Int](repeating: 0, count: partCount + 1)
+    var edgeStart = [Int](repeating: 0, count: partCount + 1)
     for i in 0..<n where reach.offsets[i] < reach.offsets[i + 1] {
-        partRows[partOfRoot[sets.root(Int(reach.columns[reach.offsets[i]]))]].append(i)
+        let p = partOfRoot[sets.root(Int(reach.columns[reach.offsets[i]]))]
+        partOfRow[i] = Int32(p)
+        rowStart[p + 1] += 1
+        edgeStart[p + 1] += reach.offsets[i + 1] - reach.offsets[i]
     }
-    let columnsOfPart = partColumns, rowsOfPart = partRows, localColumn = local
-    let solved = try parallelMap(columnsOfPart.count) { p -> Allocation in
-        let rows = rowsOfPart[p], columns = columnsOfPart[p]
-        var offsets = [0], cols: [Int32] = [], costs: [Double] = []
-        offsets.reserveCapacity(rows.count + 1)
-        for i in rows {
-            for e in reach.offsets[i]..<reach.offsets[i + 1] {
-                cols.append(localColumn[Int(reach.columns[e])])
-                costs.append(distances[e])
+    for p in 0..<partCount {
+        rowStart[p + 1] += rowStart[p]
+        edgeStart[p + 1] += edgeStart[p]
+    }
+    let rowTotal = rowStart[partCount], edgeTotal = edgeStart[partCount]
+    var rowNext = Array(rowStart[..<partCount]), edgeNext = Array(edgeStart[..<partCount])
+    var flatRows = [Int](repeating: 0, count: rowTotal)
+    var flatRowEnd = [Int](repeating: 0, count: rowTotal)  // in the flat edge arrays
+    var flatWeights = [Double](repeating: 0, count: rowTotal)
+    var flatColumns = [Int32](repeating: 0, count: edgeTotal)
+    var flatCosts = [Double](repeating: 0, count: edgeTotal)
+    // Through raw buffers: a million edges, without a bounds or uniqueness check for each.
+    flatColumns.withUnsafeMutableBufferPointer { outColumns in
+        flatCosts.withUnsafeMutableBufferPointer { outCosts in
+            flatRows.withUnsafeMutableBufferPointer { outRows in
+                flatRowEnd.withUnsafeMutableBufferPointer { outRowEnd in
+                    flatWeights.withUnsafeMutableBufferPointer { outWeights in
+                        rowNext.withUnsafeMutableBufferPointer { rowNext in
+                            edgeNext.withUnsafeMutableBufferPointer { edgeNext in
+                                reach.offsets.withUnsafeBufferPointer { offsets in
+                                    reach.columns.withUnsafeBufferPointer { columns in
+                                        distances.withUnsafeBufferPointer { costs in
+                                            for i in 0..<n where partOfRow[i] >= 0 {
+                                                let p = Int(partOfRow[i])
+                                                var e = edgeNext[p]
+                                                for k in offsets[i]..<offsets[i + 1] {
+                                                    outColumns[e] = local[Int(columns[k])]
+                                                    outCosts[e] = costs[k]
+                                                    e += 1
+                                                }
+                                                edgeNext[p] = e
+                                                let r = rowNext[p]
+                                                outRows[r] = i
+                                                outRowEnd[r] = e
+                                                outWeights[r] = weights[i]
+                                                rowNext[p] = r + 1
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            offsets.append(cols.count)
         }
-        let sub = try Reach(rowCount: rows.count, columnCount: columns.count, offsets: offsets, columns: cols)
-        return try minimumCostAllocation(weights: rows.map { weights[$0] }, capacities: columns.map { capacities[$0] }, reach: sub, costs: costs,
-                                         stationRank: Array(0..<columns.count))
+    }
+    let columnsOfPart = partColumns, rowStarts = rowStart, edgeStarts = edgeStart
+    let rowEnds = flatRowEnd, partWeights = flatWeights, partEdgeColumns = flatColumns, partEdgeCosts = flatCosts
+    let solved = try parallelMap(columnsOfPart.count) { p -> Allocation in
+        let columns = columnsOfPart[p]
+        let rows = rowStarts[p]..<rowStarts[p + 1], edges = edgeStarts[p]..<edgeStarts[p + 1]
+        var offsets = [0]
+        offsets.reserveCapacity(rows.count + 1)
+        for r in rows { offsets.append(rowEnds[r] - edges.lowerBound) }
+        let sub = try Reach(rowCount: rows.count, columnCount: columns.count, offsets: offsets, columns: Array(partEdgeColumns[edges]))
+        return try minimumCostAllocation(weights: Array(partWeights[rows]), capacities: columns.map { capacities[$0] }, reach: sub,
+                                         costs: Array(partEdgeCosts[edges]), stationRank: Array(0..<columns.count))
     }
     var out = RiderAllocation(demandServed: Array(repeating: 0, count: n), stationLoad: Array(repeating: 0, count: m), cost: 0)
     for (p, a) in solved.enumerated() {
-        for (k, i) in rowsOfPart[p].enumerated() { out.demandServed[i] = a.demandServed[k] }
+        for (k, r) in (rowStart[p]..<rowStart[p + 1]).enumerated() { out.demandServed[flatRows[r]] = a.demandServed[k] }
         for (k, j) in columnsOfPart[p].enumerated() { out.stationLoad[j] = a.stationLoad[k] }
         out.cost += a.cost
     }

@@ -77,7 +77,7 @@ struct LoadRun {
 
         // Districts first: the point layers are checked against them (swapped lon/lat, outside).
         if layers.contains(.districts) || !layers.isDisjoint(with: [.stations, .demand, .candidates]) {
-            if let layer = readLayer(.districts) { districts = parseDistricts(layer, transformer) }
+            if let layer = readLayer(.districts) { districts = parseDistricts(consume layer, transformer) }
         }
         // Cross-layer checks against a districts layer that has errors would only add noise.
         let districtsOK = !issues.contains { $0.severity == .error && $0.file == path(.districts) }
@@ -90,7 +90,7 @@ struct LoadRun {
             }
         }
         if layers.contains(.stations), let layer = readLayer(.stations) {
-            stations = parseStations(layer, transformer, manifest)
+            stations = parseStations(consume layer, transformer, manifest)
             checkPoints(stations.indices.lazy.map { [stations] in (stations[$0].location, stations[$0].featureIndex, stations[$0].id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
             let ids = Set(districts.map(\.id))
             for s in stations {
@@ -99,10 +99,10 @@ struct LoadRun {
                 }
             }
         }
-        if layers.contains(.parking), let layer = readLayer(.parking) { parking = parseParking(layer, transformer) }
-        if layers.contains(.areas), let layer = readLayer(.areas) { areas = parseAreas(layer, transformer) }
+        if layers.contains(.parking), let layer = readLayer(.parking) { parking = parseParking(consume layer, transformer) }
+        if layers.contains(.areas), let layer = readLayer(.areas) { areas = parseAreas(consume layer, transformer) }
         if layers.contains(.demand), let layer = readLayer(.demand) {
-            demand = parseDemand(layer, transformer)
+            demand = parseDemand(consume layer, transformer)
             checkPoints(demand.indices.lazy.map { [demand] in (demand[$0].location, demand[$0].featureIndex, demand[$0].id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
         }
         if layers.contains(.candidates) {
@@ -110,7 +110,7 @@ struct LoadRun {
                 ?? FileManager.default.fileExists(atPath: path(.candidates))
             if exists || source.isReplaced(.candidates), let layer = readLayer(.candidates) {
                 hasCandidates = true
-                candidates = parseCandidates(layer, transformer)
+                candidates = parseCandidates(consume layer, transformer)
                 checkPoints(candidates.indices.lazy.map { [candidates] in (candidates[$0].location, candidates[$0].featureIndex, candidates[$0].id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }

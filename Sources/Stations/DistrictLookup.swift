@@ -19,6 +19,11 @@ public final class DistrictLookup {
         try index.covering(projected)
     }
 
+    /// `divisions(containing:)` written into `found` (emptied first, its capacity kept).
+    public func divisions(containing projected: Coordinate, into found: inout [Int]) throws {
+        try index.covering(projected, into: &found)
+    }
+
     /// The first non-zone division containing the point (the county-level division), if any.
     public func primaryDivision(containing projected: Coordinate) throws -> Int? {
         let hits = try divisions(containing: projected)

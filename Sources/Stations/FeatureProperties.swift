@@ -15,20 +15,37 @@ extension LoadRun {
 
     /// Per-feature property access that records what is wrong.
     struct Properties {
-        let feature: GeoJSONFeature
+        /// The feature being read; its properties are empty once `takeProperties()` has moved them out.
+        private(set) var feature: GeoJSONFeature
         let file: String
+        /// The feature's id as a planner sees it (`GeoJSONFeature.displayID`), looked up once.
+        let displayID: String?
         var issues: [DatasetIssue] = []
         var failed = false
 
-        var id: String { feature.displayID ?? "" }
+        init(feature: consuming GeoJSONFeature, file: String) {
+            displayID = feature.displayID
+            self.feature = feature
+            self.file = file
+        }
+
+        var id: String { displayID ?? "" }
 
         mutating func error(_ message: String) {
-            issues.append(DatasetIssue(.error, file: file, featureIndex: feature.index, featureID: feature.displayID, message))
+            issues.append(DatasetIssue(.error, file: file, featureIndex: feature.index, featureID: displayID, message))
             failed = true
         }
 
         mutating func warning(_ message: String) {
-            issues.append(DatasetIssue(.warning, file: file, featureIndex: feature.index, featureID: feature.displayID, message))
+            issues.append(DatasetIssue(.warning, file: file, featureIndex: feature.index, featureID: displayID, message))
+        }
+
+        /// The feature's properties, moved out (not copied) for the value being built: the last
+        /// use of them by the reader.
+        mutating func takeProperties() -> JSONObject {
+            var taken = JSONObject()
+            swap(&taken, &feature.properties)
+            return taken
         }
 
         mutating func requireID() -> String? {
@@ -63,17 +80,20 @@ extension LoadRun {
         /// quantity with a limit (`QuantityLimits`) above it is an error.
         mutating func number(_ key: String, required: Bool = false, minimum: Double? = nil, whole: Bool = false) -> Double? {
             let value: Double
-            // As written, for messages: "1e308", "12345678901234567890".
-            let shown: String
+            // The number as written, for messages ("1e308", "12345678901234567890"): the text made
+            // only when a message needs it, not for every feature.
+            var written: JSONValue?
+            var text: String?
+            let maximum = QuantityLimits.maximum(of: key)
             switch feature.properties[key] {
             case let v? where v.numberValue != nil:
                 value = v.numberValue!
-                shown = v.numberText!
+                written = v
             case let .string(s)?:
                 let trimmed = s.trimmingCharacters(in: .whitespaces)
                 // Digits too big for a Double ("1e400") are out of range, not "non-numeric"
                 // (unlike the words "Infinity" or "inf").
-                if CSVFormat.isPlainNumber(trimmed.utf8), let n = Double(trimmed), n.isInfinite, n > 0, let maximum = QuantityLimits.maximum(of: key) {
+                if CSVFormat.isPlainNumber(trimmed.utf8), let n = Double(trimmed), n.isInfinite, n > 0, let maximum {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
@@ -81,13 +101,13 @@ extension LoadRun {
                     error("non-numeric \(key): \"\(s)\" (a number is required)")
                     return nil
                 }
-                if let maximum = QuantityLimits.maximum(of: key), n > maximum {
+                if let maximum, n > maximum {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
                 warning("\(key) is the text \"\(s)\"; read as the number \(JSONValue.format(number: n))")
                 value = n
-                shown = JSONValue.format(number: n)
+                text = JSONValue.format(number: n)
             case nil, .null?:
                 if required { error("missing \"\(key)\" (a number is required)") }
                 return nil
@@ -95,16 +115,17 @@ extension LoadRun {
                 error("non-numeric \(key): \(v.serialized()) (a number is required)")
                 return nil
             }
+            func shown() -> String { text ?? written?.numberText ?? JSONValue.format(number: value) }
             if let minimum, value < minimum {
-                error("\(key) is \(shown); it must be at least \(JSONValue.format(number: minimum))")
+                error("\(key) is \(shown()); it must be at least \(JSONValue.format(number: minimum))")
                 return nil
             }
-            if let maximum = QuantityLimits.maximum(of: key), value > maximum {
-                error("\(key) is \(shown), more than the limit of \(JSONValue.format(number: maximum))")
+            if let maximum, value > maximum {
+                error("\(key) is \(shown()), more than the limit of \(JSONValue.format(number: maximum))")
                 return nil
             }
             if whole, value != value.rounded() {
-                error("\(key) is \(shown); it must be a whole number")
+                error("\(key) is \(shown()); it must be a whole number")
                 return nil
             }
             return value

@@ -88,38 +88,44 @@ public enum InputFile {
         var info = stat()
         let expected = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
         if expected > limit { throw Failure.tooLarge(path, limit: limit) }
-        var bytes = [UInt8]()
-        // One byte more than the size, so that reaching the end needs no second allocation.
-        bytes.reserveCapacity(expected + 1)
-        var chunk = max(expected + 1, 1 << 16)
-        while true {
-            var failure: Int32 = 0
-            var done = false
-            let start = bytes.count
-            // Never more than limit + 1 bytes: one past the limit proves the file too large.
-            let room = limit + 1 - start
-            bytes.append(contentsOf: repeatElement(0, count: min(room, max(chunk, bytes.capacity - start))))
-            let got = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
-                var filled = start
-                while filled < buffer.count {
-                    let n = systemRead(fd, buffer.baseAddress! + filled, buffer.count - filled)
-                    if n > 0 {
-                        filled += n
-                    } else if n == 0 {
-                        done = true
-                        break
-                    } else if errno != EINTR {
-                        failure = errno
-                        break
-                    }
-                }
-                return filled
-            }
-            bytes.removeSubrange(got...)
-            if failure != 0 { throw Failure.unreadable(path, String(cString: strerror(failure))) }
-            if bytes.count > limit { throw Failure.tooLarge(path, limit: limit) }
-            if done { return bytes }
-            chunk = max(bytes.count, 1 << 16)
+        // The first buffer holds the file's size and one byte more (so that reaching the end needs
+        // no second buffer), never more than limit + 1 bytes (one past the limit proves the file
+        // too large), and is read into uninitialised memory, not zeroed first: for a regular file
+        // it is the only one.
+        let most = limit < Int.max ? limit + 1 : limit  // (a limit of Int.max must not overflow)
+        let first = min(most, max(expected + 1, 1 << 16))
+        var state = (filled: 0, end: false, failure: Int32(0))
+        var bytes = [UInt8](unsafeUninitializedCapacity: first) { buffer, initialized in
+            state = readFully(fd, buffer.baseAddress!, first)
+            initialized = state.filled
         }
+        // A file that grew, a device or a pipe: more room at the end, doubling, read in place.
+        while state.failure == 0, !state.end, bytes.count < most {
+            let start = bytes.count
+            let room = min(most - start, max(start, 1 << 16))
+            bytes.append(contentsOf: repeatElement(0, count: room))
+            bytes.withUnsafeMutableBufferPointer { buffer in state = readFully(fd, buffer.baseAddress! + start, room) }
+            bytes.removeSubrange((start + state.filled)...)
+        }
+        if state.failure != 0 { throw Failure.unreadable(path, String(cString: strerror(state.failure))) }
+        if bytes.count > limit { throw Failure.tooLarge(path, limit: limit) }
+        return bytes
+    }
+
+    /// Reads from `fd` until `count` bytes are in `buffer` or the input ends: how many were read,
+    /// whether the end was reached, and the error (`errno`), 0 for none.
+    private static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> (filled: Int, end: Bool, failure: Int32) {
+        var filled = 0
+        while filled < count {
+            let n = systemRead(fd, buffer + filled, count - filled)
+            if n > 0 {
+                filled += n
+            } else if n == 0 {
+                return (filled, true, 0)
+            } else if errno != EINTR {
+                return (filled, false, errno)
+            }
+        }
+        return (filled, false, 0)
     }
 }

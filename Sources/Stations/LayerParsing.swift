@@ -4,7 +4,11 @@ import Geo
 /// Turning each layer's features into the domain model, one function a layer.
 extension LoadRun {
     /// Runs `body` per feature with a `Properties` reader; features with errors are left out.
-    mutating func parse<T>(_ layer: GeoJSONLayer, _ kind: Layer, _ body: (inout Properties) -> T?) -> [T] {
+    ///
+    /// The layer is consumed: each feature is moved out of it into its `Properties` (not copied),
+    /// and what stays behind in its place is a stub holding only its index and id, which the
+    /// duplicate-id check below may still read.
+    mutating func parse<T>(_ layer: consuming GeoJSONLayer, _ kind: Layer, _ body: (inout Properties) -> T?) -> [T] {
         let file = path(kind)
         let brokenIndices = Set(layer.issues.filter { $0.severity == .error }.compactMap(\.featureIndex))
         var out: [T] = []
@@ -15,37 +19,45 @@ extension LoadRun {
         var seen: [String: Int] = [:]
         var increasing = true
         var last: String?
-        for (k, feature) in layer.features.enumerated() {
-            var p = Properties(feature: feature, file: file)
-            p.failed = brokenIndices.contains(feature.index)
-            var value = body(&p)
-            if let id = feature.displayID {
-                if increasing {
-                    if let last, !(last < id) {
-                        increasing = false
-                        seen.reserveCapacity(layer.features.count)
-                        for earlier in layer.features[..<k] {
-                            if let earlierID = earlier.displayID { seen[earlierID] = earlier.index }
+        layer.features.withUnsafeMutableBufferPointer { features in
+            for k in features.indices {
+                // Moved out, an empty feature in its place until the stub below.
+                var feature = GeoJSONFeature(index: 0, geometry: nil)
+                swap(&feature, &features[k])
+                var p = Properties(feature: consume feature, file: file)
+                p.failed = brokenIndices.contains(p.feature.index)
+                var value = body(&p)
+                let index = p.feature.index
+                if let id = p.displayID {
+                    // The stub left behind: the id as a string is all the table below reads.
+                    features[k] = GeoJSONFeature(index: index, id: .string(id), geometry: nil)
+                    if increasing {
+                        if let last, !(last < id) {
+                            increasing = false
+                            seen.reserveCapacity(features.count)
+                            for earlier in features[..<k] {
+                                if let earlierID = earlier.displayID { seen[earlierID] = earlier.index }
+                            }
+                        } else {
+                            last = id
                         }
-                    } else {
-                        last = id
+                    }
+                    // One hash lookup for the common case of a new id; a duplicate keeps the first.
+                    if !increasing, let first = seen.updateValue(index, forKey: id) {
+                        seen[id] = first
+                        p.error("duplicate id \"\(id)\" (also feature \(first))")
                     }
                 }
-                // One hash lookup for the common case of a new id; a duplicate keeps the first.
-                if !increasing, let first = seen.updateValue(feature.index, forKey: id) {
-                    seen[id] = first
-                    p.error("duplicate id \"\(id)\" (also feature \(first))")
-                }
+                if !p.issues.isEmpty { issues.append(contentsOf: p.issues) }
+                // Moved into the result, not copied.
+                if !p.failed, let v = value.take() { out.append(v) }
             }
-            if !p.issues.isEmpty { issues.append(contentsOf: p.issues) }
-            // Moved into the result, not copied.
-            if !p.failed, let v = value.take() { out.append(v) }
         }
         return out
     }
 
-    mutating func parseDistricts(_ layer: GeoJSONLayer, _ t: CoordinateTransformer) -> [District] {
-        var parsed = parse(layer, .districts) { p -> District? in
+    mutating func parseDistricts(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [District] {
+        var parsed = parse(consume layer, .districts) { p -> District? in
             let id = p.requireID()
             let name = p.string("name", required: true)
             var kind = DivisionKind.district
@@ -62,15 +74,15 @@ extension LoadRun {
             LoadRun.checkRange(g, &p)
             guard let id, let name else { return nil }
             return District(id: id, name: name, kind: kind, nameEN: nameEN, workers: workers, radiusM: radius, geometry: g, projected: g,
-                            featureIndex: p.feature.index, properties: p.feature.properties)
+                            featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .districts) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
 
-    mutating func parseStations(_ layer: GeoJSONLayer, _ t: CoordinateTransformer, _ manifest: Manifest) -> [Station] {
-        var parsed = parse(layer, .stations) { p -> Station? in
+    mutating func parseStations(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer, _ manifest: Manifest) -> [Station] {
+        var parsed = parse(consume layer, .stations) { p -> Station? in
             let id = p.requireID()
             let name = p.string("name", required: true)
             var kind: StationKind?
@@ -143,8 +155,8 @@ extension LoadRun {
         return out
     }
 
-    mutating func parseParking(_ layer: GeoJSONLayer, _ t: CoordinateTransformer) -> [ParkingZone] {
-        var parsed = parse(layer, .parking) { p -> ParkingZone? in
+    mutating func parseParking(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [ParkingZone] {
+        var parsed = parse(consume layer, .parking) { p -> ParkingZone? in
             let id = p.requireID()
             let name = p.string("name")
             let slots = p.int("slots")
@@ -152,15 +164,15 @@ extension LoadRun {
             guard let g = p.polygonal(allowPoint: true) else { return nil }
             LoadRun.checkRange(g, &p)
             guard let id else { return nil }
-            return ParkingZone(id: id, name: name, slots: slots, charging: charging, geometry: g, projected: g, featureIndex: p.feature.index, properties: p.feature.properties)
+            return ParkingZone(id: id, name: name, slots: slots, charging: charging, geometry: g, projected: g, featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .parking) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
 
-    mutating func parseAreas(_ layer: GeoJSONLayer, _ t: CoordinateTransformer) -> [CommercialArea] {
-        var parsed = parse(layer, .areas) { p -> CommercialArea? in
+    mutating func parseAreas(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [CommercialArea] {
+        var parsed = parse(consume layer, .areas) { p -> CommercialArea? in
             let id = p.requireID()
             let name = p.string("name", required: true)
             let friendly = p.bool("rider_friendly") ?? false
@@ -170,36 +182,36 @@ extension LoadRun {
             LoadRun.checkRange(g, &p)
             guard let id, let name else { return nil }
             return CommercialArea(id: id, name: name, riderFriendly: friendly, dailyOrders: orders, peakRiders: riders, geometry: g, projected: g,
-                                  featureIndex: p.feature.index, properties: p.feature.properties)
+                                  featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = project(parsed.indices.map { parsed[$0].geometry }, t, .areas) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
 
-    mutating func parseDemand(_ layer: GeoJSONLayer, _ t: CoordinateTransformer) -> [DemandPoint] {
-        var parsed = parse(layer, .demand) { p -> DemandPoint? in
+    mutating func parseDemand(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [DemandPoint] {
+        var parsed = parse(consume layer, .demand) { p -> DemandPoint? in
             let id = p.requireID()
             let weight = p.number("weight", required: true, minimum: 0)
             guard let c = p.point() else { return nil }
             LoadRun.checkRange(.point(c), &p)
             guard let id, let weight else { return nil }
-            return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
+            return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .demand) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed
     }
 
-    mutating func parseCandidates(_ layer: GeoJSONLayer, _ t: CoordinateTransformer) -> [Candidate] {
-        var parsed = parse(layer, .candidates) { p -> Candidate? in
+    mutating func parseCandidates(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [Candidate] {
+        var parsed = parse(consume layer, .candidates) { p -> Candidate? in
             let id = p.requireID()
             let name = p.string("name")
             let maxSeats = p.int("max_seats")
             guard let c = p.point() else { return nil }
             LoadRun.checkRange(.point(c), &p)
             guard let id else { return nil }
-            return Candidate(id: id, name: name, maxSeats: maxSeats, location: c, projected: c, featureIndex: p.feature.index, properties: p.feature.properties)
+            return Candidate(id: id, name: name, maxSeats: maxSeats, location: c, projected: c, featureIndex: p.feature.index, properties: p.takeProperties())
         }
         guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .candidates) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
