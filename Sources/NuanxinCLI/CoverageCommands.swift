@@ -120,7 +120,6 @@ struct CoverageCommand: ParsableCommand {
         let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers), options: dataset, radiusM: coverage.radius)
         let study = try CoverageStudy(data, settings: coverage.settings)
         try output.emit(CoverageText.render(study, data, format: format))
-        ProcessEnd.keep((data, study))
     }
 }
 
