@@ -1,6 +1,7 @@
 /// Minimum-cost maximum allocation solved from the seats' side: the default method
-/// (`.stationPaths`) uses it when the stations can hold less than 40 % of the demand within their
-/// reach (`CanonicalAllocationProblem.seatsScarce`), so that the work grows with the demand served rather than with the demand left unserved.
+/// (`.stationPaths`) uses it for the connected parts of the reach graph whose stations can hold
+/// less than 40 % of the demand within their reach (`CanonicalAllocationProblem.scarcityByPart`),
+/// so that the work grows with the demand served rather than with the demand left unserved.
 ///
 /// It is `StationPathFlow` turned around. Every station must place all its seats (its capacity,
 /// or the demand within its reach if that is less): on a demand node it reaches (cost c(i, j)),
