@@ -127,12 +127,12 @@ extension CanonicalAllocationProblem {
         return CanonicalAllocationProblem(n: rows.count, m: stations.count, demandOriginal: rows, stationOriginal: stations,
                                           rowOffsets: offsets, station: partStation, cost: partCost, edgeOriginal: partEdge,
                                           weight: rows.map { weight[$0] }, capacity: stations.map { capacity[$0] },
-                                          identicalRuns: [])
+                                          identicalRuns: [], costScale: costScale)
     }
 
     /// A problem from its parts, already in canonical order.
     init(n: Int, m: Int, demandOriginal: [Int], stationOriginal: [Int], rowOffsets: [Int], station: [Int32], cost: [Double],
-         edgeOriginal: [Int32], weight: [Double], capacity: [Double], identicalRuns: [Range<Int>]) {
+         edgeOriginal: [Int32], weight: [Double], capacity: [Double], identicalRuns: [Range<Int>], costScale: Double) {
         self.n = n
         self.m = m
         self.demandOriginal = demandOriginal
@@ -144,5 +144,6 @@ extension CanonicalAllocationProblem {
         self.weight = weight
         self.capacity = capacity
         self.identicalRuns = identicalRuns
+        self.costScale = costScale
     }
 }

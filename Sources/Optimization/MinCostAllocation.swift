@@ -48,7 +48,10 @@ public struct Allocation: Sendable, Equatable {
 ///   allowed and kept in that order.)
 ///
 /// Tolerances: amounts below `1e-11 ×` the largest finite weight or capacity count as zero (as in
-/// `maximumAssignment`).
+/// `maximumAssignment`). Costs may be any finite numbers ≥ 0, up to the largest `Double`: when
+/// (stations + 2) × the largest cost would pass 2¹⁰⁰⁰, the methods work on the costs divided by a
+/// power of two (exact; it keeps their "never worth it" constants finite) and the total cost is
+/// multiplied back (infinite only if the true total is beyond the largest `Double`).
 /// - `.stationPaths`: exact on the costs as given, like successive shortest paths, but searched
 ///   from the stations' side. Every demand node starts at its nearest station (the cheapest
 ///   allocation there is, ignoring capacity); then, in phases, the distance from every
@@ -149,6 +152,10 @@ struct CanonicalAllocationProblem {
     let capacity: [Double]
     /// Runs of identical demand nodes (same weight, stations and costs): `[start, end)` in canonical order.
     let identicalRuns: [Range<Int>]
+    /// A power of two: `cost` is the input's costs divided by it (1 unless they are so large that
+    /// (m + 2) × the largest would pass 2¹⁰⁰⁰; the solvers' "never worth it" constant is 2(m + 2) ×
+    /// the largest cost, and they add a few of those); totals are multiplied back by it.
+    let costScale: Double
 
     init(weights: [Double], capacities: [Double], reach: Reach, costs: [Double], stationRank: [Int]) {
         n = reach.rowCount
@@ -260,18 +267,30 @@ struct CanonicalAllocationProblem {
         }
         var station = [Int32](repeating: 0, count: edgeCount)
         var cost = [Double](repeating: 0, count: edgeCount)
+        var maxCost = 0.0
         var edgeOriginal = [Int32](repeating: 0, count: edgeCount)
         for i in 0..<n {
             var at = rowOffsets[Int(canonicalRow[i])]
             for t in reach.offsets[i]..<reach.offsets[i + 1] {
                 station[at] = sortedStation[t]
                 cost[at] = sortedCost[t]
+                maxCost = max(maxCost, sortedCost[t])
                 edgeOriginal[at] = sortedEdges[t]
                 at += 1
             }
         }
         self.rowOffsets = rowOffsets
         self.station = station
+        // Dividing by a power of two is exact (costs below 2⁻¹⁰⁰⁰ of the largest aside, which the
+        // solvers' tolerance already counts as nothing), so the solvers meet the same comparisons.
+        let exponent = maxCost > 0 ? maxCost.exponent + 1 + (Double(m + 2).exponent + 1) - 1_000 : 0
+        if exponent > 0 {
+            let down = Double(sign: .plus, exponent: -exponent, significand: 1)
+            for e in 0..<edgeCount { cost[e] *= down }
+            costScale = Double(sign: .plus, exponent: exponent, significand: 1)
+        } else {
+            costScale = 1
+        }
         self.cost = cost
         self.edgeOriginal = edgeOriginal
         weight = demandOriginal.map { weights[$0] }
@@ -308,6 +327,6 @@ struct CanonicalAllocationProblem {
         }
         var load = [Double](repeating: 0, count: m)
         for j in 0..<m { load[stationOriginal[j]] = min(stationLoad[j], capacity[j]) }
-        return Allocation(served: served, demandServed: demandServed, stationLoad: load, cost: total, edgeFlow: edgeFlow)
+        return Allocation(served: served, demandServed: demandServed, stationLoad: load, cost: total * costScale, edgeFlow: edgeFlow)
     }
 }

@@ -524,3 +524,32 @@ struct AllocationPartsTests {
         #expect(a.demandServed == [1, 0, 5, 5] && a.cost == 10 + 50 + 100)
     }
 }
+
+@Suite("Allocation with costs near the largest finite number")
+struct HugeCostAllocationTests {
+    @Test("costs up to 2^1022 (times 2^k of an ordinary instance): the same served, the cost 2^k times the reference, every method", arguments: [AllocationOptions.Method.stationPaths, .successiveShortestPaths, .costScaling])
+    func hugeCosts(_ method: AllocationOptions.Method) throws {
+        var rng = AllocationTestSize.seed(16_9)
+        for round in 0..<AllocationTestSize.rounds(40) {
+            var inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.05...1.5, using: &rng), integral: round % 2 == 0)
+            // Weights scaled by a power of two so that they sum to at most 1 (the total cost stays finite).
+            let total = inst.weights.reduce(0, +)
+            if total > 1 { inst.weights = inst.weights.map { $0 * Double(sign: .plus, exponent: -(total.exponent + 1), significand: 1) } }
+            let maxCost = inst.costs.joined().max() ?? 0
+            guard maxCost > 0 else { continue }
+            let k = 1021 - maxCost.exponent
+            let huge = Double(sign: .plus, exponent: k, significand: 1)
+            var big = inst
+            big.costs = inst.costs.map { row in row.map { $0 * huge } }
+            let a = try minimumCostAllocation(weights: big.weights, capacities: big.capacities, reach: big.reach, costs: big.flatCosts,
+                                              stationRank: big.ranks, options: AllocationOptions(method: method))
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            #expect(a.cost.isFinite, "round \(round)")
+            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
+            // Cost scaling rounds the costs to steps of the largest over K ≥ 7·10⁴ (see
+            // `minimumCostAllocation`): its total is within 2 × served steps.
+            let slack = method == .costScaling ? 2 * served * maxCost / 7e4 : 1e-7 * max(1, cost)
+            #expect(abs(a.cost / huge - cost) <= slack, "round \(round): cost \(a.cost / huge) vs \(cost)")
+        }
+    }
+}
