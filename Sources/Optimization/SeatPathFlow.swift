@@ -335,15 +335,25 @@ struct SeatPathFlow {
                 cursor[v] = 0
                 if stack.count > 1 {
                     stack.removeLast()
-                    cursor[stack[stack.count - 1]] += 1
+                    stepBack(to: stack[stack.count - 1])
                 }
             } else {
                 dead[v] = true
                 stack.removeLast()
-                if let p = stack.last { cursor[p] += 1 }
+                if let p = stack.last { stepBack(to: p) }
             }
         }
         return false
+    }
+
+    /// After the search stepped back to p from a child that led nowhere (dead) or was relabelled:
+    /// p's scan moves past the arc to that child, unless the scan stands at a demand node p serves,
+    /// whose other stations are arcs of their own; then it stays at that node and goes on with its
+    /// other stations (a dead child is skipped there, a relabelled one entered again only if its arc
+    /// is still admissible). Moving past the whole node would miss those arcs, and p could be found
+    /// dead while it still has an admissible one, ending the phase early.
+    private mutating func stepBack(to p: Int) {
+        if p == problem.m || cursor[p] < 2 { cursor[p] += 1 }
     }
 
     /// The least reduced cost of the arcs leaving node v (station or E), ∞ when none does.
