@@ -61,6 +61,17 @@ struct AllocationInstance {
         ranks = Array(0..<m).shuffled(using: &rng)
     }
 
+    /// Solves this instance and a shuffled copy of it (`shuffled`) and expects the same answer,
+    /// demand node by demand node and station by station (per id, not per position).
+    func expectOrderIndependent(using rng: inout SplitMix64, round: Int, _ solve: (AllocationInstance) throws -> Allocation) throws {
+        let a = try solve(self)
+        let (other, dPerm, sPerm) = shuffled(using: &rng)
+        let b = try solve(other)
+        #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
+        for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
+        for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+    }
+
     var reach: Reach { try! Reach(rows: rows, columnCount: capacities.count) }
     var flatCosts: [Double] { costs.flatMap { $0 } }
 
@@ -118,12 +129,7 @@ struct MinCostAllocationTests {
         for round in 0..<AllocationTestSize.rounds(60) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng),
                                           stations: Int.random(in: 2...9, using: &rng), integral: round % 3 != 0)
-            let a = try inst.solve()
-            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
-            let b = try shuffled.solve()
-            #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
-            for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
-            for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try $0.solve() }
         }
     }
 
@@ -224,12 +230,7 @@ struct AllocationMethodTests {
         var rng = AllocationTestSize.seed(5)
         for round in 0..<AllocationTestSize.rounds(40) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: round % 2 == 0)
-            let x = try solve(inst, method)
-            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
-            let y = try solve(shuffled, method)
-            #expect(x.served == y.served && x.cost == y.cost, "round \(round)")
-            for (k, i) in dPerm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round) demand \(i)") }
-            for (k, j) in sPerm.enumerated() { #expect(x.stationLoad[j] == y.stationLoad[k], "round \(round) station \(j)") }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try solve($0, method) }
         }
     }
 
@@ -346,12 +347,7 @@ struct SeatSideAllocationTests {
         for round in 0..<AllocationTestSize.rounds(80) {
             let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.03...0.4, using: &rng),
                                                  integral: round % 2 == 0)
-            let a = try inst.solve()
-            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
-            let b = try shuffled.solve()
-            #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
-            for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
-            for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try $0.solve() }
         }
         // One seat, two demand nodes at the same distance that differ elsewhere: the station
         // serves the node later in canonical order (the one the stations' side would keep), in
@@ -499,12 +495,7 @@ struct AllocationPartsTests {
             let factors = [Double.random(in: 0.02...0.3, using: &rng), Double.random(in: 0.5...2.5, using: &rng),
                            Double.random(in: 0.02...2.5, using: &rng)].shuffled(using: &rng)
             let (inst, _) = AllocationInstance.towns(&rng, factors: factors, integral: round % 2 == 0)
-            let a = try inst.solve()
-            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
-            let b = try shuffled.solve()
-            #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
-            for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
-            for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try $0.solve() }
         }
     }
 
