@@ -9,10 +9,10 @@
 /// demand all agree, the whole problem is solved by that side as one (as the test over the whole
 /// problem chose before), otherwise the scarce parts are solved together from the seats' side and
 /// the others from the stations' side, each as a problem of its own, and their edge flows put back
-/// together. Both the demand served and the
-/// total cost are sums over the parts, so the answer is the same optimum. Within one connected part
-/// the choice stays one for the whole part: a part with a surplus of seats in one area and a
-/// shortfall in another runs the side its totals choose.
+/// together. Both the demand served and the total cost are sums over the parts, so the answer is
+/// the same optimum (its totals may differ from a single side's in the last digits, and exact ties
+/// may fall otherwise). Within one connected part the choice stays one for the whole part: a part
+/// with a surplus of seats in one area and a shortfall in another runs the side its totals choose.
 extension CanonicalAllocationProblem {
     /// Edge flows of a minimum-cost maximum allocation by station or seat paths, the side chosen
     /// per connected part (see above).
