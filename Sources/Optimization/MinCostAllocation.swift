@@ -24,12 +24,13 @@ public struct Allocation: Sendable, Equatable {
 /// - `.stationPaths` (the default): each demand node starts at its nearest station, ties to the
 ///   lower rank; overload then moves along cheapest paths between stations, equal-cost choices
 ///   going to the lower-ranked station where the search meets them (a rule of the search, not a
-///   second objective). When the stations hold much less than the demand (Σ over stations of
-///   min(capacity, weight within reach) below 40 % of the weight within reach of any station),
-///   stations fill their seats from the nearest demand outwards, in rank
-///   order, a station's demand nodes at equal distance taken later-in-canonical-order first (the
-///   node the other direction would keep), and seats then move along cheapest paths between
-///   stations, equal-cost choices going where the search meets them first;
+///   second objective). Where the stations hold much less than the demand (in a connected part of
+///   the reach graph, Σ over its stations of min(capacity, weight within reach) below 40 % of the
+///   weight within reach of any of them), stations fill their seats from the nearest demand
+///   outwards, in rank order, a station's demand nodes at equal distance taken
+///   later-in-canonical-order first (the node the other direction would keep), and seats then move
+///   along cheapest paths between stations, equal-cost choices going where the search meets them
+///   first;
 /// - `.successiveShortestPaths`: equal-cost choices go to the lower-ranked station
 ///   where the search meets them: each augmenting path is the cheapest, ties to the path found
 ///   first, with stations searched in rank order, and only a strictly cheaper path replacing a
@@ -47,7 +48,10 @@ public struct Allocation: Sendable, Equatable {
 ///   allowed and kept in that order.)
 ///
 /// Tolerances: amounts below `1e-11 ×` the largest finite weight or capacity count as zero (as in
-/// `maximumAssignment`).
+/// `maximumAssignment`). Costs may be any finite numbers ≥ 0, up to the largest `Double`: when
+/// (stations + 2) × the largest cost would pass 2¹⁰⁰⁰, the methods work on the costs divided by a
+/// power of two (exact; it keeps their "never worth it" constants finite) and the total cost is
+/// multiplied back (infinite only if the true total is beyond the largest `Double`).
 /// - `.stationPaths`: exact on the costs as given, like successive shortest paths, but searched
 ///   from the stations' side. Every demand node starts at its nearest station (the cheapest
 ///   allocation there is, ignoring capacity); then, in phases, the distance from every
@@ -56,11 +60,13 @@ public struct Allocation: Sendable, Equatable {
 ///   t), and flow is pushed along the paths of reduced cost zero; a station with no such arc has
 ///   its potential lowered by its least reduced cost (a relabel, up to m per phase) instead of
 ///   waiting for the next phase. Demand close to a station with room never enters a search.
-///   When the stations hold less than 40 % of the demand within their reach, the same search runs from
-///   the seats' side instead: every station starts empty and places its seats (on the nearest
-///   demand not yet served, by taking over demand another station serves, which then places that
-///   seat again, or, when no path leads to demand, as an empty seat), so the work grows with the
-///   demand served, not with the demand left unserved. Exact on the costs as given in both
+///   In the connected parts of the reach graph whose stations hold less than 40 % of the demand
+///   within their reach, the same search runs from the seats' side instead (the side is chosen
+///   per part; when the parts disagree, each side solves its parts as one problem): every station
+///   starts empty and places its seats (on the nearest demand not yet served, by taking over
+///   demand another station serves, which then places that seat again, or, when no path leads to
+///   demand, as an empty seat), so the work grows with the demand served, not with the demand left
+///   unserved. Exact on the costs as given in both
 ///   directions. About 13–35 s of CPU on 200,000 demand points × 2,000 stations at 80 % capacity
 ///   (1–1.5 km reach), where much demand must move through many full stations, 200× the maximum
 ///   flow; when capacity is scarce (6.5 % of the demand in reach), solved from the seats' side,
@@ -92,14 +98,7 @@ public func minimumCostAllocation(weights: [Double], capacities: [Double], reach
     let eps = max(scale, 1e-300) * 1e-11
     switch options.method {
     case .stationPaths:
-        if canonical.seatsScarce(eps: eps) {
-            var flow = SeatPathFlow(canonical, eps: eps)
-            flow.solve()
-            return canonical.answer(edgeFlow: flow.flow)
-        }
-        var flow = StationPathFlow(canonical, eps: eps)
-        flow.solve()
-        return canonical.answer(edgeFlow: flow.flow)
+        return canonical.answer(edgeFlow: canonical.stationPathsFlow(eps: eps))
     case .costScaling:
         var flow = CostScalingFlow(canonical, eps: eps)
         flow.solve()
@@ -116,9 +115,9 @@ public struct AllocationOptions: Sendable, Equatable {
     /// The algorithm that solves the allocation.
     public enum Method: Sendable, Equatable {
         /// The default: every demand node at its nearest station, then the overload moved out of
-        /// full stations along cheapest paths between stations; when the stations hold less than
-        /// 40 % of the demand within their reach, the seats placed from empty stations instead (see
-        /// `minimumCostAllocation`).
+        /// full stations along cheapest paths between stations; in the connected parts whose
+        /// stations hold less than 40 % of the demand within their reach, the seats placed from
+        /// empty stations instead (see `minimumCostAllocation`).
         case stationPaths
         /// Cost-scaling push–relabel on integer-rounded costs (see `minimumCostAllocation`).
         case costScaling
@@ -153,6 +152,10 @@ struct CanonicalAllocationProblem {
     let capacity: [Double]
     /// Runs of identical demand nodes (same weight, stations and costs): `[start, end)` in canonical order.
     let identicalRuns: [Range<Int>]
+    /// A power of two: `cost` is the input's costs divided by it (1 unless they are so large that
+    /// (m + 2) × the largest would pass 2¹⁰⁰⁰; the solvers' "never worth it" constant is 2(m + 2) ×
+    /// the largest cost, and they add a few of those); totals are multiplied back by it.
+    let costScale: Double
 
     init(weights: [Double], capacities: [Double], reach: Reach, costs: [Double], stationRank: [Int]) {
         n = reach.rowCount
@@ -264,41 +267,34 @@ struct CanonicalAllocationProblem {
         }
         var station = [Int32](repeating: 0, count: edgeCount)
         var cost = [Double](repeating: 0, count: edgeCount)
+        var maxCost = 0.0
         var edgeOriginal = [Int32](repeating: 0, count: edgeCount)
         for i in 0..<n {
             var at = rowOffsets[Int(canonicalRow[i])]
             for t in reach.offsets[i]..<reach.offsets[i + 1] {
                 station[at] = sortedStation[t]
                 cost[at] = sortedCost[t]
+                maxCost = max(maxCost, sortedCost[t])
                 edgeOriginal[at] = sortedEdges[t]
                 at += 1
             }
         }
         self.rowOffsets = rowOffsets
         self.station = station
+        // Dividing by a power of two is exact (costs below 2⁻¹⁰⁰⁰ of the largest aside, which the
+        // solvers' tolerance already counts as nothing), so the solvers meet the same comparisons.
+        let exponent = maxCost > 0 ? maxCost.exponent + 1 + (Double(m + 2).exponent + 1) - 1_000 : 0
+        if exponent > 0 {
+            let down = Double(sign: .plus, exponent: -exponent, significand: 1)
+            for e in 0..<edgeCount { cost[e] *= down }
+            costScale = Double(sign: .plus, exponent: exponent, significand: 1)
+        } else {
+            costScale = 1
+        }
         self.cost = cost
         self.edgeOriginal = edgeOriginal
         weight = demandOriginal.map { weights[$0] }
         capacity = stationOriginal.map { capacities[$0] }
-    }
-
-    /// Whether the stations can hold less than 40 % of the demand within their reach: Σ over
-    /// stations of min(capacity, weight within reach) below 0.4 × Σ weight of the demand nodes
-    /// within reach of one. (Measured on 200,000 demand points × 2,000 stations, whole `coverage`
-    /// runs with one or the other side forced: about 0.45× the CPU time of the stations' side at
-    /// 13 %, 0.85× at 43 %, but 1.7× at 65 %: see BENCHMARKS.md. The test is over the whole
-    /// problem: a dataset with a surplus of seats in one part and a shortfall overall runs the
-    /// seats' side in the part where it is slower.)
-    func seatsScarce(eps: Double) -> Bool {
-        var reachable = [Double](repeating: 0, count: m)
-        var demand = 0.0
-        for i in 0..<n where weight[i] > eps && rowOffsets[i] < rowOffsets[i + 1] {
-            demand += weight[i]
-            for e in rowOffsets[i]..<rowOffsets[i + 1] { reachable[Int(station[e])] += weight[i] }
-        }
-        var seats = 0.0
-        for j in 0..<m { seats += min(capacity[j], reachable[j]) }
-        return seats < 0.4 * demand
     }
 
     /// The answer in the input's numbering, from canonical edge flows; identical demand nodes get
@@ -331,6 +327,6 @@ struct CanonicalAllocationProblem {
         }
         var load = [Double](repeating: 0, count: m)
         for j in 0..<m { load[stationOriginal[j]] = min(stationLoad[j], capacity[j]) }
-        return Allocation(served: served, demandServed: demandServed, stationLoad: load, cost: total, edgeFlow: edgeFlow)
+        return Allocation(served: served, demandServed: demandServed, stationLoad: load, cost: total * costScale, edgeFlow: edgeFlow)
     }
 }

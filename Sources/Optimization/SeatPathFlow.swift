@@ -1,6 +1,7 @@
 /// Minimum-cost maximum allocation solved from the seats' side: the default method
-/// (`.stationPaths`) uses it when the stations can hold less than 40 % of the demand within their
-/// reach (`CanonicalAllocationProblem.seatsScarce`), so that the work grows with the demand served rather than with the demand left unserved.
+/// (`.stationPaths`) uses it for the connected parts of the reach graph whose stations can hold
+/// less than 40 % of the demand within their reach (`CanonicalAllocationProblem.scarcityByPart`),
+/// so that the work grows with the demand served rather than with the demand left unserved.
 ///
 /// It is `StationPathFlow` turned around. Every station must place all its seats (its capacity,
 /// or the demand within its reach if that is less): on a demand node it reaches (cost c(i, j)),
@@ -20,12 +21,13 @@
 /// rearrangement exists (potentials keep every reduced cost ≥ 0, so every path found is a
 /// cheapest one). Demand served never becomes unserved again on such paths, so the arcs back
 /// from `Z` are never needed, and a demand node enters a station's arc list once, when it is
-/// first served. Phases as in `StationPathFlow`: distances to `Z` from every station with seats
+/// first served. The phases are those `StationPathFlow` runs too (`PrimalDualNetwork`, here with
+/// `Z` as the root and `E` as the middle node): distances to `Z` from every station with seats
 /// to place (a Dijkstra backwards from `Z`) update the potentials, then paths of reduced cost 0
 /// are followed depth first, a dead end lowering its potential (relabel) by its least reduced
 /// cost. A station searched from may relabel itself freely (nothing enters it on the path), so
 /// each one takes its nearest demand one node after the other without a new phase.
-struct SeatPathFlow {
+struct SeatPathFlow: PrimalDualNetwork {
     let problem: CanonicalAllocationProblem
     let eps: Double
     /// Flow per canonical edge.
@@ -53,27 +55,13 @@ struct SeatPathFlow {
     private var carried: [[Int32]]
     private var listed: [Bool]
     /// Potentials of the stations and E (index m); Z's (index m + 1) is 0.
-    private var pi: [Double]
+    var pi: [Double]
     private let bigM: Double
-    private let tolerance: Double
-
-    // Search state, reused between searches.
-    private var dist: [Double]
-    private var settled: [Bool]
-    private var parentNode: [Int32]
-    /// The edge whose flow grows at the parent, the edge whose flow shrinks at the node (−1: none).
-    private var parentGain: [Int32]
-    private var parentLoss: [Int32]
-    private var touched: [Int32] = []
-    private var settledList: [Int32] = []
-    private var heap = IndexHeap()
-    private var cursor: [Int]
-    private var dead: [Bool]
-    private var isSource: [Bool]
-    private var onPath: [UInt32]
-    private var stamp: UInt32 = 0
-    /// Relabels of nodes other than the one searched from left in this phase.
-    private var relabels = 0
+    let tolerance: Double
+    /// Search state (`parentA`: the edge whose flow grows at the parent, `parentB`: the edge whose
+    /// flow shrinks at the node, −1: none); the station searched from relabels freely.
+    var phase: PhaseState
+    static var sourceRelabelsFree: Bool { true }
 
     init(_ problem: CanonicalAllocationProblem, eps: Double) {
         self.problem = problem
@@ -115,15 +103,7 @@ struct SeatPathFlow {
         for c in problem.cost { maxCost = max(maxCost, c) }
         bigM = 2 * (Double(m) + 2) * max(maxCost, 1) + 1
         tolerance = bigM * 1e-13
-        dist = [Double](repeating: .infinity, count: m + 2)
-        settled = [Bool](repeating: false, count: m + 2)
-        parentNode = [Int32](repeating: -1, count: m + 2)
-        parentGain = [Int32](repeating: -1, count: m + 2)
-        parentLoss = [Int32](repeating: -1, count: m + 2)
-        cursor = [Int](repeating: 0, count: m + 2)
-        dead = [Bool](repeating: false, count: m + 2)
-        isSource = [Bool](repeating: false, count: m + 2)
-        onPath = [UInt32](repeating: 0, count: m + 2)
+        phase = PhaseState(nodes: m + 2)
         // Each column a heap (Floyd's construction).
         for j in 0..<m {
             let count = columnEnd[j] - columnStart[j]
@@ -138,29 +118,10 @@ struct SeatPathFlow {
     /// Seats station j has still to place.
     private func toPlace(_ j: Int) -> Double { seats[j] - load[j] - empty[j] }
 
-    mutating func solve() {
-        let m = problem.m
-        var sources = (0..<m).filter { toPlace($0) > eps }
-        while !sources.isEmpty {
-            let before = sources.map { toPlace($0) }
-            phaseDistances(sources)
-            relabels = m + 2
-            for s in sources {
-                while toPlace(s) > eps {
-                    guard admissiblePath(from: s) else { break }
-                    augment(from: s)
-                }
-            }
-            // A phase always places something (each station with seats to place has a cheapest
-            // path, all of whose arcs are admissible); the fallback guards against rounding.
-            if zip(sources, before).allSatisfy({ toPlace($0) == $1 }) {
-                let s = sources[0]
-                guard search(from: s) else { break }
-                augment(from: s)
-            }
-            sources = sources.filter { toPlace($0) > eps }
-        }
-    }
+    /// Seats left to place at s.
+    func left(_ s: Int) -> Double { toPlace(s) }
+    func progress(_ s: Int) -> Double { toPlace(s) }
+    func preparePhase() {}
 
     /// The nearest (cost, edge) of station j's demand with weight not served.
     private mutating func nearestUnserved(_ j: Int) -> (Double, Int32)? {
@@ -208,145 +169,103 @@ struct SeatPathFlow {
         }
     }
 
-    /// Distances to Z from every node (on reduced costs, searched backwards from Z until every
-    /// station with seats to place is reached), subtracted from the potentials.
-    private mutating func phaseDistances(_ sources: [Int]) {
+    /// Backward search (arcs into v): Z is reached from every station through its nearest demand
+    /// not served and from E; E from every station; a station v from the stations that can take
+    /// over a demand node v serves, and from E when v has left a seat empty.
+    mutating func expandBackward(_ v: Int, _ d: Double) {
         let m = problem.m, e = m, z = m + 1
-        for v in 0...(m + 1) { dist[v] = .infinity; settled[v] = false; dead[v] = false; cursor[v] = 0 }
-        for s in sources { isSource[s] = true }
-        var remaining = sources.count
-        heap.removeAll()
-        dist[z] = 0
-        heap.push(0, z)
-        var reachedAll = 0.0
-        func lower(_ v: Int, _ nd: Double) {
-            if nd < dist[v] {
-                dist[v] = nd
-                heap.push(nd, v)
+        if v == z {
+            for t in 0..<m where !phase.settled[t] {
+                guard let (c, _) = nearestUnserved(t) else { continue }
+                phase.lower(t, d + max(0, c + pi[t]))
+            }
+            phase.lower(e, d + max(0, pi[e]))
+            return
+        }
+        let piV = pi[v]
+        if v == e {
+            for j in 0..<m where !phase.settled[j] { phase.lower(j, d + max(0, bigM + pi[j] - piV)) }
+            return
+        }
+        // Into station v: t takes over a demand node that v serves.
+        compact(v)
+        for f in carried[v] {
+            let i = Int(rowOf[Int(f)])
+            let cf = problem.cost[Int(f)]
+            for g in problem.rowOffsets[i]..<problem.rowOffsets[i + 1] {
+                let t = Int(problem.station[g])
+                if t == v || phase.settled[t] { continue }
+                phase.lower(t, d + max(0, problem.cost[g] - cf + pi[t] - piV))
             }
         }
-        while let (d, v) = heap.pop() {
-            if settled[v] || d > dist[v] { continue }
-            settled[v] = true
-            reachedAll = d
-            if v < m && isSource[v] {
-                remaining -= 1
-                if remaining == 0 { break }
-            }
-            if v == z {
-                for t in 0..<m where !settled[t] {
-                    guard let (c, _) = nearestUnserved(t) else { continue }
-                    lower(t, d + max(0, c + pi[t]))
-                }
-                lower(e, d + max(0, pi[e]))
-                continue
-            }
-            let piV = pi[v]
-            if v == e {
-                for j in 0..<m where !settled[j] { lower(j, d + max(0, bigM + pi[j] - piV)) }
-                continue
-            }
-            // Into station v: t takes over a demand node that v serves.
-            compact(v)
-            for f in carried[v] {
-                let i = Int(rowOf[Int(f)])
-                let cf = problem.cost[Int(f)]
-                for g in problem.rowOffsets[i]..<problem.rowOffsets[i + 1] {
-                    let t = Int(problem.station[g])
-                    if t == v || settled[t] { continue }
-                    lower(t, d + max(0, problem.cost[g] - cf + pi[t] - piV))
-                }
-            }
-            if empty[v] > eps && !settled[e] { lower(e, d + max(0, -bigM + pi[e] - piV)) }
-        }
-        for s in sources { isSource[s] = false }
-        for v in 0...m { pi[v] -= min(dist[v], reachedAll) }
-        for v in 0...(m + 1) { dist[v] = .infinity; settled[v] = false }
-        touched.removeAll(keepingCapacity: true)
+        if empty[v] > eps && !phase.settled[e] { phase.lower(e, d + max(0, -bigM + pi[e] - piV)) }
     }
 
-    /// A path from station s to Z over arcs of reduced cost ≤ `tolerance` (depth first, each
-    /// node's arcs scanned once per phase unless it is relabelled; nodes found to lead nowhere are
-    /// skipped for the rest of the phase). Leaves the path in the parent arrays, as `search` does.
-    private mutating func admissiblePath(from s: Int) -> Bool {
+    /// The next admissible arc out of v (see `PrimalDualNetwork`): from E, to Z, then to each
+    /// station with an empty seat; from a station, to Z (its nearest demand not served), to E, then
+    /// through each served demand node it reaches, to the stations that serve it (`parentA` the
+    /// edge whose flow grows at v, `parentB` the edge whose flow shrinks at the head).
+    mutating func nextAdmissible(_ v: Int) -> (next: Int, a: Int32, b: Int32) {
         let m = problem.m, e = m, z = m + 1
-        stamp &+= 1
-        var stack: [Int] = [s]
-        onPath[s] = stamp
-        parentNode[s] = -1
-        while let v = stack.last {
-            if v == z { return true }
-            var next = -1
-            var gain: Int32 = -1, loss: Int32 = -1
-            let limit = v == e ? m + 1 : servedEdges[v].count + 2
-            scan: while cursor[v] < limit {
-                let k = cursor[v]
-                if v == e {
-                    if k == 0 {
-                        if pi[e] <= tolerance { next = z; break }
-                    } else {
-                        let j = k - 1
-                        if empty[j] > eps && !dead[j] && onPath[j] != stamp && -bigM + pi[e] - pi[j] <= tolerance {
-                            next = j
-                            break
-                        }
-                    }
-                } else if k == 0 {
-                    if let (c, g) = nearestUnserved(v), c + pi[v] <= tolerance {
-                        next = z
-                        gain = g
-                        break
-                    }
-                } else if k == 1 {
-                    if !dead[e] && onPath[e] != stamp && bigM + pi[v] - pi[e] <= tolerance {
-                        next = e
-                        break
-                    }
+        let stamp = phase.stamp
+        var next = -1
+        var gain: Int32 = -1, loss: Int32 = -1
+        let limit = v == e ? m + 1 : servedEdges[v].count + 2
+        scan: while phase.cursor[v] < limit {
+            let k = phase.cursor[v]
+            if v == e {
+                if k == 0 {
+                    if pi[e] <= tolerance { next = z; break }
                 } else {
-                    let g = Int(servedEdges[v][k - 2])
-                    let i = Int(rowOf[g])
-                    let base = problem.cost[g] + pi[v]
-                    for f in problem.rowOffsets[i]..<problem.rowOffsets[i + 1] where flow[f] > eps {
-                        let w = Int(problem.station[f])
-                        if w == v || dead[w] || onPath[w] == stamp { continue }
-                        if base - problem.cost[f] - pi[w] <= tolerance {
-                            next = w
-                            gain = Int32(g)
-                            loss = Int32(f)
-                            break scan
-                        }
+                    let j = k - 1
+                    if empty[j] > eps && !phase.dead[j] && phase.onPath[j] != stamp && -bigM + pi[e] - pi[j] <= tolerance {
+                        next = j
+                        break
                     }
                 }
-                cursor[v] += 1
-            }
-            if next >= 0 {
-                parentNode[next] = Int32(v)
-                parentGain[next] = gain
-                parentLoss[next] = loss
-                if next != z { onPath[next] = stamp }
-                stack.append(next)
-            } else if v == s || relabels > 0, let delta = leastReducedCost(v), delta > tolerance, delta < .infinity {
-                // No arc of reduced cost 0 leaves v: lower its potential by the least reduced
-                // cost of its arcs (all stay ≥ 0, the cheapest becomes 0). The arc into v now
-                // costs more, so the search steps back unless v is where it started.
-                if v != s { relabels -= 1 }
-                pi[v] -= delta
-                cursor[v] = 0
-                if stack.count > 1 {
-                    stack.removeLast()
-                    cursor[stack[stack.count - 1]] += 1
+            } else if k == 0 {
+                if let (c, g) = nearestUnserved(v), c + pi[v] <= tolerance {
+                    next = z
+                    gain = g
+                    break
+                }
+            } else if k == 1 {
+                if !phase.dead[e] && phase.onPath[e] != stamp && bigM + pi[v] - pi[e] <= tolerance {
+                    next = e
+                    break
                 }
             } else {
-                dead[v] = true
-                stack.removeLast()
-                if let p = stack.last { cursor[p] += 1 }
+                let g = Int(servedEdges[v][k - 2])
+                let i = Int(rowOf[g])
+                let base = problem.cost[g] + pi[v]
+                for f in problem.rowOffsets[i]..<problem.rowOffsets[i + 1] where flow[f] > eps {
+                    let w = Int(problem.station[f])
+                    if w == v || phase.dead[w] || phase.onPath[w] == stamp { continue }
+                    if base - problem.cost[f] - pi[w] <= tolerance {
+                        next = w
+                        gain = Int32(g)
+                        loss = Int32(f)
+                        break scan
+                    }
+                }
             }
+            phase.cursor[v] += 1
         }
-        return false
+        return (next, gain, loss)
+    }
+
+    /// After the search stepped back to p from a child that led nowhere (dead) or was relabelled:
+    /// p's scan moves past the arc to that child, unless the scan stands at a demand node p serves,
+    /// whose other stations are arcs of their own; then it stays at that node and goes on with its
+    /// other stations (a dead child is skipped there, a relabelled one entered again only if its arc
+    /// is still admissible). Moving past the whole node would miss those arcs, and p could be found
+    /// dead while it still has an admissible one, ending the phase early.
+    mutating func stepBack(to p: Int) {
+        if p == problem.m || phase.cursor[p] < 2 { phase.cursor[p] += 1 }
     }
 
     /// The least reduced cost of the arcs leaving node v (station or E), ∞ when none does.
-    private mutating func leastReducedCost(_ v: Int) -> Double? {
+    mutating func leastReducedCost(_ v: Int) -> Double? {
         let m = problem.m, e = m
         if v == e {
             var least = pi[e]
@@ -367,61 +286,28 @@ struct SeatPathFlow {
         return least
     }
 
-    /// Dijkstra from station s to Z on reduced costs; updates the potentials. False when Z cannot
-    /// be reached (not expected: a seat can always be left empty).
-    private mutating func search(from s: Int) -> Bool {
+    /// Forward search (arcs out of v, to nodes not settled): from E to Z and to the stations with
+    /// an empty seat; from a station to Z, to E, and to the stations whose demand it can take over.
+    mutating func expandForward(_ v: Int, _ d: Double) {
         let m = problem.m, e = m, z = m + 1
-        for v in touched { dist[Int(v)] = .infinity; settled[Int(v)] = false }
-        touched.removeAll(keepingCapacity: true)
-        settledList.removeAll(keepingCapacity: true)
-        heap.removeAll()
-        dist[s] = 0
-        parentNode[s] = -1
-        touched.append(Int32(s))
-        heap.push(0, s)
-        while let (d, v) = heap.pop() {
-            if settled[v] || d > dist[v] { continue }
-            settled[v] = true
-            if v == z { break }
-            settledList.append(Int32(v))
-            if v == e {
-                relax(z, d + max(0, pi[e]), from: e, -1, -1)
-                for j in 0..<m where empty[j] > eps && !settled[j] {
-                    relax(j, d + max(0, -bigM + pi[e] - pi[j]), from: e, -1, -1)
-                }
-                continue
+        if v == e {
+            phase.relax(z, d + max(0, pi[e]), from: e, -1, -1)
+            for j in 0..<m where empty[j] > eps && !phase.settled[j] {
+                phase.relax(j, d + max(0, -bigM + pi[e] - pi[j]), from: e, -1, -1)
             }
-            let base = pi[v]
-            if let (c, g) = nearestUnserved(v) { relax(z, d + max(0, c + base), from: v, g, -1) }
-            if !settled[e] { relax(e, d + max(0, bigM + base - pi[e]), from: v, -1, -1) }
-            for g in servedEdges[v] {
-                let i = Int(rowOf[Int(g)])
-                let cg = problem.cost[Int(g)]
-                for f in problem.rowOffsets[i]..<problem.rowOffsets[i + 1] where flow[f] > eps {
-                    let w = Int(problem.station[f])
-                    if w == v || settled[w] { continue }
-                    relax(w, d + max(0, cg - problem.cost[f] + base - pi[w]), from: v, g, Int32(f))
-                }
+            return
+        }
+        let base = pi[v]
+        if let (c, g) = nearestUnserved(v) { phase.relax(z, d + max(0, c + base), from: v, g, -1) }
+        if !phase.settled[e] { phase.relax(e, d + max(0, bigM + base - pi[e]), from: v, -1, -1) }
+        for g in servedEdges[v] {
+            let i = Int(rowOf[Int(g)])
+            let cg = problem.cost[Int(g)]
+            for f in problem.rowOffsets[i]..<problem.rowOffsets[i + 1] where flow[f] > eps {
+                let w = Int(problem.station[f])
+                if w == v || phase.settled[w] { continue }
+                phase.relax(w, d + max(0, cg - problem.cost[f] + base - pi[w]), from: v, g, Int32(f))
             }
-        }
-        guard settled[z] else { return false }
-        let reached = dist[z]
-        for v in settledList {
-            let k = Int(v)
-            pi[k] += dist[k] - reached
-        }
-        return true
-    }
-
-    @inline(__always)
-    private mutating func relax(_ to: Int, _ nd: Double, from v: Int, _ gain: Int32, _ loss: Int32) {
-        if nd < dist[to] {
-            if dist[to] == .infinity { touched.append(Int32(to)) }
-            dist[to] = nd
-            parentNode[to] = Int32(v)
-            parentGain[to] = gain
-            parentLoss[to] = loss
-            heap.push(nd, to)
         }
     }
 
@@ -436,27 +322,27 @@ struct SeatPathFlow {
     }
 
     /// Pushes the bottleneck along the path the last search found, from station s.
-    private mutating func augment(from s: Int) {
+    mutating func augment(from s: Int) {
         let m = problem.m, e = m, z = m + 1
         var b = toPlace(s)
         var v = z
         while v != s {
-            let p = Int(parentNode[v])
+            let p = Int(phase.parentNode[v])
             if v == z {
-                if p != e { b = min(b, unserved[Int(rowOf[Int(parentGain[z])])]) }
+                if p != e { b = min(b, unserved[Int(rowOf[Int(phase.parentA[z])])]) }
             } else if p == e {
                 b = min(b, empty[v])
             } else if v != e {
-                b = min(b, flow[Int(parentLoss[v])])
+                b = min(b, flow[Int(phase.parentB[v])])
             }
             v = p
         }
         v = z
         while v != s {
-            let p = Int(parentNode[v])
+            let p = Int(phase.parentNode[v])
             if v == z {
                 if p != e {
-                    let g = Int(parentGain[z])
+                    let g = Int(phase.parentA[z])
                     let i = Int(rowOf[g])
                     unserved[i] -= b
                     if unserved[i] < eps { unserved[i] = 0 }
@@ -474,11 +360,11 @@ struct SeatPathFlow {
                 empty[v] -= b
                 if empty[v] < eps { empty[v] = 0 }
             } else {
-                let f = Int(parentLoss[v])
+                let f = Int(phase.parentB[v])
                 flow[f] -= b
                 load[v] -= b
                 if flow[f] < eps { flow[f] = 0 }
-                gain(Int(parentGain[v]), at: p, b)
+                gain(Int(phase.parentA[v]), at: p, b)
             }
             v = p
         }

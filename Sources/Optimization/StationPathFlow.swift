@@ -18,12 +18,14 @@
 /// M is larger than any path's cost without it, so a path to a station with room always beats a
 /// path that drops demand: the flow served is the maximum, and at the end no cheaper
 /// rearrangement exists (Johnson potentials keep every reduced cost ≥ 0, so every path found is a
-/// cheapest one). Paths are found in phases: distances to T from every overloaded station (a
-/// Dijkstra backwards from T) update the potentials, then paths of reduced cost 0 are followed
-/// depth first, a dead end lowering its potential (relabel) by its least reduced cost. Each station keeps its outgoing arcs (one per neighbouring station, the least
-/// over the demand it carries), rebuilt only when a demand node it carries leaves it; so a search
-/// step costs the number of neighbouring stations, not the number of edges of the demand carried.
-struct StationPathFlow {
+/// cheapest one). Paths are found in phases (`PrimalDualNetwork`, shared with `SeatPathFlow`,
+/// here with `T` as the root and `U` as the middle node): distances to T from every overloaded
+/// station (a Dijkstra backwards from T) update the potentials, then paths of reduced cost 0 are
+/// followed depth first, a dead end lowering its potential (relabel) by its least reduced cost.
+/// Each station keeps its outgoing arcs (one per neighbouring station, the least over the demand
+/// it carries), rebuilt only when a demand node it carries leaves it; so a search step costs the
+/// number of neighbouring stations, not the number of edges of the demand carried.
+struct StationPathFlow: PrimalDualNetwork {
     let problem: CanonicalAllocationProblem
     let eps: Double
     /// Flow per canonical edge.
@@ -46,33 +48,21 @@ struct StationPathFlow {
     /// one dropped by the arc to U (lazy: entries without flow are dropped at the top).
     private var farthest: [IndexHeap]
     /// Potentials of the stations and U (index m); T's is 0.
-    private var pi: [Double]
+    var pi: [Double]
     private let bigM: Double
     private var slot: [Int32]
 
-    // Search state, reused between searches (only touched entries are reset).
-    private var dist: [Double]
-    private var settled: [Bool]
-    private var parentNode: [Int32]
-    private var parentFrom: [Int32]
-    private var parentInto: [Int32]
-    private var touched: [Int32] = []
-    private var settledList: [Int32] = []
-    private var heap = IndexHeap()
-    // Phase state: arcs by head, per-node scan position, dead ends, the current path's marks.
+    /// Search state (`parentA`: the edge (i, s) whose flow moves, `parentB`: the edge it moves to,
+    /// −1: none); every relabel counts, also the overloaded station's own.
+    var phase: PhaseState
+    static var sourceRelabelsFree: Bool { false }
+    // Arcs by head, for the backward search.
     private var revStart: [Int]
     private var revNext: [Int]
     private var revTail: [Int32] = []
     private var revIndex: [Int32] = []
-    private var cursor: [Int]
-    private var dead: [Bool]
-    private var isExcess: [Bool]
-    private var onPath: [UInt32]
-    private var stamp: UInt32 = 0
-    /// Relabels left in this phase (then new potentials from a phase's search).
-    private var relabels = 0
     /// Reduced costs up to this count as zero when following cheapest paths.
-    private let tolerance: Double
+    let tolerance: Double
 
     struct PairArc {
         var to: Int32
@@ -105,16 +95,8 @@ struct StationPathFlow {
         tolerance = bigM * 1e-13
         revStart = [Int](repeating: 0, count: m + 2)
         revNext = [Int](repeating: 0, count: m + 2)
-        cursor = [Int](repeating: 0, count: m + 2)
-        dead = [Bool](repeating: false, count: m + 2)
-        isExcess = [Bool](repeating: false, count: m + 2)
-        onPath = [UInt32](repeating: 0, count: m + 2)
+        phase = PhaseState(nodes: m + 2)
         slot = [Int32](repeating: -1, count: m + 1)
-        dist = [Double](repeating: .infinity, count: m + 2)
-        settled = [Bool](repeating: false, count: m + 2)
-        parentNode = [Int32](repeating: -1, count: m + 2)
-        parentFrom = [Int32](repeating: -1, count: m + 2)
-        parentInto = [Int32](repeating: -1, count: m + 2)
         // Every demand node at its nearest station (first least cost in canonical order: lower rank).
         for i in 0..<n where problem.weight[i] > eps {
             let row = problem.rowOffsets[i]..<problem.rowOffsets[i + 1]
@@ -132,35 +114,13 @@ struct StationPathFlow {
         }
     }
 
-    mutating func solve() {
-        let m = problem.m
-        var excess = (0..<m).filter { load[$0] - problem.capacity[$0] > eps }
-        while !excess.isEmpty {
-            let before = excess.map { load[$0] }
-            phaseDistances(excess)
-            relabels = m + 2
-            for s in excess {
-                while load[s] - problem.capacity[s] > eps {
-                    guard admissiblePath(from: s) else { break }
-                    augment(from: s)
-                }
-            }
-            // A phase always moves something (each overloaded station has a cheapest path, all of
-            // whose arcs are admissible); the fallback guards against rounding leaving it stuck.
-            if zip(excess, before).allSatisfy({ load[$0] == $1 }) {
-                let s = excess[0]
-                guard search(from: s) else { break }
-                augment(from: s)
-            }
-            excess = excess.filter { load[$0] - problem.capacity[$0] > eps }
-        }
-    }
+    /// Overload left at s.
+    func left(_ s: Int) -> Double { load[s] - problem.capacity[s] }
+    func progress(_ s: Int) -> Double { load[s] }
 
-    /// Distances to T from every node (on reduced costs, searched backwards from T until every
-    /// overloaded station is reached), subtracted from the potentials: afterwards each overloaded
-    /// station's cheapest path to T consists of arcs of reduced cost 0.
-    private mutating func phaseDistances(_ excess: [Int]) {
-        let m = problem.m, u = m, t = m + 1
+    /// The arc tables brought up to date and indexed by head, for the backward search.
+    mutating func preparePhase() {
+        let m = problem.m
         for v in 0..<m where dirty[v] { rebuild(v) }
         // Arcs by head: revStart[to] ..< revStart[to + 1] in revTail / revIndex (arc revIndex of revTail).
         for k in 0...(m + 1) { revStart[k] = 0 }
@@ -180,196 +140,121 @@ struct StationPathFlow {
                 revNext[Int(arc.to)] = slot + 1
             }
         }
-        for v in 0...(m + 1) { dist[v] = .infinity; settled[v] = false; dead[v] = false; cursor[v] = 0 }
-        for s in excess { isExcess[s] = true }
-        var remaining = excess.count
-        heap.removeAll()
-        dist[t] = 0
-        heap.push(0, t)
-        var reachedAll = 0.0
-        func lower(_ v: Int, _ nd: Double) {
-            if nd < dist[v] {
-                dist[v] = nd
-                heap.push(nd, v)
-            }
-        }
-        while let (d, v) = heap.pop() {
-            if settled[v] || d > dist[v] { continue }
-            settled[v] = true
-            reachedAll = d
-            if v < m && isExcess[v] {
-                remaining -= 1
-                if remaining == 0 { break }
-            }
-            if v == t {
-                for j in 0..<m where room(j) > eps { lower(j, d + max(0, pi[j])) }
-                lower(u, d + max(0, pi[u]))
-                continue
-            }
-            let piV = pi[v]
-            if v == u {
-                for j in 0..<m where !settled[j] {
-                    guard let (c, _) = farthestTop(j) else { continue }
-                    lower(j, d + max(0, bigM - c + pi[j] - piV))
-                }
-                continue
-            }
-            for k in revStart[v]..<revStart[v + 1] {
-                let from = Int(revTail[k])
-                if settled[from] { continue }
-                let arc = arcs[from][Int(revIndex[k])]
-                lower(from, d + max(0, arc.cost + pi[from] - piV))
-            }
-            if v < m, !settled[u], let (c, _) = reviveTop(v) {
-                lower(u, d + max(0, c - bigM + pi[u] - piV))
-            }
-        }
-        for s in excess { isExcess[s] = false }
-        for v in 0...m { pi[v] -= min(dist[v], reachedAll) }
-        // `search` expects untouched distances.
-        for v in 0...(m + 1) { dist[v] = .infinity; settled[v] = false }
-        touched.removeAll(keepingCapacity: true)
     }
 
-    /// A path from station s to T over arcs of reduced cost ≤ `tolerance` (depth first, each node's
-    /// arcs scanned once per phase; nodes found to lead nowhere are skipped for the rest of the
-    /// phase). Leaves the path in the parent arrays, as `search` does.
-    private mutating func admissiblePath(from s: Int) -> Bool {
+    /// Backward search (arcs into v, from nodes not settled): T is reached from every station
+    /// with room and from U; U from every station through the farthest demand it carries; a
+    /// station v from the stations with an arc to it, and from U through its nearest unserved
+    /// demand.
+    mutating func expandBackward(_ v: Int, _ d: Double) {
         let m = problem.m, u = m, t = m + 1
-        stamp &+= 1
-        var stack: [Int] = [s]
-        onPath[s] = stamp
-        parentNode[s] = -1
-        while let v = stack.last {
-            if v == t { return true }
-            var next = -1
-            var fromEdge: Int32 = -1, intoEdge: Int32 = -1
-            // Arcs 0 (to T) and 1 (to U) need no arc table, so a run of drops from one station
-            // rebuilds nothing; the table is rebuilt when its arcs are reached.
-            while cursor[v] < (v == u ? m + 1 : arcs[v].count + 2) {
-                let k = cursor[v]
-                if k >= 2 && v != u && dirty[v] {
-                    rebuild(v)
-                    cursor[v] = 2
-                    continue
-                }
-                if k == 0 {
-                    if (v == u || room(v) > eps) && pi[v] <= tolerance {
-                        next = t
-                        break
-                    }
-                } else if v == u {
-                    let j = k - 1
-                    if !dead[j] && onPath[j] != stamp, let (c, e) = reviveTop(j), c - bigM + pi[u] - pi[j] <= tolerance {
-                        next = j
-                        intoEdge = e
-                        break
-                    }
-                } else if k == 1 {
-                    if !dead[u] && onPath[u] != stamp, let (c, e) = farthestTop(v), bigM - c + pi[v] - pi[u] <= tolerance {
-                        next = u
-                        fromEdge = e
-                        break
-                    }
-                } else {
-                    let arc = arcs[v][k - 2]
-                    let to = Int(arc.to)
-                    if !dead[to] && onPath[to] != stamp && arc.cost + pi[v] - pi[to] <= tolerance {
-                        next = to
-                        fromEdge = arc.from
-                        intoEdge = arc.into
-                        break
-                    }
-                }
-                cursor[v] += 1
+        if v == t {
+            for j in 0..<m where room(j) > eps { phase.lower(j, d + max(0, pi[j])) }
+            phase.lower(u, d + max(0, pi[u]))
+            return
+        }
+        let piV = pi[v]
+        if v == u {
+            for j in 0..<m where !phase.settled[j] {
+                guard let (c, _) = farthestTop(j) else { continue }
+                phase.lower(j, d + max(0, bigM - c + pi[j] - piV))
             }
-            if next >= 0 {
-                parentNode[next] = Int32(v)
-                parentFrom[next] = fromEdge
-                parentInto[next] = intoEdge
-                if next != t { onPath[next] = stamp }
-                stack.append(next)
-            } else if relabels > 0, let delta = leastReducedCost(v), delta > tolerance, delta < .infinity {
-                // No arc of reduced cost 0 leaves v: lower its potential by the least reduced
-                // cost of its arcs (all stay ≥ 0, the cheapest becomes 0). The arc into v now
-                // costs more, so the search steps back unless v is where it started.
-                relabels -= 1
-                pi[v] -= delta
-                cursor[v] = 0
-                if stack.count > 1 {
-                    stack.removeLast()
-                    cursor[stack[stack.count - 1]] += 1
+            return
+        }
+        for k in revStart[v]..<revStart[v + 1] {
+            let from = Int(revTail[k])
+            if phase.settled[from] { continue }
+            let arc = arcs[from][Int(revIndex[k])]
+            phase.lower(from, d + max(0, arc.cost + pi[from] - piV))
+        }
+        if v < m, !phase.settled[u], let (c, _) = reviveTop(v) {
+            phase.lower(u, d + max(0, c - bigM + pi[u] - piV))
+        }
+    }
+
+    /// The next admissible arc out of v (see `PrimalDualNetwork`): from U, to T, then to each
+    /// station through its nearest unserved demand; from a station, to T (when it has room), to U
+    /// (dropping its farthest demand), then along its arc table (`parentA` the edge whose flow
+    /// moves, `parentB` the edge it moves to).
+    mutating func nextAdmissible(_ v: Int) -> (next: Int, a: Int32, b: Int32) {
+        let m = problem.m, u = m, t = m + 1
+        let stamp = phase.stamp
+        var next = -1
+        var fromEdge: Int32 = -1, intoEdge: Int32 = -1
+        // Arcs 0 (to T) and 1 (to U) need no arc table, so a run of drops from one station
+        // rebuilds nothing; the table is rebuilt when its arcs are reached.
+        while phase.cursor[v] < (v == u ? m + 1 : arcs[v].count + 2) {
+            let k = phase.cursor[v]
+            if k >= 2 && v != u && dirty[v] {
+                rebuild(v)
+                phase.cursor[v] = 2
+                continue
+            }
+            if k == 0 {
+                if (v == u || room(v) > eps) && pi[v] <= tolerance {
+                    next = t
+                    break
+                }
+            } else if v == u {
+                let j = k - 1
+                if !phase.dead[j] && phase.onPath[j] != stamp, let (c, e) = reviveTop(j), c - bigM + pi[u] - pi[j] <= tolerance {
+                    next = j
+                    intoEdge = e
+                    break
+                }
+            } else if k == 1 {
+                if !phase.dead[u] && phase.onPath[u] != stamp, let (c, e) = farthestTop(v), bigM - c + pi[v] - pi[u] <= tolerance {
+                    next = u
+                    fromEdge = e
+                    break
                 }
             } else {
-                dead[v] = true
-                stack.removeLast()
-                if let p = stack.last { cursor[p] += 1 }
+                let arc = arcs[v][k - 2]
+                let to = Int(arc.to)
+                if !phase.dead[to] && phase.onPath[to] != stamp && arc.cost + pi[v] - pi[to] <= tolerance {
+                    next = to
+                    fromEdge = arc.from
+                    intoEdge = arc.into
+                    break
+                }
             }
+            phase.cursor[v] += 1
         }
-        return false
+        return (next, fromEdge, intoEdge)
     }
+
+    /// Each arc of the scan leads to one node: the scan moves on.
+    mutating func stepBack(to p: Int) { phase.cursor[p] += 1 }
 
     private func room(_ v: Int) -> Double { problem.capacity[v] - load[v] }
 
-    /// Dijkstra from station s to T on reduced costs; updates the potentials. False when T cannot
-    /// be reached (not expected: an overloaded station carries demand, which can always be dropped).
-    private mutating func search(from s: Int) -> Bool {
+    /// Forward search (arcs out of v, to nodes not settled): from U to T and to each station
+    /// through its nearest unserved demand; from a station to T (when it has room), to U and
+    /// along its arc table.
+    mutating func expandForward(_ v: Int, _ d: Double) {
         let m = problem.m, u = m, t = m + 1
-        for v in touched { dist[Int(v)] = .infinity; settled[Int(v)] = false }
-        touched.removeAll(keepingCapacity: true)
-        settledList.removeAll(keepingCapacity: true)
-        heap.removeAll()
-        dist[s] = 0
-        parentNode[s] = -1
-        touched.append(Int32(s))
-        heap.push(0, s)
-        while let (d, v) = heap.pop() {
-            if settled[v] || d > dist[v] { continue }
-            settled[v] = true
-            if v == t { break }
-            settledList.append(Int32(v))
-            if v == u {
-                relax(t, d + max(0, pi[u]), from: u, -1, -1)
-                for j in 0..<m {
-                    if settled[j] { continue }
-                    guard let (c, e) = reviveTop(j) else { continue }
-                    relax(j, d + max(0, c - bigM + pi[u] - pi[j]), from: u, -1, e)
-                }
-                continue
+        if v == u {
+            phase.relax(t, d + max(0, pi[u]), from: u, -1, -1)
+            for j in 0..<m {
+                if phase.settled[j] { continue }
+                guard let (c, e) = reviveTop(j) else { continue }
+                phase.relax(j, d + max(0, c - bigM + pi[u] - pi[j]), from: u, -1, e)
             }
-            if room(v) > eps { relax(t, d + max(0, pi[v]), from: v, -1, -1) }
-            if dirty[v] { rebuild(v) }
-            let base = pi[v]
-            if !settled[u], let (c, e) = farthestTop(v) { relax(u, d + max(0, bigM - c + base - pi[u]), from: v, e, -1) }
-            for arc in arcs[v] {
-                let to = Int(arc.to)
-                if settled[to] { continue }
-                relax(to, d + max(0, arc.cost + base - pi[to]), from: v, arc.from, arc.into)
-            }
+            return
         }
-        guard settled[t] else { return false }
-        let reached = dist[t]
-        for v in settledList {
-            let k = Int(v)
-            pi[k] += dist[k] - reached
-        }
-        return true
-    }
-
-    @inline(__always)
-    private mutating func relax(_ to: Int, _ nd: Double, from v: Int, _ fromEdge: Int32, _ intoEdge: Int32) {
-        if nd < dist[to] {
-            if dist[to] == .infinity { touched.append(Int32(to)) }
-            dist[to] = nd
-            parentNode[to] = Int32(v)
-            parentFrom[to] = fromEdge
-            parentInto[to] = intoEdge
-            heap.push(nd, to)
+        if room(v) > eps { phase.relax(t, d + max(0, pi[v]), from: v, -1, -1) }
+        if dirty[v] { rebuild(v) }
+        let base = pi[v]
+        if !phase.settled[u], let (c, e) = farthestTop(v) { phase.relax(u, d + max(0, bigM - c + base - pi[u]), from: v, e, -1) }
+        for arc in arcs[v] {
+            let to = Int(arc.to)
+            if phase.settled[to] { continue }
+            phase.relax(to, d + max(0, arc.cost + base - pi[to]), from: v, arc.from, arc.into)
         }
     }
 
     /// The least reduced cost of the arcs leaving node v (station or U), ∞ when none does.
-    private mutating func leastReducedCost(_ v: Int) -> Double? {
+    mutating func leastReducedCost(_ v: Int) -> Double? {
         let m = problem.m, u = m
         var least = Double.infinity
         if v == u {
@@ -383,7 +268,7 @@ struct StationPathFlow {
         if let (c, _) = farthestTop(v) { least = min(least, bigM - c + pi[v] - pi[u]) }
         if dirty[v] {
             rebuild(v)
-            cursor[v] = 0
+            phase.cursor[v] = 0
         }
         for arc in arcs[v] { least = min(least, arc.cost + pi[v] - pi[Int(arc.to)]) }
         return least
@@ -459,26 +344,26 @@ struct StationPathFlow {
     }
 
     /// Pushes the bottleneck along the path the last search found, from station s.
-    private mutating func augment(from s: Int) {
+    mutating func augment(from s: Int) {
         let m = problem.m, u = m, t = m + 1
-        let last = Int(parentNode[t])
+        let last = Int(phase.parentNode[t])
         var b = load[s] - problem.capacity[s]
         if last != u { b = min(b, room(last)) }
         var v = last
         while v != s {
-            let p = Int(parentNode[v])
+            let p = Int(phase.parentNode[v])
             if p == u {
-                b = min(b, unserved[Int(rowOf[Int(parentInto[v])])])
+                b = min(b, unserved[Int(rowOf[Int(phase.parentB[v])])])
             } else {
-                b = min(b, flow[Int(parentFrom[v])])
+                b = min(b, flow[Int(phase.parentA[v])])
             }
             v = p
         }
         v = last
         while v != s {
-            let p = Int(parentNode[v])
+            let p = Int(phase.parentNode[v])
             if p == u {
-                let e = Int(parentInto[v])
+                let e = Int(phase.parentB[v])
                 let i = Int(rowOf[e])
                 unserved[i] -= b
                 if unserved[i] < eps { unserved[i] = 0 }
@@ -487,7 +372,7 @@ struct StationPathFlow {
                 load[v] += b
                 carry(e, at: v, wasEmpty: wasEmpty)
             } else {
-                let from = Int(parentFrom[v])
+                let from = Int(phase.parentA[v])
                 flow[from] -= b
                 load[p] -= b
                 if flow[from] < eps {
@@ -504,7 +389,7 @@ struct StationPathFlow {
                         }
                     }
                 } else {
-                    let e = Int(parentInto[v])
+                    let e = Int(phase.parentB[v])
                     let wasEmpty = flow[e] <= eps
                     flow[e] += b
                     load[v] += b

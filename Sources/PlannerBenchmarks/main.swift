@@ -166,6 +166,52 @@ func allocationBenchmark(radius: Double, runs: Int, method: AllocationOptions.Me
     print(#"{"benchmark":"allocation","method":"\#(method)","radius_m":\#(radius),"demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"max_flow_served":\#(served),"min_cost_served":\#(a.served),"rider_metres":\#(a.cost),"max_flow_median_s":\#(median(flowTimes)),"min_cost_median_s":\#(median(costTimes)),"max_flow_cpu_median_s":\#(median(flowCPU)),"min_cost_cpu_median_s":\#(median(costCPU)),"runs":\#(runs)}"#)
 }
 
+/// Ten towns of 20,000 demand points (weights 1–10) and 100 stations each, uniform in discs of
+/// 2 km radius whose centres are 6 km apart on a 5 × 2 grid, reach within 600 m (so no reach links
+/// two towns: ten connected parts), costs = distance: two towns hold 120 % of their demand in
+/// seats, the other eight 5 % (overall 28 %, so the whole problem counts as scarce).
+func mixedAllocationBenchmark(runs: Int) throws {
+    var rng = SplitMix64(seed: 20_261_130)
+    let spacing = 6_000.0, townRadius = 2_000.0, radius = 600.0
+    var demand: [Coordinate] = [], stations: [Coordinate] = [], weights: [Double] = [], capacities: [Double] = []
+    func inDisc(_ c: Coordinate) -> Coordinate {
+        while true {
+            let x = (2 * rng.unit() - 1) * townRadius, y = (2 * rng.unit() - 1) * townRadius
+            if x * x + y * y <= townRadius * townRadius { return Coordinate(x: c.x + x, y: c.y + y) }
+        }
+    }
+    for town in 0..<10 {
+        let centre = Coordinate(x: 3_000 + spacing * Double(town % 5), y: 3_000 + spacing * Double(town / 5))
+        var townDemand = 0.0
+        for _ in 0..<20_000 {
+            demand.append(inDisc(centre))
+            let w = Double(1 + rng.next() % 10)
+            weights.append(w)
+            townDemand += w
+        }
+        let share = (town < 2 ? 1.2 : 0.05) * townDemand / 100
+        for _ in 0..<100 {
+            stations.append(inDisc(centre))
+            capacities.append((Double(1 + rng.next() % 10) / 5.5 * share).rounded())
+        }
+    }
+    let rows = withinRadius(queries: demand, targets: stations, radius: radius)
+    let reach = try Reach(rows: rows, columnCount: stations.count)
+    let costs = rows.enumerated().flatMap { i, row in
+        row.map { j in ((demand[i].x - stations[j].x) * (demand[i].x - stations[j].x) + (demand[i].y - stations[j].y) * (demand[i].y - stations[j].y)).squareRoot() }
+    }
+    let ranks = Array(0..<stations.count)
+    var cpu: [Double] = [], wall: [Double] = []
+    var allocation: Allocation? = nil
+    for _ in 0..<runs {
+        var w = 0.0
+        cpu.append(try threadCPUSeconds { w = try seconds { allocation = try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: costs, stationRank: ranks) } })
+        wall.append(w)
+    }
+    let a = allocation!
+    print(#"{"benchmark":"allocation-mix","demand":\#(demand.count),"stations":\#(stations.count),"edges":\#(reach.edgeCount),"seats":\#(capacities.reduce(0, +)),"weight":\#(weights.reduce(0, +)),"served":\#(a.served),"rider_metres":\#(a.cost),"median_s":\#(median(wall)),"cpu_median_s":\#(median(cpu)),"cpu_s":\#(cpu),"runs":\#(runs)}"#)
+}
+
 /// A site-selection benchmark instance: demand and candidate points clustered around a few town
 /// centres in a 60 km square (metres), integer weights 1–10, fixed seed.
 struct MCLPInstance {
@@ -392,7 +438,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
 func usage() -> Never {
     FileHandle.standardError.write("""
         usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3]
-                                 [--only A,B,C,C1..C5,R,assignment,allocation,allocation-cs,allocation-ssp,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
+                                 [--only A,B,C,C1..C5,R,assignment,allocation,allocation-cs,allocation-ssp,allocation-mix,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
     exit(64)
@@ -461,6 +507,10 @@ if which.contains("allocation") {
     // Minimum-cost maximum flow on the assignment instance at 1 km and 1.5 km (capacity 80 % of demand).
     try allocationBenchmark(radius: 1_000, runs: runs)
     try allocationBenchmark(radius: 1_500, runs: runs)
+}
+if which.contains("allocation-mix") {
+    // Towns with a surplus of seats among towns with few, not linked by reach (see the function).
+    try mixedAllocationBenchmark(runs: runs)
 }
 if which.contains("allocation-cs") {
     // The cost-scaling method on the same instances.

@@ -1,4 +1,5 @@
 import Geo
+import Optimization
 
 extension GapReport.Cell {
     /// A corner of the grid, by integer column and row.

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 @testable import Optimization
@@ -60,6 +61,17 @@ struct AllocationInstance {
         ranks = Array(0..<m).shuffled(using: &rng)
     }
 
+    /// Solves this instance and a shuffled copy of it (`shuffled`) and expects the same answer,
+    /// demand node by demand node and station by station (per id, not per position).
+    func expectOrderIndependent(using rng: inout SplitMix64, round: Int, _ solve: (AllocationInstance) throws -> Allocation) throws {
+        let a = try solve(self)
+        let (other, dPerm, sPerm) = shuffled(using: &rng)
+        let b = try solve(other)
+        #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
+        for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
+        for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+    }
+
     var reach: Reach { try! Reach(rows: rows, columnCount: capacities.count) }
     var flatCosts: [Double] { costs.flatMap { $0 } }
 
@@ -97,8 +109,8 @@ struct MinCostAllocationTests {
 
     @Test("served and cost equal an independent Bellman–Ford min-cost flow; served equals maximumAssignment")
     func againstReference() throws {
-        var rng = SplitMix64(seed: 20261129)
-        for round in 0..<200 {
+        var rng = AllocationTestSize.seed(20261129)
+        for round in 0..<AllocationTestSize.rounds(200) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 1...(round < 100 ? 10 : 28), using: &rng),
                                           stations: Int.random(in: 1...(round < 100 ? 5 : 9), using: &rng), integral: round % 2 == 0)
             let a = try inst.solve()
@@ -113,16 +125,11 @@ struct MinCostAllocationTests {
 
     @Test("the answer does not depend on the order of demand or stations (per id)")
     func orderIndependent() throws {
-        var rng = SplitMix64(seed: 77)
-        for round in 0..<60 {
+        var rng = AllocationTestSize.seed(77)
+        for round in 0..<AllocationTestSize.rounds(60) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng),
                                           stations: Int.random(in: 2...9, using: &rng), integral: round % 3 != 0)
-            let a = try inst.solve()
-            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
-            let b = try shuffled.solve()
-            #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
-            for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
-            for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try $0.solve() }
         }
     }
 
@@ -171,8 +178,8 @@ struct AllocationMethodTests {
 
     @Test("larger instances: both methods match the Bellman–Ford reference in served and cost")
     func largerAgainstReference() throws {
-        var rng = SplitMix64(seed: 4_242)
-        for round in 0..<12 {
+        var rng = AllocationTestSize.seed(4_242)
+        for round in 0..<AllocationTestSize.rounds(12) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 40...70, using: &rng),
                                           stations: Int.random(in: 8...16, using: &rng), integral: round % 2 == 0)
             let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
@@ -186,9 +193,9 @@ struct AllocationMethodTests {
 
     @Test("where the optimum is unique (distinct real costs), both methods give the same allocation, edge by edge")
     func sameAllocation() throws {
-        var rng = SplitMix64(seed: 99)
+        var rng = AllocationTestSize.seed(99)
         var compared = 0
-        for round in 0..<40 {
+        for round in 0..<AllocationTestSize.rounds(40) {
             var inst = AllocationInstance(&rng, demand: Int.random(in: 5...120, using: &rng),
                                           stations: Int.random(in: 2...25, using: &rng), integral: round % 2 == 0)
             // Distinct, unrounded costs: perturb each edge so that no two allocations cost the same.
@@ -220,22 +227,17 @@ struct AllocationMethodTests {
         let chain = try Reach(rows: [[0, 1], [0]], columnCount: 2)
         let e = try minimumCostAllocation(weights: [1, 1], capacities: [1, 1], reach: chain, costs: [10, 800, 20], stationRank: [0, 1], options: options)
         #expect(e.served == 2 && e.cost == 820)
-        var rng = SplitMix64(seed: 5)
-        for round in 0..<40 {
+        var rng = AllocationTestSize.seed(5)
+        for round in 0..<AllocationTestSize.rounds(40) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: round % 2 == 0)
-            let x = try solve(inst, method)
-            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
-            let y = try solve(shuffled, method)
-            #expect(x.served == y.served && x.cost == y.cost, "round \(round)")
-            for (k, i) in dPerm.enumerated() { #expect(x.demandServed[i] == y.demandServed[k], "round \(round) demand \(i)") }
-            for (k, j) in sPerm.enumerated() { #expect(x.stationLoad[j] == y.stationLoad[k], "round \(round) station \(j)") }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try solve($0, method) }
         }
     }
 
     @Test("station paths on larger random instances: served equals max flow, cost equals successive shortest paths")
     func stationPathsLarger() throws {
-        var rng = SplitMix64(seed: 2_026)
-        for round in 0..<8 {
+        var rng = AllocationTestSize.seed(2_026)
+        for round in 0..<AllocationTestSize.rounds(8) {
             var inst = AllocationInstance(&rng, demand: Int.random(in: 300...900, using: &rng),
                                           stations: Int.random(in: 30...90, using: &rng), integral: round % 2 == 0)
             // Overloaded: capacities scaled so that stations hold 40–90 % of the demand.
@@ -298,9 +300,9 @@ extension AllocationInstance {
 struct SeatSideAllocationTests {
     @Test("random instances of four shapes (split demand, equal distances, heavy nodes): served and cost equal the reference")
     func againstReference() throws {
-        var rng = SplitMix64(seed: 16_2)
+        var rng = AllocationTestSize.seed(16_2)
         var seatSide = 0
-        for round in 0..<320 {
+        for round in 0..<AllocationTestSize.rounds(320) {
             let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.02...0.35, using: &rng),
                                                  integral: round % 8 < 4)
             if inst.seatsScarce { seatSide += 1 }
@@ -310,14 +312,14 @@ struct SeatSideAllocationTests {
             #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
             #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
         }
-        #expect(seatSide >= 160, "only \(seatSide) instances had scarce capacity")
+        #expect(seatSide >= AllocationTestSize.rounds(160), "only \(seatSide) instances had scarce capacity")
     }
 
     @Test("where the optimum is unique, the allocation equals successive shortest paths edge by edge")
     func sameAllocation() throws {
-        var rng = SplitMix64(seed: 16_3)
+        var rng = AllocationTestSize.seed(16_3)
         var seatSide = 0
-        for round in 0..<24 {
+        for round in 0..<AllocationTestSize.rounds(24) {
             var inst = AllocationInstance(&rng, demand: Int.random(in: 100...500, using: &rng),
                                           stations: Int.random(in: 10...50, using: &rng), integral: round % 2 == 0)
             inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
@@ -336,21 +338,16 @@ struct SeatSideAllocationTests {
                 #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
             }
         }
-        #expect(seatSide >= 16)
+        #expect(seatSide >= AllocationTestSize.rounds(16))
     }
 
     @Test("the answer does not depend on the order of demand or stations; ties as documented")
     func orderAndTies() throws {
-        var rng = SplitMix64(seed: 16_4)
-        for round in 0..<80 {
+        var rng = AllocationTestSize.seed(16_4)
+        for round in 0..<AllocationTestSize.rounds(80) {
             let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.03...0.4, using: &rng),
                                                  integral: round % 2 == 0)
-            let a = try inst.solve()
-            let (shuffled, dPerm, sPerm) = inst.shuffled(using: &rng)
-            let b = try shuffled.solve()
-            #expect(a.served == b.served && a.cost == b.cost, "round \(round)")
-            for (k, i) in dPerm.enumerated() { #expect(a.demandServed[i] == b.demandServed[k], "round \(round) demand \(i)") }
-            for (k, j) in sPerm.enumerated() { #expect(a.stationLoad[j] == b.stationLoad[k], "round \(round) station \(j)") }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try $0.solve() }
         }
         // One seat, two demand nodes at the same distance that differ elsewhere: the station
         // serves the node later in canonical order (the one the stations' side would keep), in
@@ -370,8 +367,8 @@ struct SeatSideAllocationTests {
 
     @Test("the seats' side solver alone is exact in every regime (also when seats exceed demand)")
     func seatSolverEveryRegime() throws {
-        var rng = SplitMix64(seed: 16_5)
-        for round in 0..<240 {
+        var rng = AllocationTestSize.seed(16_5)
+        for round in 0..<AllocationTestSize.rounds(240) {
             let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.05...2.5, using: &rng),
                                                  integral: round % 3 != 0)
             let canonical = CanonicalAllocationProblem(weights: inst.weights, capacities: inst.capacities, reach: inst.reach,
@@ -384,6 +381,172 @@ struct SeatSideAllocationTests {
             let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
             #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
             #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+        }
+    }
+}
+
+/// Instances made of independent towns: each town a `scarce` instance of its own capacity factor,
+/// the towns side by side (no demand node reaches two towns), the stations' ranks shuffled over all.
+extension AllocationInstance {
+    static func towns(_ rng: inout SplitMix64, factors: [Double], integral: Bool) -> (instance: AllocationInstance, town: [Int]) {
+        var out = AllocationInstance.scarce(&rng, shape: Int.random(in: 0...3, using: &rng), factor: factors[0], integral: integral)
+        var town = [Int](repeating: 0, count: out.capacities.count)
+        for (t, factor) in factors.enumerated().dropFirst() {
+            let next = AllocationInstance.scarce(&rng, shape: Int.random(in: 0...3, using: &rng), factor: factor, integral: integral)
+            let offset = out.capacities.count
+            out.weights += next.weights
+            out.capacities += next.capacities
+            out.rows += next.rows.map { row in row.map { $0 + offset } }
+            out.costs += next.costs
+            town += [Int](repeating: t, count: next.capacities.count)
+        }
+        out.ranks = Array(out.capacities.indices).shuffled(using: &rng)
+        return (out, town)
+    }
+
+    /// The town's own instance (its stations and the demand that reaches them), with the stations'
+    /// indices in the whole instance and the demand rows' indices.
+    func town(_ t: Int, of town: [Int]) -> (instance: AllocationInstance, stations: [Int], rows: [Int]) {
+        let stations = capacities.indices.filter { town[$0] == t }
+        var local = [Int](repeating: -1, count: capacities.count)
+        for (k, j) in stations.enumerated() { local[j] = k }
+        let kept = rows.indices.filter { i in rows[i].first.map { town[$0] == t } ?? false }
+        var out = self
+        out.weights = kept.map { weights[$0] }
+        out.capacities = stations.map { capacities[$0] }
+        out.ranks = stations.map { ranks[$0] }
+        out.rows = kept.map { i in rows[i].map { local[$0] } }
+        out.costs = kept.map { costs[$0] }
+        return (out, stations, kept)
+    }
+}
+
+/// Random test sizes: `NUANXIN_ALLOCATION_SEED` shifts the seeds and `NUANXIN_ALLOCATION_ROUNDS`
+/// multiplies the rounds of the random allocation tests (defaults 0 and 1), to run them on many
+/// more instances than the suite does by default.
+enum AllocationTestSize {
+    static let seedShift = UInt64(ProcessInfo.processInfo.environment["NUANXIN_ALLOCATION_SEED"] ?? "") ?? 0
+    static let factor = max(1, Int(ProcessInfo.processInfo.environment["NUANXIN_ALLOCATION_ROUNDS"] ?? "") ?? 1)
+    static func seed(_ base: UInt64) -> SplitMix64 { SplitMix64(seed: base &+ seedShift &* 1_000_003) }
+    static func rounds(_ base: Int) -> Int { base * factor }
+}
+
+@Suite("Allocation with the side chosen per connected part")
+struct AllocationPartsTests {
+    @Test("towns with plenty of seats beside towns with few: served and cost equal the reference, every part on its own side")
+    func mixedAgainstReference() throws {
+        var rng = AllocationTestSize.seed(16_6)
+        let rounds = AllocationTestSize.rounds(160)
+        var mixed = 0
+        for round in 0..<rounds {
+            var factors = [Double.random(in: 0.02...0.3, using: &rng), Double.random(in: 0.5...2.5, using: &rng)]
+            for _ in 0..<Int.random(in: 0...2, using: &rng) { factors.append(Double.random(in: 0.02...2.5, using: &rng)) }
+            factors.shuffle(using: &rng)
+            let (inst, _) = AllocationInstance.towns(&rng, factors: factors, integral: round % 2 == 0)
+            let canonical = CanonicalAllocationProblem(weights: inst.weights, capacities: inst.capacities, reach: inst.reach,
+                                                       costs: inst.flatCosts, stationRank: inst.ranks)
+            let scale = try validatedScale(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
+            if case .mixed = canonical.scarcityByPart(eps: max(scale, 1e-300) * 1e-11) { mixed += 1 }
+            let a = try inst.solve()
+            MinCostAllocationTests().checkFeasible(a, inst)
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
+            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+        }
+        #expect(mixed >= rounds / 2, "only \(mixed) of \(rounds) instances had parts on both sides")
+    }
+
+    @Test("each town gets the allocation it gets alone, edge by edge: with two towns (each side one part) ties included, with three where the optimum is unique")
+    func sameAsEachTownAlone() throws {
+        var rng = AllocationTestSize.seed(16_7)
+        var mixed = 0
+        let rounds = AllocationTestSize.rounds(80)
+        for round in 0..<rounds {
+            // Odd rounds: one scarce town and one with plenty of seats, so that each side solves
+            // exactly one part, as that town alone would be solved; costs as drawn (equal
+            // distances included). Even rounds: three towns, costs made distinct.
+            let ties = round % 2 == 1
+            var factors = [Double.random(in: 0.02...0.3, using: &rng), Double.random(in: 0.5...2.5, using: &rng)]
+            if !ties { factors.append(Double.random(in: 0.02...2.5, using: &rng)) }
+            factors.shuffle(using: &rng)
+            var (inst, town) = AllocationInstance.towns(&rng, factors: factors, integral: round % 4 < 2)
+            if !ties { inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } } }
+            let whole = try inst.solve()
+            var edgeStart = [0]
+            for row in inst.rows { edgeStart.append(edgeStart.last! + row.count) }
+            var parts = 0
+            for t in factors.indices {
+                let (part, stations, rows) = inst.town(t, of: town)
+                let alone = try part.solve()
+                if part.seatsScarce { parts |= 1 } else if alone.served > 0 { parts |= 2 }
+                for (k, j) in stations.enumerated() {
+                    #expect(abs(alone.stationLoad[k] - whole.stationLoad[j]) < 1e-7, "round \(round) station \(j)")
+                }
+                for (k, i) in rows.enumerated() {
+                    for p in inst.rows[i].indices {
+                        let a = alone.edgeFlow[part.reach.offsets[k] + p], b = whole.edgeFlow[edgeStart[i] + p]
+                        #expect(abs(a - b) < 1e-7, "round \(round) demand \(i) edge \(p): \(b) vs \(a) alone")
+                    }
+                }
+            }
+            if parts == 3 { mixed += 1 }
+        }
+        #expect(mixed >= rounds / 3, "only \(mixed) instances had towns on both sides")
+    }
+
+    @Test("towns on both sides: the answer does not depend on the order of demand or stations")
+    func mixedOrder() throws {
+        var rng = AllocationTestSize.seed(16_8)
+        for round in 0..<AllocationTestSize.rounds(60) {
+            let factors = [Double.random(in: 0.02...0.3, using: &rng), Double.random(in: 0.5...2.5, using: &rng),
+                           Double.random(in: 0.02...2.5, using: &rng)].shuffled(using: &rng)
+            let (inst, _) = AllocationInstance.towns(&rng, factors: factors, integral: round % 2 == 0)
+            try inst.expectOrderIndependent(using: &rng, round: round) { try $0.solve() }
+        }
+    }
+
+    @Test("one station without demand does not split an instance: scarcity is tested on the parts with demand")
+    func partsWithoutDemand() throws {
+        // Two scarce parts and a station nobody reaches: one side for all.
+        let reach = try Reach(rows: [[0], [0], [1], [1]], columnCount: 3)
+        let canonical = CanonicalAllocationProblem(weights: [5, 5, 5, 5], capacities: [1, 1, 9], reach: reach, costs: [10, 20, 10, 20],
+                                                   stationRank: [0, 1, 2])
+        #expect(canonical.scarcityByPart(eps: 1e-10) == .uniform(true))
+        // A part with plenty of seats beside a scarce one: mixed, per station.
+        let two = try Reach(rows: [[0], [0], [1], [1]], columnCount: 2)
+        let mixed = CanonicalAllocationProblem(weights: [5, 5, 5, 5], capacities: [1, 20], reach: two, costs: [10, 20, 10, 20],
+                                               stationRank: [0, 1])
+        #expect(mixed.scarcityByPart(eps: 1e-10) == .mixed([true, false]))
+        let a = try minimumCostAllocation(weights: [5, 5, 5, 5], capacities: [1, 20], reach: two, costs: [10, 20, 10, 20], stationRank: [0, 1])
+        #expect(a.demandServed == [1, 0, 5, 5] && a.cost == 10 + 50 + 100)
+    }
+}
+
+@Suite("Allocation with costs near the largest finite number")
+struct HugeCostAllocationTests {
+    @Test("costs up to 2^1022 (times 2^k of an ordinary instance): the same served, the cost 2^k times the reference, every method", arguments: [AllocationOptions.Method.stationPaths, .successiveShortestPaths, .costScaling])
+    func hugeCosts(_ method: AllocationOptions.Method) throws {
+        var rng = AllocationTestSize.seed(16_9)
+        for round in 0..<AllocationTestSize.rounds(40) {
+            var inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.05...1.5, using: &rng), integral: round % 2 == 0)
+            // Weights scaled by a power of two so that they sum to at most 1 (the total cost stays finite).
+            let total = inst.weights.reduce(0, +)
+            if total > 1 { inst.weights = inst.weights.map { $0 * Double(sign: .plus, exponent: -(total.exponent + 1), significand: 1) } }
+            let maxCost = inst.costs.joined().max() ?? 0
+            guard maxCost > 0 else { continue }
+            let k = 1021 - maxCost.exponent
+            let huge = Double(sign: .plus, exponent: k, significand: 1)
+            var big = inst
+            big.costs = inst.costs.map { row in row.map { $0 * huge } }
+            let a = try minimumCostAllocation(weights: big.weights, capacities: big.capacities, reach: big.reach, costs: big.flatCosts,
+                                              stationRank: big.ranks, options: AllocationOptions(method: method))
+            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            #expect(a.cost.isFinite, "round \(round)")
+            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
+            // Cost scaling rounds the costs to steps of the largest over K ≥ 7·10⁴ (see
+            // `minimumCostAllocation`): its total is within 2 × served steps.
+            let slack = method == .costScaling ? 2 * served * maxCost / 7e4 : 1e-7 * max(1, cost)
+            #expect(abs(a.cost / huge - cost) <= slack, "round \(round): cost \(a.cost / huge) vs \(cost)")
         }
     }
 }
