@@ -9,7 +9,7 @@
 # Targets: geojson (GeoJSONReader.read(bytes:) + checkPolygonValidity), csv (CSVReader whole vs
 # streamed + CSVLayer.read), wkt (Geometry(wkt:)), batch (BatchQueryReader over CSV and NDJSON).
 # Seeds are made at run time from Tests/Fixtures, geodata/changzhi, Fuzz/seeds and, when present,
-# ../shared/corpus/geojson, in the git-ignored .fuzz/ folder, which also keeps each target's
+# the third-party GeoJSON corpus kept beside the repository, in the git-ignored .fuzz/ folder, which also keeps each target's
 # growing corpus (.fuzz/corpus/T) and any crash (.fuzz/artifacts/T/crash-*). A crash makes the
 # script exit 1; turn it into a regression test (see README, Reliability).
 set -euo pipefail

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes seed inputs for the fuzz targets (Fuzz/) into OUT/<target>/, from the project's fixtures
-(Tests/Fixtures, geodata/changzhi), the hand-written seeds in Fuzz/seeds and, when present,
-../shared/corpus/geojson. Seeds are copies made at run time in a git-ignored folder; nothing from
-../shared is ever committed. Large layers are split into small documents (one or a few features
+(Tests/Fixtures, geodata/changzhi), the hand-written seeds in Fuzz/seeds and, when present, the
+third-party GeoJSON test corpus kept beside the repository (as CI has it). Seeds are copies made at
+run time in a git-ignored folder; nothing from that corpus is ever committed. Large layers are split into small documents (one or a few features
 each) so that inputs stay under libFuzzer's -max_len.
 
 usage: scripts/fuzz_seeds.py OUT

@@ -74,7 +74,7 @@ struct BatchStream {
         if problems > 100 { printError("nuanxin: \(name): \(problems - 100) more problem(s) not shown") }
         if problems > 0 {
             let unread = problems - unanswerable
-            let parts = (unread > 0 ? ["\(unread) line(s) could not be read"] : []) + (unanswerable > 0 ? ["\(unanswerable) point(s) could not be projected"] : [])
+            let parts = (unread > 0 ? ["\(unread) line(s) could not be read"] : []) + (unanswerable > 0 ? ["\(unanswerable) point(s) could not be answered (not projectable, or a circle outside the CRS's area of use)"] : [])
             throw CLIFailure(status: .dataError, message: "\(name): \(parts.joined(separator: ", ")); the others were answered")
         }
     }

@@ -2,8 +2,9 @@
 /// each group, and the value of every swap. One state serves the swap local search and the tabu
 /// search. A class over unchecked buffers so that the hot loops need no nested pointer closures.
 ///
-/// With integer weights the swap values are kept up to date by each swap, touching only the groups
-/// of the two sites that change (every sum is of integers, so it equals the sum computed afresh);
+/// With integer weights (totalling at most 2^53) the swap values are kept up to date by each swap,
+/// touching only the groups of the two sites that change (every sum is of integers a Double holds
+/// exactly, so it equals the sum computed afresh);
 /// otherwise `refresh` computes them afresh before each step, in a fixed order.
 final class SwapState {
     let candidateCount: Int
@@ -51,7 +52,8 @@ final class SwapState {
         extra.initialize(repeating: 0)
         touched = .allocate(capacity: groupCount)
         touched.initialize(repeating: -1)
-        incremental = model.integral
+        // Exact only while every sum is an integer a Double holds exactly (below 2^53).
+        incremental = model.integral && model.total <= 9_007_199_254_740_992
         value = 0
         model.withView { m in
             for (k, c) in set.enumerated() {
