@@ -1,7 +1,7 @@
 /// Budget mode: total cost at most B, a size chosen per site.
 ///
 /// Items are (site, size) pairs. Depth-first branch and bound: required sites get a size first,
-/// then the item first in the gain-per-yuan order goes in, or out. Two bounds prune a node, both
+/// then the item first in the gain-per-yuan order goes in, or out. These bounds prune a node, all
 /// proofs for every plan below it (at the root also the plain problem at the count the budget
 /// pays for, when that count is small):
 /// - the Lagrangian relaxation with a multiple-choice knapsack over the items (see
@@ -11,7 +11,11 @@
 ///   the objective is monotone and submodular in the set of items (a maximum flow to a set of
 ///   sinks, or the union of covered demand), so for items F chosen and any further items S,
 ///   f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F); S has at most one item per site and fits the budget, so
-///   the knapsack bound of `ChoiceKnapsack` over the Δ is at least that sum.
+///   the knapsack bound of `ChoiceKnapsack` over the Δ is at least that sum;
+/// - uncapacitated, the value so far plus the demand not yet covered that the items still free
+///   reach (`coverableLeft`). The other two count demand that two items cover twice, so they stay
+///   above it when the budget pays for covering everything: without it such a plan, the common
+///   case at large budgets, was never proven and the search ran to its node limit.
 /// Starting plans: the greedy by gain per yuan, the Lagrangian knapsack's answers repaired for the
 /// spacing, the required sites and the budget, and the count plans for the (at most three)
 /// largest counts the budget may pay for.
@@ -124,6 +128,9 @@ extension PlanSolver {
         let gainRoot = value(rootCurrent) + gainKnapsack(rootFree, gain: { min(rootGains[items[$0].site], cap($0)) }, items: items,
                                                          knapsack: knapsack, left: max(0, budget - reserveAll))
         var rootBound = gainRoot
+        if !capacitated {
+            rootBound = min(rootBound, value(rootCurrent) + coverableLeft(rootCurrent, free: rootFree, items: items))
+        }
         // No plan within the budget has more sites than the cheapest ones it pays for: with few
         // of them, the plain problem at that count (largest sizes, no spacing) is a tight bound.
         let cheapest = minCost.sorted()
@@ -222,7 +229,8 @@ extension PlanSolver {
             free.sort { PlanSolver.ratio(gain($0), items[$0].cost) > PlanSolver.ratio(gain($1), items[$1].cost)
                 || (PlanSolver.ratio(gain($0), items[$0].cost) == PlanSolver.ratio(gain($1), items[$1].cost) && $0 < $1) }
             let extra = gainKnapsack(free, gain: gain, items: items, knapsack: knapsack, left: max(0, left), enough: best.value - value)
-            let ub = min(nodeBound, value + extra)
+            var ub = min(nodeBound, value + extra)
+            if !capacitated { ub = min(ub, value + coverableLeft(currentHere, free: free, items: items)) }
             if nodes == 1 { firstBound = min(firstBound, ub) }
             if optimality.cannotImprove(ub, over: best.value) { continue }
             if let r = node.pending.first {
@@ -265,6 +273,23 @@ extension PlanSolver {
             classes[classOf[k]].append(n)
         }
         return knapsack.solve(classes: classes, values: values, budget: left, solution: false, enough: enough).value
+    }
+
+    /// Uncapacitated: the demand not yet covered by `current` that some item of `free` covers.
+    /// No plan that adds items of `free` to `current` covers more than this on top of it; the
+    /// other bounds may exceed it (the Lagrangian and the gain knapsack count demand covered by
+    /// two items twice), and without it a plan that covers all that is left would not be proven.
+    func coverableLeft(_ current: [(PlanSite, Double)], free: [Int], items: [Item]) -> Double {
+        var seen = [Bool](repeating: false, count: prep.weights.count)
+        for (k, _) in current { for i in prep.lists[k] { seen[Int(i)] = true } }
+        var left = 0.0
+        for n in free {
+            for i in prep.lists[items[n].site] where !seen[Int(i)] {
+                seen[Int(i)] = true
+                left += residual[Int(i)]
+            }
+        }
+        return left
     }
 
     /// Per site, a bound on what it adds next to `current` at any size: capacitated, the demand

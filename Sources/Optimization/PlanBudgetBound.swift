@@ -170,15 +170,21 @@ extension PlanSolver {
             for it in node.chosen { for g in prep.lists[items[it].site] where r[Int(g)] > 0 { fixedValue += r[Int(g)]; r[Int(g)] = 0 } }
             var lambda = start.map { zip($0, r).map { min($0, $1) } } ?? r
             var hits = [Double](repeating: 0, count: n)
+            // The classes' sites' demand nodes in one array, and with one item per class (one
+            // size per site) the items too: no array of arrays walked per iteration.
+            var reachStart = [0], reach: [Int32] = []
+            for k in classSites { reach.append(contentsOf: prep.lists[k]); reachStart.append(reach.count) }
+            let singles: [Int]? = classes.allSatisfy({ $0.count == 1 }) ? classes.map { $0[0] } : nil
             for _ in 0..<iterations {
                 var constant = fixedValue
                 for g in 0..<n { constant += r[g] - lambda[g] }
-                for (ci, k) in classSites.enumerated() {
+                for ci in classSites.indices {
                     var s = 0.0
-                    for g in prep.lists[k] { s += lambda[Int(g)] }
-                    for it in classes[ci] { values[it] = s }
+                    for e in reachStart[ci]..<reachStart[ci + 1] { s += lambda[Int(reach[e])] }
+                    if let singles { values[singles[ci]] = s } else { for it in classes[ci] { values[it] = s } }
                 }
-                let answer = knapsack.solve(classes: classes, values: values, budget: node.left, solution: true)
+                let answer = singles.map { knapsack.solveSingles(items: $0, values: values, budget: node.left, solution: true, enough: -.infinity) }
+                    ?? knapsack.solve(classes: classes, values: values, budget: node.left, solution: true)
                 let bound = constant + answer.value
                 if recordIteration(bound: bound, multipliers: lambda, constant: constant, solution: answer.solution) { break }
                 // Subgradient s_g = Σ_n x_n [n covers g] − y_g, y_g = 1 where r_g − λ_g > 0.
@@ -256,6 +262,9 @@ struct ChoiceKnapsack {
     /// Without `solution`, the dynamic programme is skipped when the LP relaxation is already at
     /// most `enough` (the caller needs no tighter bound then).
     func solve(classes: [[Int]], values: [Double], budget: Double, solution: Bool, enough: Double = -.infinity) -> (value: Double, solution: [(item: Int, x: Double)]) {
+        if classes.allSatisfy({ $0.count == 1 }) {
+            return solveSingles(items: classes.map { $0[0] }, values: values, budget: budget, solution: solution, enough: enough)
+        }
         // LP relaxation: upper concave hull per class from (0, 0), increments by value per yuan.
         struct Step { var dc: Double; var dv: Double; var from: Int; var to: Int; var cls: Int }
         var steps: [Step] = []
@@ -338,6 +347,150 @@ struct ChoiceKnapsack {
         for ci in stride(from: classes.count - 1, through: 0, by: -1) {
             let o = Int(choice[ci * (U + 1) + b])
             if o >= 0 { items.append((o, 1)); b -= units[o] }
+        }
+        items.sort { $0.item < $1.item }
+        return (best, items)
+    }
+
+    /// `solve` when every class holds one item (covered budget mode, one size per site): the
+    /// same answer, bit for bit, without a hull and two arrays per class or a table of choices
+    /// per call. A class's hull is then its one step from (0, 0), so the LP takes the same steps
+    /// in the same order (the same comparison; only the steps it can reach are put in order),
+    /// and the dynamic programme makes the same additions and comparisons (four budgets at a
+    /// time); a bit per class and budget unit records where the item improved the table, which
+    /// is what the read-back needs.
+    /// `items[c]` is the one item of class c.
+    func solveSingles(items classItems: [Int], values: [Double], budget: Double, solution: Bool,
+                      enough: Double) -> (value: Double, solution: [(item: Int, x: Double)]) {
+        struct Step { var dc: Double; var dv: Double; var to: Int; var cls: Int }
+        let limit = budget + tolerance
+        var steps: [Step] = []
+        steps.reserveCapacity(classItems.count)
+        for ci in classItems.indices {
+            let o = classItems[ci]
+            let v = values[o], c = costs[o]
+            if v > 0 && c <= limit { steps.append(Step(dc: c - 0, dv: v - 0, to: o, cls: ci)) }
+        }
+        func before(_ a: Step, _ b: Step) -> Bool {
+            let l = a.dv * b.dc, r = b.dv * a.dc
+            return l > r || (l == r && (a.cls < b.cls || (a.cls == b.cls && a.dc < b.dc)))
+        }
+        // The LP takes the steps in that order until the budget runs out: whole, at most
+        // budget / least cost of them, then one in part. So only the first few are needed, kept
+        // sorted while the others pass (the same ones in the same order as a full sort, the
+        // order being total: ties end at the class); a full sort when they are not few, or when
+        // rounding let the LP run past them.
+        var leastCost = Double.infinity
+        for s in steps { leastCost = min(leastCost, s.dc) }
+        let need = leastCost > 0 ? min(Double(steps.count), (limit / leastCost).rounded(.down) + 2) : Double(steps.count)
+        var order: [Step]
+        if need * 8 < Double(steps.count) {
+            let m = Int(need)
+            order = []
+            order.reserveCapacity(m + 1)
+            for s in steps {
+                if order.count == m {
+                    if !before(s, order[m - 1]) { continue }
+                    order.removeLast()
+                }
+                var at = order.count
+                while at > 0 && before(s, order[at - 1]) { at -= 1 }
+                order.insert(s, at: at)
+            }
+        } else {
+            steps.sort(by: before)
+            order = steps
+        }
+        var room = limit
+        var lp = 0.0
+        var taken = 0
+        var partial: (to: Int, x: Double)? = nil
+        var ended = false
+        while true {
+            for s in order {
+                if s.dc <= room {
+                    room -= s.dc
+                    lp += s.dv
+                    taken += 1
+                } else {
+                    let x = room / s.dc
+                    lp += s.dv * x
+                    partial = (s.to, x)
+                    ended = true
+                    break
+                }
+            }
+            if ended || order.count == steps.count { break }
+            steps.sort(by: before)
+            order = steps
+            room = limit
+            lp = 0
+            taken = 0
+        }
+        var best = lp
+        var lpSolution: [(item: Int, x: Double)] = []
+        if solution {
+            lpSolution.reserveCapacity(taken + 1)
+            for s in order.prefix(taken) { lpSolution.append((s.to, 1)) }
+            if let p = partial, p.x > 0 { lpSolution.append((p.to, p.x)) }
+            lpSolution.sort { $0.item < $1.item }
+        }
+        guard unit > 0, solution || best > enough else { return (best, lpSolution) }
+        let U = Int(((budget + tolerance) / unit * (1 + 1e-12)).rounded(.down))
+        guard U >= 0, classItems.count * (U + 1) <= tableLimit, U < Int(Int32.max) else { return (best, lpSolution) }
+        let words = (U + 64) / 64
+        var dp = [Double](repeating: 0, count: U + 1)
+        var improved = [UInt64](repeating: 0, count: solution ? classItems.count * words : 0)
+        dp.withUnsafeMutableBufferPointer { dp in
+            improved.withUnsafeMutableBufferPointer { bits in
+                let table = UnsafeMutableRawPointer(dp.baseAddress!)
+                let stride8 = MemoryLayout<Double>.stride
+                for ci in classItems.indices {
+                    let o = classItems[ci]
+                    let u = units[o], value = values[o]
+                    guard value > 0, u <= U else { continue }
+                    var b = U
+                    // Four budgets at a time (b − 3 … b): they read entries at least 4 below, which
+                    // this class has not written yet, so this is the one-at-a-time loop below, the
+                    // same additions and comparisons.
+                    if u >= 4 {
+                        let add = SIMD4<Double>(repeating: value)
+                        while b - 3 >= u {
+                            let low = b - 3
+                            let here = table.loadUnaligned(fromByteOffset: low * stride8, as: SIMD4<Double>.self)
+                            let with = table.loadUnaligned(fromByteOffset: (low - u) * stride8, as: SIMD4<Double>.self) + add
+                            let better = with .> here
+                            if any(better) {
+                                table.storeBytes(of: here.replacing(with: with, where: better), toByteOffset: low * stride8, as: SIMD4<Double>.self)
+                                if solution {
+                                    for lane in 0..<4 where better[lane] {
+                                        let at = low + lane
+                                        bits[ci * words + at >> 6] |= 1 << UInt64(at & 63)
+                                    }
+                                }
+                            }
+                            b -= 4
+                        }
+                    }
+                    while b >= u {
+                        let w = dp[b - u] + value
+                        if w > dp[b] {
+                            dp[b] = w
+                            if solution { bits[ci * words + b >> 6] |= 1 << UInt64(b & 63) }
+                        }
+                        b -= 1
+                    }
+                }
+            }
+        }
+        best = min(best, dp[U])
+        guard solution else { return (best, []) }
+        var items: [(item: Int, x: Double)] = []
+        var b = U
+        for ci in stride(from: classItems.count - 1, through: 0, by: -1) where improved[ci * words + b >> 6] & (1 << UInt64(b & 63)) != 0 {
+            let o = classItems[ci]
+            items.append((o, 1))
+            b -= units[o]
         }
         items.sort { $0.item < $1.item }
         return (best, items)
