@@ -1,5 +1,5 @@
-/// After root reduced-cost fixing: more heuristic search among the sites left (iterated tabu), and
-/// the branch and bound handed over to the core, the free sites rebuilt as a smaller problem.
+/// The iterated tabu search of the root (kicks), and, after root reduced-cost fixing, the branch and
+/// bound handed over to the core: the free sites rebuilt as a smaller problem.
 extension CoverageSolver {
     /// Solves the problem restricted to the `allowed` sites (every strictly better answer uses only
     /// them) as a new, smaller model, and takes its answer if better. Its bound covers the core;

@@ -4,7 +4,7 @@
 ///   Lagrangian bound with reduced-cost fixing, within an `EffortLimit`;
 /// - `SwapSearch.swift`: the swap state, swap local search and tabu search;
 /// - `LagrangianBound.swift`: the relaxation and its subgradient steps;
-/// - `CoreSearch.swift`: iterated tabu search after root fixing, and the core rebuilt as a
+/// - `CoreSearch.swift`: iterated tabu search (at the root, before fixing), and the core rebuilt as a
 ///   smaller problem;
 /// - `SearchControl.swift`: incumbent, optimality test, effort limit, progress (shared with the
 ///   capacitated solver); `SolverTuning.swift`: the tuning numbers.
@@ -23,7 +23,7 @@ struct CoverageSolver {
         var limits: EffortLimit
         var rootIterations: Int
         var nodeIterations: Int
-        /// Iterated-tabu kicks after root fixing.
+        /// Iterated-tabu kicks at the root (before reduced-cost fixing).
         var kicks: Int
         /// Whether the root may hand the search over to a rebuilt core.
         var coreHandoff = true

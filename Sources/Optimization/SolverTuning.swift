@@ -58,7 +58,7 @@ struct SolverTuning: Sendable {
     var addTenureBase = 7
     var addTenureCycle = 5
     var dropTenure = 3
-    /// Kicks of the iterated tabu search after root fixing. Each kick removes
+    /// Kicks of the iterated tabu search at the root, before reduced-cost fixing. Each kick removes
     /// `kickRemoveBase + (round % kickRemoveCycle)` sites of the best set (at most p − 1), adds a
     /// random allowed site, refills greedily, then runs a tabu search of `tabuSteps / kickStepDivisor`
     /// steps that stops after `tabuSteps / kickStallDivisor` steps without a better value.
