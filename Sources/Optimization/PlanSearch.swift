@@ -115,7 +115,9 @@ struct PlanSolver {
             self.ctx = nil
             self.residual = prep.residual
             self.base = prep.covered.reduce(0, +)
-            self.optimality = OptimalityTest(integral: prep.weights.allSatisfy { $0 == $0.rounded() }, total: prep.total)
+            // The objective sums what is left uncovered (weight − already covered), so only when
+            // every residual is a whole number is every value one (whole weights are not enough).
+            self.optimality = OptimalityTest(integral: prep.residual.allSatisfy { $0 == $0.rounded() && $0 < 9e15 }, total: prep.total)
         }
     }
 

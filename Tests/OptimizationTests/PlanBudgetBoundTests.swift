@@ -223,3 +223,23 @@ struct PlanBudgetCoverAllTests {
         #expect(coveringAll >= 3, "seed \(seed): \(coveringAll) budgets cover everything")
     }
 }
+
+@Suite("Uncapacitated plans: proofs with whole weights but part of the demand already covered")
+struct PlanFractionalResidualTests {
+    /// Whole weights but a fractional covered amount leave a fractional residual: a bound must not
+    /// be rounded down to whole riders there (it cut off site b's 2.5 and proved site a's 2).
+    @Test("a fractional residual is not rounded away, in budget and count mode")
+    func fractionalResidual() throws {
+        let problem = PlanProblem(weights: [2, 3], alreadyCovered: [0, 0.5],
+                                  candidates: [PlanCandidate(id: "a", covers: [0], sizes: [SiteSize(seats: 1, capacity: 100, cost: 1)]),
+                                               PlanCandidate(id: "b", covers: [1], sizes: [SiteSize(seats: 1, capacity: 100, cost: 1.5)])],
+                                  capacitated: false)
+        let budget = try planSites(problem, goal: .budget(1.5), options: SiteSelectionOptions(capacitated: false))
+        #expect(budget.objective == 2.5)
+        #expect(budget.sites.map(\.id) == ["b"])
+        #expect(budget.upperBound >= 2.5)
+        let count = try planSites(problem, goal: .count(1), options: SiteSelectionOptions(capacitated: false))
+        #expect(count.objective == 2.5)
+        #expect(count.provenOptimal)
+    }
+}
