@@ -135,22 +135,26 @@ final class SwapState {
         }
     }
 
+    /// `contribute` for every group sites a and b cover, a group both cover once.
+    private func contributeGroups(of a: ColumnIndex, _ b: ColumnIndex, sign: Double, _ m: CoverageModel.View) {
+        swaps += 1
+        for site in 0..<2 {
+            let j = site == 0 ? a : b
+            for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] {
+                let g = Int(m.columnGroups[t])
+                if touched[g] == swaps { continue }
+                touched[g] = swaps
+                contribute(g, sign: sign, m)
+            }
+        }
+    }
+
     /// Makes the swap, updating counts and `value` (and, when `incremental`, the swap values of
     /// the groups the two sites cover) incrementally.
     func swap(position k: Int, site c: ColumnIndex, _ m: CoverageModel.View) {
         let out = set[k]
-        swaps += 1
-        if incremental {
-            // Take back what the groups of both sites contribute now; add it back below.
-            for site in [out, c] {
-                for t in m.columnOffsets[site]..<m.columnOffsets[site + 1] {
-                    let g = Int(m.columnGroups[t])
-                    if touched[g] == swaps { continue }
-                    touched[g] = swaps
-                    contribute(g, sign: -1, m)
-                }
-            }
-        }
+        // Take back what the groups of both sites contribute now; added back once the swap is made.
+        if incremental { contributeGroups(of: out, c, sign: -1, m) }
         for t in m.columnOffsets[out]..<m.columnOffsets[out + 1] {
             let g = Int(m.columnGroups[t])
             count[g] -= 1
@@ -168,17 +172,7 @@ final class SwapState {
         position[out] = -1
         position[c] = k
         set[k] = c
-        if incremental {
-            swaps += 1
-            for site in [out, c] {
-                for t in m.columnOffsets[site]..<m.columnOffsets[site + 1] {
-                    let g = Int(m.columnGroups[t])
-                    if touched[g] == swaps { continue }
-                    touched[g] = swaps
-                    contribute(g, sign: 1, m)
-                }
-            }
-        }
+        if incremental { contributeGroups(of: out, c, sign: 1, m) }
     }
 }
 
