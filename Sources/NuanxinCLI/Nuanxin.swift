@@ -45,6 +45,8 @@ public struct Nuanxin: ParsableCommand {
         PROJCache.setDefault(PROJCache.user)
         do {
             var command = try parseAsRoot()
+            // --out must not replace a file the run reads (checked before any work).
+            if let writer = command as? ReadsAndWritesFiles { try OutputTarget.refuseInput(writer) }
             try command.run()
         } catch {
             if let status = report(error) { Foundation.exit(status.rawValue) }
