@@ -80,6 +80,9 @@ public enum LayerImport {
                 throw .malformed(file: file, reason: error.reason)
             }
         }
+        if let name = ForeignFormat.name(of: bytes, file: file) {
+            throw .malformed(file: file, reason: ForeignFormat.advice(name, file: file))
+        }
         do {
             let first = bytes.drop { [0xEF, 0xBB, 0xBF, 0x20, 0x0A, 0x0D, 0x09].contains($0) }.first
             if file.lowercased().hasSuffix(".csv") || (first != UInt8(ascii: "{") && first != nil) {

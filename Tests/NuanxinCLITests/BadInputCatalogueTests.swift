@@ -177,7 +177,7 @@ struct BadInputCatalogueTests {
             _ = try put(dir, "data/stations.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"")
             return try CLI.run(["info", "--data", data(dir)])
         },
-        Case(name: "binary garbage as a layer", status: 65, messages: ["stations.geojson: not valid JSON: line 1, column 1: unexpected byte 0x89: a value was expected"]) { dir in
+        Case(name: "binary garbage as a layer", status: 65, messages: ["stations.geojson: the file is binary (it holds zero bytes), not GeoJSON or CSV text"]) { dir in
             _ = try put(dir, "data/stations.geojson", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D])
             return try CLI.run(["info", "--data", data(dir)])
         },

@@ -67,3 +67,94 @@ extension HostileInputTests {
         #expect(FileManager.default.fileExists(atPath: data + "/coverage.json"))
     }
 }
+
+extension HostileInputTests {
+    // MARK: L. files from other GIS tools and editors
+
+    /// ogr2ogr's conversion of the tiny dataset's stations into `file` (driver and options).
+    static func ogr2ogr(_ dir: URL, _ file: String, _ options: [String]) throws -> String? {
+        let out = dir.appendingPathComponent(file).path
+        guard let r = try GDAL.run("ogr2ogr", options + [out, HostileInputTests.data(dir) + "/stations.geojson"]) else { return nil }
+        #expect(r.status == 0, "ogr2ogr \(options): \(r.stderr)")
+        return out
+    }
+
+    @Test("a Shapefile, FlatGeobuf, KML or GeoJSONSeq file (from ogr2ogr) given as a layer or to import is named as such with the ogr2ogr command that converts it (65), not a JSON or CSV syntax error")
+    func otherGISFormats() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        guard let shp = try HostileInputTests.ogr2ogr(dir, "shp", ["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-mapFieldType", "StringList=String"]),
+              let fgb = try HostileInputTests.ogr2ogr(dir, "stations.fgb", ["-f", "FlatGeobuf", "-mapFieldType", "StringList=String"]),
+              let kml = try HostileInputTests.ogr2ogr(dir, "stations.kml", ["-f", "KML"]),
+              let seq = try HostileInputTests.ogr2ogr(dir, "stations.geojsons", ["-f", "GeoJSONSeq"]) else { return }
+        let cases: [(String, String)] = [
+            (shp + "/stations.shp", "an ESRI Shapefile"), (shp + "/stations.dbf", "a part of an ESRI Shapefile"),
+            (fgb, "a FlatGeobuf file"), (kml, "XML (KML, GML or GPX)"), (seq, "GeoJSON text sequences (GeoJSONSeq, RFC 8142)"),
+        ]
+        let before = try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson"))
+        for (file, what) in cases {
+            let message = "\(file): the file is \(what), not GeoJSON or CSV: convert it first, e.g. ogr2ogr -f GeoJSON layer.geojson \(file)"
+            let imported = try CLI.run(["import", "--layer", "stations", file, "--data", data])
+            #expect(imported.status == 65, "\(imported.stderr)")
+            #expect(imported.stderr.contains("nuanxin: " + message), "\(imported.stderr)")
+            let validated = try CLI.run(["validate", "--format", "table", "--stations", file, "--data", data])
+            #expect(validated.status == 65, "\(validated.stderr)")
+            #expect(validated.stdout.contains(message), "\(validated.stdout)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson")) == before)
+    }
+
+    @Test("a GeoJSON layer in UTF-16 (with or without a byte order mark) or UTF-32 says so (65)")
+    func wideEncodings() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let text = try String(contentsOfFile: data + "/stations.geojson", encoding: .utf8)
+        let cases: [(String, Data, String)] = [
+            ("bom16.geojson", text.data(using: .utf16)!, "UTF-16"),
+            ("le16.geojson", text.data(using: .utf16LittleEndian)!, "UTF-16"),
+            ("be16.geojson", text.data(using: .utf16BigEndian)!, "UTF-16"),
+            ("le32.geojson", text.data(using: .utf32LittleEndian)!, "UTF-32"),
+        ]
+        for (name, bytes, encoding) in cases {
+            let file = dir.appendingPathComponent(name)
+            try bytes.write(to: file)
+            let r = try CLI.run(["validate", "--format", "table", "--stations", file.path, "--data", data])
+            #expect(r.status == 65)
+            #expect(r.stdout.contains("\(file.path): not valid JSON: line 1, column 1: the file is \(encoding), not UTF-8"), "\(r.stdout)")
+            #expect(r.stdout.contains("save it as UTF-8"), "\(r.stdout)")
+        }
+    }
+
+    @Test("an empty Point or Polygon (\"coordinates\": [], GDAL's EMPTY) is an error naming the feature; a MultiPoint of one point (QGIS, ogr2ogr -nlt MULTIPOINT) is that point")
+    func emptyAndMultiPointGeometries() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = URL(fileURLWithPath: HostileInputTests.data(dir))
+        try Fixtures.setGeometry(data.appendingPathComponent("stations.geojson"), 0, ["type": "Point", "coordinates": [Any]()])
+        try Fixtures.setGeometry(data.appendingPathComponent("districts.geojson"), 0, ["type": "Polygon", "coordinates": [Any]()])
+        try Fixtures.setGeometry(data.appendingPathComponent("commercial_areas.geojson"), 0, ["type": "MultiPolygon", "coordinates": [Any]()])
+        let r = try CLI.run(["validate", "--format", "table", "--data", data.path])
+        #expect(r.status == 65)
+        #expect(r.stdout.contains("stations.geojson: feature 0 (id s1): a Point geometry is required; this Point is empty (no coordinates)"), "\(r.stdout)")
+        #expect(r.stdout.contains("districts.geojson: feature 0 (id A): a Polygon or MultiPolygon geometry is required; this Polygon is empty (no coordinates)"), "\(r.stdout)")
+        #expect(r.stdout.contains("commercial_areas.geojson: feature 0 (id c1): a Polygon or MultiPolygon geometry is required; this MultiPolygon is empty (no coordinates)"), "\(r.stdout)")
+
+        // ogr2ogr -nlt MULTIPOINT: every station a MultiPoint of one point; the same answers.
+        let fresh = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: fresh) }
+        guard let multi = try HostileInputTests.ogr2ogr(fresh, "multi.geojson", ["-f", "GeoJSON", "-nlt", "MULTIPOINT"]) else { return }
+        let query = ["nearest", "--lon", "113.06", "--lat", "36.05", "-k", "3", "--format", "json", "--data", HostileInputTests.data(fresh)]
+        let plain = try CLI.run(query)
+        let fromMulti = try CLI.run(query + ["--stations", multi])
+        #expect(fromMulti.status == 0, "\(fromMulti.stderr)")
+        #expect(fromMulti.stdout == plain.stdout)
+        #expect(try String(contentsOfFile: multi, encoding: .utf8).contains("MultiPoint"))
+        // Two points are still not one station.
+        try Fixtures.setGeometry(URL(fileURLWithPath: multi), 1, ["type": "MultiPoint", "coordinates": [[113.06, 36.05], [113.07, 36.06]]])
+        let two = try CLI.run(query + ["--stations", multi])
+        #expect(two.status == 65)
+        #expect(two.stderr.contains("multi.geojson: feature 1 (id s2): a Point geometry is required, not a MultiPoint of 2 points"), "\(two.stderr)")
+    }
+}
