@@ -158,3 +158,30 @@ extension HostileInputTests {
         #expect(two.stderr.contains("multi.geojson: feature 1 (id s2): a Point geometry is required, not a MultiPoint of 2 points"), "\(two.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: M. a negative number after a flag is its value
+
+    @Test("a negative value of a numeric flag (or --at) is read as the value and refused by its range (64), not \"Missing value\"", arguments: [
+        (["nearest", "--lon", "113.06", "--lat", "36.05", "-k", "-1"], "-k must be at least 1"),
+        (["nearest", "--lon", "113.06", "--lat", "36.05", "--max-distance", "-1"], "--max-distance must be a distance in metres ≥ 0"),
+        (["within", "--lon", "113.06", "--lat", "36.05", "--radius", "-5"], "--radius must be a distance in metres ≥ 0"),
+        (["gaps", "--top", "-1"], "--top must be at least 1"),
+        (["gaps", "--min-demand", "-1"], "--min-demand must be a number of riders ≥ 0"),
+        (["propose", "--count", "-3"], "--count must be at least 1"),
+        (["propose", "--count", "2", "--seats", "-1"], "--seats must be at least 1"),
+        (["propose", "--budget", "-1e6"], "--budget must be a number of yuan greater than 0"),
+        (["report", "--count", "-1"], "--count must be 0 (no proposals) or more"),
+        (["areas", "--min-meal-partners", "-2"], "--min-meal-partners must be ≥ 0"),
+        (["coverage", "--stay-min", "-20"], "--stay-min must be a positive number of minutes"),
+        (["coverage", "--at", "-1:00"], "--at -1:00: give a time HH:MM between 00:00 and 23:59"),
+    ])
+    func negativeFlagValues(_ arguments: [String], _ message: String) throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(arguments + ["--data", HostileInputTests.data(dir)])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("Error: \(message)"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
+    }
+}
