@@ -49,6 +49,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var dataset: DatasetOptions
 
     func validate() throws {
+        if out == "" || out == "-" { throw ValidationError("--out \(out!.isEmpty ? "is empty" : "-"): the report is a file; give its name (.html or .svg)") }
         guard count >= 0 else { throw ValidationError("--count must be 0 (no proposals) or more") }
         guard cellM >= 10, cellM.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") }
         guard gridM >= 10, gridM.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") }

@@ -185,3 +185,30 @@ extension HostileInputTests {
         #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: N. --out "" and --out -
+
+    @Test("--out - writes to standard output (no file named -), --out \"\" is a usage error (64), and report refuses both")
+    func outDashAndEmpty() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let dash = try CLI.run(["info", "--format", "json", "--out", "-", "--data", data], currentDirectory: dir)
+        #expect(dash.status == 0, "\(dash.stderr)")
+        #expect(dash.stdout.hasPrefix("{\"dataset\""))
+        let batch = try CLI.run(["nearest", "--input", "-", "--format", "csv", "--out", "-", "--data", data], stdin: "id,lon,lat\nq1,113.06,36.05\n", currentDirectory: dir)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        #expect(batch.stdout.hasPrefix("query_id,rank,station_id,distance_m,error\nq1,1,"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/-"))
+        let empty = try CLI.run(["info", "--format", "json", "--out", "", "--data", data], currentDirectory: dir)
+        #expect(empty.status == 64)
+        #expect(empty.stderr.contains("Error: --out is empty: give a file name (or - for standard output)"), "\(empty.stderr)")
+        for out in ["", "-"] {
+            let report = try CLI.run(["report", "--count", "0", "--out", out, "--data", data], currentDirectory: dir)
+            #expect(report.status == 64)
+            #expect(report.stderr.contains("the report is a file; give its name (.html or .svg)"), "\(report.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/-"))
+    }
+}
