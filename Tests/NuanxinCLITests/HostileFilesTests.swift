@@ -212,3 +212,27 @@ extension HostileInputTests {
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/-"))
     }
 }
+
+extension HostileInputTests {
+    // MARK: O. a manifest value of the wrong kind is named, not called missing
+
+    @Test("a manifest radius_m of -5, 0 or \"1000\", or a name or crs that is not text, is named with its value (65), not called missing", arguments: [
+        ("radius_m", "-5", "\"radius_m\" must be a positive number of metres, not -5"),
+        ("radius_m", "0", "\"radius_m\" must be a positive number of metres, not 0"),
+        ("radius_m", "\"1000\"", "\"radius_m\" must be a positive number of metres, not \"1000\""),
+        ("name", "42", "\"name\" (a string), not 42"),
+        ("crs", "4547", "\"crs\" (a metric CRS such as \"EPSG:4547\"), not 4547"),
+    ])
+    func manifestValueOfWrongKind(_ key: String, _ json: String, _ message: String) throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = URL(fileURLWithPath: HostileInputTests.data(dir) + "/dataset.json")
+        let marker = "__HOSTILE_VALUE__"
+        try Fixtures.editJSON(manifest) { $0[key] = marker }
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"\(marker)\"", with: json)
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["coverage", "--format", "json", "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("dataset.json: \(message)"), "\(r.stderr)")
+    }
+}
