@@ -157,12 +157,18 @@ public enum LayerImport {
         return Outcome(merged: merged, imported: new.count, replaced: replaced, warnings: warnings)
     }
 
-    /// For a CSV file, names the line instead of the feature index.
-    static func located(_ issue: DatasetIssue, _ incoming: Incoming) -> DatasetIssue {
+    /// For a CSV file, names the line instead of the feature index (and, for a duplicate id, the
+    /// line of the first row with it); other issues are returned as they are.
+    public static func located(_ issue: DatasetIssue, _ incoming: Incoming) -> DatasetIssue {
         guard let lines = incoming.lines, issue.file == incoming.file, let i = issue.featureIndex, i < lines.count else { return issue }
         var copy = issue
         copy.line = lines[i]
         copy.featureIndex = nil
+        // A duplicate id names the other row by its line too, not by a feature index a CSV does not show.
+        if let range = copy.message.range(of: #"\(also feature [0-9]+\)$"#, options: .regularExpression),
+           let first = Int(copy.message[range].dropFirst("(also feature ".count).dropLast()), first < lines.count {
+            copy.message.replaceSubrange(range, with: "(also line \(lines[first]))")
+        }
         return copy
     }
 }

@@ -236,3 +236,22 @@ extension HostileInputTests {
         #expect(r.stderr.contains("dataset.json: \(message)"), "\(r.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: P. a CSV's rows are named by their lines everywhere
+
+    @Test("a CSV given to --with names its rows by line, as import does, and a duplicate id names the line of the first row")
+    func csvLinesInWithAndDuplicates() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let csv = try HostileInputTests.put(dir, "plan.csv", "id,name,kind,lon,lat\nw1,甲,warm_station,113.06,36.05\nw2,乙,tea_house,113.07,36.05\nw1,丙,warm_station,113.08,36.05\n")
+        let with = try CLI.run(["coverage", "--format", "json", "--with", csv, "--data", data])
+        #expect(with.status == 65)
+        #expect(with.stderr.contains("plan.csv: line 3 (id w2): unknown kind \"tea_house\""), "\(with.stderr)")
+        #expect(with.stderr.contains("plan.csv: line 4 (id w1): duplicate id \"w1\" (also line 2)"), "\(with.stderr)")
+        let imported = try CLI.run(["import", "--layer", "stations", csv, "--data", data])
+        #expect(imported.status == 65)
+        #expect(imported.stderr.contains("plan.csv: line 4 (id w1): duplicate id \"w1\" (also line 2)"), "\(imported.stderr)")
+    }
+}
