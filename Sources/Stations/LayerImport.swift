@@ -72,7 +72,8 @@ public enum LayerImport {
         } catch {
             throw .malformed(file: file, reason: "\(error)")
         }
-        if GeoPackageReader.isGeoPackage(file) {
+        // A GeoPackage under another name (.sqlite, .db, none) is one all the same.
+        if GeoPackageReader.isGeoPackage(file) || bytes.starts(with: Array("SQLite format 3\0".utf8)) {
             do {
                 let reader = try GeoPackageReader(path: file)
                 return Incoming(file: file, layer: layer, features: try reader.read(table: reader.table(for: layer, onlyTableWillDo: true)))

@@ -255,3 +255,25 @@ extension HostileInputTests {
         #expect(imported.stderr.contains("plan.csv: line 4 (id w1): duplicate id \"w1\" (also line 2)"), "\(imported.stderr)")
     }
 }
+
+extension HostileInputTests {
+    @Test("a GeoPackage named .db is imported as one; an SQLite database that is no GeoPackage says so (65)")
+    func geoPackageUnderAnotherName() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let package = dir.path + "/stations.gpkg"
+        let exported = try CLI.run(["export", "--layer", "stations", "--format", "gpkg", "--out", package, "--data", data])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        try FileManager.default.moveItem(atPath: package, toPath: dir.path + "/stations.db")
+        let r = try CLI.run(["import", "--layer", "stations", dir.path + "/stations.db", "--replace", "--data", data])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains(" replaced); the layer now has "), "\(r.stderr)")
+        // Only the SQLite header: no GeoPackage tables.
+        let plain = try HostileInputTests.put(dir, "plain.sqlite", "SQLite format 3\0" + String(repeating: "\0", count: 84))
+        let refused = try CLI.run(["import", "--layer", "stations", plain, "--data", data])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("plain.sqlite: "), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("CSV") && !refused.stderr.contains("GBK"), "\(refused.stderr)")
+    }
+}
