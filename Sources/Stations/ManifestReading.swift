@@ -213,6 +213,17 @@ extension LoadRun {
             bytes = try InputFile.read(file)
         } catch {
             missingInput = true
+            // --data naming a file (the manifest itself, a layer) rather than the folder.
+            let folder = (file as NSString).deletingLastPathComponent
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+                let holder = (folder as NSString).deletingLastPathComponent
+                let advice = (folder as NSString).lastPathComponent == "dataset.json"
+                    ? "give the folder that holds it (--data \(holder.isEmpty ? "." : holder))"
+                    : "give a dataset folder or a GeoPackage (.gpkg); to replace one layer, use --stations FILE and the like"
+                issues.append(DatasetIssue(.error, file: folder, "--data names a file, not a dataset folder: \(advice)"))
+                return nil
+            }
             issues.append(DatasetIssue(.error, file: file, "\((error as? InputFile.Failure)?.reason ?? "\(error)") (a dataset folder needs dataset.json; see --data)"))
             return nil
         }

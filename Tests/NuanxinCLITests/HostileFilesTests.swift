@@ -277,3 +277,18 @@ extension HostileInputTests {
         #expect(!refused.stderr.contains("CSV") && !refused.stderr.contains("GBK"), "\(refused.stderr)")
     }
 }
+
+extension HostileInputTests {
+    @Test("--data naming the manifest or a layer file says to give the folder (66), not 'dataset.json/dataset.json: no such file'")
+    func dataNamingAFile() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let manifest = try CLI.run(["info", "--data", data + "/dataset.json"])
+        #expect(manifest.status == 66)
+        #expect(manifest.stderr.contains("nuanxin: \(data)/dataset.json: --data names a file, not a dataset folder: give the folder that holds it (--data \(data))"), "\(manifest.stderr)")
+        let layer = try CLI.run(["info", "--data", data + "/stations.geojson"])
+        #expect(layer.status == 66)
+        #expect(layer.stderr.contains("nuanxin: \(data)/stations.geojson: --data names a file, not a dataset folder: give a dataset folder or a GeoPackage (.gpkg); to replace one layer, use --stations FILE and the like"), "\(layer.stderr)")
+    }
+}
