@@ -292,3 +292,21 @@ extension HostileInputTests {
         #expect(layer.stderr.contains("nuanxin: \(data)/stations.geojson: --data names a file, not a dataset folder: give a dataset folder or a GeoPackage (.gpkg); to replace one layer, use --stations FILE and the like"), "\(layer.stderr)")
     }
 }
+
+extension HostileInputTests {
+    @Test("a CSV row whose wkt point and lon/lat columns are two places is an error naming its line (65); the same point twice imports")
+    func wktAndLonLatDisagree() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let before = try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson"))
+        let two = try HostileInputTests.put(dir, "two.csv", "id,name,kind,lon,lat,wkt\nn1,甲,warm_station,113.06,36.05,\"POINT (113.2 36.2)\"\n")
+        let r = try CLI.run(["import", "--layer", "stations", two, "--data", data])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("two.csv: line 2 (id n1): wkt POINT (113.2 36.2) and lon 113.06, lat 36.05 are two different places: keep one of them"), "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data + "/stations.geojson")) == before)
+        let one = try HostileInputTests.put(dir, "one.csv", "id,name,kind,lon,lat,wkt\nn1,甲,warm_station,113.06,36.05,\"POINT (113.06 36.05)\"\n")
+        let ok = try CLI.run(["import", "--layer", "stations", one, "--data", data])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+}
