@@ -310,3 +310,53 @@ extension HostileInputTests {
         #expect(ok.status == 0, "\(ok.stderr)")
     }
 }
+
+extension HostileInputTests {
+    // MARK: Q. import never loses a GeoPackage's other tables
+
+    static func tableNames(_ path: String) throws -> [String] {
+        guard let r = try GDAL.run("ogrinfo", ["-ro", "-q", path]) else { return [] }
+        // "1: stations (Point)"
+        return r.stdout.split(separator: "\n").compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return line[line.index(after: colon)...].split(separator: " ").first.map(String.init)
+        }
+    }
+
+    @Test("import into a --data GeoPackage keeps the file's other tables (a layer added in QGIS or GDAL, a layer_styles table); import with --stations FILE.gpkg is refused (73) instead of overwriting the GeoPackage with GeoJSON")
+    func importKeepsGeoPackageTables() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let city = dir.path + "/city.gpkg"
+        let exported = try CLI.run(["export", "--layer", "all", "--format", "gpkg", "--out", city, "--data", data])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        guard let added = try GDAL.run("ogr2ogr", ["-f", "GPKG", "-update", "-nln", "my_survey", city, data + "/stations.geojson"]) else { return }
+        #expect(added.status == 0, "\(added.stderr)")
+        guard let styled = try GDAL.run("ogrinfo", [city, "-sql", "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY, f_table_name TEXT, styleQML TEXT)"]) else { return }
+        #expect(styled.status == 0, "\(styled.stderr)")
+        let before = try HostileInputTests.tableNames(city)
+        #expect(before.contains("my_survey"), "\(before)")
+        let csv = try HostileInputTests.put(dir, "new.csv", "id,name,kind,lon,lat\nn1,甲,warm_station,113.06,36.05\n")
+        let r = try CLI.run(["import", "--layer", "stations", csv, "--data", city])
+        #expect(r.status == 0, "\(r.stderr)")
+        let after = try HostileInputTests.tableNames(city)
+        #expect(Set(after) == Set(before), "before \(before), after \(after)")
+        guard let styles = try GDAL.run("ogrinfo", ["-ro", city, "-sql", "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'layer_styles'"]) else { return }
+        #expect(styles.stdout.contains("n (Integer) = 1"), "\(styles.stdout)")
+        guard let summary = try GDAL.summary(city, "stations") else { return }
+        #expect(GDAL.count(summary) == 5, "\(summary)")  // the tiny dataset's 4 and the new one
+        let info = try CLI.run(["validate", "--format", "table", "--data", city])
+        #expect(info.status == 0, "\(info.stdout)\(info.stderr)")
+
+        // A replacement layer that is a GeoPackage is not overwritten with GeoJSON.
+        let layer = dir.path + "/stations-layer.gpkg"
+        let one = try CLI.run(["export", "--layer", "stations", "--format", "gpkg", "--out", layer, "--data", data])
+        #expect(one.status == 0, "\(one.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: layer))
+        let refused = try CLI.run(["import", "--layer", "stations", csv, "--stations", layer, "--data", data])
+        #expect(refused.status == 73)
+        #expect(refused.stderr.contains("nuanxin: --stations \(layer) is a GeoPackage, and import writes the layer as GeoJSON"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: layer)) == bytes)
+    }
+}
