@@ -251,7 +251,7 @@ struct BadInputCatalogueTests {
         Case(name: "a directory passed as the file to import", status: 66, messages: [": is a directory, not a file"]) { dir in
             try CLI.run(["import", "--layer", "stations", dir.path, "--data", data(dir)])
         },
-        Case(name: "a file passed as the dataset folder", status: 66, messages: ["stations.geojson/dataset.json: "]) { dir in
+        Case(name: "a file passed as the dataset folder", status: 66, messages: ["stations.geojson: --data names a file, not a dataset folder: give a dataset folder or a GeoPackage (.gpkg)"]) { dir in
             try CLI.run(["info", "--data", dir.appendingPathComponent("data/stations.geojson").path])
         },
         Case(name: "--out in a folder that does not exist", status: 73, messages: ["cannot create ", "/missing/out.csv: the folder ", "/missing does not exist"]) { dir in
