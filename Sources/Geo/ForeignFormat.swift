@@ -8,6 +8,7 @@ public enum ForeignFormat {
     public static func name(of bytes: [UInt8], file: String) -> String? {
         let lower = file.lowercased()
         if bytes.starts(with: [0x00, 0x00, 0x27, 0x0A]) { return "an ESRI Shapefile" }
+        if lower.hasSuffix(".shp") { return "an ESRI Shapefile" }
         if lower.hasSuffix(".dbf") || lower.hasSuffix(".shx") { return "a part of an ESRI Shapefile" }
         if bytes.starts(with: [0x66, 0x67, 0x62, 0x03]) { return "a FlatGeobuf file" }
         if bytes.first == 0x1E { return "GeoJSON text sequences (GeoJSONSeq, RFC 8142)" }

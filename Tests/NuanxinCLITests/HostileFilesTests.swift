@@ -360,3 +360,32 @@ extension HostileInputTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: layer)) == bytes)
     }
 }
+
+extension HostileInputTests {
+    @Test("a batch input that is GeoJSONSeq or KML is named with the conversion (65), not read as CSV; a GeoJSON batch of one-point MultiPoints is answered, and a geometry that is no point is named")
+    func batchInputsFromOtherTools() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let seq = try HostileInputTests.put(dir, "points.geojsons", "\u{1E}{\"type\":\"Feature\",\"properties\":{\"id\":\"q1\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.06,36.05]}}\n")
+        let kml = try HostileInputTests.put(dir, "points.kml", "<?xml version=\"1.0\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"></kml>\n")
+        for (file, what) in [(seq, "GeoJSON text sequences (GeoJSONSeq, RFC 8142)"), (kml, "XML (KML, GML or GPX)")] {
+            for command in [["nearest", "--data", data], ["convert", "--from", "gcj02", "--to", "wgs84"]] {
+                let r = try CLI.run(command + ["--input", file, "--format", "csv"])
+                #expect(r.status == 65)
+                #expect(r.stderr.contains("nuanxin: \(file): the file is \(what), not GeoJSON or CSV: convert it first"), "\(r.stderr)")
+            }
+        }
+        let multi = try HostileInputTests.put(dir, "multi.geojson", """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"id":"q1"},"geometry":{"type":"MultiPoint","coordinates":[[113.06,36.05]]}},
+            {"type":"Feature","properties":{"id":"q2"},"geometry":{"type":"MultiPoint","coordinates":[[113.06,36.05],[113.07,36.06]]}},
+            {"type":"Feature","properties":{"id":"q3"},"geometry":{"type":"LineString","coordinates":[[113.06,36.05],[113.07,36.06]]}}]}
+            """)
+        let r = try CLI.run(["nearest", "--data", data, "--input", multi, "--format", "csv"])
+        #expect(r.status == 65)
+        #expect(r.stdout.contains("\nq1,1,s1,"), "\(r.stdout)")
+        #expect(r.stderr.contains("multi.geojson: feature 1: a Point geometry is required, not a MultiPoint of 2 points"), "\(r.stderr)")
+        #expect(r.stderr.contains("multi.geojson: feature 2: a Point geometry is required, not LineString"), "\(r.stderr)")
+    }
+}
