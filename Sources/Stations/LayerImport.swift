@@ -101,6 +101,21 @@ public enum LayerImport {
     /// ends in 县 and a district when it ends in 区.
     public static func complete(_ incoming: inout Incoming) {
         var features = incoming.features.features
+        // GeoJSON converted from a Chinese spreadsheet (ogr2ogr from a CSV) keeps its Chinese
+        // column names as property keys: they mean what they mean as CSV headers (编号 is id,
+        // 名称 name, 类型 kind, 座位数 seats ...), unless the English key is there too.
+        if incoming.lines == nil {
+            for i in features.indices {
+                let pairs = features[i].properties.pairs
+                guard pairs.contains(where: { !$0.key.allSatisfy(\.isASCII) }) else { continue }
+                let keys = Set(pairs.map(\.key))
+                features[i].properties = JSONObject(pairs.map { pair -> (String, JSONValue) in
+                    guard !pair.key.allSatisfy(\.isASCII), let column = CSVColumn(header: pair.key), column != .lon, column != .lat,
+                          !keys.contains(column.rawValue) else { return (pair.key, pair.value) }
+                    return (column.rawValue, pair.value)
+                })
+            }
+        }
         for i in features.indices where features[i].properties["id"] == nil {
             if let id = features[i].id {
                 features[i].properties["id"] = id.jsonValue

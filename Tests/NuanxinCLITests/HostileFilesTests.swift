@@ -389,3 +389,27 @@ extension HostileInputTests {
         #expect(r.stderr.contains("multi.geojson: feature 2: a Point geometry is required, not LineString"), "\(r.stderr)")
     }
 }
+
+extension HostileInputTests {
+    @Test("GeoJSON converted by ogr2ogr from a CSV with Chinese headers (编号, 名称, 类型, 座位数, 开放时间) imports with the English keys, as that CSV does")
+    func chineseKeysFromOgr2ogr() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let csv = try HostileInputTests.put(dir, "驿站.csv", "编号,名称,类型,座位数,经度,纬度,开放时间\nc1,城东驿站,暖新驿站,6,113.06,36.05,08:00-20:00\nc2,城西驿站,骑手驿站,4,113.07,36.06,24h\n")
+        let geojson = dir.path + "/驿站.geojson"
+        guard let converted = try GDAL.run("ogr2ogr", ["-f", "GeoJSON", "-oo", "X_POSSIBLE_NAMES=经度", "-oo", "Y_POSSIBLE_NAMES=纬度", "-oo", "KEEP_GEOM_COLUMNS=NO", "-oo", "AUTODETECT_TYPE=YES", geojson, csv]) else { return }
+        #expect(converted.status == 0, "\(converted.stderr)")
+        #expect(try String(contentsOfFile: geojson, encoding: .utf8).contains("\"编号\": \"c1\""))
+        let r = try CLI.run(["import", "--layer", "stations", geojson, "--data", data])
+        #expect(r.status == 0, "\(r.stderr)")
+        let layer = try String(contentsOfFile: data + "/stations.geojson", encoding: .utf8)
+        #expect(layer.contains(#""id":"c1","name":"城东驿站","kind":"warm_station","seats":6,"hours":"08:00-20:00""#), "\(layer)")
+        // The same rows as CSV give the same layer.
+        let fromCSV = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: fromCSV) }
+        let viaCSV = try CLI.run(["import", "--layer", "stations", csv, "--data", HostileInputTests.data(fromCSV)])
+        #expect(viaCSV.status == 0, "\(viaCSV.stderr)")
+        #expect(try String(contentsOfFile: HostileInputTests.data(fromCSV) + "/stations.geojson", encoding: .utf8) == layer)
+    }
+}
