@@ -65,7 +65,10 @@ struct ProposalOptions: ParsableArguments {
         }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let target, !(target >= 0 && target <= 100) { throw ValidationError("--target must be a percentage between 0 and 100") }
-        if let budget { guard budget.isFinite, budget > 0 else { throw ValidationError("--budget must be a number of yuan greater than 0") } }
+        if let budget {
+            guard budget.isFinite, budget > 0 else { throw ValidationError("--budget must be a number of yuan greater than 0") }
+            guard budget <= QuantityLimits.yuan else { throw ValidationError("--budget \(Num.flag(budget)) is more than the limit of \(Num.flag(QuantityLimits.yuan)) yuan") }
+        }
         if let grid { guard grid >= 10, grid.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") } }
         if let grid { try FlagLimits.distance("--grid-m", grid) }
         if let seats, seats < 1 { throw ValidationError("--seats must be at least 1") }

@@ -201,6 +201,11 @@ extension LoadRun {
                 ok = false
                 continue
             }
+            guard n <= QuantityLimits.yuan else {
+                manifestError("\"site_cost\".\"\(key)\" is \(value.serialized()), more than the limit of \(JSONValue.format(number: QuantityLimits.yuan)) yuan")
+                ok = false
+                continue
+            }
             if key == "fixed" { cost.fixed = n } else { cost.perSeat = n }
         }
         return ok ? cost : nil

@@ -413,3 +413,40 @@ extension HostileInputTests {
         #expect(try String(contentsOfFile: HostileInputTests.data(fromCSV) + "/stations.geojson", encoding: .utf8) == layer)
     }
 }
+
+extension HostileInputTests {
+    @Test("an id with a newline, tab or NUL is an error naming the feature and the character (65)")
+    func controlCharactersInIDs() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stations = URL(fileURLWithPath: HostileInputTests.data(dir) + "/stations.geojson")
+        try Fixtures.setProperty(stations, 1, "id", "s2\nDROP")
+        try Fixtures.setProperty(stations, 2, "id", "s3\u{0}")
+        let r = try CLI.run(["validate", "--format", "table", "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 65)
+        #expect(r.stdout.contains("stations.geojson: feature 1 (id s2\nDROP): the id contains a control character (U+000A): an id must be one line of printable text"), "\(r.stdout)")
+        #expect(r.stdout.contains("stations.geojson: feature 2 (id s3\u{0}): the id contains a control character (U+0000)"), "\(r.stdout)")
+    }
+}
+
+extension HostileInputTests {
+    @Test("a site_cost of 1e308 yuan is a named error in validate and propose (65), not 'cost inf is not positive'; --budget above a trillion yuan is a usage error (64)")
+    func moneyLimits() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let manifest = URL(fileURLWithPath: data + "/dataset.json")
+        try Fixtures.editJSON(manifest) { $0["site_cost"] = ["fixed": 1e308, "per_seat": 1500] }
+        for command in [["validate", "--format", "table"], ["propose", "--count", "1", "--format", "json"]] {
+            let r = try CLI.run(command + ["--data", data])
+            #expect(r.status == 65)
+            #expect((r.stdout + r.stderr).contains("dataset.json: \"site_cost\".\"fixed\" is 1e+308, more than the limit of 1000000000000 yuan"), "\(r.stdout)\(r.stderr)")
+            #expect(!r.stderr.contains("inf"), "\(r.stderr)")
+        }
+        let fresh = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: fresh) }
+        let budget = try CLI.run(["propose", "--budget", "1e300", "--format", "json", "--data", HostileInputTests.data(fresh)])
+        #expect(budget.status == 64)
+        #expect(budget.stderr.contains("Error: --budget 1e+300 is more than the limit of 1000000000000 yuan"), "\(budget.stderr)")
+    }
+}
