@@ -450,3 +450,18 @@ extension HostileInputTests {
         #expect(budget.stderr.contains("Error: --budget 1e+300 is more than the limit of 1000000000000 yuan"), "\(budget.stderr)")
     }
 }
+
+extension HostileInputTests {
+    @Test("report --tiles with a template that is not an http(s) URL (javascript:, file:, a bare path) is a usage error (64), before any work", arguments: [
+        "javascript:alert(1)//{z}/{x}/{y}", "file:///srv/tiles/{z}/{x}/{y}.png", "tiles/{z}/{x}/{y}.png",
+    ])
+    func tilesMustBeHTTP(_ template: String) throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.path + "/report.html"
+        let r = try CLI.run(["report", "--count", "0", "--tiles", template, "--out", out, "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--tiles \(template): the URL template must start with https:// or http://"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
