@@ -465,3 +465,24 @@ extension HostileInputTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }
+
+extension HostileInputTests {
+    @Test("with standard error closed (2>&-), a batch's messages do not end up in the --out file; with standard output closed, writing the result is still an error (74)")
+    func closedStandardDescriptors() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let queries = try HostileInputTests.put(dir, "q.csv", "id,lon,lat\nq1,113.06,36.05\nq2,abc,36.05\n")
+        for command in [["nearest", "--data", data], ["convert", "--from", "gcj02", "--to", "wgs84"]] {
+            let out = dir.path + "/out-\(command[0]).csv"
+            let r = try CLI.runThroughShell(#"f=$1; shift; exec "$0" "$@" 2>&- <"$f""#, [queries] + command + ["--input", "-", "--format", "csv", "--out", out])
+            #expect(r.status == 65)
+            let written = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(!written.contains("nuanxin:"), "\(written)")
+            #expect(written.contains("q1,"), "\(written)")
+        }
+        let closed = try CLI.runThroughShell(#"exec "$0" "$@" >&-"#, ["info", "--format", "csv", "--data", data])
+        #expect(closed.status == 74)
+        #expect(closed.stderr.contains("nuanxin: cannot write to standard output: Bad file descriptor"), "\(closed.stderr)")
+    }
+}
