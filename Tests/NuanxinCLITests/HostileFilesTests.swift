@@ -486,3 +486,33 @@ extension HostileInputTests {
         #expect(closed.stderr.contains("nuanxin: cannot write to standard output: Bad file descriptor"), "\(closed.stderr)")
     }
 }
+
+extension HostileInputTests {
+    @Test("a HOME that does not exist (a service account's /nonexistent) is not created by the PROJ cache; the command answers")
+    func missingHomeIsNotCreated() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let home = dir.path + "/nonexistent"
+        let r = try CLI.runThroughShell(#"export HOME="$1"; unset XDG_CACHE_HOME; shift; exec "$0" "$@""#,
+                                        [home, "nearest", "--lon", "113.06", "--lat", "36.05", "--format", "json", "--data", HostileInputTests.data(dir)])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home))
+    }
+}
+
+extension HostileInputTests {
+    @Test("a layer given as a dangling symbolic link or a link loop says so (66), not 'no such file'")
+    func brokenLinksAsInputs() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let dangling = dir.path + "/dangling.geojson", loop = dir.path + "/loop.geojson"
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: dir.path + "/gone.geojson")
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        let expected = [(dangling, "cannot read: a symbolic link to \(dir.path)/gone.geojson, which does not exist"), (loop, "cannot read: a loop of symbolic links")]
+        for (file, message) in expected {
+            let r = try CLI.run(["nearest", "--lon", "113.06", "--lat", "36.05", "--stations", file, "--data", HostileInputTests.data(dir)])
+            #expect(r.status == 66)
+            #expect(r.stderr.contains("nuanxin: \(file): \(message)"), "\(r.stderr)")
+        }
+    }
+}
