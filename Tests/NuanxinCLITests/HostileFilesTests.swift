@@ -516,3 +516,30 @@ extension HostileInputTests {
         }
     }
 }
+
+extension HostileInputTests {
+    @Test("propose --citywide (and export --layer proposals --citywide) on a dataset without districts or with only zones answers with no plan, as without --citywide, instead of trapping (132)")
+    func citywideWithoutDistricts() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let districts = URL(fileURLWithPath: data + "/districts.geojson")
+        try Fixtures.editJSON(districts) { fc in
+            fc["features"] = (fc["features"] as! [[String: Any]]).map { f in
+                var f = f, p = f["properties"] as! [String: Any]
+                p["kind"] = "zone"
+                f["properties"] = p
+                return f
+            }
+        }
+        for command in [["propose", "--count", "1", "--citywide", "--format", "json"], ["export", "--layer", "proposals", "--citywide"]] {
+            let r = try CLI.run(command + ["--data", data])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(!r.stderr.contains("Fatal error"), "\(r.stderr)")
+        }
+        try Data(#"{"type":"FeatureCollection","features":[]}"#.utf8).write(to: districts)
+        let none = try CLI.run(["propose", "--count", "1", "--citywide", "--format", "json", "--data", data])
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(none.stdout.contains("\"districts\":[]"), "\(none.stdout)")
+    }
+}
