@@ -57,7 +57,7 @@ public struct LonLatBox: Sendable, Hashable {
     public func contains(_ c: Coordinate, marginDegrees: Double = 0) -> Bool {
         guard c.lat >= south - marginDegrees, c.lat <= north + marginDegrees else { return false }
         let low = west - marginDegrees, high = east + marginDegrees
-        if high - low >= 360 { return true }
+        if c.lon >= low && c.lon <= high || high - low >= 360 { return true }
         let lon = LonLatBox.wrapped(c.lon)
         return (lon >= low && lon <= high) || (lon + 360 >= low && lon + 360 <= high) || (lon - 360 >= low && lon - 360 <= high)
     }

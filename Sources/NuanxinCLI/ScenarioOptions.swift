@@ -27,7 +27,7 @@ struct ScenarioOptions: ParsableArguments {
         source.inMemory[.stations] = (incoming.file, incoming.features)
         let added: [Station]
         do {
-            let loaded = try DatasetLoader.load(source, layers: [.stations], usesSeats: false)
+            let loaded = try DatasetLoader.load(source, layers: [.stations], usesSeats: false, usesRadius: false)
             for w in loaded.warnings where w.file == incoming.file { printError("nuanxin: \(w)") }
             added = loaded.stations
         } catch let error as DatasetError {

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// The service radii a dataset's files give (the manifest's `radius_m`, a division's `radius_m`)
+/// are checked against the CRS's area of use as `--radius` is.
+@Suite("radii from files against the CRS's area of use")
+struct RadiusReachTests {
+    static let area = "more than 3° outside the area of use of EPSG:4547 (112.5°E–115.5°E, 21.52°N–45.45°N), where its distances are not metres"
+
+    @Test("a manifest radius_m whose circles around the dataset leave the area of use is bad data (65) naming dataset.json and the field, in the commands that draw the radius and in validate; --radius replaces it; nearest answers")
+    func manifestRadius() throws {
+        // 400 km around the tiny dataset (113.0–113.2°E, 36°N) reaches west of 108.5°E, past 109.5°E.
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["radius_m"] = 400_000 }
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = folder.appendingPathComponent("dataset.json").path
+        let data = ["--data", folder.path]
+        for command in [["coverage"], ["gaps"], ["load"], ["propose", "--count", "1"], ["areas"], ["export", "--layer", "coverage", "--format", "csv"]] {
+            let far = try CLI.run(command + data)
+            #expect(far.status == 65, "\(command): \(far.stderr)")
+            #expect(far.stderr.hasPrefix("nuanxin: \(manifest): \"radius_m\" 400000 m around the dataset's points (lon 113.0"), "\(command): \(far.stderr)")
+            #expect(far.stderr.contains("reaches lon 10"), "\(far.stderr)")
+            #expect(far.stderr.contains(Self.area + ": use a smaller \"radius_m\" or a --crs whose area of use holds the circles"), "\(far.stderr)")
+            #expect(far.stdout.isEmpty)
+            let replaced = try CLI.run(command + ["--radius", "1000"] + data)
+            #expect(replaced.status == 0, "\(command) --radius 1000: \(replaced.stderr)")
+        }
+        let validate = try CLI.run(["validate", "--format", "json"] + data)
+        #expect(validate.status == 65, "\(validate.stderr)")
+        #expect(validate.stdout.contains("\"file\":\"\(manifest)\",\"message\":\"\\\"radius_m\\\" 400000 m around the dataset's points"), "\(validate.stdout)")
+        // Commands that draw no service radius answer.
+        let nearest = try CLI.run(["nearest", "--lon", "113.1", "--lat", "36.1", "--format", "json"] + data)
+        #expect(nearest.status == 0, "\(nearest.stderr)")
+        // 200 km stays within the margin.
+        let near = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["radius_m"] = 200_000 }
+        }
+        defer { try? FileManager.default.removeItem(at: near) }
+        let ok = try CLI.run(["coverage", "--format", "json", "--data", near.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    @Test("a division's radius_m whose circles around the division leave the area of use is bad data (65) naming the file, feature index, id and field; --radius replaces it")
+    func divisionRadius() throws {
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.setProperty(dir.appendingPathComponent("districts.geojson"), 1, "radius_m", 400_000)
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let districts = folder.appendingPathComponent("districts.geojson").path
+        let far = try CLI.run(["coverage", "--data", folder.path])
+        #expect(far.status == 65, "\(far.stderr)")
+        #expect(far.stderr.hasPrefix("nuanxin: \(districts): feature 1 (id B): radius_m 400000 m around the division (lon 113."), "\(far.stderr)")
+        #expect(far.stderr.contains(Self.area + ": use a smaller radius_m or a --crs whose area of use holds the circles"), "\(far.stderr)")
+        #expect(!far.stderr.contains("dataset.json"), "the manifest's 1000 m is fine: \(far.stderr)")
+        let validate = try CLI.run(["validate", "--format", "table", "--data", folder.path])
+        #expect(validate.status == 65)
+        #expect(validate.stdout.contains("\(districts): feature 1 (id B): radius_m 400000 m around the division"), "\(validate.stdout)")
+        let replaced = try CLI.run(["coverage", "--radius", "1000", "--data", folder.path])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let info = try CLI.run(["info", "--data", folder.path])
+        #expect(info.status == 0, "\(info.stderr)")
+    }
+}
