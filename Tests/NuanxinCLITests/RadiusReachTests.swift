@@ -61,4 +61,39 @@ struct RadiusReachTests {
         let info = try CLI.run(["info", "--data", folder.path])
         #expect(info.status == 0, "\(info.stderr)")
     }
+
+    @Test("--with stations are in the radius box: a --radius (or the manifest's radius_m) whose circles around them leave the area of use is bad data (65) naming the file, in every command that takes --with")
+    func scenarioStations() throws {
+        let folder = try Fixtures.tinyCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 118.3°E is within 3° of the zone's 115.5°E; 100 km around it reaches 119.4°E, past 118.5°E.
+        let far = folder.appendingPathComponent("far.csv"), near = folder.appendingPathComponent("near.csv")
+        try Data("id,name,kind,lon,lat\nx1,Far,warm_station,118.3,36.05\n".utf8).write(to: far)
+        try Data("id,name,kind,lon,lat\nx2,Near,warm_station,113.06,36.06\n".utf8).write(to: near)
+        let data = ["--data", folder.path]
+        let commands: [[String]] = [["compare"], ["coverage"], ["load"], ["gaps"], ["areas"], ["propose", "--count", "1"],
+                                    ["report", "--count", "0", "--format", "svg", "--out", folder.appendingPathComponent("map.svg").path]]
+        for command in commands {
+            let refused = try CLI.run(command + ["--with", far.path, "--radius", "100000"] + data)
+            #expect(refused.status == 65, "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains("nuanxin: --radius 100000 m around the stations of --with \(far.path) (lon 118.30–118.30, lat 36.05–36.05) reaches lon 117.1"), "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains(Self.area + ": use a smaller --radius or a --crs whose area of use holds the circles"), "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+            // The dataset alone with the same radius, and a station near it, are answered.
+            let alone = try CLI.run(command + ["--radius", "100000"] + data + (command == ["compare"] ? ["--with", near.path] : []))
+            #expect(alone.status == 0, "\(command): \(alone.stderr)")
+            let inside = try CLI.run(command + ["--with", near.path, "--radius", "100000"] + data)
+            #expect(inside.status == 0, "\(command): \(inside.stderr)")
+            // The usual 1 km around the far station stays within the margin.
+            let small = try CLI.run(command + ["--with", far.path] + data)
+            #expect(small.status == 0, "\(command): \(small.stderr)")
+        }
+        // Without --radius, the manifest's radius_m is drawn around them: the message names dataset.json too.
+        try Fixtures.editJSON(folder.appendingPathComponent("dataset.json")) { $0["radius_m"] = 100_000 }
+        let manifest = try CLI.run(["compare", "--with", far.path] + data)
+        #expect(manifest.status == 65, "\(manifest.stderr)")
+        #expect(manifest.stderr.contains("\nnuanxin: \(folder.appendingPathComponent("dataset.json").path): \"radius_m\" 100000 m around the stations of --with \(far.path) "), "\(manifest.stderr)")
+        let manifestNear = try CLI.run(["compare", "--with", near.path] + data)
+        #expect(manifestNear.status == 0, "\(manifestNear.stderr)")
+    }
 }
