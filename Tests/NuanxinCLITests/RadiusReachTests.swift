@@ -5,7 +5,7 @@ import Testing
 /// are checked against the CRS's area of use as `--radius` is.
 @Suite("radii from files against the CRS's area of use")
 struct RadiusReachTests {
-    static let area = "more than 3° outside the area of use of EPSG:4547 (112.5°E–115.5°E, 21.52°N–45.45°N), where its distances are not metres"
+    static let area = Fixtures.outsideTinyArea + ", where its distances are not metres"
 
     @Test("a manifest radius_m whose circles around the dataset leave the area of use is bad data (65) naming dataset.json and the field, in the commands that draw the radius and in validate; --radius replaces it; nearest answers")
     func manifestRadius() throws {
@@ -69,7 +69,7 @@ struct RadiusReachTests {
         // 118.3°E is within 3° of the zone's 115.5°E; 100 km around it reaches 119.4°E, past 118.5°E.
         let far = folder.appendingPathComponent("far.csv"), near = folder.appendingPathComponent("near.csv")
         try Data("id,name,kind,lon,lat\nx1,Far,warm_station,118.3,36.05\n".utf8).write(to: far)
-        try Data("id,name,kind,lon,lat\nx2,Near,warm_station,113.06,36.06\n".utf8).write(to: near)
+        _ = try Fixtures.extraStation(in: folder, name: "near.csv")
         let data = ["--data", folder.path]
         let commands: [[String]] = [["compare"], ["coverage"], ["load"], ["gaps"], ["areas"], ["propose", "--count", "1"],
                                     ["report", "--count", "0", "--format", "svg", "--out", folder.appendingPathComponent("map.svg").path]]
