@@ -133,9 +133,10 @@ extension CoverageSolver {
                 }
             }
             if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
-            // At a node: give up on pruning when the bound's recent descent, kept up for the
-            // iterations left, would not bring it down to the target (branching is then cheaper).
-            if !polish {
+            // At a node (and at a core's root): give up on pruning when the bound's recent
+            // descent, kept up for the iterations left, would not bring it down to the target
+            // (branching is then cheaper).
+            if !polish || budget.rootStopsAtPace {
                 if iteration >= window {
                     let descent = recent[iteration % window] - bestUB
                     let left = Double(iterations - iteration) / Double(window)

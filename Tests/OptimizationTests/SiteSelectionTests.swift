@@ -350,6 +350,29 @@ struct CoverageBranchingTests {
         }
     }
 
+    @Test("a root that stops at a node's pace (as a core's does): the tree still finds and proves the optimum", arguments: 0..<12)
+    func pacedRoot(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(16_000 + seed), demand: 70, candidates: 22, fractional: seed % 3 == 1, plane: true)
+        let (model, order) = model(inst)
+        for p in [3, 4, 5] {
+            var tuning = SolverTuning.standard
+            tuning.tabuSteps = 0
+            tuning.kicks = 0
+            tuning.nodeProgressWindow = 2 + seed % 4   // the root gives up after a few flat iterations
+            var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000_000), tuning: tuning)
+            budget.coreHandoff = seed % 2 == 0
+            budget.rootStopsAtPace = true
+            var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+            let out = solver.solve()
+            let optimum = inst.optimum(p, capacitated: false)
+            #expect(out.proven, "seed \(seed) p \(p): not proven")
+            #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "seed \(seed) p \(p): \(out.value) vs \(optimum)")
+            #expect(out.bound >= optimum - 1e-9 * max(1, optimum))
+            let used = out.chosen.map { order[model.sortedIndex[$0]] }
+            #expect(abs(inst.coveredValue(used) - out.value) <= 1e-9 * max(1, optimum))
+        }
+    }
+
     @Test("a core model built from a model's groups: multipliers summed over merged groups keep every column's value", arguments: 0..<8)
     func coreMultipliers(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(14_000 + seed), demand: 80, candidates: 24, plane: true)
