@@ -73,9 +73,11 @@ extension CoverageSolver {
 
     /// Subgradient optimisation of L(λ) at a node (groups covered by fixed-in sites removed, base
     /// added). Offers every relaxation's site set, completed by the fixed ones, as a solution; with
-    /// `polish`, the promising ones after a swap local search.
+    /// `polish`, the promising ones after a swap local search. Without `polish` (at a node) or with
+    /// `paced`, it stops early when the bound's pace could not reach the target.
     mutating func relax(covered: [Bool], base: Double, free: [ColumnIndex], fixedIn: [ColumnIndex], q: Int,
-                        lambda startLambda: [Double], theta startTheta: Double, iterations: Int, polish: Bool) -> Relaxation {
+                        lambda startLambda: [Double], theta startTheta: Double, iterations: Int, polish: Bool,
+                        paced: Bool = false) -> Relaxation {
         let G = model.groupCount
         let K = model.candidateCount
         var lambda = startLambda
@@ -137,7 +139,7 @@ extension CoverageSolver {
             // At a node (and at a core's root): give up on pruning when the bound's recent
             // descent, kept up for the iterations left, would not bring it down to the target
             // (branching is then cheaper).
-            if !polish || budget.rootStopsAtPace {
+            if !polish || paced {
                 if iteration >= window {
                     let descent = recent[iteration % window] - bestUB
                     let left = Double(iterations - iteration) / Double(window)
