@@ -207,11 +207,13 @@ struct CoverageSolver {
                          bound: optimality.reportable(max(incumbent.value, rootBound)), nodes: nodes)
             }
         }
-        if stopped && budget.rootStopsAtPace, let root = rootRelaxation,
+        let pastDeadline = budget.limits.deadline.map { ContinuousClock.now >= $0 } ?? false
+        if stopped && budget.rootStopsAtPace && !pastDeadline, let root = rootRelaxation,
            !optimality.cannotImprove(min(openBound, rootBound), over: target) {
-            // The root stopped at a node's pace (in a core) and the search at the limit, unproven:
-            // the root relaxation runs its full course after all, from where it stopped, so the
-            // bound reported is as tight as a full root makes it (this effort is past the limit).
+            // The root stopped at a node's pace (in a core) and the search at the node or work
+            // limit, unproven: the root relaxation runs its full course after all, from where it
+            // stopped, so the bound reported is as tight as a full root makes it (this effort is
+            // past the limit; never past a deadline).
             let full = relax(covered: root.sub.covered, base: root.sub.base, free: root.sub.free, fixedIn: [], q: root.sub.q,
                              lambda: root.lambda, theta: root.theta, iterations: budget.rootIterations, polish: true)
             rootBound = min(rootBound, full.ub)
