@@ -21,7 +21,7 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
     }
 }
 
-/// Writes a whole file or nothing: the data goes to a temporary file `.NAME.tmp-XXXXXX` in the same
+/// Writes a whole file or nothing: the data goes to a temporary file `.NAME.tmp-NNNNNN` in the same
 /// folder, is flushed to disk, and is renamed over the target. The target is never seen half
 /// written.
 ///
@@ -39,6 +39,12 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
 ///   temporary file of a dead writer (no lock) from one being written (locked), and removes only
 ///   the dead ones. SIGINT, SIGTERM and SIGHUP do remove it once `removeTemporaryFileOnSignals()`
 ///   has been called.
+/// - The temporary files of a target have fixed names, `NNNNNN` a slot number from 000000 to
+///   `temporarySlots` - 1: a writer takes the first slot that is free (or whose file is a dead
+///   writer's) and looks at the others by name, so that finding the dead writers' files costs a
+///   few `open` calls and not a listing of the folder (a `/tmp` may hold thousands of entries).
+///   When every slot is being written, the writer waits for one. A file of another name is not
+///   looked at.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically.
     ///
@@ -119,9 +125,7 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw AtomicFileError.cannotCreate(path: path, reason: "the folder \(folder) does not exist")
         }
-        let prefix = "." + url.lastPathComponent + ".tmp-"
-        removeStaleTemporaryFiles(in: folder, prefix: prefix)
-        let (fd, tempPath) = try makeLockedTemporaryFile(folder + "/" + prefix + "XXXXXX", for: path)
+        let (fd, tempPath) = try claimTemporaryFile(folder + "/." + url.lastPathComponent + ".tmp-", for: path)
         SignalCleanup.arm(tempPath)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         // The descriptor (and with it the lock) is kept open until the rename is done.
@@ -186,31 +190,111 @@ public enum AtomicFile {
         SignalCleanup.install()
     }
 
-    /// The temporary files in `folder` left by writers of the same target that are gone (killed):
-    /// nobody holds their lock. Files being written are locked and left alone.
-    static func staleTemporaryFiles(in folder: String, prefix: String) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        return names.filter { $0.hasPrefix(prefix) && $0.utf8.count == prefix.utf8.count + 6 }.map { folder + "/" + $0 }
+    /// How many temporary files one target may have at a time (concurrent writers of the same
+    /// file); a writer that finds every slot being written waits for one.
+    public static let temporarySlots = 16
+
+    /// The temporary file of slot `k` for the names starting with `prefix` (`FOLDER/.NAME.tmp-`).
+    static func slotPath(_ prefix: String, _ k: Int) -> String {
+        let digits = String(k)
+        return prefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    static func removeStaleTemporaryFiles(in folder: String, prefix: String) {
-        for candidate in staleTemporaryFiles(in: folder, prefix: prefix) {
-            let fd = open(candidate, O_RDONLY | O_NOFOLLOW)
-            guard fd >= 0 else { continue }
-            defer { close(fd) }
-            // A live writer holds the lock; a killed one released it when it died.
-            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
-            var opened = stat(), named = stat()
-            // Remove only the file we locked, not one that took its name meanwhile.
-            if fstat(fd, &opened) == 0, lstat(candidate, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
-                unlink(candidate)
+    /// A new temporary file for `path`, created empty and locked: the first slot that is free, or
+    /// whose file a dead writer left (removed first). The slots after it are looked at too and the
+    /// dead writers' files there removed, so none stays behind past the next write. When every
+    /// slot is held by a live writer, waits for one and tries again. When the slots are taken by
+    /// files that are no writer's (another user's, links, folders), a name as `mkstemp` makes it.
+    static func claimTemporaryFile(_ prefix: String, for path: String) throws -> (Int32, String) {
+        // Bounded: each try takes a slot, passes one, or meets another writer's move.
+        var tries = 0
+        while true {
+            var live: Int?
+            var k = 0
+            while k < temporarySlots {
+                tries += 1
+                guard tries <= 64 * temporarySlots else {
+                    throw AtomicFileError.cannotCreate(path: path, reason: "could not lock a temporary file")
+                }
+                let candidate = slotPath(prefix, k)
+                let fd = open(candidate, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+                if fd >= 0 {
+                    if try lockNew(fd, candidate, for: path) {
+                        for later in (k + 1)..<temporarySlots { _ = removeIfStale(slotPath(prefix, later)) }
+                        return (fd, candidate)
+                    }
+                    continue
+                }
+                guard errno == EEXIST else {
+                    throw AtomicFileError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
+                }
+                switch removeIfStale(candidate) {
+                case .removed: continue // a dead writer's: the slot is free again
+                case .live:
+                    if live == nil { live = k }
+                    k += 1
+                case .other: k += 1
+                }
+            }
+            guard let live else { return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+            // Every slot is taken and one at least is being written: wait until that writer is done
+            // (it renames or removes its file, then closes it), then look again.
+            let fd = open(slotPath(prefix, live), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            if fd >= 0 {
+                while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+                close(fd)
             }
         }
     }
 
+    /// Locks a file just created (`fd`, named `name`); false (the descriptor closed) when another
+    /// process locked it first or it lost its name meanwhile: a cleaner took it for a dead writer's
+    /// and removes it. Throws when the file system cannot lock at all (the file is removed).
+    static func lockNew(_ fd: Int32, _ name: String, for path: String) throws -> Bool {
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno
+            close(fd)
+            if reason == EWOULDBLOCK || reason == EINTR { return false }
+            unlink(name)
+            throw AtomicFileError.cannotCreate(path: path, reason: "cannot lock a temporary file: \(String(cString: strerror(reason)))")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_nlink > 0 else {
+            close(fd)
+            return false
+        }
+        return true
+    }
+
+    /// What `removeIfStale` found at a slot.
+    enum SlotState {
+        /// A dead writer's file, now removed (or gone meanwhile): the slot is free.
+        case removed
+        /// A file a live writer holds.
+        case live
+        /// No file, or one that is no writer's temporary file (not a regular file, not readable).
+        case other
+    }
+
+    /// Removes `candidate` when it is a temporary file nobody writes (its writer died and released
+    /// its lock); a file a live writer holds, and anything else, is left.
+    static func removeIfStale(_ candidate: String) -> SlotState {
+        let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return errno == ENOENT ? .removed : .other }
+        defer { close(fd) }
+        var opened = stat(), named = stat()
+        guard fstat(fd, &opened) == 0, opened.st_mode & S_IFMT == S_IFREG else { return .other }
+        // A live writer holds the lock; a killed one released it when it died.
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK ? .live : .other }
+        // Remove only the file we locked, not one that took its name meanwhile.
+        guard lstat(candidate, &named) == 0 else { return .removed }
+        guard opened.st_ino == named.st_ino, opened.st_dev == named.st_dev else { return .other }
+        return unlink(candidate) == 0 || errno == ENOENT ? .removed : .other
+    }
+
     /// mkstemp, then an exclusive lock. A cleaner may lock (and remove) the new file between the
-    /// two calls; then the lock fails or the file is gone, and another name is tried.
-    static func makeLockedTemporaryFile(_ template: String, for path: String) throws -> (Int32, String) {
+    /// two calls; then another name is tried.
+    static func randomTemporaryFile(_ template: String, for path: String) throws -> (Int32, String) {
         for _ in 0..<16 {
             var buffer = Array(template.utf8CString)
             let fd = mkstemp(&buffer)
@@ -218,11 +302,7 @@ public enum AtomicFile {
                 throw AtomicFileError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
             }
             let tempPath = String(decoding: buffer.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            var info = stat()
-            if flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &info) == 0, info.st_nlink > 0 {
-                return (fd, tempPath)
-            }
-            close(fd)
+            if try lockNew(fd, tempPath, for: path) { return (fd, tempPath) }
         }
         throw AtomicFileError.cannotCreate(path: path, reason: "could not lock a temporary file")
     }

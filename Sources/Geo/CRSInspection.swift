@@ -21,53 +21,17 @@ public struct CRSInspection: Sendable, Hashable {
         public var toSI: Double
     }
 
-    /// Bounds in degrees of longitude/latitude; `west > east` when the area crosses the antimeridian.
+    /// An area of use: its bounds (a `LonLatBox`, past 180 across the antimeridian) and its name.
     public struct Area: Sendable, Hashable {
-        /// Western bound, degrees of longitude.
-        public var west: Double
-        /// Southern bound, degrees of latitude.
-        public var south: Double
-        /// Eastern bound, degrees of longitude.
-        public var east: Double
-        /// Northern bound, degrees of latitude.
-        public var north: Double
+        /// The bounds in WGS84 degrees; `east` is past 180 when the area crosses the antimeridian.
+        public var bounds: LonLatBox
         /// PROJ's name of the area, e.g. "China - 112.5°E to 115.5°E".
         public var name: String
 
-        /// Whether a WGS84 point lies inside the area widened by `marginDegrees` on every side.
-        public func contains(_ c: Coordinate, marginDegrees: Double) -> Bool {
-            guard c.lat >= south - marginDegrees, c.lat <= north + marginDegrees else { return false }
-            if west <= east {
-                if east - west + 2 * marginDegrees >= 360 { return true }
-                let lon = c.lon
-                return (lon >= west - marginDegrees && lon <= east + marginDegrees)
-                    || (lon + 360 >= west - marginDegrees && lon + 360 <= east + marginDegrees)
-                    || (lon - 360 >= west - marginDegrees && lon - 360 <= east + marginDegrees)
-            }
-            // An area across the antimeridian: compare the longitude brought into [-180, 180),
-            // so that a point past ±180 (a search circle's eastern or western extreme) is not
-            // taken for one inside.
-            let lon = Area.wrapped(c.lon)
-            return lon >= west - marginDegrees || lon <= east + marginDegrees
-        }
-
-        /// A longitude brought into [-180, 180).
-        public static func wrapped(_ lon: Double) -> Double {
-            guard lon.isFinite else { return lon }
-            var l = (lon + 180).truncatingRemainder(dividingBy: 360)
-            if l < 0 { l += 360 }
-            return l - 180
-        }
-
-        /// The bounds as text, e.g. "112.5°E–115.5°E, 21.52°N–45.45°N".
-        public var description: String {
-            func d(_ v: Double, _ pos: String, _ neg: String) -> String {
-                var text = String(format: "%.2f", abs(v))
-                while text.hasSuffix("0") { text.removeLast() }
-                if text.hasSuffix(".") { text.removeLast() }
-                return text + "°" + (v < 0 ? neg : pos)
-            }
-            return "\(d(west, "E", "W"))–\(d(east, "E", "W")), \(d(south, "N", "S"))–\(d(north, "N", "S"))"
+        /// An area from its bounds and name.
+        public init(bounds: LonLatBox, name: String) {
+            self.bounds = bounds
+            self.name = name
         }
     }
 
@@ -175,7 +139,7 @@ extension CRS {
         var w = 0.0, s = 0.0, e = 0.0, n = 0.0
         var areaName: UnsafePointer<CChar>?
         if proj_get_area_of_use(context, pj, &w, &s, &e, &n, &areaName) != 0, w > -1000, s > -1000, e > -1000, n > -1000 {
-            area = .init(west: w, south: s, east: e, north: n, name: areaName.map { String(cString: $0) } ?? "")
+            area = .init(bounds: LonLatBox(proj: w, south: s, east: e, north: n), name: areaName.map { String(cString: $0) } ?? "")
         }
         let name = proj_get_name(pj).map { String(cString: $0) } ?? definition
         return CRSInspection(crs: self, name: name, kind: kind, axes: axes, area: area)

@@ -78,7 +78,8 @@ public struct PROJCache: Sendable, Hashable {
         let searchPath = info.searchpath.map { String(cString: $0) } ?? ""
         // PROJ_ONLY_BEST_DEFAULT changes which operation PROJ picks (PROJ 9.2 and later).
         let onlyBest = ProcessInfo.processInfo.environment["PROJ_ONLY_BEST_DEFAULT"] ?? "unset"
-        var lines = ["nuanxin proj cache 1", "proj \(version)", "searchpath \(searchPath)", "only best \(onlyBest)"]
+        // "cache 2": areas of use are stored with `east` past 180 across the antimeridian (`LonLatBox`).
+        var lines = ["nuanxin proj cache 2", "proj \(version)", "searchpath \(searchPath)", "only best \(onlyBest)"]
         var database: String?
         for folder in searchPath.split(separator: ":", omittingEmptySubsequences: true).map(String.init) {
             lines.append("folder \(folder) \(fileStamp(folder))")
@@ -207,7 +208,7 @@ public struct PROJCache: Sendable, Hashable {
                 axes.append(.init(name: fields[1], unit: fields[2], toSI: toSI))
             case "area" where fields.count == 6 && area == nil:
                 guard let w = Double(fields[1]), let s = Double(fields[2]), let e = Double(fields[3]), let n = Double(fields[4]) else { return nil }
-                area = .init(west: w, south: s, east: e, north: n, name: fields[5])
+                area = .init(bounds: LonLatBox(proj: w, south: s, east: e, north: n), name: fields[5])
             default: return nil
             }
         }
@@ -223,7 +224,7 @@ public struct PROJCache: Sendable, Hashable {
         guard !texts.contains(where: { $0.contains("\t") || $0.contains("\n") || $0.contains("\r") }) else { return }
         var value = ["name\t\(inspection.name)", "kind\t\(inspection.kind.rawValue)"]
         value += inspection.axes.map { "axis\t\($0.name)\t\($0.unit)\t\($0.toSI)" }
-        if let a = inspection.area { value.append("area\t\(a.west)\t\(a.south)\t\(a.east)\t\(a.north)\t\(a.name)") }
+        if let a = inspection.area { value.append("area\t\(a.bounds.west)\t\(a.bounds.south)\t\(a.bounds.east)\t\(a.bounds.north)\t\(a.name)") }
         setValue(value, for: key)
     }
 }

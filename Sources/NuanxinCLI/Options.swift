@@ -66,11 +66,15 @@ struct DatasetOptions: ParsableArguments {
     /// 66 for missing files) that prints every problem. `usesSeats`: the command turns seats into
     /// riders, so the riders a seat of the manifest and the flags must be within their limit
     /// (`DatasetLoader.load`); nearest, within, locate, info, import and layer exports pass false.
-    func load(radiusM: Double? = nil, time: TimeOptions? = nil, layers: Set<Layer> = Set(Layer.allCases), usesSeats: Bool = true, quiet: Bool = false) throws -> Dataset {
+    /// `usesRadius` (by default as `usesSeats`: the commands that turn seats into riders are the
+    /// ones that draw the service radius): the manifest's and the divisions' `radius_m` must stay
+    /// within the CRS's area of use as `--radius` must (`DatasetLoader.load`).
+    func load(radiusM: Double? = nil, time: TimeOptions? = nil, layers: Set<Layer> = Set(Layer.allCases), usesSeats: Bool = true,
+              usesRadius: Bool? = nil, quiet: Bool = false) throws -> Dataset {
         if usesSeats { try time?.checkRidersPerSeat() }
         let source = try source(radiusM: radiusM, time: time)
         do {
-            let dataset = try DatasetLoader.load(source, layers: layers, usesSeats: usesSeats)
+            let dataset = try DatasetLoader.load(source, layers: layers, usesSeats: usesSeats, usesRadius: usesRadius ?? usesSeats)
             if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
             // --radius draws circles around the dataset's demand points and stations.
             if let radiusM { try DatasetOptions.checkReach(dataset, radiusM: radiusM, flag: "--radius") }
@@ -88,13 +92,7 @@ struct DatasetOptions: ParsableArguments {
     /// flag, its value and the CRS.
     static func checkReach(_ data: Dataset, radiusM: Double, flag: String) throws {
         let projector = try QueryProjector(datum: .wgs84, crs: data.manifest.crs)
-        guard projector.area != nil else { return }
-        var box = projector.extentBuilder()
-        for i in data.stations.indices { box.add(data.stations[i].location) }
-        for i in data.demand.indices { box.add(data.demand[i].location) }
-        for i in data.candidates.indices { box.add(data.candidates[i].location) }
-        for area in data.commercialAreas { for c in area.geometry.allCoordinates { box.add(c) } }
-        guard let extent = box.extent else { return }
+        guard projector.area != nil, let extent = data.circleCentres(in: projector) else { return }
         if let why = projector.reachProblem(around: extent, of: "the dataset's points", radiusM: radiusM, flag: flag) {
             throw CLIFailure(status: .dataError, message: why)
         }

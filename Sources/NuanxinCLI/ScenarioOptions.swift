@@ -7,7 +7,9 @@ import Stations
 /// `--with FILE`: stations added for this run only (a saved proposal, a plan to try), GeoJSON or
 /// CSV, read and checked as the stations layer is by `import`. A station whose id is already in
 /// the layer replaces it for the run (an expansion from `propose --expand` carries the station's
-/// id and its seats after the expansion); the dataset's files are not touched.
+/// id and its seats after the expansion); the dataset's files are not touched. The service radius
+/// (`--radius`, else the manifest's `radius_m`) around the added stations must stay within the
+/// CRS's area of use, as around the dataset's own points (`checkReach`).
 struct ScenarioOptions: ParsableArguments {
     @Option(name: .customLong("with"), help: "Add the stations of this GeoJSON or CSV file for this run (e.g. a saved proposal); the dataset is not changed.")
     var with: String?
@@ -27,7 +29,7 @@ struct ScenarioOptions: ParsableArguments {
         source.inMemory[.stations] = (incoming.file, incoming.features)
         let added: [Station]
         do {
-            let loaded = try DatasetLoader.load(source, layers: [.stations], usesSeats: false)
+            let loaded = try DatasetLoader.load(source, layers: [.stations], usesSeats: false, usesRadius: false)
             for w in loaded.warnings where w.file == incoming.file { printError("nuanxin: \(LayerImport.located(w, incoming))") }
             added = loaded.stations
         } catch let error as DatasetError {
@@ -36,12 +38,33 @@ struct ScenarioOptions: ParsableArguments {
             only.issues = error.issues.filter { $0.file == incoming.file || $0.severity == .error }.map { LayerImport.located($0, incoming) }
             throw DatasetLoadFailure(error: only)
         }
+        try checkReach(added, file: file, dataset: dataset, manifestPath: source.manifestPath, radiusM: radiusM)
         var out = dataset
         let position = Dictionary(out.stations.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for station in added {
             if let at = position[station.id] { out.stations[at] = station } else { out.stations.append(station) }
         }
         return out
+    }
+
+    /// The circles of the service radius around the added stations, checked as around the
+    /// dataset's points (`DatasetOptions.checkReach`, `DatasetLoader.load`): `--radius` when given,
+    /// else the manifest's `radius_m` (the dataset was checked with the same radius without them).
+    /// One check on the box of the added stations; exit 65 naming the radius and the file.
+    static func checkReach(_ added: [Station], file: String, dataset: Dataset, manifestPath: String, radiusM: Double?) throws {
+        let projector = try QueryProjector(datum: .wgs84, crs: dataset.manifest.crs)
+        guard projector.area != nil else { return }
+        var box = projector.extentBuilder()
+        for s in added { box.add(s.location) }
+        guard let extent = box.extent else { return }
+        let what = "the stations of --with \(file)"
+        if let radiusM {
+            if let why = projector.reachProblem(around: extent, of: what, radiusM: radiusM, flag: "--radius") {
+                throw CLIFailure(status: .dataError, message: why)
+            }
+        } else if let why = projector.reachProblem(around: extent, of: what, radiusM: dataset.manifest.radiusM, flag: "\"radius_m\"") {
+            throw CLIFailure(status: .dataError, message: "\(manifestPath): \(why)")
+        }
     }
 }
 

@@ -4,7 +4,8 @@ extension CoverageSolver {
     /// Solves the problem restricted to the `allowed` sites (every strictly better answer uses only
     /// them) as a new, smaller model, and takes its answer if better. Its bound covers the core;
     /// answers outside it cannot beat the incumbent. `lambda`, the root's best multipliers, starts
-    /// the core's relaxation (summed over the groups the core merges).
+    /// the core's relaxation (summed over the groups the core merges); that relaxation stops at a
+    /// node's pace (`Budget.rootStopsAtPace`), not after the full root's iterations.
     mutating func solveCore(allowed: [Bool], fixedIn: [ColumnIndex], nodesSoFar: Int, lambda: [Double]) -> Outcome {
         let isFixed = Set(fixedIn)
         let core = (0..<model.candidateCount).filter { allowed[$0] && !isFixed.contains($0) }
@@ -27,6 +28,7 @@ extension CoverageSolver {
         coreBudget.limits.work = max(1, budget.limits.work - (work - rootWork))
         coreBudget.kicks = 0
         coreBudget.coreHandoff = false
+        coreBudget.rootStopsAtPace = true
         var sub = CoverageSolver(model: coreModel, p: q, budget: coreBudget, progress: progress)
         sub.floor = incumbent.value - fixedValue
         var start = [Double](repeating: 0, count: coreModel.groupCount)

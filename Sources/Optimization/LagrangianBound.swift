@@ -73,15 +73,18 @@ extension CoverageSolver {
 
     /// Subgradient optimisation of L(λ) at a node (groups covered by fixed-in sites removed, base
     /// added). Offers every relaxation's site set, completed by the fixed ones, as a solution; with
-    /// `polish`, the promising ones after a swap local search.
+    /// `polish`, the promising ones after a swap local search. Without `polish` (at a node) or with
+    /// `paced`, it stops early when the bound's pace could not reach the target.
     mutating func relax(covered: [Bool], base: Double, free: [ColumnIndex], fixedIn: [ColumnIndex], q: Int,
-                        lambda startLambda: [Double], theta startTheta: Double, iterations: Int, polish: Bool) -> Relaxation {
+                        lambda startLambda: [Double], theta startTheta: Double, iterations: Int, polish: Bool,
+                        paced: Bool = false) -> Relaxation {
         let G = model.groupCount
         let K = model.candidateCount
         var lambda = startLambda
         var thetaNow = startTheta
         var c = [Double](repeating: 0, count: K)
         var hits = [Int32](repeating: 0, count: G)
+        var moving = [Int64](repeating: 0, count: G)
         var bestUB = Double.infinity
         var best = Relaxation(ub: .infinity, lambda: lambda, c: c, top: [], next: 0, theta: thetaNow)
         var stall = 0
@@ -133,9 +136,10 @@ extension CoverageSolver {
                 }
             }
             if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
-            // At a node: give up on pruning when the bound's recent descent, kept up for the
-            // iterations left, would not bring it down to the target (branching is then cheaper).
-            if !polish {
+            // At a node (and at a core's root): give up on pruning when the bound's recent
+            // descent, kept up for the iterations left, would not bring it down to the target
+            // (branching is then cheaper).
+            if !polish || paced {
                 if iteration >= window {
                     let descent = recent[iteration % window] - bestUB
                     let left = Double(iterations - iteration) / Double(window)
@@ -146,7 +150,7 @@ extension CoverageSolver {
             // Subgradient: (number of chosen columns covering g) − y_g.
             let gap = max(ub - max(incumbent.value, 0), 1e-6 * max(1, model.total))
             if !Self.subgradientStep(lambda: &lambda, hits: &hits, c: &c, slack: &slack, covered: covered, model: model,
-                                     top: top, theta: thetaNow, gap: gap) {
+                                     top: top, theta: thetaNow, gap: gap, moving: &moving) {
                 break  // zero subgradient: the relaxation's solution is feasible and complementary
             }
         }
@@ -202,39 +206,48 @@ extension CoverageSolver {
     }
 
     /// λ ← clamp(λ − θ·gap/‖s‖²·s, 0, r) with s the projected subgradient (see
-    /// `projectedSubgradient`). Returns false (and leaves λ) when s = 0.
+    /// `projectedSubgradient`). Returns false (and leaves λ) when s = 0. `moving` (capacity: the
+    /// number of groups) receives the groups with s ≠ 0 and their s from the pass that sums the
+    /// norm, so the step visits only those; the norm is summed in integers (exact: each term is
+    /// a small integer square), so every value equals the two-pass float sum's.
     static func subgradientStep(lambda: inout [Double], hits: inout [Int32], c: inout [Double], slack: inout Double,
-                                covered: [Bool], model: CoverageModel, top: [ColumnIndex], theta: Double, gap: Double) -> Bool {
+                                covered: [Bool], model: CoverageModel, top: [ColumnIndex], theta: Double, gap: Double,
+                                moving: inout [Int64]) -> Bool {
         var moved = true
         var slackNow = slack
         model.withView { m in
             covered.withUnsafeBufferPointer { cov in
-                withMutableBuffers(&lambda, &hits, &c) { lam, hits, c in
-                    let w = m.weight
-                    for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] += 1 } }
-                    defer { for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] = 0 } } }
-                    // The norm first, then the step along every nonzero component.
-                    var norm = 0.0
-                    for g in 0..<w.count where !cov[g] {
-                        let s = Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g])
-                        norm += Double(s * s)
-                    }
-                    if norm == 0 {
-                        moved = false
-                        return
-                    }
-                    let step = theta * gap / norm
-                    for g in 0..<w.count where !cov[g] {
-                        let si = Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g])
-                        if si == 0 { continue }
-                        let s = Double(si)
-                        let before = lam[g]
-                        let after = min(w[g], max(0, before - step * s))
-                        if after != before {
-                            lam[g] = after
-                            slackNow += max(0, w[g] - after) - max(0, w[g] - before)
-                            let d = after - before
-                            for t in m.groupOffsets[g]..<m.groupOffsets[g + 1] { c[Int(m.groupColumns[t])] += d }
+                moving.withUnsafeMutableBufferPointer { mov in
+                    withMutableBuffers(&lambda, &hits, &c) { lam, hits, c in
+                        let w = m.weight
+                        for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] += 1 } }
+                        defer { for j in top { for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] { hits[Int(m.columnGroups[t])] = 0 } } }
+                        // The norm first (collecting the nonzero components), then the step along them.
+                        var norm = 0
+                        var count = 0
+                        for g in 0..<w.count where !cov[g] {
+                            let s = Self.projectedSubgradient(hits: hits[g], lambda: lam[g], weight: w[g])
+                            if s == 0 { continue }
+                            norm &+= Int(s) &* Int(s)
+                            mov[count] = Int64(g) << 32 | Int64(UInt32(bitPattern: s))
+                            count &+= 1
+                        }
+                        if norm == 0 {
+                            moved = false
+                            return
+                        }
+                        let step = theta * gap / Double(norm)
+                        for k in 0..<count {
+                            let g = Int(mov[k] >> 32)
+                            let s = Double(Int32(truncatingIfNeeded: mov[k]))
+                            let before = lam[g]
+                            let after = min(w[g], max(0, before - step * s))
+                            if after != before {
+                                lam[g] = after
+                                slackNow += max(0, w[g] - after) - max(0, w[g] - before)
+                                let d = after - before
+                                for t in m.groupOffsets[g]..<m.groupOffsets[g + 1] { c[Int(m.groupColumns[t])] += d }
+                            }
                         }
                     }
                 }

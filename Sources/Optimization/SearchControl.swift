@@ -96,7 +96,8 @@ struct OptimalityTest: Sendable {
 }
 
 /// The one effort check of the branch and bounds: a node limit, a deterministic work limit (the
-/// root node always runs in full) and an optional wall-clock deadline.
+/// root node always runs in full; a covering core's paced root relaxation may run on past the
+/// node or work limit when the search stops unproven) and an optional wall-clock deadline.
 struct EffortLimit: Sendable {
     var nodes: Int
     var work: Int = .max

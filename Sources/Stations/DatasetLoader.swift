@@ -14,9 +14,16 @@ public enum DatasetLoader {
     /// manifest's `ridersPerSeat`). Only then is more than `QuantityLimits.ridersPerSeat` riders a
     /// seat an error; a caller that never uses them (nearest, within, locate, a summary, an export
     /// of layers) passes false and loads such a dataset, `stayMin` and `visitsPerHour` as given.
-    public static func load(_ source: DatasetSource, layers: Set<Layer> = Set(Layer.allCases), usesSeats: Bool = true) throws -> Dataset {
+    ///
+    /// `usesRadius` says whether the caller draws the service radius (coverage, gaps, proposals,
+    /// the area audit). Only then must the manifest's `radius_m` around the dataset's points, and
+    /// each division's `radius_m` around the division, stay within `QueryProjector.areaMarginDegrees`
+    /// of the CRS's area of use (unless `source.radiusM` replaces them all; see `QueryProjector.reach`).
+    public static func load(_ source: DatasetSource, layers: Set<Layer> = Set(Layer.allCases), usesSeats: Bool = true,
+                            usesRadius: Bool = true) throws -> Dataset {
         var run = LoadRun(source: source)
         run.usesSeats = usesSeats
+        run.usesRadius = usesRadius
         let dataset = run.load(layers: layers)
         if run.issues.contains(where: { $0.severity == .error }) || dataset == nil {
             throw DatasetError(issues: run.issues, missingInput: run.missingInput)
@@ -49,6 +56,9 @@ struct LoadRun {
     /// Whether more riders a seat than `QuantityLimits.ridersPerSeat` is an error (see
     /// `DatasetLoader.load`); true for `validate` and for the manifest alone.
     var usesSeats = true
+    /// Whether the dataset's own service radii are checked against the CRS's area of use (see
+    /// `DatasetLoader.load`); true for `validate`.
+    var usesRadius = true
 
     init(source: DatasetSource) {
         self.source = source
@@ -114,10 +124,12 @@ struct LoadRun {
                 checkPoints(candidates.indices.lazy.map { [candidates] in (candidates[$0].location, candidates[$0].featureIndex, candidates[$0].id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }
-        return Dataset(manifest: manifest, districts: districts,
-                       stations: stations, parkingZones: parking, commercialAreas: areas, demand: demand,
-                       candidates: candidates, hasCandidates: hasCandidates,
-                       warnings: issues.filter { $0.severity == .warning })
+        let dataset = Dataset(manifest: manifest, districts: districts,
+                              stations: stations, parkingZones: parking, commercialAreas: areas, demand: demand,
+                              candidates: candidates, hasCandidates: hasCandidates,
+                              warnings: issues.filter { $0.severity == .warning })
+        if usesRadius { checkRadiusReach(dataset) }
+        return dataset
     }
 
     func path(_ layer: Layer) -> String { source.path(of: layer) }

@@ -12,8 +12,8 @@ public struct QueryProjector: Sendable {
     public let datum: MapDatum
     /// The dataset's metric CRS.
     public let crs: CRS
-    /// The CRS's area of use (nil when PROJ gives none, e.g. for a PROJ string).
-    public let area: CRSInspection.Area?
+    /// The bounds of the CRS's area of use (nil when PROJ gives none, e.g. for a PROJ string).
+    public let area: LonLatBox?
     let transformer: CoordinateTransformer
     /// A search distance around every batch point (`nearest --max-distance`) and the flag that
     /// gave it: a batch point whose circle reaches more than `areaMarginDegrees` outside the area
@@ -49,7 +49,7 @@ public struct QueryProjector: Sendable {
         self.datum = datum
         self.crs = crs
         self.transformer = try CoordinateTransformer.shared(from: .wgs84, to: crs)
-        self.area = try? CRSInspection.of(crs).area
+        self.area = (try? CRSInspection.of(crs).area)?.bounds
     }
 
     /// Why a point (given, and in WGS84) is too far outside the area of use, or nil.
@@ -58,57 +58,19 @@ public struct QueryProjector: Sendable {
         return "\(QueryProjector.text(given)) is more than \(Int(QueryProjector.areaMarginDegrees))° outside the area of use of \(crs) (\(area.description)), where its distances are not metres"
     }
 
-    /// A box of WGS84 longitudes and latitudes: `west`...`east` (`east` ≥ `west`, past 180 when the
-    /// box crosses the antimeridian) and `south`...`north`.
-    public struct Extent: Sendable, Equatable {
-        /// Western bound, degrees of longitude.
-        public var west: Double
-        /// Southern bound, degrees of latitude.
-        public var south: Double
-        /// Eastern bound, degrees of longitude (≥ `west`; above 180 across the antimeridian).
-        public var east: Double
-        /// Northern bound, degrees of latitude.
-        public var north: Double
-
-        /// A box from its bounds.
-        public init(west: Double, south: Double, east: Double, north: Double) {
-            self.west = west
-            self.south = south
-            self.east = east
-            self.north = north
-        }
-
-        /// A point as a box of no size.
-        public init(_ c: Coordinate) {
-            self.init(west: c.lon, south: c.lat, east: c.lon, north: c.lat)
-        }
-
-        /// The smallest box holding every point (longitudes in ±180), taken across the
-        /// antimeridian when that is narrower; nil when there is none.
-        public init?<S: Sequence>(covering points: S) where S.Element == Coordinate {
-            var builder = ExtentBuilder(area: nil)
-            for c in points { builder.add(c) }
-            guard let e = builder.extent else { return nil }
-            self = e
-        }
-
-        /// The bounds as text, longitudes in [-180, 180): "lon 112.90–113.30, lat 35.90–36.40".
-        public var text: String {
-            "lon \(String(format: "%.2f", CRSInspection.Area.wrapped(west)))–\(String(format: "%.2f", CRSInspection.Area.wrapped(east))), lat \(String(format: "%.2f", south))–\(String(format: "%.2f", north))"
-        }
-    }
+    /// A box of WGS84 longitudes and latitudes, in the one convention of `LonLatBox` (`east` ≥
+    /// `west`, past 180 across the antimeridian), the convention of `area` too.
+    public typealias Extent = LonLatBox
 
     /// The box of points added one at a time (several layers without an array of them all), as
     /// `Extent(covering:)` makes it; with an area, points more than `areaMarginDegrees` outside it
     /// are left out.
     public struct ExtentBuilder: Sendable {
-        let area: CRSInspection.Area?
-        var south = Double.infinity, north = -Double.infinity
-        // Longitudes as given, and brought into [0, 360): the narrower span wins.
-        var west = Double.infinity, east = -Double.infinity, west360 = Double.infinity, east360 = -Double.infinity
+        let area: LonLatBox?
+        var builder = LonLatBox.Builder()
 
         /// An empty box; points outside `area` (widened by `areaMarginDegrees`) will be left out.
-        public init(area: CRSInspection.Area?) {
+        public init(area: LonLatBox?) {
             self.area = area
         }
 
@@ -116,21 +78,11 @@ public struct QueryProjector: Sendable {
         @inline(__always)
         public mutating func add(_ c: Coordinate) {
             if let area, !area.contains(c, marginDegrees: QueryProjector.areaMarginDegrees) { return }
-            south = min(south, c.lat)
-            north = max(north, c.lat)
-            west = min(west, c.lon)
-            east = max(east, c.lon)
-            let shifted = c.lon < 0 ? c.lon + 360 : c.lon
-            west360 = min(west360, shifted)
-            east360 = max(east360, shifted)
+            builder.add(c)
         }
 
         /// The box of the points added; nil when none was.
-        public var extent: Extent? {
-            guard south <= north else { return nil }
-            if east360 - west360 < east - west { return Extent(west: west360, south: south, east: east360, north: north) }
-            return Extent(west: west, south: south, east: east, north: north)
-        }
+        public var extent: Extent? { builder.box }
     }
 
     /// The box that circles of `radiusM` metres around every point of `extent` fill, when it reaches
@@ -149,7 +101,7 @@ public struct QueryProjector: Sendable {
         let dLon = cosine > 1e-9 ? min(180, radiusM / (metresPerDegree * cosine)) : 180
         let grown = Extent(west: extent.west - dLon, south: south, east: extent.east + dLon, north: north)
         let margin = QueryProjector.areaMarginDegrees
-        let areaWidth = area.west <= area.east ? area.east - area.west : area.east + 360 - area.west
+        let areaWidth = area.width
         let lon = (extent.west + extent.east) / 2, lat = (extent.south + extent.north) / 2
         let extremes = [Coordinate(lon: lon, lat: north), Coordinate(lon: lon, lat: south),
                         Coordinate(lon: grown.east, lat: lat), Coordinate(lon: grown.west, lat: lat)]

@@ -48,30 +48,101 @@ struct AtomicFileTests {
         #expect(try AtomicFileTests.entries(dir).isEmpty)
     }
 
-    @Test("the temporary file of a killed writer is removed by the next write; one still being written is not")
+    @Test("the temporary file of a killed writer is removed by the next write, in whichever slot it is; one still being written is not")
     func staleTemporaryFiles() throws {
         let dir = try AtomicFileTests.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let target = dir.appendingPathComponent("out.csv").path
-        // A writer that died: its file exists, nobody holds its lock.
-        let dead = dir.appendingPathComponent(".out.csv.tmp-Ab12Cd").path
-        try "half a fi".write(toFile: dead, atomically: false, encoding: .utf8)
+        // Writers that died: their files exist, nobody holds their locks (the first slot, and one
+        // past the slot the next writer takes).
+        for slot in ["000000", "000003"] {
+            try "half a fi".write(toFile: dir.appendingPathComponent(".out.csv.tmp-" + slot).path, atomically: false, encoding: .utf8)
+        }
         // A writer at work: its file is locked.
-        let live = dir.appendingPathComponent(".out.csv.tmp-Ef34Gh").path
+        let live = dir.appendingPathComponent(".out.csv.tmp-000001").path
         try "being writ".write(toFile: live, atomically: false, encoding: .utf8)
         let fd = open(live, O_RDONLY)
         #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
         // Files of other targets and other names are not ours to touch.
-        let other = dir.appendingPathComponent(".other.csv.tmp-Ij56Kl").path
+        let other = dir.appendingPathComponent(".other.csv.tmp-000000").path
         try "x".write(toFile: other, atomically: false, encoding: .utf8)
 
         try AtomicFile.write("new\n", to: target)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
-        #expect(try AtomicFileTests.entries(dir) == [".other.csv.tmp-Ij56Kl", ".out.csv.tmp-Ef34Gh", "out.csv"])
+        #expect(try AtomicFileTests.entries(dir) == [".other.csv.tmp-000000", ".out.csv.tmp-000001", "out.csv"])
         close(fd)
         // Once its writer is gone, the next write removes it too.
         try AtomicFile.write("newer\n", to: target)
-        #expect(try AtomicFileTests.entries(dir) == [".other.csv.tmp-Ij56Kl", "out.csv"])
+        #expect(try AtomicFileTests.entries(dir) == [".other.csv.tmp-000000", "out.csv"])
+    }
+
+    @Test("a killed writer in every slot: one write removes them all; a name that is no slot of the target is not looked at")
+    func everySlotStale() throws {
+        let dir = try AtomicFileTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("out.csv").path
+        let prefix = dir.path + "/.out.csv.tmp-"
+        for k in 0..<AtomicFile.temporarySlots {
+            try "half".write(toFile: AtomicFile.slotPath(prefix, k), atomically: false, encoding: .utf8)
+        }
+        // The cleanup opens the slots by name and never lists the folder: other names stay.
+        try "x".write(toFile: prefix + "Ab12Cd", atomically: false, encoding: .utf8)
+        try "x".write(toFile: AtomicFile.slotPath(prefix, AtomicFile.temporarySlots), atomically: false, encoding: .utf8)
+        try AtomicFile.write("new\n", to: target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
+        #expect(try AtomicFileTests.entries(dir) == [".out.csv.tmp-0000\(AtomicFile.temporarySlots)", ".out.csv.tmp-Ab12Cd", "out.csv"])
+    }
+
+    @Test("a slot that is a link or a folder is passed over, never removed or written through")
+    func foreignSlots() throws {
+        let dir = try AtomicFileTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("out.csv").path
+        let prefix = dir.path + "/.out.csv.tmp-"
+        let elsewhere = dir.appendingPathComponent("elsewhere.txt").path
+        try "keep\n".write(toFile: elsewhere, atomically: false, encoding: .utf8)
+        #expect(symlink(elsewhere, AtomicFile.slotPath(prefix, 0)) == 0)
+        try FileManager.default.createDirectory(atPath: AtomicFile.slotPath(prefix, 1), withIntermediateDirectories: false)
+        try AtomicFile.write("new\n", to: target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
+        #expect(try String(contentsOfFile: elsewhere, encoding: .utf8) == "keep\n")
+        #expect(try AtomicFileTests.entries(dir) == [".out.csv.tmp-000000", ".out.csv.tmp-000001", "elsewhere.txt", "out.csv"])
+        // Every slot taken by such files: a random name as mkstemp makes, then renamed as usual.
+        for k in 2..<AtomicFile.temporarySlots { #expect(symlink(elsewhere, AtomicFile.slotPath(prefix, k)) == 0) }
+        try AtomicFile.write("newer\n", to: target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "newer\n")
+        #expect(try String(contentsOfFile: elsewhere, encoding: .utf8) == "keep\n")
+        #expect(try AtomicFileTests.entries(dir).count == AtomicFile.temporarySlots + 2)
+    }
+
+    @Test("when every slot is being written, a writer waits for one and then writes; the slots its peers leave are removed")
+    func everySlotLive() throws {
+        let dir = try AtomicFileTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("out.csv").path
+        let prefix = dir.path + "/.out.csv.tmp-"
+        var held: [Int32] = []
+        for k in 0..<AtomicFile.temporarySlots {
+            let path = AtomicFile.slotPath(prefix, k)
+            try "busy".write(toFile: path, atomically: false, encoding: .utf8)
+            let fd = open(path, O_RDONLY)
+            #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            held.append(fd)
+        }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: Error?
+        Thread.detachNewThread {
+            do { try AtomicFile.write("new\n", to: target) } catch { failure = error }
+            done.signal()
+        }
+        // The writer cannot have written while every slot is held; release them (writers that died).
+        #expect(done.wait(timeout: .now() + .milliseconds(200)) == .timedOut)
+        #expect(!FileManager.default.fileExists(atPath: target))
+        for fd in held { close(fd) }
+        done.wait()
+        #expect(failure == nil)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
+        #expect(try AtomicFileTests.entries(dir) == ["out.csv"])
     }
 
     @Test("a written file has the usual permissions, and writing an unchanged target again works")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Copies of the test fixtures in a temporary folder, so tests can break them.
 enum Fixtures {
@@ -38,5 +39,31 @@ enum Fixtures {
 
     static func setGeometry(_ url: URL, _ index: Int, _ geometry: [String: Any]) throws {
         try editFeature(url, index) { f in f["geometry"] = geometry }
+    }
+
+    /// One rest station inside district A of the tiny dataset, as CSV (a `--with` scenario).
+    static let extraStationCSV = "id,name,kind,lon,lat\nx1,Extra,warm_station,113.06,36.06\n"
+
+    /// Writes `extraStationCSV` into `folder` as `name`; its URL.
+    static func extraStation(in folder: URL, name: String = "extra.csv") throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        try Data(extraStationCSV.utf8).write(to: url)
+        return url
+    }
+
+    /// What every refusal of a circle leaving the tiny dataset's CRS (EPSG:4547) says of its area.
+    static let outsideTinyArea = "more than 3° outside the area of use of EPSG:4547 (112.5°E–115.5°E, 21.52°N–45.45°N)"
+
+    /// Runs `arguments` and expects a circle refused for leaving EPSG:4547's area of use: exit 65,
+    /// stderr starting with `prefix` (after "nuanxin: ") and naming the area, nothing on stdout.
+    @discardableResult
+    static func expectOutsideTinyArea(_ arguments: [String], prefix: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+        let r = try CLI.run(arguments)
+        let what = arguments.prefix(3).joined(separator: " ")
+        #expect(r.status == 65, "\(what): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.hasPrefix("nuanxin: " + prefix), "\(what): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains(outsideTinyArea), "\(what): \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stdout.isEmpty, "\(what)", sourceLocation: sourceLocation)
+        return r
     }
 }

@@ -118,8 +118,7 @@ struct TimeModelInputTests {
         let says = #""stay_min" 1 with "visits_per_hour" 0.5 gives 120 riders a seat"#
         let queries = folder.appendingPathComponent("queries.csv")
         try Data("id,lon,lat\nq1,113.05,36.05\n".utf8).write(to: queries)
-        let extra = folder.appendingPathComponent("extra.csv")
-        try Data("id,name,kind,lon,lat\nx1,Extra,warm_station,113.06,36.06\n".utf8).write(to: extra)
+        let extra = try Fixtures.extraStation(in: folder)
         let unaffected: [[String]] = [
             ["nearest", "--lon", "113.05", "--lat", "36.05"], ["nearest", "--input", queries.path],
             ["within", "--lon", "113.05", "--lat", "36.05", "--radius", "5000"],
@@ -160,8 +159,7 @@ struct TimeModelInputTests {
     func compareUsesRestFlags() throws {
         let folder = try Fixtures.tinyCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let extra = folder.appendingPathComponent("extra.csv")
-        try Data("id,name,kind,lon,lat\nx1,Extra,warm_station,113.06,36.06\n".utf8).write(to: extra)
+        let extra = try Fixtures.extraStation(in: folder)
         func served(_ flags: [String]) throws -> Double {
             let r = try CLI.run(["compare", "--with", extra.path, "--format", "json", "--data", folder.path] + flags)
             #expect(r.status == 0, "\(r.stderr)")

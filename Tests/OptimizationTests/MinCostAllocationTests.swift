@@ -75,8 +75,48 @@ struct AllocationInstance {
     var reach: Reach { try! Reach(rows: rows, columnCount: capacities.count) }
     var flatCosts: [Double] { costs.flatMap { $0 } }
 
-    func solve() throws -> Allocation {
-        try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: flatCosts, stationRank: ranks)
+    /// The allocation by `method`, or by the default one.
+    func solve(_ method: AllocationOptions.Method? = nil) throws -> Allocation {
+        try minimumCostAllocation(weights: weights, capacities: capacities, reach: reach, costs: flatCosts, stationRank: ranks,
+                                  options: method.map { AllocationOptions(method: $0) } ?? AllocationOptions())
+    }
+
+    /// Perturbs each edge's cost by less than 1 (unrounded), so that no two allocations cost the
+    /// same and the optimum is unique.
+    mutating func makeCostsDistinct(using rng: inout SplitMix64) {
+        costs = costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
+    }
+
+    /// The instance in the solvers' canonical form, with the `eps` they use.
+    func canonical() throws -> (problem: CanonicalAllocationProblem, eps: Double) {
+        let problem = CanonicalAllocationProblem(weights: weights, capacities: capacities, reach: reach, costs: flatCosts, stationRank: ranks)
+        let scale = try validatedScale(weights: weights, capacities: capacities, reach: reach)
+        return (problem, max(scale, 1e-300) * 1e-11)
+    }
+
+    /// Served and cost of an independent Bellman–Ford min-cost maximum flow (TestSupport).
+    var reference: (served: Double, cost: Double) {
+        let (flow, cost) = referenceMinCostMaxFlow(weights: weights, capacities: capacities, rows: rows, costs: costs)
+        return (flow, cost)
+    }
+
+    /// Expects `a` to be a feasible allocation of this instance whose served and cost equal the
+    /// `reference`'s within 1e-7 (relative); `label` ("round 3") starts the messages.
+    func expectExact(_ a: Allocation, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        MinCostAllocationTests().checkFeasible(a, self)
+        let (served, cost) = reference
+        #expect(abs(a.served - served) < 1e-7 * max(1, served), "\(label): served \(a.served) vs \(served)", sourceLocation: sourceLocation)
+        #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "\(label): cost \(a.cost) vs \(cost)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Expects two allocations of one instance to be the same: served and cost within 1e-9
+/// (relative), every edge's flow within 1e-7; `label` ("round 3") starts the messages.
+func expectSameAllocation(_ a: Allocation, _ b: Allocation, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "\(label)", sourceLocation: sourceLocation)
+    #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "\(label)", sourceLocation: sourceLocation)
+    for e in a.edgeFlow.indices {
+        #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "\(label) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])", sourceLocation: sourceLocation)
     }
 }
 
@@ -114,12 +154,9 @@ struct MinCostAllocationTests {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 1...(round < 100 ? 10 : 28), using: &rng),
                                           stations: Int.random(in: 1...(round < 100 ? 5 : 9), using: &rng), integral: round % 2 == 0)
             let a = try inst.solve()
-            checkFeasible(a, inst)
-            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
-            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
-            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+            inst.expectExact(a, "round \(round)")
             let flow = try maximumAssignment(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
-            #expect(abs(a.served - flow.served) < 1e-7 * max(1, served), "round \(round): \(a.served) vs max flow \(flow.served)")
+            #expect(abs(a.served - flow.served) < 1e-7 * max(1, flow.served), "round \(round): \(a.served) vs max flow \(flow.served)")
         }
     }
 
@@ -171,22 +208,14 @@ struct MinCostAllocationTests {
 
 @Suite("Allocation methods: cost scaling and successive shortest paths")
 struct AllocationMethodTests {
-    func solve(_ inst: AllocationInstance, _ method: AllocationOptions.Method) throws -> Allocation {
-        try minimumCostAllocation(weights: inst.weights, capacities: inst.capacities, reach: inst.reach, costs: inst.flatCosts,
-                                  stationRank: inst.ranks, options: AllocationOptions(method: method))
-    }
-
     @Test("larger instances: both methods match the Bellman–Ford reference in served and cost")
     func largerAgainstReference() throws {
         var rng = AllocationTestSize.seed(4_242)
         for round in 0..<AllocationTestSize.rounds(12) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 40...70, using: &rng),
                                           stations: Int.random(in: 8...16, using: &rng), integral: round % 2 == 0)
-            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
             for method in [AllocationOptions.Method.costScaling, .successiveShortestPaths, .stationPaths] {
-                let a = try solve(inst, method)
-                #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round) \(method): served \(a.served) vs \(served)")
-                #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round) \(method): cost \(a.cost) vs \(cost)")
+                inst.expectExact(try inst.solve(method), "round \(round) \(method)")
             }
         }
     }
@@ -198,15 +227,10 @@ struct AllocationMethodTests {
         for round in 0..<AllocationTestSize.rounds(40) {
             var inst = AllocationInstance(&rng, demand: Int.random(in: 5...120, using: &rng),
                                           stations: Int.random(in: 2...25, using: &rng), integral: round % 2 == 0)
-            // Distinct, unrounded costs: perturb each edge so that no two allocations cost the same.
-            inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
-            let b = try solve(inst, .successiveShortestPaths)
-            for a in [try solve(inst, .costScaling), try solve(inst, .stationPaths)] {
-                #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "round \(round)")
-                #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round)")
-                for e in a.edgeFlow.indices {
-                    #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
-                }
+            inst.makeCostsDistinct(using: &rng)
+            let b = try inst.solve(.successiveShortestPaths)
+            for a in [try inst.solve(.costScaling), try inst.solve(.stationPaths)] {
+                expectSameAllocation(a, b, "round \(round)")
             }
             compared += b.edgeFlow.count
         }
@@ -230,7 +254,7 @@ struct AllocationMethodTests {
         var rng = AllocationTestSize.seed(5)
         for round in 0..<AllocationTestSize.rounds(40) {
             let inst = AllocationInstance(&rng, demand: Int.random(in: 2...40, using: &rng), stations: Int.random(in: 2...9, using: &rng), integral: round % 2 == 0)
-            try inst.expectOrderIndependent(using: &rng, round: round) { try solve($0, method) }
+            try inst.expectOrderIndependent(using: &rng, round: round) { try $0.solve(method) }
         }
     }
 
@@ -245,8 +269,8 @@ struct AllocationMethodTests {
             let finite = inst.capacities.filter(\.isFinite).reduce(0, +)
             let factor = Double.random(in: 0.4...0.9, using: &rng) * total / max(finite, 1)
             inst.capacities = inst.capacities.map { $0.isFinite ? (round % 2 == 0 ? ($0 * factor).rounded() : $0 * factor) : $0 }
-            let a = try solve(inst, .stationPaths)
-            let b = try solve(inst, .successiveShortestPaths)
+            let a = try inst.solve(.stationPaths)
+            let b = try inst.solve(.successiveShortestPaths)
             let flow = try maximumAssignment(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
             #expect(abs(a.served - flow.served) < 1e-9 * max(1, flow.served), "round \(round): served \(a.served) vs max flow \(flow.served)")
             #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round): cost \(a.cost) vs \(b.cost)")
@@ -307,10 +331,7 @@ struct SeatSideAllocationTests {
                                                  integral: round % 8 < 4)
             if inst.seatsScarce { seatSide += 1 }
             let a = try inst.solve()
-            MinCostAllocationTests().checkFeasible(a, inst)
-            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
-            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
-            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+            inst.expectExact(a, "round \(round)")
         }
         #expect(seatSide >= AllocationTestSize.rounds(160), "only \(seatSide) instances had scarce capacity")
     }
@@ -322,7 +343,7 @@ struct SeatSideAllocationTests {
         for round in 0..<AllocationTestSize.rounds(24) {
             var inst = AllocationInstance(&rng, demand: Int.random(in: 100...500, using: &rng),
                                           stations: Int.random(in: 10...50, using: &rng), integral: round % 2 == 0)
-            inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } }
+            inst.makeCostsDistinct(using: &rng)
             var covered = 0.0
             for (i, row) in inst.rows.enumerated() where !row.isEmpty { covered += inst.weights[i] }
             let finite = inst.capacities.filter(\.isFinite).reduce(0, +)
@@ -330,13 +351,7 @@ struct SeatSideAllocationTests {
             inst.capacities = inst.capacities.map { $0.isFinite ? ($0 * scale).rounded() : 40 }
             if inst.seatsScarce { seatSide += 1 }
             let a = try inst.solve()
-            let b = try minimumCostAllocation(weights: inst.weights, capacities: inst.capacities, reach: inst.reach, costs: inst.flatCosts,
-                                              stationRank: inst.ranks, options: AllocationOptions(method: .successiveShortestPaths))
-            #expect(abs(a.served - b.served) < 1e-9 * max(1, b.served), "round \(round)")
-            #expect(abs(a.cost - b.cost) < 1e-9 * max(1, b.cost), "round \(round)")
-            for e in a.edgeFlow.indices {
-                #expect(abs(a.edgeFlow[e] - b.edgeFlow[e]) < 1e-7, "round \(round) edge \(e): \(a.edgeFlow[e]) vs \(b.edgeFlow[e])")
-            }
+            expectSameAllocation(a, try inst.solve(.successiveShortestPaths), "round \(round)")
         }
         #expect(seatSide >= AllocationTestSize.rounds(16))
     }
@@ -371,16 +386,11 @@ struct SeatSideAllocationTests {
         for round in 0..<AllocationTestSize.rounds(240) {
             let inst = AllocationInstance.scarce(&rng, shape: round % 4, factor: Double.random(in: 0.05...2.5, using: &rng),
                                                  integral: round % 3 != 0)
-            let canonical = CanonicalAllocationProblem(weights: inst.weights, capacities: inst.capacities, reach: inst.reach,
-                                                       costs: inst.flatCosts, stationRank: inst.ranks)
-            let scale = try validatedScale(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
-            var flow = SeatPathFlow(canonical, eps: max(scale, 1e-300) * 1e-11)
+            let (canonical, eps) = try inst.canonical()
+            var flow = SeatPathFlow(canonical, eps: eps)
             flow.solve()
             let a = canonical.answer(edgeFlow: flow.flow)
-            MinCostAllocationTests().checkFeasible(a, inst)
-            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
-            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
-            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+            inst.expectExact(a, "round \(round)")
         }
     }
 }
@@ -443,15 +453,10 @@ struct AllocationPartsTests {
             for _ in 0..<Int.random(in: 0...2, using: &rng) { factors.append(Double.random(in: 0.02...2.5, using: &rng)) }
             factors.shuffle(using: &rng)
             let (inst, _) = AllocationInstance.towns(&rng, factors: factors, integral: round % 2 == 0)
-            let canonical = CanonicalAllocationProblem(weights: inst.weights, capacities: inst.capacities, reach: inst.reach,
-                                                       costs: inst.flatCosts, stationRank: inst.ranks)
-            let scale = try validatedScale(weights: inst.weights, capacities: inst.capacities, reach: inst.reach)
-            if case .mixed = canonical.scarcityByPart(eps: max(scale, 1e-300) * 1e-11) { mixed += 1 }
+            let (canonical, eps) = try inst.canonical()
+            if case .mixed = canonical.scarcityByPart(eps: eps) { mixed += 1 }
             let a = try inst.solve()
-            MinCostAllocationTests().checkFeasible(a, inst)
-            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
-            #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
-            #expect(abs(a.cost - cost) < 1e-7 * max(1, cost), "round \(round): cost \(a.cost) vs \(cost)")
+            inst.expectExact(a, "round \(round)")
         }
         #expect(mixed >= rounds / 2, "only \(mixed) of \(rounds) instances had parts on both sides")
     }
@@ -470,7 +475,7 @@ struct AllocationPartsTests {
             if !ties { factors.append(Double.random(in: 0.02...2.5, using: &rng)) }
             factors.shuffle(using: &rng)
             var (inst, town) = AllocationInstance.towns(&rng, factors: factors, integral: round % 4 < 2)
-            if !ties { inst.costs = inst.costs.map { row in row.map { $0 + Double.random(in: 0..<1, using: &rng) } } }
+            if !ties { inst.makeCostsDistinct(using: &rng) }
             let whole = try inst.solve()
             var edgeStart = [0]
             for row in inst.rows { edgeStart.append(edgeStart.last! + row.count) }
@@ -538,9 +543,8 @@ struct HugeCostAllocationTests {
             let huge = Double(sign: .plus, exponent: k, significand: 1)
             var big = inst
             big.costs = inst.costs.map { row in row.map { $0 * huge } }
-            let a = try minimumCostAllocation(weights: big.weights, capacities: big.capacities, reach: big.reach, costs: big.flatCosts,
-                                              stationRank: big.ranks, options: AllocationOptions(method: method))
-            let (served, cost) = referenceMinCostMaxFlow(weights: inst.weights, capacities: inst.capacities, rows: inst.rows, costs: inst.costs)
+            let a = try big.solve(method)
+            let (served, cost) = inst.reference
             #expect(a.cost.isFinite, "round \(round)")
             #expect(abs(a.served - served) < 1e-7 * max(1, served), "round \(round): served \(a.served) vs \(served)")
             // Cost scaling rounds the costs to steps of the largest over K ≥ 7·10⁴ (see

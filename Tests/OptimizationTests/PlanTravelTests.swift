@@ -95,6 +95,21 @@ struct TravelInstance {
     func largest(_ set: [Int], capacitated: Bool) -> [(Int, Double)] {
         set.map { ($0, capacitated ? candidates[$0].sizes.last!.capacity : .infinity) }
     }
+
+    /// The plans one swap away from `sites` (one site removed, another candidate added, clear of
+    /// the spacing), with their value and travel at the largest sizes (`evaluate`).
+    func swaps(of sites: [Int], capacitated: Bool) -> [(removed: Int, added: Int, value: Double, travel: Double)] {
+        var out: [(removed: Int, added: Int, value: Double, travel: Double)] = []
+        for removed in sites {
+            for added in candidates.indices where !sites.contains(added) {
+                let swapped = sites.filter { $0 != removed } + [added]
+                guard clear(swapped) else { continue }
+                let e = evaluate(largest(swapped, capacitated: capacitated), capacitated: capacitated)
+                out.append((removed, added, e.value, e.travel))
+            }
+        }
+        return out
+    }
 }
 
 @Suite("Plans: of equally good choices, the one where riders travel least")
@@ -186,15 +201,8 @@ struct PlanTravelTests {
                 }
                 // No single swap (one site out, one in, clear of the spacing) keeps the value and travels less.
                 guard sites.count == p else { continue }
-                for out in sites {
-                    for b in inst.candidates.indices where !sites.contains(b) {
-                        let swapped = sites.filter { $0 != out } + [b]
-                        guard inst.clear(swapped) else { continue }
-                        let e = inst.evaluate(inst.largest(swapped, capacitated: capacitated), capacitated: capacitated)
-                        if e.value >= plan.objective - 1e-6 {
-                            #expect(e.travel >= plan.travel - 1e-6, "seed \(seed) p \(p): swapping \(out) for \(b) keeps \(e.value) and travels \(e.travel) < \(plan.travel)")
-                        }
-                    }
+                for s in inst.swaps(of: sites, capacitated: capacitated) where s.value >= plan.objective - 1e-6 {
+                    #expect(s.travel >= plan.travel - 1e-6, "seed \(seed) p \(p): swapping \(s.removed) for \(s.added) keeps \(s.value) and travels \(s.travel) < \(plan.travel)")
                 }
             }
         }
@@ -219,14 +227,9 @@ struct PlanTravelTests {
     func orderIndependent(capacitated: Bool) throws {
         for seed in UInt64(40)...50 {
             let inst = TravelInstance(seed: seed, candidates: 8)
-            var a = inst.problem(capacitated: capacitated)
+            let a = inst.problem(capacitated: capacitated)
             let plan = try planSites(a, goal: .count(3))
-            let perm = Array((0..<a.candidates.count).reversed())
-            var inverse = perm
-            for (i, j) in perm.enumerated() { inverse[j] = i }
-            a.candidates = perm.map { a.candidates[$0] }
-            a.conflicts = inst.conflicts.map { (inverse[$0.0], inverse[$0.1]) }
-            let again = try planSites(a, goal: .count(3))
+            let again = try planSites(a.reversedCandidates(), goal: .count(3))
             #expect(plan.sites.map(\.id) == again.sites.map(\.id))
             #expect(plan.sites.map(\.size) == again.sites.map(\.size))
             #expect(plan.objective == again.objective && plan.travel == again.travel)
@@ -271,15 +274,9 @@ struct PlanTravelBoundTests {
                 let mine = inst.evaluate(inst.largest(sites, capacitated: true), capacitated: true)
                 #expect(abs(mine.value - plan.objective) < 1e-6 && abs(mine.travel - plan.travel) < 1e-6, "seed \(seed) p \(p)")
                 guard sites.count == p else { continue }
-                for out in sites {
-                    for b in inst.candidates.indices where !sites.contains(b) {
-                        let swapped = sites.filter { $0 != out } + [b]
-                        guard inst.clear(swapped) else { continue }
-                        let e = inst.evaluate(inst.largest(swapped, capacitated: true), capacitated: true)
-                        guard abs(e.value - plan.objective) < 1e-6 else { continue }
-                        compared += 1
-                        #expect(e.travel >= plan.travel - 1e-6, "seed \(seed) p \(p): \(out) → \(b) travels \(e.travel) < \(plan.travel)")
-                    }
+                for s in inst.swaps(of: sites, capacitated: true) where abs(s.value - plan.objective) < 1e-6 {
+                    compared += 1
+                    #expect(s.travel >= plan.travel - 1e-6, "seed \(seed) p \(p): \(s.removed) → \(s.added) travels \(s.travel) < \(plan.travel)")
                 }
             }
         }

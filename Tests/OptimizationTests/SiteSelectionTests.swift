@@ -350,6 +350,37 @@ struct CoverageBranchingTests {
         }
     }
 
+    @Test("a root that stops at a node's pace (as a core's does): proven optimum without a limit; stopped after a few nodes (the root then runs its full course for the bound), bound ≥ optimum ≥ answer", arguments: 0..<12)
+    func pacedRoot(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(16_000 + seed), demand: 70, candidates: 22, fractional: seed % 3 == 1, plane: true)
+        let (model, order) = model(inst)
+        for p in [3, 4, 5] {
+            for nodeLimit in [1_000_000, 2 + seed % 5] {
+                var tuning = SolverTuning.standard
+                tuning.tabuSteps = 0
+                tuning.kicks = 0
+                tuning.nodeIterations = 20
+                tuning.nodeProgressWindow = 2 + seed % 4   // the root gives up after a few flat iterations
+                var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: nodeLimit), tuning: tuning)
+                budget.coreHandoff = seed % 2 == 0
+                budget.rootStopsAtPace = true
+                var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+                let out = solver.solve()
+                let optimum = inst.optimum(p, capacitated: false)
+                let used = out.chosen.map { order[model.sortedIndex[$0]] }
+                let tag = "seed \(seed) p \(p) limit \(nodeLimit)"
+                #expect(abs(inst.coveredValue(used) - out.value) <= 1e-9 * max(1, optimum), "\(tag)")
+                #expect(out.value <= optimum + 1e-9, "\(tag)")
+                #expect(out.bound >= optimum - 1e-9 * max(1, optimum), "\(tag): bound \(out.bound) < optimum \(optimum)")
+                if nodeLimit == 1_000_000 {
+                    #expect(out.proven, "\(tag): not proven")
+                    #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): \(out.value) vs \(optimum)")
+                }
+                if out.proven { #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): claims optimal") }
+            }
+        }
+    }
+
     @Test("a core model built from a model's groups: multipliers summed over merged groups keep every column's value", arguments: 0..<8)
     func coreMultipliers(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(14_000 + seed), demand: 80, candidates: 24, plane: true)

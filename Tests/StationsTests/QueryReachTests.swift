@@ -36,4 +36,34 @@ struct QueryReachTests {
         let around = QueryProjector.Extent(west: 113.0, south: 36, east: 113.0 + 360, north: 36)
         #expect(projector.reach(of: around, radiusM: 1) != nil)
     }
+
+    @Test("EPSG:3832 (PDC Mercator, across the Pacific): the projector's area is the inspection's box; points and circles on both sides of ±180 are answered, a point past 68°W is not")
+    func pacificMercator() throws {
+        let crs = CRS("EPSG:3832")
+        let projector = try QueryProjector(datum: .wgs84, crs: crs)
+        let area = try #require(projector.area)
+        #expect(area == (try CRSInspection.of(crs).area?.bounds))
+        #expect(area.crossesAntimeridian && area.east == 292)
+        let east = try projector.project(lon: 179.9, lat: -17)
+        let west = try projector.project(lon: -179.9, lat: -17)
+        #expect(west.projected.x > east.projected.x && west.projected.x - east.projected.x < 30_000)
+        #expect(projector.reachProblem(east, radiusM: 1_000_000) == nil)
+        #expect(projector.reachProblem(west, radiusM: 1_000_000, flag: "--max-distance") == nil)
+        let extent = try #require(projector.extent(of: [Coordinate(lon: 179.5, lat: -17), Coordinate(lon: -179.5, lat: -16)]))
+        #expect(extent.west == 179.5 && extent.east == 180.5)
+        #expect(projector.reach(of: extent, radiusM: 2_000_000) == nil)
+        #expect(throws: QueryProjector.QueryPointError.self) { try projector.project(lon: -60, lat: 0) }
+        let why = try #require(projector.reachProblem(try projector.project(lon: -70, lat: 0), radiusM: 1_000_000, flag: "--max-distance"))
+        #expect(why.contains("outside the area of use of EPSG:3832 (98.69°E–68°W, 60°S–66.67°N)"), "\(why)")
+    }
+
+    @Test("EPSG:4549 (CGCS2000 zone 40, 118.5°E–121.5°E): Shanghai is answered and a 200 km circle stays within; Changzhi (113°E) is outside")
+    func chineseZone() throws {
+        let projector = try QueryProjector(datum: .wgs84, crs: CRS("EPSG:4549"))
+        #expect(projector.area == LonLatBox(west: 118.5, south: 24.43, east: 121.5, north: 53.33))
+        let shanghai = try projector.project(lon: 121.47, lat: 31.23)
+        #expect(projector.reachProblem(shanghai, radiusM: 200_000) == nil)
+        #expect(projector.reachProblem(shanghai, radiusM: 600_000) != nil)
+        #expect(throws: QueryProjector.QueryPointError.self) { try projector.project(lon: 113.1, lat: 36.2) }
+    }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// The service radii a dataset's files give (the manifest's `radius_m`, a division's `radius_m`)
+/// are checked against the CRS's area of use as `--radius` is.
+@Suite("radii from files against the CRS's area of use")
+struct RadiusReachTests {
+    static let area = Fixtures.outsideTinyArea + ", where its distances are not metres"
+
+    @Test("a manifest radius_m whose circles around the dataset leave the area of use is bad data (65) naming dataset.json and the field, in the commands that draw the radius and in validate; --radius replaces it; nearest answers")
+    func manifestRadius() throws {
+        // 400 km around the tiny dataset (113.0–113.2°E, 36°N) reaches west of 108.5°E, past 109.5°E.
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["radius_m"] = 400_000 }
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = folder.appendingPathComponent("dataset.json").path
+        let data = ["--data", folder.path]
+        for command in [["coverage"], ["gaps"], ["load"], ["propose", "--count", "1"], ["areas"], ["export", "--layer", "coverage", "--format", "csv"]] {
+            let far = try CLI.run(command + data)
+            #expect(far.status == 65, "\(command): \(far.stderr)")
+            #expect(far.stderr.hasPrefix("nuanxin: \(manifest): \"radius_m\" 400000 m around the dataset's points (lon 113.0"), "\(command): \(far.stderr)")
+            #expect(far.stderr.contains("reaches lon 10"), "\(far.stderr)")
+            #expect(far.stderr.contains(Self.area + ": use a smaller \"radius_m\" or a --crs whose area of use holds the circles"), "\(far.stderr)")
+            #expect(far.stdout.isEmpty)
+            let replaced = try CLI.run(command + ["--radius", "1000"] + data)
+            #expect(replaced.status == 0, "\(command) --radius 1000: \(replaced.stderr)")
+        }
+        let validate = try CLI.run(["validate", "--format", "json"] + data)
+        #expect(validate.status == 65, "\(validate.stderr)")
+        #expect(validate.stdout.contains("\"file\":\"\(manifest)\",\"message\":\"\\\"radius_m\\\" 400000 m around the dataset's points"), "\(validate.stdout)")
+        // Commands that draw no service radius answer.
+        let nearest = try CLI.run(["nearest", "--lon", "113.1", "--lat", "36.1", "--format", "json"] + data)
+        #expect(nearest.status == 0, "\(nearest.stderr)")
+        // 200 km stays within the margin.
+        let near = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["radius_m"] = 200_000 }
+        }
+        defer { try? FileManager.default.removeItem(at: near) }
+        let ok = try CLI.run(["coverage", "--format", "json", "--data", near.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    @Test("a division's radius_m whose circles around the division leave the area of use is bad data (65) naming the file, feature index, id and field; --radius replaces it")
+    func divisionRadius() throws {
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.setProperty(dir.appendingPathComponent("districts.geojson"), 1, "radius_m", 400_000)
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let districts = folder.appendingPathComponent("districts.geojson").path
+        let far = try CLI.run(["coverage", "--data", folder.path])
+        #expect(far.status == 65, "\(far.stderr)")
+        #expect(far.stderr.hasPrefix("nuanxin: \(districts): feature 1 (id B): radius_m 400000 m around the division (lon 113."), "\(far.stderr)")
+        #expect(far.stderr.contains(Self.area + ": use a smaller radius_m or a --crs whose area of use holds the circles"), "\(far.stderr)")
+        #expect(!far.stderr.contains("dataset.json"), "the manifest's 1000 m is fine: \(far.stderr)")
+        let validate = try CLI.run(["validate", "--format", "table", "--data", folder.path])
+        #expect(validate.status == 65)
+        #expect(validate.stdout.contains("\(districts): feature 1 (id B): radius_m 400000 m around the division"), "\(validate.stdout)")
+        let replaced = try CLI.run(["coverage", "--radius", "1000", "--data", folder.path])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let info = try CLI.run(["info", "--data", folder.path])
+        #expect(info.status == 0, "\(info.stderr)")
+    }
+
+    @Test("--with stations are in the radius box: a --radius (or the manifest's radius_m) whose circles around them leave the area of use is bad data (65) naming the file, in every command that takes --with")
+    func scenarioStations() throws {
+        let folder = try Fixtures.tinyCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 118.3°E is within 3° of the zone's 115.5°E; 100 km around it reaches 119.4°E, past 118.5°E.
+        let far = folder.appendingPathComponent("far.csv"), near = folder.appendingPathComponent("near.csv")
+        try Data("id,name,kind,lon,lat\nx1,Far,warm_station,118.3,36.05\n".utf8).write(to: far)
+        _ = try Fixtures.extraStation(in: folder, name: "near.csv")
+        let data = ["--data", folder.path]
+        let commands: [[String]] = [["compare"], ["coverage"], ["load"], ["gaps"], ["areas"], ["propose", "--count", "1"],
+                                    ["report", "--count", "0", "--format", "svg", "--out", folder.appendingPathComponent("map.svg").path]]
+        for command in commands {
+            let refused = try CLI.run(command + ["--with", far.path, "--radius", "100000"] + data)
+            #expect(refused.status == 65, "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains("nuanxin: --radius 100000 m around the stations of --with \(far.path) (lon 118.30–118.30, lat 36.05–36.05) reaches lon 117.1"), "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains(Self.area + ": use a smaller --radius or a --crs whose area of use holds the circles"), "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+            // The dataset alone with the same radius, and a station near it, are answered.
+            let alone = try CLI.run(command + ["--radius", "100000"] + data + (command == ["compare"] ? ["--with", near.path] : []))
+            #expect(alone.status == 0, "\(command): \(alone.stderr)")
+            let inside = try CLI.run(command + ["--with", near.path, "--radius", "100000"] + data)
+            #expect(inside.status == 0, "\(command): \(inside.stderr)")
+            // The usual 1 km around the far station stays within the margin.
+            let small = try CLI.run(command + ["--with", far.path] + data)
+            #expect(small.status == 0, "\(command): \(small.stderr)")
+        }
+        // Without --radius, the manifest's radius_m is drawn around them: the message names dataset.json too.
+        try Fixtures.editJSON(folder.appendingPathComponent("dataset.json")) { $0["radius_m"] = 100_000 }
+        let manifest = try CLI.run(["compare", "--with", far.path] + data)
+        #expect(manifest.status == 65, "\(manifest.stderr)")
+        #expect(manifest.stderr.contains("\nnuanxin: \(folder.appendingPathComponent("dataset.json").path): \"radius_m\" 100000 m around the stations of --with \(far.path) "), "\(manifest.stderr)")
+        let manifestNear = try CLI.run(["compare", "--with", near.path] + data)
+        #expect(manifestNear.status == 0, "\(manifestNear.stderr)")
+    }
+}
