@@ -61,12 +61,25 @@ public struct JSONParser {
     /// Parses a whole document (one value, surrounded only by whitespace; a UTF-8 BOM is skipped).
     public mutating func parseDocument() throws -> JSONValue {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        if let encoding = JSONParser.wideEncoding(bytes) {
+            throw error("the file is \(encoding), not UTF-8\(encoding == "UTF-16" ? " (as Windows Notepad's \"Unicode\" or PowerShell's > write it)" : ""): save it as UTF-8")
+        }
         skipWhitespace()
         if index >= bytes.count { throw error("empty document: no JSON value") }
         let value = try parseValue(depth: 0)
         skipWhitespace()
         if index < bytes.count { throw error("unexpected text after the JSON value") }
         return value
+    }
+
+    /// UTF-16 or UTF-32, told by a byte order mark or, without one, by the zero bytes around the
+    /// first character (JSON starts with an ASCII character); nil for anything else.
+    static func wideEncoding(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || (bytes.count >= 4 && bytes[0] != 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 0) { return "UTF-32" }
+        if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) || (bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] != 0) { return "UTF-32" }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
+        if bytes.count >= 2, (bytes[0] == 0) != (bytes[1] == 0) { return "UTF-16" }
+        return nil
     }
 
     /// Convenience: parse `text` as one document.

@@ -32,13 +32,16 @@ public struct PROJCache: Sendable, Hashable {
     }
 
     /// The user's cache: `$XDG_CACHE_HOME/nuanxin` when `XDG_CACHE_HOME` is an absolute path, else
-    /// `$HOME/.cache/nuanxin`; nil when neither gives a folder.
+    /// `$HOME/.cache/nuanxin` when `HOME` is an existing folder; nil otherwise.
     public static let user: PROJCache? = {
         let environment = ProcessInfo.processInfo.environment
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
             return PROJCache(directory: (xdg as NSString).appendingPathComponent("nuanxin"))
         }
-        if let home = environment["HOME"], home.hasPrefix("/") {
+        // Only under a home that exists: a service account's HOME=/nonexistent must stay that
+        // way (the cache once created /nonexistent/.cache/nuanxin when run as root).
+        var isFolder: ObjCBool = false
+        if let home = environment["HOME"], home.hasPrefix("/"), FileManager.default.fileExists(atPath: home, isDirectory: &isFolder), isFolder.boolValue {
             return PROJCache(directory: (home as NSString).appendingPathComponent(".cache/nuanxin"))
         }
         return nil

@@ -51,13 +51,10 @@ extension ExportCommand {
 /// layer replaced and every other layer and the manifest as they were.
 extension ImportCommand {
     func replaceLayer(_ l: Layer, with items: [GeoPackageWriter.Item], in path: String) throws {
-        let data = try dataset.load(usesSeats: false, quiet: true)
-        var tables: [(Layer, [GeoPackageWriter.Item])] = []
-        for layer in Layer.allCases where layer != .candidates || data.hasCandidates || l == .candidates {
-            tables.append((layer, layer == l ? items : data.features(of: layer)))
-        }
+        // Only the layer's table changes: the file's other tables (a QGIS layer_styles table, a
+        // user's own layers) were lost when the file was rebuilt from the dataset.
         do {
-            try GeoPackageWriter.write(layers: tables, manifest: data.manifest.properties, lastChange: Date(), to: path)
+            try AtomicFile.write(GeoPackageWriter.data(replacing: l, with: items, inFile: path, lastChange: Date()), to: path)
         } catch let error as SQLiteError {
             throw CLIFailure(status: .ioError, message: "\(path): cannot build the GeoPackage: \(error)")
         }

@@ -32,6 +32,11 @@ struct ImportCommand: ParsableCommand {
         }
         let source = try dataset.source()
         let target = source.path(of: l)
+        // A replacement layer given as a GeoPackage (--stations x.gpkg) would be overwritten with
+        // GeoJSON text, its other tables lost.
+        if source.isReplaced(l), DatasetSource(folder: target).geoPackage != nil {
+            throw CLIFailure(status: .cannotCreate, message: "--\(l.rawValue) \(target) is a GeoPackage, and import writes the layer as GeoJSON: it would replace the GeoPackage and its other tables; import into a GeoJSON file, or into a whole-dataset GeoPackage (--data FILE.gpkg)")
+        }
         // One lock over the read, the merge and the write: a concurrent import waits, then merges
         // into this one's result. (A GeoPackage dataset is locked through the folder it is in.)
         let lockFolder = source.geoPackage.map { path -> String in

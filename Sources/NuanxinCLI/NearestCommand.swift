@@ -25,10 +25,10 @@ struct NearestCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Latitude of the query point.")
     var lat: Double?
 
-    @Option(name: .short, help: "How many stations (ties at the k-th distance are all returned).")
+    @Option(name: .short, parsing: .unconditional, help: "How many stations (ties at the k-th distance are all returned).")
     var k: Int = 1
 
-    @Option(name: .customLong("max-distance"), help: "Only stations within this many metres.")
+    @Option(name: .customLong("max-distance"), parsing: .unconditional, help: "Only stations within this many metres.")
     var maxDistance: Double?
 
     @Option(help: "Batch input: a CSV, NDJSON or GeoJSON file, or - for standard input.")

@@ -23,6 +23,7 @@ public struct Nuanxin: ParsableCommand {
     /// Parses, runs the command, and reports any error of ours on stderr with its exit code (the
     /// one place errors become exit codes); ArgumentParser reports its own (usage errors exit 64).
     public static func main() {
+        reserveStandardDescriptors()
         // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the run before
         // it could remove its temporary file; ignored, the write fails with EFBIG and exits 74 cleanly.
         signal(SIGXFSZ, SIG_IGN)
@@ -45,10 +46,28 @@ public struct Nuanxin: ParsableCommand {
         PROJCache.setDefault(PROJCache.user)
         do {
             var command = try parseAsRoot()
+            // --out must not replace a file the run reads (checked before any work).
+            if let writer = command as? ReadsAndWritesFiles { try OutputTarget.refuseInput(writer) }
             try command.run()
         } catch {
             if let status = report(error) { Foundation.exit(status.rawValue) }
             exit(withError: error)
+        }
+    }
+
+    /// A closed standard input, output or error (`2>&-`, some daemons and cron setups) would let
+    /// the next file opened take its number: with stderr closed, the messages of a batch went into
+    /// the `--out` file. Each closed one is held by /dev/null, opened so that using it fails as a
+    /// closed descriptor does (stdin for writing only, stdout for reading only: reading the input
+    /// or writing the result still fails, 66 or 74) or, for stderr, discards the messages.
+    static func reserveStandardDescriptors() {
+        for (fd, flags) in [(STDIN_FILENO, O_WRONLY), (STDOUT_FILENO, O_RDONLY), (STDERR_FILENO, O_WRONLY)] {
+            guard fcntl(fd, F_GETFD) == -1, errno == EBADF else { continue }
+            let held = open("/dev/null", flags)
+            if held >= 0, held != fd {
+                _ = dup2(held, fd)
+                close(held)
+            }
         }
     }
 }

@@ -104,8 +104,16 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table, json, geojson or csv; gpkg for export (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
 
-    @Option(name: .long, help: "Write the result to this file (atomically: a temporary file, then rename).")
-    var out: String?
+    @Option(name: .customLong("out"), help: "Write the result to this file (atomically: a temporary file, then rename); - for standard output.")
+    var outFlag: String?
+
+    /// The file to write, or nil for standard output (no `--out`, or `--out -` as `--input -` is
+    /// standard input).
+    var out: String? { outFlag == "-" ? nil : outFlag }
+
+    func validate() throws {
+        if outFlag?.isEmpty == true { throw ValidationError("--out is empty: give a file name (or - for standard output)") }
+    }
 
     /// The format `--out`'s extension asks for, and whether a `--format` contradicts it.
     /// `.geojson`, `.json`, `.csv` and `.gpkg` name their format; `.ndjson` is json lines, for the

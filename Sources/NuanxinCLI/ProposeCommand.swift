@@ -7,25 +7,25 @@ import Stations
 
 /// The options of new sites (propose, and export --layer proposals).
 struct ProposalOptions: ParsableArguments {
-    @Option(help: "How many new sites per district (or for the city with --citywide).")
+    @Option(parsing: .unconditional, help: "How many new sites per district (or for the city with --citywide).")
     var count: Int?
 
-    @Option(help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.")
+    @Option(parsing: .unconditional, help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.")
     var target: Double?
 
-    @Option(help: "Budget in yuan per district (or for the city with --citywide): sites cost site_cost.fixed + site_cost.per_seat × seats.")
+    @Option(parsing: .unconditional, help: "Budget in yuan per district (or for the city with --citywide): sites cost site_cost.fixed + site_cost.per_seat × seats.")
     var budget: Double?
 
     @Flag(help: "Maximise plain coverage, ignoring seats (classic MCLP).")
     var uncapacitated = false
 
-    @Option(name: .customLong("grid-m"), help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)")
+    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)")
     var grid: Double?
 
-    @Option(help: "Force one size (seats) for every new site (default: a size from site_sizes, at most the candidate's max_seats).")
+    @Option(parsing: .unconditional, help: "Force one size (seats) for every new site (default: a size from site_sizes, at most the candidate's max_seats).")
     var seats: Int?
 
-    @Option(name: .customLong("min-spacing"), help: "No two new sites closer than this many metres; 0 turns it off. (default: half the radius)")
+    @Option(name: .customLong("min-spacing"), parsing: .unconditional, help: "No two new sites closer than this many metres; 0 turns it off. (default: half the radius)")
     var minSpacing: Double?
 
     @Option(parsing: .singleValue, help: "Candidate ids that must be chosen (comma-separated, or repeat the flag).")
@@ -40,13 +40,13 @@ struct ProposalOptions: ParsableArguments {
     @Flag(help: "One choice for all the districts together instead of one per district.")
     var citywide = false
 
-    @Option(name: .customLong("min-per-district"), help: "With --citywide and --count: at least this many new sites in every district.")
+    @Option(name: .customLong("min-per-district"), parsing: .unconditional, help: "With --citywide and --count: at least this many new sites in every district.")
     var minPerDistrict: Int?
 
     @Flag(help: "Also consider adding seats to existing rest stations (per-seat cost only).")
     var expand = false
 
-    @Option(name: .customLong("node-limit"), help: "Branch-and-bound nodes per district before answering with the best proven bound. (default: 20000)")
+    @Option(name: .customLong("node-limit"), parsing: .unconditional, help: "Branch-and-bound nodes per district before answering with the best proven bound. (default: 20000)")
     var nodes: Int?
 
     static let defaultGridM = 250.0
@@ -65,7 +65,10 @@ struct ProposalOptions: ParsableArguments {
         }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let target, !(target >= 0 && target <= 100) { throw ValidationError("--target must be a percentage between 0 and 100") }
-        if let budget { guard budget.isFinite, budget > 0 else { throw ValidationError("--budget must be a number of yuan greater than 0") } }
+        if let budget {
+            guard budget.isFinite, budget > 0 else { throw ValidationError("--budget must be a number of yuan greater than 0") }
+            guard budget <= QuantityLimits.yuan else { throw ValidationError("--budget \(Num.flag(budget)) is more than the limit of \(Num.flag(QuantityLimits.yuan)) yuan") }
+        }
         if let grid { guard grid >= 10, grid.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") } }
         if let grid { try FlagLimits.distance("--grid-m", grid) }
         if let seats, seats < 1 { throw ValidationError("--seats must be at least 1") }

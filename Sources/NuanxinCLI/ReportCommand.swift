@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "html (the whole report) or svg (the map alone). Default: from --out's extension, else html.")
     var format: Format?
 
-    @Option(help: "Proposed sites per district (0: none).")
+    @Option(parsing: .unconditional, help: "Proposed sites per district (0: none).")
     var count: Int = 3
 
     @Option(help: "Basemap tile URL template with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png.")
@@ -38,10 +38,10 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("tiles-crs"), help: "Datum of the tiles: wgs84, or gcj02 for Chinese tile services (shifts the drawing onto them).")
     var tilesCRS: TileLayer.Datum = .wgs84
 
-    @Option(name: .customLong("cell-m"), help: "Grid cell size for gap polygons, in metres.")
+    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres.")
     var cellM: Double = 250
 
-    @Option(name: .customLong("grid-m"), help: "Grid spacing in metres for candidate sites where a district has no candidates.")
+    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates.")
     var gridM: Double = 250
 
     @OptionGroup var coverage: CoverageOptions
@@ -49,6 +49,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var dataset: DatasetOptions
 
     func validate() throws {
+        if out == "" || out == "-" { throw ValidationError("--out \(out!.isEmpty ? "is empty" : "-"): the report is a file; give its name (.html or .svg)") }
         guard count >= 0 else { throw ValidationError("--count must be 0 (no proposals) or more") }
         guard cellM >= 10, cellM.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") }
         guard gridM >= 10, gridM.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") }

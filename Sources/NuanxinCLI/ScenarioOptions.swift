@@ -30,11 +30,12 @@ struct ScenarioOptions: ParsableArguments {
         let added: [Station]
         do {
             let loaded = try DatasetLoader.load(source, layers: [.stations], usesSeats: false, usesRadius: false)
-            for w in loaded.warnings where w.file == incoming.file { printError("nuanxin: \(w)") }
+            for w in loaded.warnings where w.file == incoming.file { printError("nuanxin: \(LayerImport.located(w, incoming))") }
             added = loaded.stations
         } catch let error as DatasetError {
             var only = error
-            only.issues = error.issues.filter { $0.file == incoming.file || $0.severity == .error }
+            // A CSV's rows are named by their lines, as import names them.
+            only.issues = error.issues.filter { $0.file == incoming.file || $0.severity == .error }.map { LayerImport.located($0, incoming) }
             throw DatasetLoadFailure(error: only)
         }
         try checkReach(added, file: file, dataset: dataset, manifestPath: source.manifestPath, radiusM: radiusM)

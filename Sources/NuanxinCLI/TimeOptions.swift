@@ -5,13 +5,13 @@ import Stations
 
 /// `--at`, `--stay-min` and `--visits-per-hour`: the moment a command looks at and how long riders rest.
 struct TimeOptions: ParsableArguments {
-    @Option(help: "Time of day HH:MM: count only the stations open then and scale demand by the manifest's demand_profile for that hour (default: the peak, every station).")
+    @Option(parsing: .unconditional, help: "Time of day HH:MM: count only the stations open then and scale demand by the manifest's demand_profile for that hour (default: the peak, every station).")
     var at: String?
 
-    @Option(name: .customLong("stay-min"), help: "Minutes a rider stays at a rest station per visit (default: the manifest's stay_min, else 20).")
+    @Option(name: .customLong("stay-min"), parsing: .unconditional, help: "Minutes a rider stays at a rest station per visit (default: the manifest's stay_min, else 20).")
     var stayMin: Double?
 
-    @Option(name: .customLong("visits-per-hour"), help: "Rest-station visits per rider an hour (default: the manifest's visits_per_hour, else 0.5).")
+    @Option(name: .customLong("visits-per-hour"), parsing: .unconditional, help: "Rest-station visits per rider an hour (default: the manifest's visits_per_hour, else 0.5).")
     var visitsPerHour: Double?
 
     func validate() throws {

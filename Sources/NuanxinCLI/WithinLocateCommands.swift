@@ -17,7 +17,7 @@ struct WithinCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Latitude of the query point.")
     var lat: Double?
 
-    @Option(help: "Radius in metres (straight-line in the dataset's metric CRS).")
+    @Option(parsing: .unconditional, help: "Radius in metres (straight-line in the dataset's metric CRS).")
     var radius: Double
 
     @OptionGroup var filters: StationFilterOptions

@@ -212,7 +212,11 @@ public struct SiteProposals: Sendable {
         ridersPerSeat = context.ridersPerSeat
         var out: [District] = []
         if settings.citywide {
-            out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))
+            // No division to plan (an empty districts layer, or only zones): no plan, as without
+            // --citywide; an empty scope once trapped on its first element.
+            if !chosen.isEmpty {
+                out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))
+            }
         } else {
             // Divisions are planned independently: on all the cores, put back in the order chosen.
             out = try parallelMap(chosen.count) { k in

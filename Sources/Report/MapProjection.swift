@@ -17,9 +17,13 @@ public struct TileLayer: Sendable, Hashable {
         public var template: String
         /// The placeholders it lacks, in the order {x}, {y}, {z}.
         public var missing: [String]
+        /// Whether the template is not an `https://` or `http://` URL (`file:`, `javascript:`, a
+        /// bare path): the page would ask for its tiles somewhere a browser should not go.
+        public var notHTTP = false
         /// The message for the command line.
         public var description: String {
-            "--tiles \(template): the URL template needs \(missing.joined(separator: ", ")) (e.g. https://tile.example.org/{z}/{x}/{y}.png)"
+            if notHTTP { return "--tiles \(template): the URL template must start with https:// or http:// (e.g. https://tile.example.org/{z}/{x}/{y}.png)" }
+            return "--tiles \(template): the URL template needs \(missing.joined(separator: ", ")) (e.g. https://tile.example.org/{z}/{x}/{y}.png)"
         }
     }
 
@@ -28,8 +32,12 @@ public struct TileLayer: Sendable, Hashable {
     /// The datum of the tiles; `gcj02` shifts our drawing onto them.
     public var datum: Datum
 
-    /// Refuses a template without `{x}`, `{y}` and `{z}`.
+    /// Refuses a template without `{x}`, `{y}` and `{z}`, or one that is not an http(s) URL.
     public init(template: String, datum: Datum = .wgs84) throws {
+        let scheme = template.prefix { $0 != ":" }.lowercased()
+        guard scheme == "https" || scheme == "http", template.dropFirst(scheme.count).hasPrefix("://") else {
+            throw TemplateError(template: template, missing: [], notHTTP: true)
+        }
         let missing = ["{x}", "{y}", "{z}"].filter { !template.contains($0) }
         guard missing.isEmpty else { throw TemplateError(template: template, missing: missing) }
         self.template = template

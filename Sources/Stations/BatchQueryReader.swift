@@ -110,6 +110,10 @@ public final class BatchQueryReader {
         var chosen = format ?? BatchInputFormat(path: name)
         if chosen == nil {
             let first = try BatchQueryReader.reading(name) { try reader.peekFirstByte() }
+            // GeoJSONSeq (a record separator first), XML, a Shapefile: named, not read as CSV.
+            if let first, let other = ForeignFormat.name(of: [first], file: name) {
+                throw Failure(message: "\(name): " + ForeignFormat.advice(other, file: name))
+            }
             chosen = first == UInt8(ascii: "{") ? .ndjson : .csv
         }
         self.format = chosen!
@@ -154,8 +158,17 @@ public final class BatchQueryReader {
             geojson = layer.features.map { f in
                 let location = "feature \(f.index)"
                 if let message = broken[f.index] { return .problem(BatchQueryProblem(location: location, message: message, id: f.displayID)) }
-                guard case let .point(c)? = f.geometry else {
-                    return .problem(BatchQueryProblem(location: location, message: "a Point geometry is required", id: f.displayID))
+                // A MultiPoint of one point is that point, as in the layers.
+                let point: Coordinate? = switch f.geometry {
+                case let .point(c)?: c
+                case let .multiPoint(cs)? where cs.count == 1: cs[0]
+                default: nil
+                }
+                guard let c = point else {
+                    return .problem(BatchQueryProblem(location: location, message: "a Point geometry is required" + (f.geometry.map { g -> String in
+                        if case let .multiPoint(cs) = g { return cs.isEmpty ? "; this Point is empty (no coordinates)" : ", not a MultiPoint of \(cs.count) points" }
+                        return ", not \(g.typeName)"
+                    } ?? " (geometry is null)"), id: f.displayID))
                 }
                 return BatchQueryReader.check(BatchQuery(location: location, line: nil, id: f.displayID, lon: c.lon, lat: c.lat))
             }

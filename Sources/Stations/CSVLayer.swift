@@ -96,6 +96,14 @@ public enum CSVLayer {
                 } catch {
                     problem("wkt: \(error)")
                 }
+                // A point given twice (a wkt column and lon/lat columns, as GIS exports write
+                // them) must be one point: which of two places was meant cannot be known.
+                if case let .point(c)? = geometry, let lonIndex, let latIndex, lonIndex < row.fields.count, latIndex < row.fields.count,
+                   case let .number(lon) = SpreadsheetText.number(row.fields[lonIndex], grouping: false),
+                   case let .number(lat) = SpreadsheetText.number(row.fields[latIndex], grouping: false),
+                   abs(lon - c.lon) > 1e-7 || abs(lat - c.lat) > 1e-7 {
+                    problem("wkt \(row.fields[wktIndex]) and lon \(row.fields[lonIndex]), lat \(row.fields[latIndex]) are two different places: keep one of them (delete the wkt column or the lon and lat columns)")
+                }
             } else if let lonIndex, let latIndex {
                 let lonText = lonIndex < row.fields.count ? row.fields[lonIndex].trimmingCharacters(in: .whitespaces) : ""
                 let latText = latIndex < row.fields.count ? row.fields[latIndex].trimmingCharacters(in: .whitespaces) : ""

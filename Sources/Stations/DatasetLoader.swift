@@ -161,7 +161,9 @@ struct LoadRun {
             do {
                 read = try GeoJSONReader.read(bytes: bytes)
             } catch {
-                issues.append(DatasetIssue(.error, file: file, "\(error)"))
+                // A Shapefile, FlatGeobuf, KML ... is named, with how to convert it.
+                let message = ForeignFormat.name(of: bytes, file: file).map { ForeignFormat.advice($0, file: file) } ?? "\(error)"
+                issues.append(DatasetIssue(.error, file: file, message))
                 return nil
             }
         }

@@ -164,6 +164,14 @@ extension LoadRun {
             case nil:
                 // A geometry that failed to read already has its error.
                 if !failed { error("a Point geometry is required (geometry is null)") }
+            case let g? where g.hasNoCoordinates:
+                // GDAL writes an empty point as "coordinates": [].
+                error("a Point geometry is required; this \(g.typeName == "MultiPoint" ? "Point" : g.typeName) is empty (no coordinates)")
+            case let .multiPoint(cs)? where cs.count == 1:
+                // QGIS and ogr2ogr -nlt MULTIPOINT write single points as MultiPoints: the same
+                // point, read as it is (a warning each would flood a demand layer).
+                return cs[0]
+            case let .multiPoint(cs)?: error("a Point geometry is required, not a MultiPoint of \(cs.count) points")
             case let g?: error("a Point geometry is required, not \(g.typeName)")
             }
             return nil
@@ -171,6 +179,9 @@ extension LoadRun {
 
         mutating func polygonal(allowPoint: Bool = false) -> Geometry? {
             switch feature.geometry {
+            case let g? where g.hasNoCoordinates:
+                // "coordinates": [] (GDAL's POLYGON EMPTY) would be a division without area.
+                error("a Polygon or MultiPolygon\(allowPoint ? " or Point" : "") geometry is required; this \(g.typeName == "MultiPoint" ? "Point" : g.typeName) is empty (no coordinates)")
             case let g? where !g.polygons.isEmpty:
                 return g
             case let .point(c)? where allowPoint:
@@ -200,6 +211,21 @@ extension LoadRun {
                 }
                 return
             }
+        }
+    }
+}
+
+private extension Geometry {
+    /// Whether the geometry has no position at all ("coordinates": [], as GDAL writes an empty
+    /// geometry), without gathering the positions of a large one.
+    var hasNoCoordinates: Bool {
+        switch self {
+        case .point: return false
+        case let .lineString(cs), let .multiPoint(cs): return cs.isEmpty
+        case let .polygon(p): return p.exterior.isEmpty
+        case let .multiLineString(ls): return ls.allSatisfy(\.isEmpty)
+        case let .multiPolygon(ps): return ps.allSatisfy { $0.exterior.isEmpty }
+        case let .geometryCollection(gs): return gs.allSatisfy(\.hasNoCoordinates)
         }
     }
 }

@@ -48,11 +48,33 @@ public enum InputFile {
 
     /// Opens a file for reading, or says why it cannot be.
     public static func open(_ path: String) throws -> FileHandle {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure.missing(path) }
-        if isDirectory.boolValue { throw Failure.directory(path) }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure.unreadable(path, "permission denied") }
-        return handle
+        // open(2) itself, so that the reason is the system's: Foundation's fileExists called a
+        // dangling symbolic link "a directory" and a link loop "no such file".
+        #if canImport(Glibc)
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        #else
+        let fd = Darwin.open(path, O_RDONLY | O_CLOEXEC)
+        #endif
+        guard fd >= 0 else {
+            let error = errno
+            var link = stat()
+            switch error {
+            case ENOENT where lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK:
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+                throw Failure.unreadable(path, "a symbolic link to \(target), which does not exist")
+            case ENOENT, ENOTDIR: throw Failure.missing(path)
+            case ELOOP: throw Failure.unreadable(path, "a loop of symbolic links")
+            case EACCES: throw Failure.unreadable(path, "permission denied")
+            case EISDIR: throw Failure.directory(path)
+            default: throw Failure.unreadable(path, String(cString: strerror(error)).lowercased())
+            }
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw Failure.directory(path)
+        }
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     /// The environment variable that sets `maximumBytes`.

@@ -72,13 +72,17 @@ public enum LayerImport {
         } catch {
             throw .malformed(file: file, reason: "\(error)")
         }
-        if GeoPackageReader.isGeoPackage(file) {
+        // A GeoPackage under another name (.sqlite, .db, none) is one all the same.
+        if GeoPackageReader.isGeoPackage(file) || bytes.starts(with: Array("SQLite format 3\0".utf8)) {
             do {
                 let reader = try GeoPackageReader(path: file)
                 return Incoming(file: file, layer: layer, features: try reader.read(table: reader.table(for: layer, onlyTableWillDo: true)))
             } catch {
                 throw .malformed(file: file, reason: error.reason)
             }
+        }
+        if let name = ForeignFormat.name(of: bytes, file: file) {
+            throw .malformed(file: file, reason: ForeignFormat.advice(name, file: file))
         }
         do {
             let first = bytes.drop { [0xEF, 0xBB, 0xBF, 0x20, 0x0A, 0x0D, 0x09].contains($0) }.first
@@ -97,6 +101,21 @@ public enum LayerImport {
     /// ends in 县 and a district when it ends in 区.
     public static func complete(_ incoming: inout Incoming) {
         var features = incoming.features.features
+        // GeoJSON converted from a Chinese spreadsheet (ogr2ogr from a CSV) keeps its Chinese
+        // column names as property keys: they mean what they mean as CSV headers (编号 is id,
+        // 名称 name, 类型 kind, 座位数 seats ...), unless the English key is there too.
+        if incoming.lines == nil {
+            for i in features.indices {
+                let pairs = features[i].properties.pairs
+                guard pairs.contains(where: { !$0.key.allSatisfy(\.isASCII) }) else { continue }
+                let keys = Set(pairs.map(\.key))
+                features[i].properties = JSONObject(pairs.map { pair -> (String, JSONValue) in
+                    guard !pair.key.allSatisfy(\.isASCII), let column = CSVColumn(header: pair.key), column != .lon, column != .lat,
+                          !keys.contains(column.rawValue) else { return (pair.key, pair.value) }
+                    return (column.rawValue, pair.value)
+                })
+            }
+        }
         for i in features.indices where features[i].properties["id"] == nil {
             if let id = features[i].id {
                 features[i].properties["id"] = id.jsonValue
@@ -154,12 +173,18 @@ public enum LayerImport {
         return Outcome(merged: merged, imported: new.count, replaced: replaced, warnings: warnings)
     }
 
-    /// For a CSV file, names the line instead of the feature index.
-    static func located(_ issue: DatasetIssue, _ incoming: Incoming) -> DatasetIssue {
+    /// For a CSV file, names the line instead of the feature index (and, for a duplicate id, the
+    /// line of the first row with it); other issues are returned as they are.
+    public static func located(_ issue: DatasetIssue, _ incoming: Incoming) -> DatasetIssue {
         guard let lines = incoming.lines, issue.file == incoming.file, let i = issue.featureIndex, i < lines.count else { return issue }
         var copy = issue
         copy.line = lines[i]
         copy.featureIndex = nil
+        // A duplicate id names the other row by its line too, not by a feature index a CSV does not show.
+        if let range = copy.message.range(of: #"\(also feature [0-9]+\)$"#, options: .regularExpression),
+           let first = Int(copy.message[range].dropFirst("(also feature ".count).dropLast()), first < lines.count {
+            copy.message.replaceSubrange(range, with: "(also line \(lines[first]))")
+        }
         return copy
     }
 }

@@ -29,6 +29,11 @@ extension LoadRun {
                 var value = body(&p)
                 let index = p.feature.index
                 if let id = p.displayID {
+                    // An id is one line of text that can be typed (--require, --district, import
+                    // --replace): a newline, tab or NUL in it is a broken export, not an id.
+                    if let control = id.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) {
+                        p.error("the id contains a control character (U+\(String(format: "%04X", control))): an id must be one line of printable text")
+                    }
                     // The stub left behind: the id as a string is all the table below reads.
                     features[k] = GeoJSONFeature(index: index, id: .string(id), geometry: nil)
                     if increasing {

@@ -36,14 +36,16 @@ extension LoadRun {
             issues.append(DatasetIssue(.error, file: file, message))
             ok = false
         }
-        let name = o["name"]?.stringValue ?? { fail("\"name\" (a string) is required"); return "" }()
+        // A key that is there with a value of the wrong kind is named with that value, not called missing.
+        func given(_ key: String) -> String { o[key].map { ", not \($0.serialized())" } ?? " is required" }
+        let name = o["name"]?.stringValue ?? { fail("\"name\" (a string)\(given("name"))"); return "" }()
         var crs = CRS("")
-        if let c = o["crs"]?.stringValue { crs = CRS(c) } else if source.crs == nil { fail("\"crs\" (a metric CRS such as \"EPSG:4547\") is required") }
+        if let c = o["crs"]?.stringValue { crs = CRS(c) } else if source.crs == nil { fail("\"crs\" (a metric CRS such as \"EPSG:4547\")\(given("crs"))") }
         var radius = 0.0
         if let r = o["radius_m"]?.numberValue, r > 0 {
             if r <= QuantityLimits.distanceM { radius = r } else { fail("\"radius_m\" is \(o["radius_m"]!.serialized()), more than the limit of \(Int(QuantityLimits.distanceM)) m") }
         } else if source.radiusM == nil {
-            fail("\"radius_m\" (a positive number of metres) is required")
+            fail(o["radius_m"] == nil ? "\"radius_m\" (a positive number of metres) is required" : "\"radius_m\" must be a positive number of metres, not \(o["radius_m"]!.serialized())")
         }
         var seats = 8
         if let s = o["default_seats"] {
@@ -199,6 +201,11 @@ extension LoadRun {
                 ok = false
                 continue
             }
+            guard n <= QuantityLimits.yuan else {
+                manifestError("\"site_cost\".\"\(key)\" is \(value.serialized()), more than the limit of \(JSONValue.format(number: QuantityLimits.yuan)) yuan")
+                ok = false
+                continue
+            }
             if key == "fixed" { cost.fixed = n } else { cost.perSeat = n }
         }
         return ok ? cost : nil
@@ -211,6 +218,17 @@ extension LoadRun {
             bytes = try InputFile.read(file)
         } catch {
             missingInput = true
+            // --data naming a file (the manifest itself, a layer) rather than the folder.
+            let folder = (file as NSString).deletingLastPathComponent
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+                let holder = (folder as NSString).deletingLastPathComponent
+                let advice = (folder as NSString).lastPathComponent == "dataset.json"
+                    ? "give the folder that holds it (--data \(holder.isEmpty ? "." : holder))"
+                    : "give a dataset folder or a GeoPackage (.gpkg); to replace one layer, use --stations FILE and the like"
+                issues.append(DatasetIssue(.error, file: folder, "--data names a file, not a dataset folder: \(advice)"))
+                return nil
+            }
             issues.append(DatasetIssue(.error, file: file, "\((error as? InputFile.Failure)?.reason ?? "\(error)") (a dataset folder needs dataset.json; see --data)"))
             return nil
         }

@@ -30,6 +30,9 @@ public enum QuantityLimits {
     /// resting one minute an hour on average. Each of the two may be small, but not both: a
     /// one-minute stay once every two hours would make a seat hold 120 riders.
     public static let ridersPerSeat = 60.0
+    /// Money in yuan: each part of `site_cost` and `--budget` (a trillion yuan). Beyond it the
+    /// price of a site could overflow to infinity.
+    public static let yuan = 1e12
 
     /// Why `stayMin` minutes a visit with `visitsPerHour` visits an hour give more riders a seat
     /// than `ridersPerSeat`, or nil when they do not. `stayName` and `visitsName` say where each

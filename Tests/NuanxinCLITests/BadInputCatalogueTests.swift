@@ -177,7 +177,7 @@ struct BadInputCatalogueTests {
             _ = try put(dir, "data/stations.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"")
             return try CLI.run(["info", "--data", data(dir)])
         },
-        Case(name: "binary garbage as a layer", status: 65, messages: ["stations.geojson: not valid JSON: line 1, column 1: unexpected byte 0x89: a value was expected"]) { dir in
+        Case(name: "binary garbage as a layer", status: 65, messages: ["stations.geojson: the file is binary (it holds zero bytes), not GeoJSON or CSV text"]) { dir in
             _ = try put(dir, "data/stations.geojson", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D])
             return try CLI.run(["info", "--data", data(dir)])
         },
@@ -251,7 +251,7 @@ struct BadInputCatalogueTests {
         Case(name: "a directory passed as the file to import", status: 66, messages: [": is a directory, not a file"]) { dir in
             try CLI.run(["import", "--layer", "stations", dir.path, "--data", data(dir)])
         },
-        Case(name: "a file passed as the dataset folder", status: 66, messages: ["stations.geojson/dataset.json: "]) { dir in
+        Case(name: "a file passed as the dataset folder", status: 66, messages: ["stations.geojson: --data names a file, not a dataset folder: give a dataset folder or a GeoPackage (.gpkg)"]) { dir in
             try CLI.run(["info", "--data", dir.appendingPathComponent("data/stations.geojson").path])
         },
         Case(name: "--out in a folder that does not exist", status: 73, messages: ["cannot create ", "/missing/out.csv: the folder ", "/missing does not exist"]) { dir in
