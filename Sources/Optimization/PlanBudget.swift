@@ -169,6 +169,16 @@ extension PlanSolver {
                                     offerLimit: tuning.budgetPlanOffers,
                                     incumbent: { best.value }, offer: tryPlan)
             rootBound = min(rootBound, root.bound)
+            // Covered: the local search of `PlanBudgetLocal.swift` from the best plan so far,
+            // when the bounds do not prove it.
+            if !capacitated && !optimality.cannotImprove(rootBound, over: best.value) {
+                // From the greedy plan and from the best one (when that is another).
+                for start in Set([chosen.sorted(), best.items]).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    let improved = improveCovered(start, items: items, budget: budget, fixed: Set(startItems))
+                    evaluations += 1
+                    offer(improved.items, improved.value)
+                }
+            }
         }
         struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double; var multipliers: [Double]; var theta: Double }
         var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound, multipliers: root.multipliers, theta: root.theta)]
