@@ -10,10 +10,14 @@
 /// A move is taken when it covers more, or as much for less money (which may let an add in
 /// later); of those, the one covering most, then the cheapest, then the lowest item numbers. The
 /// search ends when no move is taken (each move raises the value or lowers the cost at equal value,
-/// so it ends). Then rounds of perturbation: from the best plan, drop a few items (picked by a
-/// fixed pseudo-random sequence, so the same input gives the same plan), refill by the add and
-/// swap moves, keep the result when it is better (covers more, or as much for less). Every plan
-/// it returns is feasible; it only ever offers plans, so the proofs are unaffected.
+/// so it ends). Then rounds of perturbation: from the plan the rounds walk from (at first the
+/// search's answer), drop one to four items (cycling; which ones by a fixed pseudo-random
+/// sequence, so the same input gives the same plan), add first an item other than those dropped
+/// (by its gain shaken by the same sequence), then the add and swap moves again. The rounds walk
+/// on from the result when it covers at least as much as the plan they came from (moves across
+/// plateaus of equal value), else from that plan again; the best plan met (covers most, then
+/// costs least) is returned. Every plan it returns is feasible; it only ever offers plans, so the
+/// proofs are unaffected.
 extension PlanSolver {
     /// Perturbation rounds of `improveCovered`.
     static let coveredLocalRounds = 1000
