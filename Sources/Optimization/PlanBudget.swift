@@ -175,6 +175,31 @@ extension PlanSolver {
                                     offerLimit: tuning.budgetPlanOffers,
                                     incumbent: { best.value }, offer: tryPlan)
             rootBound = min(rootBound, root.bound)
+            // Served: the same local search over the demand the existing stations leave unserved,
+            // each site at the size that holds what it could reach alone (then every rider it
+            // covers can be served); its plan is evaluated by the flow like any other.
+            if capacitated && !optimality.cannotImprove(rootBound, over: best.value) {
+                let unserved = ctx!.flowBase.supply
+                var alone: [Item] = []
+                var itemOf: [Int] = []
+                for k in 0..<K {
+                    let need = prep.lists[k].reduce(0.0) { $0 + unserved[Int($1)] }
+                    guard let n = itemsOf[k].first(where: { items[$0].capacity + 1e-9 * max(1, need) >= need }) ?? itemsOf[k].last else { continue }
+                    alone.append(items[n])
+                    itemOf.append(n)
+                }
+                let aloneIndex = Dictionary(uniqueKeysWithValues: itemOf.enumerated().map { ($1, $0) })
+                let starts = startItems.compactMap { n in itemOf.indices.first { items[itemOf[$0]].site == items[n].site } }
+                if starts.count == startItems.count {
+                    let fromBest = best.items.compactMap { aloneIndex[$0] }
+                    for start in Set([starts.sorted(), fromBest.count == best.items.count ? fromBest.sorted() : starts.sorted()]).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                        let improved = improveCovered(start, items: alone, budget: budget, fixed: Set(starts), weights: unserved)
+                        let plan = improved.items.map { itemOf[$0] }
+                        evaluations += 1
+                        offer(plan, value(plan.map { (items[$0].site, cap($0)) }))
+                    }
+                }
+            }
             // Covered: the local search of `PlanBudgetLocal.swift` from the best plan so far,
             // when the bounds do not prove it.
             if !capacitated && !optimality.cannotImprove(rootBound, over: best.value) {

@@ -24,8 +24,11 @@ extension PlanSolver {
 
     /// The local search above from `start` (items, required ones included). `fixed` are the items
     /// that stay (the required sites'). Returns the best plan found (items sorted) and its value.
+    /// `weights` are the demand weights to cover (nil: `residual`, the covered mode's); with other
+    /// weights the value returned is the coverage of those weights.
     func improveCovered(_ start: [Int], items: [Item], budget: Double, fixed: Set<Int>,
-                        rounds: Int = PlanSolver.coveredLocalRounds) -> (items: [Int], value: Double) {
+                        rounds: Int = PlanSolver.coveredLocalRounds, weights: [Double]? = nil) -> (items: [Int], value: Double) {
+        let residual = weights ?? self.residual
         let n = prep.weights.count
         let tol = 1e-9 * max(1, budget)
         let tie = 1e-9 * max(1, prep.total)
@@ -170,6 +173,9 @@ extension PlanSolver {
             if value >= base.value - tie { base = (chosen.sorted(), value, cost) }
         }
         // The value again from scratch (the running sum drifts by rounding).
-        return (best.items, self.value(best.items.map { (items[$0].site, Double.infinity) }))
+        var seen = [Bool](repeating: false, count: n)
+        var exact = 0.0
+        for it in best.items { for g in prep.lists[items[it].site] where !seen[Int(g)] { seen[Int(g)] = true; exact += residual[Int(g)] } }
+        return (best.items, exact)
     }
 }
