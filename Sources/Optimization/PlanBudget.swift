@@ -195,6 +195,9 @@ extension PlanSolver {
                     for start in Set([starts.sorted(), fromBest.count == best.items.count ? fromBest.sorted() : starts.sorted()]).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                         let improved = improveCovered(start, items: alone, budget: budget, fixed: Set(starts), weights: unserved)
                         let plan = improved.items.map { itemOf[$0] }
+                        // The required sites at these sizes may cost more than the budget allows
+                        // (it is checked at their cheapest sizes): then the plan is not one.
+                        guard plan.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
                         evaluations += 1
                         offer(plan, value(plan.map { (items[$0].site, cap($0)) }))
                     }
@@ -206,6 +209,7 @@ extension PlanSolver {
                 // From the greedy plan and from the best one (when that is another).
                 for start in Set([chosen.sorted(), best.items]).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                     let improved = improveCovered(start, items: items, budget: budget, fixed: Set(startItems))
+                    guard improved.items.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
                     evaluations += 1
                     offer(improved.items, improved.value)
                 }
