@@ -13,12 +13,15 @@
 ///   f(F ∪ S) ≤ f(F) + Σ_{s ∈ S} Δ_s(F); S has at most one item per site and fits the budget, so
 ///   the knapsack bound of `ChoiceKnapsack` over the Δ is at least that sum;
 /// - uncapacitated, the value so far plus the demand not yet covered that the items still free
-///   reach (`coverableLeft`). The other two count demand that two items cover twice, so they stay
-///   above it when the budget pays for covering everything: without it such a plan, the common
-///   case at large budgets, was never proven and the search ran to its node limit.
+///   reach (`coverableLeft`); capacitated, the value so far plus the demand on the source side of
+///   the current flow's minimum cut that the items still free reach (`servableLeft`). The other
+///   two count demand that two items reach twice, so they stay above it when the budget pays for
+///   serving everything: without it such a plan, the common case at large budgets, was never
+///   proven and the search ran to its node limit.
 /// Starting plans: the greedy by gain per yuan, the Lagrangian knapsack's answers repaired for the
-/// spacing, the required sites and the budget, and the count plans for the (at most three)
-/// largest counts the budget may pay for.
+/// spacing, the required sites and the budget, the count plans for the (at most three) largest
+/// counts the budget may pay for, and (covered) a local search from the best of them
+/// (`PlanBudgetLocal.swift`).
 extension PlanSolver {
     struct Item {
         var site: PlanSite
@@ -128,7 +131,10 @@ extension PlanSolver {
         let gainRoot = value(rootCurrent) + gainKnapsack(rootFree, gain: { min(rootGains[items[$0].site], cap($0)) }, items: items,
                                                          knapsack: knapsack, left: max(0, budget - reserveAll))
         var rootBound = gainRoot
-        if !capacitated {
+        if capacitated {
+            let state = flow(rootCurrent)
+            rootBound = min(rootBound, state.served - base + servableLeft(state, current: rootCurrent, free: rootFree, items: items))
+        } else {
             rootBound = min(rootBound, value(rootCurrent) + coverableLeft(rootCurrent, free: rootFree, items: items))
         }
         // No plan within the budget has more sites than the cheapest ones it pays for: with few
@@ -169,6 +175,45 @@ extension PlanSolver {
                                     offerLimit: tuning.budgetPlanOffers,
                                     incumbent: { best.value }, offer: tryPlan)
             rootBound = min(rootBound, root.bound)
+            // Served: the same local search over the demand the existing stations leave unserved,
+            // each site at the size that holds what it could reach alone (then every rider it
+            // covers can be served); its plan is evaluated by the flow like any other.
+            if capacitated && !optimality.cannotImprove(rootBound, over: best.value) {
+                let unserved = ctx!.flowBase.supply
+                var alone: [Item] = []
+                var itemOf: [Int] = []
+                for k in 0..<K {
+                    let need = prep.lists[k].reduce(0.0) { $0 + unserved[Int($1)] }
+                    guard let n = itemsOf[k].first(where: { items[$0].capacity + 1e-9 * max(1, need) >= need }) ?? itemsOf[k].last else { continue }
+                    alone.append(items[n])
+                    itemOf.append(n)
+                }
+                let aloneIndex = Dictionary(uniqueKeysWithValues: itemOf.enumerated().map { ($1, $0) })
+                let starts = startItems.compactMap { n in itemOf.indices.first { items[itemOf[$0]].site == items[n].site } }
+                if starts.count == startItems.count {
+                    let fromBest = best.items.compactMap { aloneIndex[$0] }
+                    for start in Set([starts.sorted(), fromBest.count == best.items.count ? fromBest.sorted() : starts.sorted()]).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                        let improved = improveCovered(start, items: alone, budget: budget, fixed: Set(starts), weights: unserved)
+                        let plan = improved.items.map { itemOf[$0] }
+                        // The required sites at these sizes may cost more than the budget allows
+                        // (it is checked at their cheapest sizes): then the plan is not one.
+                        guard plan.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
+                        evaluations += 1
+                        offer(plan, value(plan.map { (items[$0].site, cap($0)) }))
+                    }
+                }
+            }
+            // Covered: the local search of `PlanBudgetLocal.swift` from the best plan so far,
+            // when the bounds do not prove it.
+            if !capacitated && !optimality.cannotImprove(rootBound, over: best.value) {
+                // From the greedy plan and from the best one (when that is another).
+                for start in Set([chosen.sorted(), best.items]).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    let improved = improveCovered(start, items: items, budget: budget, fixed: Set(startItems))
+                    guard improved.items.reduce(0.0, { $0 + items[$1].cost }) <= budget + tol else { continue }
+                    evaluations += 1
+                    offer(improved.items, improved.value)
+                }
+            }
         }
         struct Node { var chosen: [Int]; var excluded: Set<Int>; var pending: [PlanSite]; var bound: Double; var multipliers: [Double]; var theta: Double }
         var stack = [Node(chosen: [], excluded: [], pending: required, bound: rootBound, multipliers: root.multipliers, theta: root.theta)]
@@ -210,11 +255,13 @@ extension PlanSolver {
             if optimality.cannotImprove(nodeBound, over: best.value) { continue }
             let currentHere = node.chosen.map { (items[$0].site, cap($0)) } + node.pending.map { ($0, largest($0)) }
             let value: Double, bounds: [Double]
+            var flowHere: TransportFlow? = nil
             if capacitated {
-                // One flow for both the value and the gain bounds.
+                // One flow for the value and both bounds from its minimum cut.
                 let state = flow(currentHere)
                 value = state.served - base
                 bounds = prep.gainBounds(state, free: (0..<K).map(SiteIndex.init)).values
+                flowHere = state
             } else {
                 value = self.value(currentHere)
                 bounds = gainBounds(currentHere)
@@ -230,7 +277,11 @@ extension PlanSolver {
                 || (PlanSolver.ratio(gain($0), items[$0].cost) == PlanSolver.ratio(gain($1), items[$1].cost) && $0 < $1) }
             let extra = gainKnapsack(free, gain: gain, items: items, knapsack: knapsack, left: max(0, left), enough: best.value - value)
             var ub = min(nodeBound, value + extra)
-            if !capacitated { ub = min(ub, value + coverableLeft(currentHere, free: free, items: items)) }
+            if let flowHere {
+                ub = min(ub, value + servableLeft(flowHere, current: currentHere, free: free, items: items))
+            } else {
+                ub = min(ub, value + coverableLeft(currentHere, free: free, items: items))
+            }
             if nodes == 1 { firstBound = min(firstBound, ub) }
             if optimality.cannotImprove(ub, over: best.value) { continue }
             if let r = node.pending.first {
@@ -290,6 +341,35 @@ extension PlanSolver {
             }
         }
         return left
+    }
+
+    /// Capacitated: the demand on the source side of `state`'s minimum cut within reach of some
+    /// item of `free`. No plan that adds items of `free` to the stations of `state` serves more
+    /// than this on top of it: moving those demand nodes to the sink side of that cut gives a cut
+    /// of the larger network (each costs its source edge, at most its weight; no other edge comes
+    /// into a demand node), so the larger maximum flow is at most the cut plus their weight. The
+    /// gain knapsack and the Lagrangian count a rider two new sites reach twice; this one does
+    /// not, so it proves the plans that serve everything the free sites still reach.
+    /// Also no plan serves more than the demand within reach of its stations (existing, `current`
+    /// and `free` ones): the smaller of the two is returned.
+    func servableLeft(_ state: TransportFlow, current: [(PlanSite, Double)], free: [Int], items: [Item]) -> Double {
+        let side = state.sourceSide()
+        var seen = [Bool](repeating: false, count: prep.weights.count)
+        var left = 0.0
+        for n in free {
+            for i in prep.lists[items[n].site] where side[Int(i)] && !seen[Int(i)] {
+                seen[Int(i)] = true
+                left += prep.weights[Int(i)]
+            }
+        }
+        // The demand within reach: existing stations', the current sites', the free items'.
+        var reached = [Bool](repeating: false, count: prep.weights.count)
+        for j in 0..<ctx!.existingCount { for i in ctx!.flowBase.byStation.row(j) { reached[Int(i)] = true } }
+        for (k, _) in current { for i in prep.lists[k] { reached[Int(i)] = true } }
+        for n in free { for i in prep.lists[items[n].site] { reached[Int(i)] = true } }
+        var reach = 0.0
+        for i in reached.indices where reached[i] { reach += prep.weights[i] }
+        return min(left, max(0, reach - state.served))
     }
 
     /// Per site, a bound on what it adds next to `current` at any size: capacitated, the demand

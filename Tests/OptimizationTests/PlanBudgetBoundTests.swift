@@ -222,6 +222,46 @@ struct PlanBudgetCoverAllTests {
         }
         #expect(coveringAll >= 3, "seed \(seed): \(coveringAll) budgets cover everything")
     }
+
+    @Test("serving all that is servable is optimal, capacitated, with a small node limit", arguments: UInt64(11)...14)
+    func serveAllProven(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let n = 60
+        let px = (0..<n).map { _ in Double.random(in: 0..<100, using: &rng) }
+        let py = (0..<n).map { _ in Double.random(in: 0..<100, using: &rng) }
+        let weights = (0..<n).map { _ in Double.random(in: 0.5...9, using: &rng) }
+        var candidates: [PlanCandidate] = []
+        var spots: [(Double, Double)] = []
+        for gx in 0..<12 { for gy in 0..<12 {
+            let x = Double(gx) * 9, y = Double(gy) * 9
+            let covers = (0..<n).filter { ((px[$0] - x) * (px[$0] - x) + (py[$0] - y) * (py[$0] - y)).squareRoot() <= 20 }
+            let cost = Double(10 + Int.random(in: 0...2, using: &rng))
+            candidates.append(PlanCandidate(id: "g\(gx)-\(gy)", covers: covers, sizes: [SiteSize(seats: 4, capacity: 40, cost: cost),
+                                                                                          SiteSize(seats: 8, capacity: 1_000, cost: cost + 3)]))
+            spots.append((x, y))
+        } }
+        var conflicts: [(Int, Int)] = []
+        for a in spots.indices { for b in (a + 1)..<spots.count {
+            let d = ((spots[a].0 - spots[b].0) * (spots[a].0 - spots[b].0) + (spots[a].1 - spots[b].1) * (spots[a].1 - spots[b].1)).squareRoot()
+            if d < 8 { conflicts.append((a, b)) }
+        } }
+        // One existing station with few seats in the middle.
+        let rows = (0..<n).map { i in ((px[i] - 50) * (px[i] - 50) + (py[i] - 50) * (py[i] - 50)).squareRoot() <= 25 ? [0] : [] }
+        let existing = ExistingStations(capacities: [6], reach: try Reach(rows: rows, columnCount: 1))
+        let problem = PlanProblem(weights: weights, existing: existing, candidates: candidates, conflicts: conflicts, required: [], capacitated: true)
+        let reachable = Set(candidates.flatMap(\.covers)).union((0..<n).filter { !rows[$0].isEmpty })
+        let servable = reachable.reduce(0.0) { $0 + weights[$1] }
+        var servingAll = 0
+        for budget in stride(from: 60.0, through: 160, by: 25) {
+            let plan = try planSites(problem, goal: .budget(budget), options: SiteSelectionOptions(capacitated: true, nodeLimit: 20))
+            #expect(plan.cost <= budget)
+            guard abs(plan.baseline + plan.objective - servable) <= 1e-9 * servable else { continue }
+            servingAll += 1
+            #expect(plan.provenOptimal, "seed \(seed) budget \(budget): not proven, bound \(plan.upperBound) over \(plan.objective)")
+            #expect(abs(plan.upperBound - plan.objective) <= 1e-9 * servable)
+        }
+        #expect(servingAll >= 2, "seed \(seed): \(servingAll) budgets serve everything")
+    }
 }
 
 @Suite("Uncapacitated plans: proofs with whole weights but part of the demand already covered")
