@@ -128,6 +128,8 @@ struct LoadRun {
                               stations: stations, parkingZones: parking, commercialAreas: areas, demand: demand,
                               candidates: candidates, hasCandidates: hasCandidates,
                               warnings: issues.filter { $0.severity == .warning })
+        checkAreaOfUse(dataset)
+        checkScale(dataset, transformer)
         if usesRadius { checkRadiusReach(dataset) }
         return dataset
     }

@@ -199,14 +199,17 @@ struct DatasetSafetyTests {
 
     @Test("within: a circle past the antimeridian is checked against an area of use that crosses it (Fiji Map Grid, 176.81°E–178.15°W)")
     func withinRadiusAcrossAntimeridian() throws {
+        // The tiny dataset moved to Fiji (178.0–178.2°E, 17°S), in the Fiji Map Grid.
+        let fiji = try Fixtures.movedTinyCopy(dLon: 65, dLat: -53, crs: "EPSG:3460")
+        defer { try? FileManager.default.removeItem(at: fiji) }
         // 567 km around 179.9°E reaches 174.6°W, more than 3° past 178.15°W: refused, the reach
         // given in longitudes of [-180, 180).
-        let far = try CLI.run(["within", "--lon", "179.9", "--lat", "-17", "--radius", "567000", "--crs", "EPSG:3460", "--format", "json", "--data", Fixtures.tiny.path])
+        let far = try CLI.run(["within", "--lon", "179.9", "--lat", "-17", "--radius", "567000", "--format", "json", "--data", fiji.path])
         #expect(far.status == 65, "\(far.stderr)")
         #expect(far.stderr.contains("reaches lon 174.40–-174.60, lat "), "\(far.stderr)")
         #expect(far.stderr.contains("outside the area of use of EPSG:3460"), "\(far.stderr)")
         // 100 km around the same point stays within the margin on both sides.
-        let near = try CLI.run(["within", "--lon", "179.9", "--lat", "-17", "--radius", "100000", "--crs", "EPSG:3460", "--format", "json", "--data", Fixtures.tiny.path])
+        let near = try CLI.run(["within", "--lon", "179.9", "--lat", "-17", "--radius", "100000", "--format", "json", "--data", fiji.path])
         #expect(near.status == 0, "\(near.stderr)")
     }
     @Test("nearest --max-distance: a circle reaching more than 3° outside the CRS's area of use is bad data (65), one point or a batch line; a smaller one is answered")

@@ -13,6 +13,33 @@ enum Fixtures {
         return folder
     }
 
+    /// A copy of the tiny dataset moved by `dLon`, `dLat` degrees (every layer's coordinates), for
+    /// a CRS of another place (`crs`, written to the manifest) whose area of use must hold it.
+    static func movedTinyCopy(dLon: Double, dLat: Double, crs: String) throws -> URL {
+        func move(_ value: Any) -> Any {
+            guard let array = value as? [Any] else { return value }
+            if array.count >= 2, let lon = (array[0] as? NSNumber)?.doubleValue, let lat = (array[1] as? NSNumber)?.doubleValue {
+                return [lon + dLon, lat + dLat] + array.dropFirst(2)
+            }
+            return array.map(move)
+        }
+        return try tinyCopy { dir in
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".geojson") {
+                try editJSON(dir.appendingPathComponent(name)) { fc in
+                    fc["features"] = (fc["features"] as! [[String: Any]]).map { f in
+                        var f = f
+                        if var g = f["geometry"] as? [String: Any], let c = g["coordinates"] {
+                            g["coordinates"] = move(c)
+                            f["geometry"] = g
+                        }
+                        return f
+                    }
+                }
+            }
+            try editJSON(dir.appendingPathComponent("dataset.json")) { $0["crs"] = crs }
+        }
+    }
+
     /// Rewrites a JSON file through a closure over its parsed object.
     static func editJSON(_ url: URL, _ change: (inout [String: Any]) -> Void) throws {
         var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]

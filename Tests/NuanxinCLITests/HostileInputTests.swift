@@ -366,8 +366,11 @@ extension HostileInputTests {
     func negativeFlagValues() throws {
         let tiny = Fixtures.tiny.path
         // Negative values are read as values (not as flags). In a CRS whose area of use holds the
-        // point (Web Mercator, metres, ±85°) they are answered...
-        let world = ["--crs", "EPSG:3857", "--data", tiny]
+        // point (Web Mercator, metres, ±85°, true to scale near the equator, where the tiny
+        // dataset is moved) they are answered...
+        let equator = try Fixtures.movedTinyCopy(dLon: 0, dLat: -36, crs: "EPSG:3857")
+        defer { try? FileManager.default.removeItem(at: equator) }
+        let world = ["--data", equator.path]
         let south = try CLI.run(["nearest", "--lat", "-80", "--lon", "113", "--format", "json"] + world)
         #expect(south.status == 0, "\(south.stderr)")
         #expect(south.stdout.hasPrefix(#"{"query":{"lon":113,"lat":-80}"#), "\(south.stdout)")

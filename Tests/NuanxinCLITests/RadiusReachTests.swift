@@ -97,3 +97,69 @@ struct RadiusReachTests {
         #expect(manifestNear.status == 0, "\(manifestNear.stderr)")
     }
 }
+
+/// The dataset's own coordinates are checked against the CRS's area of use: far outside it a
+/// metre of the CRS is no metre on the ground.
+@Suite("the dataset's coordinates against the CRS's area of use")
+struct DatasetAreaOfUseTests {
+    @Test("a --crs or manifest crs for another part of the world is bad data (65): one error a layer, naming its first feature outside, how many more, and a CRS for the dataset's area; validate says the same")
+    func farCRS() throws {
+        let israel = "more than 3° outside the area of use of EPSG:2039 (34.17°E–35.69°E, 29.45°N–33.28°N), where its distances are not metres"
+        let stations = Fixtures.tiny.appendingPathComponent("stations.geojson").path
+        for command in [["coverage"], ["nearest", "--lon", "113.1", "--lat", "36.1"], ["propose", "--count", "1"]] {
+            let far = try CLI.run(command + ["--crs", "EPSG:2039", "--data", Fixtures.tiny.path])
+            #expect(far.status == 65, "\(command): \(far.stderr)")
+            #expect(far.stderr.contains("nuanxin: \(stations): feature 0 (id "), "\(command): \(far.stderr)")
+            #expect(far.stderr.contains(israel + ", as are "), "\(command): \(far.stderr)")
+            #expect(far.stderr.contains("use a CRS for the dataset's area, e.g. EPSG:4547"), "\(command): \(far.stderr)")
+            #expect(far.stdout.isEmpty)
+        }
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["crs"] = "EPSG:2039" }
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let validate = try CLI.run(["validate", "--format", "json", "--data", folder.path])
+        #expect(validate.status == 65, "\(validate.stderr)")
+        #expect(validate.stdout.contains("\"file\":\"\(folder.appendingPathComponent("districts.geojson").path)\",\"feature\":0"), "\(validate.stdout)")
+        #expect(validate.stdout.contains(israel), "\(validate.stdout)")
+    }
+
+    @Test("one feature far outside an otherwise fitting CRS is named by its index and id, alone")
+    func oneFarFeature() throws {
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.setGeometry(dir.appendingPathComponent("stations.geojson"), 1, ["type": "Point", "coordinates": [100.5, 36.1]])
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stations = folder.appendingPathComponent("stations.geojson").path
+        let far = try CLI.run(["coverage", "--data", folder.path])
+        #expect(far.status == 65, "\(far.stderr)")
+        #expect(far.stderr.contains("nuanxin: \(stations): feature 1 (id "), "\(far.stderr)")
+        #expect(far.stderr.contains("lon 100.5, lat 36.1 is " + Fixtures.outsideTinyArea + ", where its distances are not metres: use a CRS for the dataset's area, e.g. EPSG:4543"), "\(far.stderr)")
+        #expect(!far.stderr.contains("as are"), "\(far.stderr)")
+        // Within the margin (112.5°E less 3°) it is only outside every district.
+        let near = try Fixtures.tinyCopy { dir in
+            try Fixtures.setGeometry(dir.appendingPathComponent("stations.geojson"), 1, ["type": "Point", "coordinates": [110.0, 36.1]])
+        }
+        defer { try? FileManager.default.removeItem(at: near) }
+        let ok = try CLI.run(["coverage", "--data", near.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    @Test("a metric CRS whose metres are not ground metres where the dataset is (Web Mercator at 36°N) is bad data (65) naming --crs or dataset.json's crs, by how much, and a CRS to use; a UTM zone passes")
+    func stretchedCRS() throws {
+        let mercator = try CLI.run(["coverage", "--crs", "EPSG:3857", "--data", Fixtures.tiny.path])
+        #expect(mercator.status == 65, "\(mercator.stderr)")
+        #expect(mercator.stderr.hasPrefix("nuanxin: --crs: EPSG:3857 (WGS 84 / Pseudo-Mercator) stretches distances by 2"), "\(mercator.stderr)")
+        #expect(mercator.stderr.contains("% at the dataset's centre (lon 113."), "\(mercator.stderr)")
+        #expect(mercator.stderr.contains("for this dataset's area use EPSG:4547"), "\(mercator.stderr)")
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["crs"] = "EPSG:3857" }
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let validate = try CLI.run(["validate", "--format", "table", "--data", folder.path])
+        #expect(validate.status == 65, "\(validate.stderr)")
+        #expect(validate.stdout.contains("\(folder.appendingPathComponent("dataset.json").path): crs EPSG:3857 (WGS 84 / Pseudo-Mercator) stretches distances by"), "\(validate.stdout)")
+        let utm = try CLI.run(["coverage", "--crs", "EPSG:32649", "--format", "json", "--data", Fixtures.tiny.path])
+        #expect(utm.status == 0, "\(utm.stderr)")
+    }
+}
