@@ -225,9 +225,7 @@ public enum AtomicFile {
                     }
                     continue
                 }
-                guard errno == EEXIST else {
-                    throw AtomicFileError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
-                }
+                guard errno == EEXIST else { throw cannotCreateTemporary(prefix, for: path) }
                 switch removeIfStale(candidate) {
                 case .removed: continue // a dead writer's: the slot is free again
                 case .live:
@@ -290,6 +288,15 @@ public enum AtomicFile {
         guard lstat(candidate, &named) == 0 else { return .removed }
         guard opened.st_ino == named.st_ino, opened.st_dev == named.st_dev else { return .other }
         return unlink(candidate) == 0 || errno == ENOENT ? .removed : .other
+    }
+
+    /// The error of a temporary file that cannot be created (`errno` set): it names the folder,
+    /// since the file is replaced through a new file there (a writable file in a read-only folder
+    /// cannot be replaced safely).
+    static func cannotCreateTemporary(_ prefix: String, for path: String) -> AtomicFileError {
+        let reason = String(cString: strerror(errno))
+        let folder = (prefix as NSString).deletingLastPathComponent
+        return .cannotCreate(path: path, reason: "no new file can be made in its folder \(folder) (\(reason)); the file is replaced through a temporary file beside it, so that folder must be writable")
     }
 
     /// mkstemp, then an exclusive lock. A cleaner may lock (and remove) the new file between the

@@ -48,6 +48,14 @@ struct AtomicFileTests {
         #expect(try AtomicFileTests.entries(dir).isEmpty)
     }
 
+    @Test("a folder where no new file can be made (procfs: even root cannot) is named, with why the folder must be writable")
+    func folderWithoutNewFiles() throws {
+        let error = #expect(throws: AtomicFileError.self) { try AtomicFile.write("x", to: "/proc/nuanxin-out.json") }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.hasPrefix("cannot create /proc/nuanxin-out.json: no new file can be made in its folder /proc ("), "\(text)")
+        #expect(text.hasSuffix("); the file is replaced through a temporary file beside it, so that folder must be writable"), "\(text)")
+    }
+
     @Test("the temporary file of a killed writer is removed by the next write, in whichever slot it is; one still being written is not")
     func staleTemporaryFiles() throws {
         let dir = try AtomicFileTests.folder()
