@@ -60,6 +60,11 @@ struct ProposalOptions: ParsableArguments {
     /// The checks of each value; whether a goal is given is for the command to decide (export
     /// defaults to `--count 3`).
     func validate() throws {
+        for (flag, values) in [("--require", require), ("--exclude", exclude)] {
+            if let empty = values.first(where: { Self.ids([$0]).isEmpty }) {
+                throw ValidationError("\(flag) \"\(empty)\" names no candidate id (give ids separated by commas)")
+            }
+        }
         if [count != nil, target != nil, budget != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give exactly one of --count N, --target PCT and --budget YUAN")
         }

@@ -542,4 +542,15 @@ extension HostileInputTests {
         #expect(none.status == 0, "\(none.stderr)")
         #expect(none.stdout.contains("\"districts\":[]"), "\(none.stdout)")
     }
+
+    @Test("--require or --exclude with a value that names no id (',,', '') is a usage error (64); it was silently ignored")
+    func emptyRequireValues() throws {
+        for (flag, value) in [("--require", ",,"), ("--exclude", ""), ("--require", " , ")] {
+            let r = try CLI.run(["propose", "--count", "1", flag, value, "--data", Fixtures.tiny.path])
+            #expect(r.status == 64, "\(flag) '\(value)': \(r.stderr)")
+            #expect(r.stderr.contains("\(flag) \"\(value)\" names no candidate id"), "\(r.stderr)")
+        }
+        let trailing = try CLI.run(["propose", "--count", "1", "--exclude", "k1,", "--format", "json", "--data", Fixtures.tiny.path])
+        #expect(trailing.status == 0, "a trailing comma after an id is fine: \(trailing.stderr)")
+    }
 }
