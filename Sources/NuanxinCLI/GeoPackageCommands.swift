@@ -47,16 +47,18 @@ extension ExportCommand {
     }
 }
 
-/// `import` into a dataset that is one GeoPackage: the file is written again, atomically, with the
-/// layer replaced and every other layer and the manifest as they were.
+/// `import` into a dataset that is one GeoPackage: the layer's table is replaced in the file, in one
+/// SQLite transaction, every other layer and the manifest as they were.
 extension ImportCommand {
     func replaceLayer(_ l: Layer, with items: [GeoPackageWriter.Item], in path: String) throws {
-        // Only the layer's table changes: the file's other tables (a QGIS layer_styles table, a
-        // user's own layers) were lost when the file was rebuilt from the dataset.
+        // Only the layer's table changes, through SQLite itself: the file's other tables (a QGIS
+        // layer_styles table, a user's own layers) stay, and a program that has the file open
+        // (QGIS keeps a GeoPackage open in WAL mode) sees a whole change. Writing new bytes over
+        // the file instead lost that program's last edits and let its old WAL file corrupt the new one.
         do {
-            try AtomicFile.write(GeoPackageWriter.data(replacing: l, with: items, inFile: path, lastChange: Date()), to: path)
+            try GeoPackageWriter.replace(l, with: items, inFile: path, lastChange: Date())
         } catch let error as SQLiteError {
-            throw CLIFailure(status: .ioError, message: "\(path): cannot build the GeoPackage: \(error)")
+            throw CLIFailure(status: .ioError, message: "\(path): cannot change the GeoPackage: \(error)")
         }
     }
 }

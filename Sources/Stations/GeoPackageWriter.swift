@@ -57,26 +57,33 @@ public enum GeoPackageWriter {
         return try db.serialized()
     }
 
-    /// The bytes of the GeoPackage at `path` with `layer`'s table replaced by `items`: every other
-    /// table (the other layers, the manifest, a QGIS `layer_styles` table, a user's own layers)
-    /// is kept as it is. The old table, its R-tree and the GeoPackage's rows about it
-    /// (`gpkg_contents`, `gpkg_geometry_columns`, `gpkg_extensions`, and GDAL's
-    /// `gpkg_ogr_contents` when present) are removed before the new table is written.
-    public static func data(replacing layer: Layer, with items: [Item], inFile path: String, lastChange: Date) throws -> Data {
-        let db = try SQLiteDatabase.inMemoryCopy(of: path)
+    /// Replaces `layer`'s table in the GeoPackage at `path` by `items`, in the file itself, in one
+    /// SQLite transaction: every other table (the other layers, the manifest, a QGIS
+    /// `layer_styles` table, a user's own layers) is kept as it is. The old table, its R-tree and
+    /// the GeoPackage's rows about it (`gpkg_contents`, `gpkg_geometry_columns`,
+    /// `gpkg_extensions`, and GDAL's `gpkg_ogr_contents` when present) are removed before the new
+    /// table is written. SQLite's journal makes the change whole or absent (a crash rolls it back
+    /// at the next open), and another program with the file open (QGIS, in WAL mode) sees it
+    /// through SQLite's locks; while that program writes, this waits (up to 10 s), then fails.
+    public static func replace(_ layer: Layer, with items: [Item], inFile path: String, lastChange: Date) throws {
+        let db = try SQLiteDatabase(updatingFile: path)
         let table = layer.tableName
         let q = SQLiteDatabase.quote
-        var existing: Set<String> = []
-        let names = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        while try names.step() { if let name = names.text(0) { existing.insert(name) } }
-        try db.execute("BEGIN")
-        try db.execute("DROP TABLE IF EXISTS \(q(table)); DROP TABLE IF EXISTS \(q("rtree_\(table)_geom"));")
-        for about in ["gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents"] where existing.contains(about) {
-            try db.prepare("DELETE FROM \(about) WHERE table_name = ?").run([.text(table)])
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            var existing: Set<String> = []
+            let names = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            while try names.step() { if let name = names.text(0) { existing.insert(name) } }
+            try db.execute("DROP TABLE IF EXISTS \(q(table)); DROP TABLE IF EXISTS \(q("rtree_\(table)_geom"));")
+            for about in ["gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents"] where existing.contains(about) {
+                try db.prepare("DELETE FROM \(about) WHERE table_name = ?").run([.text(table)])
+            }
+            try writeLayer(db, layer, items, stamp: timestamp(lastChange))
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
         }
-        try writeLayer(db, layer, items, stamp: timestamp(lastChange))
-        try db.execute("COMMIT")
-        return try db.serialized()
     }
 
     /// Writes a GeoPackage to `path` atomically.

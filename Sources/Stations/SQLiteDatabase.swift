@@ -34,6 +34,22 @@ final class SQLiteDatabase {
         sqlite3_extended_result_codes(db, 1)
     }
 
+    /// Opens an existing file to change it in place, waiting up to `busySeconds` for another
+    /// program's lock (QGIS keeps a GeoPackage open in WAL mode): changes go through SQLite's own
+    /// journal, so a crash or another connection never sees half of them.
+    init(updatingFile path: String, busySeconds: Int32 = 10) throws {
+        var db: OpaquePointer?
+        let status = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        guard status == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: status, message: message)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busySeconds * 1000)
+    }
+
     deinit { sqlite3_close_v2(handle) }
 
     /// A writable in-memory copy of a database file (SQLite's backup API), to change and

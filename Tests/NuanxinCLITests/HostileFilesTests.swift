@@ -362,6 +362,58 @@ extension HostileInputTests {
 }
 
 extension HostileInputTests {
+    @Test("import into a GeoPackage another program holds open in WAL mode (as QGIS does) keeps that program's committed edits and leaves a readable file: the layer is replaced through SQLite, not by new bytes over the file")
+    func importWhileGeoPackageIsOpen() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let city = dir.path + "/city.gpkg"
+        let exported = try CLI.run(["export", "--layer", "all", "--format", "gpkg", "--out", city, "--data", data])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        // Another program: WAL mode, one committed edit of its own, the connection kept open.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            c.execute("PRAGMA journal_mode=wal")
+            c.execute("CREATE TABLE my_notes (note TEXT)")
+            c.execute("INSERT INTO my_notes VALUES ('checked on site')")
+            c.commit()
+            print("ready", flush=True)
+            sys.stdin.readline()
+            c.close()
+            """, city]
+        let toHolder = Pipe(), fromHolder = Pipe()
+        holder.standardInput = toHolder
+        holder.standardOutput = fromHolder
+        try holder.run()
+        let ready = String(decoding: fromHolder.fileHandleForReading.availableData, as: UTF8.self)
+        #expect(ready.hasPrefix("ready"), "\(ready)")
+        #expect(FileManager.default.fileExists(atPath: city + "-wal"), "the other program's WAL file")
+        let csv = try HostileInputTests.put(dir, "new.csv", "id,name,kind,lon,lat\nn1,甲,warm_station,113.06,36.05\n")
+        let r = try CLI.run(["import", "--layer", "stations", csv, "--data", city])
+        #expect(r.status == 0, "\(r.stderr)")
+        try toHolder.fileHandleForWriting.write(contentsOf: Data("done\n".utf8))
+        holder.waitUntilExit()
+        #expect(holder.terminationStatus == 0)
+        let info = try CLI.run(["validate", "--format", "table", "--data", city])
+        #expect(info.status == 0, "\(info.stdout)\(info.stderr)")
+        let stations = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--data", city])
+        #expect(stations.stdout.contains("n1,"), "\(stations.stdout)")
+        let notes = Process()
+        notes.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        notes.arguments = ["python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT note FROM my_notes').fetchall())", city]
+        let out = Pipe()
+        notes.standardOutput = out
+        try notes.run()
+        notes.waitUntilExit()
+        let kept = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(kept.contains("checked on site"), "the other program's edit is kept: \(kept)")
+    }
+}
+
+extension HostileInputTests {
     @Test("a batch input that is GeoJSONSeq or KML is named with the conversion (65), not read as CSV; a GeoJSON batch of one-point MultiPoints is answered, and a geometry that is no point is named")
     func batchInputsFromOtherTools() throws {
         let dir = try HostileInputTests.workspace()
