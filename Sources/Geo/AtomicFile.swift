@@ -43,7 +43,8 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
 ///   `temporarySlots` - 1: a writer takes the first slot that is free (or whose file is a dead
 ///   writer's) and looks at the others by name, so that finding the dead writers' files costs a
 ///   few `open` calls and not a listing of the folder (a `/tmp` may hold thousands of entries).
-///   When every slot is being written, the writer waits for one. A file of another name is not
+///   Only the user's own regular files are slots. When every slot is being written, the writer
+///   waits for one (at most `slotWaitSeconds`, then a random name). A file of another name is not
 ///   looked at.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically.
@@ -194,6 +195,10 @@ public enum AtomicFile {
     /// file); a writer that finds every slot being written waits for one.
     public static let temporarySlots = 16
 
+    /// How long a writer that finds every slot being written waits for one before it takes a
+    /// temporary name of its own (`mkstemp`'s).
+    public static let slotWaitSeconds = 30
+
     /// The temporary file of slot `k` for the names starting with `prefix` (`FOLDER/.NAME.tmp-`).
     static func slotPath(_ prefix: String, _ k: Int) -> String {
         let digits = String(k)
@@ -203,8 +208,9 @@ public enum AtomicFile {
     /// A new temporary file for `path`, created empty and locked: the first slot that is free, or
     /// whose file a dead writer left (removed first). The slots after it are looked at too and the
     /// dead writers' files there removed, so none stays behind past the next write. When every
-    /// slot is held by a live writer, waits for one and tries again. When the slots are taken by
-    /// files that are no writer's (another user's, links, folders), a name as `mkstemp` makes it.
+    /// slot is held by a live writer, waits for one (at most `slotWaitSeconds`) and tries again.
+    /// When the slots are taken by files that are no writer's (another user's, links, folders),
+    /// after the wait, or after many lost races, a name as `mkstemp` makes it.
     static func claimTemporaryFile(_ prefix: String, for path: String) throws -> (Int32, String) {
         // Bounded: each try takes a slot, passes one, or meets another writer's move.
         var tries = 0
@@ -213,9 +219,8 @@ public enum AtomicFile {
             var k = 0
             while k < temporarySlots {
                 tries += 1
-                guard tries <= 64 * temporarySlots else {
-                    throw AtomicFileError.cannotCreate(path: path, reason: "could not lock a temporary file")
-                }
+                // Many writers racing for the slots: a name of its own instead.
+                guard tries <= 64 * temporarySlots else { return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
                 let candidate = slotPath(prefix, k)
                 let fd = open(candidate, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
                 if fd >= 0 {
@@ -236,11 +241,18 @@ public enum AtomicFile {
             }
             guard let live else { return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
             // Every slot is taken and one at least is being written: wait until that writer is done
-            // (it renames or removes its file, then closes it), then look again.
-            let fd = open(slotPath(prefix, live), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            // (it renames or removes its file, then closes it), then look again. At most
+            // `slotWaitSeconds`: past that (a writer that never ends), a name of its own.
+            let fd = open(slotPath(prefix, live), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
             if fd >= 0 {
-                while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-                close(fd)
+                defer { close(fd) }
+                var waited = 0
+                while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                    guard errno == EWOULDBLOCK || errno == EINTR else { break }
+                    guard waited < slotWaitSeconds * 100 else { return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+                    usleep(10_000)
+                    waited += 1
+                }
             }
         }
     }
@@ -281,7 +293,9 @@ public enum AtomicFile {
         guard fd >= 0 else { return errno == ENOENT ? .removed : .other }
         defer { close(fd) }
         var opened = stat(), named = stat()
-        guard fstat(fd, &opened) == 0, opened.st_mode & S_IFMT == S_IFREG else { return .other }
+        // Only this user's regular files are slots: in a shared folder (/tmp) another user's file
+        // of the same name is neither waited for nor removable.
+        guard fstat(fd, &opened) == 0, opened.st_mode & S_IFMT == S_IFREG, opened.st_uid == geteuid() else { return .other }
         // A live writer holds the lock; a killed one released it when it died.
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK ? .live : .other }
         // Remove only the file we locked, not one that took its name meanwhile.

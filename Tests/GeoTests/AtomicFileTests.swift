@@ -48,6 +48,29 @@ struct AtomicFileTests {
         #expect(try AtomicFileTests.entries(dir).isEmpty)
     }
 
+    @Test("slot names held by another user's files (a shared /tmp) are neither removed nor waited for, even one that is locked: the writer takes a name of its own (needs root to give files away; CI runs as root)")
+    func otherUsersSlots() throws {
+        guard geteuid() == 0 else { return }
+        let dir = try AtomicFileTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.path + "/out.json"
+        var locked: Int32 = -1
+        for k in 0..<AtomicFile.temporarySlots {
+            let name = AtomicFile.slotPath(dir.path + "/.out.json.tmp-", k)
+            try "someone else's".write(toFile: name, atomically: false, encoding: .utf8)
+            #expect(chown(name, 65534, 65534) == 0)
+            if k == 0 {
+                locked = open(name, O_RDONLY)
+                #expect(flock(locked, LOCK_EX | LOCK_NB) == 0)
+            }
+        }
+        defer { close(locked) }
+        let before = try AtomicFileTests.entries(dir)
+        try AtomicFile.write("new", to: target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
+        #expect(try AtomicFileTests.entries(dir).filter { $0 != "out.json" } == before, "another user's files are left as they were")
+    }
+
     @Test("a folder where no new file can be made (procfs: even root cannot) is named, with why the folder must be writable")
     func folderWithoutNewFiles() throws {
         let error = #expect(throws: AtomicFileError.self) { try AtomicFile.write("x", to: "/proc/nuanxin-out.json") }
