@@ -26,7 +26,7 @@ enum OutputTarget {
     static func refuseInput(_ command: ReadsAndWritesFiles) throws {
         guard let target = command.outputTarget, let out = identity(of: target) else { return }
         for input in command.inputFiles where identity(of: input.path) == out {
-            let same = input.path == target ? "" : " (\(input.path))"
+            let same = input.path == target || input.path == "/dev/stdin" ? "" : " (\(input.path))"
             throw CLIFailure(status: .cannotCreate, message: "--out \(target) is \(input.what)\(same), which writing the result would replace: choose another file")
         }
     }
@@ -69,9 +69,12 @@ extension ScenarioOptions {
     var inputFiles: [OutputTarget.Input] { with.map { [.init(path: $0, what: "the --with file")] } ?? [] }
 }
 
-/// A batch input (`--input FILE`).
+/// A batch input (`--input FILE`); `--input -` is standard input, which is a file when the shell
+/// redirects one (`< q.csv`): /dev/stdin leads to it.
 private func batchInput(_ path: String?) -> [OutputTarget.Input] {
-    path.map { [.init(path: $0, what: "the --input file")] } ?? []
+    guard let path else { return [] }
+    if path == "-" { return [.init(path: "/dev/stdin", what: "the file read as --input - (standard input)")] }
+    return [.init(path: path, what: "the --input file")]
 }
 
 extension InfoCommand: ReadsAndWritesFiles {

@@ -53,6 +53,22 @@ extension HostileInputTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == before)
     }
 
+    @Test("--input - reading a file the shell redirected (< q.csv) with --out that same file is refused (73), the file intact; from a pipe it is answered")
+    func stdinFileAsOutput() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let queries = try HostileInputTests.put(dir, "q.csv", "id,lon,lat\nq1,113.06,36.05\n")
+        let before = try Data(contentsOf: URL(fileURLWithPath: queries))
+        let r = try CLI.runThroughShell("exec \"$0\" \"$@\" < \"$Q\"".replacingOccurrences(of: "$Q", with: queries),
+                                        ["nearest", "--input", "-", "--out", queries, "--data", data])
+        #expect(r.status == 73, "\(r.stderr)")
+        #expect(r.stderr.contains("nuanxin: --out \(queries) is the file read as --input - (standard input), which writing the result would replace"), "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: queries)) == before)
+        let piped = try CLI.run(["nearest", "--input", "-", "--out", dir.path + "/answers.csv", "--data", data], stdin: "id,lon,lat\nq1,113.06,36.05\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+    }
+
     @Test("--out beside the inputs, or a new file, is written as before")
     func outputBesideInputs() throws {
         let dir = try HostileInputTests.workspace()
