@@ -3,15 +3,28 @@ import Foundation
 import Geo
 import Stations
 
-extension StationKind: ExpressibleByArgument {}
-extension StationService: ExpressibleByArgument {}
+/// A kind or service flag takes the English code or, as the layers do, one of its Chinese words
+/// (`--kind 暖新驿站`).
+extension StationKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let kind = Vocabulary.kind(argument) else { return nil }
+        self = kind
+    }
+}
+
+extension StationService: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let service = Vocabulary.service(argument) else { return nil }
+        self = service
+    }
+}
 
 /// `--kind` and `--service` filters shared by nearest and within.
 struct StationFilterOptions: ParsableArguments {
-    @Option(help: "Only stations of this kind (repeat for several): \(StationKind.allNames).")
+    @Option(help: "Only stations of this kind (repeat for several): \(StationKind.allNames), or a Chinese word for one (暖新驿站).")
     var kind: [StationKind] = []
 
-    @Option(help: "Only stations offering this service (repeat: all must be offered): \(StationService.allNames).")
+    @Option(help: "Only stations offering this service (repeat: all must be offered): \(StationService.allNames), or a Chinese word for one (热水).")
     var service: [StationService] = []
 
     var filter: PointIndex.Filter { StationLocator.filter(kinds: kind, services: service) }

@@ -621,4 +621,20 @@ extension HostileInputTests {
         let trailing = try CLI.run(["propose", "--count", "1", "--exclude", "k1,", "--format", "json", "--data", Fixtures.tiny.path])
         #expect(trailing.status == 0, "a trailing comma after an id is fine: \(trailing.stderr)")
     }
+
+    @Test("--kind and --service take the Chinese words the layers take (暖新驿站, 热水): the same answer as the codes; an unknown word is a usage error (64)")
+    func chineseKindFlags() throws {
+        let data = Fixtures.tiny.path
+        let point = ["--lon", "113.06", "--lat", "36.05", "--format", "json", "--data", data]
+        let code = try CLI.run(["nearest", "--kind", "warm_station"] + point)
+        let word = try CLI.run(["nearest", "--kind", "暖新驿站"] + point)
+        #expect(code.status == 0 && word.status == 0, "\(code.stderr)\(word.stderr)")
+        #expect(word.stdout == code.stdout)
+        let service = try CLI.run(["within", "--radius", "50000", "--service", "热水"] + point)
+        let serviceCode = try CLI.run(["within", "--radius", "50000", "--service", "water"] + point)
+        #expect(service.status == 0, "\(service.stderr)")
+        #expect(service.stdout == serviceCode.stdout)
+        let unknown = try CLI.run(["nearest", "--kind", "驿站甲"] + point)
+        #expect(unknown.status == 64, "\(unknown.stderr)")
+    }
 }
