@@ -52,20 +52,6 @@ final class SQLiteDatabase {
 
     deinit { sqlite3_close_v2(handle) }
 
-    /// A writable in-memory copy of a database file (SQLite's backup API), to change and
-    /// serialize without touching the file.
-    static func inMemoryCopy(of path: String) throws -> SQLiteDatabase {
-        let source = try SQLiteDatabase(readingFile: path)
-        let copy = try SQLiteDatabase(readingFile: nil)
-        guard let backup = sqlite3_backup_init(copy.handle, "main", source.handle, "main") else {
-            throw copy.error(sqlite3_errcode(copy.handle))
-        }
-        let status = sqlite3_backup_step(backup, -1)
-        sqlite3_backup_finish(backup)
-        guard status == SQLITE_DONE else { throw SQLiteError(code: status, message: String(cString: sqlite3_errstr(status))) }
-        return copy
-    }
-
     func error(_ status: Int32) -> SQLiteError {
         SQLiteError(code: status, message: String(cString: sqlite3_errmsg(handle)))
     }
