@@ -51,6 +51,10 @@ public struct LonLatBox: Sendable, Hashable {
     /// Whether the box crosses the antimeridian (its eastern bound is past 180).
     public var crossesAntimeridian: Bool { east > 180 }
 
+    /// The box's middle, its longitude brought into [-180, 180) (across the antimeridian the
+    /// middle of `west` and an `east` past 180).
+    public var centre: Coordinate { Coordinate(lon: LonLatBox.wrapped((west + east) / 2), lat: (south + north) / 2) }
+
     /// Whether a WGS84 point lies inside the box widened by `marginDegrees` on every side. The
     /// point's longitude is compared in every turn of the globe (±360), so a point given past ±180
     /// (a search circle's eastern or western extreme) is where it is on the globe.

@@ -17,11 +17,9 @@ extension LoadRun {
                 if first == nil { first = (f.index, f.id, off) } else { more += 1 }
             }
             guard let first else { return }
-            let suggestion = CRS.metricSuggestion(lon: LonLatBox.wrapped(first.at.lon), lat: min(84, max(-80, first.at.lat)))
-            let named = (try? CRSInspection.of(suggestion).name).map { " (\($0))" } ?? ""
             let others = more > 0 ? ", as are \(more) more feature(s) of this layer" : ""
             issues.append(DatasetIssue(.error, file: path(layer), featureIndex: first.index, featureID: first.id,
-                                       "\(QueryProjector.text(first.at)) is more than \(Int(margin))° outside the area of use of \(dataset.manifest.crs) (\(area.bounds.description)), where its distances are not metres\(others): use a CRS for the dataset's area, e.g. \(suggestion)\(named)"))
+                                       "\(QueryProjector.text(first.at)) is more than \(Int(margin))° outside the area of use of \(dataset.manifest.crs) (\(area.bounds.description)), where its distances are not metres\(others): use a CRS for the dataset's area, e.g. \(LoadRun.suggestion(lon: LonLatBox.wrapped(first.at.lon), lat: min(84, max(-80, first.at.lat))))"))
         }
         check(.districts, dataset.districts.lazy.map { ($0.featureIndex, $0.id, $0.geometry.allCoordinates) })
         check(.stations, dataset.stations.lazy.map { ($0.featureIndex, $0.id, [$0.location]) })
@@ -54,16 +52,21 @@ extension LoadRun {
         guard let bounds = box.box else { return }
         // Rounded to 1e-6° (0.1 m), as the message prints it.
         func round6(_ v: Double) -> Double { (v * 1e6).rounded() / 1e6 }
-        let centre = Coordinate(lon: round6(LonLatBox.wrapped((bounds.west + bounds.east) / 2)), lat: round6((bounds.south + bounds.north) / 2))
+        let centre = Coordinate(lon: round6(bounds.centre.lon), lat: round6(bounds.centre.lat))
         guard let scale = LoadRun.scale(of: transformer, at: centre), abs(scale - 1) > LoadRun.maxScaleError else { return }
         let crs = dataset.manifest.crs
         let name = (try? CRSInspection.of(crs).name).map { " (\($0))" } ?? ""
-        let suggestion = CRS.metricSuggestion(lon: centre.lon, lat: centre.lat)
-        let suggestionName = (try? CRSInspection.of(suggestion).name).map { " (\($0))" } ?? ""
         let percent = JSONValue.format(number: (abs(scale - 1) * 1000).rounded() / 10)
         let what = source.crs == nil ? "crs " : ""
         issues.append(DatasetIssue(.error, file: source.crs == nil ? source.manifestPath : "--crs",
-                                   "\(what)\(crs)\(name) \(scale > 1 ? "stretches" : "shrinks") distances by \(percent) % at the dataset's centre (\(QueryProjector.text(centre))): distances and areas need a CRS whose metres are metres on the ground there (within \(Int(LoadRun.maxScaleError * 100)) %); for this dataset's area use \(suggestion)\(suggestionName)"))
+                                   "\(what)\(crs)\(name) \(scale > 1 ? "stretches" : "shrinks") distances by \(percent) % at the dataset's centre (\(QueryProjector.text(centre))): distances and areas need a CRS whose metres are metres on the ground there (within \(Int(LoadRun.maxScaleError * 100)) %); for this dataset's area use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
+    }
+
+    /// The metric CRS suggested for a place (`CRS.metricSuggestion`), with PROJ's name of it:
+    /// "EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger CM 114E)".
+    static func suggestion(lon: Double, lat: Double) -> String {
+        let crs = CRS.metricSuggestion(lon: lon, lat: lat)
+        return "\(crs)" + ((try? CRSInspection.of(crs).name).map { " (\($0))" } ?? "")
     }
 
     /// The scale of `transformer` (WGS84 to a metric CRS) at `centre`: projected length over ground

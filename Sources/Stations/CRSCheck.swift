@@ -35,9 +35,7 @@ extension DatasetSource {
     func nonMetric(_ crs: CRS) -> NonMetricCRS? {
         guard let info = try? CRSInspection.of(crs), let reason = info.nonMetricReason else { return nil }
         var centre = areaCentre()
-        if centre == nil, let area = info.area?.bounds {
-            centre = Coordinate(lon: LonLatBox.wrapped((area.west + area.east) / 2), lat: (area.south + area.north) / 2)
-        }
+        if centre == nil { centre = info.area?.bounds.centre }
         let suggestion = centre.map { CRS.metricSuggestion(lon: $0.lon, lat: $0.lat) }
         return NonMetricCRS(crs: crs, name: info.name, reason: reason, suggestion: suggestion,
                             suggestionName: suggestion.flatMap { try? CRSInspection.of($0).name })

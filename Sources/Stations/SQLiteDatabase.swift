@@ -22,32 +22,29 @@ final class SQLiteDatabase {
 
     /// Opens a file read-only (it must exist), or a new in-memory database when `path` is nil.
     init(readingFile path: String?) throws {
-        var db: OpaquePointer?
         let flags = path == nil ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY) : SQLITE_OPEN_READONLY
-        let status = sqlite3_open_v2(path ?? ":memory:", &db, flags | SQLITE_OPEN_NOMUTEX, nil)
-        guard status == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
-            if let db { sqlite3_close_v2(db) }
-            throw SQLiteError(code: status, message: message)
-        }
-        handle = db
-        sqlite3_extended_result_codes(db, 1)
+        handle = try SQLiteDatabase.open(path ?? ":memory:", flags)
     }
 
     /// Opens an existing file to change it in place, waiting up to `busySeconds` for another
     /// program's lock (QGIS keeps a GeoPackage open in WAL mode): changes go through SQLite's own
     /// journal, so a crash or another connection never sees half of them.
     init(updatingFile path: String, busySeconds: Int32 = 10) throws {
+        handle = try SQLiteDatabase.open(path, SQLITE_OPEN_READWRITE)
+        sqlite3_busy_timeout(handle, busySeconds * 1000)
+    }
+
+    /// A connection (`flags` plus no mutex, extended result codes on), or the error SQLite gives.
+    private static func open(_ path: String, _ flags: Int32) throws -> OpaquePointer {
         var db: OpaquePointer?
-        let status = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        let status = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
             if let db { sqlite3_close_v2(db) }
             throw SQLiteError(code: status, message: message)
         }
-        handle = db
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, busySeconds * 1000)
+        return db
     }
 
     deinit { sqlite3_close_v2(handle) }
