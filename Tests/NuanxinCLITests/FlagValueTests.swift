@@ -77,3 +77,26 @@ extension HostileInputTests {
         if arguments[0] == "nearest", arguments.count == 7 { #expect(r.stdout == plain.stdout) }
     }
 }
+
+/// `--data -ds`: a folder whose name starts with a dash.
+extension HostileInputTests {
+    @Test("--data -ds is a usage error (64) that says to write --data=-ds; --data=-ds reads the folder")
+    func dataFolderStartingWithADash() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.moveItem(at: dir.appendingPathComponent("data"), to: dir.appendingPathComponent("-ds"))
+        let spaced = try CLI.run(["info", "--format", "json", "--data", "-ds"], currentDirectory: dir)
+        #expect(spaced.status == 64)
+        #expect(spaced.stderr.contains("Missing value for '--data <data>'"), "\(spaced.stderr)")
+        #expect(spaced.stderr.contains("if -ds is the value (a folder or file whose name starts with a dash), write --data=-ds"), "\(spaced.stderr)")
+        let joined = try CLI.run(["info", "--format", "json", "--data=-ds"], currentDirectory: dir)
+        #expect(joined.status == 0, "\(joined.stderr)")
+        // The same for a layer file, and no hint when the value is simply missing at the end.
+        let layer = try CLI.run(["validate", "--stations", "-s.geojson", "--data=-ds"], currentDirectory: dir)
+        #expect(layer.status == 64)
+        #expect(layer.stderr.contains("write --stations=-s.geojson"), "\(layer.stderr)")
+        let missing = try CLI.run(["info", "--data"], currentDirectory: dir)
+        #expect(missing.status == 64)
+        #expect(!missing.stderr.contains("write --data="), "\(missing.stderr)")
+    }
+}
