@@ -39,3 +39,68 @@ extension HostileInputTests {
         #expect(with.stderr.contains("line 2 (id n1): warning: Z values dropped"), "\(with.stderr)")
     }
 }
+
+extension HostileInputTests {
+    static let stationsWithEmptyCells = """
+        id,name,kind,district,seats,charging_ports,services,hours,operator,lon,lat
+        n1,新站,warm_station,A,5,,,,,113.06,36.06
+        n2,二号,warm_station,,,2,rest,,,113.07,36.06
+
+        """
+
+    @Test("empty spreadsheet cells that ogr2ogr writes into GeoJSON as \"\" are absent, as in the CSV itself: optional fields import, both files give the same layer")
+    func ogr2ogrEmptyCellsAreAbsent() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = try HostileInputTests.put(dir, "s.csv", HostileInputTests.stationsWithEmptyCells)
+        let geojson = dir.appendingPathComponent("s.geojson").path
+        guard let converted = try GDAL.run("ogr2ogr", ["-f", "GeoJSON", geojson, csv, "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO"]) else { return }
+        #expect(converted.status == 0, "\(converted.stderr)")
+        #expect(try String(contentsOfFile: geojson, encoding: .utf8).contains("\"charging_ports\": \"\""))
+        var layers: [String] = []
+        for file in [csv, geojson] {
+            let copy = dir.appendingPathComponent("data-\(layers.count)")
+            try FileManager.default.copyItem(atPath: HostileInputTests.data(dir), toPath: copy.path)
+            let r = try CLI.run(["import", "--layer", "stations", "--data", copy.path, file])
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+            #expect(!r.stderr.contains("non-numeric"), "\(r.stderr)")
+            let export = try CLI.run(["export", "--layer", "stations", "--format", "geojson", "--data", copy.path])
+            #expect(export.status == 0, "\(export.stderr)")
+            layers.append(export.stdout)
+        }
+        #expect(layers[0] == layers[1])
+        // Read straight from the file (no import): the same fields are absent, no error.
+        let direct = try CLI.run(["validate", "--format", "json", "--stations", geojson, "--data", HostileInputTests.data(dir)])
+        #expect(!direct.stderr.contains("non-numeric") && !direct.stdout.contains("non-numeric"), "\(direct.stdout)\(direct.stderr)")
+    }
+
+    @Test("an empty required field (a station's name or kind, a demand point's weight) is an error naming the file, the feature and the field, in the CSV, in ogr2ogr's GeoJSON and in a layer read directly")
+    func ogr2ogrEmptyRequiredCells() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = try HostileInputTests.put(dir, "s.csv", HostileInputTests.stationsWithEmptyCells.replacingOccurrences(of: "n2,二号,warm_station", with: "n2,,warm_station"))
+        let geojson = dir.appendingPathComponent("s.geojson").path
+        guard let converted = try GDAL.run("ogr2ogr", ["-f", "GeoJSON", geojson, csv, "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat"]) else { return }
+        #expect(converted.status == 0, "\(converted.stderr)")
+        let fromCSV = try CLI.run(["import", "--layer", "stations", "--data", HostileInputTests.data(dir), csv])
+        #expect(fromCSV.status == 65)
+        #expect(fromCSV.stderr.contains("s.csv: line 3 (id n2): missing \"name\" (required)"), "\(fromCSV.stderr)")
+        let fromGeoJSON = try CLI.run(["import", "--layer", "stations", "--data", HostileInputTests.data(dir), geojson])
+        #expect(fromGeoJSON.status == 65)
+        #expect(fromGeoJSON.stderr.contains("s.geojson: feature 1 (id n2): missing \"name\" (required)"), "\(fromGeoJSON.stderr)")
+        // A layer read as it is names the empty value.
+        let stations = try HostileInputTests.put(dir, "direct.geojson", """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"d1","name":"","kind":" ","seats":""},"geometry":{"type":"Point","coordinates":[113.06,36.06]}}]}
+            """)
+        let demand = try HostileInputTests.put(dir, "demand.geojson", """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"p1","weight":""},"geometry":{"type":"Point","coordinates":[113.06,36.06]}}]}
+            """)
+        let direct = try CLI.run(["validate", "--format", "json", "--stations", stations, "--demand", demand, "--data", HostileInputTests.data(dir)])
+        #expect(direct.status == 65)
+        let text = direct.stdout
+        #expect(text.contains("direct.geojson\",\"feature\":0,\"id\":\"d1\",\"message\":\"\\\"name\\\" is empty (required)\""), "\(text)")
+        #expect(text.contains("direct.geojson\",\"feature\":0,\"id\":\"d1\",\"message\":\"\\\"kind\\\" is empty (required: one of"), "\(text)")
+        #expect(!text.contains("seats"), "\(text)")
+        #expect(text.contains("demand.geojson\",\"feature\":0,\"id\":\"p1\",\"message\":\"\\\"weight\\\" is empty (a number is required)\""), "\(text)")
+    }
+}
