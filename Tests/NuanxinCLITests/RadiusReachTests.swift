@@ -96,6 +96,34 @@ struct RadiusReachTests {
         let manifestNear = try CLI.run(["compare", "--with", near.path] + data)
         #expect(manifestNear.status == 0, "\(manifestNear.stderr)")
     }
+
+    @Test("a division's own radius_m is drawn around the --with stations that can reach the division: beyond the area of use it is bad data (65) naming the districts file, feature index, id and field; a station out of that radius's reach, or --radius, is answered")
+    func scenarioStationsDivisionRadius() throws {
+        // B (113.1–113.2°E) at 300 km: around B itself it reaches 116.5°E, within 118.5°E.
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.setProperty(dir.appendingPathComponent("districts.geojson"), 1, "radius_m", 300_000)
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let districts = folder.appendingPathComponent("districts.geojson").path
+        // 116.0°E is 2.8° (250 km) east of B: 300 km around it reaches 119.5°E, past 118.5°E.
+        // 116.8°E is 3.6° (325 km) east of B: no demand of B within 300 km, the manifest's 1 km is drawn.
+        let reaching = folder.appendingPathComponent("reaching.csv"), beyond = folder.appendingPathComponent("beyond.csv")
+        try Data("id,name,kind,lon,lat\nx1,Far,warm_station,116.0,36.05\n".utf8).write(to: reaching)
+        try Data("id,name,kind,lon,lat\nx2,Farther,warm_station,116.8,36.05\n".utf8).write(to: beyond)
+        let data = ["--data", folder.path]
+        #expect(try CLI.run(["coverage"] + data).status == 0)
+        for command in [["compare"], ["coverage"], ["propose", "--count", "1"]] {
+            let refused = try CLI.run(command + ["--with", reaching.path] + data)
+            #expect(refused.status == 65, "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains("nuanxin: \(districts): feature 1 (id B): radius_m 300000 m around the stations of --with \(reaching.path) that reach the division (lon 116.00–116.00, lat 36.05–36.05) reaches lon 112.5"), "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains(Self.area + ": use a smaller radius_m or a --crs whose area of use holds the circles"), "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+            let out = try CLI.run(command + ["--with", beyond.path] + data)
+            #expect(out.status == 0, "\(command): \(out.stderr)")
+            let replaced = try CLI.run(command + ["--with", reaching.path, "--radius", "1000"] + data)
+            #expect(replaced.status == 0, "\(command): \(replaced.stderr)")
+        }
+    }
 }
 
 /// The dataset's own coordinates are checked against the CRS's area of use: far outside it a
