@@ -201,7 +201,7 @@ public enum CSVLayer {
     /// than the limit") quote it exactly. Nil when it is not a finite number; out-of-range
     /// values stay numbers here, for validation to name.
     static func number(_ text: String) -> JSONValue? {
-        guard let n = Double(text), n.isFinite else { return nil }
+        guard let n = CSVFormat.decimal(text) else { return nil }
         if abs(n) >= 9_007_199_254_740_992, text.utf8.allSatisfy({ (0x30 ... 0x39).contains($0) || $0 == 0x2D || $0 == 0x2B }) {
             return .bigInteger(text)
         }

@@ -105,7 +105,7 @@ extension LoadRun {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
-                guard let n = Double(trimmed), n.isFinite else {
+                guard let n = CSVFormat.decimal(trimmed) else {
                     error("non-numeric \(key): \"\(s)\" (a number is required)")
                     return nil
                 }

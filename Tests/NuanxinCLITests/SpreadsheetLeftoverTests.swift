@@ -104,3 +104,27 @@ extension HostileInputTests {
         #expect(text.contains("demand.geojson\",\"feature\":0,\"id\":\"p1\",\"message\":\"\\\"weight\\\" is empty (a number is required)\""), "\(text)")
     }
 }
+
+extension HostileInputTests {
+    @Test("numbers written as text in files are decimal too: 0x71 or nan as a CSV lon, a batch query's lon (CSV and NDJSON) or a GeoJSON \"seats\": \"0x10\" are not numbers, named with their line or feature")
+    func hexadecimalTextIsNoNumber() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        let csv = try HostileInputTests.put(dir, "hex.csv", "id,name,kind,lon,lat,seats\nn1,甲,warm_station,0x71,36.05,4\nn2,乙,warm_station,113.06,36.05,0x10\n")
+        let imported = try CLI.run(["import", "--layer", "stations", csv, "--data", data])
+        #expect(imported.status == 65, "\(imported.stderr)")
+        #expect(imported.stderr.contains("hex.csv: line 2 (id n1): lon \"0x71\" and lat \"36.05\" must both be numbers"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("hex.csv: line 3 (id n2): non-numeric seats: \"0x10\" (a number is required)"), "\(imported.stderr)")
+        let batch = try CLI.run(["nearest", "--input", "-", "--format", "csv", "--data", data], stdin: "id,lon,lat\nq1,0x71,36.05\nq2,113.06,36.05\n")
+        #expect(batch.status == 65, "\(batch.stderr)")
+        #expect(batch.stdout.contains("q1,,,,"), "\(batch.stdout)")
+        #expect(batch.stdout.contains("q2,1,"), "\(batch.stdout)")
+        let ndjson = try CLI.run(["nearest", "--input", "-", "--input-format", "ndjson", "--format", "csv", "--data", data], stdin: #"{"id":"q1","lon":"0x71","lat":"36.05"}"# + "\n")
+        #expect(ndjson.status == 65, "\(ndjson.stderr)")
+        let geojson = try HostileInputTests.put(dir, "hex.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"g1","name":"x","kind":"warm_station","seats":"0x10"},"geometry":{"type":"Point","coordinates":[113.06,36.05]}}]}"#)
+        let g = try CLI.run(["validate", "--format", "json", "--stations", geojson, "--data", data])
+        #expect(g.status == 65, "\(g.stdout)")
+        #expect(g.stdout.contains(#"non-numeric seats: \"0x10\" (a number is required)"#), "\(g.stdout)")
+    }
+}
