@@ -37,8 +37,9 @@ extension LoadRun {
     static let maxScaleError = 0.03
 
     /// An equal-area CRS (areal scale within `equalAreaTolerance` of 1 wherever judged) keeps the
-    /// area of every radius disc, so coverage counts stay right where its linear scale is off: it
-    /// is allowed with a warning up to this linear scale error, refused beyond.
+    /// area of every radius disc (on the ground an ellipse of the disc's area, so counts are right
+    /// on average where demand is spread evenly, not point by point): it is allowed with a warning
+    /// up to this linear scale error, refused beyond.
     static let maxEqualAreaScaleError = 0.10
 
     /// How far from 1 the areal scale may be for a CRS to count as equal-area where judged.
@@ -104,7 +105,7 @@ extension LoadRun {
             ? "at the dataset's \(QueryProjector.text(worst.point))" : "at \(QueryProjector.text(worst.point)) of the dataset's extent (\(bounds.text))"
         let stretch = "\(what)\(crs)\(name) \(worst.linear > 1 ? "stretches" : "shrinks") distances by \(percent) % \(place)"
         if equalArea, abs(worst.linear - 1) <= LoadRun.maxEqualAreaScaleError {
-            issues.append(DatasetIssue(.warning, file: file, "\(stretch): it is equal-area, so the radius discs keep their areas and coverage counts stay right, but distances (nearest, within, --max-distance, --min-spacing) are off by up to that much; for true distances use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
+            issues.append(DatasetIssue(.warning, file: file, "\(stretch): it is equal-area, so each radius disc keeps its area (on the ground an ellipse: coverage counts are right on average where demand is spread evenly, not point by point), but distances (nearest, within, --max-distance, --min-spacing) are off by up to that much; for true distances use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
             return
         }
         issues.append(DatasetIssue(.error, file: file,
