@@ -145,10 +145,15 @@ struct CoverageSolver {
                 continue
             }
             let isRoot = node.fixedIn.isEmpty && node.fixedOut.isEmpty
-            var r = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                          lambda: node.lambda, theta: node.theta,
-                          iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot,
-                          paced: isRoot && budget.rootStopsAtPace)
+            // The full model's first root relaxation starts far from the LP optimum: the smoothed
+            // dual gets there in fewer passes (SmoothedDual.swift); warm starts keep the steps.
+            var r = isRoot && !warm
+                ? rootRelax(covered: sub.covered, base: sub.base, free: sub.free, q: sub.q, lambda: node.lambda, theta: node.theta,
+                            iterations: budget.rootIterations)
+                : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                        lambda: node.lambda, theta: node.theta,
+                        iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot,
+                        paced: isRoot && budget.rootStopsAtPace)
             var resume = false
             if isRoot {
                 let beforeSearch = incumbent.value
@@ -156,7 +161,8 @@ struct CoverageSolver {
                 // A better incumbent steers the subgradient steps better: the relaxation is resumed
                 // with it, here on the full model only when no core takes the search over (a core
                 // resumes it from these multipliers on its smaller model, at a fraction of the cost).
-                resume = incumbent.value > beforeSearch
+                // Not after the smoothed dual: its steps do not depend on the incumbent.
+                resume = incumbent.value > beforeSearch && !r.smoothed
                 rootBound = r.ub
                 rootWork = work
                 rootRelaxation = (sub, r.lambda, r.theta)

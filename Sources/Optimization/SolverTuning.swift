@@ -42,6 +42,9 @@ struct SolverTuning: Sendable {
     var polishThreshold = 0.995
     var polishLimit = 25
 
+    /// The smoothed dual at the root of the full model (`SmoothedDual.swift`).
+    var smoothing = SmoothingTuning()
+
     /// Each iteration the running shares of the relaxation's sites (the branching estimate of the
     /// LP's x) are multiplied by this before the current sites add one.
     var shareDecay = 0.9
