@@ -161,8 +161,7 @@ struct CoverageSolver {
                 // A better incumbent steers the subgradient steps better: the relaxation is resumed
                 // with it, here on the full model only when no core takes the search over (a core
                 // resumes it from these multipliers on its smaller model, at a fraction of the cost).
-                // Not after the smoothed dual: its steps do not depend on the incumbent.
-                resume = incumbent.value > beforeSearch && !r.smoothed
+                resume = incumbent.value > beforeSearch
                 rootBound = r.ub
                 rootWork = work
                 rootRelaxation = (sub, r.lambda, r.theta)
@@ -178,9 +177,14 @@ struct CoverageSolver {
                     return out
                 }
                 if resume {
-                    let again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                                      lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
-                                      paced: budget.rootStopsAtPace)
+                    // After the smoothed dual (whose steps do not aim at the incumbent), a short
+                    // continuation of it instead.
+                    let again = r.smoothed
+                        ? smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                      lambda: r.lambda, evaluations: tuning.smoothing.resumeEvaluations, polish: true, resumed: true)
+                        : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
+                                paced: budget.rootStopsAtPace)
                     if again.ub < r.ub { r = again }
                     rootBound = r.ub
                     rootWork = work

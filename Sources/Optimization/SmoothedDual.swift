@@ -45,7 +45,7 @@ extension CoverageSolver {
     /// does (with `polish` the promising ones after a swap local search). The share returned is
     /// the smoothed solution x at the last point (an estimate of the LP's x).
     mutating func smoothRelax(covered: [Bool], base: Double, free: [ColumnIndex], fixedIn: [ColumnIndex], q: Int,
-                              lambda startLambda: [Double], evaluations: Int, polish: Bool) -> Relaxation {
+                              lambda startLambda: [Double], evaluations: Int, polish: Bool, resumed: Bool = false) -> Relaxation {
         let G = model.groupCount
         let K = model.candidateCount
         var uncoveredWeight = 0.0
@@ -57,7 +57,7 @@ extension CoverageSolver {
             return relaxFinish(best, covered: covered, base: base, free: free, q: q, share: [])
         }
         let settings = tuning.smoothing
-        var mu = settings.startShare * uncoveredWeight / Double(free.count)
+        var mu = (resumed ? settings.resumeShare : settings.startShare) * uncoveredWeight / Double(free.count)
         var c = [Double](repeating: 0, count: K)
         var x = [Double](repeating: 0, count: K)
         var tau = 0.0
@@ -276,6 +276,10 @@ struct SmoothingTuning: Sendable {
     /// spends there at most.
     var subgradientSteps = 300
     var evaluations = 500
+    /// Passes of the continuation when the root relaxation is resumed after the incumbent improved,
+    /// and its μ's starting share of the mean column value.
+    var resumeEvaluations = 200
+    var resumeShare = 0.01
     /// μ starts at this share of the mean column value (Σ uncovered weight / free columns) ...
     var startShare = 0.2
     /// ... and halves every this many accelerated steps.
