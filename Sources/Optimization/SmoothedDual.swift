@@ -24,16 +24,20 @@ extension CoverageSolver {
     /// The first relaxation of the full model's root, from `startLambda`: `subgradientSteps`
     /// subgradient steps first (on instances whose LP value is the incumbent's they prove it at
     /// once: the Polyak step aims at the incumbent), then, unless that proved the incumbent, the
-    /// smoothed dual from their best multipliers for up to `evaluations` passes (never more passes
-    /// in all than `iterations`). The better of the two relaxations.
+    /// smoothed dual from their best multipliers for up to `evaluations` passes. The better of the
+    /// two relaxations. When `iterations` is less than both together, `iterations` subgradient
+    /// steps, as in every other relaxation.
     mutating func rootRelax(covered: [Bool], base: Double, free: [ColumnIndex], q: Int, lambda startLambda: [Double],
                             theta: Double, iterations: Int) -> Relaxation {
         let settings = tuning.smoothing
-        let steps = min(settings.subgradientSteps, iterations)
+        // A root budget too short for both (the capacitated solver's covering bound: 600) keeps
+        // the subgradient steps throughout.
+        let smooth = iterations >= settings.subgradientSteps + settings.evaluations
+        let steps = smooth ? settings.subgradientSteps : iterations
         let r = relax(covered: covered, base: base, free: free, fixedIn: [], q: q, lambda: startLambda, theta: theta,
                       iterations: steps, polish: true)
-        let left = min(settings.evaluations, iterations - steps)
-        if left <= 0 || optimality.cannotImprove(r.ub, over: target) { return r }
+        if !smooth || optimality.cannotImprove(r.ub, over: target) { return r }
+        let left = settings.evaluations
         let s = smoothRelax(covered: covered, base: base, free: free, fixedIn: [], q: q, lambda: r.lambda,
                             evaluations: left, polish: true)
         return s.ub < r.ub ? s : r
