@@ -140,16 +140,24 @@ struct CoverageSolver {
             nodes += 1
             let sub = Subproblem(node, model: model, p: p)
             if sub.q <= 0 || sub.free.count <= sub.q {
-                let set = node.fixedIn + sub.free
-                incumbent.offer(set, value: model.value(set))
+                // The node is one answer: its fixed sites, with every free one when they do not
+                // outnumber the sites left (none when p are fixed already).
+                if sub.q >= 0 {
+                    let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
+                    incumbent.offer(set, value: model.value(set))
+                }
                 continue
             }
             let isRoot = node.fixedIn.isEmpty && node.fixedOut.isEmpty
             // The full model's first root relaxation starts far from the LP optimum: the smoothed
-            // dual gets there in fewer passes (SmoothedDual.swift); warm starts keep the steps.
+            // dual gets there in fewer passes (SmoothedDual.swift), and at the nodes, warm-started,
+            // it prunes sooner; a core's root keeps the (paced) subgradient steps.
             var r = isRoot && !warm
                 ? rootRelax(covered: sub.covered, base: sub.base, free: sub.free, q: sub.q, lambda: node.lambda, theta: node.theta,
                             iterations: budget.rootIterations)
+                : !isRoot && tuning.smoothing.atNodes
+                ? smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                              lambda: node.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
                 : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
                         lambda: node.lambda, theta: node.theta,
                         iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot,

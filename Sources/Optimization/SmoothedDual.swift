@@ -47,9 +47,14 @@ extension CoverageSolver {
     /// from `startLambda`, for at most `evaluations` passes over the columns (each a value of L
     /// and of its smoothed copy). Offers the relaxation's site sets as the subgradient relaxation
     /// does (with `polish` the promising ones after a swap local search). The share returned is
-    /// the smoothed solution x at the last point (an estimate of the LP's x).
+    /// the smoothed solution x at the last point (an estimate of the LP's x), which the branch and
+    /// bound branches on. `resumed` (warm starts: a resumed root, every branch-and-bound node)
+    /// starts μ at `resumeShare` instead of `startShare`; `paced` stops, as a subgradient node
+    /// does, when the bound's descent over the last `nodeProgressWindow` passes, kept up for the
+    /// passes left, could not bring it down to the target.
     mutating func smoothRelax(covered: [Bool], base: Double, free: [ColumnIndex], fixedIn: [ColumnIndex], q: Int,
-                              lambda startLambda: [Double], evaluations: Int, polish: Bool, resumed: Bool = false) -> Relaxation {
+                              lambda startLambda: [Double], evaluations: Int, polish: Bool, resumed: Bool = false,
+                              paced: Bool = false) -> Relaxation {
         let G = model.groupCount
         let K = model.candidateCount
         var uncoveredWeight = 0.0
@@ -62,6 +67,9 @@ extension CoverageSolver {
         }
         let settings = tuning.smoothing
         var mu = (resumed ? settings.resumeShare : settings.startShare) * uncoveredWeight / Double(free.count)
+        let window = max(1, tuning.nodeProgressWindow)
+        var recent = [Double](repeating: .infinity, count: window)
+        var count = 0
         var c = [Double](repeating: 0, count: K)
         var x = [Double](repeating: 0, count: K)
         var tau = 0.0
@@ -93,6 +101,15 @@ extension CoverageSolver {
                 offerRelaxed(top, fixedIn: fixedIn, polish: polish, polishes: &polishes)
             }
             if optimality.cannotImprove(bestUB, over: target) { stop = true }
+            if paced {
+                if count >= window {
+                    let descent = recent[count % window] - bestUB
+                    let left = Double(evaluationsLeft) / Double(window)
+                    if descent * left < bestUB - target { stop = true }
+                }
+                recent[count % window] = bestUB
+                count += 1
+            }
             if !tauKnown { tau = 0.5 * (c[top[q - 1]] + next); tauKnown = true }
             return linear + Self.smoothedTop(q, of: free, values: c, next: next, mu: mu, tau: &tau, x: &x, active: &active)
         }
@@ -280,10 +297,14 @@ struct SmoothingTuning: Sendable {
     /// spends there at most.
     var subgradientSteps = 300
     var evaluations = 500
-    /// Passes of the continuation when the root relaxation is resumed after the incumbent improved,
-    /// and its μ's starting share of the mean column value.
+    /// Passes of the continuation when the root relaxation is resumed after the incumbent improved;
+    /// μ's starting share of the mean column value there and at the nodes (warm starts).
     var resumeEvaluations = 200
     var resumeShare = 0.01
+    /// Whether the branch-and-bound nodes (after the root, in the full model and in a core) relax
+    /// with the smoothed dual (warm-started, paced, at most `nodeIterations` passes) instead of
+    /// subgradient steps.
+    var atNodes = true
     /// μ starts at this share of the mean column value (Σ uncovered weight / free columns) ...
     var startShare = 0.2
     /// ... and halves every this many accelerated steps.
