@@ -1,8 +1,9 @@
 import Foundation
 
 /// The Lagrangian dual of the covering constraints minimised by an accelerated gradient method on
-/// a smoothed copy of L, instead of subgradient steps: for the first relaxation of a model's root,
-/// where the multipliers start far from the LP optimum.
+/// a smoothed copy of L, instead of subgradient steps: for the first relaxation of the full
+/// model's root (after a few subgradient steps), where the multipliers start far from the LP
+/// optimum, and at every branch-and-bound node, warm-started from its parent's multipliers.
 ///
 /// With 0 ≤ λ ≤ r, L(λ) = Σ_g (r_g − λ_g) + top_q(c(λ)), c_j = Σ_{g ∈ j} λ_g: linear but for the sum
 /// of the q largest column values, top_q(c) = max { cᵀx : 0 ≤ x ≤ 1, Σ x = q }. Adding μ times the

@@ -6,7 +6,8 @@ struct SolverTuning: Sendable {
 
     /// Subgradient iterations at the root node, and again after tabu search improves the incumbent.
     var rootIterations = 2_000
-    /// At most this many subgradient iterations at every other branch-and-bound node (warm-started
+    /// At most this many relaxation passes (the smoothed dual's, or subgradient steps when
+    /// `smoothing.atNodes` is off) at every other branch-and-bound node (warm-started
     /// from the parent's multipliers). A node stops earlier when its bound's descent over the last
     /// `nodeProgressWindow` iterations, continued for the iterations left, would not reach the
     /// incumbent: then branching costs less than iterating on.
