@@ -140,15 +140,28 @@ struct CoverageSolver {
             nodes += 1
             let sub = Subproblem(node, model: model, p: p)
             if sub.q <= 0 || sub.free.count <= sub.q {
-                let set = node.fixedIn + sub.free
-                incumbent.offer(set, value: model.value(set))
+                // The node is one answer: its fixed sites, with every free one when they do not
+                // outnumber the sites left (none when p are fixed already).
+                if sub.q >= 0 {
+                    let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
+                    incumbent.offer(set, value: model.value(set))
+                }
                 continue
             }
             let isRoot = node.fixedIn.isEmpty && node.fixedOut.isEmpty
-            var r = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                          lambda: node.lambda, theta: node.theta,
-                          iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot,
-                          paced: isRoot && budget.rootStopsAtPace)
+            // The full model's first root relaxation starts far from the LP optimum: the smoothed
+            // dual gets there in fewer passes (SmoothedDual.swift), and at the nodes, warm-started,
+            // it prunes sooner; a core's root keeps the (paced) subgradient steps.
+            var r = isRoot && !warm
+                ? rootRelax(covered: sub.covered, base: sub.base, free: sub.free, q: sub.q, lambda: node.lambda, theta: node.theta,
+                            iterations: budget.rootIterations)
+                : !isRoot && tuning.smoothing.atNodes
+                ? smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                              lambda: node.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
+                : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                        lambda: node.lambda, theta: node.theta,
+                        iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot,
+                        paced: isRoot && budget.rootStopsAtPace)
             var resume = false
             if isRoot {
                 let beforeSearch = incumbent.value
@@ -172,9 +185,14 @@ struct CoverageSolver {
                     return out
                 }
                 if resume {
-                    let again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                                      lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
-                                      paced: budget.rootStopsAtPace)
+                    // After the smoothed dual (whose steps do not aim at the incumbent), a short
+                    // continuation of it instead.
+                    let again = r.smoothed
+                        ? smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                      lambda: r.lambda, evaluations: tuning.smoothing.resumeEvaluations, polish: true, resumed: true)
+                        : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
+                                paced: budget.rootStopsAtPace)
                     if again.ub < r.ub { r = again }
                     rootBound = r.ub
                     rootWork = work

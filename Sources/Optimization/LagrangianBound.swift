@@ -25,6 +25,8 @@ extension CoverageSolver {
         /// How often each column was among the relaxation's sites, recent iterations weighing
         /// more (between 0 and 1): an estimate of the LP solution's x_j, for branching.
         var share: [Double] = []
+        /// Found by the smoothed dual (`smoothRelax`), whose steps do not aim at the incumbent.
+        var smoothed = false
     }
 
     /// The q best free columns by value (ties: lower index), best first, plus the (q+1)-th value.
@@ -121,19 +123,7 @@ extension CoverageSolver {
             // The relaxation's sites as a solution (unless they are the last iteration's).
             if top != lastTop {
                 lastTop = top
-                var set = fixedIn + top
-                set.sort()
-                if !tried.contains(set) {
-                    tried.insert(set)
-                    let v = model.value(set)
-                    if polish && polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
-                        polishes += 1
-                        var improved = set
-                        let w = localSearch(&improved, allowed: [Bool](repeating: true, count: K))
-                        incumbent.offer(improved, value: w)
-                    }
-                    incumbent.offer(set, value: v)
-                }
+                offerRelaxed(top, fixedIn: fixedIn, polish: polish, polishes: &polishes)
             }
             if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
             // At a node (and at a core's root): give up on pruning when the bound's recent
@@ -165,6 +155,24 @@ extension CoverageSolver {
         best.theta = thetaNow
         if shareWeight > 0 { best.share = share.map { $0 / shareWeight } }
         return best
+    }
+
+    /// Offers a relaxation's sites, completed by the fixed ones, as a solution (once per set);
+    /// with `polish`, a promising set (within `polishThreshold` of the incumbent) also after a swap
+    /// local search, at most `polishLimit` times per relaxation (`polishes` counts them).
+    mutating func offerRelaxed(_ top: [ColumnIndex], fixedIn: [ColumnIndex], polish: Bool, polishes: inout Int) {
+        var set = fixedIn + top
+        set.sort()
+        if tried.contains(set) { return }
+        tried.insert(set)
+        let v = model.value(set)
+        if polish && polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
+            polishes += 1
+            var improved = set
+            let w = localSearch(&improved, allowed: [Bool](repeating: true, count: model.candidateCount))
+            incumbent.offer(improved, value: w)
+        }
+        incumbent.offer(set, value: v)
     }
 
     /// Column values c_j = Σ λ_g over the uncovered groups of each free column; returns
