@@ -51,8 +51,12 @@ extension PlanSolver {
         var bound = m.constant
         for n in node.chosen where !above.contains(n) { bound += m.values[n] }
         var classes: [[Int]] = []
-        for k in 0..<K where !node.outside.contains(k) {
-            let options = itemsOf[k].filter { !node.excluded.contains($0) && m.values[$0] > 0 }
+        var siteOpen = [Bool](repeating: true, count: K)
+        for k in node.outside { siteOpen[k] = false }
+        var itemOpen = [Bool](repeating: true, count: items.count)
+        for n in node.excluded { itemOpen[n] = false }
+        for k in 0..<K where siteOpen[k] {
+            let options = itemsOf[k].filter { itemOpen[$0] && m.values[$0] > 0 }
             if !options.isEmpty { classes.append(options) }
         }
         return bound + knapsack.solve(classes: classes, values: m.values, budget: max(0, node.left), solution: false, enough: enough - bound).value
