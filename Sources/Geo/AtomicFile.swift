@@ -44,10 +44,12 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
 ///   writer's) and looks at the others by name, so that finding the dead writers' files costs a
 ///   few `open` calls and not a listing of the folder (a `/tmp` may hold thousands of entries).
 ///   Only the user's own regular files are slots. When every slot is being written, the writer
-///   waits for one (at most `slotWaitSeconds`, then a random name). Leftovers under random names
-///   (a killed writer's, or those of versions before the slots) are removed when old enough and
-///   unlocked, found by listing the folder only when it is small or the write has just met a dead
-///   writer (`removeLeftovers`). A file of another name is not looked at.
+///   waits for one (at most `slotWaitSeconds`, then a random name, `.NAME.tmp-nuanxin-XXXXXX`). A
+///   killed writer's file under such a name is removed when old enough and unlocked, found by
+///   listing the folder only when it is small or the write has just met a dead writer
+///   (`removeLeftovers`). A file of another name is not looked at: versions before the slots used
+///   `.NAME.tmp-` and six random letters, which cannot be told from a user's own file
+///   (`.out.json.tmp-backup`), so those leftovers are left for the user to delete.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically.
     ///
@@ -203,6 +205,10 @@ public enum AtomicFile {
     /// temporary name of its own (`mkstemp`'s).
     public static let slotWaitSeconds = 30
 
+    /// What a random temporary name has after `.NAME.tmp-` and before `mkstemp`'s six characters,
+    /// so that `removeLeftovers` removes only names this program made.
+    static let randomNameMark = "nuanxin-"
+
     /// The temporary file of slot `k` for the names starting with `prefix` (`FOLDER/.NAME.tmp-`).
     static func slotPath(_ prefix: String, _ k: Int) -> String {
         let digits = String(k)
@@ -226,7 +232,7 @@ public enum AtomicFile {
             while k < temporarySlots {
                 tries += 1
                 // Many writers racing for the slots: a name of its own instead.
-                guard tries <= 64 * temporarySlots else { crashSeen = true; return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+                guard tries <= 64 * temporarySlots else { crashSeen = true; return try randomTemporaryFile(prefix + randomNameMark + "XXXXXX", for: path) }
                 let candidate = slotPath(prefix, k)
                 let fd = open(candidate, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
                 if fd >= 0 {
@@ -246,7 +252,7 @@ public enum AtomicFile {
                 case .other: k += 1
                 }
             }
-            guard let live else { crashSeen = true; return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+            guard let live else { crashSeen = true; return try randomTemporaryFile(prefix + randomNameMark + "XXXXXX", for: path) }
             // Every slot is taken and one at least is being written: wait until that writer is done
             // (it renames or removes its file, then closes it), then look again. At most
             // `slotWaitSeconds`: past that (a writer that never ends), a name of its own.
@@ -256,7 +262,7 @@ public enum AtomicFile {
                 var waited = 0
                 while flock(fd, LOCK_EX | LOCK_NB) != 0 {
                     guard errno == EWOULDBLOCK || errno == EINTR else { break }
-                    guard waited < slotWaitSeconds * 100 else { crashSeen = true; return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+                    guard waited < slotWaitSeconds * 100 else { crashSeen = true; return try randomTemporaryFile(prefix + randomNameMark + "XXXXXX", for: path) }
                     usleep(10_000)
                     waited += 1
                 }
@@ -325,11 +331,11 @@ public enum AtomicFile {
     /// found a dead writer's slot file or used a name of its own (`crashSeen`).
     public static let listedFolderBytes = 32 * 1024
 
-    /// Removes temporary files of `name` left under names that are not slots' — those of versions
-    /// before the slots, and those of writers that took a name of their own (`mkstemp`'s) and were
-    /// killed: `.NAME.tmp-` and six letters or digits, exactly. Only the user's own regular files
-    /// with one link, not locked by a writer (every version holds its lock until the rename) and
-    /// not modified for `leftoverAgeSeconds`; `keeping` (this writer's own file) never. The folder
+    /// Removes temporary files of `name` left by writers that took a name of their own (`mkstemp`'s)
+    /// and were killed: `.NAME.tmp-nuanxin-` and six letters or digits, exactly (no other name: a
+    /// user's `.out.json.tmp-backup` is not ours). Only the user's own regular files with one link,
+    /// not locked by a writer (a writer holds its lock from creation until the rename) and not
+    /// modified for `leftoverAgeSeconds`; `keeping` (this writer's own file) never. The folder
     /// is listed only when it is small (`listedFolderBytes`) or `evenInALargeFolder`. Best effort:
     /// any failure leaves the files as they are.
     static func removeLeftovers(in folder: String, name: String, keeping: String, evenInALargeFolder: Bool) {
@@ -337,7 +343,7 @@ public enum AtomicFile {
         guard stat(folder, &info) == 0, evenInALargeFolder || Int(info.st_size) <= listedFolderBytes else { return }
         guard let dir = opendir(folder) else { return }
         defer { closedir(dir) }
-        let prefix = Array(("." + name + ".tmp-").utf8)
+        let prefix = Array(("." + name + ".tmp-" + randomNameMark).utf8)
         let now = time(nil)
         while let entry = readdir(dir) {
             let candidate: String? = withUnsafePointer(to: &entry.pointee.d_name) { raw in
@@ -357,9 +363,18 @@ public enum AtomicFile {
             guard path != keeping else { continue }
             var named = stat()
             guard lstat(path, &named) == 0, named.st_mode & S_IFMT == S_IFREG, named.st_uid == geteuid(), named.st_nlink == 1,
-                  Int(now) - Int(named.st_mtim.tv_sec) >= leftoverAgeSeconds else { continue }
+                  Int(now) - modificationSeconds(named) >= leftoverAgeSeconds else { continue }
             _ = removeIfStale(path)
         }
+    }
+
+    /// A file's modification time in seconds since 1970 (the field is named differently on Darwin).
+    static func modificationSeconds(_ info: stat) -> Int {
+        #if canImport(Darwin)
+        return Int(info.st_mtimespec.tv_sec)
+        #else
+        return Int(info.st_mtim.tv_sec)
+        #endif
     }
 
     /// The error of a temporary file that cannot be created (`errno` set): it names the folder,

@@ -62,7 +62,8 @@ public struct Nuanxin: ParsableCommand {
 
     /// `--data -ds`: ArgumentParser takes a word starting with a dash for the next option, never
     /// for a value (so that a forgotten value is not filled with the next flag), and says the value
-    /// is missing. When the word after the flag starts with a dash, the message says how to give
+    /// is missing. When the word after the flag starts with a dash and does not look like an option
+    /// itself (`--format`, `-k`: then the value was simply forgotten), the message says how to give
     /// such a value: `--data=-ds`.
     static func dashValueHint(_ error: Error, arguments: [String]) -> String? {
         let message = self.message(for: error)
@@ -73,6 +74,11 @@ public struct Nuanxin: ParsableCommand {
               let at = arguments.firstIndex(of: String(flag)), at + 1 < arguments.count,
               arguments[at + 1].hasPrefix("-"), arguments[at + 1].count > 1 else { return nil }
         let value = arguments[at + 1]
+        // An option's shape: `--` and a letter (`--format`, `--out=x`), or `-` and one letter (`-k`).
+        let body = value.drop { $0 == "-" }
+        let looksLikeOption = (value.hasPrefix("--") && body.first?.isLetter == true)
+            || (value.count == 2 && body.first?.isLetter == true)
+        guard !looksLikeOption else { return nil }
         return "nuanxin: after \(flag), a word starting with a dash is read as the next option; if \(value) is the value (a folder or file whose name starts with a dash), write \(flag)=\(value)"
     }
 

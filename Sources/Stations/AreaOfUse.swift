@@ -71,7 +71,7 @@ extension LoadRun {
     }
 
     /// A projected CRS in metres whose metres are not ground metres where the dataset is. The scale
-    /// of `transformer` (the worse of north–south and east–west, over 1 km geodesics) is judged at
+    /// of `transformer` (in the worst direction, from 1 km geodesics north and east) is judged at
     /// nine points of `scaleExtent`'s box: its centre, corners and the middles of its sides, which
     /// hold the worst of a transverse Mercator (east and west), a conic (north and south) or
     /// Mercator (the pole-most side) over the box. More than `maxScaleError` off anywhere: an error
@@ -105,7 +105,7 @@ extension LoadRun {
             ? "at the dataset's \(QueryProjector.text(worst.point))" : "at \(QueryProjector.text(worst.point)) of the dataset's extent (\(bounds.text))"
         let stretch = "\(what)\(crs)\(name) \(worst.linear > 1 ? "stretches" : "shrinks") distances by \(percent) % \(place)"
         if equalArea, abs(worst.linear - 1) <= LoadRun.maxEqualAreaScaleError {
-            issues.append(DatasetIssue(.warning, file: file, "\(stretch): it is equal-area, so each radius disc keeps its area (on the ground an ellipse: coverage counts are right on average where demand is spread evenly, not point by point), but distances (nearest, within, --max-distance, --min-spacing) are off by up to that much; for true distances use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
+            issues.append(DatasetIssue(.warning, file: file, "\(stretch): it is equal-area, so each radius disc keeps its area (on the ground an ellipse: coverage counts are right on average where demand is spread evenly, not point by point), but distances measured in it (within, --max-distance, --min-spacing, and which station nearest ranks first; the distance nearest prints is on the ground) are off by up to that much; for true distances use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
             return
         }
         issues.append(DatasetIssue(.error, file: file,
@@ -119,24 +119,29 @@ extension LoadRun {
         return "\(crs)" + ((try? CRSInspection.of(crs).name).map { " (\($0))" } ?? "")
     }
 
-    /// The scale of `transformer` (WGS84 to a metric CRS) at `centre`: `linear`, projected length
-    /// over ground length of 1 km geodesics north and east, the one further from 1; `areal`, the
-    /// projected area over the ground area of the parallelogram the two span (1 for an equal-area
-    /// CRS); nil when PROJ cannot project there.
+    /// The scale of `transformer` (WGS84 to a metric CRS) at `centre`, from the images of 1 km
+    /// geodesics north and east (the local linear map from ground metres to projected metres):
+    /// `linear`, the projected length over the ground length in the direction where it is furthest
+    /// from 1, that is the one of the map's two singular values further from 1 (in a CRS that does
+    /// not keep shapes, a sheared one, the worst direction is neither north nor east); `areal`, the
+    /// projected area over the ground area (the determinant; 1 for an equal-area CRS); nil when
+    /// PROJ cannot project there.
     static func scale(of transformer: CoordinateTransformer, at centre: Coordinate) -> (linear: Double, areal: Double)? {
         guard let origin = try? transformer.transform(centre) else { return nil }
-        var worst: Double?
         var vectors: [(x: Double, y: Double)] = []
         for azimuth in [0.0, 90.0] {
             guard let end = try? transformer.transform(Geodesic.destination(from: centre, azimuth: azimuth, distance: 1000)) else { return nil }
-            let v = (x: end.lon - origin.lon, y: end.lat - origin.lat)
-            let s = (v.x * v.x + v.y * v.y).squareRoot() / 1000
-            guard s.isFinite else { return nil }
+            let v = (x: (end.lon - origin.lon) / 1000, y: (end.lat - origin.lat) / 1000)
+            guard v.x.isFinite, v.y.isFinite else { return nil }
             vectors.append(v)
-            if worst.map({ abs(s - 1) > abs($0 - 1) }) ?? true { worst = s }
         }
-        guard let worst else { return nil }
-        let areal = abs(vectors[0].x * vectors[1].y - vectors[0].y * vectors[1].x) / 1_000_000
-        return (worst, areal)
+        // Columns: the images of a ground metre north and east. Singular values of [[a, b], [c, d]]:
+        // Q ± R with Q = |((a + d), (c − b))| / 2 and R = |((a − d), (c + b))| / 2.
+        let a = vectors[0].x, c = vectors[0].y, b = vectors[1].x, d = vectors[1].y
+        let q = ((a + d) * (a + d) + (c - b) * (c - b)).squareRoot() / 2
+        let r = ((a - d) * (a - d) + (c + b) * (c + b)).squareRoot() / 2
+        let largest = q + r, smallest = abs(q - r)
+        let linear = abs(largest - 1) >= abs(smallest - 1) ? largest : smallest
+        return (linear, abs(a * d - b * c))
     }
 }

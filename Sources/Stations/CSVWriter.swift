@@ -38,8 +38,6 @@ public struct CSVFormat: Equatable, Sendable {
         first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
     }
 
-    /// Whether `utf8` is a plain decimal number: an optional sign, digits with an optional
-    /// fraction, an optional exponent. (Not `Double(_:)`, which also takes "-inf" and hex.)
     /// `text` as a number when it is a plain decimal number (`isPlainNumber`) and finite: not
     /// hexadecimal (`0x10`, which `Double(_:)` reads as 16), `nan` or `inf`.
     static func decimal<S: StringProtocol>(_ text: S) -> Double? {
@@ -47,6 +45,8 @@ public struct CSVFormat: Equatable, Sendable {
         return n
     }
 
+    /// Whether `utf8` is a plain decimal number: an optional sign, digits with an optional
+    /// fraction, an optional exponent. (Not `Double(_:)`, which also takes "-inf" and hex.)
     static func isPlainNumber<C: Collection>(_ utf8: C) -> Bool where C.Element == UInt8 {
         var i = utf8.startIndex
         func digits() -> Int {

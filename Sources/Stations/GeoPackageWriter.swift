@@ -66,11 +66,11 @@ public enum GeoPackageWriter {
     /// at the next open), and another program with the file open (QGIS, in WAL mode) sees it
     /// through SQLite's locks; while that program writes, this waits (up to 10 s), then fails.
     ///
-    /// A GeoPackage written by another tool may lack the tables a feature layer needs besides
-    /// `gpkg_contents` (`gpkg_geometry_columns`, `gpkg_extensions`, the WGS84 row of
-    /// `gpkg_spatial_ref_sys`): they are created as the GeoPackage standard defines them. A table,
-    /// view or other object already named like the layer that is not a feature table registered in
-    /// `gpkg_contents` is not replaced: `TableInTheWay` (nothing changed).
+    /// A GeoPackage written by another tool may lack tables a feature layer needs
+    /// (`gpkg_spatial_ref_sys` or its required rows, `gpkg_geometry_columns`, `gpkg_extensions`):
+    /// they are created as the GeoPackage standard defines them (`createCoreTables`). A table, view
+    /// or index of another table already named like the layer that is not a feature table
+    /// registered in `gpkg_contents` is not replaced: `TableInTheWay` (nothing changed).
     public static func replace(_ layer: Layer, with items: [Item], inFile path: String, lastChange: Date) throws {
         let db = try SQLiteDatabase(updatingFile: path)
         let table = layer.tableName
@@ -85,7 +85,7 @@ public enum GeoPackageWriter {
             for about in ["gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents"] where existing.contains(about) {
                 try db.prepare("DELETE FROM \(about) WHERE lower(table_name) = lower(?)").run([.text(table)])
             }
-            try createFeatureTables(db)
+            try createCoreTables(db)
             try writeLayer(db, layer, items, stamp: timestamp(lastChange))
             try db.execute("COMMIT")
         } catch {
@@ -95,8 +95,10 @@ public enum GeoPackageWriter {
     }
 
     /// An object named like the layer's table (SQLite compares names ignoring ASCII case) that
-    /// import must not drop: a view, an index or trigger, or a table that `gpkg_contents` does not
-    /// list as a feature table (an attribute table, a tile pyramid, a table of the user's own).
+    /// import must not drop or cannot write beside: a view, an index of another table (tables,
+    /// views and indexes share one namespace; triggers have their own and never stand in the way),
+    /// or a table that `gpkg_contents` does not list as a feature table (an attribute table, a
+    /// tile pyramid, a table of the user's own).
     public struct TableInTheWay: Error, CustomStringConvertible {
         /// The GeoPackage.
         public var file: String
@@ -110,12 +112,20 @@ public enum GeoPackageWriter {
     }
 
     static func refuseTableInTheWay(_ db: SQLiteDatabase, table: String, file: String, contents: Bool) throws {
-        let objects = try db.prepare("SELECT name, type FROM sqlite_master WHERE lower(name) = lower(?) ORDER BY name")
+        // Every object of that name, in a fixed order (a trigger may share the name).
+        let objects = try db.prepare("SELECT name, type, tbl_name FROM sqlite_master WHERE lower(name) = lower(?) ORDER BY type, name")
         try objects.bind([.text(table)])
-        guard try objects.step(), let name = objects.text(0), let type = objects.text(1) else { return }
-        guard type == "table" else {
-            throw TableInTheWay(file: file, name: name, what: type == "index" ? "an index" : "a \(type)")
+        var found: String?
+        while try objects.step() {
+            guard let name = objects.text(0), let type = objects.text(1) else { continue }
+            switch type {
+            case "trigger": continue // its own namespace: no conflict, and the layer's own go with it
+            case "index" where objects.text(2)?.lowercased() == table.lowercased(): continue // dropped with the table
+            case "table": found = name
+            default: throw TableInTheWay(file: file, name: name, what: type == "index" ? "an index of table \(objects.text(2) ?? "?")" : "a \(type)")
+            }
         }
+        guard let name = found else { return }
         var dataType: String?
         if contents {
             let listed = try db.prepare("SELECT data_type FROM gpkg_contents WHERE lower(table_name) = lower(?)")
@@ -126,18 +136,6 @@ public enum GeoPackageWriter {
         guard dataType == "features" else {
             throw TableInTheWay(file: file, name: name, what: dataType.isEmpty ? "a table" : "a\(dataType.first.map { "aeiou".contains($0) } == true ? "n" : "") \(dataType) table")
         }
-    }
-
-    /// The tables (and the WGS84 spatial reference row) a feature layer needs besides
-    /// `gpkg_contents`, when a file written by another tool lacks them: the definitions are the
-    /// GeoPackage standard's (1.2+, as `createCoreTables`).
-    static func createFeatureTables(_ db: SQLiteDatabase) throws {
-        try db.execute("""
-            CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), CONSTRAINT uk_gc_table_name UNIQUE (table_name), CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
-            CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
-            """)
-        let wgs84 = try db.prepare("INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')")
-        try wgs84.run([.text(wgs84Definition)])
     }
 
     /// Writes a GeoPackage to `path` atomically.
@@ -158,16 +156,20 @@ public enum GeoPackageWriter {
         GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]
         """
 
+    /// The GeoPackage standard's core tables (1.2+: spatial reference systems with their three
+    /// required rows, contents, geometry columns, extensions), each created only when missing: a
+    /// new file gets them all, and a file another tool wrote without some of them (no
+    /// `gpkg_extensions`, even no `gpkg_spatial_ref_sys`) gets what a feature layer needs.
     static func createCoreTables(_ db: SQLiteDatabase) throws {
         try db.execute("""
-            CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
-            CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
-            CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), CONSTRAINT uk_gc_table_name UNIQUE (table_name), CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
-            CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
-            INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system');
-            INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
+            CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+            CREATE TABLE IF NOT EXISTS gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+            CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), CONSTRAINT uk_gc_table_name UNIQUE (table_name), CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+            CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+            INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system');
+            INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
             """)
-        try db.prepare("INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')")
+        try db.prepare("INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')")
             .run([.text(wgs84Definition)])
     }
 

@@ -98,5 +98,11 @@ extension HostileInputTests {
         let missing = try CLI.run(["info", "--data"], currentDirectory: dir)
         #expect(missing.status == 64)
         #expect(!missing.stderr.contains("write --data="), "\(missing.stderr)")
+        // Nor when the next word is an option: the value was forgotten, not a dash-named file.
+        for next in [["--format", "json"], ["-k", "1"]] {
+            let forgotten = try CLI.run(["nearest", "--lon", "113.1", "--lat", "36.2", "--out"] + next + ["--data=-ds"], currentDirectory: dir)
+            #expect(forgotten.status == 64)
+            #expect(!forgotten.stderr.contains("write --out="), "\(next): \(forgotten.stderr)")
+        }
     }
 }

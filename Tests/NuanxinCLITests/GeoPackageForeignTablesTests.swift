@@ -40,13 +40,15 @@ extension HostileInputTests {
         #expect(GDAL.count(summary) == 5, "\(summary)")
     }
 
-    @Test("import into a GeoPackage where the layer's name belongs to an attributes table (any letter case), a plain table or a view: refused (73 or 65) naming it, the file unchanged", arguments: [
+    @Test("import into a GeoPackage where the layer's name belongs to an attributes table (any letter case), a plain table, a view or an index of another table: refused (73 or 65) naming it, the file unchanged", arguments: [
         ("CREATE TABLE Candidates (fid INTEGER PRIMARY KEY, note TEXT); INSERT INTO Candidates VALUES (1, 'survey notes'); INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('Candidates', 'attributes', 'Candidates')",
          Int32(73), "city.gpkg: the GeoPackage already has an attributes table named Candidates, which is not a feature layer"),
         ("CREATE TABLE candidates (note TEXT); INSERT INTO candidates VALUES ('mine')",
          Int32(65), "city.gpkg (table candidates): the table candidates is not a feature layer (gpkg_contents does not list it as features and it has no geometry column)"),
         ("CREATE VIEW candidates AS SELECT * FROM stations",
          Int32(65), "city.gpkg (table candidates): the view candidates is not a feature layer"),
+        ("CREATE TABLE notes (t TEXT); CREATE INDEX Candidates ON notes (t)",
+         Int32(73), "city.gpkg: the GeoPackage already has an index of table notes named Candidates, which is not a feature layer"),
     ])
     func importOverANonFeatureTable(_ sql: String, _ status: Int32, _ message: String) throws {
         let dir = try HostileInputTests.workspace()
@@ -66,5 +68,31 @@ extension HostileInputTests {
         #expect(r.status == status, "\(r.stderr)")
         #expect(r.stderr.contains(message), "\(r.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: city)) == before)
+    }
+
+    @Test("import into a GeoPackage with a trigger named like the layer on another table imports, again and again (triggers have their own names)")
+    func importBesideSameNamedTriggerAndIndex() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let city = try HostileInputTests.cityGeoPackage(dir)
+        try HostileInputTests.sqlite(city, "db.execute('CREATE TRIGGER \"Stations\" AFTER INSERT ON parking_zones BEGIN SELECT 1; END')")
+        let csv = try HostileInputTests.put(dir, "new.csv", "id,name,kind,lon,lat\nn1,甲,warm_station,113.06,36.05\n")
+        for extra in [[], ["--replace"]] {
+            let r = try CLI.run(["import", "--layer", "stations", csv, "--data", city] + extra)
+            #expect(r.status == 0, "\(extra): \(r.stderr)")
+        }
+        #expect(try HostileInputTests.sqliteRows(city, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'Stations'") == "[('Stations',)]")
+    }
+
+    @Test("import into a GeoPackage without gpkg_spatial_ref_sys creates it with the standard's rows and imports (was 74)")
+    func importWithoutSpatialRefSys() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let city = try HostileInputTests.cityGeoPackage(dir)
+        try HostileInputTests.sqlite(city, "db.execute('DROP TABLE gpkg_spatial_ref_sys')")
+        let csv = try HostileInputTests.put(dir, "new.csv", "id,name,kind,lon,lat\nn1,甲,warm_station,113.06,36.05\n")
+        let r = try CLI.run(["import", "--layer", "stations", csv, "--data", city])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try HostileInputTests.sqliteRows(city, "SELECT srs_id FROM gpkg_spatial_ref_sys ORDER BY srs_id") == "[(-1,), (0,), (4326,)]")
     }
 }
