@@ -233,6 +233,13 @@ struct DatasetAreaOfUseTests {
         #expect(mercator.stderr.contains("stretches distances by 66."), "\(mercator.stderr)")
     }
 
+    @Test("a sheared equal-area CRS is judged in its worst direction: Equal Earth 53° east of its meridian stretches 12.8 % on a diagonal (refused), only 6.2 % north or east (it was a warning)")
+    func shearedCRSWorstDirection() throws {
+        let r = try CLI.run(["coverage", "--crs", "+proj=eqearth +lon_0=60 +ellps=WGS84 +units=m", "--data", Fixtures.tiny.path])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("stretches distances by 12.8 %"), "\(r.stderr)")
+    }
+
     @Test("the CRS's scale is judged over the same box whichever layers a command loads: the districts' (an export of parking zones reads them for it), else the stations'")
     func sameJudgementInEveryCommand() throws {
         // Web Mercator is 3 % off near 12°N. Without districts, stations and candidates at 16°N (4.7 %
