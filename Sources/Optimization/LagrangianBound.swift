@@ -97,6 +97,7 @@ extension CoverageSolver {
         var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
         var lastTop: [ColumnIndex] = []
         for iteration in 0..<iterations {
+            if iteration % 64 == 63, budget.limits.pastDeadline { break }
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
             if iteration % tuning.exactRecomputeInterval == 0 {
@@ -123,17 +124,7 @@ extension CoverageSolver {
                 lastTop = top
                 var set = fixedIn + top
                 set.sort()
-                if !tried.contains(set) {
-                    tried.insert(set)
-                    let v = model.value(set)
-                    if polish && polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
-                        polishes += 1
-                        var improved = set
-                        let w = localSearch(&improved, allowed: [Bool](repeating: true, count: K))
-                        incumbent.offer(improved, value: w)
-                    }
-                    incumbent.offer(set, value: v)
-                }
+                offerRelaxationSites(set, polish: polish, polishes: &polishes)
             }
             if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
             // At a node (and at a core's root): give up on pruning when the bound's recent
