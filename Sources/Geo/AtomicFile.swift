@@ -44,8 +44,10 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
 ///   writer's) and looks at the others by name, so that finding the dead writers' files costs a
 ///   few `open` calls and not a listing of the folder (a `/tmp` may hold thousands of entries).
 ///   Only the user's own regular files are slots. When every slot is being written, the writer
-///   waits for one (at most `slotWaitSeconds`, then a random name). A file of another name is not
-///   looked at.
+///   waits for one (at most `slotWaitSeconds`, then a random name). Leftovers under random names
+///   (a killed writer's, or those of versions before the slots) are removed when old enough and
+///   unlocked, found by listing the folder only when it is small or the write has just met a dead
+///   writer (`removeLeftovers`). A file of another name is not looked at.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically.
     ///
@@ -126,8 +128,10 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw AtomicFileError.cannotCreate(path: path, reason: "the folder \(folder) does not exist")
         }
-        let (fd, tempPath) = try claimTemporaryFile(folder + "/." + url.lastPathComponent + ".tmp-", for: path)
+        var crashSeen = false
+        let (fd, tempPath) = try claimTemporaryFile(folder + "/." + url.lastPathComponent + ".tmp-", for: path, crashSeen: &crashSeen)
         SignalCleanup.arm(tempPath)
+        removeLeftovers(in: folder, name: url.lastPathComponent, keeping: tempPath, evenInALargeFolder: crashSeen)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         // The descriptor (and with it the lock) is kept open until the rename is done.
         defer { close(fd) }
@@ -211,7 +215,9 @@ public enum AtomicFile {
     /// slot is held by a live writer, waits for one (at most `slotWaitSeconds`) and tries again.
     /// When the slots are taken by files that are no writer's (another user's, links, folders),
     /// after the wait, or after many lost races, a name as `mkstemp` makes it.
-    static func claimTemporaryFile(_ prefix: String, for path: String) throws -> (Int32, String) {
+    /// `crashSeen` is set when a dead writer's file was found at a slot or the name is not a slot's
+    /// (then earlier writers may have left files under such names too; `removeLeftovers`).
+    static func claimTemporaryFile(_ prefix: String, for path: String, crashSeen: inout Bool) throws -> (Int32, String) {
         // Bounded: each try takes a slot, passes one, or meets another writer's move.
         var tries = 0
         while true {
@@ -220,26 +226,27 @@ public enum AtomicFile {
             while k < temporarySlots {
                 tries += 1
                 // Many writers racing for the slots: a name of its own instead.
-                guard tries <= 64 * temporarySlots else { return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+                guard tries <= 64 * temporarySlots else { crashSeen = true; return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
                 let candidate = slotPath(prefix, k)
                 let fd = open(candidate, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
                 if fd >= 0 {
                     if try lockNew(fd, candidate, for: path) {
-                        for later in (k + 1)..<temporarySlots { _ = removeIfStale(slotPath(prefix, later)) }
+                        for later in (k + 1)..<temporarySlots where removeIfStale(slotPath(prefix, later)) == .removed { crashSeen = true }
                         return (fd, candidate)
                     }
                     continue
                 }
                 guard errno == EEXIST else { throw cannotCreateTemporary(prefix, for: path) }
                 switch removeIfStale(candidate) {
-                case .removed: continue // a dead writer's: the slot is free again
+                case .removed: crashSeen = true; continue // a dead writer's: the slot is free again
+                case .absent: continue // gone meanwhile
                 case .live:
                     if live == nil { live = k }
                     k += 1
                 case .other: k += 1
                 }
             }
-            guard let live else { return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+            guard let live else { crashSeen = true; return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
             // Every slot is taken and one at least is being written: wait until that writer is done
             // (it renames or removes its file, then closes it), then look again. At most
             // `slotWaitSeconds`: past that (a writer that never ends), a name of its own.
@@ -249,7 +256,7 @@ public enum AtomicFile {
                 var waited = 0
                 while flock(fd, LOCK_EX | LOCK_NB) != 0 {
                     guard errno == EWOULDBLOCK || errno == EINTR else { break }
-                    guard waited < slotWaitSeconds * 100 else { return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
+                    guard waited < slotWaitSeconds * 100 else { crashSeen = true; return try randomTemporaryFile(prefix + "XXXXXX", for: path) }
                     usleep(10_000)
                     waited += 1
                 }
@@ -278,8 +285,10 @@ public enum AtomicFile {
 
     /// What `removeIfStale` found at a slot.
     enum SlotState {
-        /// A dead writer's file, now removed (or gone meanwhile): the slot is free.
+        /// A dead writer's file, now removed: the slot is free.
         case removed
+        /// No file (or it went meanwhile): the slot is free.
+        case absent
         /// A file a live writer holds.
         case live
         /// No file, or one that is no writer's temporary file (not a regular file, not readable).
@@ -290,7 +299,7 @@ public enum AtomicFile {
     /// its lock); a file a live writer holds, and anything else, is left.
     static func removeIfStale(_ candidate: String) -> SlotState {
         let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return errno == ENOENT ? .removed : .other }
+        guard fd >= 0 else { return errno == ENOENT ? .absent : .other }
         defer { close(fd) }
         var opened = stat(), named = stat()
         // Only this user's regular files are slots: in a shared folder (/tmp) another user's file
@@ -299,9 +308,58 @@ public enum AtomicFile {
         // A live writer holds the lock; a killed one released it when it died.
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK ? .live : .other }
         // Remove only the file we locked, not one that took its name meanwhile.
-        guard lstat(candidate, &named) == 0 else { return .removed }
+        guard lstat(candidate, &named) == 0 else { return .absent }
         guard opened.st_ino == named.st_ino, opened.st_dev == named.st_dev else { return .other }
-        return unlink(candidate) == 0 || errno == ENOENT ? .removed : .other
+        if unlink(candidate) == 0 { return .removed }
+        return errno == ENOENT ? .absent : .other
+    }
+
+    /// How long (by its modification time) a temporary file under a name that is not a slot's must
+    /// have been left alone before `removeLeftovers` removes it: a writer of an older version, or
+    /// one on a file system whose locks other machines do not see, is not mistaken for a dead one.
+    public static let leftoverAgeSeconds = 600
+
+    /// The size (`st_size` of the folder itself) up to which the target's folder is listed on every
+    /// write to find leftovers under names that are not slots': about 1,500 entries on ext4 and
+    /// tmpfs, a listing of well under a millisecond. A larger folder is listed only when the write
+    /// found a dead writer's slot file or used a name of its own (`crashSeen`).
+    public static let listedFolderBytes = 32 * 1024
+
+    /// Removes temporary files of `name` left under names that are not slots' — those of versions
+    /// before the slots, and those of writers that took a name of their own (`mkstemp`'s) and were
+    /// killed: `.NAME.tmp-` and six letters or digits, exactly. Only the user's own regular files
+    /// with one link, not locked by a writer (every version holds its lock until the rename) and
+    /// not modified for `leftoverAgeSeconds`; `keeping` (this writer's own file) never. The folder
+    /// is listed only when it is small (`listedFolderBytes`) or `evenInALargeFolder`. Best effort:
+    /// any failure leaves the files as they are.
+    static func removeLeftovers(in folder: String, name: String, keeping: String, evenInALargeFolder: Bool) {
+        var info = stat()
+        guard stat(folder, &info) == 0, evenInALargeFolder || Int(info.st_size) <= listedFolderBytes else { return }
+        guard let dir = opendir(folder) else { return }
+        defer { closedir(dir) }
+        let prefix = Array(("." + name + ".tmp-").utf8)
+        let now = time(nil)
+        while let entry = readdir(dir) {
+            let candidate: String? = withUnsafePointer(to: &entry.pointee.d_name) { raw in
+                raw.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes -> String? in
+                    let count = strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))
+                    guard count == prefix.count + 6 else { return nil }
+                    for i in 0..<prefix.count where bytes[i] != prefix[i] { return nil }
+                    for i in prefix.count..<count {
+                        let b = bytes[i]
+                        guard (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) else { return nil }
+                    }
+                    return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+                }
+            }
+            guard let candidate else { continue }
+            let path = folder + "/" + candidate
+            guard path != keeping else { continue }
+            var named = stat()
+            guard lstat(path, &named) == 0, named.st_mode & S_IFMT == S_IFREG, named.st_uid == geteuid(), named.st_nlink == 1,
+                  Int(now) - Int(named.st_mtim.tv_sec) >= leftoverAgeSeconds else { continue }
+            _ = removeIfStale(path)
+        }
     }
 
     /// The error of a temporary file that cannot be created (`errno` set): it names the folder,

@@ -7,7 +7,7 @@ import Stations
 /// Options shared by coverage, gaps and propose (and export of their results): the radius, which
 /// kinds offer rest, the district selection and the demand model's area grid.
 struct CoverageOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).")
+    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: DecimalFlag.parse)
     var radius: Double?
 
     @Option(help: "Only these districts (id or name; repeat for several). Default: all.")
@@ -16,7 +16,7 @@ struct CoverageOptions: ParsableArguments {
     @Option(help: "Station kinds that count as offering rest (repeat; default: all but charging_point and partner_venue).")
     var kind: [StationKind] = []
 
-    @Option(name: .customLong("area-cell-m"), parsing: .unconditional, help: "Grid used to spread a commercial area's peak_riders over demand points, in metres. (default: 100.0)")
+    @Option(name: .customLong("area-cell-m"), parsing: .unconditional, help: "Grid used to spread a commercial area's peak_riders over demand points, in metres. (default: 100.0)", transform: DecimalFlag.parse)
     var areaCell: Double?
 
     /// --at, --stay-min, --visits-per-hour.
@@ -49,13 +49,13 @@ struct CoverageOptions: ParsableArguments {
 
 /// The gaps options besides the coverage ones.
 struct GapOptions: ParsableArguments {
-    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres. (default: 250.0)")
+    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres. (default: 250.0)", transform: DecimalFlag.parse)
     var cell: Double?
 
-    @Option(name: .customLong("merge-m"), parsing: .unconditional, help: "Parts of a district's gaps within this many metres of each other are one gap (default: the cell size; 0 keeps every part apart).")
+    @Option(name: .customLong("merge-m"), parsing: .unconditional, help: "Parts of a district's gaps within this many metres of each other are one gap (default: the cell size; 0 keeps every part apart).", transform: DecimalFlag.parse)
     var mergeM: Double?
 
-    @Option(name: .customLong("min-demand"), parsing: .unconditional, help: "Leave out gaps with less uncovered demand (riders). (default: 0)")
+    @Option(name: .customLong("min-demand"), parsing: .unconditional, help: "Leave out gaps with less uncovered demand (riders). (default: 0)", transform: DecimalFlag.parse)
     var minDemand: Double?
 
     @Option(parsing: .unconditional, help: "Keep at most this many gaps per district (the largest).")

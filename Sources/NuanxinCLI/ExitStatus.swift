@@ -111,6 +111,11 @@ extension DatasetLock.Failure: ExitCoded {
     var exitStatus: ExitStatus { .cannotCreate }
 }
 
+/// import into a GeoPackage whose object of the layer's name is no feature table (kept as it is).
+extension GeoPackageWriter.TableInTheWay: ExitCoded {
+    var exitStatus: ExitStatus { .cannotCreate }
+}
+
 /// `--district` naming a division the dataset does not have.
 extension UnknownDivision: ExitCoded {
     var exitStatus: ExitStatus { .usage }

@@ -19,16 +19,16 @@ struct NearestCommand: ParsableCommand {
         """
     )
 
-    @Option(parsing: .unconditional, help: "Longitude of the query point.")
+    @Option(parsing: .unconditional, help: "Longitude of the query point.", transform: DecimalFlag.parse)
     var lon: Double?
 
-    @Option(parsing: .unconditional, help: "Latitude of the query point.")
+    @Option(parsing: .unconditional, help: "Latitude of the query point.", transform: DecimalFlag.parse)
     var lat: Double?
 
     @Option(name: .short, parsing: .unconditional, help: "How many stations (ties at the k-th distance are all returned).")
     var k: Int = 1
 
-    @Option(name: .customLong("max-distance"), parsing: .unconditional, help: "Only stations within this many metres.")
+    @Option(name: .customLong("max-distance"), parsing: .unconditional, help: "Only stations within this many metres.", transform: DecimalFlag.parse)
     var maxDistance: Double?
 
     @Option(help: "Batch input: a CSV, NDJSON or GeoJSON file, or - for standard input.")

@@ -51,8 +51,29 @@ public struct Nuanxin: ParsableCommand {
             try command.run()
         } catch {
             if let status = report(error) { Foundation.exit(status.rawValue) }
+            if let hint = dashValueHint(error, arguments: Array(CommandLine.arguments.dropFirst())) {
+                printError(fullMessage(for: error))
+                printError(hint)
+                exit(withError: ExitCode.validationFailure)
+            }
             exit(withError: error)
         }
+    }
+
+    /// `--data -ds`: ArgumentParser takes a word starting with a dash for the next option, never
+    /// for a value (so that a forgotten value is not filled with the next flag), and says the value
+    /// is missing. When the word after the flag starts with a dash, the message says how to give
+    /// such a value: `--data=-ds`.
+    static func dashValueHint(_ error: Error, arguments: [String]) -> String? {
+        let message = self.message(for: error)
+        let prefix = "Missing value for '"
+        guard message.hasPrefix(prefix) else { return nil }
+        let flag = message.dropFirst(prefix.count).prefix { $0 != " " && $0 != "'" }
+        guard flag.hasPrefix("-"),
+              let at = arguments.firstIndex(of: String(flag)), at + 1 < arguments.count,
+              arguments[at + 1].hasPrefix("-"), arguments[at + 1].count > 1 else { return nil }
+        let value = arguments[at + 1]
+        return "nuanxin: after \(flag), a word starting with a dash is read as the next option; if \(value) is the value (a folder or file whose name starts with a dash), write \(flag)=\(value)"
     }
 
     /// A closed standard input, output or error (`2>&-`, some daemons and cron setups) would let

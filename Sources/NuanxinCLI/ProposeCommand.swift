@@ -10,22 +10,22 @@ struct ProposalOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "How many new sites per district (or for the city with --citywide).")
     var count: Int?
 
-    @Option(parsing: .unconditional, help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.")
+    @Option(parsing: .unconditional, help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.", transform: DecimalFlag.parse)
     var target: Double?
 
-    @Option(parsing: .unconditional, help: "Budget in yuan per district (or for the city with --citywide): sites cost site_cost.fixed + site_cost.per_seat × seats.")
+    @Option(parsing: .unconditional, help: "Budget in yuan per district (or for the city with --citywide): sites cost site_cost.fixed + site_cost.per_seat × seats.", transform: DecimalFlag.parse)
     var budget: Double?
 
     @Flag(help: "Maximise plain coverage, ignoring seats (classic MCLP).")
     var uncapacitated = false
 
-    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)")
+    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)", transform: DecimalFlag.parse)
     var grid: Double?
 
     @Option(parsing: .unconditional, help: "Force one size (seats) for every new site (default: a size from site_sizes, at most the candidate's max_seats).")
     var seats: Int?
 
-    @Option(name: .customLong("min-spacing"), parsing: .unconditional, help: "No two new sites closer than this many metres; 0 turns it off. (default: half the radius)")
+    @Option(name: .customLong("min-spacing"), parsing: .unconditional, help: "No two new sites closer than this many metres; 0 turns it off. (default: half the radius)", transform: DecimalFlag.parse)
     var minSpacing: Double?
 
     @Option(parsing: .singleValue, help: "Candidate ids that must be chosen (comma-separated, or repeat the flag).")

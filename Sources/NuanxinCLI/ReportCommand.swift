@@ -38,10 +38,10 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("tiles-crs"), help: "Datum of the tiles: wgs84, or gcj02 for Chinese tile services (shifts the drawing onto them).")
     var tilesCRS: TileLayer.Datum = .wgs84
 
-    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres.")
+    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres. (default: 250.0)", transform: DecimalFlag.parse)
     var cellM: Double = 250
 
-    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates.")
+    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)", transform: DecimalFlag.parse)
     var gridM: Double = 250
 
     @OptionGroup var coverage: CoverageOptions

@@ -38,7 +38,7 @@ struct ScenarioOptions: ParsableArguments {
             only.issues = error.issues.filter { $0.file == incoming.file || $0.severity == .error }.map { LayerImport.located($0, incoming) }
             throw DatasetLoadFailure(error: only)
         }
-        try checkReach(added, file: file, dataset: dataset, manifestPath: source.manifestPath, radiusM: radiusM)
+        try checkReach(added, file: file, dataset: dataset, manifestPath: source.manifestPath, districtsPath: source.path(of: .districts), radiusM: radiusM)
         var out = dataset
         let position = Dictionary(out.stations.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for station in added {
@@ -50,8 +50,11 @@ struct ScenarioOptions: ParsableArguments {
     /// The circles of the service radius around the added stations, checked as around the
     /// dataset's points (`DatasetOptions.checkReach`, `DatasetLoader.load`): `--radius` when given,
     /// else the manifest's `radius_m` (the dataset was checked with the same radius without them).
-    /// One check on the box of the added stations; exit 65 naming the radius and the file.
-    static func checkReach(_ added: [Station], file: String, dataset: Dataset, manifestPath: String, radiusM: Double?) throws {
+    /// One check on the box of the added stations; exit 65 naming the radius and the file. Without
+    /// `--radius`, a division's own `radius_m` wider than the manifest's is checked too, around the
+    /// added stations that can reach the division's demand with it (those within that radius of the
+    /// division's lon/lat box), naming the division as the dataset check does.
+    static func checkReach(_ added: [Station], file: String, dataset: Dataset, manifestPath: String, districtsPath: String, radiusM: Double?) throws {
         let projector = try QueryProjector(datum: .wgs84, crs: dataset.manifest.crs)
         guard projector.area != nil else { return }
         var box = projector.extentBuilder()
@@ -64,6 +67,22 @@ struct ScenarioOptions: ParsableArguments {
             }
         } else if let why = projector.reachProblem(around: extent, of: what, radiusM: dataset.manifest.radiusM, flag: "\"radius_m\"") {
             throw CLIFailure(status: .dataError, message: "\(manifestPath): \(why)")
+        }
+        guard radiusM == nil else { return }
+        // A smaller radius than the manifest's stays within what was just checked.
+        for d in dataset.districts.sorted(by: { $0.featureIndex < $1.featureIndex }) {
+            guard let radius = d.radiusM, radius > dataset.manifest.radiusM, let division = LonLatBox(covering: d.geometry.allCoordinates) else { continue }
+            // The box grown by the radius, generously (1° of latitude is at least 110.5 km; a
+            // degree of longitude is shortest at the box's latitude farthest from the equator).
+            let dLat = radius / 110_000
+            let farthest = min(89.0, max(abs(division.south), abs(division.north)) + dLat)
+            let dLon = min(360, dLat / cos(farthest * .pi / 180))
+            let near = LonLatBox(west: division.west - dLon, south: division.south - dLat, east: division.east + dLon, north: division.north + dLat)
+            var box = projector.extentBuilder()
+            for s in added where near.contains(s.location) { box.add(s.location) }
+            guard let nearby = box.extent,
+                  let why = projector.reachProblem(around: nearby, of: "the stations of --with \(file) that reach the division", radiusM: radius, flag: "radius_m") else { continue }
+            throw CLIFailure(status: .dataError, message: "\(districtsPath): feature \(d.featureIndex) (id \(d.id)): \(why)")
         }
     }
 }

@@ -8,10 +8,10 @@ struct TimeOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Time of day HH:MM: count only the stations open then and scale demand by the manifest's demand_profile for that hour (default: the peak, every station).")
     var at: String?
 
-    @Option(name: .customLong("stay-min"), parsing: .unconditional, help: "Minutes a rider stays at a rest station per visit (default: the manifest's stay_min, else 20).")
+    @Option(name: .customLong("stay-min"), parsing: .unconditional, help: "Minutes a rider stays at a rest station per visit (default: the manifest's stay_min, else 20).", transform: DecimalFlag.parse)
     var stayMin: Double?
 
-    @Option(name: .customLong("visits-per-hour"), parsing: .unconditional, help: "Rest-station visits per rider an hour (default: the manifest's visits_per_hour, else 0.5).")
+    @Option(name: .customLong("visits-per-hour"), parsing: .unconditional, help: "Rest-station visits per rider an hour (default: the manifest's visits_per_hour, else 0.5).", transform: DecimalFlag.parse)
     var visitsPerHour: Double?
 
     func validate() throws {

@@ -11,13 +11,13 @@ struct WithinCommand: ParsableCommand {
         discussion: "--at HH:MM keeps only the stations open at that time."
     )
 
-    @Option(parsing: .unconditional, help: "Longitude of the query point.")
+    @Option(parsing: .unconditional, help: "Longitude of the query point.", transform: DecimalFlag.parse)
     var lon: Double?
 
-    @Option(parsing: .unconditional, help: "Latitude of the query point.")
+    @Option(parsing: .unconditional, help: "Latitude of the query point.", transform: DecimalFlag.parse)
     var lat: Double?
 
-    @Option(parsing: .unconditional, help: "Radius in metres (straight-line in the dataset's metric CRS).")
+    @Option(parsing: .unconditional, help: "Radius in metres (straight-line in the dataset's metric CRS).", transform: DecimalFlag.parse)
     var radius: Double
 
     @OptionGroup var filters: StationFilterOptions
@@ -64,10 +64,10 @@ struct LocateCommand: ParsableCommand {
         """
     )
 
-    @Option(parsing: .unconditional, help: "Longitude of the point.")
+    @Option(parsing: .unconditional, help: "Longitude of the point.", transform: DecimalFlag.parse)
     var lon: Double?
 
-    @Option(parsing: .unconditional, help: "Latitude of the point.")
+    @Option(parsing: .unconditional, help: "Latitude of the point.", transform: DecimalFlag.parse)
     var lat: Double?
 
     @Option(help: "Batch input: a CSV, NDJSON or GeoJSON file, or - for standard input.")

@@ -164,13 +164,17 @@ struct CoverageSolver {
                 nodes += 1
                 let sub = Subproblem(node, model: model, p: p)
                 if sub.q <= 0 || sub.free.count <= sub.q {
-                    let set = node.fixedIn + sub.free
-                    incumbent.offer(set, value: model.value(set))
+                    // The node is one answer: its fixed sites, with every free one when they do not
+                    // outnumber the sites left (none when p are fixed already).
+                    if sub.q >= 0 {
+                        let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
+                        incumbent.offer(set, value: model.value(set))
+                    }
                     continue
                 }
                 var (r, afterRelaxation) = model.byCandidate.edgeCount >= tuning.splitMinimumLinks
-                    ? rootSearches(sub, node: node, nodes: nodes)
-                    : rootSearchesInTurn(sub, node: node, nodes: nodes)
+                    ? rootSearches(sub, node: node, nodes: nodes, warm: warm)
+                    : rootSearchesInTurn(sub, node: node, nodes: nodes, warm: warm)
                 // A better incumbent steers the subgradient steps better: the relaxation is resumed
                 // with it, here on the full model only when no core takes the search over (a core
                 // resumes it from these multipliers on its smaller model, at a fraction of the cost).
@@ -188,9 +192,14 @@ struct CoverageSolver {
                     return out
                 }
                 if resume {
-                    let again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                                      lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
-                                      paced: budget.rootStopsAtPace)
+                    // After the smoothed dual (whose steps do not aim at the incumbent), a short
+                    // continuation of it instead.
+                    let again = r.smoothed
+                        ? smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                      lambda: r.lambda, evaluations: tuning.smoothing.resumeEvaluations, polish: true, resumed: true)
+                        : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
+                                paced: budget.rootStopsAtPace)
                     if again.ub < r.ub { r = again }
                     rootBound = r.ub
                     rootWork = work
@@ -387,13 +396,11 @@ struct CoverageSolver {
     /// not already prove the incumbent optimal (on one thread it is then not run at all). Returns
     /// the relaxation and the incumbent's value when it ended: the caller resumes the relaxation
     /// when the searches found better.
-    private mutating func rootSearches(_ sub: Subproblem, node: Node, nodes: Int) -> (Relaxation, Double) {
+    private mutating func rootSearches(_ sub: Subproblem, node: Node, nodes: Int, warm: Bool) -> (Relaxation, Double) {
         let start = incumbent
         let steps = tuning.tabuSteps, stall = tuning.tabuSteps / tuning.tabuStallDivisor
-        let iterations = budget.rootIterations, paced = budget.rootStopsAtPace
         func relaxationSide(_ s: inout CoverageSolver) -> (Relaxation, Double, Bool) {
-            let r = s.relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                            lambda: node.lambda, theta: node.theta, iterations: iterations, polish: true, paced: paced)
+            let r = s.rootRelaxation(sub, node: node, warm: warm)
             let afterRelaxation = s.incumbent.value
             if s.optimality.cannotImprove(r.ub, over: s.target) {
                 unneeded.set()
@@ -443,15 +450,25 @@ struct CoverageSolver {
         return (r, afterRelaxation)
     }
 
+    /// The root's first relaxation: the full model's first one starts far from the LP optimum, and
+    /// the smoothed dual gets there in fewer passes (SmoothedDual.swift); a core's root (started
+    /// from its parent's multipliers, `warm`) keeps the (paced) subgradient steps.
+    private mutating func rootRelaxation(_ sub: Subproblem, node: Node, warm: Bool) -> Relaxation {
+        warm
+            ? relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                    lambda: node.lambda, theta: node.theta, iterations: budget.rootIterations, polish: true,
+                    paced: budget.rootStopsAtPace)
+            : rootRelax(covered: sub.covered, base: sub.base, free: sub.free, q: sub.q, lambda: node.lambda, theta: node.theta,
+                        iterations: budget.rootIterations)
+    }
+
     /// The root's relaxation and heuristic searches one after the other, each search from the best
     /// answer so far (for small models, where `rootSearches`' split would not pay): the relaxation,
     /// tabu searches from the incumbent, from the relaxation's sites and from the sites most often in
     /// its solution, then the iterated tabu search (kicks) over every site, all skipped when the
     /// relaxation's bound proves the incumbent optimal.
-    private mutating func rootSearchesInTurn(_ sub: Subproblem, node: Node, nodes: Int) -> (Relaxation, Double) {
-        let r = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                      lambda: node.lambda, theta: node.theta, iterations: budget.rootIterations, polish: true,
-                      paced: budget.rootStopsAtPace)
+    private mutating func rootSearchesInTurn(_ sub: Subproblem, node: Node, nodes: Int, warm: Bool) -> (Relaxation, Double) {
+        let r = rootRelaxation(sub, node: node, warm: warm)
         let afterRelaxation = incumbent.value
         progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
         if optimality.cannotImprove(r.ub, over: target) { return (r, afterRelaxation) }
@@ -576,12 +593,19 @@ extension CoverageSolver {
             count += 1
             let sub = Subproblem(node, model: model, p: p)
             if sub.q <= 0 || sub.free.count <= sub.q {
-                let set = node.fixedIn + sub.free
-                w.incumbent.offer(set, value: model.value(set))
+                // The node is one answer: its fixed sites, with every free one when they do not
+                // outnumber the sites left (none when p are fixed already).
+                if sub.q >= 0 {
+                    let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
+                    w.incumbent.offer(set, value: model.value(set))
+                }
                 return done(.closed)
             }
-            let r = w.relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                            lambda: node.lambda, theta: node.theta, iterations: budget.nodeIterations, polish: false)
+            let r = tuning.smoothing.atNodes
+                ? w.smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                lambda: node.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
+                : w.relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                          lambda: node.lambda, theta: node.theta, iterations: budget.nodeIterations, polish: false)
             let ub = min(r.ub, node.bound)
             if optimality.cannotImprove(ub, over: w.target) { return done(.closed) }
             let (newIn, newOut) = w.fixByReducedCost(r, sub: sub, node: node)

@@ -25,6 +25,8 @@ extension CoverageSolver {
         /// How often each column was among the relaxation's sites, recent iterations weighing
         /// more (between 0 and 1): an estimate of the LP solution's x_j, for branching.
         var share: [Double] = []
+        /// Found by the smoothed dual (`smoothRelax`), whose steps do not aim at the incumbent.
+        var smoothed = false
     }
 
     /// The q best free columns by value (ties: lower index), best first, plus the (q+1)-th value.
@@ -122,9 +124,7 @@ extension CoverageSolver {
             // The relaxation's sites as a solution (unless they are the last iteration's).
             if top != lastTop {
                 lastTop = top
-                var set = fixedIn + top
-                set.sort()
-                offerRelaxationSites(set, polish: polish, polishes: &polishes)
+                offerRelaxed(top, fixedIn: fixedIn, polish: polish, polishes: &polishes)
             }
             if optimality.cannotImprove(bestUB, over: target) || thetaNow < tuning.minimumTheta { break }
             // At a node (and at a core's root): give up on pruning when the bound's recent
@@ -156,6 +156,15 @@ extension CoverageSolver {
         best.theta = thetaNow
         if shareWeight > 0 { best.share = share.map { $0 / shareWeight } }
         return best
+    }
+
+    /// Offers a relaxation's sites, completed by the fixed ones, as a solution; with `polish`, a
+    /// promising set (within `polishThreshold` of the incumbent) also after a swap local search, at
+    /// most `polishLimit` times per relaxation (`polishes` counts them). See `offerRelaxationSites`.
+    mutating func offerRelaxed(_ top: [ColumnIndex], fixedIn: [ColumnIndex], polish: Bool, polishes: inout Int) {
+        var set = fixedIn + top
+        set.sort()
+        offerRelaxationSites(set, polish: polish, polishes: &polishes)
     }
 
     /// Column values c_j = Σ λ_g over the uncovered groups of each free column; returns

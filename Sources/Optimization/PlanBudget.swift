@@ -270,11 +270,16 @@ extension PlanSolver {
             if node.pending.isEmpty { offer(node.chosen, value) }
             var blocked = Set(currentHere.map(\.0))
             for (k, _) in currentHere { blocked.formUnion(conflicts[k]) }
-            var free = items.indices.filter { !node.excluded.contains($0) && !blocked.contains(items[$0].site) && items[$0].cost <= left + tol }
             let gain = { (n: Int) in min(bounds[items[n].site], cap(n)) }
-            free = free.filter { gain($0) > 0 }
-            free.sort { PlanSolver.ratio(gain($0), items[$0].cost) > PlanSolver.ratio(gain($1), items[$1].cost)
-                || (PlanSolver.ratio(gain($0), items[$0].cost) == PlanSolver.ratio(gain($1), items[$1].cost) && $0 < $1) }
+            // (Marks and each item's ratio computed once: the same items in the same order.)
+            var siteOpen = [Bool](repeating: true, count: K)
+            for k in blocked { siteOpen[k] = false }
+            var itemOpen = [Bool](repeating: true, count: items.count)
+            for n in node.excluded { itemOpen[n] = false }
+            var free = items.indices.filter { itemOpen[$0] && siteOpen[items[$0].site] && items[$0].cost <= left + tol && gain($0) > 0 }
+            var ratioOf = [Double](repeating: 0, count: items.count)
+            for n in free { ratioOf[n] = PlanSolver.ratio(gain(n), items[n].cost) }
+            ratioOf.withUnsafeBufferPointer { r in free.sort { r[$0] > r[$1] || (r[$0] == r[$1] && $0 < $1) } }
             let extra = gainKnapsack(free, gain: gain, items: items, knapsack: knapsack, left: max(0, left), enough: best.value - value)
             var ub = min(nodeBound, value + extra)
             if let flowHere {

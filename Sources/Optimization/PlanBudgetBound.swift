@@ -51,8 +51,12 @@ extension PlanSolver {
         var bound = m.constant
         for n in node.chosen where !above.contains(n) { bound += m.values[n] }
         var classes: [[Int]] = []
-        for k in 0..<K where !node.outside.contains(k) {
-            let options = itemsOf[k].filter { !node.excluded.contains($0) && m.values[$0] > 0 }
+        var siteOpen = [Bool](repeating: true, count: K)
+        for k in node.outside { siteOpen[k] = false }
+        var itemOpen = [Bool](repeating: true, count: items.count)
+        for n in node.excluded { itemOpen[n] = false }
+        for k in 0..<K where siteOpen[k] {
+            let options = itemsOf[k].filter { itemOpen[$0] && m.values[$0] > 0 }
             if !options.isEmpty { classes.append(options) }
         }
         return bound + knapsack.solve(classes: classes, values: m.values, budget: max(0, node.left), solution: false, enough: enough - bound).value
@@ -269,6 +273,8 @@ struct ChoiceKnapsack {
         struct Step { var dc: Double; var dv: Double; var from: Int; var to: Int; var cls: Int }
         var steps: [Step] = []
         var hull: [(c: Double, v: Double, item: Int)] = []
+        // (Through buffers: the comparisons then copy no array.)
+        costs.withUnsafeBufferPointer { costs in values.withUnsafeBufferPointer { values in
         for (ci, options) in classes.enumerated() {
             let sorted = options.filter { values[$0] > 0 && costs[$0] <= budget + tolerance }
                 .sorted { costs[$0] < costs[$1] || (costs[$0] == costs[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
@@ -288,6 +294,7 @@ struct ChoiceKnapsack {
                 steps.append(Step(dc: hull[h].c - hull[h - 1].c, dv: hull[h].v - hull[h - 1].v, from: hull[h - 1].item, to: hull[h].item, cls: ci))
             }
         }
+        } }
         steps.sort { a, b in
             let l = a.dv * b.dc, r = b.dv * a.dc
             return l > r || (l == r && (a.cls < b.cls || (a.cls == b.cls && a.dc < b.dc)))
@@ -328,6 +335,41 @@ struct ChoiceKnapsack {
         for (ci, options) in classes.enumerated() {
             let opts = options.filter { values[$0] > 0 && units[$0] <= U }
             if opts.isEmpty { continue }
+            if !solution {
+                // Only the table's values are needed: an option that costs at least as much as
+                // another of its class and is worth no more never sets a maximum (the table does
+                // not fall as the budget grows, and rounding keeps that order), so it is left
+                // out; the others by cost, so that a budget stops at the first it cannot pay.
+                // The same maxima of the same sums as the loop below, bit for bit.
+                let byUnits = units.withUnsafeBufferPointer { units in values.withUnsafeBufferPointer { values in
+                    opts.sorted { units[$0] < units[$1] || (units[$0] == units[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
+                } }
+                var keptUnits: [Int] = [], keptValues: [Double] = []
+                for o in byUnits where keptValues.last.map({ values[o] > $0 }) ?? true {
+                    keptUnits.append(units[o])
+                    keptValues.append(values[o])
+                }
+                let count = keptUnits.count
+                dp.withUnsafeMutableBufferPointer { dp in
+                    keptUnits.withUnsafeBufferPointer { ku in
+                        keptValues.withUnsafeBufferPointer { kv in
+                            var b = U
+                            while b >= 0 {
+                                var v = dp[b]
+                                var x = 0
+                                while x < count && ku[x] <= b {
+                                    let w = dp[b - ku[x]] + kv[x]
+                                    if w > v { v = w }
+                                    x += 1
+                                }
+                                dp[b] = v
+                                b -= 1
+                            }
+                        }
+                    }
+                }
+                continue
+            }
             for b in stride(from: U, through: 0, by: -1) {
                 var v = dp[b]
                 var arg = -1

@@ -308,6 +308,11 @@ extension PlanSolver {
         var evaluations = 0
         let limit = travelEvaluationLimit
         var exhausted = false
+        // Capacitated, a swap's value is the flow without the site taken out plus what the new
+        // site adds to it (`OpeningGain`: one search per site for all its sizes).
+        var gainer = capacitated ? OpeningGain(ctx!.flowBase) : nil
+        let choiceList = (0..<K).map(choices)
+        let largestChoice = choiceList.enumerated().map { k, list in list.reduce(0.0) { max($0, capacity(k, $1)) } }
         while !exhausted {
             var best: (items: [(site: PlanSite, size: Int)], value: Double, evaluation: TravelEvaluation)? = nil
             var bound: TravelBound? = nil
@@ -320,14 +325,18 @@ extension PlanSolver {
                 var rest = items
                 rest.remove(at: x)
                 let restCaps = capacities(rest)
-                var blocked = Set(rest.map(\.site))
-                for r in rest { blocked.formUnion(conflicts[r.site]) }
+                var blocked = [Bool](repeating: false, count: K)
+                for r in rest {
+                    blocked[r.site] = true
+                    for c in conflicts[r.site] { blocked[c] = true }
+                }
                 let restCost = rest.reduce(0.0) { $0 + sizes[$1.site][$1.size].cost }
                 let restValue: Double, bounds: [Double]
                 var state: TransportFlow? = nil
                 if capacitated {
                     let s = flow(restCaps)
                     state = s
+                    gainer!.start(s)
                     restValue = s.served - base
                     bounds = prep.gainBounds(s, free: (0..<K).map(SiteIndex.init)).values
                 } else {
@@ -337,14 +346,25 @@ extension PlanSolver {
                 var restTerm: Double? = nil
                 // The minimum per group: a group at or below its minimum keeps its sites.
                 let outGroupKept = !grouped || !minimumGroups.contains(group[out.site]) || (counts[group[out.site]] ?? 0) > minPerGroup
-                let targets: [PlanSite] = isRequired.contains(out.site) ? [out.site] : (0..<K).filter { !blocked.contains($0) }
+                let targets: [PlanSite] = isRequired.contains(out.site) ? [out.site] : (0..<K).filter { !blocked[$0] }
                 for b in targets {
                     if !outGroupKept && group[b] != group[out.site] { continue }
-                    for size in choices(b) where !(b == out.site && size == out.size) {
+                    let sizesOfB = choiceList[b]
+                    // Not even its largest size brings the value back to the floor.
+                    if restValue + min(bounds[b], largestChoice[b]) < floor - tie { continue }
+                    var reachable: Double? = nil
+                    for size in sizesOfB where !(b == out.site && size == out.size) {
                         if let budget, restCost + sizes[b][size].cost > budget + budgetTol { continue }
                         let cap = capacity(b, size)
                         if restValue + min(bounds[b], cap) < floor - tie { continue }
-                        let v = capacitated ? ctx!.opened(state!, SiteIndex(b), seats: cap).served - base : self.value(restCaps + [(b, cap)])
+                        let v: Double
+                        if capacitated {
+                            if reachable == nil { reachable = gainer!.gain(state!, column: ctx!.existingCount + b, upTo: largestChoice[b]) }
+                            v = restValue + min(cap, reachable!)
+                        } else {
+                            // Uncapacitated, the site's bound is exact: what it covers that the rest does not.
+                            v = restValue + bounds[b]
+                        }
                         if v < floor - tie { continue }
                         if current == nil { current = evaluateTravel(capacities(items)) }
                         let reference = best.map { ($0.value, $0.evaluation.travel) } ?? (value, current!.travel)
@@ -443,3 +463,151 @@ struct TravelBound {
     }
 }
 
+
+/// What one more station adds to a maximum flow, computed without copying the flow.
+///
+/// `state` is a maximum flow and column `b` a station with no capacity yet (a site not in the
+/// plan). With capacity c at `b`, the maximum flow is `state`'s plus the least of c and F_b, the
+/// most that can still reach `b` in `state`'s residual graph: every augmenting path of the larger
+/// network ends in `b`'s new arc to the sink, since no other path from the source to the sink is
+/// left (the flow is maximum; augmenting along a path to `b` only adds residual arcs inside the
+/// source side of the minimum cut and out of `b`). So one search per site gives its gain at every
+/// size, and the search runs over the source side only, on a record of changes undone afterwards.
+/// The same value as `CapacitatedContext.opened` (a copy of the flow re-maximised by Dinic) up to
+/// the flow's rounding tolerance, at a fraction of the work when the source side is small.
+struct OpeningGain {
+    private var flowChange: [Double]
+    private var supplyChange: [Double]
+    private var touchedEdges: [Int32] = []
+    private var touchedNodes: [Int32] = []
+    private var seenD: [UInt32]
+    private var seenS: [UInt32]
+    private var target: [UInt32]
+    private var stamp: UInt32 = 0
+    private var targetStamp: UInt32 = 0
+    /// The edge into each demand node (its flow to a station, taken back) and into each station
+    /// (from a demand node, `fromNode`); −1 for a demand node with riders left (a path's start).
+    private var edgeIntoD: [Int32]
+    private var edgeIntoS: [Int32]
+    private var fromNode: [Int32]
+    private var queue: [Int32]
+    /// Demand nodes with riders left in the flow the searches start from (`start(_:)`).
+    private var sources: [Int32] = []
+
+    init(_ state: TransportFlow) {
+        let n = state.reach.rowCount, m = state.reach.columnCount
+        flowChange = [Double](repeating: 0, count: state.reach.edgeCount)
+        supplyChange = [Double](repeating: 0, count: n)
+        seenD = [UInt32](repeating: 0, count: n)
+        target = [UInt32](repeating: 0, count: n)
+        seenS = [UInt32](repeating: 0, count: m)
+        edgeIntoD = [Int32](repeating: -1, count: n)
+        edgeIntoS = [Int32](repeating: -1, count: m)
+        fromNode = [Int32](repeating: -1, count: m)
+        queue = [Int32](repeating: 0, count: n + m)
+    }
+
+    /// Takes `state` (a maximum flow over the same network) as the flow the next gains are over.
+    mutating func start(_ state: TransportFlow) {
+        sources = (0..<state.reach.rowCount).filter { state.supply[$0] > state.eps }.map(Int32.init)
+    }
+
+    /// min(`cap`, F_b) for station column `b` over the flow given to `start` (which must be `state`).
+    mutating func gain(_ state: TransportFlow, column b: Int, upTo cap: Double) -> Double {
+        if sources.isEmpty || cap <= 0 { return 0 }
+        let eps = state.eps
+        let n = state.reach.rowCount
+        let off = state.reach.offsets, cols = state.reach.columns
+        let tOff = state.byStation.offsets, tRows = state.byStation.columns, tEdges = state.stationEdge
+        let flow = state.flow, supply = state.supply, load = state.load
+        var none: [UInt32] = []
+        Self.advance(&targetStamp, &target, &none)
+        for k in tOff[b]..<tOff[b + 1] { target[Int(tRows[k])] = targetStamp }
+        var pushed = 0.0
+        search: while pushed < cap - eps {
+            // Breadth-first from the demand nodes with riders left, over the residual arcs: demand
+            // → any station it reaches that carries flow (a station without flow leads nowhere
+            // but to the sink, out of reach of a maximum flow), station → a demand node whose flow
+            // it carries. A demand node `b` reaches ends the path.
+            Self.advance(&stamp, &seenD, &seenS)
+            var tail = 0
+            for i in sources where supply[Int(i)] + supplyChange[Int(i)] > eps {
+                seenD[Int(i)] = stamp
+                edgeIntoD[Int(i)] = -1
+                queue[tail] = i
+                tail += 1
+            }
+            var head = 0
+            var end = -1
+            while head < tail {
+                let v = Int(queue[head])
+                head += 1
+                if v < n {
+                    if target[v] == targetStamp {
+                        end = v
+                        break
+                    }
+                    for e in off[v]..<off[v + 1] {
+                        let j = Int(cols[e])
+                        if j == b || seenS[j] == stamp || load[j] <= eps { continue }
+                        seenS[j] = stamp
+                        edgeIntoS[j] = Int32(e)
+                        fromNode[j] = Int32(v)
+                        queue[tail] = Int32(n + j)
+                        tail += 1
+                    }
+                } else {
+                    let j = v - n
+                    for k in tOff[j]..<tOff[j + 1] {
+                        let i = Int(tRows[k]), e = Int(tEdges[k])
+                        if seenD[i] == stamp || flow[e] + flowChange[e] <= eps { continue }
+                        seenD[i] = stamp
+                        edgeIntoD[i] = Int32(e)
+                        queue[tail] = Int32(i)
+                        tail += 1
+                    }
+                }
+            }
+            if end < 0 { break search }
+            // The bottleneck: riders left at the start, flow taken back on the way, seats left.
+            var amount = cap - pushed
+            var i = end
+            while edgeIntoD[i] >= 0 {
+                let e = Int(edgeIntoD[i])
+                amount = min(amount, flow[e] + flowChange[e])
+                i = Int(fromNode[Int(cols[e])])
+            }
+            amount = min(amount, supply[i] + supplyChange[i])
+            i = end
+            while edgeIntoD[i] >= 0 {
+                let e = Int(edgeIntoD[i]), j = Int(cols[e])
+                change(e, by: -amount)
+                change(Int(edgeIntoS[j]), by: amount)
+                i = Int(fromNode[j])
+            }
+            if supplyChange[i] == 0 { touchedNodes.append(Int32(i)) }
+            supplyChange[i] -= amount
+            pushed += amount
+        }
+        for e in touchedEdges { flowChange[Int(e)] = 0 }
+        for i in touchedNodes { supplyChange[Int(i)] = 0 }
+        touchedEdges.removeAll(keepingCapacity: true)
+        touchedNodes.removeAll(keepingCapacity: true)
+        return min(cap, pushed)
+    }
+
+    private mutating func change(_ e: Int, by amount: Double) {
+        if flowChange[e] == 0 { touchedEdges.append(Int32(e)) }
+        flowChange[e] += amount
+    }
+
+    /// The next stamp; marks are cleared when the stamps wrap around.
+    private static func advance(_ s: inout UInt32, _ marks: inout [UInt32], _ more: inout [UInt32]) {
+        if s == UInt32.max {
+            s = 0
+            for x in marks.indices { marks[x] = 0 }
+            for x in more.indices { more[x] = 0 }
+        }
+        s += 1
+    }
+}

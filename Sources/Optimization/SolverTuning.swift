@@ -6,7 +6,8 @@ struct SolverTuning: Sendable {
 
     /// Subgradient iterations at the root node, and again after tabu search improves the incumbent.
     var rootIterations = 2_000
-    /// At most this many subgradient iterations at every other branch-and-bound node (warm-started
+    /// At most this many relaxation passes (the smoothed dual's, or subgradient steps when
+    /// `smoothing.atNodes` is off) at every other branch-and-bound node (warm-started
     /// from the parent's multipliers). A node stops earlier when its bound's descent over the last
     /// `nodeProgressWindow` iterations, continued for the iterations left, would not reach the
     /// incumbent: then branching costs less than iterating on.
@@ -41,6 +42,9 @@ struct SolverTuning: Sendable {
     /// by swap local search, at most `polishLimit` of them.
     var polishThreshold = 0.995
     var polishLimit = 25
+
+    /// The smoothed dual at the root of the full model (`SmoothedDual.swift`).
+    var smoothing = SmoothingTuning()
 
     /// Each iteration the running shares of the relaxation's sites (the branching estimate of the
     /// LP's x) are multiplied by this before the current sites add one.

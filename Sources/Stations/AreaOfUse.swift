@@ -31,35 +31,85 @@ extension LoadRun {
 }
 
 extension LoadRun {
-    /// How far a CRS's metres may be from ground metres at the dataset's centre: 3 %, which
-    /// refuses Web Mercator (EPSG:3857: 24 % at Changzhi's 36°N, more than 3 % north of 14°) and
-    /// passes the transverse Mercator zones and a national equal-area conic (under 2 % across
-    /// China between its standard parallels).
+    /// How far a CRS's metres may be from ground metres over the dataset: 3 %, which refuses Web
+    /// Mercator (EPSG:3857: 24 % at Changzhi's 36°N, more than 3 % north of 14°) and passes the
+    /// transverse Mercator zones (under 0.5 % within 3° of their area of use).
     static let maxScaleError = 0.03
 
-    /// A projected CRS in metres whose metres are not ground metres where the dataset is: the
-    /// scale of `transformer` at the centre of the districts (else of the points), the worse of
-    /// north–south and east–west, measured over 1 km geodesics; an error of the manifest's `crs`
-    /// (or of `--crs`) when it is more than `maxScaleError` off, suggesting a CRS for the place.
-    mutating func checkScale(_ dataset: Dataset, _ transformer: CoordinateTransformer) {
+    /// An equal-area CRS (areal scale within `equalAreaTolerance` of 1 wherever judged) keeps the
+    /// area of every radius disc (on the ground an ellipse of the disc's area, so counts are right
+    /// on average where demand is spread evenly, not point by point): it is allowed with a warning
+    /// up to this linear scale error, refused beyond.
+    static let maxEqualAreaScaleError = 0.10
+
+    /// How far from 1 the areal scale may be for a CRS to count as equal-area where judged.
+    static let equalAreaTolerance = 0.002
+
+    /// The box the CRS's scale is judged over, the same whichever layers a command loads: the
+    /// districts' (read for it when the command does not load them), else, when the districts
+    /// layer is empty, the stations'; nil when both are empty.
+    mutating func scaleExtent(_ dataset: Dataset, layers: Set<Layer>) -> LonLatBox? {
         var box = LonLatBox.Builder()
-        for d in dataset.districts { for c in d.geometry.allCoordinates { box.add(c) } }
-        if dataset.districts.isEmpty {
-            for s in dataset.stations { box.add(s.location) }
-            for p in dataset.demand { box.add(p.location) }
-            for c in dataset.candidates { box.add(c.location) }
+        let districtsLoaded = layers.contains(.districts) || !layers.isDisjoint(with: [.stations, .demand, .candidates])
+        let districts = districtsLoaded ? dataset.districts : quietLoad(.districts)?.districts ?? []
+        for d in districts { for c in d.geometry.allCoordinates { box.add(c) } }
+        if districts.isEmpty {
+            let stations = layers.contains(.stations) ? dataset.stations : quietLoad(.stations)?.stations ?? []
+            for s in stations { box.add(s.location) }
         }
-        guard let bounds = box.box else { return }
-        // Rounded to 1e-6° (0.1 m), as the message prints it.
+        return box.box
+    }
+
+    /// `layer` (and what it is checked against) loaded without issues of its own, for the scale's
+    /// extent; nil when it cannot be read (its own load reports that).
+    func quietLoad(_ layer: Layer) -> Dataset? {
+        var run = LoadRun(source: source)
+        run.usesSeats = false
+        run.usesRadius = false
+        run.judgesScale = false
+        return run.load(layers: [layer])
+    }
+
+    /// A projected CRS in metres whose metres are not ground metres where the dataset is. The scale
+    /// of `transformer` (the worse of north–south and east–west, over 1 km geodesics) is judged at
+    /// nine points of `scaleExtent`'s box: its centre, corners and the middles of its sides, which
+    /// hold the worst of a transverse Mercator (east and west), a conic (north and south) or
+    /// Mercator (the pole-most side) over the box. More than `maxScaleError` off anywhere: an error
+    /// of the manifest's `crs` (or of `--crs`) naming the worst point and suggesting a CRS for the
+    /// place; for an equal-area CRS (areal scale 1 at every point), a warning up to
+    /// `maxEqualAreaScaleError`, an error beyond.
+    mutating func checkScale(_ dataset: Dataset, _ transformer: CoordinateTransformer, layers: Set<Layer>) {
+        guard let bounds = scaleExtent(dataset, layers: layers) else { return }
+        // Rounded to 1e-6° (0.1 m), as the message prints them.
         func round6(_ v: Double) -> Double { (v * 1e6).rounded() / 1e6 }
-        let centre = Coordinate(lon: round6(bounds.centre.lon), lat: round6(bounds.centre.lat))
-        guard let scale = LoadRun.scale(of: transformer, at: centre), abs(scale - 1) > LoadRun.maxScaleError else { return }
+        let centre = bounds.centre
+        let lons = [bounds.west, centre.lon, bounds.east].map { round6(LonLatBox.wrapped($0 == 180 ? 179.999999 : $0)) }
+        let lats = [bounds.south, centre.lat, bounds.north].map(round6)
+        var worst: (point: Coordinate, linear: Double)?
+        var equalArea = true
+        for lat in lats {
+            for lon in lons {
+                let point = Coordinate(lon: lon, lat: lat)
+                guard let scale = LoadRun.scale(of: transformer, at: point) else { continue }
+                if abs(scale.areal - 1) > LoadRun.equalAreaTolerance { equalArea = false }
+                if worst.map({ abs(scale.linear - 1) > abs($0.linear - 1) }) ?? true { worst = (point, scale.linear) }
+            }
+        }
+        guard let worst, abs(worst.linear - 1) > LoadRun.maxScaleError else { return }
         let crs = dataset.manifest.crs
         let name = (try? CRSInspection.of(crs).name).map { " (\($0))" } ?? ""
-        let percent = JSONValue.format(number: (abs(scale - 1) * 1000).rounded() / 10)
+        let percent = JSONValue.format(number: (abs(worst.linear - 1) * 1000).rounded() / 10)
         let what = source.crs == nil ? "crs " : ""
-        issues.append(DatasetIssue(.error, file: source.crs == nil ? source.manifestPath : "--crs",
-                                   "\(what)\(crs)\(name) \(scale > 1 ? "stretches" : "shrinks") distances by \(percent) % at the dataset's centre (\(QueryProjector.text(centre))): distances and areas need a CRS whose metres are metres on the ground there (within \(Int(LoadRun.maxScaleError * 100)) %); for this dataset's area use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
+        let file = source.crs == nil ? source.manifestPath : "--crs"
+        let place = bounds.west == bounds.east && bounds.south == bounds.north
+            ? "at the dataset's \(QueryProjector.text(worst.point))" : "at \(QueryProjector.text(worst.point)) of the dataset's extent (\(bounds.text))"
+        let stretch = "\(what)\(crs)\(name) \(worst.linear > 1 ? "stretches" : "shrinks") distances by \(percent) % \(place)"
+        if equalArea, abs(worst.linear - 1) <= LoadRun.maxEqualAreaScaleError {
+            issues.append(DatasetIssue(.warning, file: file, "\(stretch): it is equal-area, so each radius disc keeps its area (on the ground an ellipse: coverage counts are right on average where demand is spread evenly, not point by point), but distances (nearest, within, --max-distance, --min-spacing) are off by up to that much; for true distances use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
+            return
+        }
+        issues.append(DatasetIssue(.error, file: file,
+                                   "\(stretch): distances and areas need a CRS whose metres are metres on the ground there (within \(Int(LoadRun.maxScaleError * 100)) %\(equalArea ? "; \(Int(LoadRun.maxEqualAreaScaleError * 100)) % for an equal-area CRS" : "")); for this dataset's area use \(LoadRun.suggestion(lon: centre.lon, lat: centre.lat))"))
     }
 
     /// The metric CRS suggested for a place (`CRS.metricSuggestion`), with PROJ's name of it:
@@ -69,18 +119,24 @@ extension LoadRun {
         return "\(crs)" + ((try? CRSInspection.of(crs).name).map { " (\($0))" } ?? "")
     }
 
-    /// The scale of `transformer` (WGS84 to a metric CRS) at `centre`: projected length over ground
-    /// length of 1 km geodesics north and east, the one further from 1; nil when PROJ cannot
-    /// project there.
-    static func scale(of transformer: CoordinateTransformer, at centre: Coordinate) -> Double? {
+    /// The scale of `transformer` (WGS84 to a metric CRS) at `centre`: `linear`, projected length
+    /// over ground length of 1 km geodesics north and east, the one further from 1; `areal`, the
+    /// projected area over the ground area of the parallelogram the two span (1 for an equal-area
+    /// CRS); nil when PROJ cannot project there.
+    static func scale(of transformer: CoordinateTransformer, at centre: Coordinate) -> (linear: Double, areal: Double)? {
         guard let origin = try? transformer.transform(centre) else { return nil }
         var worst: Double?
+        var vectors: [(x: Double, y: Double)] = []
         for azimuth in [0.0, 90.0] {
             guard let end = try? transformer.transform(Geodesic.destination(from: centre, azimuth: azimuth, distance: 1000)) else { return nil }
-            let s = ((end.lon - origin.lon) * (end.lon - origin.lon) + (end.lat - origin.lat) * (end.lat - origin.lat)).squareRoot() / 1000
+            let v = (x: end.lon - origin.lon, y: end.lat - origin.lat)
+            let s = (v.x * v.x + v.y * v.y).squareRoot() / 1000
             guard s.isFinite else { return nil }
+            vectors.append(v)
             if worst.map({ abs(s - 1) > abs($0 - 1) }) ?? true { worst = s }
         }
-        return worst
+        guard let worst else { return nil }
+        let areal = abs(vectors[0].x * vectors[1].y - vectors[0].y * vectors[1].x) / 1_000_000
+        return (worst, areal)
     }
 }

@@ -258,10 +258,11 @@ public final class BatchQueryReader {
     /// A number from a CSV field, ignoring spaces around it (a hot path: no Foundation trimming).
     static func number(_ text: String) -> Double? {
         if let n = text.utf8.withContiguousStorageIfAvailable(plainDecimal) ?? nil { return n }
-        if let n = Double(text) { return n }
+        // Only decimal numbers: `Double(_:)` would also read "0x71" as 113.
         var utf8 = Substring(text).utf8
         while let first = utf8.first, first == 0x20 || first == 0x09 { utf8 = utf8.dropFirst() }
         while let last = utf8.last, last == 0x20 || last == 0x09 { utf8 = utf8.dropLast() }
+        guard CSVFormat.isPlainNumber(utf8) else { return nil }
         return Double(Substring(utf8))
     }
 
@@ -331,7 +332,7 @@ public final class BatchQueryReader {
         func number(_ key: String) -> Double? {
             switch o[key] {
             case let v? where v.numberValue != nil: return v.numberValue
-            case let .string(s)?: return Double(s).flatMap { $0.isFinite ? $0 : nil }
+            case let .string(s)?: return CSVFormat.decimal(s)
             default: return nil
             }
         }

@@ -93,6 +93,10 @@ public enum CSVLayer {
             if let wktIndex, wktIndex < row.fields.count, !row.fields[wktIndex].isEmpty {
                 do {
                     geometry = try Geometry(wkt: row.fields[wktIndex])
+                    // As the GeoJSON reader warns of a third coordinate: nothing is dropped silently.
+                    if let dimensions = extraDimensions(wkt: row.fields[wktIndex]) {
+                        issues.append(GeoJSONIssue(.warning, featureIndex: i, featureID: id, "\(dimensions) values dropped: Nuanxin works in 2D"))
+                    }
                 } catch {
                     problem("wkt: \(error)")
                 }
@@ -126,6 +130,41 @@ public enum CSVLayer {
         let order = header.fields.map { CSVColumn(header: $0)?.rawValue ?? CSVColumn.normalizedHeader($0) }
         typeFields(&features, &issues, layer, order: order)
         return Read(layer: GeoJSONLayer(features: features, issues: issues), lines: lines)
+    }
+
+    /// The values beyond x and y that a WKT text gives: "Z", "M" or "Z and M" for `POINT Z (…)`,
+    /// `POINT M (…)`, `POINT ZM (…)`, or coordinates of three (Z) or four (Z and M) numbers without
+    /// a keyword; nil for plain 2D.
+    static func extraDimensions(wkt: String) -> String? {
+        var keyword: String?
+        var word = ""
+        var inNumber = false
+        var numbers = 0, most = 0
+        for c in wkt.unicodeScalars {
+            let isNumberPart = (c >= "0" && c <= "9") || c == "." || c == "-" || c == "+" || ((c == "e" || c == "E") && inNumber)
+            if isNumberPart {
+                if !inNumber { numbers += 1; inNumber = true }
+                continue
+            }
+            inNumber = false
+            if (c >= "A" && c <= "Z") || (c >= "a" && c <= "z") {
+                word.unicodeScalars.append(c)
+                continue
+            }
+            if ["Z", "M", "ZM"].contains(word.uppercased()) { keyword = word.uppercased() }
+            word = ""
+            if c == "(" || c == "," || c == ")" {
+                most = max(most, numbers)
+                numbers = 0
+            }
+        }
+        if ["Z", "M", "ZM"].contains(word.uppercased()) { keyword = word.uppercased() }
+        switch keyword ?? (most >= 4 ? "ZM" : most == 3 ? "Z" : "") {
+        case "Z": return "Z"
+        case "M": return "M"
+        case "ZM": return "Z and M"
+        default: return nil
+        }
     }
 
     /// Gives the layer's known fields their types (see `LayerSchema`): numbers from text (full-width
@@ -162,7 +201,7 @@ public enum CSVLayer {
     /// than the limit") quote it exactly. Nil when it is not a finite number; out-of-range
     /// values stay numbers here, for validation to name.
     static func number(_ text: String) -> JSONValue? {
-        guard let n = Double(text), n.isFinite else { return nil }
+        guard let n = CSVFormat.decimal(text) else { return nil }
         if abs(n) >= 9_007_199_254_740_992, text.utf8.allSatisfy({ (0x30 ... 0x39).contains($0) || $0 == 0x2D || $0 == 0x2B }) {
             return .bigInteger(text)
         }

@@ -40,6 +40,13 @@ public struct CSVFormat: Equatable, Sendable {
 
     /// Whether `utf8` is a plain decimal number: an optional sign, digits with an optional
     /// fraction, an optional exponent. (Not `Double(_:)`, which also takes "-inf" and hex.)
+    /// `text` as a number when it is a plain decimal number (`isPlainNumber`) and finite: not
+    /// hexadecimal (`0x10`, which `Double(_:)` reads as 16), `nan` or `inf`.
+    static func decimal<S: StringProtocol>(_ text: S) -> Double? {
+        guard isPlainNumber(text.utf8), let n = Double(String(text)), n.isFinite else { return nil }
+        return n
+    }
+
     static func isPlainNumber<C: Collection>(_ utf8: C) -> Bool where C.Element == UInt8 {
         var i = utf8.startIndex
         func digits() -> Int {

@@ -59,6 +59,9 @@ struct LoadRun {
     /// Whether the dataset's own service radii are checked against the CRS's area of use (see
     /// `DatasetLoader.load`); true for `validate`.
     var usesRadius = true
+    /// Whether the CRS's scale is judged (`checkScale`); false for the quiet load of the layer the
+    /// judgement is made over.
+    var judgesScale = true
 
     init(source: DatasetSource) {
         self.source = source
@@ -124,12 +127,16 @@ struct LoadRun {
                 checkPoints(candidates.indices.lazy.map { [candidates] in (candidates[$0].location, candidates[$0].featureIndex, candidates[$0].id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }
-        let dataset = Dataset(manifest: manifest, districts: districts,
+        var dataset = Dataset(manifest: manifest, districts: districts,
                               stations: stations, parkingZones: parking, commercialAreas: areas, demand: demand,
                               candidates: candidates, hasCandidates: hasCandidates,
                               warnings: issues.filter { $0.severity == .warning })
         checkAreaOfUse(dataset)
-        checkScale(dataset, transformer)
+        if judgesScale {
+            checkScale(dataset, transformer, layers: layers)
+            // An equal-area CRS off in linear scale is a warning of the dataset, shown by the command.
+            dataset.warnings = issues.filter { $0.severity == .warning }
+        }
         if usesRadius { checkRadiusReach(dataset) }
         return dataset
     }

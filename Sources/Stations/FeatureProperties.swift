@@ -63,8 +63,12 @@ extension LoadRun {
 
         mutating func string(_ key: String, required: Bool = false) -> String? {
             switch feature.properties[key] {
+            case let .string(s)? where LoadRun.isBlank(s):
+                // An empty cell of a spreadsheet converted by ogr2ogr ("name": ""): absent, as in
+                // a CSV; a required field is named.
+                if required { error("\"\(key)\" is empty (required)") }
+                return nil
             case let .string(s)?:
-                if required && LoadRun.isBlank(s) { error("\"\(key)\" is empty") }
                 return s
             case let v? where v.numberText != nil: return v.numberText
             case nil, .null?:
@@ -89,6 +93,10 @@ extension LoadRun {
             case let v? where v.numberValue != nil:
                 value = v.numberValue!
                 written = v
+            case let .string(s)? where LoadRun.isBlank(s):
+                // An empty spreadsheet cell written as "" (ogr2ogr): absent, as in a CSV.
+                if required { error("\"\(key)\" is empty (a number is required)") }
+                return nil
             case let .string(s)?:
                 let trimmed = s.trimmingCharacters(in: .whitespaces)
                 // Digits too big for a Double ("1e400") are out of range, not "non-numeric"
@@ -97,7 +105,7 @@ extension LoadRun {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
-                guard let n = Double(trimmed), n.isFinite else {
+                guard let n = CSVFormat.decimal(trimmed) else {
                     error("non-numeric \(key): \"\(s)\" (a number is required)")
                     return nil
                 }
@@ -145,6 +153,7 @@ extension LoadRun {
             switch feature.properties[key] {
             case let .bool(b)?: return b
             case nil, .null?: return nil
+            case let .string(s)? where LoadRun.isBlank(s): return nil
             case let .string(s)?:
                 switch s.lowercased() {
                 case "true", "yes", "1", "是": return true

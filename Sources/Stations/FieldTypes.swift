@@ -143,7 +143,7 @@ public enum FieldValues {
     /// A number written as text (surrounding spaces allowed), or nil.
     public static func number(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)
-        guard !t.isEmpty, let n = Double(t), n.isFinite else { return nil }
+        guard !t.isEmpty, let n = CSVFormat.decimal(t) else { return nil }
         return n
     }
 

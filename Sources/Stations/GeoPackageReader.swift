@@ -135,6 +135,28 @@ public final class GeoPackageReader {
         throw GeoPackageError(path, "no table \(layer.tableName) for the \(layer.rawValue) layer (\(list))")
     }
 
+    /// What `table` is when `gpkg_contents` does not list it as a feature table ("the view", "the
+    /// attributes table", "the table"), nil when it does.
+    func notAFeatureTable(_ table: String) throws(GeoPackageError) -> String? {
+        do {
+            let type = try db.prepare("SELECT type FROM sqlite_master WHERE name = ?")
+            try type.bind([.text(table)])
+            let kind = try type.step() ? type.text(0) ?? "table" : "table"
+            var dataType: String?
+            if try hasTable("gpkg_contents") {
+                let listed = try db.prepare("SELECT data_type FROM gpkg_contents WHERE table_name = ?")
+                try listed.bind([.text(table)])
+                if try listed.step() { dataType = listed.text(0) }
+            }
+            if dataType == "features" { return nil }
+            if kind == "view" { return "the view" }
+            if let dataType, !dataType.isEmpty { return "the \(dataType) table" }
+            return "the table"
+        } catch {
+            throw failure("table \(table)", error)
+        }
+    }
+
     /// The rows of `table` as features.
     public func read(table: String) throws(GeoPackageError) -> GeoJSONLayer {
         let q = SQLiteDatabase.quote
@@ -160,6 +182,11 @@ public final class GeoPackageReader {
             throw failure("table \(table)", error)
         }
         guard !declared.isEmpty else { throw GeoPackageError(path, "no table \(table)") }
+        if geometryColumn == nil, let what = try notAFeatureTable(table) {
+            // A view or a table of the user's own that happens to bear the layer's name: one
+            // error naming it, not one a row.
+            throw GeoPackageError(path, "\(what) \(table) is not a feature layer (gpkg_contents does not list it as features and it has no geometry column): rename it, or give the layer as a feature table")
+        }
         let transformer = try transformer(srsID: srsID, table: table)
         var features: [GeoJSONFeature] = []
         var issues: [GeoJSONIssue] = []

@@ -65,6 +65,12 @@ public enum GeoPackageWriter {
     /// table is written. SQLite's journal makes the change whole or absent (a crash rolls it back
     /// at the next open), and another program with the file open (QGIS, in WAL mode) sees it
     /// through SQLite's locks; while that program writes, this waits (up to 10 s), then fails.
+    ///
+    /// A GeoPackage written by another tool may lack the tables a feature layer needs besides
+    /// `gpkg_contents` (`gpkg_geometry_columns`, `gpkg_extensions`, the WGS84 row of
+    /// `gpkg_spatial_ref_sys`): they are created as the GeoPackage standard defines them. A table,
+    /// view or other object already named like the layer that is not a feature table registered in
+    /// `gpkg_contents` is not replaced: `TableInTheWay` (nothing changed).
     public static func replace(_ layer: Layer, with items: [Item], inFile path: String, lastChange: Date) throws {
         let db = try SQLiteDatabase(updatingFile: path)
         let table = layer.tableName
@@ -74,16 +80,64 @@ public enum GeoPackageWriter {
             var existing: Set<String> = []
             let names = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             while try names.step() { if let name = names.text(0) { existing.insert(name) } }
+            try refuseTableInTheWay(db, table: table, file: path, contents: existing.contains("gpkg_contents"))
             try db.execute("DROP TABLE IF EXISTS \(q(table)); DROP TABLE IF EXISTS \(q("rtree_\(table)_geom"));")
             for about in ["gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents"] where existing.contains(about) {
-                try db.prepare("DELETE FROM \(about) WHERE table_name = ?").run([.text(table)])
+                try db.prepare("DELETE FROM \(about) WHERE lower(table_name) = lower(?)").run([.text(table)])
             }
+            try createFeatureTables(db)
             try writeLayer(db, layer, items, stamp: timestamp(lastChange))
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// An object named like the layer's table (SQLite compares names ignoring ASCII case) that
+    /// import must not drop: a view, an index or trigger, or a table that `gpkg_contents` does not
+    /// list as a feature table (an attribute table, a tile pyramid, a table of the user's own).
+    public struct TableInTheWay: Error, CustomStringConvertible {
+        /// The GeoPackage.
+        public var file: String
+        /// The object's name as the file spells it.
+        public var name: String
+        /// What it is: "a view", "an attributes table", "a table not listed in gpkg_contents" ...
+        public var what: String
+        public var description: String {
+            "\(file): the GeoPackage already has \(what) named \(name), which is not a feature layer: import replaces only a feature table of that name; rename or remove \(name) (in QGIS, GDAL or sqlite3) and import again"
+        }
+    }
+
+    static func refuseTableInTheWay(_ db: SQLiteDatabase, table: String, file: String, contents: Bool) throws {
+        let objects = try db.prepare("SELECT name, type FROM sqlite_master WHERE lower(name) = lower(?) ORDER BY name")
+        try objects.bind([.text(table)])
+        guard try objects.step(), let name = objects.text(0), let type = objects.text(1) else { return }
+        guard type == "table" else {
+            throw TableInTheWay(file: file, name: name, what: type == "index" ? "an index" : "a \(type)")
+        }
+        var dataType: String?
+        if contents {
+            let listed = try db.prepare("SELECT data_type FROM gpkg_contents WHERE lower(table_name) = lower(?)")
+            try listed.bind([.text(table)])
+            if try listed.step() { dataType = listed.text(0) ?? "" }
+        }
+        guard let dataType else { throw TableInTheWay(file: file, name: name, what: "a table not listed in gpkg_contents") }
+        guard dataType == "features" else {
+            throw TableInTheWay(file: file, name: name, what: dataType.isEmpty ? "a table" : "a\(dataType.first.map { "aeiou".contains($0) } == true ? "n" : "") \(dataType) table")
+        }
+    }
+
+    /// The tables (and the WGS84 spatial reference row) a feature layer needs besides
+    /// `gpkg_contents`, when a file written by another tool lacks them: the definitions are the
+    /// GeoPackage standard's (1.2+, as `createCoreTables`).
+    static func createFeatureTables(_ db: SQLiteDatabase) throws {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), CONSTRAINT uk_gc_table_name UNIQUE (table_name), CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+            CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+            """)
+        let wgs84 = try db.prepare("INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')")
+        try wgs84.run([.text(wgs84Definition)])
     }
 
     /// Writes a GeoPackage to `path` atomically.

@@ -116,6 +116,14 @@ public enum LayerImport {
                 })
             }
         }
+        // A spreadsheet cell left empty is absent in a CSV; ogr2ogr writes it into GeoJSON as ""
+        // (and QGIS as "" or null): the same absent property here, so that an optional field
+        // reads as not given and a required one as missing, whichever file the rows came in.
+        if incoming.lines == nil {
+            for i in features.indices where features[i].properties.pairs.contains(where: { $0.value.stringValue.map(LoadRun.isBlank) ?? false }) {
+                features[i].properties = JSONObject(features[i].properties.pairs.filter { !($0.value.stringValue.map(LoadRun.isBlank) ?? false) })
+            }
+        }
         for i in features.indices where features[i].properties["id"] == nil {
             if let id = features[i].id {
                 features[i].properties["id"] = id.jsonValue

@@ -93,6 +93,8 @@ extension LoadRun {
             var kind: StationKind?
             var properties = p.feature.properties
             switch p.feature.properties["kind"] {
+            case let .string(k)? where LoadRun.isBlank(k):
+                p.error("\"kind\" is empty (required: one of \(Vocabulary.knownKinds))")
             case let .string(k)?:
                 kind = Vocabulary.kind(k)
                 if let kind, k != kind.rawValue { properties["kind"] = .string(kind.rawValue) }
@@ -134,6 +136,7 @@ extension LoadRun {
         var names: [String] = []
         switch p.feature.properties["services"] {
         case nil, .null?: return []
+        case let .string(s)? where LoadRun.isBlank(s): return []
         case let .array(items)?:
             for item in items {
                 guard case let .string(s) = item else {

@@ -37,10 +37,11 @@ public enum SpreadsheetText {
     public static func number(_ text: String, grouping: Bool = true) -> Number {
         let t = halfWidth(text).trimmingCharacters(in: .whitespaces)
         guard !t.isEmpty else { return .notNumber }
-        if let n = Double(t), n.isFinite { return .number(n) }
+        // Decimal only: `Double(_:)` would also read "0x10" as 16, and "nan" or "inf".
+        if let n = CSVFormat.decimal(t) { return .number(n) }
         guard t.contains(",") else { return .notNumber }
-        if grouping, isGrouped(t), let n = Double(t.replacingOccurrences(of: ",", with: "")), n.isFinite { return .number(n) }
-        if t.filter({ $0 == "," }).count == 1, let n = Double(t.replacingOccurrences(of: ",", with: ".")), n.isFinite { return .decimalComma(t) }
+        if grouping, isGrouped(t), let n = CSVFormat.decimal(t.replacingOccurrences(of: ",", with: "")) { return .number(n) }
+        if t.filter({ $0 == "," }).count == 1, CSVFormat.decimal(t.replacingOccurrences(of: ",", with: ".")) != nil { return .decimalComma(t) }
         return .notNumber
     }
 

@@ -124,6 +124,59 @@ struct AtomicFileTests {
         #expect(try AtomicFileTests.entries(dir) == [".out.csv.tmp-0000\(AtomicFile.temporarySlots)", ".out.csv.tmp-Ab12Cd", "out.csv"])
     }
 
+    /// A file of `text` whose modification time is `age` seconds ago.
+    static func leftover(_ path: String, age: Int, _ text: String = "half") throws {
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -Double(age))], ofItemAtPath: path)
+    }
+
+    @Test("temporary files under names that are not slots' (versions before the slots, a killed writer's name of its own) are removed once they are older than 10 minutes and unlocked; fresh, locked, linked, other targets' and other names stay")
+    func leftoversUnderOtherNames() throws {
+        let dir = try AtomicFileTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("out.csv").path
+        let prefix = dir.path + "/.out.csv.tmp-"
+        let old = AtomicFile.leftoverAgeSeconds + 60
+        try AtomicFileTests.leftover(prefix + "Ab12Cd", age: old)          // an older version's
+        try AtomicFileTests.leftover(prefix + "zz9Q0x", age: old)          // a killed writer's own name
+        try AtomicFileTests.leftover(prefix + "Fresh1", age: 5)             // may still be written
+        try AtomicFileTests.leftover(prefix + "Locked", age: old)           // a writer at work
+        let fd = open(prefix + "Locked", O_RDONLY)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        defer { close(fd) }
+        try AtomicFileTests.leftover(prefix + "Linked", age: old)           // a second name: not ours alone
+        try FileManager.default.linkItem(atPath: prefix + "Linked", toPath: dir.path + "/keep-me")
+        try AtomicFileTests.leftover(prefix + "Ab12Cd.bak", age: old)      // not the pattern
+        try AtomicFileTests.leftover(prefix + "Ab12C", age: old)
+        try AtomicFileTests.leftover(prefix + "Ab-2Cd", age: old)
+        try AtomicFileTests.leftover(dir.path + "/.other.csv.tmp-Ab12Cd", age: old)
+        try AtomicFile.write("new\n", to: target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
+        #expect(try AtomicFileTests.entries(dir) == [".other.csv.tmp-Ab12Cd", ".out.csv.tmp-Ab-2Cd", ".out.csv.tmp-Ab12C", ".out.csv.tmp-Ab12Cd.bak",
+                                                     ".out.csv.tmp-Fresh1", ".out.csv.tmp-Linked", ".out.csv.tmp-Locked", "keep-me", "out.csv"])
+    }
+
+    @Test("in a crowded folder the leftovers under other names are looked for only when the write finds a killed writer's slot file (no listing on every write)")
+    func leftoversInACrowdedFolder() throws {
+        let dir = try AtomicFileTests.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("out.csv").path
+        let prefix = dir.path + "/.out.csv.tmp-"
+        for i in 0..<3000 { FileManager.default.createFile(atPath: dir.path + "/crowd-\(i)-with-a-longer-name", contents: nil) }
+        var info = stat()
+        #expect(stat(dir.path, &info) == 0)
+        #expect(Int(info.st_size) > AtomicFile.listedFolderBytes, "\(info.st_size)")
+        try AtomicFileTests.leftover(prefix + "Ab12Cd", age: AtomicFile.leftoverAgeSeconds + 60)
+        try AtomicFile.write("new\n", to: target)
+        #expect(FileManager.default.fileExists(atPath: prefix + "Ab12Cd"))
+        // A killed writer's slot file: where writers die, the folder is looked through.
+        try AtomicFileTests.leftover(prefix + "000004", age: 1)
+        try AtomicFile.write("newer\n", to: target)
+        #expect(!FileManager.default.fileExists(atPath: prefix + "Ab12Cd"))
+        #expect(!FileManager.default.fileExists(atPath: prefix + "000004"))
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "newer\n")
+    }
+
     @Test("a slot that is a link or a folder is passed over, never removed or written through")
     func foreignSlots() throws {
         let dir = try AtomicFileTests.folder()

@@ -214,7 +214,7 @@ struct BadInputCatalogueTests {
         ]) { dir in
             try CLI.run(["nearest", "--input", try put(dir, "nan.ndjson", "{\"lon\":\"NaN\",\"lat\":36}\n{\"lon\":113,\"lat\":\"-Infinity\"}\n"), "--data", data(dir)])
         },
-        Case(name: "NaN on the command line", status: 64, messages: ["Error: --lon nan is outside -180...180"]) { dir in
+        Case(name: "NaN on the command line", status: 64, messages: ["Error: The value 'nan' is invalid for '--lon <lon>': not a decimal number"]) { dir in
             try CLI.run(["nearest", "--lon", "nan", "--lat", "36", "--data", data(dir)])
         },
         Case(name: "Infinity as seats", status: 65, messages: ["stations.geojson: feature 0 (id s1): non-numeric seats: \"Infinity\" (a number is required)"]) { dir in

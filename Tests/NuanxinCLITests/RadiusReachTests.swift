@@ -96,6 +96,34 @@ struct RadiusReachTests {
         let manifestNear = try CLI.run(["compare", "--with", near.path] + data)
         #expect(manifestNear.status == 0, "\(manifestNear.stderr)")
     }
+
+    @Test("a division's own radius_m is drawn around the --with stations that can reach the division: beyond the area of use it is bad data (65) naming the districts file, feature index, id and field; a station out of that radius's reach, or --radius, is answered")
+    func scenarioStationsDivisionRadius() throws {
+        // B (113.1–113.2°E) at 300 km: around B itself it reaches 116.5°E, within 118.5°E.
+        let folder = try Fixtures.tinyCopy { dir in
+            try Fixtures.setProperty(dir.appendingPathComponent("districts.geojson"), 1, "radius_m", 300_000)
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let districts = folder.appendingPathComponent("districts.geojson").path
+        // 116.0°E is 2.8° (250 km) east of B: 300 km around it reaches 119.5°E, past 118.5°E.
+        // 116.8°E is 3.6° (325 km) east of B: no demand of B within 300 km, the manifest's 1 km is drawn.
+        let reaching = folder.appendingPathComponent("reaching.csv"), beyond = folder.appendingPathComponent("beyond.csv")
+        try Data("id,name,kind,lon,lat\nx1,Far,warm_station,116.0,36.05\n".utf8).write(to: reaching)
+        try Data("id,name,kind,lon,lat\nx2,Farther,warm_station,116.8,36.05\n".utf8).write(to: beyond)
+        let data = ["--data", folder.path]
+        #expect(try CLI.run(["coverage"] + data).status == 0)
+        for command in [["compare"], ["coverage"], ["propose", "--count", "1"]] {
+            let refused = try CLI.run(command + ["--with", reaching.path] + data)
+            #expect(refused.status == 65, "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains("nuanxin: \(districts): feature 1 (id B): radius_m 300000 m around the stations of --with \(reaching.path) that reach the division (lon 116.00–116.00, lat 36.05–36.05) reaches lon 112.5"), "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains(Self.area + ": use a smaller radius_m or a --crs whose area of use holds the circles"), "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+            let out = try CLI.run(command + ["--with", beyond.path] + data)
+            #expect(out.status == 0, "\(command): \(out.stderr)")
+            let replaced = try CLI.run(command + ["--with", reaching.path, "--radius", "1000"] + data)
+            #expect(replaced.status == 0, "\(command): \(replaced.stderr)")
+        }
+    }
 }
 
 /// The dataset's own coordinates are checked against the CRS's area of use: far outside it a
@@ -150,7 +178,7 @@ struct DatasetAreaOfUseTests {
         let mercator = try CLI.run(["coverage", "--crs", "EPSG:3857", "--data", Fixtures.tiny.path])
         #expect(mercator.status == 65, "\(mercator.stderr)")
         #expect(mercator.stderr.hasPrefix("nuanxin: --crs: EPSG:3857 (WGS 84 / Pseudo-Mercator) stretches distances by 2"), "\(mercator.stderr)")
-        #expect(mercator.stderr.contains("% at the dataset's centre (lon 113."), "\(mercator.stderr)")
+        #expect(mercator.stderr.contains("% at lon 113, lat 36.1 of the dataset's extent (lon 113.00–113.20, lat 36.00–36.10)"), "\(mercator.stderr)")
         #expect(mercator.stderr.contains("for this dataset's area use EPSG:4547"), "\(mercator.stderr)")
         let folder = try Fixtures.tinyCopy { dir in
             try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["crs"] = "EPSG:3857" }
@@ -161,5 +189,73 @@ struct DatasetAreaOfUseTests {
         #expect(validate.stdout.contains("\(folder.appendingPathComponent("dataset.json").path): crs EPSG:3857 (WGS 84 / Pseudo-Mercator) stretches distances by"), "\(validate.stdout)")
         let utm = try CLI.run(["coverage", "--crs", "EPSG:32649", "--format", "json", "--data", Fixtures.tiny.path])
         #expect(utm.status == 0, "\(utm.stderr)")
+    }
+
+    /// Every coordinate of the dataset's layers moved by `dLat` degrees (the layers in `layers`).
+    static func shifted(_ folder: URL, _ dLat: Double, layers: [String]) throws {
+        func move(_ value: Any) -> Any {
+            guard let list = value as? [Any] else { return value }
+            if list.count >= 2, let lon = list[0] as? Double, let lat = list[1] as? Double { return [lon, lat + dLat] }
+            return list.map(move)
+        }
+        for layer in layers {
+            try Fixtures.editJSON(folder.appendingPathComponent(layer + ".geojson")) { doc in
+                doc["features"] = (doc["features"] as! [[String: Any]]).map { f in
+                    var f = f
+                    var g = f["geometry"] as! [String: Any]
+                    g["coordinates"] = move(g["coordinates"]!)
+                    f["geometry"] = g
+                    return f
+                }
+            }
+        }
+    }
+
+    static let chinaAlbers = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=krass +units=m +no_defs"
+
+    @Test("an equal-area CRS (China Albers) more than 3 % off in linear scale where the dataset is (53°N) is allowed with a warning saying distances are off and coverage counts are not; at 36°N no warning; a conformal CRS as far off is refused")
+    func equalAreaCRS() throws {
+        let north = try Fixtures.tinyCopy { dir in
+            try Self.shifted(dir, 17, layers: ["districts", "stations", "demand", "commercial_areas", "parking_zones", "candidates"])
+        }
+        defer { try? FileManager.default.removeItem(at: north) }
+        let south = try CLI.run(["coverage", "--crs", Self.chinaAlbers, "--format", "json", "--data", Fixtures.tiny.path])
+        #expect(south.status == 0, "\(south.stderr)")
+        #expect(!south.stderr.contains("warning"), "\(south.stderr)")
+        for command in [["coverage"], ["nearest", "--lon", "113.06", "--lat", "53.05"], ["validate", "--format", "table"]] {
+            let r = try CLI.run(command + ["--crs", Self.chinaAlbers, "--data", north.path])
+            #expect(r.status == 0, "\(command): \(r.stdout)\(r.stderr)")
+            #expect((r.stdout + r.stderr).contains("--crs: warning: \(Self.chinaAlbers) (unknown) stretches distances by 3.5 % at lon 113.2, lat 53.1 of the dataset's extent (lon 113.00–113.20, lat 53.00–53.10): it is equal-area, so each radius disc keeps its area (on the ground an ellipse: coverage counts are right on average where demand is spread evenly, not point by point), but distances"), "\(command): \(r.stdout)\(r.stderr)")
+        }
+        // Mercator is conformal: 3 % off is refused, as at 36°N.
+        let mercator = try CLI.run(["coverage", "--crs", "+proj=merc +lat_ts=0 +ellps=WGS84 +units=m", "--data", north.path])
+        #expect(mercator.status == 65, "\(mercator.stderr)")
+        #expect(mercator.stderr.contains("stretches distances by 66."), "\(mercator.stderr)")
+    }
+
+    @Test("the CRS's scale is judged over the same box whichever layers a command loads: the districts' (an export of parking zones reads them for it), else the stations'")
+    func sameJudgementInEveryCommand() throws {
+        // Web Mercator is 3 % off near 12°N. Without districts, stations and candidates at 16°N (4.7 %
+        // off), demand at 6°N: judged at the centre of whatever points a command loaded, nearest
+        // (stations) was refused while coverage, propose and info (centre 11°N) answered, and an
+        // export of parking zones alone was not judged at all.
+        let folder = try Fixtures.tinyCopy { dir in
+            try Data(#"{"type":"FeatureCollection","features":[]}"#.utf8).write(to: dir.appendingPathComponent("districts.geojson"))
+            try Self.shifted(dir, -20, layers: ["stations", "candidates"])
+            try Self.shifted(dir, -30, layers: ["demand", "commercial_areas", "parking_zones"])
+            try Fixtures.editJSON(dir.appendingPathComponent("dataset.json")) { $0["crs"] = "EPSG:3857" }
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out.geojson").path
+        for command in [["nearest", "--lon", "113.06", "--lat", "16.05"], ["coverage"], ["propose", "--count", "1"], ["info"],
+                        ["export", "--layer", "parking_zones", "--format", "geojson", "--out", out], ["validate", "--format", "table"]] {
+            let r = try CLI.run(command + ["--data", folder.path])
+            #expect(r.status == 65, "\(command): \(r.stderr)")
+            #expect((r.stdout + r.stderr).contains("crs EPSG:3857 (WGS 84 / Pseudo-Mercator) stretches distances by 4.7 % at lon 113.05, lat 16.06 of the dataset's extent (lon 113.05–113.16, lat 16.05–16.06)"), "\(command): \(r.stdout)\(r.stderr)")
+        }
+        // With districts (the tiny dataset's at 36°N), an export of parking zones alone is judged over them.
+        let withDistricts = try CLI.run(["export", "--layer", "parking_zones", "--format", "geojson", "--crs", "EPSG:3857", "--data", Fixtures.tiny.path])
+        #expect(withDistricts.status == 65, "\(withDistricts.stderr)")
+        #expect(withDistricts.stderr.contains("stretches distances by 24.2 % at lon 113, lat 36.1 of the dataset's extent (lon 113.00–113.20, lat 36.00–36.10)"), "\(withDistricts.stderr)")
     }
 }

@@ -153,7 +153,10 @@ struct PlanBudgetBoundTests {
                     // Whole costs (an exact unit) in half the rounds, fractional ones (rounded units) in the others.
                     let c = round % 2 == 0 ? Double(Int.random(in: 0...40, using: &rng)) : Double.random(in: 0...40, using: &rng)
                     costs.append(c)
-                    values.append(Double.random(in: 0...10, using: &rng))
+                    // Some items worth what another of their class is (a larger size that serves
+                    // no more): left out of the table when only its value is asked for.
+                    let same = k > 1 && costs.count > classes[classes.count - 1][0] + 1 && Bool.random(using: &rng)
+                    values.append(same ? values[values.count - 1] : Double.random(in: 0...10, using: &rng))
                 }
             }
             let budget = Double.random(in: 0...60, using: &rng)
@@ -171,7 +174,40 @@ struct PlanBudgetBoundTests {
                 let answer = knapsack.solve(classes: classes, values: values, budget: budget, solution: withSolution)
                 #expect(answer.value >= best - 1e-9, "round \(round): bound \(answer.value) below the optimum \(best)")
             }
+            // The table without the read-back (dominated items left out) gives the same bound, bit for bit.
+            let bare = knapsack.solve(classes: classes, values: values, budget: budget, solution: false).value
+            let full = knapsack.solve(classes: classes, values: values, budget: budget, solution: true).value
+            #expect(bare == full, "round \(round): \(bare) without the read-back, \(full) with it")
         }
+    }
+}
+
+@Suite("The knapsack with one item per class (covered budget mode)")
+struct SingleKnapsackTests {
+    /// Many items of a few whole costs (some free, some tied in value) and a budget that pays
+    /// for a few of them: the table's answer (read back) is within the budget and worth exactly
+    /// the optimum by enumeration, and the bound is that optimum.
+    @Test("the table's answer read back is the 0/1 optimum, whole costs", arguments: UInt64(1)...40)
+    func mostValuableOnly(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let count = Int.random(in: 6...14, using: &rng)
+        let costs = (0..<count).map { _ in [5.0, 7, 9, 0][Int.random(in: 0..<(seed % 4 == 0 ? 4 : 3), using: &rng)] }
+        // Whole values in some rounds, so that items tie.
+        let values = (0..<count).map { _ in seed % 2 == 0 ? Double(Int.random(in: 0...4, using: &rng)) : Double.random(in: 0...10, using: &rng) }
+        let budget = Double(Int.random(in: 0...30, using: &rng))
+        let knapsack = ChoiceKnapsack(costs: costs, budget: budget)
+        var best = 0.0
+        for mask in 0..<(1 << count) {
+            var cost = 0.0, value = 0.0
+            for o in 0..<count where mask & (1 << o) != 0 { cost += costs[o]; value += values[o] }
+            if cost <= budget { best = max(best, value) }
+        }
+        let answer = knapsack.solve(classes: (0..<count).map { [$0] }, values: values, budget: budget, solution: true)
+        #expect(answer.value >= best - 1e-9)
+        #expect(answer.value <= best + 1e-9, "seed \(seed): bound \(answer.value), optimum \(best)")
+        #expect(answer.solution.allSatisfy { $0.x == 1 })
+        #expect(answer.solution.reduce(0.0) { $0 + costs[$1.item] } <= budget)
+        #expect(abs(answer.solution.reduce(0.0) { $0 + values[$1.item] } - best) < 1e-9, "seed \(seed): the answer read back is not optimal")
     }
 }
 
