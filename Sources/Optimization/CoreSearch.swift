@@ -44,7 +44,8 @@ extension CoverageSolver {
 
     /// Kicks and searches again: removes a few sites of the best set (chosen by a fixed-seed
     /// generator, so runs repeat exactly), refills greedily among `allowed`, runs tabu search.
-    mutating func iteratedTabu(allowed: [Bool], rounds: Int) {
+    /// Stops between kicks once `cancel` is set (by whoever will not use the answer).
+    mutating func iteratedTabu(allowed: [Bool], rounds: Int, cancel: Flag? = nil) {
         guard p > 1, p < model.candidateCount else { return }
         var rng = tuning.kickSeed
         func next() -> UInt64 {
@@ -55,6 +56,7 @@ extension CoverageSolver {
             return z ^ (z >> 31)
         }
         for round in 0..<rounds {
+            if cancel?.isSet == true { return }
             var set = incumbent.sites
             let removeCount = min(p - 1, tuning.kickRemoveBase + round % tuning.kickRemoveCycle)
             var removed: [ColumnIndex] = []
@@ -69,7 +71,7 @@ extension CoverageSolver {
             if !pool.isEmpty { set.append(pool[Int(next() % UInt64(pool.count))]) }
             set = greedy(start: set, count: p, allowed: mask)
             let (t, v) = tabuSearch(from: set, steps: tuning.tabuSteps / tuning.kickStepDivisor,
-                                    stallLimit: tuning.tabuSteps / tuning.kickStallDivisor, allowed: allowed)
+                                    stallLimit: tuning.tabuSteps / tuning.kickStallDivisor, allowed: allowed, cancel: cancel)
             incumbent.offer(t, value: v)
         }
     }

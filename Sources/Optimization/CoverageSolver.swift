@@ -7,7 +7,12 @@
 /// - `CoreSearch.swift`: iterated tabu search (at the root, before fixing), and the core rebuilt as a
 ///   smaller problem;
 /// - `SearchControl.swift`: incumbent, optimality test, effort limit, progress (shared with the
-///   capacitated solver); `SolverTuning.swift`: the tuning numbers.
+///   capacitated solver), the two-thread helpers; `SolverTuning.swift`: the tuning numbers.
+///
+/// On two threads (`Budget.threads`) the root's relaxation runs beside its searches from the
+/// heuristic start (`rootSearches`), and a worker thread evaluates the branch and bound's next
+/// chain ahead of its turn (`Entry`); both are defined so that the answer, bound, nodes and
+/// iterations are those of one thread, whatever the timing.
 struct CoverageSolver {
     struct Outcome {
         var chosen: [ColumnIndex]
@@ -25,6 +30,10 @@ struct CoverageSolver {
         var nodeIterations: Int
         /// Iterated-tabu kicks at the root (before reduced-cost fixing).
         var kicks: Int
+        /// Threads the search may use: 1, or 2 to run the independent halves of the root's searches
+        /// and two chains of the branch and bound at a time. The answer (sites, bound, nodes,
+        /// iterations) is the same for any number.
+        var threads = 1
         /// Whether the root may hand the search over to a rebuilt core.
         var coreHandoff = true
         /// Whether the root's relaxations stop, as a node's do, when the bound's recent descent
@@ -64,8 +73,12 @@ struct CoverageSolver {
     /// Links the root node's relaxations visited: the root always runs in full, so the work limit
     /// counts only what the branch and bound spends after it.
     var rootWork = 0
-    /// Site sets of the relaxations already evaluated.
+    /// Site sets of the root's relaxations already evaluated.
     var tried = Set<[Int]>()
+    /// Values of site sets the chains computed (read-only while chains run) ...
+    var knownValues: [[ColumnIndex]: Double] = [:]
+    /// ... and those a chain computes, merged into `knownValues` when it counts.
+    var newValues: [[ColumnIndex]: Double] = [:]
     /// Multipliers to start the root relaxation from instead of `rootMultipliers()` (a core
     /// search starts from its parent's best, summed over merged groups), with the step scale
     /// `tuning.resumeTheta`. Any multipliers give a valid bound: this only saves iterations.
@@ -123,62 +136,56 @@ struct CoverageSolver {
         progress("heuristic", incumbent: incumbent.value, bound: model.total, nodes: 0)
 
         let warm = startLambda.map { $0.count == model.groupCount } ?? false
-        var stack = [Node(fixedIn: [], fixedOut: [], lambda: warm ? startLambda! : rootMultipliers(), bound: .infinity,
-                          theta: warm ? tuning.resumeTheta : tuning.rootTheta)]
+        var stack = [Entry(node: Node(fixedIn: [], fixedOut: [], lambda: warm ? startLambda! : rootMultipliers(), bound: .infinity,
+                                      theta: warm ? tuning.resumeTheta : tuning.rootTheta))]
         var nodes = 0
         var stopped = false
         var openBound = -Double.infinity   // best bound among nodes left unexplored when stopping
         var rootBound = Double.infinity
         var rootRelaxation: (sub: Subproblem, lambda: [Double], theta: Double)? = nil
-        while let node = stack.popLast() {
-            if optimality.cannotImprove(node.bound, over: target) { continue }
-            if budget.limits.reached(nodes: nodes, work: work - rootWork) {
-                stopped = true
-                openBound = stack.largestOpenBound(with: node, over: openBound)
-                break
-            }
-            nodes += 1
-            let sub = Subproblem(node, model: model, p: p)
-            if sub.q <= 0 || sub.free.count <= sub.q {
-                // The node is one answer: its fixed sites, with every free one when they do not
-                // outnumber the sites left (none when p are fixed already).
-                if sub.q >= 0 {
-                    let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
-                    incumbent.offer(set, value: model.value(set))
-                }
+        var nextProgress = tuning.progressEveryNodes
+        // Evaluates the node below ahead of its turn on a second thread (see `Entry`).
+        let worker = budget.threads >= 2 ? ChainWorker() : nil
+        defer { worker?.stop() }
+        while let entry = stack.popLast() {
+            let node = entry.node
+            if optimality.cannotImprove(node.bound, over: target) {
+                if let job = entry.pending?.job { worker?.cancel(job) }
                 continue
             }
-            let isRoot = node.fixedIn.isEmpty && node.fixedOut.isEmpty
-            // The full model's first root relaxation starts far from the LP optimum: the smoothed
-            // dual gets there in fewer passes (SmoothedDual.swift), and at the nodes, warm-started,
-            // it prunes sooner; a core's root keeps the (paced) subgradient steps.
-            var r = isRoot && !warm
-                ? rootRelax(covered: sub.covered, base: sub.base, free: sub.free, q: sub.q, lambda: node.lambda, theta: node.theta,
-                            iterations: budget.rootIterations)
-                : !isRoot && tuning.smoothing.atNodes
-                ? smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                              lambda: node.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
-                : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                        lambda: node.lambda, theta: node.theta,
-                        iterations: isRoot ? budget.rootIterations : budget.nodeIterations, polish: isRoot,
-                        paced: isRoot && budget.rootStopsAtPace)
-            var resume = false
-            if isRoot {
-                let beforeSearch = incumbent.value
-                r = searchAtRoot(sub, node: node, relaxation: r, nodes: nodes)
+            if budget.limits.reached(nodes: nodes, work: work - rootWork) {
+                worker?.stop()
+                stopped = true
+                openBound = stack.largestOpenBound(with: entry, over: openBound)
+                break
+            }
+            if node.fixedIn.isEmpty && node.fixedOut.isEmpty {
+                // The root (the only node with nothing fixed: every other one fixes a site).
+                nodes += 1
+                let sub = Subproblem(node, model: model, p: p)
+                if sub.q <= 0 || sub.free.count <= sub.q {
+                    // The node is one answer: its fixed sites, with every free one when they do not
+                    // outnumber the sites left (none when p are fixed already).
+                    if sub.q >= 0 {
+                        let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
+                        incumbent.offer(set, value: model.value(set))
+                    }
+                    continue
+                }
+                var (r, afterRelaxation) = model.byCandidate.edgeCount >= tuning.splitMinimumLinks
+                    ? rootSearches(sub, node: node, nodes: nodes, warm: warm)
+                    : rootSearchesInTurn(sub, node: node, nodes: nodes, warm: warm)
                 // A better incumbent steers the subgradient steps better: the relaxation is resumed
                 // with it, here on the full model only when no core takes the search over (a core
                 // resumes it from these multipliers on its smaller model, at a fraction of the cost).
-                resume = incumbent.value > beforeSearch
+                let resume = incumbent.value > afterRelaxation
                 rootBound = r.ub
                 rootWork = work
                 rootRelaxation = (sub, r.lambda, r.theta)
-            }
-            var ub = min(r.ub, node.bound)
-            if optimality.cannotImprove(ub, over: target) { continue }
-            var (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
-            if newIn.count > p { continue }  // every improving choice would need more than p sites
-            if isRoot {
+                var ub = min(r.ub, node.bound)
+                if optimality.cannotImprove(ub, over: target) { continue }
+                var (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
+                if newIn.count > p { continue }  // every improving choice would need more than p sites
                 progress("root fixing: \(newIn.count - node.fixedIn.count) in, \(newOut.count - node.fixedOut.count) out of \(sub.free.count) free",
                          incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
                 if let out = handOverToCore(sub, fixedIn: newIn, fixedOut: newOut, relaxation: r, bound: ub, nodes: nodes) {
@@ -208,21 +215,69 @@ struct CoverageSolver {
                         return out
                     }
                 }
-            }
-            let theta = max(r.theta, tuning.childThetaFloor)
-            if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
-                stack.append(Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta))
+                let theta = max(r.theta, tuning.childThetaFloor)
+                if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
+                    stack.append(Entry(node: Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta)))
+                    continue
+                }
+                pushChildren(of: node, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack)
                 continue
             }
-            // Branch on the most fractional site of the relaxation's averaged solution (the one
-            // whose both children move the bound most), ties the strongest: with it first, then
-            // without it.
-            let pick = branchingSite(r, free: sub.free, newIn: newIn, newOut: newOut)
-            stack.append(Node(fixedIn: newIn, fixedOut: newOut + [pick], lambda: r.lambda, bound: ub, theta: theta))
-            stack.append(Node(fixedIn: newIn + [pick], fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta))
-            if nodes % tuning.progressEveryNodes == 0 {
-                progress("branch and bound", incumbent: incumbent.value,
-                         bound: optimality.reportable(max(incumbent.value, rootBound)), nodes: nodes)
+            // Any other node: its chain (relaxation, fixing, relaxation again while fixing settles
+            // more sites), paired with the node below when that one is fresh (see `Entry`).
+            let chain: Chain
+            if let pending = entry.pending {
+                if let job = pending.job, let worker {
+                    chain = worker.result(of: job)
+                } else {
+                    chain = evaluateChain(node, from: pending.snapshot)
+                }
+            } else {
+                let now = Snapshot(incumbent: incumbent, nodes: nodes, work: work)
+                if let below = stack.last, below.pending == nil, !below.isRoot,
+                   !optimality.cannotImprove(below.node.bound, over: target), nodes + 1 < budget.limits.nodes {
+                    var job: ChainWorker.Job? = nil
+                    if let worker {
+                        // The worker's copy leaves the value cache behind: the search's own copy
+                        // grows while the worker reads (a cache never changes an answer).
+                        var me = self
+                        me.knownValues = [:]
+                        me.tried = []
+                        let partner = below.node
+                        job = worker.submit { me.evaluateChain(partner, from: now) }
+                    }
+                    stack[stack.count - 1].pending = Pending(snapshot: now, job: job)
+                }
+                chain = evaluateChain(node, from: now)
+            }
+            nodes += chain.nodes
+            work += chain.work
+            lagrangeIterations += chain.iterations
+            incumbent.offer(chain.incumbent.sites, value: chain.incumbent.value)
+            for (set, v) in chain.values { knownValues[set] = v }
+            switch chain.end {
+            case .closed:
+                continue
+            case let .open(rest):
+                // Stopped by the limits inside the chain: back on the stack, where the limit check
+                // above ends the search with it open.
+                stack.append(Entry(node: rest))
+            case let .branch(at, sub, r, ub):
+                // Fixed again against the incumbent as it is now (the chain's may be older).
+                if optimality.cannotImprove(ub, over: target) { continue }
+                let (newIn, newOut) = fixByReducedCost(r, sub: sub, node: at)
+                if newIn.count > p { continue }
+                if newIn.count != at.fixedIn.count || newOut.count != at.fixedOut.count {
+                    let theta = max(r.theta, tuning.childThetaFloor)
+                    stack.append(Entry(node: Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta)))
+                    continue
+                }
+                pushChildren(of: at, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack)
+                if nodes >= nextProgress {
+                    nextProgress = nodes + tuning.progressEveryNodes
+                    progress("branch and bound", incumbent: incumbent.value,
+                             bound: optimality.reportable(max(incumbent.value, rootBound)), nodes: nodes)
+                }
             }
         }
         let pastDeadline = budget.limits.deadline.map { ContinuousClock.now >= $0 } ?? false
@@ -333,20 +388,96 @@ struct CoverageSolver {
         }
     }
 
-    /// At the root: tabu searches from the incumbent and from the relaxation's sites, then the
-    /// iterated tabu search (kicks) over every site. The caller resumes the relaxation when they
-    /// found better.
-    private mutating func searchAtRoot(_ sub: Subproblem, node: Node, relaxation r: Relaxation, nodes: Int) -> Relaxation {
+    /// The root's relaxation and heuristic searches, in two halves that share nothing but the
+    /// heuristic start, so that they can run at the same time (`Budget.threads`) and give the same
+    /// answer either way: (a) the relaxation, then tabu searches from its sites and from the sites
+    /// most often in its solution; (b) a tabu search from the heuristic start, then the iterated
+    /// tabu search (kicks) over every site. (b) is merged after (a), and only when (a)'s bound does
+    /// not already prove the incumbent optimal (on one thread it is then not run at all). Returns
+    /// the relaxation and the incumbent's value when it ended: the caller resumes the relaxation
+    /// when the searches found better.
+    private mutating func rootSearches(_ sub: Subproblem, node: Node, nodes: Int, warm: Bool) -> (Relaxation, Double) {
+        let start = incumbent
+        let steps = tuning.tabuSteps, stall = tuning.tabuSteps / tuning.tabuStallDivisor
+        func relaxationSide(_ s: inout CoverageSolver) -> (Relaxation, Double, Bool) {
+            let r = s.rootRelaxation(sub, node: node, warm: warm)
+            let afterRelaxation = s.incumbent.value
+            if s.optimality.cannotImprove(r.ub, over: s.target) {
+                unneeded.set()
+                return (r, afterRelaxation, true)
+            }
+            let (t2, v2) = s.tabuSearch(from: r.top, steps: steps, stallLimit: stall)
+            s.incumbent.offer(t2, value: v2)
+            if !r.share.isEmpty {
+                // And from the sites most often in the relaxation's solution lately (the averaged
+                // relaxation, an estimate of the LP's x), completed by the fixed ones.
+                let (byShare, _) = Self.top(sub.q, of: sub.free, values: r.share)
+                let from = node.fixedIn + byShare
+                if from.count == p && Set(from) != Set(r.top + node.fixedIn) {
+                    let (t3, v3) = s.tabuSearch(from: from, steps: steps, stallLimit: stall)
+                    s.incumbent.offer(t3, value: v3)
+                }
+            }
+            return (r, afterRelaxation, false)
+        }
+        // Set when (a)'s bound proves the incumbent optimal: (b)'s answer is then not used, so it
+        // may stop early (on two threads; on one it does not start).
+        let unneeded = Flag()
+        func searchSide(_ s: inout CoverageSolver) {
+            let (t1, v1) = s.tabuSearch(from: s.incumbent.sites, steps: steps, stallLimit: stall, cancel: unneeded)
+            s.incumbent.offer(t1, value: v1)
+            if budget.kicks > 0 {
+                s.iteratedTabu(allowed: [Bool](repeating: true, count: model.candidateCount), rounds: budget.kicks, cancel: unneeded)
+            }
+        }
+        var a = self
+        var b = self
+        b.incumbent = start
+        b.tried = []
+        let r: Relaxation, afterRelaxation: Double, proven: Bool
+        if budget.threads >= 2 {
+            ((r, afterRelaxation, proven), _) = bothOf(threads: 2, { relaxationSide(&a) }, { searchSide(&b) })
+        } else {
+            (r, afterRelaxation, proven) = relaxationSide(&a)
+            if !proven { searchSide(&b) }
+        }
+        self = a
         progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
-        if optimality.cannotImprove(r.ub, over: target) { return r }
+        if !proven {
+            incumbent.offer(b.incumbent.sites, value: b.incumbent.value)
+            progress("tabu search", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
+        }
+        return (r, afterRelaxation)
+    }
+
+    /// The root's first relaxation: the full model's first one starts far from the LP optimum, and
+    /// the smoothed dual gets there in fewer passes (SmoothedDual.swift); a core's root (started
+    /// from its parent's multipliers, `warm`) keeps the (paced) subgradient steps.
+    private mutating func rootRelaxation(_ sub: Subproblem, node: Node, warm: Bool) -> Relaxation {
+        warm
+            ? relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                    lambda: node.lambda, theta: node.theta, iterations: budget.rootIterations, polish: true,
+                    paced: budget.rootStopsAtPace)
+            : rootRelax(covered: sub.covered, base: sub.base, free: sub.free, q: sub.q, lambda: node.lambda, theta: node.theta,
+                        iterations: budget.rootIterations)
+    }
+
+    /// The root's relaxation and heuristic searches one after the other, each search from the best
+    /// answer so far (for small models, where `rootSearches`' split would not pay): the relaxation,
+    /// tabu searches from the incumbent, from the relaxation's sites and from the sites most often in
+    /// its solution, then the iterated tabu search (kicks) over every site, all skipped when the
+    /// relaxation's bound proves the incumbent optimal.
+    private mutating func rootSearchesInTurn(_ sub: Subproblem, node: Node, nodes: Int, warm: Bool) -> (Relaxation, Double) {
+        let r = rootRelaxation(sub, node: node, warm: warm)
+        let afterRelaxation = incumbent.value
+        progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
+        if optimality.cannotImprove(r.ub, over: target) { return (r, afterRelaxation) }
         let steps = tuning.tabuSteps, stall = tuning.tabuSteps / tuning.tabuStallDivisor
         let (t1, v1) = tabuSearch(from: incumbent.sites, steps: steps, stallLimit: stall)
         incumbent.offer(t1, value: v1)
         let (t2, v2) = tabuSearch(from: r.top, steps: steps, stallLimit: stall)
         incumbent.offer(t2, value: v2)
         if !r.share.isEmpty {
-            // And from the sites most often in the relaxation's solution lately (the averaged
-            // relaxation, an estimate of the LP's x), completed by the fixed ones.
             let (byShare, _) = Self.top(sub.q, of: sub.free, values: r.share)
             let start = node.fixedIn + byShare
             if start.count == p && Set(start) != Set(r.top + node.fixedIn) {
@@ -359,7 +490,18 @@ struct CoverageSolver {
             iteratedTabu(allowed: [Bool](repeating: true, count: model.candidateCount), rounds: budget.kicks)
             progress("iterated tabu search", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
         }
-        return r
+        return (r, afterRelaxation)
+    }
+
+    /// Pushes the two children of a node that fixing settles no further: branching on the most
+    /// fractional site of the relaxation's averaged solution (the one whose both children move the
+    /// bound most), ties the strongest; with it on top (explored first), then without it.
+    private func pushChildren(of node: Node, relaxation r: Relaxation, sub: Subproblem, bound ub: Double,
+                              fixedIn newIn: [ColumnIndex], fixedOut newOut: [ColumnIndex], onto stack: inout [Entry]) {
+        let theta = max(r.theta, tuning.childThetaFloor)
+        let pick = branchingSite(r, free: sub.free, newIn: newIn, newOut: newOut)
+        stack.append(Entry(node: Node(fixedIn: newIn, fixedOut: newOut + [pick], lambda: r.lambda, bound: ub, theta: theta)))
+        stack.append(Entry(node: Node(fixedIn: newIn + [pick], fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta)))
     }
 
     /// Reduced-cost fixing with the relaxation's multipliers: a relaxed site whose removal, or a
@@ -377,5 +519,129 @@ struct CoverageSolver {
             }
         }
         return (newIn, newOut)
+    }
+}
+
+/// The branch and bound's chains: a node's relaxation, reduced-cost fixing, and the relaxation
+/// again while fixing settles more sites, until the node branches or is closed. When a node is
+/// popped and the node below it on the stack is fresh (its sibling, usually), the second's chain
+/// is fixed to start from the state the search has then (`Snapshot`), so that its answer is the
+/// same whether a worker thread evaluates it at once, while the search goes on, or, on one
+/// thread, the search does when it pops it (and not at all when the search no longer needs it).
+/// Its effects (nodes, work, the incumbent it found) count when it is popped, never earlier,
+/// whatever the number of threads.
+extension CoverageSolver {
+    /// What the search had when a chain started: the incumbent and the effort spent.
+    struct Snapshot {
+        var incumbent: Incumbent<ColumnIndex>
+        var nodes: Int
+        var work: Int
+    }
+
+    /// A chain to evaluate from `snapshot`: handed to the worker thread (`job`), or evaluated when
+    /// popped.
+    struct Pending {
+        var snapshot: Snapshot
+        var job: ChainWorker.Job?
+    }
+
+    /// A node on the stack, with its chain's starting state when it was paired with the node above.
+    struct Entry: BoundedNode {
+        var node: Node
+        var pending: Pending? = nil
+        var bound: Double { node.bound }
+        var isRoot: Bool { node.fixedIn.isEmpty && node.fixedOut.isEmpty }
+    }
+
+    /// A chain's outcome and effects.
+    struct Chain {
+        enum End {
+            /// Nothing left to search below the node (a leaf, or its bound cannot beat the target).
+            case closed
+            /// Stopped by the effort limits before this node's relaxation.
+            case open(Node)
+            /// To branch (after fixing again against the incumbent of the time): the node, its
+            /// subproblem and relaxation, its bound.
+            case branch(Node, Subproblem, Relaxation, Double)
+        }
+        var end: End
+        /// The chain's incumbent: the snapshot's, improved by what its relaxations offered.
+        var incumbent: Incumbent<ColumnIndex>
+        var nodes: Int
+        var work: Int
+        var iterations: Int
+        /// Values of site sets it computed (a cache: never changes an answer).
+        var values: [[ColumnIndex]: Double]
+    }
+
+    /// Runs the chain from `start` on a copy of the solver whose incumbent is the snapshot's; the
+    /// limits are checked against the snapshot's effort plus the chain's own.
+    func evaluateChain(_ start: Node, from snapshot: Snapshot) -> Chain {
+        var w = self
+        w.incumbent = snapshot.incumbent
+        w.newValues = [:]
+        var node = start
+        var count = 0
+        func done(_ end: Chain.End) -> Chain {
+            Chain(end: end, incumbent: w.incumbent, nodes: count, work: w.work - work,
+                  iterations: w.lagrangeIterations - lagrangeIterations, values: w.newValues)
+        }
+        while true {
+            if count > 0 && budget.limits.reached(nodes: snapshot.nodes + count, work: snapshot.work + (w.work - work) - rootWork) {
+                return done(.open(node))
+            }
+            count += 1
+            let sub = Subproblem(node, model: model, p: p)
+            if sub.q <= 0 || sub.free.count <= sub.q {
+                // The node is one answer: its fixed sites, with every free one when they do not
+                // outnumber the sites left (none when p are fixed already).
+                if sub.q >= 0 {
+                    let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
+                    w.incumbent.offer(set, value: model.value(set))
+                }
+                return done(.closed)
+            }
+            let r = tuning.smoothing.atNodes
+                ? w.smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                lambda: node.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
+                : w.relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                          lambda: node.lambda, theta: node.theta, iterations: budget.nodeIterations, polish: false)
+            let ub = min(r.ub, node.bound)
+            if optimality.cannotImprove(ub, over: w.target) { return done(.closed) }
+            let (newIn, newOut) = w.fixByReducedCost(r, sub: sub, node: node)
+            if newIn.count > p { return done(.closed) }  // every improving choice would need more than p sites
+            if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
+                node = Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: max(r.theta, tuning.childThetaFloor))
+                continue
+            }
+            return done(.branch(node, sub, r, ub))
+        }
+    }
+
+    /// Offers a relaxation's site set (sorted, fixed sites included). At the root (`polish`), each
+    /// set once, the promising ones after a swap local search (at most `tuning.polishLimit`, counted
+    /// in `polishes`); elsewhere every time (offering a set again changes nothing), its value
+    /// looked up when a chain of the search computed it before.
+    mutating func offerRelaxationSites(_ set: [ColumnIndex], polish: Bool, polishes: inout Int) {
+        if polish {
+            if tried.contains(set) { return }
+            tried.insert(set)
+            let v = model.value(set)
+            if polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
+                polishes += 1
+                var improved = set
+                let w = localSearch(&improved, allowed: [Bool](repeating: true, count: model.candidateCount))
+                incumbent.offer(improved, value: w)
+            }
+            incumbent.offer(set, value: v)
+            return
+        }
+        if let v = knownValues[set] ?? newValues[set] {
+            incumbent.offer(set, value: v)
+            return
+        }
+        let v = model.value(set)
+        newValues[set] = v
+        incumbent.offer(set, value: v)
     }
 }

@@ -99,6 +99,7 @@ extension CoverageSolver {
         var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
         var lastTop: [ColumnIndex] = []
         for iteration in 0..<iterations {
+            if iteration % 64 == 63, budget.limits.pastDeadline { break }
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
             if iteration % tuning.exactRecomputeInterval == 0 {
@@ -157,22 +158,13 @@ extension CoverageSolver {
         return best
     }
 
-    /// Offers a relaxation's sites, completed by the fixed ones, as a solution (once per set);
-    /// with `polish`, a promising set (within `polishThreshold` of the incumbent) also after a swap
-    /// local search, at most `polishLimit` times per relaxation (`polishes` counts them).
+    /// Offers a relaxation's sites, completed by the fixed ones, as a solution; with `polish`, a
+    /// promising set (within `polishThreshold` of the incumbent) also after a swap local search, at
+    /// most `polishLimit` times per relaxation (`polishes` counts them). See `offerRelaxationSites`.
     mutating func offerRelaxed(_ top: [ColumnIndex], fixedIn: [ColumnIndex], polish: Bool, polishes: inout Int) {
         var set = fixedIn + top
         set.sort()
-        if tried.contains(set) { return }
-        tried.insert(set)
-        let v = model.value(set)
-        if polish && polishes < tuning.polishLimit && v >= incumbent.value * tuning.polishThreshold {
-            polishes += 1
-            var improved = set
-            let w = localSearch(&improved, allowed: [Bool](repeating: true, count: model.candidateCount))
-            incumbent.offer(improved, value: w)
-        }
-        incumbent.offer(set, value: v)
+        offerRelaxationSites(set, polish: polish, polishes: &polishes)
     }
 
     /// Column values c_j = Σ λ_g over the uncovered groups of each free column; returns

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A validated site-selection problem with candidates in id order, and the solvers for each mode.
 struct PreparedSelection {
     let weights: [Double]
@@ -79,8 +81,10 @@ struct PreparedSelection {
     func seats(_ site: SiteIndex) -> Double { seats[site.raw] }
 
     var budget: CoverageSolver.Budget {
-        CoverageSolver.Budget(limits: EffortLimit(nodes: options.nodeLimit, work: options.workLimit,
-                                                  deadline: EffortLimit.deadline(in: options.timeLimit)))
+        var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: options.nodeLimit, work: options.workLimit,
+                                                               deadline: EffortLimit.deadline(in: options.timeLimit)))
+        budget.threads = max(1, min(options.threads, 2, ProcessInfo.processInfo.activeProcessorCount))
+        return budget
     }
 
     /// Progress of one solve, its stages prefixed with `stage` (when not empty).

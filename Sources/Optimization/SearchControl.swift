@@ -1,3 +1,5 @@
+import Foundation
+
 // What the plain (covering) and the capacitated site-selection solvers share: the incumbent and
 // its update, the one optimality test, the one effort check, and progress reports.
 
@@ -108,6 +110,9 @@ struct EffortLimit: Sendable {
         seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
     }
 
+    /// The deadline has passed (false without one).
+    var pastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
+
     func reached(nodes n: Int, work w: Int) -> Bool {
         n >= nodes || (n > 0 && w >= work) || (deadline.map { ContinuousClock.now >= $0 } ?? false)
     }
@@ -138,5 +143,147 @@ struct ProgressReporter {
         guard let sink else { return }
         let s = stage()
         sink(SelectionProgress(stage: prefix.isEmpty ? s : "\(prefix): \(s)", incumbent: incumbent, bound: bound, nodes: nodes))
+    }
+}
+
+/// Runs `first` and `second` and returns both results: on two threads at once when `threads` ≥ 2
+/// (the calling thread runs `first`), else one after the other. The two must share no mutable
+/// state; their results do not depend on which finishes first.
+func bothOf<A, B>(threads: Int, _ first: () -> A, _ second: () -> B) -> (A, B) {
+    if threads < 2 {
+        let a = first()
+        return (a, second())
+    }
+    return withoutActuallyEscaping(first) { first in
+        withoutActuallyEscaping(second) { second in
+            let pair = TwoResults(first: first, second: second)
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                if i == 0 { pair.a = pair.first() } else { pair.b = pair.second() }
+            }
+            return (pair.a!, pair.b!)
+        }
+    }
+}
+
+/// The two jobs of `bothOf` and their results, each slot written by one job and read after both
+/// have finished (`concurrentPerform` returns only then).
+private final class TwoResults<A, B>: @unchecked Sendable {
+    let first: () -> A
+    let second: () -> B
+    var a: A?
+    var b: B?
+    init(first: @escaping () -> A, second: @escaping () -> B) {
+        self.first = first
+        self.second = second
+    }
+}
+
+/// A flag one thread sets and another reads: to stop work whose result will not be used (never
+/// to decide which result is used).
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
+}
+
+/// One worker thread that evaluates branch-and-bound chains ahead of their turn, the newest first
+/// (the deepest node, which the depth-first search pops first). A job's answer is a function of
+/// what it was given: the search asks for it when it pops the node (`result(of:)`), evaluating it
+/// itself when the worker has not started it, and drops it when the node is pruned (`cancel`).
+final class ChainWorker: @unchecked Sendable {
+    /// A chain to evaluate, its state and answer (guarded by the worker's lock).
+    final class Job: @unchecked Sendable {
+        fileprivate let run: () -> CoverageSolver.Chain
+        fileprivate var state = State.queued
+        fileprivate var answer: CoverageSolver.Chain?
+        fileprivate enum State { case queued, running, done, withdrawn }
+        fileprivate init(_ run: @escaping () -> CoverageSolver.Chain) { self.run = run }
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var started = false
+    private var stopping = false
+
+    /// Queues `run` (started at once when the worker is free).
+    func submit(_ run: @escaping () -> CoverageSolver.Chain) -> Job {
+        let job = Job(run)
+        condition.lock()
+        queue.append(job)
+        if !started {
+            started = true
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        condition.signal()
+        condition.unlock()
+        return job
+    }
+
+    /// The job's answer: waits for it when the worker is on it, evaluates it here when not started.
+    func result(of job: Job) -> CoverageSolver.Chain {
+        condition.lock()
+        if job.state == .queued {
+            queue.removeAll { $0 === job }
+            job.state = .withdrawn
+            condition.unlock()
+            return job.run()
+        }
+        while job.state == .running { condition.wait() }
+        let answer = job.answer!
+        job.answer = nil
+        condition.unlock()
+        return answer
+    }
+
+    /// The job is not needed: not started when still queued (its answer is dropped otherwise).
+    func cancel(_ job: Job) {
+        condition.lock()
+        if job.state == .queued {
+            queue.removeAll { $0 === job }
+            job.state = .withdrawn
+        }
+        job.answer = nil
+        condition.unlock()
+    }
+
+    /// Drops every queued job and ends the thread once the job it runs (if any) is done; does not
+    /// wait for that one (its answer is not needed, and it touches nothing but its own copies).
+    func stop() {
+        condition.lock()
+        stopping = true
+        for job in queue { job.state = .withdrawn }
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func work() {
+        condition.lock()
+        while true {
+            while queue.isEmpty && !stopping { condition.wait() }
+            if stopping { break }
+            let job = queue.removeLast()
+            job.state = .running
+            condition.unlock()
+            let answer = job.run()
+            condition.lock()
+            job.answer = answer
+            job.state = .done
+            condition.broadcast()
+        }
+        condition.unlock()
     }
 }

@@ -98,16 +98,23 @@ public struct SiteSelectionOptions: Sendable {
     public var timeLimit: Double?
     /// Called now and then from the calling thread during long runs.
     public var progress: (@Sendable (SelectionProgress) -> Void)?
+    /// Threads one uncapacitated solve may use (at most the machine's cores): 2 runs the root's
+    /// relaxation beside its tabu searches and two branch-and-bound chains at a time; 1 runs
+    /// everything on the calling thread (for callers that already solve many problems in
+    /// parallel). The answer, its bound, `provenOptimal`, `nodes` and `iterations` are the same
+    /// for every value.
+    public var threads: Int
 
     /// Options for the uncapacitated mode with the default limits (100 000 nodes, 3 × 10⁸ work), no
-    /// time limit and no progress callback unless given.
+    /// time limit, no progress callback and two threads unless given.
     public init(capacitated: Bool = false, nodeLimit: Int = 100_000, workLimit: Int = 300_000_000,
-                timeLimit: Double? = nil, progress: (@Sendable (SelectionProgress) -> Void)? = nil) {
+                timeLimit: Double? = nil, progress: (@Sendable (SelectionProgress) -> Void)? = nil, threads: Int = 2) {
         self.capacitated = capacitated
         self.nodeLimit = nodeLimit
         self.workLimit = workLimit
         self.timeLimit = timeLimit
         self.progress = progress
+        self.threads = threads
     }
 }
 

@@ -79,6 +79,10 @@ struct SolverTuning: Sendable {
     /// Hand the search over to the core (the free sites rebuilt as a smaller problem) when root
     /// reduced-cost fixing settled at least this share of the free sites.
     var coreFraction = 0.25
+    /// From this many coverage links on, the root's relaxation and its searches from the heuristic
+    /// start are split into two independent halves (`CoverageSolver.rootSearches`), which two
+    /// threads run at once; below, the searches run in turn, each from the best answer so far.
+    var splitMinimumLinks = 5_000
     /// Progress is reported every this many nodes.
     var progressEveryNodes = 256
 

@@ -210,8 +210,10 @@ extension CoverageSolver {
     /// Tabu search over swaps: each step makes the best swap whose incoming site did not just
     /// leave and whose outgoing site did not just come in (even a worsening one), unless it beats
     /// the best value found (tenures in `SolverTuning`). Deterministic (ties: lowest positions and
-    /// indices). Returns the best set and value seen.
-    func tabuSearch(from start: [ColumnIndex], steps: Int, stallLimit: Int, allowed: [Bool]? = nil) -> ([ColumnIndex], Double) {
+    /// indices). Returns the best set and value seen; stops early once `cancel` is set (by whoever
+    /// will not use the answer).
+    func tabuSearch(from start: [ColumnIndex], steps: Int, stallLimit: Int, allowed: [Bool]? = nil,
+                    cancel: Flag? = nil) -> ([ColumnIndex], Double) {
         let K = model.candidateCount
         let p = start.count
         guard p > 0, p < K else { return (start, model.value(start)) }
@@ -224,6 +226,7 @@ extension CoverageSolver {
         let tol = incumbent.tie
         model.withView { m in
             for step in 0..<steps {
+                if step % 16 == 15, cancel?.isSet == true { break }
                 state.refresh(m)
                 var bestDelta = -Double.infinity
                 var move = (-1, -1)

@@ -288,14 +288,14 @@ func roundedAsWritten(_ instance: MCLPInstance) -> MCLPInstance {
                         candidates: instance.candidates.map(r), p: instance.p, radius: instance.radius)
 }
 
-func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool, workLimit: Int? = nil) throws {
+func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool, workLimit: Int? = nil, threads: Int) throws {
     if let out { try writeCSV(raw, to: out) }
     let instance = roundedAsWritten(raw)
     var cover: [[Int]] = []
     let coverageSeconds = seconds { cover = withinRadius(queries: instance.candidates, targets: instance.demand, radius: instance.radius) }
     let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
     let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
-    var options = SiteSelectionOptions()
+    var options = SiteSelectionOptions(threads: threads)
     if let workLimit { options.workLimit = workLimit }
     if showProgress {
         options.progress = { p in
@@ -307,11 +307,13 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     }
     var times: [Double] = []
     var cpuTimes: [Double] = []
+    var callerCPU: [Double] = []  // the calling thread's CPU alone (with 2 threads, the worker's not included)
     var result: SiteSelection? = nil
     for _ in 0..<runs {
-        var wall = 0.0
-        cpuTimes.append(try cpuSeconds { wall = try seconds { result = try selectSites(problem, goal: .count(instance.p), options: options) } })
+        var wall = 0.0, caller = 0.0
+        cpuTimes.append(try cpuSeconds { caller = try threadCPUSeconds { wall = try seconds { result = try selectSites(problem, goal: .count(instance.p), options: options) } } })
         times.append(wall)
+        callerCPU.append(caller)
     }
     let r = result!
     // End to end: read the CSV files, build the coverage, solve (when the files were written).
@@ -333,7 +335,7 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     let e2e = endToEnd.isEmpty ? "null" : "\(median(endToEnd))"
     let e2eCPU = endToEndCPU.isEmpty ? "null" : "\(median(endToEndCPU))"
     let chosen = r.sites.map { "\"\($0.id)\"" }.joined(separator: ",")
-    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"cpu_s":\#(median(cpuTimes)),"end_to_end_s":\#(e2e),"end_to_end_cpu_s":\#(e2eCPU),"runs":\#(runs),"coverage_s":\#(coverageSeconds),"sites":[\#(chosen)]}"#)
+    print(#"{"benchmark":"mclp","instance":"\#(instance.name)","demand":\#(instance.demand.count),"candidates":\#(instance.candidates.count),"p":\#(instance.p),"radius_m":\#(instance.radius),"objective":\#(r.objective),"upper_bound":\#(r.upperBound),"optimal":\#(r.provenOptimal),"nodes":\#(r.nodes),"iterations":\#(r.iterations),"median_s":\#(median(times)),"cpu_s":\#(median(cpuTimes)),"caller_cpu_s":\#(median(callerCPU)),"end_to_end_s":\#(e2e),"end_to_end_cpu_s":\#(e2eCPU),"runs":\#(runs),"threads":\#(threads),"coverage_s":\#(coverageSeconds),"sites":[\#(chosen)]}"#)
 }
 
 /// An instance with seats: every 12th candidate point is an existing station (60 seats each), the
@@ -437,7 +439,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
 
 func usage() -> Never {
     FileHandle.standardError.write("""
-        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3]
+        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3] [--threads 1|2]
                                  [--only A,B,C,C1..C5,R,assignment,allocation,allocation-cs,allocation-ssp,allocation-mix,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
@@ -448,6 +450,8 @@ var outDir: URL? = nil
 var showProgress = false
 var workLimit: Int? = nil
 var runs = 5
+/// Threads of each site-selection solve (`SiteSelectionOptions.threads`).
+var solverThreads = 2
 var side = 9_000.0
 var seeds = Array(1...5)
 var which: Set<String> = ["A", "B", "assignment"]
@@ -462,6 +466,9 @@ while let a = arguments.popFirst() {
         workLimit = Int(w)
     case "--progress":
         showProgress = true
+    case "--threads":
+        guard let t = arguments.popFirst().flatMap({ Int($0) }), t >= 1 else { usage() }
+        solverThreads = t
     case "--runs":
         runs = Int(arguments.popFirst() ?? "") ?? 5
     case "--side":
@@ -478,17 +485,17 @@ while let a = arguments.popFirst() {
     }
 }
 if which.contains("A") {
-    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
+    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
 }
 if which.contains("B") {
-    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
+    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
 }
 if which.contains(where: { $0.hasPrefix("C") }) {
     // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km); `--only C4`
     // runs one of them.
     for k in 1...5 where which.contains("C") || which.contains("C\(k)") {
         try mclpBenchmark(MCLPInstance.make(name: "C\(k)", demand: 3_000, candidates: 800, p: 12, radius: 1_200, seed: UInt64(10 + k)),
-                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
     }
 }
 if which.contains("R") {
@@ -496,7 +503,7 @@ if which.contains("R") {
     // a 9 km square (`--side`), seeds 101–105 (`--seeds 1,…,5`).
     for k in seeds {
         try mclpBenchmark(MCLPInstance.uniform(name: "R\(k)", demand: 2_000, candidates: 500, p: 10, radius: 1_500, side: side, seed: UInt64(100 + k)),
-                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit)
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
     }
 }
 if which.contains("assignment") {

@@ -271,7 +271,9 @@ struct ProposalContext: Sendable {
         return pairs
     }
 
-    func plan(scope: [Int], id: String, name: String, progress: (@Sendable (String, SelectionProgress) -> Void)?) throws -> SiteProposals.District {
+    /// `threads`: what each site selection may use (1 when divisions are planned in parallel).
+    func plan(scope: [Int], id: String, name: String, threads: Int = 2,
+              progress: (@Sendable (String, SelectionProgress) -> Void)?) throws -> SiteProposals.District {
         let local = scope.count == 1 ? unitsOf[scope[0]] : Array(Set(scope.flatMap { unitsOf[$0] })).sorted()
         let localPosition = Dictionary(uniqueKeysWithValues: local.enumerated().map { ($1, $0) })
         let weights = local.map { demand.units[$0].weight }
@@ -331,7 +333,7 @@ struct ProposalContext: Sendable {
         do {
             selection = try planSites(problem, goal: settings.goal, options: SiteSelectionOptions(
                 capacitated: settings.capacitated, nodeLimit: settings.nodeLimit,
-                progress: progress.map { callback in { @Sendable p in callback(name, p) } }))
+                progress: progress.map { callback in { @Sendable p in callback(name, p) } }, threads: threads))
         } catch {
             if case let .invalidInput(why) = error, requiredIndices.count > 0 || problem.minPerGroup > 0 {
                 throw ProposalInputError("\(id) \(name): \(why)")

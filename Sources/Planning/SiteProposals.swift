@@ -218,10 +218,13 @@ public struct SiteProposals: Sendable {
                 out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))
             }
         } else {
-            // Divisions are planned independently: on all the cores, put back in the order chosen.
+            // Divisions are planned independently: on all the cores, put back in the order chosen,
+            // each solve on one thread (the answers are the same on one or two).
+            let threads = chosen.count > 1 ? 1 : 2
             out = try parallelMap(chosen.count) { k in
                 let d = chosen[k]
-                return try context.plan(scope: [d], id: dataset.districts[d].id, name: dataset.districts[d].name, progress: progress)
+                return try context.plan(scope: [d], id: dataset.districts[d].id, name: dataset.districts[d].name, threads: threads,
+                                        progress: progress)
             }
         }
         districts = out
