@@ -225,12 +225,21 @@ struct CoverageSolver {
             }
             // Any other node: its chain (relaxation, fixing, relaxation again while fixing settles
             // more sites), paired with the node below when that one is fresh (see `Entry`).
-            let chain: Chain
+            var chain: Chain
             if let pending = entry.pending {
                 if let job = pending.job, let worker {
                     chain = worker.result(of: job)
                 } else {
                     chain = evaluateChain(node, from: pending.snapshot)
+                }
+                // The chain counted the node and work limits from its snapshot's effort; the chains
+                // evaluated since count too. Where they could have stopped it sooner (monotone
+                // limits: its last check, with all its work, is the binding one), it runs again
+                // from the same snapshot's incumbent with the effort spent by now: a prefix of the
+                // same chain, ending open where the limit falls. Both thread counts decide this
+                // from the same figures, so they stay identical, and `nodes` never passes the limit.
+                if chain.nodes > 1, budget.limits.reached(nodes: nodes + chain.nodes - 1, work: work + chain.work - rootWork) {
+                    chain = evaluateChain(node, from: Snapshot(incumbent: pending.snapshot.incumbent, nodes: nodes, work: work))
                 }
             } else {
                 let now = Snapshot(incumbent: incumbent, nodes: nodes, work: work)

@@ -215,6 +215,7 @@ final class ChainWorker: @unchecked Sendable {
     private var queue: [Job] = []
     private var started = false
     private var stopping = false
+    private var busy = false
 
     /// Queues `run` (started at once when the worker is free).
     func submit(_ run: @escaping () -> CoverageSolver.Chain) -> Job {
@@ -259,14 +260,15 @@ final class ChainWorker: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Drops every queued job and ends the thread once the job it runs (if any) is done; does not
-    /// wait for that one (its answer is not needed, and it touches nothing but its own copies).
+    /// Drops every queued job, waits for the job the worker runs (if any: its answer is not needed,
+    /// but a solve must not leave a thread using the cores after it returns) and ends the thread.
     func stop() {
         condition.lock()
         stopping = true
         for job in queue { job.state = .withdrawn }
         queue.removeAll()
         condition.broadcast()
+        while busy { condition.wait() }
         condition.unlock()
     }
 
@@ -277,9 +279,11 @@ final class ChainWorker: @unchecked Sendable {
             if stopping { break }
             let job = queue.removeLast()
             job.state = .running
+            busy = true
             condition.unlock()
             let answer = job.run()
             condition.lock()
+            busy = false
             job.answer = answer
             job.state = .done
             condition.broadcast()

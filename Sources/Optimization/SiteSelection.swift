@@ -102,7 +102,8 @@ public struct SiteSelectionOptions: Sendable {
     /// relaxation beside its tabu searches and two branch-and-bound chains at a time; 1 runs
     /// everything on the calling thread (for callers that already solve many problems in
     /// parallel). The answer, its bound, `provenOptimal`, `nodes` and `iterations` are the same
-    /// for every value.
+    /// for every value (unless a `timeLimit` stops the search: a deadline falls wherever the
+    /// clock says).
     public var threads: Int
 
     /// Options for the uncapacitated mode with the default limits (100 000 nodes, 3 × 10⁸ work), no

@@ -59,6 +59,7 @@ struct TwoThreadSelectionTests {
                 #expect(one.bound >= optimum - 1e-9 * max(1, optimum), "\(tag): bound \(one.bound) < optimum \(optimum)")
                 if one.proven { #expect(abs(one.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): claims optimal") }
                 if nodes == 1_000_000 { #expect(one.proven, "\(tag): not proven") }
+                #expect(one.nodes <= nodes, "\(tag): \(one.nodes) nodes past the limit")
             }
         }
     }
@@ -78,6 +79,17 @@ struct TwoThreadSelectionTests {
             return SiteCandidate(id: "c\(1_000 + k)", covers: covers)
         }
         return SiteSelectionProblem(weights: weights, candidates: candidates)
+    }
+
+    @Test("a node limit is kept when a chain evaluated ahead of its turn counted from an older snapshot (28 nodes for a limit of 25 before), on one and two threads alike", arguments: [31, 32])
+    func nodeLimitKept(seed: Int) throws {
+        let problem = Self.uniform(seed: UInt64(seed), demand: 900, candidates: 260, side: 6_000, radius: 1_100)
+        for limit in [12, 19, 25, 40] {
+            let one = try selectSites(problem, goal: .count(8), options: SiteSelectionOptions(nodeLimit: limit, threads: 1))
+            #expect(one.nodes <= limit, "seed \(seed) limit \(limit): \(one.nodes) nodes")
+            let two = try selectSites(problem, goal: .count(8), options: SiteSelectionOptions(nodeLimit: limit, threads: 2))
+            #expect(one == two, "seed \(seed) limit \(limit): \(one.nodes) vs \(two.nodes) nodes")
+        }
     }
 
     @Test("a mid-size random instance through selectSites: identical selections on one and two threads, proven or stopped")
