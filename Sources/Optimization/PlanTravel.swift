@@ -524,6 +524,17 @@ struct OpeningGain {
         Self.advance(&targetStamp, &target, &none)
         for k in tOff[b]..<tOff[b + 1] { target[Int(tRows[k])] = targetStamp }
         var pushed = 0.0
+        // Riders left at a demand node `b` reaches go to `b` straight (paths of no arc); only what
+        // they leave of `cap` needs a search, which starts from every such node.
+        for k in tOff[b]..<tOff[b + 1] where pushed < cap - eps {
+            let i = Int(tRows[k])
+            let left = supply[i] + supplyChange[i]
+            guard left > eps else { continue }
+            let amount = min(left, cap - pushed)
+            if supplyChange[i] == 0 { touchedNodes.append(Int32(i)) }
+            supplyChange[i] -= amount
+            pushed += amount
+        }
         search: while pushed < cap - eps {
             // Breadth-first from the demand nodes with riders left, over the residual arcs: demand
             // → any station it reaches that carries flow (a station without flow leads nowhere
