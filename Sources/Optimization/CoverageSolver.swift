@@ -163,15 +163,7 @@ struct CoverageSolver {
                 // The root (the only node with nothing fixed: every other one fixes a site).
                 nodes += 1
                 let sub = Subproblem(node, model: model, p: p)
-                if sub.q <= 0 || sub.free.count <= sub.q {
-                    // The node is one answer: its fixed sites, with every free one when they do not
-                    // outnumber the sites left (none when p are fixed already).
-                    if sub.q >= 0 {
-                        let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
-                        incumbent.offer(set, value: model.value(set))
-                    }
-                    continue
-                }
+                if offerIfOneAnswer(node, sub) { continue }
                 var (r, afterRelaxation) = model.byCandidate.edgeCount >= tuning.splitMinimumLinks
                     ? rootSearches(sub, node: node, nodes: nodes, warm: warm)
                     : rootSearchesInTurn(sub, node: node, nodes: nodes, warm: warm)
@@ -215,12 +207,7 @@ struct CoverageSolver {
                         return out
                     }
                 }
-                let theta = max(r.theta, tuning.childThetaFloor)
-                if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
-                    stack.append(Entry(node: Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta)))
-                    continue
-                }
-                pushChildren(of: node, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack)
+                pushNext(of: node, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack)
                 continue
             }
             // Any other node: its chain (relaxation, fixing, relaxation again while fixing settles
@@ -276,13 +263,8 @@ struct CoverageSolver {
                 if optimality.cannotImprove(ub, over: target) { continue }
                 let (newIn, newOut) = fixByReducedCost(r, sub: sub, node: at)
                 if newIn.count > p { continue }
-                if newIn.count != at.fixedIn.count || newOut.count != at.fixedOut.count {
-                    let theta = max(r.theta, tuning.childThetaFloor)
-                    stack.append(Entry(node: Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta)))
-                    continue
-                }
-                pushChildren(of: at, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack)
-                if nodes >= nextProgress {
+                if pushNext(of: at, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack),
+                   nodes >= nextProgress {
                     nextProgress = nodes + tuning.progressEveryNodes
                     progress("branch and bound", incumbent: incumbent.value,
                              bound: optimality.reportable(max(incumbent.value, rootBound)), nodes: nodes)
@@ -415,18 +397,7 @@ struct CoverageSolver {
                 unneeded.set()
                 return (r, afterRelaxation, true)
             }
-            let (t2, v2) = s.tabuSearch(from: r.top, steps: steps, stallLimit: stall)
-            s.incumbent.offer(t2, value: v2)
-            if !r.share.isEmpty {
-                // And from the sites most often in the relaxation's solution lately (the averaged
-                // relaxation, an estimate of the LP's x), completed by the fixed ones.
-                let (byShare, _) = Self.top(sub.q, of: sub.free, values: r.share)
-                let from = node.fixedIn + byShare
-                if from.count == p && Set(from) != Set(r.top + node.fixedIn) {
-                    let (t3, v3) = s.tabuSearch(from: from, steps: steps, stallLimit: stall)
-                    s.incumbent.offer(t3, value: v3)
-                }
-            }
+            s.tabuSearches(from: r, sub: sub, node: node)
             return (r, afterRelaxation, false)
         }
         // Set when (a)'s bound proves the incumbent optimal: (b)'s answer is then not used, so it
@@ -484,16 +455,7 @@ struct CoverageSolver {
         let steps = tuning.tabuSteps, stall = tuning.tabuSteps / tuning.tabuStallDivisor
         let (t1, v1) = tabuSearch(from: incumbent.sites, steps: steps, stallLimit: stall)
         incumbent.offer(t1, value: v1)
-        let (t2, v2) = tabuSearch(from: r.top, steps: steps, stallLimit: stall)
-        incumbent.offer(t2, value: v2)
-        if !r.share.isEmpty {
-            let (byShare, _) = Self.top(sub.q, of: sub.free, values: r.share)
-            let start = node.fixedIn + byShare
-            if start.count == p && Set(start) != Set(r.top + node.fixedIn) {
-                let (t3, v3) = tabuSearch(from: start, steps: steps, stallLimit: stall)
-                incumbent.offer(t3, value: v3)
-            }
-        }
+        tabuSearches(from: r, sub: sub, node: node)
         progress("tabu search", incumbent: incumbent.value, bound: optimality.reportable(r.ub), nodes: nodes)
         if budget.kicks > 0 && !optimality.cannotImprove(r.ub, over: target) {
             iteratedTabu(allowed: [Bool](repeating: true, count: model.candidateCount), rounds: budget.kicks)
@@ -502,15 +464,51 @@ struct CoverageSolver {
         return (r, afterRelaxation)
     }
 
-    /// Pushes the two children of a node that fixing settles no further: branching on the most
-    /// fractional site of the relaxation's averaged solution (the one whose both children move the
-    /// bound most), ties the strongest; with it on top (explored first), then without it.
-    private func pushChildren(of node: Node, relaxation r: Relaxation, sub: Subproblem, bound ub: Double,
-                              fixedIn newIn: [ColumnIndex], fixedOut newOut: [ColumnIndex], onto stack: inout [Entry]) {
+    /// Whether the node is one answer, no choice left (p sites fixed, or no more free sites than
+    /// sites left); then that answer is offered: its fixed sites, with every free one when they do
+    /// not outnumber the sites left (none when p are fixed already).
+    private mutating func offerIfOneAnswer(_ node: Node, _ sub: Subproblem) -> Bool {
+        guard sub.q <= 0 || sub.free.count <= sub.q else { return false }
+        if sub.q >= 0 {
+            let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
+            incumbent.offer(set, value: model.value(set))
+        }
+        return true
+    }
+
+    /// Tabu searches from a root relaxation's sites, and from the sites most often in its solution
+    /// lately (the averaged relaxation, an estimate of the LP's x) completed by the fixed ones when
+    /// they differ; each answer offered to the incumbent.
+    private mutating func tabuSearches(from r: Relaxation, sub: Subproblem, node: Node) {
+        let steps = tuning.tabuSteps, stall = tuning.tabuSteps / tuning.tabuStallDivisor
+        let (t2, v2) = tabuSearch(from: r.top, steps: steps, stallLimit: stall)
+        incumbent.offer(t2, value: v2)
+        guard !r.share.isEmpty else { return }
+        let (byShare, _) = Self.top(sub.q, of: sub.free, values: r.share)
+        let start = node.fixedIn + byShare
+        if start.count == p && Set(start) != Set(r.top + node.fixedIn) {
+            let (t3, v3) = tabuSearch(from: start, steps: steps, stallLimit: stall)
+            incumbent.offer(t3, value: v3)
+        }
+    }
+
+    /// Pushes what follows a node after reduced-cost fixing (`newIn`, `newOut`): when fixing
+    /// settled more sites, the node with them (relaxed again from these multipliers); else its two
+    /// children, branching on the most fractional site of the relaxation's averaged solution (the
+    /// one whose both children move the bound most), ties the strongest; with it on top (explored
+    /// first), then without it. Returns whether it branched.
+    @discardableResult
+    private func pushNext(of node: Node, relaxation r: Relaxation, sub: Subproblem, bound ub: Double,
+                          fixedIn newIn: [ColumnIndex], fixedOut newOut: [ColumnIndex], onto stack: inout [Entry]) -> Bool {
         let theta = max(r.theta, tuning.childThetaFloor)
+        if newIn.count != node.fixedIn.count || newOut.count != node.fixedOut.count {
+            stack.append(Entry(node: Node(fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta)))
+            return false
+        }
         let pick = branchingSite(r, free: sub.free, newIn: newIn, newOut: newOut)
         stack.append(Entry(node: Node(fixedIn: newIn, fixedOut: newOut + [pick], lambda: r.lambda, bound: ub, theta: theta)))
         stack.append(Entry(node: Node(fixedIn: newIn + [pick], fixedOut: newOut, lambda: r.lambda, bound: ub, theta: theta)))
+        return true
     }
 
     /// Reduced-cost fixing with the relaxation's multipliers: a relaxed site whose removal, or a
@@ -601,15 +599,7 @@ extension CoverageSolver {
             }
             count += 1
             let sub = Subproblem(node, model: model, p: p)
-            if sub.q <= 0 || sub.free.count <= sub.q {
-                // The node is one answer: its fixed sites, with every free one when they do not
-                // outnumber the sites left (none when p are fixed already).
-                if sub.q >= 0 {
-                    let set = node.fixedIn + (sub.q > 0 ? sub.free : [])
-                    w.incumbent.offer(set, value: model.value(set))
-                }
-                return done(.closed)
-            }
+            if w.offerIfOneAnswer(node, sub) { return done(.closed) }
             let r = tuning.smoothing.atNodes
                 ? w.smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
                                 lambda: node.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
