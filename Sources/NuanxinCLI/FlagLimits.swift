@@ -19,35 +19,13 @@ enum FlagLimits {
 /// so those are a usage error (64) naming the flag and the value (ArgumentParser adds both).
 enum DecimalFlag {
     static func parse(_ text: String) throws -> Double {
-        guard isDecimal(text) else {
+        // The grammar the readers of files use (`FieldValues.isDecimal`).
+        guard FieldValues.isDecimal(text) else {
             throw ValidationError("not a decimal number (digits with an optional sign, point and exponent, e.g. 113.1, -2.5 or 1e3)")
         }
         guard let value = Double(text), value.isFinite else {
             throw ValidationError("too large a number")
         }
         return value
-    }
-
-    /// `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`, ASCII digits only.
-    static func isDecimal(_ text: String) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        func digits() -> Int {
-            var n = 0
-            while let b = bytes.first, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") { bytes.removeFirst(); n += 1 }
-            return n
-        }
-        if let b = bytes.first, b == UInt8(ascii: "+") || b == UInt8(ascii: "-") { bytes.removeFirst() }
-        var mantissa = digits()
-        if bytes.first == UInt8(ascii: ".") {
-            bytes.removeFirst()
-            mantissa += digits()
-        }
-        guard mantissa > 0 else { return false }
-        if let b = bytes.first, b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
-            bytes.removeFirst()
-            if let s = bytes.first, s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { bytes.removeFirst() }
-            guard digits() > 0 else { return false }
-        }
-        return bytes.isEmpty
     }
 }

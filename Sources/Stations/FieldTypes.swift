@@ -140,6 +140,13 @@ public enum FieldValues {
         }
     }
 
+    /// Whether `text` is a plain decimal number, as every reader of numbers written as text takes
+    /// them: an optional sign, ASCII digits with an optional point and fraction (`.5` and `1.` too),
+    /// an optional exponent; not hexadecimal, `nan` or `inf` (which `Double(_:)` would read).
+    public static func isDecimal(_ text: String) -> Bool {
+        CSVFormat.isPlainNumber(text.utf8)
+    }
+
     /// A number written as text (surrounding spaces allowed), or nil.
     public static func number(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)
