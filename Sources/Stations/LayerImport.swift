@@ -124,6 +124,22 @@ public enum LayerImport {
                 features[i].properties = JSONObject(features[i].properties.pairs.filter { !($0.value.stringValue.map(LoadRun.isBlank) ?? false) })
             }
         }
+        // ogr2ogr keeps a spreadsheet's coordinate columns as properties (unless `-oo
+        // KEEP_GEOM_COLUMNS=NO`), and its CSV's `-lco GEOMETRY=AS_XY` writes X and Y: on a point,
+        // a property that is its own longitude or latitude (named as a CSV's lon or lat column, or
+        // X or Y; a number or numeric text equal to the coordinate) is dropped, as a CSV's lon and
+        // lat columns are: it would go stale once the point moves. Other values are kept.
+        for i in features.indices {
+            let point: Coordinate
+            switch features[i].geometry {
+            case let .point(c)?: point = c
+            case let .multiPoint(cs)? where cs.count == 1: point = cs[0]
+            default: continue
+            }
+            let pairs = features[i].properties.pairs
+            let kept = pairs.filter { !isCoordinateEcho($0.key, $0.value, of: point) }
+            if kept.count != pairs.count { features[i].properties = JSONObject(kept) }
+        }
         for i in features.indices where features[i].properties["id"] == nil {
             if let id = features[i].id {
                 features[i].properties["id"] = id.jsonValue
@@ -140,6 +156,27 @@ public enum LayerImport {
             }
         }
         incoming.features.features = features
+    }
+
+    /// Whether `key` = `value` repeats a coordinate of `point`: a key a CSV reads as lon (or X) with
+    /// the point's longitude, or as lat (or Y) with its latitude, as a number or numeric text.
+    static func isCoordinateEcho(_ key: String, _ value: JSONValue, of point: Coordinate) -> Bool {
+        let normalized = CSVColumn.normalizedHeader(key)
+        let coordinate: Double
+        switch CSVColumn(header: key) {
+        case .lon?: coordinate = point.lon
+        case .lat?: coordinate = point.lat
+        default:
+            if normalized == "x" { coordinate = point.lon } else if normalized == "y" { coordinate = point.lat } else { return false }
+        }
+        let number: Double?
+        switch value {
+        case let .number(n): number = n
+        case let .string(s): number = FieldValues.number(s)
+        default: number = nil
+        }
+        guard let number else { return false }
+        return abs(number - coordinate) <= 1e-9
     }
 
     /// Completes the incoming features, checks them as the layer of `source` (its CRS, datum and
