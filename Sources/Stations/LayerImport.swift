@@ -129,6 +129,8 @@ public enum LayerImport {
         // a property that is its own longitude or latitude (named as a CSV's lon or lat column, or
         // X or Y; a number or numeric text equal to the coordinate) is dropped, as a CSV's lon and
         // lat columns are: it would go stale once the point moves. Other values are kept.
+        // Which coordinate each key names (nil: none), worked out once a key, not once a feature.
+        var axes: [String: Bool?] = [:]
         for i in features.indices {
             let point: Coordinate
             switch features[i].geometry {
@@ -137,7 +139,11 @@ public enum LayerImport {
             default: continue
             }
             let pairs = features[i].properties.pairs
-            let kept = pairs.filter { !isCoordinateEcho($0.key, $0.value, of: point) }
+            let kept = pairs.filter { pair in
+                if axes[pair.key] == nil { axes[pair.key] = .some(coordinateAxis(pair.key)) }
+                guard let isLongitude = axes[pair.key]! else { return true }
+                return !isEcho(pair.value, of: isLongitude ? point.lon : point.lat)
+            }
             if kept.count != pairs.count { features[i].properties = JSONObject(kept) }
         }
         for i in features.indices where features[i].properties["id"] == nil {
@@ -158,17 +164,24 @@ public enum LayerImport {
         incoming.features.features = features
     }
 
-    /// Whether `key` = `value` repeats a coordinate of `point`: a key a CSV reads as lon (or X) with
-    /// the point's longitude, or as lat (or Y) with its latitude, as a number or numeric text.
-    static func isCoordinateEcho(_ key: String, _ value: JSONValue, of point: Coordinate) -> Bool {
-        let normalized = CSVColumn.normalizedHeader(key)
-        let coordinate: Double
+    /// The coordinate a property named `key` would hold as a CSV column: true for a longitude
+    /// (`lon`, `lng`, `经度` ... or `X`), false for a latitude (`lat`, `纬度` ... or `Y`), nil for
+    /// neither.
+    static func coordinateAxis(_ key: String) -> Bool? {
         switch CSVColumn(header: key) {
-        case .lon?: coordinate = point.lon
-        case .lat?: coordinate = point.lat
+        case .lon?: return true
+        case .lat?: return false
         default:
-            if normalized == "x" { coordinate = point.lon } else if normalized == "y" { coordinate = point.lat } else { return false }
+            switch CSVColumn.normalizedHeader(key) {
+            case "x": return true
+            case "y": return false
+            default: return nil
+            }
         }
+    }
+
+    /// Whether `value` (a number or numeric text) is `coordinate`.
+    static func isEcho(_ value: JSONValue, of coordinate: Double) -> Bool {
         let number: Double?
         switch value {
         case let .number(n): number = n
