@@ -222,7 +222,9 @@ public struct SiteProposals: Sendable {
             // No division to plan (an empty districts layer, or only zones): no plan, as without
             // --citywide; an empty scope once trapped on its first element.
             if !chosen.isEmpty {
-                out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))
+                let cores = max(1, settings.cores ?? ProcessInfo.processInfo.activeProcessorCount)
+                out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, threads: min(2, cores),
+                                            progress: progress))
             }
         } else {
             // Divisions are planned independently: on all the cores, put back in the order chosen,

@@ -75,7 +75,9 @@ public enum CSVLayer {
                 guard extra.index < row.fields.count else { continue }
                 let text = row.fields[extra.index]
                 if text.isEmpty { continue }
-                let key = CSVColumn.normalizedHeader(extra.name)
+                var key = CSVColumn.normalizedHeader(extra.name)
+                // `property_lon` as `export --format csv` writes a property named like the geometry.
+                if key.hasPrefix("property_"), escapesGeometry(String(key.dropFirst(9))) { key = String(key.dropFirst(9)) }
                 switch text.lowercased() {
                 case "true", "是": properties[key] = .bool(true)
                 case "false", "否": properties[key] = .bool(false)
@@ -206,6 +208,17 @@ public enum CSVLayer {
         }
     }
 
+    /// Whether a property named `key` is written as `property_KEY` in a CSV export: a name a CSV
+    /// reader would take for the geometry (`lon`, `经度`, `wkt` ...), or such an escaped name
+    /// itself (`property_lon`), so that the escape is reversible and two properties never share a
+    /// column. `read` takes the prefix off again.
+    static func escapesGeometry(_ key: String) -> Bool {
+        if CSVColumn(header: key).map({ $0 == .lon || $0 == .lat }) ?? false { return true }
+        if ["wkt", "geometry", "几何"].contains(CSVColumn.normalizedHeader(key)) { return true }
+        let normal = CSVColumn.normalizedHeader(key)
+        return normal.hasPrefix("property_") && escapesGeometry(String(normal.dropFirst(9)))
+    }
+
     /// A numeric cell as JSON: a finite number, or an integer beyond ±2^53 as its text (as the
     /// JSON reader keeps it), so that messages about it ("seats is 12345678901234567890, more
     /// than the limit") quote it exactly. Nil when it is not a finite number; out-of-range
@@ -247,10 +260,7 @@ public enum CSVLayer {
         // A property a CSV reader would take for the geometry (a `lon` or `经度` kept by ogr2ogr, a
         // `wkt`) is written as `property_NAME`, as GeoPackage does with `fid` and `geom`: two lon
         // columns would make the file unreadable (and GDAL and spreadsheets pick one at random).
-        let header = keys.map { k in
-            k != "id" && (CSVColumn(header: k).map { $0 == .lon || $0 == .lat } ?? false
-                || ["wkt", "geometry", "几何"].contains(CSVColumn.normalizedHeader(k))) ? "property_" + k : k
-        }
+        let header = keys.map { k in k != "id" && escapesGeometry(k) ? "property_" + k : k }
         var rows = [header + (points ? ["lon", "lat"] : ["wkt"])]
         for item in items {
             var row = keys.map { k -> String in

@@ -102,7 +102,15 @@ extension LoadRun {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
-                guard let n = CSVFormat.decimal(trimmed) else {
+                // Read as a CSV cell is (`SpreadsheetText.number`): full-width digits and
+                // thousands separators accepted, a decimal comma refused with what to do.
+                let n: Double
+                switch SpreadsheetText.number(trimmed) {
+                case let .number(v): n = v
+                case .decimalComma:
+                    error(SpreadsheetText.decimalCommaAdvice(key, trimmed))
+                    return nil
+                case .notNumber:
                     error("non-numeric \(key): \"\(s)\" (a number is required)")
                     return nil
                 }
@@ -212,6 +220,11 @@ extension LoadRun {
             if !(-90...90).contains(c.lat) || !(-180...180).contains(c.lon) {
                 if (-90...90).contains(c.lon) && (-180...180).contains(c.lat) {
                     p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90: longitude and latitude look swapped (GeoJSON is [longitude, latitude])")
+                } else if abs(c.lon) > 360 || abs(c.lat) > 360 {
+                    // A surveyor's X/Y in metres (a projected CRS such as CGCS2000 / 3-degree
+                    // Gauss-Kruger), read as degrees.
+                    let which = !(-90...90).contains(c.lat) ? "latitude \(JSONValue.format(number: c.lat)) is outside ±90" : "longitude \(JSONValue.format(number: c.lon)) is outside ±180"
+                    p.error("\(which): the coordinates look like projected metres, not degrees; convert the file to longitude and latitude first (ogr2ogr -t_srs EPSG:4326, or QGIS's Export > Save Features As with CRS EPSG:4326)")
                 } else if !(-90...90).contains(c.lat) {
                     p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90")
                 } else {

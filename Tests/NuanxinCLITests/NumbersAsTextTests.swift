@@ -37,7 +37,7 @@ import Testing
             {"type":"Feature","properties":{"id":"w2","weight":"\(second)"},"geometry":{"type":"Point","coordinates":[113.08,36.07]}}
             ]}
             """.utf8).write(to: geojson)
-        try Data("id,weight,lon,lat\nw1, 12.5 ,113.07,36.07\nw2,\(second),113.08,36.07\n".utf8).write(to: dir.appendingPathComponent("d.csv"))
+        try Data("id,weight,lon,lat\nw1, 12.5 ,113.07,36.07\nw2,\"\(second)\",113.08,36.07\n".utf8).write(to: dir.appendingPathComponent("d.csv"))
         var files = [geojson.path, dir.appendingPathComponent("d.csv").path]
         let gpkg = dir.appendingPathComponent("d.gpkg")
         if let r = try GDAL.run("ogr2ogr", ["-f", "GPKG", "-nln", "demand", gpkg.path, geojson.path]) {
@@ -101,6 +101,29 @@ import Testing
                 #expect(r.stderr.contains("\(name): \(place): non-numeric \(key): \"\(bad)\""), "\(input): \(r.stderr)")
                 #expect(try Data(contentsOf: layerFile) == before)
             }
+        }
+    }
+
+    @Test("spreadsheet forms of a number written as text (full-width digits, thousands separators) read the same in GeoJSON, CSV and GeoPackage; a decimal comma is refused in each with what to do")
+    func spreadsheetFormsAgree() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (written, expected) in [("６", 6.0), ("6,000", 6_000.0), ("１,２３４.５", 1_234.5)] {
+            for input in try Self.demandFiles(dir, second: written) {
+                let folder = try Fixtures.tinyCopy()
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let r = try CLI.run(["import", "--layer", "demand", input, "--data", folder.path])
+                #expect(r.status == 0, "\(input) \(written): \(r.stderr)")
+                let stored = try Self.properties(folder.appendingPathComponent("demand.geojson"), "w2")
+                #expect((stored?["weight"] as? NSNumber)?.doubleValue == expected, "\(input) \(written): \(stored ?? [:])")
+            }
+        }
+        for input in try Self.demandFiles(dir, second: "1,5") {
+            let folder = try Fixtures.tinyCopy()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let r = try CLI.run(["import", "--layer", "demand", input, "--data", folder.path])
+            #expect(r.status == 65, "\(input): \(r.stderr)")
+            #expect(r.stderr.contains("weight \"1,5\" has a decimal comma"), "\(input): \(r.stderr)")
         }
     }
 }

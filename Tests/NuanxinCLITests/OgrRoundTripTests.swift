@@ -80,4 +80,41 @@ import Testing
         let i = try CLI.run(["import", "--layer", "stations", out, "--replace", "--data", folder.path])
         #expect(i.status == 0, "\(i.stderr)")
     }
+
+    @Test("properties named like the geometry (lon, wkt) and like their escape (property_lon) survive a CSV export and import: written as property_lon, property_property_lon, read back under their own names")
+    func csvEscapesRoundTrip() throws {
+        let folder = try Fixtures.tinyCopy { dir in
+            let file = dir.appendingPathComponent("stations.geojson")
+            try Fixtures.setProperty(file, 0, "lon", "east gate")
+            try Fixtures.setProperty(file, 0, "wkt", "POINT (1 2)")
+            try Fixtures.setProperty(file, 1, "property_lon", "mine")
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("stations.csv").path
+        let e = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--out", out, "--data", folder.path])
+        #expect(e.status == 0, "\(e.stderr)")
+        let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\r\n").first.map(String.init) ?? ""
+        let columns = header.split(separator: ",").map(String.init)
+        #expect(Set(columns).count == columns.count, "\(header)")
+        #expect(columns.contains("property_lon") && columns.contains("property_wkt") && columns.contains("property_property_lon"), "\(header)")
+        let i = try CLI.run(["import", "--layer", "stations", out, "--replace", "--data", folder.path])
+        #expect(i.status == 0, "\(i.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("stations.geojson"))) as? [String: Any]
+        let properties = (doc?["features"] as? [[String: Any]] ?? []).compactMap { $0["properties"] as? [String: Any] }
+        #expect(properties.contains { $0["lon"] as? String == "east gate" && $0["wkt"] as? String == "POINT (1 2)" }, "\(properties)")
+        #expect(properties.contains { $0["property_lon"] as? String == "mine" }, "\(properties)")
+        #expect(properties.allSatisfy { $0["property_property_lon"] == nil && $0["property_wkt"] == nil })
+    }
+
+    @Test("a CSV of projected metres (a surveyor's X/Y) is refused naming the line and saying the numbers look like metres, not degrees")
+    func projectedXYIsNamed() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try HostileInputTests.put(dir, "xy.csv", "id,name,kind,x,y\np1,A,warm_station,38512345.1,4001234.5\n")
+        let folder = try Fixtures.tinyCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try CLI.run(["import", "--layer", "stations", source, "--data", folder.path])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("line 2 (id p1)") && r.stderr.contains("look like projected metres"), "\(r.stderr)")
+    }
 }
