@@ -56,7 +56,7 @@ extension CoverageSolver {
             return z ^ (z >> 31)
         }
         for round in 0..<rounds {
-            if cancel?.isSet == true { return }
+            if cancel?.isSet == true || budget.limits.pastDeadline { return }
             var set = incumbent.sites
             let removeCount = min(p - 1, tuning.kickRemoveBase + round % tuning.kickRemoveCycle)
             var removed: [ColumnIndex] = []

@@ -184,8 +184,14 @@ extension CoverageSolver {
         let state = SwapState(model: model, set: set)
         let K = model.candidateCount
         let tol = incumbent.tie
+        var steps = 0
         return model.withView { m in
             while true {
+                steps += 1
+                if steps % 16 == 0, budget.limits.pastDeadline {
+                    set = state.set
+                    return state.coveredWeight(m)
+                }
                 state.refresh(m)
                 var bestDelta = tol
                 var move: (Int, Int)? = nil
@@ -226,7 +232,7 @@ extension CoverageSolver {
         let tol = incumbent.tie
         model.withView { m in
             for step in 0..<steps {
-                if step % 16 == 15, cancel?.isSet == true { break }
+                if step % 16 == 15, cancel?.isSet == true || budget.limits.pastDeadline { break }
                 state.refresh(m)
                 var bestDelta = -Double.infinity
                 var move = (-1, -1)
