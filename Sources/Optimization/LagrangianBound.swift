@@ -99,7 +99,7 @@ extension CoverageSolver {
         var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
         var lastTop: [ColumnIndex] = []
         for iteration in 0..<iterations {
-            if iteration % 64 == 63, budget.limits.pastDeadline { break }
+            if iteration > 0, budget.limits.pastDeadline { break }  // (one step at least: a bound)
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
             if iteration % tuning.exactRecomputeInterval == 0 {

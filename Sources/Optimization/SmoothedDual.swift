@@ -102,8 +102,8 @@ extension CoverageSolver {
                 offerRelaxed(top, fixedIn: fixedIn, polish: polish, polishes: &polishes)
             }
             if optimality.cannotImprove(bestUB, over: target) { stop = true }
-            // The deadline, every 64 passes (L at this point is recorded: the bound stays one).
-            if (evaluations - evaluationsLeft) % 64 == 0, budget.limits.pastDeadline { stop = true }
+            // The deadline (L at this point is recorded: the bound stays one).
+            if budget.limits.pastDeadline { stop = true }
             if paced {
                 if count >= window {
                     let descent = recent[count % window] - bestUB

@@ -203,7 +203,7 @@ extension CoverageSolver {
         return model.withView { m in
             while true {
                 steps += 1
-                if steps % 16 == 0, budget.limits.pastDeadline {
+                if steps > 1, budget.limits.pastDeadline {
                     set = state.set
                     return state.coveredWeight(m)
                 }
@@ -247,7 +247,8 @@ extension CoverageSolver {
         let tol = incumbent.tie
         model.withView { m in
             for step in 0..<steps {
-                if step % 16 == 15, cancel?.isSet == true || budget.limits.pastDeadline { break }
+                if step % 16 == 15, cancel?.isSet == true { break }
+                if step > 0, budget.limits.pastDeadline { break }
                 state.refresh(m)
                 var bestDelta = -Double.infinity
                 var move = (-1, -1)

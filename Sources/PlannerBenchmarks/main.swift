@@ -288,7 +288,8 @@ func roundedAsWritten(_ instance: MCLPInstance) -> MCLPInstance {
                         candidates: instance.candidates.map(r), p: instance.p, radius: instance.radius)
 }
 
-func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool, workLimit: Int? = nil, threads: Int) throws {
+func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool, workLimit: Int? = nil, threads: Int,
+                   timeLimit solveTimeLimit: Double? = nil) throws {
     if let out { try writeCSV(raw, to: out) }
     let instance = roundedAsWritten(raw)
     var cover: [[Int]] = []
@@ -297,6 +298,7 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
     var options = SiteSelectionOptions(threads: threads)
     if let workLimit { options.workLimit = workLimit }
+    options.timeLimit = solveTimeLimit
     if showProgress {
         options.progress = { p in
             var now = timespec()
@@ -327,7 +329,8 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
                 let cover = withinRadius(queries: read.candidates, targets: read.demand, radius: read.radius)
                 let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
                 let again = try selectSites(SiteSelectionProblem(weights: read.weights, candidates: candidates), goal: .count(read.p), options: options)
-                precondition(again.objective == r.objective, "end-to-end run disagrees")
+                // (a time limit may stop two runs at different points)
+                precondition(solveTimeLimit != nil || again.objective == r.objective, "end-to-end run disagrees")
             } })
             endToEnd.append(wall)
         }
@@ -439,7 +442,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
 
 func usage() -> Never {
     FileHandle.standardError.write("""
-        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3] [--threads 1|2]
+        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3] [--threads 1|2] [--time-limit SECONDS]
                                  [--only A,B,C,C1..C5,R,assignment,allocation,allocation-cs,allocation-ssp,allocation-mix,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
@@ -449,6 +452,8 @@ func usage() -> Never {
 var outDir: URL? = nil
 var showProgress = false
 var workLimit: Int? = nil
+/// `SiteSelectionOptions.timeLimit` of each site-selection solve (none by default).
+var solveTimeLimit: Double? = nil
 var runs = 5
 /// Threads of each site-selection solve (`SiteSelectionOptions.threads`).
 var solverThreads = 2
@@ -464,6 +469,9 @@ while let a = arguments.popFirst() {
     case "--work":
         guard let w = arguments.popFirst().flatMap({ Double($0) }) else { usage() }
         workLimit = Int(w)
+    case "--time-limit":
+        guard let t = arguments.popFirst().flatMap({ Double($0) }), t >= 0 else { usage() }
+        solveTimeLimit = t
     case "--progress":
         showProgress = true
     case "--threads":
@@ -485,17 +493,17 @@ while let a = arguments.popFirst() {
     }
 }
 if which.contains("A") {
-    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
 }
 if which.contains("B") {
-    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
 }
 if which.contains(where: { $0.hasPrefix("C") }) {
     // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km); `--only C4`
     // runs one of them.
     for k in 1...5 where which.contains("C") || which.contains("C\(k)") {
         try mclpBenchmark(MCLPInstance.make(name: "C\(k)", demand: 3_000, candidates: 800, p: 12, radius: 1_200, seed: UInt64(10 + k)),
-                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
     }
 }
 if which.contains("R") {
@@ -503,7 +511,7 @@ if which.contains("R") {
     // a 9 km square (`--side`), seeds 101–105 (`--seeds 1,…,5`).
     for k in seeds {
         try mclpBenchmark(MCLPInstance.uniform(name: "R\(k)", demand: 2_000, candidates: 500, p: 10, radius: 1_500, side: side, seed: UInt64(100 + k)),
-                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
     }
 }
 if which.contains("assignment") {
