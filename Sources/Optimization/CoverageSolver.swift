@@ -239,8 +239,8 @@ struct CoverageSolver {
                         var me = self
                         me.knownValues = [:]
                         me.tried = []
-                        let partner = below.node
-                        job = worker.submit { me.evaluateChain(partner, from: now) }
+                        let partner = below.node, solver = me
+                        job = worker.submit { solver.evaluateChain(partner, from: now) }
                     }
                     stack[stack.count - 1].pending = Pending(snapshot: now, job: job)
                 }

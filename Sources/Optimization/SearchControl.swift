@@ -37,7 +37,7 @@ struct PerSite<Value> {
 /// The best solution found so far. Same value within the tolerance: the set first in
 /// lexicographic order (of sorted indices, which are id order) wins, so answers do not depend on
 /// the order the search met them in.
-struct Incumbent<Index: Comparable> {
+struct Incumbent<Index: Comparable & Sendable>: Sendable {
     private(set) var sites: [Index] = []
     private(set) var value: Double
     /// Two values this close count as equal: 10⁻¹² of the total demand (at least 10⁻¹²).
@@ -208,11 +208,11 @@ final class Flag: @unchecked Sendable {
 final class ChainWorker: @unchecked Sendable {
     /// A chain to evaluate, its state and answer (guarded by the worker's lock).
     final class Job: @unchecked Sendable {
-        fileprivate let run: () -> CoverageSolver.Chain
+        fileprivate let run: @Sendable () -> CoverageSolver.Chain
         fileprivate var state = State.queued
         fileprivate var answer: CoverageSolver.Chain?
         fileprivate enum State { case queued, running, done, withdrawn }
-        fileprivate init(_ run: @escaping () -> CoverageSolver.Chain) { self.run = run }
+        fileprivate init(_ run: @escaping @Sendable () -> CoverageSolver.Chain) { self.run = run }
     }
 
     private let condition = NSCondition()
@@ -222,7 +222,7 @@ final class ChainWorker: @unchecked Sendable {
     private var busy = false
 
     /// Queues `run` (started at once when the worker is free).
-    func submit(_ run: @escaping () -> CoverageSolver.Chain) -> Job {
+    func submit(_ run: @escaping @Sendable () -> CoverageSolver.Chain) -> Job {
         let job = Job(run)
         condition.lock()
         queue.append(job)

@@ -36,10 +36,6 @@ extension LoadRun {
             failed = true
         }
 
-        mutating func warning(_ message: String) {
-            issues.append(DatasetIssue(.warning, file: file, featureIndex: feature.index, featureID: displayID, message))
-        }
-
         /// The feature's properties, moved out (not copied) for the value being built: the last
         /// use of them by the reader.
         mutating func takeProperties() -> JSONObject {
@@ -80,8 +76,9 @@ extension LoadRun {
             }
         }
 
-        /// A number; numeric strings are accepted with a warning, anything else is an error. A
-        /// quantity with a limit (`QuantityLimits`) above it is an error.
+        /// A number; a decimal number written as text is that number (in GeoJSON and GeoPackage as
+        /// in CSV), anything else is an error naming the field and the value, for optional fields
+        /// too. A quantity with a limit (`QuantityLimits`) above it is an error.
         mutating func number(_ key: String, required: Bool = false, minimum: Double? = nil, whole: Bool = false) -> Double? {
             let value: Double
             // The number as written, for messages ("1e308", "12345678901234567890"): the text made
@@ -113,7 +110,9 @@ extension LoadRun {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
-                warning("\(key) is the text \"\(s)\"; read as the number \(JSONValue.format(number: n))")
+                // A number written as text, as QGIS and spreadsheet exports often write them (a
+                // GeoPackage TEXT column, "seats": "5"): the number, as a CSV cell is read, without
+                // a warning (one a feature would flood a demand layer, and nothing is wrong).
                 value = n
                 text = JSONValue.format(number: n)
             case nil, .null?:
