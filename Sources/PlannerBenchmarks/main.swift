@@ -41,24 +41,58 @@ func clusteredPoints(_ count: Int, centres: [(Coordinate, Double)], side: Double
 /// For each query point, the indices of the targets within `radius` (ascending), by a grid of
 /// `radius`-sized buckets.
 func withinRadius(queries: [Coordinate], targets: [Coordinate], radius: Double) -> [[Int]] {
-    var buckets: [Int64: [Int]] = [:]
-    func key(_ gx: Int64, _ gy: Int64) -> Int64 { gx &* 1_000_003 &+ gy }
+    // Targets in a flat grid of cells `radius` wide (each cell's targets in index order); each
+    // query tests the 3 × 3 cells around its own and marks its hits in a bit set over the
+    // targets, read back in index order (ascending, as sorting the hits would give).
+    guard !targets.isEmpty else { return queries.map { _ in [] } }
+    func cell(_ v: Double) -> Int { Int((v / radius).rounded(.down)) }
+    var minX = Int.max, maxX = Int.min, minY = Int.max, maxY = Int.min
+    for p in targets {
+        let gx = cell(p.x), gy = cell(p.y)
+        minX = min(minX, gx); maxX = max(maxX, gx); minY = min(minY, gy); maxY = max(maxY, gy)
+    }
+    let width = maxX - minX + 1, height = maxY - minY + 1
+    var start = [Int](repeating: 0, count: width * height + 1)
+    for p in targets { start[(cell(p.y) - minY) * width + (cell(p.x) - minX) + 1] += 1 }
+    for k in 0..<(width * height) { start[k + 1] += start[k] }
+    var fill = start
+    var members = [Int](repeating: 0, count: targets.count)
     for (t, p) in targets.enumerated() {
-        buckets[key(Int64((p.x / radius).rounded(.down)), Int64((p.y / radius).rounded(.down))), default: []].append(t)
+        let k = (cell(p.y) - minY) * width + (cell(p.x) - minX)
+        members[fill[k]] = t
+        fill[k] += 1
     }
     let r2 = radius * radius
+    var bits = [UInt64](repeating: 0, count: (targets.count + 63) / 64)
     return queries.map { q in
-        let gx = Int64((q.x / radius).rounded(.down)), gy = Int64((q.y / radius).rounded(.down))
-        var found: [Int] = []
-        for dx in -1...1 {
-            for dy in -1...1 {
-                for t in buckets[key(gx + Int64(dx), gy + Int64(dy))] ?? [] {
+        let gx = cell(q.x) - minX, gy = cell(q.y) - minY
+        var lowWord = Int.max, highWord = -1
+        let y0 = max(0, gy - 1), y1 = min(height - 1, gy + 1), x0 = max(0, gx - 1), x1 = min(width - 1, gx + 1)
+        for y in stride(from: y0, through: y1, by: 1) {
+            for x in stride(from: x0, through: x1, by: 1) {
+                let k = y * width + x
+                for m in start[k]..<start[k + 1] {
+                    let t = members[m]
                     let ddx = targets[t].x - q.x, ddy = targets[t].y - q.y
-                    if ddx * ddx + ddy * ddy <= r2 { found.append(t) }
+                    if ddx * ddx + ddy * ddy <= r2 {
+                        bits[t >> 6] |= 1 << UInt64(t & 63)
+                        lowWord = min(lowWord, t >> 6)
+                        highWord = max(highWord, t >> 6)
+                    }
                 }
             }
         }
-        found.sort()
+        var found: [Int] = []
+        if highWord >= 0 {
+            for w in lowWord...highWord where bits[w] != 0 {
+                var word = bits[w]
+                while word != 0 {
+                    found.append(w << 6 | word.trailingZeroBitCount)
+                    word &= word - 1
+                }
+                bits[w] = 0
+            }
+        }
         return found
     }
 }
