@@ -225,6 +225,9 @@ struct ChoiceKnapsack {
     /// Largest table (items × budget units) the dynamic programme fills.
     let tableLimit: Int
     let tolerance: Double
+    /// The unit is the costs' greatest common divisor: the dynamic programme is the exact 0/1
+    /// optimum (at most the LP relaxation).
+    let exact: Bool
 
     /// For items of the given costs and budgets up to `budget`: the unit is the greatest common
     /// divisor of the costs when they are whole numbers and the budget is at most `maxUnits` of
@@ -252,6 +255,7 @@ struct ChoiceKnapsack {
             }
         }
         self.unit = unit
+        self.exact = exact
         if exact {
             // Whole costs over their common divisor: exact integers.
             self.units = costs.map { Int(UInt64($0) / g) }
@@ -392,6 +396,54 @@ struct ChoiceKnapsack {
         }
         items.sort { $0.item < $1.item }
         return (best, items)
+    }
+
+    /// The dynamic programme's table over rounded costs, without the LP: entry b (0 … U, the
+    /// budget in units rounded up) bounds from above the best total value of items (at most one
+    /// per class) whose costs fit b units; a set of items that fits `budget` − c_n yuan fits
+    /// U − units[n] units. Nil when there is no unit or the table would pass `tableLimit`.
+    func table(classes: [[Int]], values: [Double], budget: Double) -> [Double]? {
+        guard unit > 0 else { return nil }
+        let U = Int(((budget + tolerance) / unit * (1 + 1e-12)).rounded(.down))
+        let optionCount = classes.reduce(0) { $0 + $1.count }
+        guard U >= 0, optionCount * (U + 1) <= tableLimit, U < Int(Int32.max) else { return nil }
+        var dp = [Double](repeating: 0, count: U + 1)
+        var keptUnits: [Int] = [], keptValues: [Double] = []
+        for options in classes {
+            let opts = options.filter { values[$0] > 0 && units[$0] <= U }
+            if opts.isEmpty { continue }
+            // As in `solve`: an option that costs at least as much as another of its class and is
+            // worth no more never sets a maximum.
+            let byUnits = units.withUnsafeBufferPointer { units in values.withUnsafeBufferPointer { values in
+                opts.sorted { units[$0] < units[$1] || (units[$0] == units[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
+            } }
+            keptUnits.removeAll(keepingCapacity: true)
+            keptValues.removeAll(keepingCapacity: true)
+            for o in byUnits where keptValues.last.map({ values[o] > $0 }) ?? true {
+                keptUnits.append(units[o])
+                keptValues.append(values[o])
+            }
+            let count = keptUnits.count
+            dp.withUnsafeMutableBufferPointer { dp in
+                keptUnits.withUnsafeBufferPointer { ku in
+                    keptValues.withUnsafeBufferPointer { kv in
+                        var b = U
+                        while b >= 0 {
+                            var v = dp[b]
+                            var x = 0
+                            while x < count && ku[x] <= b {
+                                let w = dp[b - ku[x]] + kv[x]
+                                if w > v { v = w }
+                                x += 1
+                            }
+                            dp[b] = v
+                            b -= 1
+                        }
+                    }
+                }
+            }
+        }
+        return dp
     }
 
     /// `solve` when every class holds one item (covered budget mode, one size per site): the
