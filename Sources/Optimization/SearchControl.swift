@@ -117,6 +117,9 @@ struct EffortLimit: Sendable {
     /// The deadline has passed (false without one).
     var pastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
+    /// Whether a search that has evaluated `n` nodes with `w` work must stop. The root (`n` = 0)
+    /// is always evaluated, past the work limit or the deadline too, so that every solve (the
+    /// covering and the capacitated one) reports a finite bound from at least one relaxation.
     func reached(nodes n: Int, work w: Int) -> Bool {
         n >= nodes || (n > 0 && (w >= work || pastDeadline))
     }
