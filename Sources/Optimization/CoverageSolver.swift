@@ -207,9 +207,11 @@ struct CoverageSolver {
                         return out
                     }
                 }
-                if tuning.probing && sub.free.count - (newOut.count - node.fixedOut.count) - (newIn.count - node.fixedIn.count) >= tuning.probingMinimumFree {
+                let unsettled = sub.free.count - (newOut.count - node.fixedOut.count) - (newIn.count - node.fixedIn.count)
+                if tuning.probing && unsettled >= tuning.probingMinimumFree && budget.limits.nodes > 1 && budget.nodeIterations > 0 {
                     // Lagrangian probing (part of the root, like its relaxation: not counted by the
-                    // work limit), then the core again when it settled enough sites.
+                    // work limit), then the core again when it settled enough sites. Not for a
+                    // search without a tree (the capacitated solver's covering bound: one node).
                     let before = newOut.count
                     probe(sub: sub, relaxation: r, fixedIn: newIn, fixedOut: &newOut)
                     rootWork = work
