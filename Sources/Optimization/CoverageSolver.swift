@@ -209,9 +209,9 @@ struct CoverageSolver {
                 }
                 let unsettled = sub.free.count - (newOut.count - node.fixedOut.count) - (newIn.count - node.fixedIn.count)
                 if tuning.probing && unsettled >= tuning.probingMinimumFree && budget.limits.nodes > 1 && budget.nodeIterations > 0 {
-                    // Lagrangian probing (part of the root, like its relaxation: not counted by the
-                    // work limit), then the core again when it settled enough sites. Not for a
-                    // search without a tree (the capacitated solver's covering bound: one node).
+                    // Lagrangian probing (not counted by the tree's work limit: it has an allowance
+                    // of the same size), then the core again when it settled enough sites. Not for
+                    // a search without a tree (the capacitated solver's covering bound: one node).
                     let before = newOut.count
                     probe(sub: sub, relaxation: r, fixedIn: newIn, fixedOut: &newOut)
                     rootWork = work
@@ -315,7 +315,8 @@ struct CoverageSolver {
     /// groups with the last (ties: lower index), from the one whose bound with it in, at the
     /// root's multipliers, is lowest; each probe starts from the multipliers the previous one
     /// ended with (a neighbour's node is close to this one's, the root's is not). Every bound is
-    /// still L at some multipliers of that node, so a site is fixed out only on a proof.
+    /// still L at some multipliers of that node, so a site is fixed out only on a proof. Probing
+    /// stops when it has spent as much work as the tree may (`EffortLimit.work`), or at the deadline.
     private mutating func probe(sub: Subproblem, relaxation r: Relaxation, fixedIn newIn: [ColumnIndex],
                                 fixedOut newOut: inout [ColumnIndex]) {
         let isIn = Set(newIn)
@@ -333,9 +334,11 @@ struct CoverageSolver {
         var shared = [Int](repeating: 0, count: model.candidateCount)
         var lambda = r.lambda
         var remaining = Set(candidates)
+        let startWork = work
         while true {
             remaining.remove(current)
-            if budget.limits.pastDeadline { return }
+            // Probing has an allowance of its own, the size of the tree's (the work limit).
+            if budget.limits.pastDeadline || work - startWork >= budget.limits.work { return }
             let node = Node(fixedIn: newIn + [current], fixedOut: newOut, lambda: lambda, bound: .infinity, theta: tuning.childThetaFloor)
             let s = Subproblem(node, model: model, p: p)
             if s.q > 0 && s.free.count > s.q && !isIn.contains(current) {
