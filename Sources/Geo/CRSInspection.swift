@@ -141,8 +141,53 @@ extension CRS {
         if proj_get_area_of_use(context, pj, &w, &s, &e, &n, &areaName) != 0, w > -1000, s > -1000, e > -1000, n > -1000 {
             area = .init(bounds: LonLatBox(proj: w, south: s, east: e, north: n), name: areaName.map { String(cString: $0) } ?? "")
         }
-        let name = proj_get_name(pj).map { String(cString: $0) } ?? definition
+        let name = CRS.knownName(proj_get_name(pj)) ?? CRS.describe(context, pj, kind: kind) ?? definition
         return CRSInspection(crs: self, name: name, kind: kind, axes: axes, area: area)
+    }
+
+    /// A name PROJ gave, or nil when it gave none or "unknown" (its name for every CRS read from a
+    /// `+proj=` string).
+    private static func knownName(_ text: UnsafePointer<CChar>?) -> String? {
+        guard let text else { return nil }
+        let name = String(cString: text)
+        return name.isEmpty || name.lowercased() == "unknown" ? nil : name
+    }
+
+    /// A name for a CRS PROJ calls "unknown" (one given as a `+proj=` string), from what it is:
+    /// its conversion or projection method and its datum, "Transverse Mercator on World Geodetic
+    /// System 1984", "UTM zone 49N on World Geodetic System 1984", "longitude/latitude on the GRS
+    /// 1980 ellipsoid". Nil when PROJ tells neither.
+    private static func describe(_ context: OpaquePointer, _ pj: OpaquePointer, kind: CRSInspection.Kind) -> String? {
+        var what: String?
+        switch kind {
+        case .projected:
+            if let operation = proj_crs_get_coordoperation(context, pj) {
+                defer { proj_destroy(operation) }
+                var method: UnsafePointer<CChar>?
+                what = knownName(proj_get_name(operation))
+                if what == nil, proj_coordoperation_get_method_info(context, operation, &method, nil, nil) != 0 { what = knownName(method) }
+            }
+            if what == nil { what = "a projected CRS" }
+        case .geographic: what = "longitude/latitude"
+        case .geocentric: what = "geocentric X/Y/Z"
+        case .other: what = nil
+        default: what = "a \(kind.rawValue) CRS"
+        }
+        var datum: String?
+        if let d = proj_crs_get_datum_forced(context, pj) {
+            defer { proj_destroy(d) }
+            datum = knownName(proj_get_name(d))
+            // PROJ names a datum given only by its ellipsoid (+ellps=GRS80) "Unknown based on GRS
+            // 1980 ellipsoid".
+            let prefix = "Unknown based on "
+            if let d = datum, d.hasPrefix(prefix) { datum = "the " + d.dropFirst(prefix.count) }
+        }
+        switch (what, datum) {
+        case let (what?, datum?): return "\(what) on \(datum)"
+        case let (what?, nil): return what
+        case let (nil, datum?): return "a CRS on \(datum)"
+        case (nil, nil): return nil
+        }
     }
 
     /// A metric CRS for a WGS84 point: in and near China the CGCS2000 3-degree Gauss–Krüger zone

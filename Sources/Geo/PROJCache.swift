@@ -189,9 +189,14 @@ public struct PROJCache: Sendable, Hashable {
 
     // MARK: Inspections
 
+    /// The kind of key an inspection is stored under: "crs 2" since a CRS PROJ calls "unknown"
+    /// (a `+proj=` string) is named by its method and datum, so that an entry of an earlier
+    /// version, which kept "unknown", is not read.
+    static let inspectionKey = "crs 2"
+
     /// The cached inspection of `crs`, or nil.
     func inspection(of crs: CRS) -> CRSInspection? {
-        guard let key = PROJCache.key("crs", [crs.definition]), let stored = value(for: key) else { return nil }
+        guard let key = PROJCache.key(PROJCache.inspectionKey, [crs.definition]), let stored = value(for: key) else { return nil }
         var name: String?
         var kind: CRSInspection.Kind?
         var axes: [CRSInspection.Axis] = []
@@ -218,7 +223,7 @@ public struct PROJCache: Sendable, Hashable {
 
     /// Keeps the inspection of a CRS.
     func store(_ inspection: CRSInspection) {
-        guard let key = PROJCache.key("crs", [inspection.crs.definition]) else { return }
+        guard let key = PROJCache.key(PROJCache.inspectionKey, [inspection.crs.definition]) else { return }
         var texts = [inspection.name] + inspection.axes.flatMap { [$0.name, $0.unit] }
         if let area = inspection.area { texts.append(area.name) }
         guard !texts.contains(where: { $0.contains("\t") || $0.contains("\n") || $0.contains("\r") }) else { return }

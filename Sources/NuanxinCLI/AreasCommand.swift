@@ -11,28 +11,28 @@ struct AreasCommand: ParsableCommand {
         discussion: "Distances are from the area's edge (0 inside), straight-line in the dataset's metric CRS."
     )
 
-    @Option(name: .customLong("rest-m"), parsing: .unconditional, help: "A rest station counts within this many metres (default: the service radius).", transform: DecimalFlag.parse)
+    @Option(name: .customLong("rest-m"), parsing: .unconditional, help: "A rest station counts within this many metres (default: the service radius).", transform: FlagRange.distance.parse)
     var restM: Double?
 
-    @Option(name: .customLong("parking-m"), parsing: .unconditional, help: "A parking zone counts within this many metres. (default: 300.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("parking-m"), parsing: .unconditional, help: "A parking zone counts within this many metres. (default: 300.0)", transform: FlagRange.distance.parse)
     var parkingM: Double = 300
 
-    @Option(name: .customLong("charging-m"), parsing: .unconditional, help: "A charging point counts within this many metres. (default: 1000.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("charging-m"), parsing: .unconditional, help: "A charging point counts within this many metres. (default: 1000.0)", transform: FlagRange.distance.parse)
     var chargingM: Double = 1000
 
-    @Option(name: .customLong("meal-m"), parsing: .unconditional, help: "A meal partner (a station offering hot meals that is not a rest station) counts within this many metres (default: --rest-m, else the area's service radius).", transform: DecimalFlag.parse)
+    @Option(name: .customLong("meal-m"), parsing: .unconditional, help: "A meal partner (a station offering hot meals that is not a rest station) counts within this many metres (default: --rest-m, else the area's service radius).", transform: FlagRange.distance.parse)
     var mealM: Double?
 
-    @Option(name: .customLong("max-riders-per-seat"), parsing: .unconditional, help: "Rest is short when the area's riders per rest seat within reach exceed this (default: riders per seat, 60 / (stay_min × visits_per_hour)).", transform: DecimalFlag.parse)
+    @Option(name: .customLong("max-riders-per-seat"), parsing: .unconditional, help: "Rest is short when the area's riders per rest seat within reach exceed this (default: riders per seat, 60 / (stay_min × visits_per_hour)).", transform: FlagRange.positiveRiders.parse)
     var maxRidersPerSeat: Double?
 
-    @Option(name: .customLong("max-riders-per-slot"), parsing: .unconditional, help: "Parking is short when the area's riders per parking slot within reach exceed this. (default: 3.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("max-riders-per-slot"), parsing: .unconditional, help: "Parking is short when the area's riders per parking slot within reach exceed this. (default: 3.0)", transform: FlagRange.positiveRiders.parse)
     var maxRidersPerSlot: Double = 3
 
     @Option(name: .customLong("min-meal-partners"), parsing: .unconditional, help: "Meals are short with fewer meal partners within reach.")
     var minMealPartners: Int = 1
 
-    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: FlagRange.distance.parse)
     var radius: Double?
 
     @OptionGroup var scenario: ScenarioOptions
@@ -42,11 +42,10 @@ struct AreasCommand: ParsableCommand {
 
     func validate() throws {
         for (name, v) in [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--meal-m", mealM), ("--radius", radius)] {
-            if let v, !(v >= 0 && v.isFinite) { throw ValidationError("\(name) must be a distance in metres ≥ 0") }
-            if let v { try FlagLimits.distance(name, v) }
+            try FlagRange.distance.check(name, v)
         }
         for (name, v) in [("--max-riders-per-seat", maxRidersPerSeat), ("--max-riders-per-slot", maxRidersPerSlot)] {
-            if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(name) must be a positive number of riders") }
+            try FlagRange.positiveRiders.check(name, v)
         }
         guard minMealPartners >= 0 else { throw ValidationError("--min-meal-partners must be ≥ 0") }
     }

@@ -25,10 +25,10 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Datum of the output: wgs84, gcj02 or bd09.")
     var to: MapDatum
 
-    @Option(parsing: .unconditional, help: "Longitude of one point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Longitude of one point.", transform: FlagRange.longitude.parse)
     var lon: Double?
 
-    @Option(parsing: .unconditional, help: "Latitude of one point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Latitude of one point.", transform: FlagRange.latitude.parse)
     var lat: Double?
 
     @Option(help: "A file of points (CSV, NDJSON or GeoJSON), or - for standard input.")

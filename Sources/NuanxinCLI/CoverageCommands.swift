@@ -7,7 +7,7 @@ import Stations
 /// Options shared by coverage, gaps and propose (and export of their results): the radius, which
 /// kinds offer rest, the district selection and the demand model's area grid.
 struct CoverageOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: FlagRange.positiveDistance.parse)
     var radius: Double?
 
     @Option(help: "Only these districts (id or name; repeat for several). Default: all.")
@@ -16,7 +16,7 @@ struct CoverageOptions: ParsableArguments {
     @Option(help: "Station kinds that count as offering rest (repeat; default: all but charging_point and partner_venue).")
     var kind: [StationKind] = []
 
-    @Option(name: .customLong("area-cell-m"), parsing: .unconditional, help: "Grid used to spread a commercial area's peak_riders over demand points, in metres. (default: 100.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("area-cell-m"), parsing: .unconditional, help: "Grid used to spread a commercial area's peak_riders over demand points, in metres. (default: 100.0)", transform: FlagRange.cell.parse)
     var areaCell: Double?
 
     /// --at, --stay-min, --visits-per-hour.
@@ -25,10 +25,8 @@ struct CoverageOptions: ParsableArguments {
     static let defaultAreaCellM = 100.0
 
     func validate() throws {
-        if let radius, !(radius > 0 && radius.isFinite) { throw ValidationError("--radius must be a positive distance in metres") }
-        if let radius { try FlagLimits.distance("--radius", radius) }
-        if let areaCell { guard areaCell >= 10 else { throw ValidationError("--area-cell-m must be at least 10 metres") } }
-        if let areaCell { try FlagLimits.distance("--area-cell-m", areaCell) }
+        try FlagRange.positiveDistance.check("--radius", radius)
+        try FlagRange.cell.check("--area-cell-m", areaCell)
     }
 
     var settings: CoverageSettings {
@@ -49,13 +47,13 @@ struct CoverageOptions: ParsableArguments {
 
 /// The gaps options besides the coverage ones.
 struct GapOptions: ParsableArguments {
-    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres. (default: 250.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres. (default: 250.0)", transform: FlagRange.cell.parse)
     var cell: Double?
 
-    @Option(name: .customLong("merge-m"), parsing: .unconditional, help: "Parts of a district's gaps within this many metres of each other are one gap (default: the cell size; 0 keeps every part apart).", transform: DecimalFlag.parse)
+    @Option(name: .customLong("merge-m"), parsing: .unconditional, help: "Parts of a district's gaps within this many metres of each other are one gap (default: the cell size; 0 keeps every part apart).", transform: FlagRange.distance.parse)
     var mergeM: Double?
 
-    @Option(name: .customLong("min-demand"), parsing: .unconditional, help: "Leave out gaps with less uncovered demand (riders). (default: 0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("min-demand"), parsing: .unconditional, help: "Leave out gaps with less uncovered demand (riders). (default: 0)", transform: FlagRange.riders.parse)
     var minDemand: Double?
 
     @Option(parsing: .unconditional, help: "Keep at most this many gaps per district (the largest).")
@@ -68,11 +66,9 @@ struct GapOptions: ParsableArguments {
     var options: GapReport.Options { GapReport.Options(cellM: cellM, mergeM: mergeM, minDemand: minDemand ?? 0, top: top) }
 
     func validate() throws {
-        if let cell { guard cell >= 10, cell.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") } }
-        if let cell { try FlagLimits.distance("--cell-m", cell) }
-        if let mergeM, !(mergeM >= 0 && mergeM.isFinite) { throw ValidationError("--merge-m must be a distance in metres ≥ 0") }
-        if let mergeM { try FlagLimits.distance("--merge-m", mergeM) }
-        if let minDemand, !(minDemand >= 0 && minDemand.isFinite) { throw ValidationError("--min-demand must be a number of riders ≥ 0") }
+        try FlagRange.cell.check("--cell-m", cell)
+        try FlagRange.distance.check("--merge-m", mergeM)
+        try FlagRange.riders.check("--min-demand", minDemand)
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
     }
 

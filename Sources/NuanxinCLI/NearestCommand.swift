@@ -19,16 +19,16 @@ struct NearestCommand: ParsableCommand {
         """
     )
 
-    @Option(parsing: .unconditional, help: "Longitude of the query point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Longitude of the query point.", transform: FlagRange.longitude.parse)
     var lon: Double?
 
-    @Option(parsing: .unconditional, help: "Latitude of the query point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Latitude of the query point.", transform: FlagRange.latitude.parse)
     var lat: Double?
 
     @Option(name: .short, parsing: .unconditional, help: "How many stations (ties at the k-th distance are all returned).")
     var k: Int = 1
 
-    @Option(name: .customLong("max-distance"), parsing: .unconditional, help: "Only stations within this many metres.", transform: DecimalFlag.parse)
+    @Option(name: .customLong("max-distance"), parsing: .unconditional, help: "Only stations within this many metres.", transform: FlagRange.distance.parse)
     var maxDistance: Double?
 
     @Option(help: "Batch input: a CSV, NDJSON or GeoJSON file, or - for standard input.")
@@ -44,8 +44,7 @@ struct NearestCommand: ParsableCommand {
 
     func validate() throws {
         guard k >= 1 else { throw ValidationError("-k must be at least 1") }
-        if let maxDistance, !(maxDistance >= 0) { throw ValidationError("--max-distance must be a distance in metres ≥ 0") }
-        if let maxDistance { try FlagLimits.distance("--max-distance", maxDistance) }
+        try FlagRange.distance.check("--max-distance", maxDistance)
         if input == nil { try QueryPointOptions.validate(lon: lon, lat: lat) }
         if input != nil, lon != nil || lat != nil { throw ValidationError("give either --lon/--lat or --input, not both") }
     }

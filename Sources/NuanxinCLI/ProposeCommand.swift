@@ -10,22 +10,22 @@ struct ProposalOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "How many new sites per district (or for the city with --citywide).")
     var count: Int?
 
-    @Option(parsing: .unconditional, help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.", transform: FlagRange.percentage.parse)
     var target: Double?
 
-    @Option(parsing: .unconditional, help: "Budget in yuan per district (or for the city with --citywide): sites cost site_cost.fixed + site_cost.per_seat × seats.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Budget in yuan per district (or for the city with --citywide): sites cost site_cost.fixed + site_cost.per_seat × seats.", transform: FlagRange.yuan.parse)
     var budget: Double?
 
     @Flag(help: "Maximise plain coverage, ignoring seats (classic MCLP).")
     var uncapacitated = false
 
-    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)", transform: FlagRange.cell.parse)
     var grid: Double?
 
     @Option(parsing: .unconditional, help: "Force one size (seats) for every new site (default: a size from site_sizes, at most the candidate's max_seats).")
     var seats: Int?
 
-    @Option(name: .customLong("min-spacing"), parsing: .unconditional, help: "No two new sites closer than this many metres; 0 turns it off. (default: half the radius)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("min-spacing"), parsing: .unconditional, help: "No two new sites closer than this many metres; 0 turns it off. (default: half the radius)", transform: FlagRange.distance.parse)
     var minSpacing: Double?
 
     @Option(parsing: .singleValue, help: "Candidate ids that must be chosen (comma-separated, or repeat the flag).")
@@ -69,17 +69,12 @@ struct ProposalOptions: ParsableArguments {
             throw ValidationError("give exactly one of --count N, --target PCT and --budget YUAN")
         }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        if let target, !(target >= 0 && target <= 100) { throw ValidationError("--target must be a percentage between 0 and 100") }
-        if let budget {
-            guard budget.isFinite, budget > 0 else { throw ValidationError("--budget must be a number of yuan greater than 0") }
-            guard budget <= QuantityLimits.yuan else { throw ValidationError("--budget \(Num.flag(budget)) is more than the limit of \(Num.flag(QuantityLimits.yuan)) yuan") }
-        }
-        if let grid { guard grid >= 10, grid.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") } }
-        if let grid { try FlagLimits.distance("--grid-m", grid) }
+        try FlagRange.percentage.check("--target", target)
+        try FlagRange.yuan.check("--budget", budget)
+        try FlagRange.cell.check("--grid-m", grid)
         if let seats, seats < 1 { throw ValidationError("--seats must be at least 1") }
         if let seats, seats > QuantityLimits.seats { throw ValidationError("--seats \(seats) is more than the limit of \(QuantityLimits.seats) seats") }
-        if let minSpacing { try FlagLimits.distance("--min-spacing", minSpacing) }
-        if let minSpacing { guard minSpacing >= 0, minSpacing.isFinite else { throw ValidationError("--min-spacing must be a distance in metres ≥ 0") } }
+        try FlagRange.distance.check("--min-spacing", minSpacing)
         if let nodes { guard nodes >= 0 else { throw ValidationError("--node-limit must be ≥ 0") } }
         if let minPerDistrict {
             guard minPerDistrict >= 1 else { throw ValidationError("--min-per-district must be at least 1") }

@@ -38,10 +38,10 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("tiles-crs"), help: "Datum of the tiles: wgs84, or gcj02 for Chinese tile services (shifts the drawing onto them).")
     var tilesCRS: TileLayer.Datum = .wgs84
 
-    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres. (default: 250.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("cell-m"), parsing: .unconditional, help: "Grid cell size for gap polygons, in metres. (default: 250.0)", transform: FlagRange.cell.parse)
     var cellM: Double = 250
 
-    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)", transform: DecimalFlag.parse)
+    @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)", transform: FlagRange.cell.parse)
     var gridM: Double = 250
 
     @OptionGroup var coverage: CoverageOptions
@@ -51,8 +51,8 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if out == "" || out == "-" { throw ValidationError("--out \(out!.isEmpty ? "is empty" : "-"): the report is a file; give its name (.html or .svg)") }
         guard count >= 0 else { throw ValidationError("--count must be 0 (no proposals) or more") }
-        guard cellM >= 10, cellM.isFinite else { throw ValidationError("--cell-m must be at least 10 metres") }
-        guard gridM >= 10, gridM.isFinite else { throw ValidationError("--grid-m must be at least 10 metres") }
+        try FlagRange.cell.check("--cell-m", cellM)
+        try FlagRange.cell.check("--grid-m", gridM)
         if let tiles {
             do { _ = try TileLayer(template: tiles) } catch let error as TileLayer.TemplateError { throw ValidationError(error.description) }
         }

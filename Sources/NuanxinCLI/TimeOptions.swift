@@ -8,22 +8,16 @@ struct TimeOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Time of day HH:MM: count only the stations open then and scale demand by the manifest's demand_profile for that hour (default: the peak, every station).")
     var at: String?
 
-    @Option(name: .customLong("stay-min"), parsing: .unconditional, help: "Minutes a rider stays at a rest station per visit (default: the manifest's stay_min, else 20).", transform: DecimalFlag.parse)
+    @Option(name: .customLong("stay-min"), parsing: .unconditional, help: "Minutes a rider stays at a rest station per visit (default: the manifest's stay_min, else 20).", transform: FlagRange.stayMinutes.parse)
     var stayMin: Double?
 
-    @Option(name: .customLong("visits-per-hour"), parsing: .unconditional, help: "Rest-station visits per rider an hour (default: the manifest's visits_per_hour, else 0.5).", transform: DecimalFlag.parse)
+    @Option(name: .customLong("visits-per-hour"), parsing: .unconditional, help: "Rest-station visits per rider an hour (default: the manifest's visits_per_hour, else 0.5).", transform: FlagRange.visits.parse)
     var visitsPerHour: Double?
 
     func validate() throws {
         if let at { _ = try parsedTime(at) }
-        if let stayMin, !(stayMin > 0 && stayMin.isFinite) { throw ValidationError("--stay-min must be a positive number of minutes") }
-        if let visitsPerHour, !(visitsPerHour > 0 && visitsPerHour.isFinite) { throw ValidationError("--visits-per-hour must be a positive number") }
-        if let stayMin, stayMin > QuantityLimits.stayMin {
-            throw ValidationError("--stay-min \(Num.flag(stayMin)) is more than the limit of \(Num.flag(QuantityLimits.stayMin)) minutes (a day)")
-        }
-        if let visitsPerHour, visitsPerHour > QuantityLimits.visitsPerHour {
-            throw ValidationError("--visits-per-hour \(Num.flag(visitsPerHour)) is more than the limit of \(Num.flag(QuantityLimits.visitsPerHour)) visits an hour (one a minute)")
-        }
+        try FlagRange.stayMinutes.check("--stay-min", stayMin)
+        try FlagRange.visits.check("--visits-per-hour", visitsPerHour)
     }
 
     /// Both flags given: more riders a seat than `QuantityLimits.ridersPerSeat` is a usage error

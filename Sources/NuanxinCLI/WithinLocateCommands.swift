@@ -11,13 +11,13 @@ struct WithinCommand: ParsableCommand {
         discussion: "--at HH:MM keeps only the stations open at that time."
     )
 
-    @Option(parsing: .unconditional, help: "Longitude of the query point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Longitude of the query point.", transform: FlagRange.longitude.parse)
     var lon: Double?
 
-    @Option(parsing: .unconditional, help: "Latitude of the query point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Latitude of the query point.", transform: FlagRange.latitude.parse)
     var lat: Double?
 
-    @Option(parsing: .unconditional, help: "Radius in metres (straight-line in the dataset's metric CRS).", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Radius in metres (straight-line in the dataset's metric CRS).", transform: FlagRange.distance.parse)
     var radius: Double
 
     @OptionGroup var filters: StationFilterOptions
@@ -27,8 +27,7 @@ struct WithinCommand: ParsableCommand {
 
     func validate() throws {
         try QueryPointOptions.validate(lon: lon, lat: lat)
-        guard radius >= 0, radius.isFinite else { throw ValidationError("--radius must be a distance in metres ≥ 0") }
-        try FlagLimits.distance("--radius", radius)
+        try FlagRange.distance.check("--radius", radius)
     }
 
     func run() throws {
@@ -64,10 +63,10 @@ struct LocateCommand: ParsableCommand {
         """
     )
 
-    @Option(parsing: .unconditional, help: "Longitude of the point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Longitude of the point.", transform: FlagRange.longitude.parse)
     var lon: Double?
 
-    @Option(parsing: .unconditional, help: "Latitude of the point.", transform: DecimalFlag.parse)
+    @Option(parsing: .unconditional, help: "Latitude of the point.", transform: FlagRange.latitude.parse)
     var lat: Double?
 
     @Option(help: "Batch input: a CSV, NDJSON or GeoJSON file, or - for standard input.")

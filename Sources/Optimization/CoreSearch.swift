@@ -56,7 +56,7 @@ extension CoverageSolver {
             return z ^ (z >> 31)
         }
         for round in 0..<rounds {
-            if cancel?.isSet == true { return }
+            if cancel?.isSet == true || budget.limits.pastDeadline { return }
             var set = incumbent.sites
             let removeCount = min(p - 1, tuning.kickRemoveBase + round % tuning.kickRemoveCycle)
             var removed: [ColumnIndex] = []
@@ -69,7 +69,7 @@ extension CoverageSolver {
             // Refill: a random allowed site first, then greedy.
             let pool = (0..<model.candidateCount).filter { mask[$0] && !set.contains($0) }
             if !pool.isEmpty { set.append(pool[Int(next() % UInt64(pool.count))]) }
-            set = greedy(start: set, count: p, allowed: mask)
+            set = lazyGreedy(start: set, count: p, allowed: mask)
             let (t, v) = tabuSearch(from: set, steps: tuning.tabuSteps / tuning.kickStepDivisor,
                                     stallLimit: tuning.tabuSteps / tuning.kickStallDivisor, allowed: allowed, cancel: cancel)
             incumbent.offer(t, value: v)

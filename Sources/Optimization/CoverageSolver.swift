@@ -170,7 +170,7 @@ struct CoverageSolver {
                 // A better incumbent steers the subgradient steps better: the relaxation is resumed
                 // with it, here on the full model only when no core takes the search over (a core
                 // resumes it from these multipliers on its smaller model, at a fraction of the cost).
-                let resume = incumbent.value > afterRelaxation
+                let resume = incumbent.value > afterRelaxation && !budget.limits.pastDeadline
                 rootBound = r.ub
                 rootWork = work
                 rootRelaxation = (sub, r.lambda, r.theta)
@@ -253,8 +253,8 @@ struct CoverageSolver {
                         var me = self
                         me.knownValues = [:]
                         me.tried = []
-                        let partner = below.node
-                        job = worker.submit { me.evaluateChain(partner, from: now) }
+                        let partner = below.node, solver = me
+                        job = worker.submit { solver.evaluateChain(partner, from: now) }
                     }
                     stack[stack.count - 1].pending = Pending(snapshot: now, job: job)
                 }
@@ -380,7 +380,7 @@ struct CoverageSolver {
     /// incumbent's) rebuilt as a smaller problem. Nil when the search stays on this model.
     private mutating func handOverToCore(_ sub: Subproblem, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex],
                                          relaxation r: Relaxation, bound ub: Double, nodes: Int) -> Outcome? {
-        guard budget.coreHandoff,
+        guard budget.coreHandoff, !budget.limits.pastDeadline,
               Double(fixedOut.count + fixedIn.count) >= tuning.coreFraction * Double(sub.free.count) else { return nil }
         // Every strictly better choice uses only the sites left free: search among them.
         var allowed = [Bool](repeating: false, count: model.candidateCount)

@@ -99,7 +99,7 @@ extension CoverageSolver {
         var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
         var lastTop: [ColumnIndex] = []
         for iteration in 0..<iterations {
-            if iteration % 64 == 63, budget.limits.pastDeadline { break }
+            if iteration > 0, budget.limits.pastDeadline { break }  // (one step at least: a bound)
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
             if iteration % tuning.exactRecomputeInterval == 0 {
@@ -169,26 +169,74 @@ extension CoverageSolver {
 
     /// Column values c_j = Σ λ_g over the uncovered groups of each free column; returns
     /// Σ max(0, r_g − λ_g) over uncovered groups.
+    ///
+    /// Each c_j is summed in its own list's order, as one loop per column would (so every value
+    /// is the same to the bit), but four columns at a time, so that their four chains of additions
+    /// overlap. Covered groups add λ = 0 (from a masked copy when any group is covered): adding
+    /// +0.0 to a sum of non-negative terms leaves it unchanged.
     static func columnValues(lambda: [Double], covered: [Bool], model: CoverageModel, free: [ColumnIndex], into c: inout [Double]) -> Double {
         var sum = 0.0
+        var anyCovered = false
+        let G = model.groupCount
+        // λ with the covered groups' set to 0, and the sum (covered groups add +0.0: no change).
+        let masked = [Double](unsafeUninitializedCapacity: G) { out, initialized in
+            model.withView { m in
+                covered.withUnsafeBufferPointer { cov in
+                    lambda.withUnsafeBufferPointer { lam in
+                        for g in 0..<G {
+                            let keep = !cov[g]
+                            anyCovered = anyCovered || !keep
+                            out[g] = keep ? lam[g] : 0
+                            sum += keep ? max(0, m.weight[g] - lam[g]) : 0
+                        }
+                    }
+                }
+            }
+            initialized = G
+        }
+        sumColumns(anyCovered ? masked : lambda, model: model, free: free, into: &c)
+        return sum
+    }
+
+    /// c_j = Σ_{g ∈ j} λ_g for the free columns, four columns at a time (each in its own order).
+    private static func sumColumns(_ lambda: [Double], model: CoverageModel, free: [ColumnIndex], into c: inout [Double]) {
         model.withView { m in
             lambda.withUnsafeBufferPointer { lam in
-                covered.withUnsafeBufferPointer { cov in
+                free.withUnsafeBufferPointer { free in
                     c.withUnsafeMutableBufferPointer { c in
-                        for g in 0..<m.weight.count where !cov[g] { sum += max(0, m.weight[g] - lam[g]) }
-                        for j in free {
-                            var s = 0.0
-                            for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] {
-                                let g = Int(m.columnGroups[t])
-                                if !cov[g] { s += lam[g] }
+                        let off = m.columnOffsets, grp = m.columnGroups
+                        var i = 0
+                        while i + 4 <= free.count {
+                            let j0 = free[i], j1 = free[i + 1], j2 = free[i + 2], j3 = free[i + 3]
+                            var t0 = off[j0], t1 = off[j1], t2 = off[j2], t3 = off[j3]
+                            let e0 = off[j0 + 1], e1 = off[j1 + 1], e2 = off[j2 + 1], e3 = off[j3 + 1]
+                            let shared = min(e0 - t0, e1 - t1, e2 - t2, e3 - t3)
+                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                            for _ in 0..<shared {
+                                s0 += lam[Int(grp[t0])]
+                                s1 += lam[Int(grp[t1])]
+                                s2 += lam[Int(grp[t2])]
+                                s3 += lam[Int(grp[t3])]
+                                t0 &+= 1; t1 &+= 1; t2 &+= 1; t3 &+= 1
                             }
+                            while t0 < e0 { s0 += lam[Int(grp[t0])]; t0 &+= 1 }
+                            while t1 < e1 { s1 += lam[Int(grp[t1])]; t1 &+= 1 }
+                            while t2 < e2 { s2 += lam[Int(grp[t2])]; t2 &+= 1 }
+                            while t3 < e3 { s3 += lam[Int(grp[t3])]; t3 &+= 1 }
+                            c[j0] = s0; c[j1] = s1; c[j2] = s2; c[j3] = s3
+                            i += 4
+                        }
+                        while i < free.count {
+                            let j = free[i]
+                            var s = 0.0
+                            for t in off[j]..<off[j + 1] { s += lam[Int(grp[t])] }
                             c[j] = s
+                            i += 1
                         }
                     }
                 }
             }
         }
-        return sum
     }
 
     /// The component of the subgradient for group g, projected on the box 0 ≤ λ_g ≤ r_g: with

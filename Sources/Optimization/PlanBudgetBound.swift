@@ -85,13 +85,21 @@ extension PlanSolver {
         var theta = startTheta
         var stall = 0
         var offers = 0
-        // Per class (site), the items it may still take.
-        var classes: [[Int]] = []
+        // Per class (site), the items it may still take: in one flat array first (marks, not set
+        // look-ups), then an array per class only when some class has several (capacitated).
+        var siteOpen = [Bool](repeating: true, count: K)
+        for k in node.outside { siteOpen[k] = false }
+        var itemOpen = [Bool](repeating: true, count: items.count)
+        for it in node.excluded { itemOpen[it] = false }
+        var flat: [Int] = [], flatStart = [0]
         var classSites: [PlanSite] = []
-        for k in 0..<K where !node.outside.contains(k) {
-            let options = itemsOf[k].filter { !node.excluded.contains($0) && items[$0].cost <= node.left + knapsack.tolerance }
-            if !options.isEmpty { classes.append(options); classSites.append(k) }
+        let room = node.left + knapsack.tolerance
+        for k in 0..<K where siteOpen[k] {
+            for it in itemsOf[k] where itemOpen[it] && items[it].cost <= room { flat.append(it) }
+            if flat.count > flatStart[flatStart.count - 1] { flatStart.append(flat.count); classSites.append(k) }
         }
+        let oneEach = flat.count == classSites.count
+        let classes: [[Int]] = oneEach && !capacitated ? [] : classSites.indices.map { Array(flat[flatStart[$0]..<flatStart[$0 + 1]]) }
         var values = [Double](repeating: 0, count: items.count)
         func tryOffer(_ solution: [(item: Int, x: Double)]) {
             guard offers < offerLimit, solution.allSatisfy({ $0.x == 1 }) else { return }
@@ -178,14 +186,22 @@ extension PlanSolver {
             // size per site) the items too: no array of arrays walked per iteration.
             var reachStart = [0], reach: [Int32] = []
             for k in classSites { reach.append(contentsOf: prep.lists[k]); reachStart.append(reach.count) }
-            let singles: [Int]? = classes.allSatisfy({ $0.count == 1 }) ? classes.map { $0[0] } : nil
+            let singles: [Int]? = oneEach ? flat : nil
             for _ in 0..<iterations {
                 var constant = fixedValue
                 for g in 0..<n { constant += r[g] - lambda[g] }
-                for ci in classSites.indices {
-                    var s = 0.0
-                    for e in reachStart[ci]..<reachStart[ci + 1] { s += lambda[Int(reach[e])] }
-                    if let singles { values[singles[ci]] = s } else { for it in classes[ci] { values[it] = s } }
+                // (Through buffers: `values` is shared with `recordIteration`, and each write
+                // through it would check it is unique. The same sums in the same order.)
+                values.withUnsafeMutableBufferPointer { values in
+                    lambda.withUnsafeBufferPointer { lambda in
+                        reach.withUnsafeBufferPointer { reach in
+                            for ci in classSites.indices {
+                                var s = 0.0
+                                for e in reachStart[ci]..<reachStart[ci + 1] { s += lambda[Int(reach[e])] }
+                                if let singles { values[singles[ci]] = s } else { for it in classes[ci] { values[it] = s } }
+                            }
+                        }
+                    }
                 }
                 let answer = singles.map { knapsack.solveSingles(items: $0, values: values, budget: node.left, solution: true, enough: -.infinity) }
                     ?? knapsack.solve(classes: classes, values: values, budget: node.left, solution: true)
@@ -225,6 +241,9 @@ struct ChoiceKnapsack {
     /// Largest table (items × budget units) the dynamic programme fills.
     let tableLimit: Int
     let tolerance: Double
+    /// The unit is the costs' greatest common divisor: the dynamic programme is the exact 0/1
+    /// optimum (at most the LP relaxation).
+    let exact: Bool
 
     /// For items of the given costs and budgets up to `budget`: the unit is the greatest common
     /// divisor of the costs when they are whole numbers and the budget is at most `maxUnits` of
@@ -252,6 +271,7 @@ struct ChoiceKnapsack {
             }
         }
         self.unit = unit
+        self.exact = exact
         if exact {
             // Whole costs over their common divisor: exact integers.
             self.units = costs.map { Int(UInt64($0) / g) }
@@ -394,6 +414,54 @@ struct ChoiceKnapsack {
         return (best, items)
     }
 
+    /// The dynamic programme's table over rounded costs, without the LP: entry b (0 … U, the
+    /// budget in units rounded up) bounds from above the best total value of items (at most one
+    /// per class) whose costs fit b units; a set of items that fits `budget` − c_n yuan fits
+    /// U − units[n] units. Nil when there is no unit or the table would pass `tableLimit`.
+    func table(classes: [[Int]], values: [Double], budget: Double) -> [Double]? {
+        guard unit > 0 else { return nil }
+        let U = Int(((budget + tolerance) / unit * (1 + 1e-12)).rounded(.down))
+        let optionCount = classes.reduce(0) { $0 + $1.count }
+        guard U >= 0, optionCount * (U + 1) <= tableLimit, U < Int(Int32.max) else { return nil }
+        var dp = [Double](repeating: 0, count: U + 1)
+        var keptUnits: [Int] = [], keptValues: [Double] = []
+        for options in classes {
+            let opts = options.filter { values[$0] > 0 && units[$0] <= U }
+            if opts.isEmpty { continue }
+            // As in `solve`: an option that costs at least as much as another of its class and is
+            // worth no more never sets a maximum.
+            let byUnits = units.withUnsafeBufferPointer { units in values.withUnsafeBufferPointer { values in
+                opts.sorted { units[$0] < units[$1] || (units[$0] == units[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
+            } }
+            keptUnits.removeAll(keepingCapacity: true)
+            keptValues.removeAll(keepingCapacity: true)
+            for o in byUnits where keptValues.last.map({ values[o] > $0 }) ?? true {
+                keptUnits.append(units[o])
+                keptValues.append(values[o])
+            }
+            let count = keptUnits.count
+            dp.withUnsafeMutableBufferPointer { dp in
+                keptUnits.withUnsafeBufferPointer { ku in
+                    keptValues.withUnsafeBufferPointer { kv in
+                        var b = U
+                        while b >= 0 {
+                            var v = dp[b]
+                            var x = 0
+                            while x < count && ku[x] <= b {
+                                let w = dp[b - ku[x]] + kv[x]
+                                if w > v { v = w }
+                                x += 1
+                            }
+                            dp[b] = v
+                            b -= 1
+                        }
+                    }
+                }
+            }
+        }
+        return dp
+    }
+
     /// `solve` when every class holds one item (covered budget mode, one size per site): the
     /// same answer, bit for bit, without a hull and two arrays per class or a table of choices
     /// per call. A class's hull is then its one step from (0, 0), so the LP takes the same steps
@@ -480,6 +548,18 @@ struct ChoiceKnapsack {
         guard unit > 0, solution || best > enough else { return (best, lpSolution) }
         let U = Int(((budget + tolerance) / unit * (1 + 1e-12)).rounded(.down))
         guard U >= 0, classItems.count * (U + 1) <= tableLimit, U < Int(Int32.max) else { return (best, lpSolution) }
+        // Items no optimal answer holds are left out of the programme (exact units only: costs
+        // are then the units times the unit). With r the value per yuan of the step the LP cuts,
+        // the LP is concave in the budget with slopes at least r below it, so an answer holding
+        // item o is worth at most v_o + LP − r c_o; the LP's whole steps are an answer within
+        // the budget, worth `whole`. An item whose bound is below that holds in no optimal answer.
+        var cutRatio = -1.0, whole = 0.0
+        if exact, ended {
+            let cut = order[taken]
+            cutRatio = cut.dv / cut.dc
+            for s in order.prefix(taken) { whole += s.dv }
+        }
+        let margin = 1e-9 * max(1, lp)
         let words = (U + 64) / 64
         var dp = [Double](repeating: 0, count: U + 1)
         var improved = [UInt64](repeating: 0, count: solution ? classItems.count * words : 0)
@@ -491,6 +571,7 @@ struct ChoiceKnapsack {
                     let o = classItems[ci]
                     let u = units[o], value = values[o]
                     guard value > 0, u <= U else { continue }
+                    if cutRatio >= 0 && value + lp - cutRatio * costs[o] < whole - margin { continue }
                     var b = U
                     // Four budgets at a time (b − 3 … b): they read entries at least 4 below, which
                     // this class has not written yet, so this is the one-at-a-time loop below, the

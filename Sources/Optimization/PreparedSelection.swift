@@ -73,13 +73,13 @@ struct PreparedSelection {
         self.existing = problem.existing
     }
 
-    /// The covering solver's budget: the caller's limits, the deadline counted from now.
     /// Every candidate site, in id order.
     var sites: [SiteIndex] { ids.indices.map(SiteIndex.init) }
     /// The demand a site covers (ascending), its seats.
     func covers(_ site: SiteIndex) -> [Int32] { lists[site.raw] }
     func seats(_ site: SiteIndex) -> Double { seats[site.raw] }
 
+    /// The covering solver's budget: the caller's limits, the deadline counted from now.
     var budget: CoverageSolver.Budget {
         var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: options.nodeLimit, work: options.workLimit,
                                                                deadline: EffortLimit.deadline(in: options.timeLimit)))

@@ -37,7 +37,7 @@ struct PerSite<Value> {
 /// The best solution found so far. Same value within the tolerance: the set first in
 /// lexicographic order (of sorted indices, which are id order) wins, so answers do not depend on
 /// the order the search met them in.
-struct Incumbent<Index: Comparable> {
+struct Incumbent<Index: Comparable & Sendable>: Sendable {
     private(set) var sites: [Index] = []
     private(set) var value: Double
     /// Two values this close count as equal: 10⁻¹² of the total demand (at least 10⁻¹²).
@@ -99,7 +99,11 @@ struct OptimalityTest: Sendable {
 
 /// The one effort check of the branch and bounds: a node limit, a deterministic work limit (the
 /// root node always runs in full; a covering core's paced root relaxation may run on past the
-/// node or work limit when the search stops unproven) and an optional wall-clock deadline.
+/// node or work limit when the search stops unproven) and an optional wall-clock deadline. The
+/// root node is entered even past the deadline, so that a bound exists; the covering solver's
+/// relaxations, tabu searches, kicks and swap searches check the deadline at every step (a clock
+/// read, ~25 ns, against steps of tens of µs), and past it the root neither resumes its
+/// relaxation nor hands over to a core, so a solve returns soon after it.
 struct EffortLimit: Sendable {
     var nodes: Int
     var work: Int = .max
@@ -114,7 +118,7 @@ struct EffortLimit: Sendable {
     var pastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
     func reached(nodes n: Int, work w: Int) -> Bool {
-        n >= nodes || (n > 0 && w >= work) || (deadline.map { ContinuousClock.now >= $0 } ?? false)
+        n >= nodes || (n > 0 && (w >= work || pastDeadline))
     }
 }
 
@@ -204,11 +208,11 @@ final class Flag: @unchecked Sendable {
 final class ChainWorker: @unchecked Sendable {
     /// A chain to evaluate, its state and answer (guarded by the worker's lock).
     final class Job: @unchecked Sendable {
-        fileprivate let run: () -> CoverageSolver.Chain
+        fileprivate let run: @Sendable () -> CoverageSolver.Chain
         fileprivate var state = State.queued
         fileprivate var answer: CoverageSolver.Chain?
         fileprivate enum State { case queued, running, done, withdrawn }
-        fileprivate init(_ run: @escaping () -> CoverageSolver.Chain) { self.run = run }
+        fileprivate init(_ run: @escaping @Sendable () -> CoverageSolver.Chain) { self.run = run }
     }
 
     private let condition = NSCondition()
@@ -218,7 +222,7 @@ final class ChainWorker: @unchecked Sendable {
     private var busy = false
 
     /// Queues `run` (started at once when the worker is free).
-    func submit(_ run: @escaping () -> CoverageSolver.Chain) -> Job {
+    func submit(_ run: @escaping @Sendable () -> CoverageSolver.Chain) -> Job {
         let job = Job(run)
         condition.lock()
         queue.append(job)

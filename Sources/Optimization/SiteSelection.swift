@@ -94,7 +94,10 @@ public struct SiteSelectionOptions: Sendable {
     /// against the limit, nor those of the core's root when the search moves to the core).
     public var workLimit: Int
     /// Optional wall-clock limit per solve (seconds). Off by default: a time limit can make two runs
-    /// of the same input stop at different points, and the output must be reproducible.
+    /// of the same input stop at different points, and the output must be reproducible. The
+    /// uncapacitated search checks it at every step of its relaxations and local searches and
+    /// returns soon after it, with the best answer and a proven bound (the root's first steps
+    /// always run, for a bound).
     public var timeLimit: Double?
     /// Called now and then from the calling thread during long runs.
     public var progress: (@Sendable (SelectionProgress) -> Void)?

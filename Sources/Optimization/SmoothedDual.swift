@@ -102,6 +102,8 @@ extension CoverageSolver {
                 offerRelaxed(top, fixedIn: fixedIn, polish: polish, polishes: &polishes)
             }
             if optimality.cannotImprove(bestUB, over: target) { stop = true }
+            // The deadline (L at this point is recorded: the bound stays one).
+            if budget.limits.pastDeadline { stop = true }
             if paced {
                 if count >= window {
                     let descent = recent[count % window] - bestUB
@@ -273,8 +275,10 @@ extension CoverageSolver {
         var value = target * level
         for j in active {
             let z = (c[j] - level) / mu
-            x[j] = sigmoid(z)
-            value += mu * (max(z, 0) + log1p(exp(-abs(z))))
+            // One exponential for both: sigmoid's exp(−z) (z ≥ 0) or exp(z) (z < 0) is exp(−|z|).
+            let e = exp(-abs(z))
+            x[j] = z >= 0 ? 1 / (1 + e) : e / (1 + e)
+            value += mu * (max(z, 0) + log1p(e))
         }
         return value
     }

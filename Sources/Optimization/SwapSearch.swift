@@ -135,17 +135,29 @@ final class SwapState {
         }
     }
 
-    /// `contribute` for every group sites a and b cover, a group both cover once.
+    /// `contribute` for every group exactly one of sites a and b covers (marked by `markShared`).
+    /// A group both cover contributes the same before and after a swap of the two: its count
+    /// stays, and when it is 1 the one covering site changes from a to b at the same position.
     private func contributeGroups(of a: ColumnIndex, _ b: ColumnIndex, sign: Double, _ m: CoverageModel.View) {
-        swaps += 1
+        let shared = 2 * swaps + 1
         for site in 0..<2 {
             let j = site == 0 ? a : b
             for t in m.columnOffsets[j]..<m.columnOffsets[j + 1] {
                 let g = Int(m.columnGroups[t])
-                if touched[g] == swaps { continue }
-                touched[g] = swaps
+                if touched[g] == shared { continue }
                 contribute(g, sign: sign, m)
             }
+        }
+    }
+
+    /// Marks the groups both a and b cover (`2·swaps + 1`) for `contributeGroups`.
+    private func markShared(_ a: ColumnIndex, _ b: ColumnIndex, _ m: CoverageModel.View) {
+        swaps += 1
+        let mine = 2 * swaps, shared = mine + 1
+        for t in m.columnOffsets[a]..<m.columnOffsets[a + 1] { touched[Int(m.columnGroups[t])] = mine }
+        for t in m.columnOffsets[b]..<m.columnOffsets[b + 1] {
+            let g = Int(m.columnGroups[t])
+            if touched[g] == mine { touched[g] = shared }
         }
     }
 
@@ -153,8 +165,11 @@ final class SwapState {
     /// the groups the two sites cover) incrementally.
     func swap(position k: Int, site c: ColumnIndex, _ m: CoverageModel.View) {
         let out = set[k]
-        // Take back what the groups of both sites contribute now; added back once the swap is made.
-        if incremental { contributeGroups(of: out, c, sign: -1, m) }
+        // Take back what the groups of one site only contribute now; added back once the swap is made.
+        if incremental {
+            markShared(out, c, m)
+            contributeGroups(of: out, c, sign: -1, m)
+        }
         for t in m.columnOffsets[out]..<m.columnOffsets[out + 1] {
             let g = Int(m.columnGroups[t])
             count[g] -= 1
@@ -184,8 +199,14 @@ extension CoverageSolver {
         let state = SwapState(model: model, set: set)
         let K = model.candidateCount
         let tol = incumbent.tie
+        var steps = 0
         return model.withView { m in
             while true {
+                steps += 1
+                if steps > 1, budget.limits.pastDeadline {
+                    set = state.set
+                    return state.coveredWeight(m)
+                }
                 state.refresh(m)
                 var bestDelta = tol
                 var move: (Int, Int)? = nil
@@ -227,6 +248,7 @@ extension CoverageSolver {
         model.withView { m in
             for step in 0..<steps {
                 if step % 16 == 15, cancel?.isSet == true { break }
+                if step > 0, budget.limits.pastDeadline { break }
                 state.refresh(m)
                 var bestDelta = -Double.infinity
                 var move = (-1, -1)
@@ -257,5 +279,76 @@ extension CoverageSolver {
             }
         }
         return (bestSet.sorted(), model.value(bestSet))
+    }
+}
+
+extension CoverageSolver {
+    /// `greedy`'s choice (marginal gain, ties the lowest index, stopping at a gain of 0), found
+    /// lazily: every gain is computed once, then only the best candidate's is recomputed until it
+    /// stays the best. Gains only shrink as sites are added, and a gain summed over fewer of the
+    /// same non-negative terms, in the same order, is never larger in floating point either, so a
+    /// stale gain is an upper bound and the choice is `greedy`'s exactly. For refills that add a
+    /// few sites to a nearly full set (the kicks), where `greedy` scans every list once per site.
+    func lazyGreedy(start: [ColumnIndex], count: Int, allowed: [Bool]) -> [ColumnIndex] {
+        var set = start
+        guard set.count < count else { return set }
+        let K = model.candidateCount
+        return model.withView { m in
+            var covered = [Bool](repeating: false, count: model.groupCount)
+            var chosen = [Bool](repeating: false, count: K)
+            for c in start {
+                chosen[c] = true
+                for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] { covered[Int(m.columnGroups[t])] = true }
+            }
+            func gain(_ c: Int) -> Double {
+                var s = 0.0
+                for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] where !covered[Int(m.columnGroups[t])] {
+                    s += m.weight[Int(m.columnGroups[t])]
+                }
+                return s
+            }
+            // A max-heap of (stale gain, candidate): larger gain first, then lower index.
+            var heap: [(Double, Int)] = []
+            heap.reserveCapacity(K)
+            for c in 0..<K where allowed[c] && !chosen[c] {
+                let g = gain(c)
+                if g > 0 { heap.append((g, c)) }
+            }
+            func above(_ a: (Double, Int), _ b: (Double, Int)) -> Bool { a.0 > b.0 || (a.0 == b.0 && a.1 < b.1) }
+            func siftDown(_ i0: Int) {
+                var i = i0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var b = i
+                    if l < heap.count && above(heap[l], heap[b]) { b = l }
+                    if r < heap.count && above(heap[r], heap[b]) { b = r }
+                    if b == i { return }
+                    heap.swapAt(i, b)
+                    i = b
+                }
+            }
+            for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+            while set.count < count && !heap.isEmpty {
+                let c = heap[0].1
+                let g = gain(c)
+                if g <= 0 {
+                    // No gain left for it: out of the heap (its gain can only stay 0).
+                    heap[0] = heap[heap.count - 1]
+                    heap.removeLast()
+                    if !heap.isEmpty { siftDown(0) }
+                    continue
+                }
+                heap[0].0 = g
+                siftDown(0)
+                if heap[0].1 != c { continue }  // another's stale gain is higher: look at it first
+                chosen[c] = true
+                set.append(c)
+                for t in m.columnOffsets[c]..<m.columnOffsets[c + 1] { covered[Int(m.columnGroups[t])] = true }
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+                if !heap.isEmpty { siftDown(0) }
+            }
+            return set
+        }
     }
 }

@@ -41,24 +41,58 @@ func clusteredPoints(_ count: Int, centres: [(Coordinate, Double)], side: Double
 /// For each query point, the indices of the targets within `radius` (ascending), by a grid of
 /// `radius`-sized buckets.
 func withinRadius(queries: [Coordinate], targets: [Coordinate], radius: Double) -> [[Int]] {
-    var buckets: [Int64: [Int]] = [:]
-    func key(_ gx: Int64, _ gy: Int64) -> Int64 { gx &* 1_000_003 &+ gy }
+    // Targets in a flat grid of cells `radius` wide (each cell's targets in index order); each
+    // query tests the 3 × 3 cells around its own and marks its hits in a bit set over the
+    // targets, read back in index order (ascending, as sorting the hits would give).
+    guard !targets.isEmpty else { return queries.map { _ in [] } }
+    func cell(_ v: Double) -> Int { Int((v / radius).rounded(.down)) }
+    var minX = Int.max, maxX = Int.min, minY = Int.max, maxY = Int.min
+    for p in targets {
+        let gx = cell(p.x), gy = cell(p.y)
+        minX = min(minX, gx); maxX = max(maxX, gx); minY = min(minY, gy); maxY = max(maxY, gy)
+    }
+    let width = maxX - minX + 1, height = maxY - minY + 1
+    var start = [Int](repeating: 0, count: width * height + 1)
+    for p in targets { start[(cell(p.y) - minY) * width + (cell(p.x) - minX) + 1] += 1 }
+    for k in 0..<(width * height) { start[k + 1] += start[k] }
+    var fill = start
+    var members = [Int](repeating: 0, count: targets.count)
     for (t, p) in targets.enumerated() {
-        buckets[key(Int64((p.x / radius).rounded(.down)), Int64((p.y / radius).rounded(.down))), default: []].append(t)
+        let k = (cell(p.y) - minY) * width + (cell(p.x) - minX)
+        members[fill[k]] = t
+        fill[k] += 1
     }
     let r2 = radius * radius
+    var bits = [UInt64](repeating: 0, count: (targets.count + 63) / 64)
     return queries.map { q in
-        let gx = Int64((q.x / radius).rounded(.down)), gy = Int64((q.y / radius).rounded(.down))
-        var found: [Int] = []
-        for dx in -1...1 {
-            for dy in -1...1 {
-                for t in buckets[key(gx + Int64(dx), gy + Int64(dy))] ?? [] {
+        let gx = cell(q.x) - minX, gy = cell(q.y) - minY
+        var lowWord = Int.max, highWord = -1
+        let y0 = max(0, gy - 1), y1 = min(height - 1, gy + 1), x0 = max(0, gx - 1), x1 = min(width - 1, gx + 1)
+        for y in stride(from: y0, through: y1, by: 1) {
+            for x in stride(from: x0, through: x1, by: 1) {
+                let k = y * width + x
+                for m in start[k]..<start[k + 1] {
+                    let t = members[m]
                     let ddx = targets[t].x - q.x, ddy = targets[t].y - q.y
-                    if ddx * ddx + ddy * ddy <= r2 { found.append(t) }
+                    if ddx * ddx + ddy * ddy <= r2 {
+                        bits[t >> 6] |= 1 << UInt64(t & 63)
+                        lowWord = min(lowWord, t >> 6)
+                        highWord = max(highWord, t >> 6)
+                    }
                 }
             }
         }
-        found.sort()
+        var found: [Int] = []
+        if highWord >= 0 {
+            for w in lowWord...highWord where bits[w] != 0 {
+                var word = bits[w]
+                while word != 0 {
+                    found.append(w << 6 | word.trailingZeroBitCount)
+                    word &= word - 1
+                }
+                bits[w] = 0
+            }
+        }
         return found
     }
 }
@@ -288,7 +322,8 @@ func roundedAsWritten(_ instance: MCLPInstance) -> MCLPInstance {
                         candidates: instance.candidates.map(r), p: instance.p, radius: instance.radius)
 }
 
-func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool, workLimit: Int? = nil, threads: Int) throws {
+func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool, workLimit: Int? = nil, threads: Int,
+                   timeLimit solveTimeLimit: Double? = nil) throws {
     if let out { try writeCSV(raw, to: out) }
     let instance = roundedAsWritten(raw)
     var cover: [[Int]] = []
@@ -297,6 +332,7 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
     let problem = SiteSelectionProblem(weights: instance.weights, candidates: candidates)
     var options = SiteSelectionOptions(threads: threads)
     if let workLimit { options.workLimit = workLimit }
+    options.timeLimit = solveTimeLimit
     if showProgress {
         options.progress = { p in
             var now = timespec()
@@ -327,7 +363,8 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
                 let cover = withinRadius(queries: read.candidates, targets: read.demand, radius: read.radius)
                 let candidates = cover.enumerated().map { k, list in SiteCandidate(id: "c\(String(format: "%04d", k))", covers: list) }
                 let again = try selectSites(SiteSelectionProblem(weights: read.weights, candidates: candidates), goal: .count(read.p), options: options)
-                precondition(again.objective == r.objective, "end-to-end run disagrees")
+                // (a time limit may stop two runs at different points)
+                precondition(solveTimeLimit != nil || again.objective == r.objective, "end-to-end run disagrees")
             } })
             endToEnd.append(wall)
         }
@@ -439,7 +476,7 @@ func planBenchmark(_ raw: MCLPInstance, runs: Int, out: URL? = nil) throws {
 
 func usage() -> Never {
     FileHandle.standardError.write("""
-        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3] [--threads 1|2]
+        usage: PlannerBenchmarks [--out DIR] [--runs N] [--progress] [--work LINKS] [--side METRES] [--seeds 1,2,3] [--threads 1|2] [--time-limit SECONDS]
                                  [--only A,B,C,C1..C5,R,assignment,allocation,allocation-cs,allocation-ssp,allocation-mix,A-capacitated,B-capacitated,B-target,A-plan,B-plan]
 
         """.data(using: .utf8)!)
@@ -449,6 +486,8 @@ func usage() -> Never {
 var outDir: URL? = nil
 var showProgress = false
 var workLimit: Int? = nil
+/// `SiteSelectionOptions.timeLimit` of each site-selection solve (none by default).
+var solveTimeLimit: Double? = nil
 var runs = 5
 /// Threads of each site-selection solve (`SiteSelectionOptions.threads`).
 var solverThreads = 2
@@ -464,6 +503,9 @@ while let a = arguments.popFirst() {
     case "--work":
         guard let w = arguments.popFirst().flatMap({ Double($0) }) else { usage() }
         workLimit = Int(w)
+    case "--time-limit":
+        guard let t = arguments.popFirst().flatMap({ Double($0) }), t >= 0 else { usage() }
+        solveTimeLimit = t
     case "--progress":
         showProgress = true
     case "--threads":
@@ -485,17 +527,17 @@ while let a = arguments.popFirst() {
     }
 }
 if which.contains("A") {
-    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+    try mclpBenchmark(MCLPInstance.make(name: "A", demand: 2_000, candidates: 500, p: 10, radius: 1_500, seed: 1), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
 }
 if which.contains("B") {
-    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+    try mclpBenchmark(MCLPInstance.make(name: "B", demand: 10_000, candidates: 2_000, p: 20, radius: 1_000, seed: 2), out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
 }
 if which.contains(where: { $0.hasPrefix("C") }) {
     // Five more instances for quality against CBC (3,000 × 800, p = 12, radius 1.2 km); `--only C4`
     // runs one of them.
     for k in 1...5 where which.contains("C") || which.contains("C\(k)") {
         try mclpBenchmark(MCLPInstance.make(name: "C\(k)", demand: 3_000, candidates: 800, p: 12, radius: 1_200, seed: UInt64(10 + k)),
-                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
     }
 }
 if which.contains("R") {
@@ -503,7 +545,7 @@ if which.contains("R") {
     // a 9 km square (`--side`), seeds 101–105 (`--seeds 1,…,5`).
     for k in seeds {
         try mclpBenchmark(MCLPInstance.uniform(name: "R\(k)", demand: 2_000, candidates: 500, p: 10, radius: 1_500, side: side, seed: UInt64(100 + k)),
-                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads)
+                          out: outDir, runs: runs, showProgress: showProgress, workLimit: workLimit, threads: solverThreads, timeLimit: solveTimeLimit)
     }
 }
 if which.contains("assignment") {

@@ -4,9 +4,10 @@ import Geo
 /// Runs `body` for every index of `0..<count` on all the cores (work is handed out one index at a
 /// time, so a few large divisions do not hold up the rest) and returns the results in index order,
 /// whatever order they finished in. When some calls throw, the error of the lowest index is
-/// rethrown, so a run fails with the same message on one core or many.
-func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
-    let workers = min(count, ProcessInfo.processInfo.activeProcessorCount)
+/// rethrown, so a run fails with the same message on one core or many. `workers` caps the threads
+/// (nil: the machine's cores).
+func parallelMap<T: Sendable>(_ count: Int, workers cap: Int? = nil, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+    let workers = min(count, cap ?? ProcessInfo.processInfo.activeProcessorCount)
     if workers <= 1 {
         return try (0..<count).map(body)
     }

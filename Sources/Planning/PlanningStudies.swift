@@ -147,13 +147,16 @@ public struct ProposalSettings: Sendable {
     public var minPerDistrict: Int
     /// Existing rest stations may also take more seats (capacitated plans only).
     public var expand: Bool
+    /// The cores the plans may use (nil: the machine's; see `SiteProposals.Settings.cores`). The
+    /// plans are the same whatever the count.
+    public var cores: Int?
 
     /// Settings; the defaults: capacitated, a 250 m grid, the manifest's sizes, 20 000 nodes,
     /// spacing half the radius, nothing required or excluded, new warm stations, one plan per
-    /// division, no minimum per district, no expansions.
+    /// division, no minimum per district, no expansions, the machine's cores.
     public init(goal: PlanGoal, capacitated: Bool = true, gridM: Double = 250, seats: Int? = nil, nodeLimit: Int = 20_000,
                 minSpacingM: Double? = nil, require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
-                citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false) {
+                citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false, cores: Int? = nil) {
         self.goal = goal
         self.capacitated = capacitated
         self.gridM = gridM
@@ -166,6 +169,7 @@ public struct ProposalSettings: Sendable {
         self.citywide = citywide
         self.minPerDistrict = minPerDistrict
         self.expand = expand
+        self.cores = cores
     }
 
     /// "served" or "covered": what the gains measure.
@@ -217,7 +221,7 @@ public struct ProposalStudy: Sendable {
             goal: proposalSettings.goal, kinds: settings.restKinds, nodeLimit: proposalSettings.nodeLimit, sizes: m.siteSizes,
             cost: m.siteCost, minSpacingM: proposalSettings.minSpacingM, require: proposalSettings.require,
             exclude: proposalSettings.exclude, newKind: proposalSettings.newKind, citywide: proposalSettings.citywide, minPerDistrict: proposalSettings.minPerDistrict,
-            expand: proposalSettings.expand, time: coverage.report.time, radius: coverage.report.radius)
+            expand: proposalSettings.expand, time: coverage.report.time, radius: coverage.report.radius, cores: proposalSettings.cores)
         proposals = try SiteProposals(dataset: dataset, demand: coverage.demand, coverage: coverage.report, districts: coverage.selected,
                                       settings: siteSettings, progress: progress)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Geo
 import Optimization
 import Stations
@@ -62,17 +63,22 @@ public struct SiteProposals: Sendable {
         public var time: PlanningTime?
         /// Service radius per unit of demand (nil: `radiusM` for all).
         public var radius: ServiceRadius?
+        /// The cores the plans may use (nil: the machine's, `ProcessInfo.activeProcessorCount`):
+        /// divisions are planned that many at a time, and each division's site selection on two
+        /// threads when there are two cores for each division (`2 × divisions ≤ cores`), else on
+        /// one. The plans are the same whatever the count (`SiteSelectionOptions.threads`).
+        public var cores: Int?
 
         /// Settings; by default a 250 m grid, no forced size, capacitated, the rest kinds by
         /// services and kind, 20 000 nodes, `Manifest.defaultSiteSizes`, the illustrative cost, spacing half of `radiusM` (when `minSpacingM` is nil), nothing
         /// required or excluded, new warm stations, one plan per division, no minimum per district,
-        /// no expansions, the manifest's time at the peak and `radiusM` for all demand.
+        /// no expansions, the manifest's time at the peak, `radiusM` for all demand and the machine's cores.
         public init(radiusM: Double, gridM: Double = 250, seats: Int? = nil, capacitated: Bool = true, goal: PlanGoal,
                     kinds: [StationKind]? = nil, nodeLimit: Int = 20_000, sizes: [Int] = Manifest.defaultSiteSizes,
                     cost: SiteCost = .illustrative, minSpacingM: Double? = nil,
                     require: [String] = [], exclude: [String] = [], newKind: StationKind = .warmStation,
                     citywide: Bool = false, minPerDistrict: Int = 0, expand: Bool = false, time: PlanningTime? = nil,
-                    radius: ServiceRadius? = nil) {
+                    radius: ServiceRadius? = nil, cores: Int? = nil) {
             self.radiusM = radiusM
             self.gridM = gridM
             self.seats = seats
@@ -91,6 +97,7 @@ public struct SiteProposals: Sendable {
             self.expand = expand
             self.time = time
             self.radius = radius
+            self.cores = cores
         }
 
         /// What a site of `seats` seats costs (an expansion: the per-seat part only).
@@ -215,13 +222,17 @@ public struct SiteProposals: Sendable {
             // No division to plan (an empty districts layer, or only zones): no plan, as without
             // --citywide; an empty scope once trapped on its first element.
             if !chosen.isEmpty {
-                out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, progress: progress))
+                let cores = max(1, settings.cores ?? ProcessInfo.processInfo.activeProcessorCount)
+                out.append(try context.plan(scope: chosen, id: "city", name: dataset.manifest.name, threads: min(2, cores),
+                                            progress: progress))
             }
         } else {
             // Divisions are planned independently: on all the cores, put back in the order chosen,
-            // each solve on one thread (the answers are the same on one or two).
-            let threads = chosen.count > 1 ? 1 : 2
-            out = try parallelMap(chosen.count) { k in
+            // each solve on two threads when there are two cores for each division, else on one
+            // (the answers are the same on one or two).
+            let cores = max(1, settings.cores ?? ProcessInfo.processInfo.activeProcessorCount)
+            let threads = 2 * chosen.count <= cores ? 2 : 1
+            out = try parallelMap(chosen.count, workers: cores) { k in
                 let d = chosen[k]
                 return try context.plan(scope: [d], id: dataset.districts[d].id, name: dataset.districts[d].name, threads: threads,
                                         progress: progress)

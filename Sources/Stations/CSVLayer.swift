@@ -39,9 +39,19 @@ public enum CSVLayer {
             throw GeoJSONDocumentError(message: "\(error)")
         }
         let wktIndex = header.fields.firstIndex { ["wkt", "geometry", "几何"].contains(CSVColumn.normalizedHeader($0)) }
-        let lonIndex = map.index(of: .lon), latIndex = map.index(of: .lat)
+        var lonIndex = map.index(of: .lon), latIndex = map.index(of: .lat)
+        // GDAL's CSV with `-lco GEOMETRY=AS_XY` (ogr2ogr from GeoJSON or GeoPackage) names the
+        // point's columns X and Y: read as lon and lat when the file has neither lon/lat nor wkt.
+        var xyIndices: Set<Int> = []
+        if wktIndex == nil, lonIndex == nil, latIndex == nil,
+           let x = header.fields.firstIndex(where: { CSVColumn.normalizedHeader($0) == "x" }),
+           let y = header.fields.firstIndex(where: { CSVColumn.normalizedHeader($0) == "y" }) {
+            lonIndex = x
+            latIndex = y
+            xyIndices = [x, y]
+        }
         if wktIndex == nil && (lonIndex == nil || latIndex == nil) {
-            throw GeoJSONDocumentError(message: "line \(header.line): the header needs lon and lat columns (经度, 纬度) or a wkt column; found \(header.fields.joined(separator: ","))")
+            throw GeoJSONDocumentError(message: "line \(header.line): the header needs lon and lat columns (经度, 纬度; X and Y as GDAL writes them) or a wkt column; found \(header.fields.joined(separator: ","))")
         }
         var features: [GeoJSONFeature] = []
         var issues: [GeoJSONIssue] = []
@@ -55,17 +65,19 @@ public enum CSVLayer {
                 if numericColumns.contains(column.rawValue), let n = number(trimmed) {
                     properties[column.rawValue] = n
                 } else if column == .services {
-                    let parts = trimmed.split(whereSeparator: { ",;|、，；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                    properties[column.rawValue] = .array(parts.map(JSONValue.string))
+                    // `a;b`, GDAL's JSON array text (`[ "rest", "water" ]`, ogr2ogr's CSV) or its `(2:a,b)`.
+                    properties[column.rawValue] = .array(FieldValues.list(trimmed).map(JSONValue.string))
                 } else {
                     properties[column.rawValue] = .string(unescapingFormula(text))
                 }
             }
-            for extra in map.extras where extra.index != wktIndex {
+            for extra in map.extras where extra.index != wktIndex && !xyIndices.contains(extra.index) {
                 guard extra.index < row.fields.count else { continue }
                 let text = row.fields[extra.index]
                 if text.isEmpty { continue }
-                let key = CSVColumn.normalizedHeader(extra.name)
+                var key = CSVColumn.normalizedHeader(extra.name)
+                // `property_lon` as `export --format csv` writes a property named like the geometry.
+                if key.hasPrefix("property_"), escapesGeometry(String(key.dropFirst(9))) { key = String(key.dropFirst(9)) }
                 switch text.lowercased() {
                 case "true", "是": properties[key] = .bool(true)
                 case "false", "否": properties[key] = .bool(false)
@@ -196,6 +208,17 @@ public enum CSVLayer {
         }
     }
 
+    /// Whether a property named `key` is written as `property_KEY` in a CSV export: a name a CSV
+    /// reader would take for the geometry (`lon`, `经度`, `wkt` ...), or such an escaped name
+    /// itself (`property_lon`), so that the escape is reversible and two properties never share a
+    /// column. `read` takes the prefix off again.
+    static func escapesGeometry(_ key: String) -> Bool {
+        if CSVColumn(header: key).map({ $0 == .lon || $0 == .lat }) ?? false { return true }
+        if ["wkt", "geometry", "几何"].contains(CSVColumn.normalizedHeader(key)) { return true }
+        let normal = CSVColumn.normalizedHeader(key)
+        return normal.hasPrefix("property_") && escapesGeometry(String(normal.dropFirst(9)))
+    }
+
     /// A numeric cell as JSON: a finite number, or an integer beyond ±2^53 as its text (as the
     /// JSON reader keeps it), so that messages about it ("seats is 12345678901234567890, more
     /// than the limit") quote it exactly. Nil when it is not a finite number; out-of-range
@@ -234,7 +257,11 @@ public enum CSVLayer {
             for k in item.properties.keys where !keys.contains(k) { keys.append(k) }
         }
         let points = items.allSatisfy { if case .point = $0.geometry { return true } else { return false } }
-        var rows = [keys + (points ? ["lon", "lat"] : ["wkt"])]
+        // A property a CSV reader would take for the geometry (a `lon` or `经度` kept by ogr2ogr, a
+        // `wkt`) is written as `property_NAME`, as GeoPackage does with `fid` and `geom`: two lon
+        // columns would make the file unreadable (and GDAL and spreadsheets pick one at random).
+        let header = keys.map { k in k != "id" && escapesGeometry(k) ? "property_" + k : k }
+        var rows = [header + (points ? ["lon", "lat"] : ["wkt"])]
         for item in items {
             var row = keys.map { k -> String in
                 if k == "id" { return item.id }

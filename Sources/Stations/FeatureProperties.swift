@@ -36,10 +36,6 @@ extension LoadRun {
             failed = true
         }
 
-        mutating func warning(_ message: String) {
-            issues.append(DatasetIssue(.warning, file: file, featureIndex: feature.index, featureID: displayID, message))
-        }
-
         /// The feature's properties, moved out (not copied) for the value being built: the last
         /// use of them by the reader.
         mutating func takeProperties() -> JSONObject {
@@ -80,8 +76,9 @@ extension LoadRun {
             }
         }
 
-        /// A number; numeric strings are accepted with a warning, anything else is an error. A
-        /// quantity with a limit (`QuantityLimits`) above it is an error.
+        /// A number; a decimal number written as text is that number (in GeoJSON and GeoPackage as
+        /// in CSV), anything else is an error naming the field and the value, for optional fields
+        /// too. A quantity with a limit (`QuantityLimits`) above it is an error.
         mutating func number(_ key: String, required: Bool = false, minimum: Double? = nil, whole: Bool = false) -> Double? {
             let value: Double
             // The number as written, for messages ("1e308", "12345678901234567890"): the text made
@@ -105,7 +102,15 @@ extension LoadRun {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
-                guard let n = CSVFormat.decimal(trimmed) else {
+                // Read as a CSV cell is (`SpreadsheetText.number`): full-width digits and
+                // thousands separators accepted, a decimal comma refused with what to do.
+                let n: Double
+                switch SpreadsheetText.number(trimmed) {
+                case let .number(v): n = v
+                case .decimalComma:
+                    error(SpreadsheetText.decimalCommaAdvice(key, trimmed))
+                    return nil
+                case .notNumber:
                     error("non-numeric \(key): \"\(s)\" (a number is required)")
                     return nil
                 }
@@ -113,7 +118,9 @@ extension LoadRun {
                     error("\(key) is \"\(s)\", more than the limit of \(JSONValue.format(number: maximum))")
                     return nil
                 }
-                warning("\(key) is the text \"\(s)\"; read as the number \(JSONValue.format(number: n))")
+                // A number written as text, as QGIS and spreadsheet exports often write them (a
+                // GeoPackage TEXT column, "seats": "5"): the number, as a CSV cell is read, without
+                // a warning (one a feature would flood a demand layer, and nothing is wrong).
                 value = n
                 text = JSONValue.format(number: n)
             case nil, .null?:
@@ -213,6 +220,11 @@ extension LoadRun {
             if !(-90...90).contains(c.lat) || !(-180...180).contains(c.lon) {
                 if (-90...90).contains(c.lon) && (-180...180).contains(c.lat) {
                     p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90: longitude and latitude look swapped (GeoJSON is [longitude, latitude])")
+                } else if abs(c.lon) > 360 || abs(c.lat) > 360 {
+                    // A surveyor's X/Y in metres (a projected CRS such as CGCS2000 / 3-degree
+                    // Gauss-Kruger), read as degrees.
+                    let which = !(-90...90).contains(c.lat) ? "latitude \(JSONValue.format(number: c.lat)) is outside ±90" : "longitude \(JSONValue.format(number: c.lon)) is outside ±180"
+                    p.error("\(which): the coordinates look like projected metres, not degrees; convert the file to longitude and latitude first (ogr2ogr -t_srs EPSG:4326, or QGIS's Export > Save Features As with CRS EPSG:4326)")
                 } else if !(-90...90).contains(c.lat) {
                     p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90")
                 } else {

@@ -147,11 +147,11 @@ public enum FieldValues {
         CSVFormat.isPlainNumber(text.utf8)
     }
 
-    /// A number written as text (surrounding spaces allowed), or nil.
+    /// A number written as text, read as a CSV cell is (`SpreadsheetText.number`: surrounding
+    /// spaces, full-width digits and thousands separators allowed), or nil (a decimal comma too).
     public static func number(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        guard !t.isEmpty, let n = CSVFormat.decimal(t) else { return nil }
-        return n
+        if case let .number(n) = SpreadsheetText.number(text) { return n }
+        return nil
     }
 
     /// The items of a list written as text: `a;b` (our CSV and GeoPackage form, also `,`, `|`,
@@ -159,7 +159,12 @@ public enum FieldValues {
     public static func list(_ text: String) -> [String] {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.hasPrefix("["), let parsed = try? JSONParser.parse(t), case let .array(items) = parsed {
-            return items.map { $0.stringValue ?? $0.serialized() }
+            // Items trimmed, empty and null ones dropped, as the split forms below drop them.
+            return items.compactMap { item -> String? in
+                if case .null = item { return nil }
+                let text = (item.stringValue ?? item.serialized()).trimmingCharacters(in: .whitespaces)
+                return text.isEmpty ? nil : text
+            }
         }
         var body = Substring(t)
         // GDAL writes a StringList as "(count:item,item,...)".

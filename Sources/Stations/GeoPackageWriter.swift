@@ -81,12 +81,19 @@ public enum GeoPackageWriter {
             let names = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             while try names.step() { if let name = names.text(0) { existing.insert(name) } }
             try refuseTableInTheWay(db, table: table, file: path, contents: existing.contains("gpkg_contents"))
+            // The identifier (a display name; QGIS and GDAL show it) the layer had, kept.
+            var kept: (identifier: String?, description: String?)?
+            if existing.contains("gpkg_contents") {
+                let row = try db.prepare("SELECT identifier, description FROM gpkg_contents WHERE lower(table_name) = lower(?)")
+                try row.bind([.text(table)])
+                if try row.step() { kept = (row.text(0), row.text(1)) }
+            }
             try db.execute("DROP TABLE IF EXISTS \(q(table)); DROP TABLE IF EXISTS \(q("rtree_\(table)_geom"));")
             for about in ["gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents"] where existing.contains(about) {
                 try db.prepare("DELETE FROM \(about) WHERE lower(table_name) = lower(?)").run([.text(table)])
             }
             try createCoreTables(db)
-            try writeLayer(db, layer, items, stamp: timestamp(lastChange))
+            try writeLayer(db, layer, items, stamp: timestamp(lastChange), identifier: kept?.identifier, description: kept?.description)
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
@@ -179,7 +186,27 @@ public enum GeoPackageWriter {
         ["fid", "geom"].contains(property.lowercased()) ? "property_" + property : property
     }
 
-    static func writeLayer(_ db: SQLiteDatabase, _ layer: Layer, _ items: [Item], stamp: String) throws {
+    /// The `gpkg_contents` identifier for a layer's table: `kept` (what the layer had before) when
+    /// given, else the table's name, unless another table's row already bears it (identifiers are
+    /// unique: a table a user or QGIS gave the identifier "stations"), then "stations (nuanxin)",
+    /// "stations (nuanxin 2)" ..., the first that is free.
+    static func identifier(_ db: SQLiteDatabase, table: String, kept: String?) throws -> String {
+        if let kept, !kept.isEmpty { return kept }
+        let query = try db.prepare("SELECT 1 FROM gpkg_contents WHERE identifier = ?")
+        func taken(_ name: String) throws -> Bool {
+            try query.bind([.text(name)])
+            return try query.step()
+        }
+        if try !taken(table) { return table }
+        var n = 1
+        while true {
+            let name = n == 1 ? "\(table) (nuanxin)" : "\(table) (nuanxin \(n))"
+            if try !taken(name) { return name }
+            n += 1
+        }
+    }
+
+    static func writeLayer(_ db: SQLiteDatabase, _ layer: Layer, _ items: [Item], stamp: String, identifier kept: String? = nil, description: String? = nil) throws {
         let table = layer.tableName
         let schema = LayerSchema.of(layer, properties: items.map(\.properties))
         let q = SQLiteDatabase.quote
@@ -212,7 +239,7 @@ public enum GeoPackageWriter {
             }
         }
         let contents = try db.prepare("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, 4326)")
-        try contents.run([.text(table), .text(table), .text("Nuanxin \(layer.rawValue) layer"), .text(stamp),
+        try contents.run([.text(table), .text(try identifier(db, table: table, kept: kept)), .text(description ?? "Nuanxin \(layer.rawValue) layer"), .text(stamp),
                           extent.map { .real($0.minX) } ?? .null, extent.map { .real($0.minY) } ?? .null,
                           extent.map { .real($0.maxX) } ?? .null, extent.map { .real($0.maxY) } ?? .null])
         try db.prepare("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)").run([.text(table), .text(layer.geoPackageGeometryType)])

@@ -124,6 +124,28 @@ public enum LayerImport {
                 features[i].properties = JSONObject(features[i].properties.pairs.filter { !($0.value.stringValue.map(LoadRun.isBlank) ?? false) })
             }
         }
+        // ogr2ogr keeps a spreadsheet's coordinate columns as properties (unless `-oo
+        // KEEP_GEOM_COLUMNS=NO`), and its CSV's `-lco GEOMETRY=AS_XY` writes X and Y: on a point,
+        // a property that is its own longitude or latitude (named as a CSV's lon or lat column, or
+        // X or Y; a number or numeric text equal to the coordinate) is dropped, as a CSV's lon and
+        // lat columns are: it would go stale once the point moves. Other values are kept.
+        // Which coordinate each key names (nil: none), worked out once a key, not once a feature.
+        var axes: [String: Bool?] = [:]
+        for i in features.indices {
+            let point: Coordinate
+            switch features[i].geometry {
+            case let .point(c)?: point = c
+            case let .multiPoint(cs)? where cs.count == 1: point = cs[0]
+            default: continue
+            }
+            let pairs = features[i].properties.pairs
+            let kept = pairs.filter { pair in
+                if axes[pair.key] == nil { axes[pair.key] = .some(coordinateAxis(pair.key)) }
+                guard let isLongitude = axes[pair.key]! else { return true }
+                return !isEcho(pair.value, of: isLongitude ? point.lon : point.lat)
+            }
+            if kept.count != pairs.count { features[i].properties = JSONObject(kept) }
+        }
         for i in features.indices where features[i].properties["id"] == nil {
             if let id = features[i].id {
                 features[i].properties["id"] = id.jsonValue
@@ -140,6 +162,34 @@ public enum LayerImport {
             }
         }
         incoming.features.features = features
+    }
+
+    /// The coordinate a property named `key` would hold as a CSV column: true for a longitude
+    /// (`lon`, `lng`, `经度` ... or `X`), false for a latitude (`lat`, `纬度` ... or `Y`), nil for
+    /// neither.
+    static func coordinateAxis(_ key: String) -> Bool? {
+        switch CSVColumn(header: key) {
+        case .lon?: return true
+        case .lat?: return false
+        default:
+            switch CSVColumn.normalizedHeader(key) {
+            case "x": return true
+            case "y": return false
+            default: return nil
+            }
+        }
+    }
+
+    /// Whether `value` (a number or numeric text) is `coordinate`.
+    static func isEcho(_ value: JSONValue, of coordinate: Double) -> Bool {
+        let number: Double?
+        switch value {
+        case let .number(n): number = n
+        case let .string(s): number = FieldValues.number(s)
+        default: number = nil
+        }
+        guard let number else { return false }
+        return abs(number - coordinate) <= 1e-9
     }
 
     /// Completes the incoming features, checks them as the layer of `source` (its CRS, datum and

@@ -106,3 +106,76 @@ extension HostileInputTests {
         }
     }
 }
+
+/// A number beyond Double's range (`1e999`, `-1e999`) is refused with the words of the range check
+/// it leaves, the same as a finite value past the same end (`--radius 1e999` and `--radius
+/// 5000000` both name the 1,000 km limit; it said "too large a number").
+extension HostileInputTests {
+    /// Every decimal flag with a value above its upper limit (nil: none) and one below its lower one.
+    static let flagRanges: [(command: [String], flag: String, above: String?, below: String)] = [
+        (["nearest", "--lat", "36.05"], "--lon", "200", "-200"),
+        (["nearest", "--lon", "113.06"], "--lat", "100", "-100"),
+        (["nearest", "--lon", "113.06", "--lat", "36.05"], "--max-distance", "2e6", "-1"),
+        (["within", "--lat", "36.05", "--radius", "500"], "--lon", "200", "-200"),
+        (["within", "--lon", "113.06", "--lat", "36.05"], "--radius", "2e6", "-1"),
+        (["locate", "--lon", "113.06"], "--lat", "100", "-100"),
+        (["convert", "--from", "gcj02", "--to", "wgs84", "--lat", "36.05"], "--lon", "200", "-200"),
+        (["coverage"], "--radius", "2e6", "0"),
+        (["coverage"], "--area-cell-m", "2e6", "5"),
+        (["coverage"], "--stay-min", "2000", "0"),
+        (["coverage"], "--visits-per-hour", "61", "0"),
+        (["gaps"], "--cell-m", "2e6", "5"),
+        (["gaps"], "--merge-m", "2e6", "-1"),
+        (["gaps"], "--min-demand", nil, "-1"),
+        (["propose"], "--target", "101", "-1"),
+        (["propose"], "--budget", "2e12", "0"),
+        (["propose", "--count", "1"], "--grid-m", "2e6", "5"),
+        (["propose", "--count", "1"], "--min-spacing", "2e6", "-1"),
+        (["areas"], "--rest-m", "2e6", "-1"),
+        (["areas"], "--parking-m", "2e6", "-1"),
+        (["areas"], "--charging-m", "2e6", "-1"),
+        (["areas"], "--meal-m", "2e6", "-1"),
+        (["areas"], "--max-riders-per-seat", nil, "0"),
+        (["areas"], "--max-riders-per-slot", nil, "0"),
+        (["areas"], "--radius", "2e6", "-1"),
+        (["report", "--count", "0"], "--cell-m", "2e6", "5"),
+        (["report", "--count", "0"], "--grid-m", "2e6", "5"),
+    ]
+
+    /// The words after the flag (and its value) in the first line of a usage error.
+    static func rangeWords(_ stderr: String, flag: String, value: String) -> String? {
+        guard let line = stderr.split(separator: "\n").first.map(String.init) else { return nil }
+        // Overflow: "Error: The value '1e999' is invalid for '--radius <radius>': WORDS".
+        if let r = line.range(of: "' is invalid for '\(flag) ") {
+            return line[r.upperBound...].range(of: "': ").map { String(line[$0.upperBound...]) }
+        }
+        // A range check: "Error: --radius 5000000 is WORDS" or "Error: --radius WORDS".
+        guard line.hasPrefix("Error: \(flag) ") else { return nil }
+        let rest = line.dropFirst("Error: \(flag) ".count)
+        if let r = rest.range(of: " is "), !rest[..<r.lowerBound].contains(" ") { return String(rest[r.upperBound...]) }
+        return String(rest)
+    }
+
+    @Test("a decimal flag beyond Double's range (1e999, -1e999) names the same limit as its range check does for a finite value past that end (64)")
+    func overflowNamesTheLimit() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        for (command, flag, above, below) in HostileInputTests.flagRanges {
+            for (finite, huge) in [(above, "1e999"), (below, "-1e999")] {
+                let big = try CLI.run(command + ["\(flag)=\(huge)", "--data", data])
+                #expect(big.status == 64, "\(flag) \(huge): \(big.stderr)")
+                let bigWords = HostileInputTests.rangeWords(big.stderr, flag: flag, value: huge)
+                guard let finite else {
+                    #expect(bigWords == "too large a number (the largest is about 1.8e308)", "\(flag) \(huge): \(big.stderr)")
+                    continue
+                }
+                let past = try CLI.run(command + ["\(flag)=\(finite)", "--data", data])
+                #expect(past.status == 64, "\(flag) \(finite): \(past.stderr)")
+                let pastWords = HostileInputTests.rangeWords(past.stderr, flag: flag, value: finite)
+                #expect(bigWords != nil && bigWords == pastWords, "\(flag): \(huge) says \(bigWords ?? big.stderr), \(finite) says \(pastWords ?? past.stderr)")
+                #expect(!big.stderr.contains("too large a number"), "\(flag) \(huge): \(big.stderr)")
+            }
+        }
+    }
+}

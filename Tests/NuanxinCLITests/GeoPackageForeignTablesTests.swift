@@ -95,4 +95,42 @@ extension HostileInputTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try HostileInputTests.sqliteRows(city, "SELECT srs_id FROM gpkg_spatial_ref_sys ORDER BY srs_id") == "[(-1,), (0,), (4326,)]")
     }
+
+    @Test("import into a GeoPackage where another table's gpkg_contents identifier is the layer's name imports (was 74: identifiers are unique); the layer keeps the identifier it had, else takes \"NAME (nuanxin)\"; the other row is untouched")
+    func importBesideATakenIdentifier() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let city = try HostileInputTests.cityGeoPackage(dir)
+        // The user renamed the stations layer's identifier in QGIS and gave "stations" to a table of notes.
+        try HostileInputTests.sqlite(city, """
+            db.executescript('''UPDATE gpkg_contents SET identifier = 'Rest stations' WHERE table_name = 'stations';
+            CREATE TABLE notes (fid INTEGER PRIMARY KEY, note TEXT); INSERT INTO notes VALUES (1, 'mine');
+            INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('notes', 'attributes', 'stations');''')
+            """)
+        let csv = try HostileInputTests.put(dir, "new.csv", "id,name,kind,lon,lat\nn1,甲,warm_station,113.06,36.05\n")
+        let query = "SELECT table_name, identifier FROM gpkg_contents WHERE table_name IN ('notes', 'stations', 'candidates') ORDER BY table_name"
+        for extra in [[], ["--replace"]] {
+            let r = try CLI.run(["import", "--layer", "stations", csv, "--data", city] + extra)
+            #expect(r.status == 0, "\(extra): \(r.stderr)")
+            #expect(try HostileInputTests.sqliteRows(city, query) == "[('candidates', 'candidates'), ('notes', 'stations'), ('stations', 'Rest stations')]")
+        }
+        // A layer without an identifier of its own (here no table yet) beside a row that has its
+        // name: "candidates (nuanxin)", kept by the next import.
+        try HostileInputTests.sqlite(city, """
+            db.executescript('''DROP TABLE candidates; DROP TABLE rtree_candidates_geom;
+            DELETE FROM gpkg_geometry_columns WHERE table_name = 'candidates'; DELETE FROM gpkg_extensions WHERE table_name = 'candidates';
+            DELETE FROM gpkg_contents WHERE table_name = 'candidates'; UPDATE gpkg_contents SET identifier = 'candidates' WHERE table_name = 'notes';''')
+            """)
+        let sites = try HostileInputTests.put(dir, "sites.csv", "id,name,lon,lat\nc9,乙,113.07,36.06\n")
+        for extra in [[], ["--replace"]] {
+            let r = try CLI.run(["import", "--layer", "candidates", sites, "--data", city] + extra)
+            #expect(r.status == 0, "\(extra): \(r.stderr)")
+            #expect(try HostileInputTests.sqliteRows(city, query) == "[('candidates', 'candidates (nuanxin)'), ('notes', 'candidates'), ('stations', 'Rest stations')]")
+        }
+        let validate = try CLI.run(["validate", "--format", "table", "--data", city])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        #expect(try HostileInputTests.sqliteRows(city, "SELECT note FROM notes") == "[('mine',)]")
+        guard let info = try GDAL.run("ogrinfo", ["-ro", "-q", city, "candidates"]) else { return }
+        #expect(info.status == 0 && !info.stderr.contains("Warning") && !info.stdout.contains("Warning"), "\(info.stdout)\(info.stderr)")
+    }
 }

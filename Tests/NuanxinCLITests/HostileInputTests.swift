@@ -313,7 +313,7 @@ extension HostileInputTests {
         (["areas", "--rest-m", "1e308"], "--rest-m 1e+308 is more than the limit of 1000000 m (1,000 km)"),
         (["coverage", "--area-cell-m", "1e300"], "--area-cell-m 1e+300 is more than the limit of 1000000 m (1,000 km)"),
         (["nearest", "--lon", "113.06", "--lat", "36.05", "--max-distance", "1000001"], "--max-distance 1000001 is more than the limit of 1000000 m (1,000 km)"),
-        (["nearest", "--input", "-", "--max-distance", "1e999"], "The value '1e999' is invalid for '--max-distance <max-distance>': too large a number"),
+        (["nearest", "--input", "-", "--max-distance", "1e999"], "The value '1e999' is invalid for '--max-distance <max-distance>': more than the limit of 1000000 m (1,000 km)"),
         (["within", "--lon", "113.06", "--lat", "36.05", "--radius", "2e6"], "--radius 2000000 is more than the limit of 1000000 m (1,000 km)"),
         (["coverage", "--stay-min", "1441"], "--stay-min 1441 is more than the limit of 1440 minutes (a day)"),
         (["load", "--visits-per-hour", "61"], "--visits-per-hour 61 is more than the limit of 60 visits an hour (one a minute)"),

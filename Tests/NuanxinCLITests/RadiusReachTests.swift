@@ -225,7 +225,7 @@ struct DatasetAreaOfUseTests {
         for command in [["coverage"], ["nearest", "--lon", "113.06", "--lat", "53.05"], ["validate", "--format", "table"]] {
             let r = try CLI.run(command + ["--crs", Self.chinaAlbers, "--data", north.path])
             #expect(r.status == 0, "\(command): \(r.stdout)\(r.stderr)")
-            #expect((r.stdout + r.stderr).contains("--crs: warning: \(Self.chinaAlbers) (unknown) stretches distances by 3.5 % at lon 113.2, lat 53.1 of the dataset's extent (lon 113.00–113.20, lat 53.00–53.10): it is equal-area, so each radius disc keeps its area (on the ground an ellipse: coverage counts are right on average where demand is spread evenly, not point by point), but distances"), "\(command): \(r.stdout)\(r.stderr)")
+            #expect((r.stdout + r.stderr).contains("--crs: warning: \(Self.chinaAlbers) (Albers Equal Area on the Krassovsky, 1942 ellipsoid) stretches distances by 3.5 % at lon 113.2, lat 53.1 of the dataset's extent (lon 113.00–113.20, lat 53.00–53.10): it is equal-area, so each radius disc keeps its area (on the ground an ellipse: coverage counts are right on average where demand is spread evenly, not point by point), but distances"), "\(command): \(r.stdout)\(r.stderr)")
         }
         // Mercator is conformal: 3 % off is refused, as at 36°N.
         let mercator = try CLI.run(["coverage", "--crs", "+proj=merc +lat_ts=0 +ellps=WGS84 +units=m", "--data", north.path])

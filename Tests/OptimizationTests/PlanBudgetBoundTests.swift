@@ -178,6 +178,26 @@ struct PlanBudgetBoundTests {
             let bare = knapsack.solve(classes: classes, values: values, budget: budget, solution: false).value
             let full = knapsack.solve(classes: classes, values: values, budget: budget, solution: true).value
             #expect(bare == full, "round \(round): \(bare) without the read-back, \(full) with it")
+            // The table behind the reduced-cost fixing: the entry at the budget in units less an
+            // item's units bounds every choice within the budget less that item's cost, and its
+            // last entry is the programme's bound.
+            if let table = knapsack.table(classes: classes, values: values, budget: budget) {
+                let U = table.count - 1
+                if knapsack.exact { #expect(abs(table[U] - bare) <= 1e-9, "round \(round): table \(table[U]), solve \(bare)") }
+                #expect(table[U] >= best - 1e-9)
+                for n in costs.indices where costs[n] <= budget {
+                    var within = 0.0
+                    func walk(_ c: Int, _ cost: Double, _ value: Double) {
+                        if cost > budget - costs[n] { return }
+                        if c == classes.count { within = max(within, value); return }
+                        walk(c + 1, cost, value)
+                        for i in classes[c] { walk(c + 1, cost + costs[i], value + values[i]) }
+                    }
+                    walk(0, 0, 0)
+                    #expect(knapsack.units[n] <= U && table[U - knapsack.units[n]] >= within - 1e-9,
+                            "round \(round): item \(n), table below the optimum within the budget less its cost")
+                }
+            }
         }
     }
 }
