@@ -83,6 +83,18 @@ struct SolverTuning: Sendable {
     /// start are split into two independent halves (`CoverageSolver.rootSearches`), which two
     /// threads run at once; below, the searches run in turn, each from the best answer so far.
     var splitMinimumLinks = 5_000
+    /// Lagrangian probing at the root, after reduced-cost fixing, when the root does not prove the
+    /// incumbent optimal (`CoverageSolver.probe`): each free site fixed in and relaxed as a node,
+    /// fixed out when that bound cannot beat the incumbent. Its relaxations start μ at this share
+    /// of the mean column value (R4, R5, R8 at 0.01, the nodes' share: 0.56–0.93 s; 0.02: 0.41–0.54 s; 0.05:
+    /// 0.31–0.39 s; 0.08 and 0.12 a little slower; B slower the larger it is: 1.14, 1.17, 1.32, 1.49 s,
+    /// all without probing's work allowance).
+    /// Only when at least `probingMinimumFree` free sites are left after that fixing: below, the
+    /// tree is cheap (R1–R3, C1–C5: 150–183 and 50–117 sites, proven in 0.03–0.1 s) and probing
+    /// every site would cost more than it saves (C3 +60 %, R1 +11 %).
+    var probing = true
+    var probingShare = 0.05
+    var probingMinimumFree = 200
     /// Progress is reported every this many nodes.
     var progressEveryNodes = 256
 

@@ -414,6 +414,40 @@ struct CoverageBranchingTests {
         }
     }
 
+    @Test("Lagrangian probing at every root (no size threshold), weak heuristics: a site is fixed out only on a proof, so the optimum is found and proven; stopped after a few nodes, bound ≥ optimum ≥ answer", arguments: 0..<16)
+    func probing(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(17_000 + seed), demand: 70 + seed, candidates: 22 + seed % 5, fractional: seed % 4 == 3,
+                                 plane: true)
+        let (model, order) = model(inst)
+        for p in [2, 3, 4, 5] {
+            for nodeLimit in [1_000_000, 1 + seed % 3] {
+                var tuning = SolverTuning.standard
+                tuning.tabuSteps = 0
+                tuning.kicks = 0
+                tuning.rootIterations = seed % 2 == 0 ? 40 : 1_000
+                tuning.nodeIterations = 20 + seed % 3 * 20
+                tuning.nodeProgressWindow = 2 + seed % 5
+                tuning.probingMinimumFree = 0
+                tuning.probingShare = [0.01, 0.03, 0.1][seed % 3]
+                var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: nodeLimit), tuning: tuning)
+                budget.coreHandoff = seed % 3 != 0
+                var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+                let out = solver.solve()
+                let optimum = inst.optimum(p, capacitated: false)
+                let used = out.chosen.map { order[model.sortedIndex[$0]] }
+                let tag = "seed \(seed) p \(p) limit \(nodeLimit)"
+                #expect(abs(inst.coveredValue(used) - out.value) <= 1e-9 * max(1, optimum), "\(tag)")
+                #expect(out.value <= optimum + 1e-9, "\(tag)")
+                #expect(out.bound >= optimum - 1e-9 * max(1, optimum), "\(tag): bound \(out.bound) < optimum \(optimum)")
+                if nodeLimit == 1_000_000 {
+                    #expect(out.proven, "\(tag): not proven")
+                    #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): \(out.value) vs \(optimum)")
+                }
+                if out.proven { #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): claims optimal") }
+            }
+        }
+    }
+
     @Test("stopped after a few nodes: bound ≥ optimum ≥ answer, optimal only when equal", arguments: 0..<12)
     func stoppedEarly(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(13_000 + seed), demand: 70, candidates: 22, plane: true)
