@@ -397,7 +397,7 @@ struct CoverageSolver {
     /// Greedy plus swap local search, and the caller's starting set (if any) polished the same way.
     private mutating func heuristicStart(initial: [ColumnIndex]?) {
         let everything = [Bool](repeating: true, count: model.candidateCount)
-        var start = greedy(start: [], count: p, allowed: everything)
+        var start = lazyGreedy(start: [], count: p, allowed: everything)
         let value = localSearch(&start, allowed: everything)
         incumbent.offer(start, value: value)
         if let initial, initial.count == p {

@@ -189,8 +189,8 @@ struct PreparedSelection {
             let residual = self.residual
             let model = CoverageModel(residual: residual, lists: lists)
             let solver = CoverageSolver(model: model, p: K, budget: budget, progress: .silent)
-            let order = solver.greedy(start: [], count: model.candidateCount,
-                                      allowed: [Bool](repeating: true, count: model.candidateCount))
+            let order = solver.lazyGreedy(start: [], count: model.candidateCount,
+                                          allowed: [Bool](repeating: true, count: model.candidateCount))
             var kGreedy = order.count
             var covered = all.baseline
             var seen = [Bool](repeating: false, count: model.groupCount)
