@@ -50,15 +50,7 @@ extension PlanSolver {
                      enough: Double = -.infinity) -> Double {
         var bound = m.constant
         for n in node.chosen where !above.contains(n) { bound += m.values[n] }
-        var classes: [[Int]] = []
-        var siteOpen = [Bool](repeating: true, count: K)
-        for k in node.outside { siteOpen[k] = false }
-        var itemOpen = [Bool](repeating: true, count: items.count)
-        for n in node.excluded { itemOpen[n] = false }
-        for k in 0..<K where siteOpen[k] {
-            let options = itemsOf[k].filter { itemOpen[$0] && m.values[$0] > 0 }
-            if !options.isEmpty { classes.append(options) }
-        }
+        let classes = budgetClasses(values: m.values, items: items, itemsOf: itemsOf, node: node)
         return bound + knapsack.solve(classes: classes, values: m.values, budget: max(0, node.left), solution: false, enough: enough - bound).value
     }
 
@@ -352,42 +344,14 @@ struct ChoiceKnapsack {
         guard U >= 0, optionCount * (U + 1) <= tableLimit, U < Int(Int32.max) else { return (best, lpSolution) }
         var dp = [Double](repeating: 0, count: U + 1)
         var choice = solution ? [Int32](repeating: -1, count: classes.count * (U + 1)) : []
+        var keptUnits: [Int] = [], keptValues: [Double] = []
         for (ci, options) in classes.enumerated() {
             let opts = options.filter { values[$0] > 0 && units[$0] <= U }
             if opts.isEmpty { continue }
             if !solution {
-                // Only the table's values are needed: an option that costs at least as much as
-                // another of its class and is worth no more never sets a maximum (the table does
-                // not fall as the budget grows, and rounding keeps that order), so it is left
-                // out; the others by cost, so that a budget stops at the first it cannot pay.
-                // The same maxima of the same sums as the loop below, bit for bit.
-                let byUnits = units.withUnsafeBufferPointer { units in values.withUnsafeBufferPointer { values in
-                    opts.sorted { units[$0] < units[$1] || (units[$0] == units[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
-                } }
-                var keptUnits: [Int] = [], keptValues: [Double] = []
-                for o in byUnits where keptValues.last.map({ values[o] > $0 }) ?? true {
-                    keptUnits.append(units[o])
-                    keptValues.append(values[o])
-                }
-                let count = keptUnits.count
-                dp.withUnsafeMutableBufferPointer { dp in
-                    keptUnits.withUnsafeBufferPointer { ku in
-                        keptValues.withUnsafeBufferPointer { kv in
-                            var b = U
-                            while b >= 0 {
-                                var v = dp[b]
-                                var x = 0
-                                while x < count && ku[x] <= b {
-                                    let w = dp[b - ku[x]] + kv[x]
-                                    if w > v { v = w }
-                                    x += 1
-                                }
-                                dp[b] = v
-                                b -= 1
-                            }
-                        }
-                    }
-                }
+                // Only the table's values are needed (`addClass` leaves dominated options out):
+                // the same maxima of the same sums as the loop below, bit for bit.
+                addClass(opts, values: values, to: &dp, units: U, keptUnits: &keptUnits, keptValues: &keptValues)
                 continue
             }
             for b in stride(from: U, through: 0, by: -1) {
@@ -428,38 +392,47 @@ struct ChoiceKnapsack {
         for options in classes {
             let opts = options.filter { values[$0] > 0 && units[$0] <= U }
             if opts.isEmpty { continue }
-            // As in `solve`: an option that costs at least as much as another of its class and is
-            // worth no more never sets a maximum.
-            let byUnits = units.withUnsafeBufferPointer { units in values.withUnsafeBufferPointer { values in
-                opts.sorted { units[$0] < units[$1] || (units[$0] == units[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
-            } }
-            keptUnits.removeAll(keepingCapacity: true)
-            keptValues.removeAll(keepingCapacity: true)
-            for o in byUnits where keptValues.last.map({ values[o] > $0 }) ?? true {
-                keptUnits.append(units[o])
-                keptValues.append(values[o])
-            }
-            let count = keptUnits.count
-            dp.withUnsafeMutableBufferPointer { dp in
-                keptUnits.withUnsafeBufferPointer { ku in
-                    keptValues.withUnsafeBufferPointer { kv in
-                        var b = U
-                        while b >= 0 {
-                            var v = dp[b]
-                            var x = 0
-                            while x < count && ku[x] <= b {
-                                let w = dp[b - ku[x]] + kv[x]
-                                if w > v { v = w }
-                                x += 1
-                            }
-                            dp[b] = v
-                            b -= 1
+            addClass(opts, values: values, to: &dp, units: U, keptUnits: &keptUnits, keptValues: &keptValues)
+        }
+        return dp
+    }
+
+    /// One class's step of the dynamic programme when only the table's values are needed (no
+    /// read-back), for `solve` and `table`: an option that costs at least as much as another of
+    /// its class and is worth no more never sets a maximum (the table does not fall as the budget
+    /// grows), so it is left out; the others by cost, each budget b from `U` down taking the best
+    /// of its entry and entry[b − cost] + value, stopping at the first cost it cannot pay.
+    /// `keptUnits` and `keptValues` are scratch buffers.
+    private func addClass(_ opts: [Int], values: [Double], to dp: inout [Double], units U: Int,
+                          keptUnits: inout [Int], keptValues: inout [Double]) {
+        let byUnits = units.withUnsafeBufferPointer { units in values.withUnsafeBufferPointer { values in
+            opts.sorted { units[$0] < units[$1] || (units[$0] == units[$1] && (values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1))) }
+        } }
+        keptUnits.removeAll(keepingCapacity: true)
+        keptValues.removeAll(keepingCapacity: true)
+        for o in byUnits where keptValues.last.map({ values[o] > $0 }) ?? true {
+            keptUnits.append(units[o])
+            keptValues.append(values[o])
+        }
+        let count = keptUnits.count
+        dp.withUnsafeMutableBufferPointer { dp in
+            keptUnits.withUnsafeBufferPointer { ku in
+                keptValues.withUnsafeBufferPointer { kv in
+                    var b = U
+                    while b >= 0 {
+                        var v = dp[b]
+                        var x = 0
+                        while x < count && ku[x] <= b {
+                            let w = dp[b - ku[x]] + kv[x]
+                            if w > v { v = w }
+                            x += 1
                         }
+                        dp[b] = v
+                        b -= 1
                     }
                 }
             }
         }
-        return dp
     }
 
     /// `solve` when every class holds one item (covered budget mode, one size per site): the

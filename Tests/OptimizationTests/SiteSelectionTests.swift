@@ -326,6 +326,23 @@ struct CoverageBranchingTests {
         return (CoverageModel(residual: residual, lists: order.map { inst.candidates[$0].covers.map(Int32.init) }), order)
     }
 
+    /// The solve's answer against the instance's optimum by enumeration: its value is what its
+    /// sites cover, at most the optimum, the bound at least the optimum, "proven" only at the
+    /// optimum, and (when `proofExpected`, no limit in the way) proven.
+    func checkAgainstEnumeration(_ out: CoverageSolver.Outcome, _ inst: SmallInstance, model: CoverageModel, order: [Int], p: Int,
+                                 proofExpected: Bool, tag: String) {
+        let optimum = inst.optimum(p, capacitated: false)
+        let used = out.chosen.map { order[model.sortedIndex[$0]] }
+        #expect(abs(inst.coveredValue(used) - out.value) <= 1e-9 * max(1, optimum), "\(tag)")
+        #expect(out.value <= optimum + 1e-9, "\(tag)")
+        #expect(out.bound >= optimum - 1e-9 * max(1, optimum), "\(tag): bound \(out.bound) < optimum \(optimum)")
+        if proofExpected {
+            #expect(out.proven, "\(tag): not proven")
+            #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): \(out.value) vs \(optimum)")
+        }
+        if out.proven { #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): claims optimal") }
+    }
+
     @Test("weak root, no heuristics, tiny node windows: the tree alone finds and proves the optimum", arguments: 0..<12)
     func treeAlone(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(12_000 + seed), demand: 70, candidates: 22, fractional: seed % 3 == 2, plane: true)
@@ -366,17 +383,8 @@ struct CoverageBranchingTests {
                 budget.rootStopsAtPace = true
                 var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
                 let out = solver.solve()
-                let optimum = inst.optimum(p, capacitated: false)
-                let used = out.chosen.map { order[model.sortedIndex[$0]] }
-                let tag = "seed \(seed) p \(p) limit \(nodeLimit)"
-                #expect(abs(inst.coveredValue(used) - out.value) <= 1e-9 * max(1, optimum), "\(tag)")
-                #expect(out.value <= optimum + 1e-9, "\(tag)")
-                #expect(out.bound >= optimum - 1e-9 * max(1, optimum), "\(tag): bound \(out.bound) < optimum \(optimum)")
-                if nodeLimit == 1_000_000 {
-                    #expect(out.proven, "\(tag): not proven")
-                    #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): \(out.value) vs \(optimum)")
-                }
-                if out.proven { #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): claims optimal") }
+                checkAgainstEnumeration(out, inst, model: model, order: order, p: p, proofExpected: nodeLimit == 1_000_000,
+                                        tag: "seed \(seed) p \(p) limit \(nodeLimit)")
             }
         }
     }
@@ -433,17 +441,8 @@ struct CoverageBranchingTests {
                 budget.coreHandoff = seed % 3 != 0
                 var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
                 let out = solver.solve()
-                let optimum = inst.optimum(p, capacitated: false)
-                let used = out.chosen.map { order[model.sortedIndex[$0]] }
-                let tag = "seed \(seed) p \(p) limit \(nodeLimit)"
-                #expect(abs(inst.coveredValue(used) - out.value) <= 1e-9 * max(1, optimum), "\(tag)")
-                #expect(out.value <= optimum + 1e-9, "\(tag)")
-                #expect(out.bound >= optimum - 1e-9 * max(1, optimum), "\(tag): bound \(out.bound) < optimum \(optimum)")
-                if nodeLimit == 1_000_000 {
-                    #expect(out.proven, "\(tag): not proven")
-                    #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): \(out.value) vs \(optimum)")
-                }
-                if out.proven { #expect(abs(out.value - optimum) <= 1e-9 * max(1, optimum), "\(tag): claims optimal") }
+                checkAgainstEnumeration(out, inst, model: model, order: order, p: p, proofExpected: nodeLimit == 1_000_000,
+                                        tag: "seed \(seed) p \(p) limit \(nodeLimit)")
             }
         }
     }
