@@ -131,6 +131,8 @@ public enum LayerImport {
         // lat columns are: it would go stale once the point moves. Other values are kept.
         // Which coordinate each key names (nil: none), worked out once a key, not once a feature.
         var axes: [String: Bool?] = [:]
+        // Features that lost each key, for the warning that says so.
+        var dropped: [String: Int] = [:]
         for i in features.indices {
             let point: Coordinate
             switch features[i].geometry {
@@ -142,9 +144,17 @@ public enum LayerImport {
             let kept = pairs.filter { pair in
                 if axes[pair.key] == nil { axes[pair.key] = .some(coordinateAxis(pair.key)) }
                 guard let isLongitude = axes[pair.key]! else { return true }
-                return !isEcho(pair.value, of: isLongitude ? point.lon : point.lat)
+                if isEcho(pair.value, of: isLongitude ? point.lon : point.lat) {
+                    dropped[pair.key, default: 0] += 1
+                    return false
+                }
+                return true
             }
             if kept.count != pairs.count { features[i].properties = JSONObject(kept) }
+        }
+        if !dropped.isEmpty {
+            let keys = dropped.keys.sorted().map { "\($0) (\(dropped[$0]!) feature\(dropped[$0]! == 1 ? "" : "s"))" }
+            incoming.features.issues.append(GeoJSONIssue(.warning, "dropped the propert\(keys.count == 1 ? "y" : "ies") \(keys.joined(separator: ", ")) that repeat each point's own longitude or latitude (a spreadsheet's coordinate columns, as ogr2ogr keeps them): the point's geometry keeps its place"))
         }
         for i in features.indices where features[i].properties["id"] == nil {
             if let id = features[i].id {

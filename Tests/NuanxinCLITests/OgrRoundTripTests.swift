@@ -31,7 +31,12 @@ import Testing
             #expect(result.status == 0, "\(driver): \(result.stderr)")
             #expect(String(decoding: layer, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(driver)")
             #expect(!String(decoding: layer, as: UTF8.self).contains("\"lon\""), "\(driver)")
+            // Said, not silent.
+            if driver == "GeoJSON" {
+                #expect(result.stderr.contains("dropped the properties lat (2 features), lon (2 features) that repeat each point's own longitude or latitude"), "\(result.stderr)")
+            }
         }
+        #expect(!direct.stderr.contains("dropped"), "\(direct.stderr)")
         // A lon property that is not the point's own coordinate is data of its own: kept.
         let moved = try HostileInputTests.put(dir, "moved.geojson", """
             {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"m1","name":"丙","kind":"warm_station","lng":113.5,"x":"113.08"},"geometry":{"type":"Point","coordinates":[113.08,36.06]}}]}
@@ -40,6 +45,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let text = String(decoding: layer, as: UTF8.self)
         #expect(text.contains("\"id\":\"m1\",\"name\":\"丙\",\"kind\":\"warm_station\",\"lng\":113.5}"), "\(text)")
+        #expect(r.stderr.contains("dropped the property x (1 feature)"), "\(r.stderr)")
     }
 
     @Test("our GeoJSON converted by ogr2ogr to CSV (-lco GEOMETRY=AS_XY or AS_WKT; services as GDAL's JSON-array text) imports back to the same layer")
