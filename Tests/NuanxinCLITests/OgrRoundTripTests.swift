@@ -68,6 +68,16 @@ import Testing
         }
     }
 
+    /// `export --format csv` of the stations of the dataset in `folder` into its stations.csv: the
+    /// file's path and its header line.
+    static func exportedCSV(_ folder: URL) throws -> (path: String, header: String) {
+        let out = folder.appendingPathComponent("stations.csv").path
+        let e = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--out", out, "--data", folder.path])
+        #expect(e.status == 0, "\(e.stderr)")
+        let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\r\n").first.map(String.init) ?? ""
+        return (out, header)
+    }
+
     @Test("a layer whose points carry lon/lat properties exports to CSV with them as property_lon, property_lat (two lon columns made the file unreadable) and imports back")
     func csvExportKeepsOneLonColumn() throws {
         let folder = try Fixtures.tinyCopy { dir in
@@ -75,10 +85,7 @@ import Testing
             try Fixtures.setProperty(dir.appendingPathComponent("stations.geojson"), 0, "纬度", "36.05")
         }
         defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("stations.csv").path
-        let e = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--out", out, "--data", folder.path])
-        #expect(e.status == 0, "\(e.stderr)")
-        let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\r\n").first.map(String.init) ?? ""
+        let (out, header) = try Self.exportedCSV(folder)
         // (The fixture's property order comes from JSONSerialization: not fixed.)
         let columns = header.split(separator: ",").map(String.init)
         #expect(columns.suffix(2) == ["lon", "lat"] && columns.filter { ["lon", "lat", "纬度"].contains($0) }.count == 2, "\(header)")
@@ -96,10 +103,7 @@ import Testing
             try Fixtures.setProperty(file, 1, "property_lon", "mine")
         }
         defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("stations.csv").path
-        let e = try CLI.run(["export", "--layer", "stations", "--format", "csv", "--out", out, "--data", folder.path])
-        #expect(e.status == 0, "\(e.stderr)")
-        let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\r\n").first.map(String.init) ?? ""
+        let (out, header) = try Self.exportedCSV(folder)
         let columns = header.split(separator: ",").map(String.init)
         #expect(Set(columns).count == columns.count, "\(header)")
         #expect(columns.contains("property_lon") && columns.contains("property_wkt") && columns.contains("property_property_lon"), "\(header)")
