@@ -32,7 +32,7 @@ struct AreasCommand: ParsableCommand {
     @Option(name: .customLong("min-meal-partners"), parsing: .unconditional, help: "Meals are short with fewer meal partners within reach.")
     var minMealPartners: Int = 1
 
-    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: FlagRange.distance.parse)
+    @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: FlagRange.positiveDistance.parse)
     var radius: Double?
 
     @OptionGroup var scenario: ScenarioOptions
@@ -41,9 +41,11 @@ struct AreasCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        for (name, v) in [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--meal-m", mealM), ("--radius", radius)] {
+        for (name, v) in [("--rest-m", restM), ("--parking-m", parkingM), ("--charging-m", chargingM), ("--meal-m", mealM)] {
             try FlagRange.distance.check(name, v)
         }
+        // The service radius, as in every other command: a radius of 0 reaches nothing.
+        try FlagRange.positiveDistance.check("--radius", radius)
         for (name, v) in [("--max-riders-per-seat", maxRidersPerSeat), ("--max-riders-per-slot", maxRidersPerSlot)] {
             try FlagRange.positiveRiders.check(name, v)
         }

@@ -137,7 +137,7 @@ extension HostileInputTests {
         (["areas"], "--meal-m", "2e6", "-1"),
         (["areas"], "--max-riders-per-seat", nil, "0"),
         (["areas"], "--max-riders-per-slot", nil, "0"),
-        (["areas"], "--radius", "2e6", "-1"),
+        (["areas"], "--radius", "2e6", "0"),
         (["report", "--count", "0"], "--cell-m", "2e6", "5"),
         (["report", "--count", "0"], "--grid-m", "2e6", "5"),
     ]
