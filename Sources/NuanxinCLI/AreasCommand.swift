@@ -29,7 +29,7 @@ struct AreasCommand: ParsableCommand {
     @Option(name: .customLong("max-riders-per-slot"), parsing: .unconditional, help: "Parking is short when the area's riders per parking slot within reach exceed this. (default: 3.0)", transform: FlagRange.positiveRiders.parse)
     var maxRidersPerSlot: Double = 3
 
-    @Option(name: .customLong("min-meal-partners"), parsing: .unconditional, help: "Meals are short with fewer meal partners within reach.")
+    @Option(name: .customLong("min-meal-partners"), parsing: .unconditional, help: "Meals are short with fewer meal partners within reach.", transform: IntegerFlag.atLeastZero.parse)
     var minMealPartners: Int = 1
 
     @Option(parsing: .unconditional, help: "Service radius in metres (default: the manifest's radius_m).", transform: FlagRange.positiveDistance.parse)

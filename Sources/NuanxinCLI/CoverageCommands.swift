@@ -56,7 +56,7 @@ struct GapOptions: ParsableArguments {
     @Option(name: .customLong("min-demand"), parsing: .unconditional, help: "Leave out gaps with less uncovered demand (riders). (default: 0)", transform: FlagRange.riders.parse)
     var minDemand: Double?
 
-    @Option(parsing: .unconditional, help: "Keep at most this many gaps per district (the largest).")
+    @Option(parsing: .unconditional, help: "Keep at most this many gaps per district (the largest).", transform: IntegerFlag.atLeastOne.parse)
     var top: Int?
 
     static let defaultCellM = 250.0

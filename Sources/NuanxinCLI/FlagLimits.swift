@@ -91,3 +91,29 @@ enum DecimalFlag {
         return Double(text) ?? (text.hasPrefix("-") ? -.infinity : .infinity)
     }
 }
+
+/// The range of a whole-number flag, as `FlagRange` is for a decimal one: digits with an optional
+/// sign (`3`, `+3`, `-1`). A number beyond Int's range is refused with the words of the range it
+/// leaves (`--seats 99999999999999999999` is "more than the limit of 100000 seats", as `--seats
+/// 200000` is; `-99999999999999999999` says what `-1` says), where the parser alone said only
+/// that the value is invalid. The range itself is checked by each command's `validate`.
+struct IntegerFlag: Sendable {
+    /// Said of a value below the range ("must be at least 1"), as the command's check says it.
+    var tooSmall: String
+    /// Said of a value above it, nil when the flag has no upper limit ("too large a number").
+    var tooLarge: String? = nil
+
+    static let atLeastOne = IntegerFlag(tooSmall: "must be at least 1")
+    static let atLeastZero = IntegerFlag(tooSmall: "must be ≥ 0")
+    static let seats = IntegerFlag(tooSmall: "must be at least 1", tooLarge: "more than the limit of \(QuantityLimits.seats) seats")
+
+    func parse(_ text: String) throws -> Int {
+        let unsigned = text.first == "+" || text.first == "-" ? text.dropFirst() : Substring(text)
+        guard !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ValidationError("not a whole number (digits with an optional sign, e.g. 3)")
+        }
+        if let value = Int(text) { return value }
+        if text.hasPrefix("-") { throw ValidationError(tooSmall) }
+        throw ValidationError(tooLarge ?? "too large a number (the largest is \(Int.max))")
+    }
+}

@@ -25,7 +25,7 @@ struct NearestCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Latitude of the query point.", transform: FlagRange.latitude.parse)
     var lat: Double?
 
-    @Option(name: .short, parsing: .unconditional, help: "How many stations (ties at the k-th distance are all returned).")
+    @Option(name: .short, parsing: .unconditional, help: "How many stations (ties at the k-th distance are all returned).", transform: IntegerFlag.atLeastOne.parse)
     var k: Int = 1
 
     @Option(name: .customLong("max-distance"), parsing: .unconditional, help: "Only stations within this many metres.", transform: FlagRange.distance.parse)

@@ -7,7 +7,7 @@ import Stations
 
 /// The options of new sites (propose, and export --layer proposals).
 struct ProposalOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "How many new sites per district (or for the city with --citywide).")
+    @Option(parsing: .unconditional, help: "How many new sites per district (or for the city with --citywide).", transform: IntegerFlag.atLeastOne.parse)
     var count: Int?
 
     @Option(parsing: .unconditional, help: "Target percentage (0-100) of the district's demand; the fewest sites that reach it.", transform: FlagRange.percentage.parse)
@@ -22,7 +22,7 @@ struct ProposalOptions: ParsableArguments {
     @Option(name: .customLong("grid-m"), parsing: .unconditional, help: "Grid spacing in metres for candidate sites where a district has no candidates. (default: 250.0)", transform: FlagRange.cell.parse)
     var grid: Double?
 
-    @Option(parsing: .unconditional, help: "Force one size (seats) for every new site (default: a size from site_sizes, at most the candidate's max_seats).")
+    @Option(parsing: .unconditional, help: "Force one size (seats) for every new site (default: a size from site_sizes, at most the candidate's max_seats).", transform: IntegerFlag.seats.parse)
     var seats: Int?
 
     @Option(name: .customLong("min-spacing"), parsing: .unconditional, help: "No two new sites closer than this many metres; 0 turns it off. (default: half the radius)", transform: FlagRange.distance.parse)
@@ -40,13 +40,13 @@ struct ProposalOptions: ParsableArguments {
     @Flag(help: "One choice for all the districts together instead of one per district.")
     var citywide = false
 
-    @Option(name: .customLong("min-per-district"), parsing: .unconditional, help: "With --citywide and --count: at least this many new sites in every district.")
+    @Option(name: .customLong("min-per-district"), parsing: .unconditional, help: "With --citywide and --count: at least this many new sites in every district.", transform: IntegerFlag.atLeastOne.parse)
     var minPerDistrict: Int?
 
     @Flag(help: "Also consider adding seats to existing rest stations (per-seat cost only).")
     var expand = false
 
-    @Option(name: .customLong("node-limit"), parsing: .unconditional, help: "Branch-and-bound nodes per district before answering with the best proven bound. (default: 20000)")
+    @Option(name: .customLong("node-limit"), parsing: .unconditional, help: "Branch-and-bound nodes per district before answering with the best proven bound. (default: 20000)", transform: IntegerFlag.atLeastZero.parse)
     var nodes: Int?
 
     static let defaultGridM = 250.0

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "html (the whole report) or svg (the map alone). Default: from --out's extension, else html.")
     var format: Format?
 
-    @Option(parsing: .unconditional, help: "Proposed sites per district (0: none).")
+    @Option(parsing: .unconditional, help: "Proposed sites per district (0: none).", transform: IntegerFlag(tooSmall: "must be 0 (no proposals) or more").parse)
     var count: Int = 3
 
     @Option(help: "Basemap tile URL template with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png.")

@@ -178,4 +178,38 @@ extension HostileInputTests {
             }
         }
     }
+
+    /// Every whole-number flag with a value past its lower end and, where it has one, its upper end.
+    static let integerRanges: [(command: [String], flag: String, above: String?, below: String)] = [
+        (["nearest", "--lon", "113.06", "--lat", "36.05"], "-k", nil, "0"),
+        (["gaps"], "--top", nil, "0"),
+        (["propose"], "--count", nil, "0"),
+        (["propose", "--count", "1"], "--seats", "200000", "0"),
+        (["propose", "--count", "1", "--citywide"], "--min-per-district", nil, "0"),
+        (["propose", "--count", "1"], "--node-limit", nil, "-1"),
+        (["report"], "--count", nil, "-1"),
+        (["areas"], "--min-meal-partners", nil, "-1"),
+    ]
+
+    @Test("a whole-number flag beyond Int's range (±99999999999999999999) is a usage error (64) with the words of its range check, not a bare 'invalid'")
+    func integerOverflowNamesTheLimit() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = HostileInputTests.data(dir)
+        for (command, flag, above, below) in HostileInputTests.integerRanges {
+            for (finite, huge) in [(above, "99999999999999999999"), (below, "-99999999999999999999")] {
+                let big = try CLI.run(command + [flag, huge, "--data", data])
+                #expect(big.status == 64, "\(flag) \(huge): \(big.stderr)")
+                let bigWords = HostileInputTests.rangeWords(big.stderr, flag: flag, value: huge)
+                guard let finite else {
+                    #expect(bigWords == "too large a number (the largest is \(Int.max))", "\(flag) \(huge): \(big.stderr)")
+                    continue
+                }
+                let past = try CLI.run(command + [flag, finite, "--data", data])
+                #expect(past.status == 64, "\(flag) \(finite): \(past.stderr)")
+                let pastWords = HostileInputTests.rangeWords(past.stderr, flag: flag, value: finite)
+                #expect(bigWords != nil && bigWords == pastWords, "\(flag): \(huge) says \(bigWords ?? big.stderr), \(finite) says \(pastWords ?? past.stderr)")
+            }
+        }
+    }
 }
