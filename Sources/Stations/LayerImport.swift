@@ -190,7 +190,9 @@ public enum LayerImport {
         }
     }
 
-    /// Whether `value` (a number or numeric text) is `coordinate`.
+    /// Whether `value` (a number or numeric text) is `coordinate`, to within 1e-7 (1 cm of a degree,
+    /// the 7 decimals GeoJSON files usually keep): a spreadsheet's full-precision column beside a
+    /// geometry rounded to 7 decimals is still the same coordinate.
     static func isEcho(_ value: JSONValue, of coordinate: Double) -> Bool {
         let number: Double?
         switch value {
@@ -199,7 +201,7 @@ public enum LayerImport {
         default: number = nil
         }
         guard let number else { return false }
-        return abs(number - coordinate) <= 1e-9
+        return abs(number - coordinate) <= 1e-7
     }
 
     /// Completes the incoming features, checks them as the layer of `source` (its CRS, datum and

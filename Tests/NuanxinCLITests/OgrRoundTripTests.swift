@@ -48,6 +48,21 @@ import Testing
         #expect(r.stderr.contains("dropped the property x (1 feature)"), "\(r.stderr)")
     }
 
+    @Test("a lon/lat property that differs from the point only past its 7th decimal (a spreadsheet's full precision beside a rounded geometry) is dropped as an echo; one 6 m away is kept")
+    func echoWithinRounding() throws {
+        let dir = try HostileInputTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try HostileInputTests.put(dir, "rounded.geojson", """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"r1","name":"丁","kind":"warm_station","lon":113.08123454,"lat":"36.06000004","经度":113.0813}, "geometry":{"type":"Point","coordinates":[113.0812345,36.06]}}]}
+            """)
+        let (r, layer) = try Self.imported(file)
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = String(decoding: layer, as: UTF8.self)
+        #expect(!text.contains("\"lon\"") && !text.contains("\"lat\""), "\(text)")
+        #expect(text.contains("\"经度\":113.0813"), "\(text)")
+        #expect(r.stderr.contains("dropped the properties lat (1 feature), lon (1 feature)"), "\(r.stderr)")
+    }
+
     @Test("our GeoJSON converted by ogr2ogr to CSV (-lco GEOMETRY=AS_XY or AS_WKT; services as GDAL's JSON-array text) imports back to the same layer")
     func gdalCSVImportsBack() throws {
         let dir = try HostileInputTests.workspace()
