@@ -75,6 +75,7 @@ extension CoverageSolver {
         var x = [Double](repeating: 0, count: K)
         var tau = 0.0
         var tauKnown = false
+        var masked = [Double](repeating: 0, count: G)
         var active: [ColumnIndex] = []
         active.reserveCapacity(free.count)
         var polishes = 0
@@ -89,7 +90,7 @@ extension CoverageSolver {
             evaluationsLeft -= 1
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
-            let linear = base + Self.columnValues(lambda: lam, covered: covered, model: model, free: free, into: &c)
+            let linear = base + Self.columnValues(lambda: lam, covered: covered, model: model, free: free, into: &c, masked: &masked)
             let (top, next) = Self.top(q, of: free, values: c)
             var ub = linear
             for j in top { ub += c[j] }
