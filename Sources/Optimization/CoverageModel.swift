@@ -50,18 +50,14 @@ struct CoverageModel: Sendable {
         let rowStart = demandColumns.offsets, rowCols = demandColumns.columns
         var degree = [Int](repeating: 0, count: n)
         for i in 0..<n { degree[i] = rowStart[i + 1] - rowStart[i] }
-        var mark = [Int](repeating: -1, count: n)
         var dominated = [Bool](repeating: false, count: columns.count)
         for (c, col) in columns.enumerated() {
-            for i in col { mark[Int(i)] = c }
             var pivot = Int(col[0])
             for i in col where degree[Int(i)] < degree[pivot] { pivot = Int(i) }
             for t in rowStart[pivot]..<rowStart[pivot + 1] {
                 let other = Int(rowCols[t])
                 if other == c || columns[other].count <= col.count { continue }
-                var inside = 0
-                for i in columns[other] where mark[Int(i)] == c { inside += 1 }
-                if inside == col.count {
+                if Self.isSubset(col, of: columns[other]) {
                     dominated[c] = true
                     break
                 }
@@ -99,6 +95,24 @@ struct CoverageModel: Sendable {
         self.sortedIndex = sortedIndex
         self.integral = weight.allSatisfy { $0 == $0.rounded() && $0 < 9e15 }
         self.total = weight.reduce(0, +)
+    }
+
+    /// Whether every element of `a` is in `b` (both ascending, without repeats): one merge that
+    /// stops at the first element of `a` missing from `b` (for two candidates' lists, usually
+    /// within the first few), or when what is left of `b` is shorter than what is left of `a`.
+    static func isSubset(_ a: [Int32], of b: [Int32]) -> Bool {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var k = 0
+                for (i, x) in a.enumerated() {
+                    if b.count - k < a.count - i { return false }
+                    while k < b.count && b[k] < x { k += 1 }
+                    if k == b.count || b[k] != x { return false }
+                    k += 1
+                }
+                return true
+            }
+        }
     }
 
     /// Total weight of the groups covered by a set of candidates.

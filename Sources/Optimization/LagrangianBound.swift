@@ -98,13 +98,14 @@ extension CoverageSolver {
         let window = max(1, tuning.nodeProgressWindow)
         var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
         var lastTop: [ColumnIndex] = []
+        var masked = [Double](repeating: 0, count: G)
         for iteration in 0..<iterations {
             if iteration > 0, budget.limits.pastDeadline { break }  // (one step at least: a bound)
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
             if iteration % tuning.exactRecomputeInterval == 0 {
                 // Exact values now and then; in between, updated with each change of λ.
-                slack = Self.columnValues(lambda: lambda, covered: covered, model: model, free: free, into: &c)
+                slack = Self.columnValues(lambda: lambda, covered: covered, model: model, free: free, into: &c, masked: &masked)
             }
             var ub = base + slack
             let (top, next) = Self.top(q, of: free, values: c)
@@ -175,24 +176,42 @@ extension CoverageSolver {
     /// overlap. Covered groups add λ = 0 (from a masked copy when any group is covered): adding
     /// +0.0 to a sum of non-negative terms leaves it unchanged.
     static func columnValues(lambda: [Double], covered: [Bool], model: CoverageModel, free: [ColumnIndex], into c: inout [Double]) -> Double {
+        var masked: [Double] = []
+        return columnValues(lambda: lambda, covered: covered, model: model, free: free, into: &c, masked: &masked)
+    }
+
+    /// The same, with `masked` (any contents; resized to the number of groups when it is not) as
+    /// the buffer for the masked copy of λ, so that a relaxation calling this at every pass
+    /// allocates it once. The sum runs over the uncovered groups in ascending order in a local
+    /// accumulator (a covered group would add +0.0: the same value to the bit).
+    static func columnValues(lambda: [Double], covered: [Bool], model: CoverageModel, free: [ColumnIndex], into c: inout [Double],
+                             masked: inout [Double]) -> Double {
+        let G = model.groupCount
+        if masked.count != G { masked = [Double](repeating: 0, count: G) }
         var sum = 0.0
         var anyCovered = false
-        let G = model.groupCount
-        // λ with the covered groups' set to 0, and the sum (covered groups add +0.0: no change).
-        let masked = [Double](unsafeUninitializedCapacity: G) { out, initialized in
-            model.withView { m in
-                covered.withUnsafeBufferPointer { cov in
-                    lambda.withUnsafeBufferPointer { lam in
+        // λ with the covered groups' set to 0, and the sum over the others.
+        model.weight.withUnsafeBufferPointer { w in
+            covered.withUnsafeBufferPointer { cov in
+                lambda.withUnsafeBufferPointer { lam in
+                    masked.withUnsafeMutableBufferPointer { out in
+                        var s = 0.0
+                        var any = false
                         for g in 0..<G {
-                            let keep = !cov[g]
-                            anyCovered = anyCovered || !keep
-                            out[g] = keep ? lam[g] : 0
-                            sum += keep ? max(0, m.weight[g] - lam[g]) : 0
+                            if cov[g] {
+                                out[g] = 0
+                                any = true
+                            } else {
+                                let l = lam[g]
+                                out[g] = l
+                                s += max(0, w[g] - l)
+                            }
                         }
+                        sum = s
+                        anyCovered = any
                     }
                 }
             }
-            initialized = G
         }
         sumColumns(anyCovered ? masked : lambda, model: model, free: free, into: &c)
         return sum

@@ -40,7 +40,8 @@ extension CoverageSolver {
         if !smooth || optimality.cannotImprove(r.ub, over: target) { return r }
         let left = settings.evaluations
         let s = smoothRelax(covered: covered, base: base, free: free, fixedIn: [], q: q, lambda: r.lambda,
-                            evaluations: left, polish: true)
+                            evaluations: left, polish: true, stopsAtHandover: settings.stopsAtHandover && budget.coreHandoff
+                                && model.byCandidate.edgeCount >= tuning.splitMinimumLinks)
         return s.ub < r.ub ? s : r
     }
 
@@ -55,7 +56,7 @@ extension CoverageSolver {
     /// passes left, could not bring it down to the target.
     mutating func smoothRelax(covered: [Bool], base: Double, free: [ColumnIndex], fixedIn: [ColumnIndex], q: Int,
                               lambda startLambda: [Double], evaluations: Int, polish: Bool, resumed: Bool = false,
-                              paced: Bool = false) -> Relaxation {
+                              paced: Bool = false, stopsAtHandover handover: Bool = false) -> Relaxation {
         let G = model.groupCount
         let K = model.candidateCount
         var uncoveredWeight = 0.0
@@ -75,6 +76,7 @@ extension CoverageSolver {
         var x = [Double](repeating: 0, count: K)
         var tau = 0.0
         var tauKnown = false
+        var masked = [Double](repeating: 0, count: G)
         var active: [ColumnIndex] = []
         active.reserveCapacity(free.count)
         var polishes = 0
@@ -89,11 +91,12 @@ extension CoverageSolver {
             evaluationsLeft -= 1
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
-            let linear = base + Self.columnValues(lambda: lam, covered: covered, model: model, free: free, into: &c)
+            let linear = base + Self.columnValues(lambda: lam, covered: covered, model: model, free: free, into: &c, masked: &masked)
             let (top, next) = Self.top(q, of: free, values: c)
             var ub = linear
             for j in top { ub += c[j] }
-            if ub < bestUB {
+            let improved = ub < bestUB
+            if improved {
                 bestUB = ub
                 best = Relaxation(ub: ub, lambda: lam, c: c, top: top, next: next, theta: tuning.resumeTheta)
             }
@@ -102,6 +105,7 @@ extension CoverageSolver {
                 offerRelaxed(top, fixedIn: fixedIn, polish: polish, polishes: &polishes)
             }
             if optimality.cannotImprove(bestUB, over: target) { stop = true }
+            if handover && improved && handsOver(best, free: free, q: q) { stop = true }
             // The deadline (L at this point is recorded: the bound stays one).
             if budget.limits.pastDeadline { stop = true }
             if paced {
@@ -180,6 +184,23 @@ extension CoverageSolver {
         var out = relaxFinish(best, covered: covered, base: base, free: free, q: q, share: x)
         out.smoothed = true
         return out
+    }
+
+    /// Whether reduced-cost fixing with this relaxation, against the current target, would settle
+    /// enough free sites (in or out, as `fixByReducedCost` does) for the root to hand the search
+    /// over to a core (`SolverTuning.coreFraction`) that is not probed: fewer than
+    /// `SolverTuning.probingMinimumFree` sites left free.
+    func handsOver(_ r: Relaxation, free: [ColumnIndex], q: Int) -> Bool {
+        let qth = r.c[r.top[q - 1]]
+        var settled = 0
+        for j in free {
+            if r.top.contains(j) {
+                if optimality.cannotImprove(r.ub - r.c[j] + r.next, over: target) { settled += 1 }
+            } else if optimality.cannotImprove(r.ub - qth + r.c[j], over: target) {
+                settled += 1
+            }
+        }
+        return Double(settled) >= tuning.coreFraction * Double(free.count) && free.count - settled < tuning.probingMinimumFree
     }
 
     /// trial = clamp(y − step·grad, 0, r) on the uncovered groups (y elsewhere); returns
@@ -320,4 +341,12 @@ struct SmoothingTuning: Sendable {
     var curvatureDecay = 0.9
     /// Columns with a smoothed x_j at most this are left out of the gradient.
     var negligible = 1e-12
+    /// Whether the smoothed dual at the root of a model that may hand its search over to a core
+    /// stops as soon as reduced-cost fixing with its bound, against its own incumbent, would hand
+    /// over to a core small enough not to be probed (`CoverageSolver.handsOver`): the rest of the
+    /// search runs in that core, whose passes cost a fraction of the full model's, from these
+    /// multipliers. Only on models of at least `SolverTuning.splitMinimumLinks` links, where the
+    /// root's passes cost most (on the small models of one district, such as the default
+    /// dataset's, the tree would reach another optimal site set of the same value).
+    var stopsAtHandover = true
 }

@@ -338,7 +338,9 @@ func mclpBenchmark(_ raw: MCLPInstance, out: URL?, runs: Int, showProgress: Bool
             var now = timespec()
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
             let cpu = String(format: "%.4f", Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
-            FileHandle.standardError.write("[cpu \(cpu) s] \(p.stage) incumbent \(p.incumbent) bound \(p.bound) nodes \(p.nodes)\n".data(using: .utf8)!)
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let wall = String(format: "%.4f", (Double(now.tv_sec) + Double(now.tv_nsec) / 1e9).truncatingRemainder(dividingBy: 1000))
+            FileHandle.standardError.write("[cpu \(cpu) s, clock \(wall) s] \(p.stage) incumbent \(p.incumbent) bound \(p.bound) nodes \(p.nodes)\n".data(using: .utf8)!)
         }
     }
     var times: [Double] = []
