@@ -307,7 +307,8 @@ struct CoverageSolver {
         if stopped, let root = rootRelaxation {
             // Unproven at the limit: an exact search over the root's support (SupportSearch.swift),
             // whose answer is only an incumbent; the bound stays the tree's.
-            let spent = searchSupport(free: root.sub.free, share: rootShare, lambda: root.lambda, bound: min(openBound, rootBound))
+            let spent = searchSupport(free: root.sub.free, share: rootShare, lambda: root.lambda, bound: min(openBound, rootBound),
+                                      nodesLeft: budget.limits.nodes - nodes)
             nodes += spent.nodes
             lagrangeIterations += spent.iterations
         }

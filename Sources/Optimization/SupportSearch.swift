@@ -13,9 +13,9 @@
 /// Its answer is only an incumbent, offered when strictly better: the restricted problem says
 /// nothing about the sites left out, so the search's bound stays the tree's (a better incumbent
 /// can still close the proof when it reaches that bound). Every area's own answer keeps its
-/// incumbent part, so the allotment is never worse than the incumbent. It has an allowance of its
-/// own, the size of the tree's (the node limit for each area's solve, the work limit shared among
-/// them), and stops at the deadline.
+/// incumbent part, so the allotment is never worse than the incumbent. Its solves share the nodes
+/// the tree left under the node limit (their nodes count as the search's: the limit holds), and a
+/// work allowance of their own the size of the tree's (as probing has); it stops at the deadline.
 extension CoverageSolver {
     /// The sites of the restricted problem: the free sites of the root subproblem whose share is at
     /// least `tuning.supportShare`, with the incumbent's, ascending. Empty when that barely narrows
@@ -60,12 +60,13 @@ extension CoverageSolver {
     }
 
     /// Runs the support search after the tree stopped unproven (`bound`: the best bound left open)
-    /// and offers its answer when strictly better than the target. Returns the nodes and
-    /// relaxation iterations it spent (added to the search's). Nothing runs without a tree
-    /// (`EffortLimit.nodes` 1, as in the capacitated solver's covering bound), in a search that
-    /// is itself part of a support search, past the deadline, or when the bound already proves
-    /// the incumbent optimal.
-    mutating func searchSupport(free: [ColumnIndex], share: [Double], lambda: [Double], bound: Double) -> (nodes: Int, iterations: Int) {
+    /// and offers its answer when strictly better than the target. Returns the nodes (at most
+    /// `nodesLeft`) and relaxation iterations it spent (added to the search's). Nothing runs
+    /// without a tree (`EffortLimit.nodes` 1, as in the capacitated solver's covering bound), in a
+    /// search that is itself part of a support search, past the deadline, when fewer nodes are left
+    /// than it has solves, or when the bound already proves the incumbent optimal.
+    mutating func searchSupport(free: [ColumnIndex], share: [Double], lambda: [Double], bound: Double,
+                                nodesLeft: Int) -> (nodes: Int, iterations: Int) {
         guard tuning.supportSearch, budget.supportSearch, budget.limits.nodes > 1, budget.nodeIterations > 0,
               !budget.limits.pastDeadline, !optimality.cannotImprove(bound, over: target) else { return (0, 0) }
         let sites = supportSites(free: free, share: share)
@@ -83,6 +84,8 @@ extension CoverageSolver {
             let lo = max(1, held[a].count - shift), hi = min(areas[a].count, held[a].count + shift, p)
             if lo <= hi { for k in lo...hi where !(k == held[a].count && k == areas[a].count) { counts.append((a, k)) } }
         }
+        let nodeShare = nodesLeft / max(1, counts.count)
+        if nodeShare < 1 { return (0, 0) }
         // best[a][k]: the best k sites (at most) of area a found, and their value; the incumbent's
         // part of each area to start with.
         var best = [[Int: (value: Double, sites: [ColumnIndex])]](repeating: [:], count: areas.count)
@@ -101,8 +104,8 @@ extension CoverageSolver {
             var out: [Solved] = []
             for (n, (a, k)) in counts.enumerated() where n % 2 == part || !parallel {
                 if me.budget.limits.pastDeadline { break }
-                let (value, chosen, spent) = me.solveArea(areas[a], count: k, held: held[a], lambda: lambda, work: workShare,
-                                                          threads: parallel ? 1 : me.budget.threads)
+                let (value, chosen, spent) = me.solveArea(areas[a], count: k, held: held[a], lambda: lambda, nodes: nodeShare,
+                                                          work: workShare, threads: parallel ? 1 : me.budget.threads)
                 out.append(Solved(area: a, count: k, value: value, sites: chosen, nodes: spent.nodes, iterations: spent.iterations))
             }
             return out
@@ -164,7 +167,7 @@ extension CoverageSolver {
     /// from `lambda` summed over the groups it merges), in this model's columns, with their value;
     /// the area's incumbent sites (`held`) start it when there are `count` of them.
     private func solveArea(_ area: [ColumnIndex], count: Int, held: [ColumnIndex], lambda: [Double],
-                           work: Int, threads: Int) -> (Double, [ColumnIndex], (nodes: Int, iterations: Int)) {
+                           nodes: Int, work: Int, threads: Int) -> (Double, [ColumnIndex], (nodes: Int, iterations: Int)) {
         let restricted = CoverageModel(residual: model.weight, lists: area.map { Array(model.byCandidate.row($0)) })
         var column = [ColumnIndex](repeating: -1, count: model.candidateCount)
         for (k, listIndex) in restricted.sortedIndex.enumerated() { column[area[listIndex]] = k }
@@ -172,6 +175,7 @@ extension CoverageSolver {
         var own = budget
         own.supportSearch = false
         own.rootStopsAtPace = false
+        own.limits.nodes = nodes
         own.limits.work = work
         own.threads = threads
         var search = CoverageSolver(model: restricted, p: count, budget: own, progress: .silent)

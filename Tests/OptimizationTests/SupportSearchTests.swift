@@ -13,19 +13,24 @@ struct SupportSearchTests {
         return (CoverageModel(residual: residual, lists: order.map { inst.candidates[$0].covers.map(Int32.init) }), order)
     }
 
+    func nodeLimit(_ seed: Int) -> Int { seed % 2 == 0 ? 12 + seed : 1_000_000 }
+
     /// Weak heuristics and a tree stopped after a few nodes, so the support search has room.
     func solve(_ model: CoverageModel, p: Int, seed: Int, support: Bool) -> CoverageSolver.Outcome {
         var tuning = SolverTuning.standard
         tuning.tabuSteps = 0
         tuning.kicks = 0
-        tuning.rootIterations = 8 + seed % 3 * 20
-        tuning.nodeIterations = 20
+        tuning.rootIterations = 4 + seed % 3 * 10
+        tuning.nodeIterations = 10
         tuning.nodeProgressWindow = 3
         tuning.supportSearch = support
         tuning.supportShare = [0, 0.01, 0.2][seed % 3]
         tuning.supportMaximumFraction = 1
         tuning.supportShift = 1 + seed % 3
-        var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 2 + seed % 4), tuning: tuning)
+        // The tree stops at a node limit that leaves the support search a few nodes, or at a small
+        // work limit (counted after the root) that leaves it many.
+        let limits = seed % 2 == 0 ? EffortLimit(nodes: nodeLimit(seed)) : EffortLimit(nodes: nodeLimit(seed), work: 50 + seed % 4 * 100)
+        var budget = CoverageSolver.Budget(limits: limits, tuning: tuning)
         budget.coreHandoff = seed % 2 == 0
         var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
         return solver.solve()
@@ -33,7 +38,7 @@ struct SupportSearchTests {
 
     @Test("stopped unproven: the answer with the support search is real, at most the optimum, never worse than without it; the bound the same proof", arguments: 0..<16)
     func onlyImproves(seed: Int) throws {
-        let inst = SmallInstance(seed: UInt64(21_000 + seed), demand: 70 + seed, candidates: 22 + seed % 4,
+        let inst = SmallInstance(seed: UInt64(21_000 + seed), demand: 80 + seed, candidates: 24 + seed % 4,
                                  fractional: seed % 4 == 3, plane: true)
         let (model, order) = model(inst)
         for p in [3, 4, 5] {
@@ -44,6 +49,7 @@ struct SupportSearchTests {
             let tie = 1e-9 * max(1, optimum)
             let used = with.chosen.map { order[model.sortedIndex[$0]] }
             #expect(used.count <= p, "\(tag)")
+            #expect(with.nodes <= nodeLimit(seed), "\(tag): \(with.nodes) nodes")
             #expect(abs(inst.coveredValue(used) - with.value) <= tie, "\(tag): reported \(with.value)")
             #expect(with.value <= optimum + tie, "\(tag)")
             #expect(with.value >= without.value - tie, "\(tag): \(with.value) < \(without.value) without the support search")
@@ -85,7 +91,7 @@ struct SupportSearchTests {
                 }
             }
             _ = solver.searchSupport(free: all, share: [Double](repeating: 1, count: model.candidateCount), lambda: model.weight,
-                                     bound: .infinity)
+                                     bound: .infinity, nodesLeft: 1_000_000)
             let optimum = inst.optimum(p, capacitated: false)
             let used = solver.incumbent.sites.map { order[model.sortedIndex[$0]] }
             #expect(abs(solver.incumbent.value - optimum) <= 1e-9 * max(1, optimum),
