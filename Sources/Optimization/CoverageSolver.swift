@@ -201,7 +201,7 @@ struct CoverageSolver {
                     rootBound = r.ub
                     rootWork = work
                     rootRelaxation = (sub, r.lambda, r.theta)
-                rootShare = r.share
+                    rootShare = r.share
                     ub = min(r.ub, node.bound)
                     progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
                     if optimality.cannotImprove(ub, over: target) { continue }
@@ -305,8 +305,8 @@ struct CoverageSolver {
                      nodes: nodes)
         }
         if stopped, let root = rootRelaxation {
-            // Unproven at the limit: an exact search over the root's support (SupportSearch.swift),
-            // whose answer is only an incumbent; the bound stays the tree's.
+            // Unproven at the limit: a search over the root's support, area by area
+            // (SupportSearch.swift), whose answer is only an incumbent; the bound stays the tree's.
             let spent = searchSupport(free: root.sub.free, share: rootShare, lambda: root.lambda, bound: min(openBound, rootBound),
                                       nodesLeft: budget.limits.nodes - nodes)
             nodes += spent.nodes

@@ -96,9 +96,9 @@ struct SolverTuning: Sendable {
     var probingShare = 0.05
     var probingMinimumFree = 200
     /// The support search (`SupportSearch.swift`): when the branch and bound stops at its limits
-    /// without a proof, an exact search over the root relaxation's sites whose share (the estimate
-    /// of the LP's x) is at least `supportShare`, and the incumbent's; skipped when they are more
-    /// than `supportMaximumFraction` of the root's free sites.
+    /// without a proof, a search over the root relaxation's sites whose share (the estimate of the
+    /// LP's x) is at least `supportShare`, and the incumbent's, split into areas that share no
+    /// demand; skipped when they are more than `supportMaximumFraction` of the root's free sites.
     var supportSearch = true
     var supportShare = 0.01
     var supportMaximumFraction = 0.5

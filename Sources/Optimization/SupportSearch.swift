@@ -4,11 +4,12 @@
 /// sites. The LP optimum's sites are where good answers are, and they fall into areas that share
 /// no demand (groups): the restricted problem is then the choice of how many sites each area gets
 /// and the best sites for that count in each area, independently. The search solves each area
-/// exactly (this solver on the area alone) for the incumbent's count there and up to
-/// `tuning.supportShift` more or fewer, then allots the p sites among the areas by a knapsack over
-/// those counts. That reaches answers that move sites from one area to another far away with both
-/// areas rearranged, which swaps, tabu steps and kicks do not (instance B: CBC's optimum shares
-/// 10 of its 20 sites with the tabu searches' best, one site moved 18 km).
+/// alone (this solver on the area's sites, exact when it ends proven) for the incumbent's count
+/// there and up to `tuning.supportShift` more or fewer, then allots the p sites among the areas by
+/// a knapsack over those counts. That reaches answers that move a site from one area to another
+/// and rearrange the area it left, which swaps, tabu steps and kicks, one site at a time, do not
+/// (instance B: CBC's optimum takes one of the incumbent's ten sites in one area to another area,
+/// and picks a different nine in the first).
 ///
 /// Its answer is only an incumbent, offered when strictly better: the restricted problem says
 /// nothing about the sites left out, so the search's bound stays the tree's (a better incumbent
