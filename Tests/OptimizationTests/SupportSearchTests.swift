@@ -64,6 +64,25 @@ struct SupportSearchTests {
         }
     }
 
+    @Test("past the deadline it does not run: the same outcome with and without it", arguments: 0..<6)
+    func deadline(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(23_000 + seed), demand: 80, candidates: 24, plane: true)
+        let (model, _) = model(inst)
+        func run(_ support: Bool) -> CoverageSolver.Outcome {
+            var tuning = SolverTuning.standard
+            tuning.supportSearch = support
+            tuning.supportShare = 0
+            tuning.supportMaximumFraction = 1
+            let limits = EffortLimit(nodes: 1_000_000, deadline: ContinuousClock.now - .seconds(1))
+            var solver = CoverageSolver(model: model, p: 4, budget: CoverageSolver.Budget(limits: limits, tuning: tuning),
+                                        progress: .silent)
+            return solver.solve()
+        }
+        let with = run(true), without = run(false)
+        #expect(with.chosen == without.chosen && with.value == without.value && with.bound == without.bound)
+        #expect(with.nodes == without.nodes && with.lagrangeIterations == without.lagrangeIterations)
+    }
+
     @Test("with every site in the support and every count allowed, the search finds the optimum (areas solved alone, then allotted)", arguments: 0..<12)
     func exactOnTheWholeProblem(seed: Int) throws {
         // Short reach on a line: the sites fall into several areas that share no demand.
