@@ -42,6 +42,9 @@ struct CoverageSolver {
         /// a full `rootIterations` run there gains little bound (2 units of 9,470 on R1 for 2,000
         /// iterations) that the core's nodes would not gain faster.
         var rootStopsAtPace = false
+        /// Whether a search stopped unproven at its limits may run the support search
+        /// (SupportSearch.swift; off in the support search itself).
+        var supportSearch = true
         var tuning = SolverTuning.standard
 
         /// The full search with the standard tuning.
@@ -143,6 +146,7 @@ struct CoverageSolver {
         var openBound = -Double.infinity   // best bound among nodes left unexplored when stopping
         var rootBound = Double.infinity
         var rootRelaxation: (sub: Subproblem, lambda: [Double], theta: Double)? = nil
+        var rootShare: [Double] = []   // the root relaxation's shares, for the support search
         var nextProgress = tuning.progressEveryNodes
         // Evaluates the node below ahead of its turn on a second thread (see `Entry`).
         let worker = budget.threads >= 2 ? ChainWorker() : nil
@@ -174,6 +178,7 @@ struct CoverageSolver {
                 rootBound = r.ub
                 rootWork = work
                 rootRelaxation = (sub, r.lambda, r.theta)
+                rootShare = r.share
                 var ub = min(r.ub, node.bound)
                 if optimality.cannotImprove(ub, over: target) { continue }
                 var (newIn, newOut) = fixByReducedCost(r, sub: sub, node: node)
@@ -196,6 +201,7 @@ struct CoverageSolver {
                     rootBound = r.ub
                     rootWork = work
                     rootRelaxation = (sub, r.lambda, r.theta)
+                    rootShare = r.share
                     ub = min(r.ub, node.bound)
                     progress("lagrangian", incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
                     if optimality.cannotImprove(ub, over: target) { continue }
@@ -297,6 +303,14 @@ struct CoverageSolver {
             rootBound = min(rootBound, full.ub)
             progress("lagrangian after the limit", incumbent: incumbent.value, bound: optimality.reportable(max(incumbent.value, rootBound)),
                      nodes: nodes)
+        }
+        if stopped, let root = rootRelaxation {
+            // Unproven at the limit: a search over the root's support, area by area
+            // (SupportSearch.swift), whose answer is only an incumbent; the bound stays the tree's.
+            let spent = searchSupport(free: root.sub.free, share: rootShare, lambda: root.lambda, bound: min(openBound, rootBound),
+                                      nodesLeft: budget.limits.nodes - nodes)
+            nodes += spent.nodes
+            lagrangeIterations += spent.iterations
         }
         let proven = !stopped || optimality.cannotImprove(min(openBound, rootBound), over: target)
         var bound = incumbent.value

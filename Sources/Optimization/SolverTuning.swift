@@ -95,6 +95,16 @@ struct SolverTuning: Sendable {
     var probing = true
     var probingShare = 0.05
     var probingMinimumFree = 200
+    /// The support search (`SupportSearch.swift`): when the branch and bound stops at its limits
+    /// without a proof, a search over the root relaxation's sites whose share (the estimate of the
+    /// LP's x) is at least `supportShare`, and the incumbent's, split into areas that share no
+    /// demand; skipped when they are more than `supportMaximumFraction` of the root's free sites.
+    var supportSearch = true
+    var supportShare = 0.01
+    var supportMaximumFraction = 0.5
+    /// Each area of the support is solved for the incumbent's count of sites there and up to this
+    /// many more or fewer.
+    var supportShift = 2
     /// Progress is reported every this many nodes.
     var progressEveryNodes = 256
 
