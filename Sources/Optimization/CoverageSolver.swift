@@ -45,6 +45,9 @@ struct CoverageSolver {
         /// Whether a search stopped unproven at its limits may run the support search
         /// (SupportSearch.swift; off in the support search itself).
         var supportSearch = true
+        /// Whether the root may solve the problem by components that share no demand
+        /// (Decomposition.swift; off in its own solves).
+        var decomposition = true
         var tuning = SolverTuning.standard
 
         /// The full search with the standard tuning.
@@ -226,6 +229,9 @@ struct CoverageSolver {
                     if let out = handOverToCore(sub, fixedIn: newIn, fixedOut: newOut, relaxation: r, bound: ub, nodes: nodes) {
                         return out
                     }
+                }
+                if let out = solveByComponents(sub: sub, fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, nodes: nodes) {
+                    return out
                 }
                 pushNext(of: node, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack)
                 continue

@@ -105,6 +105,12 @@ struct SolverTuning: Sendable {
     /// Each area of the support is solved for the incumbent's count of sites there and up to this
     /// many more or fewer.
     var supportShift = 2
+    /// The decomposition (`Decomposition.swift`): at the root, where the tree would start, the
+    /// open sites split into components that share no uncovered demand are solved by component
+    /// and count, and a knapsack allots the sites; only when at least two components have
+    /// `decompositionMinimumSites` sites or more.
+    var decomposition = true
+    var decompositionMinimumSites = 8
     /// Progress is reported every this many nodes.
     var progressEveryNodes = 256
 
