@@ -6,6 +6,9 @@
 /// - `LagrangianBound.swift`: the relaxation and its subgradient steps;
 /// - `CoreSearch.swift`: iterated tabu search (at the root, before fixing), and the core rebuilt as a
 ///   smaller problem;
+/// - `Decomposition.swift`: at the root, where the tree would start, the open sites by components
+///   that share no uncovered demand, each solved alone per count, allotted by a knapsack (a proof);
+///   `SupportSearch.swift`: after a tree stopped unproven, the root relaxation's sites by areas;
 /// - `SearchControl.swift`: incumbent, optimality test, effort limit, progress (shared with the
 ///   capacitated solver), the two-thread helpers; `SolverTuning.swift`: the tuning numbers.
 ///
