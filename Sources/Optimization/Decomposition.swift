@@ -21,8 +21,8 @@
 /// tree's (as probing and the support search have), and stop at the deadline; the solves left
 /// keep their Lagrangian bounds, and the outcome is then proven only if those bounds suffice.
 extension CoverageSolver {
-    /// Runs the decomposition when the open sites split into at least two components of at least
-    /// `tuning.decompositionMinimumSites` sites; returns its outcome (the search ends there), or nil
+    /// Runs the decomposition when at least `tuning.decompositionMinimumOpen` sites are open and
+    /// they split into at least two components of at least `tuning.decompositionMinimumSites` sites; returns its outcome (the search ends there), or nil
     /// when it does not run. `fixedIn`/`fixedOut`: the root's fixings; `lambda`: the root's
     /// multipliers; `bound`: the root's bound; `nodes`: the nodes spent so far.
     mutating func solveByComponents(sub: Subproblem, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex], lambda: [Double],
@@ -32,7 +32,8 @@ extension CoverageSolver {
         let q = p - fixedIn.count
         guard q > 0 else { return nil }
         let parts = openComponents(free: sub.free, fixedIn: fixedIn, fixedOut: fixedOut)
-        guard parts.components.filter({ $0.count >= tuning.decompositionMinimumSites }).count >= 2 else { return nil }
+        guard parts.components.reduce(0, { $0 + $1.count }) >= tuning.decompositionMinimumOpen,
+              parts.components.filter({ $0.count >= tuning.decompositionMinimumSites }).count >= 2 else { return nil }
         let covered = parts.covered
         let components = parts.components
         let fixedValue = model.value(fixedIn)

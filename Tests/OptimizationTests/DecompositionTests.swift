@@ -25,6 +25,7 @@ struct DecompositionTests {
         tuning.nodeProgressWindow = 3
         tuning.decomposition = decomposition
         tuning.decompositionMinimumSites = 1 + seed % 3
+        tuning.decompositionMinimumOpen = 0
         tuning.supportSearch = false
         var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: nodes), tuning: tuning)
         budget.threads = threads
@@ -73,6 +74,7 @@ struct DecompositionTests {
         for p in [2, 3, 4] where p < model.candidateCount {
             var tuning = SolverTuning.standard
             tuning.decompositionMinimumSites = 1
+            tuning.decompositionMinimumOpen = 0
             let budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000_000), tuning: tuning)
             var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
             let weakest = (0..<model.candidateCount).sorted { (model.value([$0]), $0) < (model.value([$1]), $1) }
@@ -113,6 +115,7 @@ struct DecompositionTests {
         // best answer that holds it (enumeration through a second solve with it forced).
         var solver = CoverageSolver(model: model, p: p, budget: CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000_000)), progress: .silent)
         solver.budget.tuning.decompositionMinimumSites = 1
+        solver.budget.tuning.decompositionMinimumOpen = 0
         let reference = solver.solve()
         #expect(abs(reference.value - optimum) <= 1e-9 * max(1, optimum))
         let keep = reference.chosen[0]
