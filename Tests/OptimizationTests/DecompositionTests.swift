@@ -132,4 +132,75 @@ struct DecompositionTests {
             #expect(abs(inst.coveredValue(out.chosen.map { order[model.sortedIndex[$0]] }) - out.value) <= 1e-9 * max(1, optimum))
         }
     }
+    /// The best value of `p` sites by enumeration of every p-subset of the model's columns.
+    func enumerated(_ model: CoverageModel, p: Int) -> Double {
+        var best = 0.0
+        var pick: [Int] = []
+        func walk(_ from: Int) {
+            if pick.count == p || from == model.candidateCount {
+                best = max(best, model.value(pick))
+                return
+            }
+            for j in from..<model.candidateCount {
+                pick.append(j)
+                walk(j + 1)
+                pick.removeLast()
+            }
+        }
+        walk(0)
+        return best
+    }
+
+    /// Clusters far apart: each cluster's sites cover random demand of that cluster only.
+    func clustered(seed: Int) -> CoverageModel {
+        var rng = SplitMix64(seed: UInt64(33_000 + seed))
+        let clusters = 2 + seed % 3
+        var weights: [Double] = []
+        var lists: [[Int32]] = []
+        for _ in 0..<clusters {
+            let first = weights.count
+            let demand = Int.random(in: 6...12, using: &rng)
+            for _ in 0..<demand {
+                weights.append(seed % 2 == 0 ? Double(Int.random(in: 1...9, using: &rng)) : Double.random(in: 0.5...7, using: &rng))
+            }
+            for _ in 0..<Int.random(in: 3...6, using: &rng) {
+                let covers = (first..<weights.count).filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }
+                lists.append((covers.isEmpty ? [first] : covers).map(Int32.init))
+            }
+        }
+        return CoverageModel(residual: weights, lists: lists)
+    }
+
+    @Test("clusters far apart: the decomposition runs, proves, and its answer is the enumerated optimum on one and two threads", arguments: 0..<12)
+    func clusters(seed: Int) throws {
+        let model = clustered(seed: seed)
+        for p in [2, 3, 4, 5] where p < model.candidateCount {
+            let optimum = enumerated(model, p: p)
+            let tie = 1e-9 * max(1, optimum)
+            var outcomes: [CoverageSolver.Outcome] = []
+            for threads in [1, 2] {
+                var tuning = SolverTuning.standard
+                tuning.decompositionMinimumSites = 1
+                tuning.decompositionMinimumOpen = 0
+                var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000_000), tuning: tuning)
+                budget.threads = threads
+                var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+                let weakest = (0..<model.candidateCount).sorted { (model.value([$0]), $0) < (model.value([$1]), $1) }
+                let start = Array(weakest.prefix(p))
+                solver.incumbent.offer(start, value: model.value(start))
+                let root = CoverageSolver.Node(fixedIn: [], fixedOut: [], lambda: model.weight, bound: .infinity, theta: 1)
+                let sub = CoverageSolver.Subproblem(root, model: model, p: p)
+                let parts = solver.openComponents(free: sub.free, fixedIn: [], fixedOut: []).components
+                #expect(parts.count >= 2, "seed \(seed): \(parts.count) components")
+                let ran = solver.solveByComponents(sub: sub, fixedIn: [], fixedOut: [], lambda: model.weight, bound: model.total, nodes: 0)
+                let out = try #require(ran)
+                #expect(out.proven, "seed \(seed) p \(p)")
+                #expect(abs(out.value - optimum) <= tie, "seed \(seed) p \(p): \(out.value) vs \(optimum)")
+                #expect(abs(model.value(out.chosen) - out.value) <= tie && out.chosen.count <= p)
+                outcomes.append(out)
+            }
+            #expect(outcomes[0].chosen == outcomes[1].chosen && outcomes[0].nodes == outcomes[1].nodes
+                    && outcomes[0].lagrangeIterations == outcomes[1].lagrangeIterations, "seed \(seed) p \(p)")
+        }
+    }
 }
