@@ -94,12 +94,15 @@ struct SolverTuning: Sendable {
     /// 0.12 with 10: more (R8 loses its 3-node proof at 0.03). Earlier (prove8, curvature 100): R4,
     /// R5, R8 at 0.01, the nodes' share: 0.56–0.93 s; 0.02: 0.41–0.54 s; 0.05: 0.31–0.39 s.
     /// Only when at least `probingMinimumFree` free sites are left after that fixing: below, the
-    /// tree is cheap (R1–R3, C1–C5: 150–183 and 50–117 sites, proven in 0.03–0.1 s) and probing
-    /// every site would cost more than it saves (C3 +60 %, R1 +11 %).
+    /// tree is cheap and probing every site would cost more than it saves. With the probes of
+    /// prove8 (μ 0.05, curvature 100) the line was 200 (probing every root: C3 +60 %, R1 +11 %);
+    /// with these cheaper probes 150 takes in the cores of R1–R3, R6, R7 (150–183 sites: CPU on
+    /// one thread R2 −10 %, R3 −11 %, R7 −19 %, R1 +1.5 %, R6 +5 %; 3 nodes each instead of 15–75),
+    /// not those of C1, C3, C4 (95, 117, 50 sites: at 100, C3 0.051 → 0.094 s).
     var probing = true
     var probingShare = 0.08
     var probingCurvature = 20.0
-    var probingMinimumFree = 200
+    var probingMinimumFree = 150
     /// Probing's chains: 1, one path through the sites; or 2, the path probed from both ends in
     /// rounds of `probingSyncPasses` passes over the model's links per chain, merged at the end of
     /// each round (two threads run a round's chains at once; one and two threads give the same
