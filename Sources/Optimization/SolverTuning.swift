@@ -89,15 +89,14 @@ struct SolverTuning: Sendable {
     /// `probingShare` of the mean column value and guess the smoothed function's curvature at
     /// `probingCurvature` (the nodes: 0.01 and `smoothing.startCurvature`, 100). On R4, R5, R8, R9,
     /// R10 (passes of the whole solve, one chain): 0.05 and 100 (prove8) 8,595, 6,994, 8,229,
-    /// 5,364, 4,136; 0.08 and 20: 7,053, 5,413, 7,141, 4,299, 3,303 (−13 to −23 %); 0.05 with 10,
-    /// 30, 300, 1,000: 10 and 30 within 5 % of 0.08 and 20, 300 and 1,000 up to 2× more; 0.03 and
-    /// 0.12 with 10: more (R8 loses its 3-node proof at 0.03). Earlier (prove8, curvature 100): R4,
+    /// 5,364, 4,136; 0.08 and 20: 7,053, 5,413, 7,141, 4,299, 3,303 (−13 to −23 %; the other
+    /// settings probe9 tried are in BENCHMARKS.md's "tried and not kept"). Earlier (prove8, curvature 100): R4,
     /// R5, R8 at 0.01, the nodes' share: 0.56–0.93 s; 0.02: 0.41–0.54 s; 0.05: 0.31–0.39 s.
     /// Only when at least `probingMinimumFree` free sites are left after that fixing: below, the
     /// tree is cheap and probing every site would cost more than it saves. With the probes of
     /// prove8 (μ 0.05, curvature 100) the line was 200 (probing every root: C3 +60 %, R1 +11 %);
     /// with these cheaper probes 150 takes in the cores of R1–R3, R6, R7 (150–183 sites: CPU on
-    /// one thread R2 −10 %, R3 −11 %, R7 −19 %, R1 +1.5 %, R6 +5 %; 3 nodes each instead of 15–75),
+    /// one thread R2 −17 %, R3 −13 %, R7 −18 %, R1 +1 %, R6 +3 %; 3 nodes each instead of 15–75),
     /// not those of C1, C3, C4 (95, 117, 50 sites: at 100, C3 0.051 → 0.094 s).
     var probing = true
     var probingShare = 0.08
