@@ -4,6 +4,8 @@
 ///   Lagrangian bound with reduced-cost fixing, within an `EffortLimit`;
 /// - `SwapSearch.swift`: the swap state, swap local search and tabu search;
 /// - `LagrangianBound.swift`: the relaxation and its subgradient steps;
+/// - `Probing.swift`: Lagrangian probing at the root (each free site fixed in, relaxed as a node,
+///   fixed out on a proof);
 /// - `CoreSearch.swift`: iterated tabu search (at the root, before fixing), and the core rebuilt as a
 ///   smaller problem;
 /// - `Decomposition.swift`: at the root, where the tree would start, the open sites by components
@@ -221,9 +223,10 @@ struct CoverageSolver {
                 }
                 let unsettled = sub.free.count - (newOut.count - node.fixedOut.count) - (newIn.count - node.fixedIn.count)
                 if tuning.probing && unsettled >= tuning.probingMinimumFree && budget.limits.nodes > 1 && budget.nodeIterations > 0 {
-                    // Lagrangian probing (not counted by the tree's work limit: it has an allowance
-                    // of the same size), then the core again when it settled enough sites. Not for
-                    // a search without a tree (the capacitated solver's covering bound: one node).
+                    // Lagrangian probing (Probing.swift; not counted by the tree's work limit: it has
+                    // an allowance of the same size), then the core again when it settled enough
+                    // sites. Not for a search without a tree (the capacitated solver's covering
+                    // bound: one node).
                     let before = newOut.count
                     probe(sub: sub, relaxation: r, fixedIn: newIn, fixedOut: &newOut)
                     rootWork = work
@@ -328,56 +331,6 @@ struct CoverageSolver {
         }
         return Outcome(chosen: incumbent.sites, value: incumbent.value, bound: bound, proven: proven, nodes: nodes,
                        lagrangeIterations: lagrangeIterations, stoppedByBudget: stopped)
-    }
-
-    /// Lagrangian probing at the root: each free site not settled yet (nor in the incumbent) is
-    /// fixed in and that node relaxed, as a branch-and-bound node would be (the smoothed dual,
-    /// paced, μ from `probingShare` of the mean column value); when its bound cannot beat the
-    /// target, no better answer uses the site, which is fixed out. Each site fixed out tightens the
-    /// next probes. The sites go in a chain, each next one the unprobed site sharing the most
-    /// groups with the last (ties: lower index), from the one whose bound with it in, at the
-    /// root's multipliers, is lowest; each probe starts from the multipliers the previous one
-    /// ended with (a neighbour's node is close to this one's, the root's is not). Every bound is
-    /// still L at some multipliers of that node, so a site is fixed out only on a proof. Probing
-    /// stops when it has spent as much work as the tree may (`EffortLimit.work`), or at the deadline.
-    private mutating func probe(sub: Subproblem, relaxation r: Relaxation, fixedIn newIn: [ColumnIndex],
-                                fixedOut newOut: inout [ColumnIndex]) {
-        let isIn = Set(newIn)
-        var skip = [Bool](repeating: true, count: model.candidateCount)
-        for j in sub.free { skip[j] = false }
-        for j in newIn { skip[j] = true }
-        for j in newOut { skip[j] = true }
-        for j in incumbent.sites { skip[j] = true }
-        let candidates = sub.free.filter { !skip[$0] }
-        // The lowest bound with the site in at the root's multipliers: the lowest column value.
-        guard var current = candidates.min(by: { (r.c[$0], $0) < (r.c[$1], $1) }) else { return }
-        let saved = budget
-        budget.tuning.smoothing.resumeShare = tuning.probingShare
-        defer { budget = saved }
-        var shared = [Int](repeating: 0, count: model.candidateCount)
-        var lambda = r.lambda
-        var remaining = Set(candidates)
-        let startWork = work
-        while true {
-            remaining.remove(current)
-            // Probing has an allowance of its own, the size of the tree's (the work limit).
-            if budget.limits.pastDeadline || work - startWork >= budget.limits.work { return }
-            let node = Node(fixedIn: newIn + [current], fixedOut: newOut, lambda: lambda, bound: .infinity, theta: tuning.childThetaFloor)
-            let s = Subproblem(node, model: model, p: p)
-            if s.q > 0 && s.free.count > s.q && !isIn.contains(current) {
-                let rr = smoothRelax(covered: s.covered, base: s.base, free: s.free, fixedIn: node.fixedIn, q: s.q,
-                                     lambda: lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
-                lambda = rr.lambda
-                if optimality.cannotImprove(rr.ub, over: target) { newOut.append(current) }
-            }
-            if remaining.isEmpty { return }
-            // The next: the unprobed site sharing the most groups with this one.
-            for g in model.byCandidate.row(current) { for k in model.byGroup.row(Int(g)) { shared[Int(k)] += 1 } }
-            var next = -1
-            for k in remaining where next < 0 || shared[k] > shared[next] || (shared[k] == shared[next] && k < next) { next = k }
-            for g in model.byCandidate.row(current) { for k in model.byGroup.row(Int(g)) { shared[Int(k)] = 0 } }
-            current = next
-        }
     }
 
     /// The free site to branch on: the most fractional share of the relaxation's solution

@@ -91,7 +91,9 @@ public struct SiteSelectionOptions: Sendable {
     /// visited by the Lagrangian relaxations (uncapacitated; about 10⁸ per second here), or
     /// max-flow evaluations times the graph size (capacitated). The root relaxation, the heuristics
     /// and the root node always run in full (uncapacitated: the root's relaxations do not count
-    /// against the limit, nor those of the core's root when the search moves to the core).
+    /// against the limit, nor those of the core's root when the search moves to the core; probing
+    /// at the root and the support search after an unproven stop each have an allowance of their
+    /// own of this size).
     public var workLimit: Int
     /// Optional wall-clock limit per solve (seconds). Off by default: a time limit can make two runs
     /// of the same input stop at different points, and the output must be reproducible. The

@@ -85,16 +85,32 @@ struct SolverTuning: Sendable {
     var splitMinimumLinks = 5_000
     /// Lagrangian probing at the root, after reduced-cost fixing, when the root does not prove the
     /// incumbent optimal (`CoverageSolver.probe`): each free site fixed in and relaxed as a node,
-    /// fixed out when that bound cannot beat the incumbent. Its relaxations start μ at this share
-    /// of the mean column value (R4, R5, R8 at 0.01, the nodes' share: 0.56–0.93 s; 0.02: 0.41–0.54 s; 0.05:
-    /// 0.31–0.39 s; 0.08 and 0.12 a little slower; B slower the larger it is: 1.14, 1.17, 1.32, 1.49 s,
-    /// all without probing's work allowance).
+    /// fixed out when that bound cannot beat the incumbent. Its relaxations start μ at
+    /// `probingShare` of the mean column value and guess the smoothed function's curvature at
+    /// `probingCurvature` (the nodes: 0.01 and `smoothing.startCurvature`, 100). On R4, R5, R8, R9,
+    /// R10 (passes of the whole solve, one chain): 0.05 and 100 (prove8) 8,595, 6,994, 8,229,
+    /// 5,364, 4,136; 0.08 and 20: 7,053, 5,413, 7,141, 4,299, 3,303 (−13 to −23 %; the other
+    /// settings probe9 tried are in BENCHMARKS.md's "tried and not kept"). Earlier (prove8, curvature 100): R4,
+    /// R5, R8 at 0.01, the nodes' share: 0.56–0.93 s; 0.02: 0.41–0.54 s; 0.05: 0.31–0.39 s.
     /// Only when at least `probingMinimumFree` free sites are left after that fixing: below, the
-    /// tree is cheap (R1–R3, C1–C5: 150–183 and 50–117 sites, proven in 0.03–0.1 s) and probing
-    /// every site would cost more than it saves (C3 +60 %, R1 +11 %).
+    /// tree is cheap and probing every site would cost more than it saves. With the probes of
+    /// prove8 (μ 0.05, curvature 100) the line was 200 (probing every root: C3 +60 %, R1 +11 %);
+    /// with these cheaper probes 150 takes in the cores of R1–R3, R6, R7 (150–183 sites: CPU on
+    /// one thread R2 −17 %, R3 −13 %, R7 −18 %, R1 +1 %, R6 +3 %; 3 nodes each instead of 15–75),
+    /// not those of C1, C3, C4 (95, 117, 50 sites: at 100, C3 0.051 → 0.094 s).
     var probing = true
-    var probingShare = 0.05
-    var probingMinimumFree = 200
+    var probingShare = 0.08
+    var probingCurvature = 20.0
+    var probingMinimumFree = 150
+    /// Probing's chains: 1, one path through the sites; or 2, the path probed from both ends in
+    /// rounds of `probingSyncPasses` passes over the model's links per chain, merged at the end of
+    /// each round (two threads run a round's chains at once; one and two threads give the same
+    /// outcome). Two chains each pay the warm-up a chain needs before its probes prove sites in a
+    /// pass or two: on R4, R5, R8, R9, R10 (0.08, 20) they spend 8–65 % more passes than one chain,
+    /// and their longer chain per round (what two threads wait for) is 12 % longer than one
+    /// chain on R4 and 7–33 % shorter on the others; so one.
+    var probingChains = 1
+    var probingSyncPasses = 50
     /// The support search (`SupportSearch.swift`): when the branch and bound stops at its limits
     /// without a proof, a search over the root relaxation's sites whose share (the estimate of the
     /// LP's x) is at least `supportShare`, and the incumbent's, split into areas that share no

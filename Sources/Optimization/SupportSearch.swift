@@ -16,7 +16,10 @@
 /// can still close the proof when it reaches that bound). Every area's own answer keeps its
 /// incumbent part, so the allotment is never worse than the incumbent. Its solves share the nodes
 /// the tree left under the node limit (their nodes count as the search's: the limit holds), and a
-/// work allowance of their own the size of the tree's (as probing has); it stops at the deadline.
+/// work allowance of their own the size of the tree's work limit (as probing has): each solve's
+/// relaxation passes, its roots' and its core's too (which a tree's own limit does not count),
+/// are charged to it as passes over the area's links, the solves in two halves (every other one) with half of it each, and a half
+/// starts no solve once its share is spent. It stops at the deadline.
 extension CoverageSolver {
     /// The sites of the restricted problem: the free sites of the root subproblem whose share is at
     /// least `tuning.supportShare`, with the incumbent's, ascending. Empty when that barely narrows
@@ -78,13 +81,16 @@ extension CoverageSolver {
         // The incumbent's sites by area (all of them are in the support).
         var held = [[ColumnIndex]](repeating: [], count: areas.count)
         for j in incumbent.sites { held[areaOf[j]].append(j) }
-        // The counts to solve: each area's, and up to `supportShift` more or fewer.
+        // The counts to solve: each area's, and up to `supportShift` more or fewer; one area can
+        // only take all p sites (fewer would leave the rest to the greedy fill).
         let shift = tuning.supportShift
         var counts: [(area: Int, k: Int)] = []
         for a in areas.indices {
-            let lo = max(1, held[a].count - shift), hi = min(areas[a].count, held[a].count + shift, p)
+            let lo = areas.count == 1 ? p : max(1, held[a].count - shift)
+            let hi = min(areas[a].count, held[a].count + shift, p)
             if lo <= hi { for k in lo...hi where !(k == held[a].count && k == areas[a].count) { counts.append((a, k)) } }
         }
+        if counts.isEmpty { return (0, 0) }
         let nodeShare = nodesLeft / max(1, counts.count)
         if nodeShare < 1 { return (0, 0) }
         // best[a][k]: the best k sites (at most) of area a found, and their value; the incumbent's
@@ -96,22 +102,27 @@ extension CoverageSolver {
         }
         progress("support search: \(sites.count) sites in \(areas.count) areas, \(counts.count) solves",
                  incumbent: incumbent.value, bound: optimality.reportable(bound), nodes: 0)
-        // The solves are independent: on two threads (`Budget.threads`) each takes every other
-        // one, on one thread each; each solve's answer is the same either way.
-        let workShare = max(1, budget.limits.work / max(1, counts.count))
-        let parallel = budget.threads >= 2 && counts.count > 1
+        // The solves are independent, in two halves (every other one), each with half the work
+        // allowance: on two threads (`Budget.threads`) at once, on one in turn; each solve's
+        // answer, and which solves a half starts, are the same either way.
+        let workShare = max(1, budget.limits.work / counts.count)
+        let halves = counts.count > 1 ? 2 : 1
+        let allowance = max(1, budget.limits.work / halves)
+        let parallel = budget.threads >= 2 && halves == 2
         let me = self
-        func run(_ part: Int) -> [Solved] {
+        func run(_ half: Int) -> [Solved] {
             var out: [Solved] = []
-            for (n, (a, k)) in counts.enumerated() where n % 2 == part || !parallel {
-                if me.budget.limits.pastDeadline { break }
+            var charged = 0
+            for (n, (a, k)) in counts.enumerated() where n % halves == half {
+                if me.budget.limits.pastDeadline || charged >= allowance { break }
                 let (value, chosen, spent) = me.solveArea(areas[a], count: k, held: held[a], lambda: lambda, nodes: nodeShare,
                                                           work: workShare, threads: parallel ? 1 : me.budget.threads)
+                charged += spent.work
                 out.append(Solved(area: a, count: k, value: value, sites: chosen, nodes: spent.nodes, iterations: spent.iterations))
             }
             return out
         }
-        let (first, second) = bothOf(threads: parallel ? 2 : 1, { run(0) }, { parallel ? run(1) : [] })
+        let (first, second) = bothOf(threads: parallel ? 2 : 1, { run(0) }, { halves == 2 ? run(1) : [] })
         var nodes = 0, iterations = 0
         for s in first + second {
             nodes += s.nodes
@@ -154,7 +165,8 @@ extension CoverageSolver {
         return (nodes, iterations)
     }
 
-    /// One area's solve for one count of sites: the best sites found, their value, its effort.
+    /// One area's solve for one count of sites: the best sites found, their value, its effort
+    /// (`work`: every relaxation pass, roots and core included, as a pass over the area's links).
     struct Solved {
         var area: Int
         var count: Int
@@ -168,7 +180,7 @@ extension CoverageSolver {
     /// from `lambda` summed over the groups it merges), in this model's columns, with their value;
     /// the area's incumbent sites (`held`) start it when there are `count` of them.
     private func solveArea(_ area: [ColumnIndex], count: Int, held: [ColumnIndex], lambda: [Double],
-                           nodes: Int, work: Int, threads: Int) -> (Double, [ColumnIndex], (nodes: Int, iterations: Int)) {
+                           nodes: Int, work: Int, threads: Int) -> (Double, [ColumnIndex], (nodes: Int, iterations: Int, work: Int)) {
         let restricted = CoverageModel(residual: model.weight, lists: area.map { Array(model.byCandidate.row($0)) })
         var column = [ColumnIndex](repeating: -1, count: model.candidateCount)
         for (k, listIndex) in restricted.sortedIndex.enumerated() { column[area[listIndex]] = k }
@@ -186,6 +198,6 @@ extension CoverageSolver {
         search.startLambda = start
         let out = search.solve(initial: mapped.count == count ? mapped : nil)
         let chosen = out.chosen.map { area[restricted.sortedIndex[$0]] }
-        return (model.value(chosen), chosen, (out.nodes, out.lagrangeIterations))
+        return (model.value(chosen), chosen, (out.nodes, out.lagrangeIterations, out.lagrangeIterations * restricted.byCandidate.edgeCount))
     }
 }

@@ -422,28 +422,64 @@ struct CoverageBranchingTests {
         }
     }
 
-    @Test("Lagrangian probing at every root (no size threshold), weak heuristics: a site is fixed out only on a proof, so the optimum is found and proven; stopped after a few nodes, bound ≥ optimum ≥ answer", arguments: 0..<16)
+    @Test("Lagrangian probing at every root (no size threshold), weak heuristics, one or two chains, on one and two threads: a site is fixed out only on a proof, so the optimum is found and proven; stopped after a few nodes, bound ≥ optimum ≥ answer", arguments: 0..<16)
     func probing(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(17_000 + seed), demand: 70 + seed, candidates: 22 + seed % 5, fractional: seed % 4 == 3,
                                  plane: true)
         let (model, order) = model(inst)
         for p in [2, 3, 4, 5] {
             for nodeLimit in [1_000_000, 1 + seed % 3] {
-                var tuning = SolverTuning.standard
-                tuning.tabuSteps = 0
-                tuning.kicks = 0
-                tuning.rootIterations = seed % 2 == 0 ? 40 : 1_000
-                tuning.nodeIterations = 20 + seed % 3 * 20
-                tuning.nodeProgressWindow = 2 + seed % 5
-                tuning.probingMinimumFree = 0
-                tuning.probingShare = [0.01, 0.03, 0.1][seed % 3]
-                var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: nodeLimit), tuning: tuning)
-                budget.coreHandoff = seed % 3 != 0
-                var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
-                let out = solver.solve()
-                checkAgainstEnumeration(out, inst, model: model, order: order, p: p, proofExpected: nodeLimit == 1_000_000,
-                                        tag: "seed \(seed) p \(p) limit \(nodeLimit)")
+                for (chains, threads) in [(1, 1), (2, 1), (2, 2)] {
+                    var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: nodeLimit), tuning: weakProbingTuning(seed, chains: chains))
+                    budget.coreHandoff = seed % 3 != 0
+                    budget.threads = threads
+                    var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+                    let out = solver.solve()
+                    checkAgainstEnumeration(out, inst, model: model, order: order, p: p, proofExpected: nodeLimit == 1_000_000,
+                                            tag: "seed \(seed) p \(p) limit \(nodeLimit) chains \(chains) threads \(threads)")
+                }
             }
+        }
+    }
+
+    /// Probing at every root with weak heuristics (so that it has sites to fix), its two chains
+    /// merged every 1–3 passes over the links.
+    func weakProbingTuning(_ seed: Int, chains: Int) -> SolverTuning {
+        var tuning = SolverTuning.standard
+        tuning.tabuSteps = 0
+        tuning.kicks = 0
+        tuning.rootIterations = seed % 2 == 0 ? 40 : 1_000
+        tuning.nodeIterations = 20 + seed % 3 * 20
+        tuning.nodeProgressWindow = 2 + seed % 5
+        tuning.probingMinimumFree = 0
+        tuning.probingShare = [0.01, 0.03, 0.1][seed % 3]
+        tuning.probingChains = chains
+        tuning.probingSyncPasses = 1 + seed % 3
+        return tuning
+    }
+
+    @Test("probing's two chains on one thread and on two: the same sites, value, bound, proof, nodes and passes, with a node or work limit or none", arguments: 0..<12)
+    func probingThreads(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(18_000 + seed), demand: 160 + seed, candidates: 40 + seed % 4, fractional: seed % 3 == 2,
+                                 plane: true)
+        let (model, _) = model(inst)
+        for p in [3, 4, 5, 6] {
+            var limits = EffortLimit(nodes: [1_000_000, 2, 1_000_000][seed % 3])
+            if seed % 3 == 2 { limits.work = model.byCandidate.edgeCount * (5 + seed) }  // probing stops at its allowance
+            var outcomes: [CoverageSolver.Outcome] = []
+            for threads in [1, 2] {
+                var tuning = weakProbingTuning(seed, chains: 2)
+                tuning.rootIterations = 20 + seed % 3 * 10
+                var budget = CoverageSolver.Budget(limits: limits, tuning: tuning)
+                budget.threads = threads
+                var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+                outcomes.append(solver.solve())
+            }
+            let (one, two) = (outcomes[0], outcomes[1])
+            let tag = "seed \(seed) p \(p)"
+            #expect(one.chosen == two.chosen, "\(tag)")
+            #expect(one.value == two.value && one.bound == two.bound && one.proven == two.proven, "\(tag)")
+            #expect(one.nodes == two.nodes && one.lagrangeIterations == two.lagrangeIterations, "\(tag)")
         }
     }
 
