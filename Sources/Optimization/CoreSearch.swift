@@ -30,7 +30,7 @@ extension CoverageSolver {
         coreBudget.coreHandoff = false
         coreBudget.rootStopsAtPace = true
         var sub = CoverageSolver(model: coreModel, p: q, budget: coreBudget, progress: progress)
-        sub.floor = incumbent.value - fixedValue
+        sub.floor = target - fixedValue
         var start = [Double](repeating: 0, count: coreModel.groupCount)
         for (g, cg) in coreModel.groupOfNode.enumerated() where cg >= 0 && residual[g] > 0 { start[cg] += lambda[g] }
         for cg in start.indices { start[cg] = min(start[cg], coreModel.weight[cg]) }

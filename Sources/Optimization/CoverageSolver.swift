@@ -8,6 +8,9 @@
 ///   fixed out on a proof);
 /// - `CoreSearch.swift`: iterated tabu search (at the root, before fixing), and the core rebuilt as a
 ///   smaller problem;
+/// - `Decomposition.swift`: at the root, where the tree would start, the open sites by components
+///   that share no uncovered demand, each solved alone per count, allotted by a knapsack (a proof);
+///   `SupportSearch.swift`: after a tree stopped unproven, the root relaxation's sites by areas;
 /// - `SearchControl.swift`: incumbent, optimality test, effort limit, progress (shared with the
 ///   capacitated solver), the two-thread helpers; `SolverTuning.swift`: the tuning numbers.
 ///
@@ -47,6 +50,9 @@ struct CoverageSolver {
         /// Whether a search stopped unproven at its limits may run the support search
         /// (SupportSearch.swift; off in the support search itself).
         var supportSearch = true
+        /// Whether the root may solve the problem by components that share no demand
+        /// (Decomposition.swift; off in its own solves).
+        var decomposition = true
         var tuning = SolverTuning.standard
 
         /// The full search with the standard tuning.
@@ -229,6 +235,9 @@ struct CoverageSolver {
                     if let out = handOverToCore(sub, fixedIn: newIn, fixedOut: newOut, relaxation: r, bound: ub, nodes: nodes) {
                         return out
                     }
+                }
+                if let out = solveByComponents(sub: sub, fixedIn: newIn, fixedOut: newOut, lambda: r.lambda, bound: ub, nodes: nodes) {
+                    return out
                 }
                 pushNext(of: node, relaxation: r, sub: sub, bound: ub, fixedIn: newIn, fixedOut: newOut, onto: &stack)
                 continue

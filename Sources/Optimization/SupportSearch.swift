@@ -34,9 +34,9 @@ extension CoverageSolver {
         return sites
     }
 
-    /// `sites` in areas that share no group (connected through the groups they cover), each
-    /// ascending, the areas in the order of their first site.
-    func areas(of sites: [ColumnIndex]) -> [[ColumnIndex]] {
+    /// `sites` in areas that share no group (connected through the groups they cover, except
+    /// those marked in `covered`), each ascending, the areas in the order of their first site.
+    func areas(of sites: [ColumnIndex], covered: [Bool]? = nil) -> [[ColumnIndex]] {
         var parent = [Int](repeating: -1, count: model.candidateCount)
         for j in sites { parent[j] = j }
         func root(_ j: Int) -> Int {
@@ -46,7 +46,7 @@ extension CoverageSolver {
         }
         var owner = [Int](repeating: -1, count: model.groupCount)
         for j in sites {
-            for g in model.byCandidate.row(j) {
+            for g in model.byCandidate.row(j) where covered?[Int(g)] != true {
                 let o = owner[Int(g)]
                 if o < 0 { owner[Int(g)] = j; continue }
                 let a = root(j), b = root(o)
