@@ -3,7 +3,8 @@
 /// - this file: the driver — heuristic start, then a depth-first branch and bound on the
 ///   Lagrangian bound with reduced-cost fixing, within an `EffortLimit`;
 /// - `SwapSearch.swift`: the swap state, swap local search and tabu search;
-/// - `LagrangianBound.swift`: the relaxation and its subgradient steps;
+/// - `LagrangianBound.swift`: the relaxation and its subgradient steps; `SmoothedDual.swift`: the
+///   smoothed dual (an accelerated gradient on an entropy-smoothed copy of it) at the root and nodes;
 /// - `Probing.swift`: Lagrangian probing at the root (each free site fixed in, relaxed as a node,
 ///   fixed out on a proof);
 /// - `CoreSearch.swift`: iterated tabu search (at the root, before fixing), and the core rebuilt as a
@@ -16,8 +17,9 @@
 ///
 /// On two threads (`Budget.threads`) the root's relaxation runs beside its searches from the
 /// heuristic start (`rootSearches`), and a worker thread evaluates the branch and bound's next
-/// chain ahead of its turn (`Entry`); both are defined so that the answer, bound, nodes and
-/// iterations are those of one thread, whatever the timing.
+/// chain ahead of its turn (`Entry`); probing's two chains (when `probingChains` is 2) and the
+/// support search's two halves of solves run at once. All are defined so that the answer, bound,
+/// nodes and iterations are those of one thread, whatever the timing.
 struct CoverageSolver {
     struct Outcome {
         var chosen: [ColumnIndex]

@@ -18,12 +18,14 @@
 /// the tree left under the node limit (their nodes count as the search's: the limit holds), and a
 /// work allowance of their own the size of the tree's work limit (as probing has): each solve's
 /// relaxation passes, its roots' and its core's too (which a tree's own limit does not count),
-/// are charged to it as passes over the area's links, the solves in two halves (every other one) with half of it each, and a half
-/// starts no solve once its share is spent. It stops at the deadline.
+/// are charged to it as passes over the area's links, the solves in two halves (every other
+/// one) with half of it each, and a half starts no solve once its share is spent. It stops at the
+/// deadline.
 extension CoverageSolver {
     /// The sites of the restricted problem: the free sites of the root subproblem whose share is at
     /// least `tuning.supportShare`, with the incumbent's, ascending. Empty when that barely narrows
-    /// the problem (more than `tuning.supportMaximumFraction` of the free sites).
+    /// the problem (more than `tuning.supportMaximumFraction` of the free sites) or leaves no
+    /// choice (at most p sites).
     func supportSites(free: [ColumnIndex], share: [Double]) -> [ColumnIndex] {
         guard share.count == model.candidateCount else { return [] }
         var keep = [Bool](repeating: false, count: model.candidateCount)
