@@ -55,10 +55,12 @@ extension CoverageSolver {
         for (c, part) in components.enumerated() { for j in part { componentOf[j] = c } }
         for (c, part) in components.enumerated() {
             let n = min(q, part.count)
-            var groups = Set<Int>()
-            for j in part { for g in cols.row(j) where !covered[Int(g)] { groups.insert(Int(g)) } }
+            // The component's uncovered groups, summed in ascending order (a Set's order changes
+            // from run to run, and with it the last bits of the bound).
+            var inPart = [Bool](repeating: false, count: model.groupCount)
+            for j in part { for g in cols.row(j) where !covered[Int(g)] { inPart[Int(g)] = true } }
             var constant = 0.0, total = 0.0
-            for g in groups { constant += model.weight[g] - lam[g]; total += model.weight[g] }
+            for g in 0..<model.groupCount where inPart[g] { constant += model.weight[g] - lam[g]; total += model.weight[g] }
             let columnValues = part.map { j in cols.row(j).reduce(0.0) { $0 + (covered[Int($1)] ? 0 : lam[Int($1)]) } }.sorted(by: >)
             var b = [constant]
             for k in 0..<n { b.append(b[k] + columnValues[k]) }
@@ -209,6 +211,8 @@ extension CoverageSolver {
         var seen = Set<Int>()
         var value = 0.0
         for j in chosen { for g in model.byCandidate.row(j) where !covered[Int(g)] && seen.insert(Int(g)).inserted { value += model.weight[Int(g)] } }
-        return (value, chosen, out.bound, out.nodes, search.work, out.lagrangeIterations)
+        // Its work: every relaxation pass, a core's too (which `search.work` leaves out), as a pass
+        // over the component's links.
+        return (value, chosen, out.bound, out.nodes, out.lagrangeIterations * restricted.byCandidate.edgeCount, out.lagrangeIterations)
     }
 }

@@ -19,7 +19,9 @@
 /// work allowance of their own the size of the tree's work limit (as probing has): each solve's
 /// relaxation passes, its roots' and its core's too (which a tree's own limit does not count),
 /// are charged to it as passes over the area's links, the solves in two halves (every other
-/// one) with half of it each, and a half starts no solve once its share is spent. It stops at the
+/// one) with half of it each, and a half starts no solve once its share is spent: the search may
+/// pass its allowance by the solve each half started last (a solve's root relaxations run in
+/// full, as every root does; a decomposition inside a solve is charged with it). It stops at the
 /// deadline.
 extension CoverageSolver {
     /// The sites of the restricted problem: the free sites of the root subproblem whose share is at
