@@ -8,12 +8,6 @@ import Testing
 /// and two threads give the same outcome.
 @Suite("Decomposition by components at the root")
 struct DecompositionTests {
-    func model(_ inst: SmallInstance) -> (CoverageModel, [Int]) {
-        let residual = zip(inst.weights, inst.covered).map { $0 - $1 }
-        let order = inst.candidates.indices.sorted { inst.candidates[$0].id < inst.candidates[$1].id }
-        return (CoverageModel(residual: residual, lists: order.map { inst.candidates[$0].covers.map(Int32.init) }), order)
-    }
-
     /// Weak heuristics and a short root, so the root does not prove the incumbent and the
     /// decomposition (with components of any size) has room.
     func solve(_ model: CoverageModel, p: Int, seed: Int, decomposition: Bool, threads: Int, nodes: Int = 1_000_000) -> CoverageSolver.Outcome {
@@ -44,7 +38,7 @@ struct DecompositionTests {
     func againstEnumeration(seed: Int) throws {
         for separated in [true, false] {
             let inst = instance(seed, separated: separated)
-            let (model, order) = model(inst)
+            let (model, order) = inst.coverageModel()
             for p in [2, 3, 4, 5] where p < model.candidateCount {
                 let tag = "seed \(seed) separated \(separated) p \(p)"
                 let optimum = inst.optimum(p, capacitated: false)
@@ -70,7 +64,7 @@ struct DecompositionTests {
     @Test("called on the whole problem from a weak start: components that share no demand, and the optimum proven", arguments: 0..<12)
     func exactOnTheWholeProblem(seed: Int) throws {
         let inst = instance(seed, separated: true)
-        let (model, order) = model(inst)
+        let (model, order) = inst.coverageModel()
         for p in [2, 3, 4] where p < model.candidateCount {
             var tuning = SolverTuning.standard
             tuning.decompositionMinimumSites = 1
@@ -108,7 +102,7 @@ struct DecompositionTests {
     @Test("a fixed-in site's demand does not join components: the sites left split, the answer keeps it", arguments: 0..<8)
     func fixedInSplits(seed: Int) throws {
         let inst = instance(seed, separated: false)
-        let (model, order) = model(inst)
+        let (model, order) = inst.coverageModel()
         let p = 4
         let optimum = inst.optimum(p, capacitated: false)
         // Fix in the optimum's best single site when it is in some optimal answer: compare with the

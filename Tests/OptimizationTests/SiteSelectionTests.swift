@@ -5,6 +5,14 @@ import Testing
 
 /// A small random site-selection instance with its exhaustive answers.
 struct SmallInstance {
+    /// The covering model of the residual demand, its candidates in id order, and that order (the
+    /// model's column k is candidate `order[k]`).
+    func coverageModel() -> (CoverageModel, [Int]) {
+        let residual = zip(weights, covered).map { $0 - $1 }
+        let order = candidates.indices.sorted { candidates[$0].id < candidates[$1].id }
+        return (CoverageModel(residual: residual, lists: order.map { candidates[$0].covers.map(Int32.init) }), order)
+    }
+
     var weights: [Double]
     var covered: [Double]
     var candidates: [SiteCandidate]

@@ -7,12 +7,6 @@ import Testing
 /// every site in the support and every count allowed it is an exact search.
 @Suite("Support search after an unproven tree")
 struct SupportSearchTests {
-    func model(_ inst: SmallInstance) -> (CoverageModel, [Int]) {
-        let residual = zip(inst.weights, inst.covered).map { $0 - $1 }
-        let order = inst.candidates.indices.sorted { inst.candidates[$0].id < inst.candidates[$1].id }
-        return (CoverageModel(residual: residual, lists: order.map { inst.candidates[$0].covers.map(Int32.init) }), order)
-    }
-
     func nodeLimit(_ seed: Int) -> Int { seed % 2 == 0 ? 12 + seed : 1_000_000 }
 
     /// Weak heuristics and a tree stopped after a few nodes, so the support search has room.
@@ -40,7 +34,7 @@ struct SupportSearchTests {
     func onlyImproves(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(21_000 + seed), demand: 80 + seed, candidates: 24 + seed % 4,
                                  fractional: seed % 4 == 3, plane: true)
-        let (model, order) = model(inst)
+        let (model, order) = inst.coverageModel()
         for p in [3, 4, 5] {
             let tag = "seed \(seed) p \(p)"
             let without = solve(model, p: p, seed: seed, support: false)
@@ -67,7 +61,7 @@ struct SupportSearchTests {
     @Test("past the deadline it does not run: the same outcome with and without it", arguments: 0..<6)
     func deadline(seed: Int) throws {
         let inst = SmallInstance(seed: UInt64(23_000 + seed), demand: 80, candidates: 24, plane: true)
-        let (model, _) = model(inst)
+        let (model, _) = inst.coverageModel()
         func run(_ support: Bool) -> CoverageSolver.Outcome {
             var tuning = SolverTuning.standard
             tuning.supportSearch = support
@@ -88,7 +82,7 @@ struct SupportSearchTests {
         // Short reach on a line: the sites fall into several areas that share no demand.
         let inst = SmallInstance(seed: UInt64(22_000 + seed), demand: 40 + seed, candidates: 14 + seed % 5, fractional: seed % 3 == 1,
                                  plane: seed % 2 == 1)
-        let (model, order) = model(inst)
+        let (model, order) = inst.coverageModel()
         for p in [2, 3, 4] where p < model.candidateCount {
             var tuning = SolverTuning.standard
             tuning.supportShare = 0
