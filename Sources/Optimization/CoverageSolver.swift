@@ -358,8 +358,7 @@ struct CoverageSolver {
     /// incumbent's) rebuilt as a smaller problem. Nil when the search stays on this model.
     private mutating func handOverToCore(_ sub: Subproblem, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex],
                                          relaxation r: Relaxation, bound ub: Double, nodes: Int) -> Outcome? {
-        // A core's search is at least one more node: none when the limit leaves none.
-        guard budget.coreHandoff, !budget.limits.pastDeadline, nodes < budget.limits.nodes,
+        guard budget.coreHandoff, !budget.limits.pastDeadline,
               Double(fixedOut.count + fixedIn.count) >= tuning.coreFraction * Double(sub.free.count) else { return nil }
         // Every strictly better choice uses only the sites left free: search among them.
         var allowed = [Bool](repeating: false, count: model.candidateCount)
