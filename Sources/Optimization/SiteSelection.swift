@@ -92,8 +92,9 @@ public struct SiteSelectionOptions: Sendable {
     /// max-flow evaluations times the graph size (capacitated). The root relaxation, the heuristics
     /// and the root node always run in full (uncapacitated: the root's relaxations do not count
     /// against the limit, nor those of the core's root when the search moves to the core; probing
-    /// at the root and the support search after an unproven stop each have an allowance of their
-    /// own of this size).
+    /// at the root, the decomposition by components and the support search after an unproven stop
+    /// each have an allowance of their own of this size, the last two passing it at most by the
+    /// solve they started last).
     public var workLimit: Int
     /// Optional wall-clock limit per solve (seconds). Off by default: a time limit can make two runs
     /// of the same input stop at different points, and the output must be reproducible. The
