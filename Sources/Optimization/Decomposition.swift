@@ -190,24 +190,14 @@ extension CoverageSolver {
         -> (value: Double, sites: [ColumnIndex], bound: Double, nodes: Int, work: Int, iterations: Int) {
         var residual = model.weight
         for g in residual.indices where covered[g] { residual[g] = 0 }
-        let restricted = CoverageModel(residual: residual, lists: part.map { Array(model.byCandidate.row($0)) })
-        var column = [ColumnIndex](repeating: -1, count: model.candidateCount)
-        for (k, listIndex) in restricted.sortedIndex.enumerated() { column[part[listIndex]] = k }
-        let mapped = held.map { column[$0] }.filter { $0 >= 0 }
         var own = budget
         own.supportSearch = false
         own.decomposition = false
         own.rootStopsAtPace = true
         own.limits.nodes = max(1, nodes)
         own.limits.work = max(1, work)
-        var search = CoverageSolver(model: restricted, p: count, budget: own, progress: .silent)
-        search.floor = floor
-        var start = [Double](repeating: 0, count: restricted.groupCount)
-        for (g, rg) in restricted.groupOfNode.enumerated() where rg >= 0 { start[rg] += lambda[g] }
-        for rg in start.indices { start[rg] = min(start[rg], restricted.weight[rg]) }
-        search.startLambda = start
-        let out = search.solve(initial: mapped.count == count ? mapped : nil)
-        let chosen = out.chosen.map { part[restricted.sortedIndex[$0]] }
+        let (restricted, out, chosen) = solveRestricted(part, residual: residual, count: count, held: held, lambda: lambda,
+                                                        budget: own, floor: floor)
         var seen = Set<Int>()
         var value = 0.0
         for j in chosen { for g in model.byCandidate.row(j) where !covered[Int(g)] && seen.insert(Int(g)).inserted { value += model.weight[Int(g)] } }

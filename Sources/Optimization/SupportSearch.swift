@@ -185,23 +185,36 @@ extension CoverageSolver {
     /// the area's incumbent sites (`held`) start it when there are `count` of them.
     private func solveArea(_ area: [ColumnIndex], count: Int, held: [ColumnIndex], lambda: [Double],
                            nodes: Int, work: Int, threads: Int) -> (Double, [ColumnIndex], (nodes: Int, iterations: Int, work: Int)) {
-        let restricted = CoverageModel(residual: model.weight, lists: area.map { Array(model.byCandidate.row($0)) })
-        var column = [ColumnIndex](repeating: -1, count: model.candidateCount)
-        for (k, listIndex) in restricted.sortedIndex.enumerated() { column[area[listIndex]] = k }
-        let mapped = held.map { column[$0] }.filter { $0 >= 0 }
         var own = budget
         own.supportSearch = false
         own.rootStopsAtPace = false
         own.limits.nodes = nodes
         own.limits.work = work
         own.threads = threads
+        let (restricted, out, chosen) = solveRestricted(area, residual: model.weight, count: count, held: held, lambda: lambda,
+                                                        budget: own)
+        return (model.value(chosen), chosen, (out.nodes, out.lagrangeIterations, out.lagrangeIterations * restricted.byCandidate.edgeCount))
+    }
+
+    /// This solver on `sites` alone (their coverage lists over `residual`, rebuilt and reduced as
+    /// a smaller model) for `count` sites, looking only for values above `floor`: its multipliers
+    /// start from `lambda` summed over the groups the smaller model merges (at most each group's
+    /// weight), and `held`'s sites start it when there are `count` of them. The smaller model, the
+    /// outcome, and its chosen sites in this model's columns. Shared by the support search's areas
+    /// and the decomposition's components.
+    func solveRestricted(_ sites: [ColumnIndex], residual: [Double], count: Int, held: [ColumnIndex], lambda: [Double],
+                         budget own: Budget, floor: Double = -.infinity) -> (model: CoverageModel, outcome: Outcome, chosen: [ColumnIndex]) {
+        let restricted = CoverageModel(residual: residual, lists: sites.map { Array(model.byCandidate.row($0)) })
+        var column = [ColumnIndex](repeating: -1, count: model.candidateCount)
+        for (k, listIndex) in restricted.sortedIndex.enumerated() { column[sites[listIndex]] = k }
+        let mapped = held.map { column[$0] }.filter { $0 >= 0 }
         var search = CoverageSolver(model: restricted, p: count, budget: own, progress: .silent)
+        search.floor = floor
         var start = [Double](repeating: 0, count: restricted.groupCount)
         for (g, rg) in restricted.groupOfNode.enumerated() where rg >= 0 { start[rg] += lambda[g] }
         for rg in start.indices { start[rg] = min(start[rg], restricted.weight[rg]) }
         search.startLambda = start
         let out = search.solve(initial: mapped.count == count ? mapped : nil)
-        let chosen = out.chosen.map { area[restricted.sortedIndex[$0]] }
-        return (model.value(chosen), chosen, (out.nodes, out.lagrangeIterations, out.lagrangeIterations * restricted.byCandidate.edgeCount))
+        return (restricted, out, out.chosen.map { sites[restricted.sortedIndex[$0]] })
     }
 }
