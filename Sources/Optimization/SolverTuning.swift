@@ -111,6 +111,14 @@ struct SolverTuning: Sendable {
     /// chain on R4 and 7–33 % shorter on the others; so one.
     var probingChains = 1
     var probingSyncPasses = 50
+    /// On two threads (`Budget.threads`), the smoothed dual's passes where the other thread would
+    /// be idle (probing with one chain, the root relaxation resumed on the full model) run their
+    /// large loops in two parts at once (`PassSplit`, the same results to the bit) on models of at
+    /// least this many links; below, the two threads' meetings (several a pass) cost more than
+    /// they save. Within a pass, the smoothed top-q's sigmoids are split only when at least
+    /// `parallelSmoothingMinimumColumns` columns are left in it.
+    var parallelPassMinimumLinks = 20_000
+    var parallelSmoothingMinimumColumns = 64
     /// The support search (`SupportSearch.swift`): when the branch and bound stops at its limits
     /// without a proof, a search over the root relaxation's sites whose share (the estimate of the
     /// LP's x) is at least `supportShare`, and the incumbent's, split into areas that share no
