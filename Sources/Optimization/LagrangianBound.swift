@@ -239,6 +239,28 @@ extension CoverageSolver {
         return sum
     }
 
+    /// The same when λ is 0 (+0.0) on every covered group already, as in the smoothed dual's passes:
+    /// no masked copy, the same values to the bit.
+    static func columnValues(zeroOnCovered lambda: [Double], covered: [Bool], model: CoverageModel, free: [ColumnIndex],
+                             into c: inout [Double]) -> Double {
+        let sum = uncoveredSlack(lambda, covered: covered, weight: model.weight)
+        sumColumns(lambda, model: model, free: free, into: &c)
+        return sum
+    }
+
+    /// Σ max(0, r_g − λ_g) over the uncovered groups, in ascending order (as `columnValues` sums it).
+    static func uncoveredSlack(_ lambda: [Double], covered: [Bool], weight: [Double]) -> Double {
+        var s = 0.0
+        weight.withUnsafeBufferPointer { w in
+            covered.withUnsafeBufferPointer { cov in
+                lambda.withUnsafeBufferPointer { lam in
+                    for g in 0..<w.count where !cov[g] { s += max(0, w[g] - lam[g]) }
+                }
+            }
+        }
+        return s
+    }
+
     /// c_j = Σ_{g ∈ j} λ_g for the free columns, four columns at a time (each in its own order).
     private static func sumColumns(_ lambda: [Double], model: CoverageModel, free: [ColumnIndex], into c: inout [Double]) {
         model.withView { m in

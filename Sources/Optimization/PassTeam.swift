@@ -37,8 +37,9 @@ func makePassWorkers() -> (any PassWorkers)? {
 /// caller up: the caller runs both parts, as one thread would. Each side waits for the other's
 /// counter by spinning up to `spinNanoseconds`, then on `condition`, having said so (`workerAsleep`,
 /// `callerAsleep`) so that the other side wakes it. When the worker was spinning for the part and
-/// still came too late (descheduled), the caller runs the next splits alone for a while
-/// (`solo`, doubling from `firstBackoff` to `longestBackoff` splits while that repeats). The only
+/// still came too late (descheduled), the caller runs the next splits alone for a while (`solo`,
+/// doubling from `firstBackoff` to `longestBackoff` splits while that repeats), and for
+/// `longestBackoff` splits when it had to block for a part the worker was running. The only
 /// state both threads touch that is not an atomic is `job`, written by the caller before it posts
 /// and cleared once the part is done, read by the worker only after it won the part's claim (the
 /// atomics' sequentially consistent operations order those accesses).
@@ -47,6 +48,9 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
     /// How long a side spins on the other's counter before it blocks: more than the serial work
     /// the caller does between two parts of a pass (a few µs), far less than a time slice.
     static let spinNanoseconds: UInt64 = 50_000
+    /// Loads of the counter before a waiting side starts yielding the core between loads (about
+    /// a µs: the other side's part usually ends, or the caller's next part comes, within it).
+    static let pureSpins = 512
 
     private let posted = Atomic<Int>(0)
     private let claimed = Atomic<Int>(0)
@@ -96,8 +100,13 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
                     solo = backoff
                 }
             } else {
-                wait(for: finished, toReach: n, asleep: callerAsleep, worker: false)
-                backoff = 0
+                if wait(for: finished, toReach: n, asleep: callerAsleep, worker: false) {
+                    // The worker was descheduled in the middle of its part: alone for a while.
+                    backoff = Self.longestBackoff
+                    solo = backoff
+                } else {
+                    backoff = 0
+                }
             }
             job = nil
         }
@@ -155,15 +164,20 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
         return false
     }
 
-    /// Spins until `counter` reaches `n` (or the team stops), for at most `spinNanoseconds`, then
-    /// blocks. Lost wake-ups cannot happen: the sleeper stores `asleep` before it reads the counter
-    /// under the lock, the other side stores the counter before it reads `asleep`.
-    private func wait(for counter: borrowing Atomic<Int>, toReach n: Int, asleep: borrowing Atomic<Bool>, worker: Bool) {
+    /// Waits until `counter` reaches `n`: spins `pureSpins` loads, then spins yielding the core
+    /// between loads (when the other side shares this core, as on a loaded machine, it runs at
+    /// once), then, past `spinNanoseconds`, blocks. Lost wake-ups cannot happen: the sleeper stores
+    /// `asleep` before it reads the counter under the lock, the other side stores the counter
+    /// before it reads `asleep`. Returns whether it blocked.
+    @discardableResult
+    private func wait(for counter: borrowing Atomic<Int>, toReach n: Int, asleep: borrowing Atomic<Bool>, worker: Bool) -> Bool {
         var spins = 0
         var since: UInt64 = 0
         while counter.load(ordering: .acquiring) < n {
             spins &+= 1
-            if spins & 1023 != 0 { continue }
+            if spins < Self.pureSpins { continue }
+            sched_yield()
+            if spins & 15 != 0 { continue }
             let now = DispatchTime.now().uptimeNanoseconds
             if since == 0 {
                 since = now
@@ -174,9 +188,10 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
                 while counter.load(ordering: .sequentiallyConsistent) < n { condition.wait() }
                 condition.unlock()
                 asleep.store(false, ordering: .sequentiallyConsistent)
-                return
+                return true
             }
         }
+        return false
     }
 }
 
@@ -206,13 +221,14 @@ struct PassSplit {
         }
     }
 
-    /// The position in `free` where the second part's columns start: about half of the free
-    /// columns' links before it.
-    func freeMid(_ free: [ColumnIndex], model: CoverageModel) -> Int {
+    /// The position in `free` where the second part's columns start: the first part, which also
+    /// does work worth `firstPartExtra` links, gets about half of the free columns' links and
+    /// that work together.
+    func freeMid(_ free: [ColumnIndex], model: CoverageModel, firstPartExtra: Int = 0) -> Int {
         let off = model.byCandidate.offsets
-        var total = 0
+        var total = firstPartExtra
         for j in free { total += off[j + 1] - off[j] }
-        var sum = 0
+        var sum = firstPartExtra
         for (i, j) in free.enumerated() {
             if 2 * sum >= total { return i }
             sum += off[j + 1] - off[j]
@@ -222,60 +238,37 @@ struct PassSplit {
 }
 
 extension PassSplit {
-    /// `CoverageSolver.columnValues` and `CoverageSolver.top` at once, on two threads: the sum
-    /// Σ max(0, r_g − λ_g) over the uncovered groups (the first part) beside the masked copy of λ
-    /// (the second), then each part's columns' values (the free columns before and from `freeMid`)
-    /// and its `q` + 1 best, merged here by the same total order (value, then lower index). Returns
-    /// what those two give: the sum, the q best columns best first, the (q+1)-th value.
-    /// `scratch` holds 2(q + 1) columns.
+    /// `CoverageSolver.columnValues(zeroOnCovered:)` and `CoverageSolver.top` at once, on two
+    /// threads (λ must be 0 on the covered groups): the first part sums Σ max(0, r_g − λ_g) over
+    /// the uncovered groups and the values of the free columns before `freeMid`, the second those
+    /// from `freeMid`; each part finds its own `q` + 1 best, merged here by the same total order
+    /// (value, then lower index). Returns what those two give: the sum, the q best columns best
+    /// first, the (q+1)-th value. `scratch` holds 2(q + 1) columns.
     func values(lambda: [Double], covered: [Bool], model: CoverageModel, free: [ColumnIndex], freeMid: Int, q: Int,
-                into c: inout [Double], masked: inout [Double], scratch: inout [ColumnIndex])
-        -> (sum: Double, top: [ColumnIndex], next: Double) {
-        let G = model.groupCount
-        if masked.count != G { masked = [Double](repeating: 0, count: G) }
+                into c: inout [Double], scratch: inout [ColumnIndex]) -> (sum: Double, top: [ColumnIndex], next: Double) {
         let k = q + 1
         if scratch.count < 2 * k { scratch = [ColumnIndex](repeating: 0, count: 2 * k) }
         var sum = 0.0
-        var anyCovered = false
-        model.weight.withUnsafeBufferPointer { w in
-            covered.withUnsafeBufferPointer { cov in
-                lambda.withUnsafeBufferPointer { lam in
-                    masked.withUnsafeMutableBufferPointer { out in
-                        workers.split { part in
-                            if part == 0 {
-                                var s = 0.0
-                                for g in 0..<G where !cov[g] { s += max(0, w[g] - lam[g]) }
-                                sum = s
-                            } else {
-                                var any = false
-                                for g in 0..<G {
-                                    if cov[g] {
-                                        out[g] = 0
-                                        any = true
-                                    } else {
-                                        out[g] = lam[g]
-                                    }
-                                }
-                                anyCovered = any
-                            }
-                        }
-                    }
-                }
-            }
-        }
         var count0 = 0, count1 = 0
-        let source = anyCovered ? masked : lambda
-        source.withUnsafeBufferPointer { lam in
+        lambda.withUnsafeBufferPointer { lam in
             free.withUnsafeBufferPointer { fr in
                 c.withUnsafeMutableBufferPointer { cv in
                     scratch.withUnsafeMutableBufferPointer { best in
                         model.withView { m in
-                            workers.split { part in
-                                let mine = UnsafeBufferPointer(rebasing: part == 0 ? fr[..<freeMid] : fr[freeMid...])
-                                CoverageSolver.sumColumns(lam, view: m, free: mine, into: cv)
-                                // Reads only the values this part has just written.
-                                let n = CoverageSolver.best(k, of: mine, values: UnsafeBufferPointer(cv), into: best.baseAddress! + part * k)
-                                if part == 0 { count0 = n } else { count1 = n }
+                            covered.withUnsafeBufferPointer { cov in
+                                workers.split { part in
+                                    if part == 0 {
+                                        let w = m.weight
+                                        var s = 0.0
+                                        for g in 0..<w.count where !cov[g] { s += max(0, w[g] - lam[g]) }
+                                        sum = s
+                                    }
+                                    let mine = UnsafeBufferPointer(rebasing: part == 0 ? fr[..<freeMid] : fr[freeMid...])
+                                    CoverageSolver.sumColumns(lam, view: m, free: mine, into: cv)
+                                    // Reads only the values this part has just written.
+                                    let n = CoverageSolver.best(k, of: mine, values: UnsafeBufferPointer(cv), into: best.baseAddress! + part * k)
+                                    if part == 0 { count0 = n } else { count1 = n }
+                                }
                             }
                         }
                     }

@@ -78,7 +78,6 @@ extension CoverageSolver {
         var x = [Double](repeating: 0, count: K)
         var tau = 0.0
         var tauKnown = false
-        var masked = [Double](repeating: 0, count: G)
         var active: [ColumnIndex] = []
         active.reserveCapacity(free.count)
         var polishes = 0
@@ -87,7 +86,7 @@ extension CoverageSolver {
         var bestUB = Double.infinity
         var stop = false
         let negligible = settings.negligible
-        let freeMid = split?.freeMid(free, model: model) ?? 0
+        let freeMid = split?.freeMid(free, model: model, firstPartExtra: tuning.parallelSumLinks * uncovered) ?? 0
         var scratch: [ColumnIndex] = []
         var terms: [Double] = []
         let splitColumns = tuning.parallelSmoothingMinimumColumns
@@ -100,10 +99,10 @@ extension CoverageSolver {
             let linear: Double, top: [ColumnIndex], next: Double
             if let split {
                 let (sum, t, n) = split.values(lambda: lam, covered: covered, model: model, free: free, freeMid: freeMid, q: q,
-                                               into: &c, masked: &masked, scratch: &scratch)
+                                               into: &c, scratch: &scratch)
                 (linear, top, next) = (base + sum, t, n)
             } else {
-                linear = base + Self.columnValues(lambda: lam, covered: covered, model: model, free: free, into: &c, masked: &masked)
+                linear = base + Self.columnValues(zeroOnCovered: lam, covered: covered, model: model, free: free, into: &c)
                 (top, next) = Self.top(q, of: free, values: c)
             }
             var ub = linear
@@ -156,7 +155,11 @@ extension CoverageSolver {
             }
         }
 
+        // The steps never move a covered group's multiplier (`projectedStep`, `extrapolate`): held
+        // at 0 during the passes, so that the column values need no copy of λ with those masked
+        // (adding +0.0 to a column's sum changes no bit), and put back in the answer.
         var lam = startLambda
+        if uncovered < G { for g in 0..<G where covered[g] { lam[g] = 0 } }
         var y = lam
         var grad = [Double](repeating: 0, count: G)
         var trial = lam
@@ -200,6 +203,7 @@ extension CoverageSolver {
             gradient(into: &grad)
         }
         var out = relaxFinish(best, covered: covered, base: base, free: free, q: q, share: x, split: split, freeMid: freeMid)
+        if uncovered < G { for g in 0..<G where covered[g] { out.lambda[g] = startLambda[g] } }
         out.smoothed = true
         return out
     }
@@ -262,16 +266,17 @@ extension CoverageSolver {
     }
 
     /// The best point's bound recomputed exactly from its multipliers (no drift), with `share`;
-    /// with `split`, on two threads (the same values).
+    /// with `split` (the multipliers then 0 on the covered groups), on two threads (the same
+    /// values).
     private func relaxFinish(_ found: Relaxation, covered: [Bool], base: Double, free: [ColumnIndex], q: Int,
                              share: [Double], split: PassSplit? = nil, freeMid: Int = 0) -> Relaxation {
         var best = found
         var exactC = [Double](repeating: 0, count: model.candidateCount)
         var ub: Double, top: [ColumnIndex], next: Double
         if let split {
-            var masked: [Double] = [], scratch: [ColumnIndex] = []
+            var scratch: [ColumnIndex] = []
             let (sum, t, n) = split.values(lambda: best.lambda, covered: covered, model: model, free: free, freeMid: freeMid, q: q,
-                                           into: &exactC, masked: &masked, scratch: &scratch)
+                                           into: &exactC, scratch: &scratch)
             (ub, top, next) = (base + sum, t, n)
         } else {
             ub = base + Self.columnValues(lambda: best.lambda, covered: covered, model: model, free: free, into: &exactC)

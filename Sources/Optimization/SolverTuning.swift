@@ -119,6 +119,9 @@ struct SolverTuning: Sendable {
     /// `parallelSmoothingMinimumColumns` columns are left in it.
     var parallelPassMinimumLinks = 20_000
     var parallelSmoothingMinimumColumns = 64
+    /// In a split pass the first part also sums Σ max(0, r_g − λ_g) (one chain of dependent
+    /// additions): each uncovered group counts as this many links when the columns are shared out.
+    var parallelSumLinks = 2
     /// The support search (`SupportSearch.swift`): when the branch and bound stops at its limits
     /// without a proof, a search over the root relaxation's sites whose share (the estimate of the
     /// LP's x) is at least `supportShare`, and the incumbent's, split into areas that share no
