@@ -18,6 +18,10 @@ protocol PassWorkers: AnyObject {
     /// too, after `body(0)`, when the worker has not taken it by then); returns when both have.
     /// The two calls must write disjoint memory and compute the same whichever thread runs them.
     func split(_ body: (Int) -> Void)
+    /// Whether the next parallel stretch should use the worker: false for a while after it was
+    /// late (each call counts one stretch of that while); the caller then runs the one-thread
+    /// loops, with the same results.
+    func engage() -> Bool
     /// Ends the worker thread (waits for it to leave its loop). Idempotent; no `split` after it.
     func stop()
 }
@@ -37,9 +41,10 @@ func makePassWorkers() -> (any PassWorkers)? {
 /// caller up: the caller runs both parts, as one thread would. Each side waits for the other's
 /// counter by spinning up to `spinNanoseconds`, then on `condition`, having said so (`workerAsleep`,
 /// `callerAsleep`) so that the other side wakes it. When the worker was spinning for the part and
-/// still came too late (descheduled), the caller runs the next splits alone for a while (`solo`,
-/// doubling from `firstBackoff` to `longestBackoff` splits while that repeats), and for
-/// `longestBackoff` splits when it had to block for a part the worker was running. The only
+/// still came too late (descheduled), the caller leaves the worker out of the next stretches of
+/// splits (`engage`, a pass's values or its gradient) for a while (`solo`, doubling from
+/// `firstBackoff` to `longestBackoff` stretches while that repeats), and for `longestBackoff`
+/// stretches when it had to block for a part the worker was running. The only
 /// state both threads touch that is not an atomic is `job`, written by the caller before it posts
 /// and cleared once the part is done, read by the worker only after it won the part's claim (the
 /// atomics' sequentially consistent operations order those accesses).
@@ -66,12 +71,12 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
     private var stopped = false
     /// The part the worker runs next (see the type's comment).
     private var job: ((Int) -> Void)?
-    /// The caller's own: splits it runs alone, without posting, and how many it ran alone after
-    /// the last miss (the worker awake but not there in time), doubled at each miss in a row.
+    /// The caller's own: stretches it runs alone, and how many it ran alone after the last miss
+    /// (the worker awake but not there in time), doubled at each miss in a row.
     private var solo = 0
     private var backoff = 0
-    static let firstBackoff = 4
-    static let longestBackoff = 512
+    static let firstBackoff = 2
+    static let longestBackoff = 128
 
     init() {
         let thread = Thread { [self] in loop() }
@@ -79,9 +84,16 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
         thread.start()
     }
 
-    func split(_ body: (Int) -> Void) {
+    func engage() -> Bool {
         if solo > 0 {
             solo -= 1
+            return false
+        }
+        return true
+    }
+
+    func split(_ body: (Int) -> Void) {
+        if solo > 0 {
             body(0)
             body(1)
             return
@@ -200,6 +212,7 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
 /// where column j's list (ascending groups) reaches them. Holds the workers.
 struct PassSplit {
     let workers: any PassWorkers
+
     let groupMid: GroupIndex
     let columnMid: [Int]
 
@@ -220,6 +233,9 @@ struct PassSplit {
             return lo
         }
     }
+
+    /// This split when the workers take the next stretch (`PassWorkers.engage`), else nil.
+    func engaged() -> PassSplit? { workers.engage() ? self : nil }
 
     /// The position in `free` where the second part's columns start: the first part, which also
     /// does work worth `firstPartExtra` links, gets about half of the free columns' links and

@@ -97,7 +97,10 @@ extension CoverageSolver {
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
             let linear: Double, top: [ColumnIndex], next: Double
-            if let split {
+            // (The worker may be left out of a pass, when it has lately not been there in time:
+            // the one-thread loops then, with the same results.)
+            let two = split?.engaged()
+            if let split = two {
                 let (sum, t, n) = split.values(lambda: lam, covered: covered, model: model, free: free, freeMid: freeMid, q: q,
                                                into: &c, scratch: &scratch)
                 (linear, top, next) = (base + sum, t, n)
@@ -131,11 +134,11 @@ extension CoverageSolver {
             }
             if !tauKnown { tau = 0.5 * (c[top[q - 1]] + next); tauKnown = true }
             return linear + Self.smoothedTop(q, of: free, values: c, next: next, mu: mu, tau: &tau, x: &x, active: &active,
-                                             split: split, minimumColumns: splitColumns, terms: &terms)
+                                             split: two, minimumColumns: splitColumns, terms: &terms)
         }
         // Gradient of the smoothed L at the point `evaluate` saw last: −1 + Σ_{j covers g} x_j.
         func gradient(into grad: inout [Double]) {
-            if let split {
+            if let split = split?.engaged() {
                 split.gradient(x: x, active: active, covered: covered, negligible: negligible, model: model, into: &grad)
                 return
             }
@@ -202,7 +205,7 @@ extension CoverageSolver {
             if stop { break }
             gradient(into: &grad)
         }
-        var out = relaxFinish(best, covered: covered, base: base, free: free, q: q, share: x, split: split, freeMid: freeMid)
+        var out = relaxFinish(best, covered: covered, base: base, free: free, q: q, share: x, split: split?.engaged(), freeMid: freeMid)
         if uncovered < G { for g in 0..<G where covered[g] { out.lambda[g] = startLambda[g] } }
         out.smoothed = true
         return out
