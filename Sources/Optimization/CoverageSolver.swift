@@ -43,6 +43,11 @@ struct CoverageSolver {
         var threads = 1
         /// Whether the root may hand the search over to a rebuilt core.
         var coreHandoff = true
+        /// Whether the root may hand over to a core when it was the last node the node limit
+        /// allows, the core's root then counting one node past the limit. Off for every tree (the
+        /// limit holds); the capacitated solver's covering bound sets it: it runs the root alone
+        /// (a node limit of one, no tree) for its bound, which the core's root tightens.
+        var coreAtLastNode = false
         /// Whether the root's relaxations stop, as a node's do, when the bound's recent descent
         /// could not reach the target in the iterations left. True in a core: its root starts
         /// from the multipliers the full model's root already brought close to the LP optimum, so
@@ -355,10 +360,12 @@ struct CoverageSolver {
 
     /// When root fixing settled enough of the free sites (`tuning.coreFraction`), the branch and
     /// bound on the core alone: the sites fixed in, plus the free ones not fixed out (and the
-    /// incumbent's) rebuilt as a smaller problem. Nil when the search stays on this model.
+    /// incumbent's) rebuilt as a smaller problem. Nil when the search stays on this model, and
+    /// when the root was the last node the node limit allows (the core's root would be one more;
+    /// unless `Budget.coreAtLastNode`).
     private mutating func handOverToCore(_ sub: Subproblem, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex],
                                          relaxation r: Relaxation, bound ub: Double, nodes: Int) -> Outcome? {
-        guard budget.coreHandoff, !budget.limits.pastDeadline,
+        guard budget.coreHandoff, !budget.limits.pastDeadline, nodes < budget.limits.nodes || budget.coreAtLastNode,
               Double(fixedOut.count + fixedIn.count) >= tuning.coreFraction * Double(sub.free.count) else { return nil }
         // Every strictly better choice uses only the sites left free: search among them.
         var allowed = [Bool](repeating: false, count: model.candidateCount)
