@@ -18,8 +18,11 @@
 /// the outcome is proven when that bound cannot beat the target.
 ///
 /// The solves share the nodes left under the node limit and a work allowance the size of the
-/// tree's (as probing and the support search have), and stop at the deadline; the solves left
-/// keep their Lagrangian bounds, and the outcome is then proven only if those bounds suffice.
+/// tree's (as probing and the support search have), every pass of a solve charged as a pass over
+/// its component's links (its root's, probing's and core's too); each solve has what is left of
+/// the allowance as a cap (`EffortLimit.passes`), so the decomposition passes its allowance only
+/// by less than one pass over its last component's links. They stop at the deadline; the solves
+/// left keep their Lagrangian bounds, and the outcome is then proven only if those bounds suffice.
 extension CoverageSolver {
     /// Runs the decomposition when at least `tuning.decompositionMinimumOpen` sites are open and
     /// they split into at least two components of at least `tuning.decompositionMinimumSites` sites; returns its outcome (the search ends there), or nil
@@ -123,7 +126,8 @@ extension CoverageSolver {
         let proven = optimality.cannotImprove(total, over: target)
         let reported = proven ? incumbent.value
             : max(incumbent.value, min(optimality.reportable(ub), optimality.reportable(total)))
-        progress("decomposition done: \(solves) solves, \(iterations) passes", incumbent: incumbent.value, bound: reported, nodes: nodes + spentNodes)
+        progress("decomposition done: \(solves) solves, \(iterations) passes, \(spentWork) links charged (allowance \(workAllowance))",
+                 incumbent: incumbent.value, bound: reported, nodes: nodes + spentNodes)
         return Outcome(chosen: incumbent.sites, value: incumbent.value, bound: reported, proven: proven, nodes: nodes + spentNodes,
                        lagrangeIterations: lagrangeIterations + iterations, stoppedByBudget: !proven)
     }

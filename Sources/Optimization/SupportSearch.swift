@@ -19,10 +19,11 @@
 /// work allowance of their own the size of the tree's work limit (as probing has): each solve's
 /// relaxation passes, its roots' and its core's too (which a tree's own limit does not count),
 /// are charged to it as passes over the area's links, the solves in two halves (every other
-/// one) with half of it each, and a half starts no solve once its share is spent: the search may
-/// pass its allowance by the solve each half started last (a solve's root relaxations run in
-/// full, as every root does; a decomposition inside a solve is charged with it). It stops at the
-/// deadline.
+/// one) with half of it each. A half starts no solve once its share is spent, and each solve has
+/// what is left of the share as a cap (`EffortLimit.passes`: its roots, probing, core and a
+/// decomposition inside it count too, and a relaxation stops at the pass that reaches it), so a
+/// half passes its share only by less than one pass over its last area's links (with at least one
+/// pass for a solve's bound), on one thread and two alike. It stops at the deadline.
 extension CoverageSolver {
     /// The sites of the restricted problem: the free sites of the root subproblem whose share is at
     /// least `tuning.supportShare`, with the incumbent's, ascending. Empty when that barely narrows
@@ -127,15 +128,17 @@ extension CoverageSolver {
                                                           threads: parallel ? 1 : me.budget.threads)
                 charged += spent.work
                 passes += spent.iterations
-                out.append(Solved(area: a, count: k, value: value, sites: chosen, nodes: spent.nodes, iterations: spent.iterations))
+                out.append(Solved(area: a, count: k, value: value, sites: chosen, nodes: spent.nodes, iterations: spent.iterations,
+                                  work: spent.work))
             }
             return out
         }
         let (first, second) = bothOf(threads: parallel ? 2 : 1, { run(0) }, { halves == 2 ? run(1) : [] })
-        var nodes = 0, iterations = 0
+        var nodes = 0, iterations = 0, charged = 0
         for s in first + second {
             nodes += s.nodes
             iterations += s.iterations
+            charged += s.work
             if s.value > (best[s.area][s.count]?.value ?? -1) { best[s.area][s.count] = (s.value, s.sites) }
         }
         // The allotment: a knapsack over the areas' counts (p sites at most; equal values: the
@@ -169,8 +172,8 @@ extension CoverageSolver {
         }
         let value = model.value(chosen)
         if value > target + incumbent.tie { incumbent.offer(chosen, value: value) }
-        progress("support search done: \(first.count + second.count) solves, \(iterations) passes", incumbent: incumbent.value, bound: optimality.reportable(max(bound, incumbent.value)),
-                 nodes: nodes)
+        progress("support search done: \(first.count + second.count) solves, \(iterations) passes, \(charged) links charged (allowance \(budget.limits.work))",
+                 incumbent: incumbent.value, bound: optimality.reportable(max(bound, incumbent.value)), nodes: nodes)
         return (nodes, iterations)
     }
 
@@ -183,6 +186,7 @@ extension CoverageSolver {
         var sites: [ColumnIndex]
         var nodes: Int
         var iterations: Int
+        var work: Int
     }
 
     /// The best `count` sites of one area (this solver on the area's sites alone, its multipliers
