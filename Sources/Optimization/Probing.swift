@@ -65,17 +65,20 @@ extension CoverageSolver {
         while lo < hi {
             let spent = work - startWork
             if budget.limits.pastDeadline || spent >= allowance { return }
-            let limit = min(roundWork, max(1, (allowance - spent) / 2))
+            var limit = min(roundWork, max(1, (allowance - spent) / 2))
             let mid = lo + (hi - lo + 1) / 2
             first.sites = order[lo..<mid]
             second.sites = ArraySlice(order[mid..<hi].reversed())
             let before = newOut
             var a = self, b = self
             if budget.limits.passes != .max {
-                // Under a pass cap each chain's relaxations stop at half the passes left.
-                if passesLeft < 2 { return }
-                a.budget.limits.passes = lagrangeIterations + passesLeft / 2
+                // Under a pass cap each chain has half the passes left: its relaxations stop there,
+                // and it starts no probe once they are spent.
+                let share = passesLeft / 2
+                if share < 1 { return }
+                a.budget.limits.passes = lagrangeIterations + share
                 b.budget.limits.passes = a.budget.limits.passes
+                limit = min(limit, share * max(1, model.byCandidate.edgeCount))
             }
             let (outA, outB) = bothOf(threads: budget.threads,
                                       { a.probeRound(&first, fixedIn: newIn, fixedOut: before, work: limit) },

@@ -127,4 +127,77 @@ struct EffortLimitTests {
             #expect(one == two, "seed \(seed) work \(work): \(one.objective)/\(one.upperBound)/\(one.nodes)/\(one.iterations) vs \(two.objective)/\(two.upperBound)/\(two.nodes)/\(two.iterations)")
         }
     }
+
+    @Test("a pass cap (EffortLimit.passes) holds in every part of a search: roots, resumes, probing on one chain and two, a core, the decomposition, the tree; the bound stays a proof; one and two threads alike", arguments: 0..<12)
+    func passCap(seed: Int) throws {
+        let inst = SmallInstance(seed: UInt64(24_000 + seed), demand: 150 + seed, candidates: 32 + seed % 5, fractional: seed % 4 == 3,
+                                 plane: seed % 3 != 0)
+        let (model, order) = inst.coverageModel()
+        for p in [3, 5] {
+            let optimum = inst.optimum(p, capacitated: false)
+            let tie = 1e-9 * max(1, optimum)
+            for cap in [1, 3, 17, 80, 400, 2_000] {
+                var outcomes: [CoverageSolver.Outcome] = []
+                for threads in [1, 2] {
+                    var tuning = SolverTuning.standard
+                    // Weak heuristics and short roots, so that every part of the search has work.
+                    tuning.tabuSteps = seed % 4 == 3 ? 30 : 0
+                    tuning.kicks = seed % 4 == 3 ? 1 : 0
+                    tuning.rootIterations = [40, 40, 300][seed % 3]
+                    tuning.nodeIterations = 30
+                    tuning.nodeProgressWindow = 3
+                    tuning.probingMinimumFree = seed % 4 == 1 ? 1_000 : 0
+                    tuning.probingChains = seed % 2 == 0 ? 1 : 2
+                    tuning.decompositionMinimumOpen = 0
+                    tuning.decompositionMinimumSites = 1 + seed % 2
+                    tuning.supportSearch = false
+                    tuning.splitMinimumLinks = seed % 3 == 2 ? 0 : tuning.splitMinimumLinks
+                    var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000_000, passes: cap), tuning: tuning)
+                    budget.threads = threads
+                    budget.coreHandoff = seed % 3 != 1
+                    budget.rootStopsAtPace = seed % 4 == 2
+                    var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
+                    outcomes.append(solver.solve())
+                }
+                let out = outcomes[0], tag = "seed \(seed) p \(p) cap \(cap)"
+                #expect(out.lagrangeIterations <= cap, "\(tag): \(out.lagrangeIterations) passes")
+                #expect(out.bound >= optimum - tie, "\(tag): bound \(out.bound) < optimum \(optimum)")
+                #expect(abs(inst.coveredValue(out.chosen.map { order[model.sortedIndex[$0]] }) - out.value) <= tie, "\(tag)")
+                if out.proven { #expect(abs(out.value - optimum) <= tie, "\(tag): claims optimal") }
+                let two = outcomes[1]
+                #expect(out.chosen == two.chosen && out.value == two.value && out.bound == two.bound && out.proven == two.proven
+                        && out.nodes == two.nodes && out.lagrangeIterations == two.lagrangeIterations, "\(tag): one and two threads differ")
+            }
+        }
+    }
+
+    @Test("a pass cap that binds in probing (one chain and two) or in the core after it, on uniform instances: at most the cap, one and two threads alike", arguments: 0..<4)
+    func passCapInCores(seed: Int) throws {
+        let problem = TwoThreadSelectionTests.uniform(seed: UInt64(90 + seed), demand: 400, candidates: 120, side: 4_000, radius: 900)
+        let m = model(problem)
+        for chains in [1, 2] {
+            for cap in [450, 600, 700, 900, 1_500] {
+                var outcomes: [CoverageSolver.Outcome] = []
+                for threads in [1, 2] {
+                    var tuning = SolverTuning.standard
+                    tuning.tabuSteps = 0
+                    tuning.kicks = 0
+                    tuning.rootIterations = 300
+                    tuning.probingMinimumFree = 0
+                    tuning.probingChains = chains
+                    tuning.supportSearch = false
+                    var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000_000, passes: cap), tuning: tuning)
+                    budget.threads = threads
+                    var solver = CoverageSolver(model: m, p: 6, budget: budget, progress: .silent)
+                    outcomes.append(solver.solve())
+                }
+                let (one, two) = (outcomes[0], outcomes[1])
+                let tag = "seed \(seed) chains \(chains) cap \(cap)"
+                #expect(one.lagrangeIterations <= cap, "\(tag): \(one.lagrangeIterations) passes")
+                #expect(one.bound >= one.value && abs(m.value(one.chosen) - one.value) <= 1e-9 * m.total, "\(tag)")
+                #expect(one.chosen == two.chosen && one.value == two.value && one.bound == two.bound && one.proven == two.proven
+                        && one.nodes == two.nodes && one.lagrangeIterations == two.lagrangeIterations, "\(tag): one and two threads differ")
+            }
+        }
+    }
 }
