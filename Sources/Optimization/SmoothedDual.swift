@@ -37,7 +37,7 @@ extension CoverageSolver {
         let steps = smooth ? settings.subgradientSteps : iterations
         let r = relax(covered: covered, base: base, free: free, fixedIn: [], q: q, lambda: startLambda, theta: theta,
                       iterations: steps, polish: true)
-        if !smooth || optimality.cannotImprove(r.ub, over: target) { return r }
+        if !smooth || optimality.cannotImprove(r.ub, over: target) || lagrangeIterations >= budget.limits.passes { return r }
         let left = settings.evaluations
         let s = smoothRelax(covered: covered, base: base, free: free, fixedIn: [], q: q, lambda: r.lambda,
                             evaluations: left, polish: true, stopsAtHandover: settings.stopsAtHandover && budget.coreHandoff
@@ -109,8 +109,8 @@ extension CoverageSolver {
             }
             if optimality.cannotImprove(bestUB, over: target) { stop = true }
             if handover && improved && handsOver(best, free: free, q: q) { stop = true }
-            // The deadline (L at this point is recorded: the bound stays one).
-            if budget.limits.pastDeadline { stop = true }
+            // The deadline and the pass cap (L at this point is recorded: the bound stays one).
+            if budget.limits.pastDeadline || lagrangeIterations >= budget.limits.passes { stop = true }
             if paced {
                 if count >= window {
                     let descent = recent[count % window] - bestUB
