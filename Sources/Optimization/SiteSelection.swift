@@ -88,7 +88,9 @@ public struct SiteSelectionOptions: Sendable {
     /// (capacitated mode: a tenth of it, its nodes cost max-flows).
     public var nodeLimit: Int
     /// Effort limit of the branch and bound, deterministic unlike a time limit: coverage links
-    /// visited by the Lagrangian relaxations (uncapacitated; about 10⁸ per second here), or
+    /// of the Lagrangian relaxations' passes, each pass counting its model's links (uncapacitated;
+    /// about 10⁸ per second here; a pass at an extrapolated point of the smoothed dual, whose column
+    /// values follow from the two points before it, counts in full too), or
     /// max-flow evaluations times the graph size (capacitated). The root relaxation, the heuristics
     /// and the root node always run in full (uncapacitated: the root's relaxations do not count
     /// against the limit, nor those of the core's root when the search moves to the core; probing

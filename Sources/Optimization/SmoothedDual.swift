@@ -86,9 +86,12 @@ extension CoverageSolver {
         var stop = false
         let negligible = settings.negligible
 
-        // Smoothed value at λ (and x, the smoothed top-q solution); records the exact L there.
-        // `known`: the column values at λ are in `c` already and this is the sum over the
-        // uncovered groups of max(0, r_g − λ_g) (extrapolated points, below); nil: computed here.
+        // Smoothed value at λ (and x, the smoothed top-q solution); records L there (exact when
+        // the column values are summed here; at an extrapolated point to the last bits, and
+        // `relaxFinish` recomputes the best point's exactly). `known`: the column values at λ are in
+        // `c` already and this is the sum over the uncovered groups of max(0, r_g − λ_g)
+        // (extrapolated points, below); nil: computed here. Either way the pass counts the model's
+        // links as work (a deterministic effort measure, not a cost).
         func evaluate(_ lam: [Double], known: Double? = nil) -> Double {
             evaluationsLeft -= 1
             lagrangeIterations += 1
