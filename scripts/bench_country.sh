@@ -8,8 +8,11 @@
 #   COMMANDS="coverage gaps" scripts/bench_country.sh
 #   COUNTIES=2800 STATIONS=150000 DEMAND=1000000 scripts/bench_country.sh   # a smaller run
 #   DATA=bench-data/country.gpkg scripts/bench_country.sh                    # another copy of the data
+#   OUT=bench-data/country-out-mine scripts/bench_country.sh                 # another output directory
 #
-# Prints one JSON line a command and a table; the outputs go to bench-data/country-out/.
+# Prints one JSON line a command and a table; the outputs (each command's json and its
+# /usr/bin/time log) go to $OUT, bench-data/country-out/ by default: give two runs at once
+# different ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNTIES="${COUNTIES:-2800}"
@@ -19,7 +22,7 @@ PER_COUNTY="${PER_COUNTY:-40}"
 SEED="${SEED:-1}"
 COMMANDS="${COMMANDS:-coverage gaps propose}"
 DATA="${DATA:-bench-data/country-c${COUNTIES}-s${STATIONS}-d${DEMAND}-seed${SEED}}"
-OUT="bench-data/country-out"
+OUT="${OUT:-bench-data/country-out}"
 mkdir -p "$OUT"
 if [[ ! -e "$DATA/dataset.json" && "$DATA" != *.gpkg ]]; then
     echo "generating $DATA" >&2

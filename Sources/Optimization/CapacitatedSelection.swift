@@ -204,6 +204,8 @@ struct CapacitatedSearch {
         var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1), tuning: tuning)
         budget.rootIterations = tuning.capacitatedCoverIterations
         budget.nodeIterations = 0
+        // The root alone, and the core's root when fixing hands over (its bound is tighter).
+        budget.coreAtLastNode = true
         var coverSolver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
         let coverBound = coverSolver.solve().bound
         var relaxed: [[SiteIndex]] = []

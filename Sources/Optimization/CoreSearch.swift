@@ -5,7 +5,9 @@ extension CoverageSolver {
     /// them) as a new, smaller model, and takes its answer if better. Its bound covers the core;
     /// answers outside it cannot beat the incumbent. `lambda`, the root's best multipliers, starts
     /// the core's relaxation (summed over the groups the core merges); that relaxation stops at a
-    /// node's pace (`Budget.rootStopsAtPace`), not after the full root's iterations.
+    /// node's pace (`Budget.rootStopsAtPace`), not after the full root's iterations. The core gets
+    /// the nodes left under the node limit (one when none is left: only with
+    /// `Budget.coreAtLastNode`, see `handOverToCore`), and the passes left under a pass cap.
     mutating func solveCore(allowed: [Bool], fixedIn: [ColumnIndex], nodesSoFar: Int, lambda: [Double]) -> Outcome {
         let isFixed = Set(fixedIn)
         let core = (0..<model.candidateCount).filter { allowed[$0] && !isFixed.contains($0) }
@@ -26,6 +28,7 @@ extension CoverageSolver {
         var coreBudget = budget
         coreBudget.limits.nodes = max(1, budget.limits.nodes - nodesSoFar)
         coreBudget.limits.work = max(1, budget.limits.work - (work - rootWork))
+        coreBudget.limits.passes = passesLeft
         coreBudget.kicks = 0
         coreBudget.coreHandoff = false
         coreBudget.rootStopsAtPace = true

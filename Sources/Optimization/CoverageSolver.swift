@@ -43,6 +43,11 @@ struct CoverageSolver {
         var threads = 1
         /// Whether the root may hand the search over to a rebuilt core.
         var coreHandoff = true
+        /// Whether the root may hand over to a core when it was the last node the node limit
+        /// allows, the core's root then counting one node past the limit. Off for every tree (the
+        /// limit holds); the capacitated solver's covering bound sets it: it runs the root alone
+        /// (a node limit of one, no tree) for its bound, which the core's root tightens.
+        var coreAtLastNode = false
         /// Whether the root's relaxations stop, as a node's do, when the bound's recent descent
         /// could not reach the target in the iterations left. True in a core: its root starts
         /// from the multipliers the full model's root already brought close to the LP optimum, so
@@ -86,6 +91,8 @@ struct CoverageSolver {
     /// Links the root node's relaxations visited: the root always runs in full, so the work limit
     /// counts only what the branch and bound spends after it.
     var rootWork = 0
+    /// Relaxation passes left under the pass cap (`EffortLimit.passes`; `.max` without one).
+    var passesLeft: Int { budget.limits.passesLeft(after: lagrangeIterations) }
     /// Site sets of the root's relaxations already evaluated.
     var tried = Set<[Int]>()
     /// Values of site sets the chains computed (read-only while chains run) ...
@@ -167,7 +174,7 @@ struct CoverageSolver {
                 if let job = entry.pending?.job { worker?.cancel(job) }
                 continue
             }
-            if budget.limits.reached(nodes: nodes, work: work - rootWork) {
+            if budget.limits.reached(nodes: nodes, work: work - rootWork, passes: lagrangeIterations) {
                 worker?.stop()
                 stopped = true
                 openBound = stack.largestOpenBound(with: entry, over: openBound)
@@ -184,7 +191,7 @@ struct CoverageSolver {
                 // A better incumbent steers the subgradient steps better: the relaxation is resumed
                 // with it, here on the full model only when no core takes the search over (a core
                 // resumes it from these multipliers on its smaller model, at a fraction of the cost).
-                let resume = incumbent.value > afterRelaxation && !budget.limits.pastDeadline
+                let resume = incumbent.value > afterRelaxation && !budget.limits.pastDeadline && passesLeft > 0
                 rootBound = r.ub
                 rootWork = work
                 rootRelaxation = (sub, r.lambda, r.theta)
@@ -230,7 +237,8 @@ struct CoverageSolver {
                     }
                 }
                 let unsettled = sub.free.count - (newOut.count - node.fixedOut.count) - (newIn.count - node.fixedIn.count)
-                if tuning.probing && unsettled >= tuning.probingMinimumFree && budget.limits.nodes > 1 && budget.nodeIterations > 0 {
+                if tuning.probing && unsettled >= tuning.probingMinimumFree && budget.limits.nodes > 1 && budget.nodeIterations > 0
+                    && passesLeft > 0 {
                     // Lagrangian probing (Probing.swift; not counted by the tree's work limit: it has
                     // an allowance of the same size), then the core again when it settled enough
                     // sites. Not for a search without a tree (the capacitated solver's covering
@@ -263,13 +271,18 @@ struct CoverageSolver {
                 // evaluated since count too. Where they could have stopped it sooner (monotone
                 // limits: its last check, with all its work, is the binding one), it runs again
                 // from the same snapshot's incumbent with the effort spent by now: a prefix of the
-                // same chain, ending open where the limit falls. Both thread counts decide this
-                // from the same figures, so they stay identical, and `nodes` never passes the limit.
-                if chain.nodes > 1, budget.limits.reached(nodes: nodes + chain.nodes - 1, work: work + chain.work - rootWork) {
-                    chain = evaluateChain(node, from: Snapshot(incumbent: pending.snapshot.incumbent, nodes: nodes, work: work))
+                // same chain, ending open where the limit falls. The pass cap stops a relaxation
+                // at any pass: the chain runs again when the passes spent by now and the chain's
+                // reach it. Both thread counts decide this from the same figures, so they stay
+                // identical, and `nodes` never passes the limit, nor the passes their cap.
+                let older = pending.snapshot.iterations != lagrangeIterations
+                if (chain.nodes > 1 && budget.limits.reached(nodes: nodes + chain.nodes - 1, work: work + chain.work - rootWork))
+                    || (older && passesLeft <= chain.iterations) {
+                    chain = evaluateChain(node, from: Snapshot(incumbent: pending.snapshot.incumbent, nodes: nodes, work: work,
+                                                               iterations: lagrangeIterations))
                 }
             } else {
-                let now = Snapshot(incumbent: incumbent, nodes: nodes, work: work)
+                let now = Snapshot(incumbent: incumbent, nodes: nodes, work: work, iterations: lagrangeIterations)
                 if let below = stack.last, below.pending == nil, !below.isRoot,
                    !optimality.cannotImprove(below.node.bound, over: target), nodes + 1 < budget.limits.nodes {
                     var job: ChainWorker.Job? = nil
@@ -312,12 +325,12 @@ struct CoverageSolver {
             }
         }
         let pastDeadline = budget.limits.deadline.map { ContinuousClock.now >= $0 } ?? false
-        if stopped && budget.rootStopsAtPace && !pastDeadline, let root = rootRelaxation,
+        if stopped && budget.rootStopsAtPace && !pastDeadline && passesLeft > 0, let root = rootRelaxation,
            !optimality.cannotImprove(min(openBound, rootBound), over: target) {
             // The root stopped at a node's pace (in a core) and the search at the node or work
             // limit, unproven: the root relaxation runs its full course after all, from where it
             // stopped, so the bound reported is as tight as a full root makes it (this effort is
-            // past the limit; never past a deadline).
+            // past the limit; never past a deadline or the pass cap).
             let full = relax(covered: root.sub.covered, base: root.sub.base, free: root.sub.free, fixedIn: [], q: root.sub.q,
                              lambda: root.lambda, theta: root.theta, iterations: budget.rootIterations, polish: true)
             rootBound = min(rootBound, full.ub)
@@ -361,10 +374,12 @@ struct CoverageSolver {
 
     /// When root fixing settled enough of the free sites (`tuning.coreFraction`), the branch and
     /// bound on the core alone: the sites fixed in, plus the free ones not fixed out (and the
-    /// incumbent's) rebuilt as a smaller problem. Nil when the search stays on this model.
+    /// incumbent's) rebuilt as a smaller problem. Nil when the search stays on this model, and
+    /// when the root was the last node the node limit allows (the core's root would be one more;
+    /// unless `Budget.coreAtLastNode`).
     private mutating func handOverToCore(_ sub: Subproblem, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex],
                                          relaxation r: Relaxation, bound ub: Double, nodes: Int) -> Outcome? {
-        guard budget.coreHandoff, !budget.limits.pastDeadline,
+        guard budget.coreHandoff, !budget.limits.pastDeadline, passesLeft > 0, nodes < budget.limits.nodes || budget.coreAtLastNode,
               Double(fixedOut.count + fixedIn.count) >= tuning.coreFraction * Double(sub.free.count) else { return nil }
         // Every strictly better choice uses only the sites left free: search among them.
         var allowed = [Bool](repeating: false, count: model.candidateCount)
@@ -591,6 +606,7 @@ extension CoverageSolver {
         var incumbent: Incumbent<ColumnIndex>
         var nodes: Int
         var work: Int
+        var iterations: Int
     }
 
     /// A chain to evaluate from `snapshot`: handed to the worker thread (`job`), or evaluated when
@@ -629,20 +645,22 @@ extension CoverageSolver {
         var values: [[ColumnIndex]: Double]
     }
 
-    /// Runs the chain from `start` on a copy of the solver whose incumbent is the snapshot's; the
-    /// limits are checked against the snapshot's effort plus the chain's own.
+    /// Runs the chain from `start` on a copy of the solver whose incumbent and effort are the
+    /// snapshot's; the limits are checked against the snapshot's effort plus the chain's own.
     func evaluateChain(_ start: Node, from snapshot: Snapshot) -> Chain {
         var w = self
         w.incumbent = snapshot.incumbent
+        w.work = snapshot.work
+        w.lagrangeIterations = snapshot.iterations
         w.newValues = [:]
         var node = start
         var count = 0
         func done(_ end: Chain.End) -> Chain {
-            Chain(end: end, incumbent: w.incumbent, nodes: count, work: w.work - work,
-                  iterations: w.lagrangeIterations - lagrangeIterations, values: w.newValues)
+            Chain(end: end, incumbent: w.incumbent, nodes: count, work: w.work - snapshot.work,
+                  iterations: w.lagrangeIterations - snapshot.iterations, values: w.newValues)
         }
         while true {
-            if count > 0 && budget.limits.reached(nodes: snapshot.nodes + count, work: snapshot.work + (w.work - work) - rootWork) {
+            if count > 0 && budget.limits.reached(nodes: snapshot.nodes + count, work: w.work - rootWork, passes: w.lagrangeIterations) {
                 return done(.open(node))
             }
             count += 1

@@ -18,8 +18,11 @@
 /// the outcome is proven when that bound cannot beat the target.
 ///
 /// The solves share the nodes left under the node limit and a work allowance the size of the
-/// tree's (as probing and the support search have), and stop at the deadline; the solves left
-/// keep their Lagrangian bounds, and the outcome is then proven only if those bounds suffice.
+/// tree's (as probing and the support search have), every pass of a solve charged as a pass over
+/// its component's links (its root's, probing's and core's too); each solve has what is left of
+/// the allowance as a cap (`EffortLimit.passes`), so the decomposition passes its allowance only
+/// by less than one pass over its last component's links. They stop at the deadline; the solves
+/// left keep their Lagrangian bounds, and the outcome is then proven only if those bounds suffice.
 extension CoverageSolver {
     /// Runs the decomposition when at least `tuning.decompositionMinimumOpen` sites are open and
     /// they split into at least two components of at least `tuning.decompositionMinimumSites` sites; returns its outcome (the search ends there), or nil
@@ -28,7 +31,7 @@ extension CoverageSolver {
     mutating func solveByComponents(sub: Subproblem, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex], lambda: [Double],
                                     bound ub: Double, nodes: Int) -> Outcome? {
         guard tuning.decomposition, budget.decomposition, budget.limits.nodes > 1, budget.nodeIterations > 0,
-              !budget.limits.pastDeadline, lambda.count == model.groupCount else { return nil }
+              !budget.limits.pastDeadline, passesLeft > 0, lambda.count == model.groupCount else { return nil }
         let q = p - fixedIn.count
         guard q > 0 else { return nil }
         let parts = openComponents(free: sub.free, fixedIn: fixedIn, fixedOut: fixedOut)
@@ -87,6 +90,7 @@ extension CoverageSolver {
                  incumbent: incumbent.value, bound: optimality.reportable(ub), nodes: nodes)
         let nodeAllowance = budget.limits.nodes - nodes
         let workAllowance = budget.limits.work
+        let passAllowance = passesLeft   // (under a pass cap of this search's own)
         var spentNodes = 0, spentWork = 0, iterations = 0, solves = 0
         var goal = target - fixedValue
         for c in components.indices {
@@ -94,9 +98,11 @@ extension CoverageSolver {
             for k in 1..<values[c].count where !exact[c][k] {
                 let need = goal - others[q - k]
                 if optimality.cannotImprove(fixedValue + bounds[c][k] + others[q - k], over: fixedValue + goal) { continue }
-                if budget.limits.pastDeadline || spentNodes >= nodeAllowance || spentWork >= workAllowance { break }
+                if budget.limits.pastDeadline || spentNodes >= nodeAllowance || spentWork >= workAllowance
+                    || iterations >= passAllowance { break }
                 let solved = solveComponent(components[c], count: k, covered: covered, held: held[c], lambda: lam, floor: need,
-                                            nodes: nodeAllowance - spentNodes, work: workAllowance - spentWork)
+                                            nodes: nodeAllowance - spentNodes, work: workAllowance - spentWork,
+                                            passes: passAllowance - iterations)
                 solves += 1
                 spentNodes += solved.nodes
                 spentWork += solved.work
@@ -120,7 +126,8 @@ extension CoverageSolver {
         let proven = optimality.cannotImprove(total, over: target)
         let reported = proven ? incumbent.value
             : max(incumbent.value, min(optimality.reportable(ub), optimality.reportable(total)))
-        progress("decomposition done: \(solves) solves", incumbent: incumbent.value, bound: reported, nodes: nodes + spentNodes)
+        progress("decomposition done: \(solves) solves, \(iterations) passes, \(spentWork) links charged (allowance \(workAllowance))",
+                 incumbent: incumbent.value, bound: reported, nodes: nodes + spentNodes)
         return Outcome(chosen: incumbent.sites, value: incumbent.value, bound: reported, proven: proven, nodes: nodes + spentNodes,
                        lagrangeIterations: lagrangeIterations + iterations, stoppedByBudget: !proven)
     }
@@ -185,8 +192,10 @@ extension CoverageSolver {
     /// One component's solve for one count: this solver on the component's sites alone (the demand
     /// `covered` removed), looking only for values above `floor`; its best sites in this model's
     /// columns, their value, a bound on the component's best with `count` sites, and its effort.
+    /// `work`, what is left of the allowance, is both its tree's work limit and the cap of its
+    /// passes as charged (`solveRestricted`); `passes`, those left under this search's own cap.
     private func solveComponent(_ part: [ColumnIndex], count: Int, covered: [Bool], held: [ColumnIndex], lambda: [Double],
-                                floor: Double, nodes: Int, work: Int)
+                                floor: Double, nodes: Int, work: Int, passes: Int)
         -> (value: Double, sites: [ColumnIndex], bound: Double, nodes: Int, work: Int, iterations: Int) {
         var residual = model.weight
         for g in residual.indices where covered[g] { residual[g] = 0 }
@@ -196,8 +205,9 @@ extension CoverageSolver {
         own.rootStopsAtPace = true
         own.limits.nodes = max(1, nodes)
         own.limits.work = max(1, work)
+        own.limits.passes = passes
         let (restricted, out, chosen) = solveRestricted(part, residual: residual, count: count, held: held, lambda: lambda,
-                                                        budget: own, floor: floor)
+                                                        budget: own, workCap: work, floor: floor)
         var seen = Set<Int>()
         var value = 0.0
         for j in chosen { for g in model.byCandidate.row(j) where !covered[Int(g)] && seen.insert(Int(g)).inserted { value += model.weight[Int(g)] } }

@@ -122,7 +122,8 @@ extension CoverageSolver {
         var lastTop: [ColumnIndex] = []
         var masked = [Double](repeating: 0, count: G)
         for iteration in 0..<iterations {
-            if iteration > 0, budget.limits.pastDeadline { break }  // (one step at least: a bound)
+            // (One step at least: a bound.) The pass cap is checked at every pass, as the deadline.
+            if iteration > 0, budget.limits.pastDeadline || lagrangeIterations >= budget.limits.passes { break }
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
             if iteration % tuning.exactRecomputeInterval == 0 {

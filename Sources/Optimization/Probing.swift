@@ -37,7 +37,8 @@ extension CoverageSolver {
     ///
     /// Probing stops when it has spent as much work as the tree may (`EffortLimit.work`, checked
     /// before every probe of one chain; with two, at the start of each round and, within a round,
-    /// by each chain against its share), or at the deadline.
+    /// by each chain against its share), or at the deadline; under a pass cap
+    /// (`EffortLimit.passes`), also when the passes left are spent (a probe stops at that pass).
     mutating func probe(sub: Subproblem, relaxation r: Relaxation, fixedIn newIn: [ColumnIndex],
                         fixedOut newOut: inout [ColumnIndex]) {
         let order = probingOrder(sub: sub, relaxation: r, fixedIn: newIn, fixedOut: newOut)
@@ -46,7 +47,10 @@ extension CoverageSolver {
         budget.tuning.smoothing.resumeShare = tuning.probingShare
         budget.tuning.smoothing.startCurvature = tuning.probingCurvature
         defer { budget = saved }
-        let allowance = budget.limits.work
+        // Its allowance, within the passes left under a pass cap (each probe's pass is one over
+        // this model's links).
+        let capped = passesLeft.multipliedReportingOverflow(by: max(1, model.byCandidate.edgeCount))
+        let allowance = min(budget.limits.work, capped.overflow ? .max : capped.partialValue)
         let startWork = work
         var first = ProbeChain(sites: [], lambda: r.lambda)
         if tuning.probingChains < 2 {
@@ -64,12 +68,21 @@ extension CoverageSolver {
         while lo < hi {
             let spent = work - startWork
             if budget.limits.pastDeadline || spent >= allowance { return }
-            let limit = min(roundWork, max(1, (allowance - spent) / 2))
+            var limit = min(roundWork, max(1, (allowance - spent) / 2))
             let mid = lo + (hi - lo + 1) / 2
             first.sites = order[lo..<mid]
             second.sites = ArraySlice(order[mid..<hi].reversed())
             let before = newOut
             var a = self, b = self
+            if budget.limits.passes != .max {
+                // Under a pass cap each chain has half the passes left: its relaxations stop there,
+                // and it starts no probe once they are spent.
+                let share = passesLeft / 2
+                if share < 1 { return }
+                a.budget.limits.passes = lagrangeIterations + share
+                b.budget.limits.passes = a.budget.limits.passes
+                limit = min(limit, share * max(1, model.byCandidate.edgeCount))
+            }
             let (outA, outB) = bothOf(threads: budget.threads,
                                       { a.probeRound(&first, fixedIn: newIn, fixedOut: before, work: limit) },
                                       { b.probeRound(&second, fixedIn: newIn, fixedOut: before, work: limit) })

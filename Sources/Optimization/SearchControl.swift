@@ -99,15 +99,24 @@ struct OptimalityTest: Sendable {
 
 /// The one effort check of the branch and bounds: a node limit, a deterministic work limit (the
 /// root node always runs in full; a covering core's paced root relaxation may run on past the
-/// node or work limit when the search stops unproven) and an optional wall-clock deadline. The
+/// node or work limit when the search stops unproven, never past a pass cap) and an optional wall-clock deadline. The
 /// root node is entered even past the deadline, so that a bound exists; the covering solver's
 /// relaxations, tabu searches, kicks and swap searches check the deadline at every step (a clock
 /// read, ~25 ns, against steps of tens of µs), and past it the root neither resumes its
 /// relaxation nor hands over to a core, so a solve returns soon after it.
+///
+/// A solve that is part of another's allowance (the support search's area solves, the
+/// decomposition's component solves, and the cores and components inside them) also has a cap on
+/// its relaxation passes (`passes`), which, unlike the work limit, counts every pass: its roots',
+/// its probing's, its core's and its own solves'. The covering solver starts no relaxation, probe,
+/// node, core or solve once it is spent, and a relaxation stops after the pass that spends it (at
+/// least one pass at the root, for a bound): the solve runs at most `passes` passes.
 struct EffortLimit: Sendable {
     var nodes: Int
     var work: Int = .max
     var deadline: ContinuousClock.Instant? = nil
+    /// Relaxation passes the solve may run in all (none: `.max`); see above.
+    var passes: Int = .max
 
     /// A deadline `seconds` from now, or none.
     static func deadline(in seconds: Double?) -> ContinuousClock.Instant? {
@@ -117,11 +126,17 @@ struct EffortLimit: Sendable {
     /// The deadline has passed (false without one).
     var pastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
-    /// Whether a search that has evaluated `n` nodes with `w` work must stop. The root (`n` = 0)
-    /// is always evaluated, past the work limit or the deadline too, so that every solve (the
-    /// covering and the capacitated one) reports a finite bound from at least one relaxation.
-    func reached(nodes n: Int, work w: Int) -> Bool {
-        n >= nodes || (n > 0 && (w >= work || pastDeadline))
+    /// Whether a search that has evaluated `n` nodes with `w` work (and `r` relaxation passes in
+    /// all) must stop. The root (`n` = 0) is always evaluated, past the work limit, the pass cap or
+    /// the deadline too, so that every solve (the covering and the capacitated one) reports a
+    /// finite bound from at least one relaxation.
+    func reached(nodes n: Int, work w: Int, passes r: Int = 0) -> Bool {
+        n >= nodes || (n > 0 && (w >= work || r >= passes || pastDeadline))
+    }
+
+    /// The passes left under the cap after `spent` (`.max` without a cap).
+    func passesLeft(after spent: Int) -> Int {
+        passes == .max ? .max : max(0, passes - spent)
     }
 }
 

@@ -88,13 +88,17 @@ public struct SiteSelectionOptions: Sendable {
     /// (capacitated mode: a tenth of it, its nodes cost max-flows).
     public var nodeLimit: Int
     /// Effort limit of the branch and bound, deterministic unlike a time limit: coverage links
-    /// visited by the Lagrangian relaxations (uncapacitated; about 10⁸ per second here), or
+    /// of the Lagrangian relaxations' passes, each pass counting its model's links (uncapacitated;
+    /// about 10⁸ per second here; a pass at an extrapolated point of the smoothed dual, whose column
+    /// values follow from the two points before it, counts in full too), or
     /// max-flow evaluations times the graph size (capacitated). The root relaxation, the heuristics
     /// and the root node always run in full (uncapacitated: the root's relaxations do not count
     /// against the limit, nor those of the core's root when the search moves to the core; probing
     /// at the root, the decomposition by components and the support search after an unproven stop
-    /// each have an allowance of their own of this size, the last two passing it at most by the
-    /// solve they started last).
+    /// each have an allowance of their own of this size, counting every relaxation pass of their
+    /// solves, roots included; each of their solves stops at what is left of it, so they pass it
+    /// by less than one relaxation pass over the part of the problem they solve last, the support
+    /// search in each of its two halves).
     public var workLimit: Int
     /// Optional wall-clock limit per solve (seconds). Off by default: a time limit can make two runs
     /// of the same input stop at different points, and the output must be reproducible. The

@@ -37,7 +37,7 @@ extension CoverageSolver {
         let steps = smooth ? settings.subgradientSteps : iterations
         let r = relax(covered: covered, base: base, free: free, fixedIn: [], q: q, lambda: startLambda, theta: theta,
                       iterations: steps, polish: true)
-        if !smooth || optimality.cannotImprove(r.ub, over: target) { return r }
+        if !smooth || optimality.cannotImprove(r.ub, over: target) || lagrangeIterations >= budget.limits.passes { return r }
         let left = settings.evaluations
         let s = smoothRelax(covered: covered, base: base, free: free, fixedIn: [], q: q, lambda: r.lambda,
                             evaluations: left, polish: true, stopsAtHandover: settings.stopsAtHandover && budget.coreHandoff
@@ -91,8 +91,13 @@ extension CoverageSolver {
         var terms: [Double] = []
         let splitColumns = tuning.parallelSmoothingMinimumColumns
 
-        // Smoothed value at λ (and x, the smoothed top-q solution); records the exact L there.
-        func evaluate(_ lam: [Double]) -> Double {
+        // Smoothed value at λ (and x, the smoothed top-q solution); records L there (exact when
+        // the column values are summed here; at an extrapolated point to the last bits, and
+        // `relaxFinish` recomputes the best point's exactly). `known`: the column values at λ are in
+        // `c` already and this is the sum over the uncovered groups of max(0, r_g − λ_g)
+        // (extrapolated points, below); nil: computed here. Either way the pass counts the model's
+        // links as work (a deterministic effort measure, not a cost).
+        func evaluate(_ lam: [Double], known: Double? = nil) -> Double {
             evaluationsLeft -= 1
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
@@ -100,7 +105,10 @@ extension CoverageSolver {
             // (The worker may be left out of a pass, when it has lately not been there in time:
             // the one-thread loops then, with the same results.)
             let two = split?.engaged()
-            if let split = two {
+            if let known {
+                linear = base + known
+                (top, next) = Self.top(q, of: free, values: c)
+            } else if let split = two {
                 let (sum, t, n) = split.values(lambda: lam, covered: covered, model: model, free: free, freeMid: freeMid, q: q,
                                                into: &c, scratch: &scratch)
                 (linear, top, next) = (base + sum, t, n)
@@ -121,8 +129,8 @@ extension CoverageSolver {
             }
             if optimality.cannotImprove(bestUB, over: target) { stop = true }
             if handover && improved && handsOver(best, free: free, q: q) { stop = true }
-            // The deadline (L at this point is recorded: the bound stays one).
-            if budget.limits.pastDeadline { stop = true }
+            // The deadline and the pass cap (L at this point is recorded: the bound stays one).
+            if budget.limits.pastDeadline || lagrangeIterations >= budget.limits.passes { stop = true }
             if paced {
                 if count >= window {
                     let descent = recent[count % window] - bestUB
@@ -170,6 +178,10 @@ extension CoverageSolver {
         var lipschitz = settings.startCurvature
         var fy = evaluate(y)
         gradient(into: &grad)
+        // The exact column values at λ (the free columns'), and a buffer for those at the trial
+        // point: the extrapolated point's values follow from them (`extrapolatedColumns`).
+        var cLam = c
+        var cTrial = c
         var previous = Double.infinity
         var iteration = 0
         while evaluationsLeft > 0 && !stop {
@@ -192,6 +204,12 @@ extension CoverageSolver {
                 momentum = 0
             }
             Self.extrapolate(trial, from: lam, momentum: momentum, weight: model.weight, into: &y)
+            // `c` holds the trial point's values (its evaluation, just above): y's follow from them
+            // and λ's without a pass over the links; the trial point becomes λ.
+            swap(&cTrial, &c)
+            let linearAtY = Self.extrapolatedColumns(trial: trial, lambda: lam, y: y, momentum: momentum, atTrial: cTrial,
+                                                     atLambda: cLam, covered: covered, model: model, free: free, into: &c)
+            swap(&cLam, &cTrial)
             swap(&lam, &trial)
             previous = fTrial
             t = tNext
@@ -201,7 +219,7 @@ extension CoverageSolver {
             }
             lipschitz *= settings.curvatureDecay
             if evaluationsLeft <= 0 { break }
-            fy = evaluate(y)
+            fy = evaluate(y, known: linearAtY)
             if stop { break }
             gradient(into: &grad)
         }
@@ -266,6 +284,49 @@ extension CoverageSolver {
                 }
             }
         }
+    }
+
+    /// The column values at the extrapolated point y = clamp(t + m·(t − λ), 0, r) from those at
+    /// t and λ (exact, the free columns'): c(t) + m·(c(t) − c(λ)) is linear in the point, so only
+    /// the groups the box clamps (a few per cent) are corrected, each over its columns. Returns
+    /// the sum over the uncovered groups of max(0, r_g − y_g), in ascending order as
+    /// `columnValues` sums it. Rounding makes these values differ from a direct sum in the last
+    /// bits, never by drift (each step starts from exact values): the points they reach are
+    /// evaluated exactly before they count as a bound (`relaxFinish`).
+    static func extrapolatedColumns(trial t: [Double], lambda l: [Double], y: [Double], momentum m: Double,
+                                    atTrial ct: [Double], atLambda cl: [Double], covered: [Bool], model: CoverageModel,
+                                    free: [ColumnIndex], into c: inout [Double]) -> Double {
+        var sum = 0.0
+        model.withView { view in
+            c.withUnsafeMutableBufferPointer { c in
+                ct.withUnsafeBufferPointer { ct in
+                    cl.withUnsafeBufferPointer { cl in
+                        for j in free { c[j] = ct[j] + m * (ct[j] - cl[j]) }
+                    }
+                }
+                t.withUnsafeBufferPointer { t in
+                    l.withUnsafeBufferPointer { l in
+                        y.withUnsafeBufferPointer { y in
+                            covered.withUnsafeBufferPointer { cov in
+                                model.weight.withUnsafeBufferPointer { w in
+                                    var s = 0.0
+                                    for g in 0..<y.count where !cov[g] {
+                                        s += max(0, w[g] - y[g])
+                                        let unclamped = t[g] + m * (t[g] - l[g])
+                                        if unclamped != y[g] {
+                                            let d = y[g] - unclamped
+                                            for k in view.groupOffsets[g]..<view.groupOffsets[g + 1] { c[Int(view.groupColumns[k])] += d }
+                                        }
+                                    }
+                                    sum = s
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return sum
     }
 
     /// The best point's bound recomputed exactly from its multipliers (no drift), with `share`;

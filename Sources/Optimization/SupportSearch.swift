@@ -19,10 +19,11 @@
 /// work allowance of their own the size of the tree's work limit (as probing has): each solve's
 /// relaxation passes, its roots' and its core's too (which a tree's own limit does not count),
 /// are charged to it as passes over the area's links, the solves in two halves (every other
-/// one) with half of it each, and a half starts no solve once its share is spent: the search may
-/// pass its allowance by the solve each half started last (a solve's root relaxations run in
-/// full, as every root does; a decomposition inside a solve is charged with it). It stops at the
-/// deadline.
+/// one) with half of it each. A half starts no solve once its share is spent, and each solve has
+/// what is left of the share as a cap (`EffortLimit.passes`: its roots, probing, core and a
+/// decomposition inside it count too, and a relaxation stops at the pass that reaches it), so a
+/// half passes its share only by less than one pass over its last area's links (with at least one
+/// pass for a solve's bound), on one thread and two alike. It stops at the deadline.
 extension CoverageSolver {
     /// The sites of the restricted problem: the free sites of the root subproblem whose share is at
     /// least `tuning.supportShare`, with the incumbent's, ascending. Empty when that barely narrows
@@ -112,25 +113,32 @@ extension CoverageSolver {
         let workShare = max(1, budget.limits.work / counts.count)
         let halves = counts.count > 1 ? 2 : 1
         let allowance = max(1, budget.limits.work / halves)
+        // (Under a pass cap of this search's own, each half also has half the passes left.)
+        let passShare = passesLeft == .max ? .max : passesLeft / halves
         let parallel = budget.threads >= 2 && halves == 2
         let me = self
         func run(_ half: Int) -> [Solved] {
             var out: [Solved] = []
-            var charged = 0
+            var charged = 0, passes = 0
             for (n, (a, k)) in counts.enumerated() where n % halves == half {
-                if me.budget.limits.pastDeadline || charged >= allowance { break }
+                if me.budget.limits.pastDeadline || charged >= allowance || passes >= passShare { break }
+                // The solve's cap: what is left of the half's allowance.
                 let (value, chosen, spent) = me.solveArea(areas[a], count: k, held: held[a], lambda: lambda, nodes: nodeShare,
-                                                          work: workShare, threads: parallel ? 1 : me.budget.threads)
+                                                          work: workShare, cap: (work: allowance - charged, passes: passShare - passes),
+                                                          threads: parallel ? 1 : me.budget.threads)
                 charged += spent.work
-                out.append(Solved(area: a, count: k, value: value, sites: chosen, nodes: spent.nodes, iterations: spent.iterations))
+                passes += spent.iterations
+                out.append(Solved(area: a, count: k, value: value, sites: chosen, nodes: spent.nodes, iterations: spent.iterations,
+                                  work: spent.work))
             }
             return out
         }
         let (first, second) = bothOf(threads: parallel ? 2 : 1, { run(0) }, { halves == 2 ? run(1) : [] })
-        var nodes = 0, iterations = 0
+        var nodes = 0, iterations = 0, charged = 0
         for s in first + second {
             nodes += s.nodes
             iterations += s.iterations
+            charged += s.work
             if s.value > (best[s.area][s.count]?.value ?? -1) { best[s.area][s.count] = (s.value, s.sites) }
         }
         // The allotment: a knapsack over the areas' counts (p sites at most; equal values: the
@@ -164,8 +172,8 @@ extension CoverageSolver {
         }
         let value = model.value(chosen)
         if value > target + incumbent.tie { incumbent.offer(chosen, value: value) }
-        progress("support search done", incumbent: incumbent.value, bound: optimality.reportable(max(bound, incumbent.value)),
-                 nodes: nodes)
+        progress("support search done: \(first.count + second.count) solves, \(iterations) passes, \(charged) links charged (allowance \(budget.limits.work))",
+                 incumbent: incumbent.value, bound: optimality.reportable(max(bound, incumbent.value)), nodes: nodes)
         return (nodes, iterations)
     }
 
@@ -178,21 +186,26 @@ extension CoverageSolver {
         var sites: [ColumnIndex]
         var nodes: Int
         var iterations: Int
+        var work: Int
     }
 
     /// The best `count` sites of one area (this solver on the area's sites alone, its multipliers
     /// from `lambda` summed over the groups it merges), in this model's columns, with their value;
-    /// the area's incumbent sites (`held`) start it when there are `count` of them.
+    /// the area's incumbent sites (`held`) start it when there are `count` of them. `nodes`, `work`:
+    /// its node and (tree) work limits; `cap`: the links of its passes as charged (passes over the
+    /// area's links) and the passes it may spend in all (`solveRestricted`).
     private func solveArea(_ area: [ColumnIndex], count: Int, held: [ColumnIndex], lambda: [Double],
-                           nodes: Int, work: Int, threads: Int) -> (Double, [ColumnIndex], (nodes: Int, iterations: Int, work: Int)) {
+                           nodes: Int, work: Int, cap: (work: Int, passes: Int),
+                           threads: Int) -> (Double, [ColumnIndex], (nodes: Int, iterations: Int, work: Int)) {
         var own = budget
         own.supportSearch = false
         own.rootStopsAtPace = false
         own.limits.nodes = nodes
         own.limits.work = work
+        own.limits.passes = cap.passes
         own.threads = threads
         let (restricted, out, chosen) = solveRestricted(area, residual: model.weight, count: count, held: held, lambda: lambda,
-                                                        budget: own)
+                                                        budget: own, workCap: cap.work)
         return (model.value(chosen), chosen, (out.nodes, out.lagrangeIterations, out.lagrangeIterations * restricted.byCandidate.edgeCount))
     }
 
@@ -201,10 +214,16 @@ extension CoverageSolver {
     /// start from `lambda` summed over the groups the smaller model merges (at most each group's
     /// weight), and `held`'s sites start it when there are `count` of them. The smaller model, the
     /// outcome, and its chosen sites in this model's columns. Shared by the support search's areas
-    /// and the decomposition's components.
+    /// and the decomposition's components, which charge every pass of the solve as a pass over the
+    /// smaller model's links: `workCap` (those links) caps its passes (`EffortLimit.passes`, at
+    /// least one) within `own`'s pass cap, so that the solve's charge passes `workCap` only when
+    /// that is less than one pass, and then by less than one pass.
     func solveRestricted(_ sites: [ColumnIndex], residual: [Double], count: Int, held: [ColumnIndex], lambda: [Double],
-                         budget own: Budget, floor: Double = -.infinity) -> (model: CoverageModel, outcome: Outcome, chosen: [ColumnIndex]) {
+                         budget own: Budget, workCap: Int, floor: Double = -.infinity)
+        -> (model: CoverageModel, outcome: Outcome, chosen: [ColumnIndex]) {
         let restricted = CoverageModel(residual: residual, lists: sites.map { Array(model.byCandidate.row($0)) })
+        var own = own
+        own.limits.passes = min(own.limits.passes, max(1, workCap / max(1, restricted.byCandidate.edgeCount)))
         var column = [ColumnIndex](repeating: -1, count: model.candidateCount)
         for (k, listIndex) in restricted.sortedIndex.enumerated() { column[sites[listIndex]] = k }
         let mapped = held.map { column[$0] }.filter { $0 >= 0 }
