@@ -207,13 +207,19 @@ struct CoverageSolver {
                 }
                 if resume {
                     // After the smoothed dual (whose steps do not aim at the incumbent), a short
-                    // continuation of it instead.
-                    let again = r.smoothed
-                        ? smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                                      lambda: r.lambda, evaluations: tuning.smoothing.resumeEvaluations, polish: true, resumed: true)
-                        : relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
-                                lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
-                                paced: budget.rootStopsAtPace)
+                    // continuation of it instead (its passes on both threads: the other is idle).
+                    let again: Relaxation
+                    if r.smoothed {
+                        let split = passSplit()
+                        again = smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                            lambda: r.lambda, evaluations: tuning.smoothing.resumeEvaluations, polish: true,
+                                            resumed: true, split: split)
+                        split?.workers.stop()
+                    } else {
+                        again = relax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: node.fixedIn, q: sub.q,
+                                      lambda: r.lambda, theta: tuning.resumeTheta, iterations: budget.rootIterations, polish: true,
+                                      paced: budget.rootStopsAtPace)
+                    }
                     if again.ub < r.ub { r = again }
                     rootBound = r.ub
                     rootWork = work

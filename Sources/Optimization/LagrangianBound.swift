@@ -31,46 +31,68 @@ extension CoverageSolver {
 
     /// The q best free columns by value (ties: lower index), best first, plus the (q+1)-th value.
     static func top(_ q: Int, of free: [ColumnIndex], values c: [Double]) -> ([ColumnIndex], Double) {
-        // A min-heap of size q + 1 keyed by (value, -index).
-        var heap: [Int] = []
-        heap.reserveCapacity(q + 2)
-        func worse(_ a: Int, _ b: Int) -> Bool { c[a] < c[b] || (c[a] == c[b] && a > b) }
-        func siftUp(_ i0: Int) {
-            var i = i0
-            while i > 0 {
-                let parent = (i - 1) / 2
-                if worse(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+        let keep = max(q, 0) + 1
+        var sorted = [ColumnIndex](repeating: 0, count: keep)
+        let n = free.withUnsafeBufferPointer { free in
+            c.withUnsafeBufferPointer { c in
+                sorted.withUnsafeMutableBufferPointer { out in best(keep, of: free, values: c, into: out.baseAddress!) }
             }
         }
-        func siftDown(_ i0: Int) {
+        var next = 0.0
+        if n > q {
+            next = c[sorted[q]]
+            sorted.removeLast(sorted.count - q)
+        } else {
+            sorted.removeLast(sorted.count - n)
+        }
+        return (sorted, next)
+    }
+
+    /// The `k` best of `free` by value (ties: lower index), best first, written to `out` (room for
+    /// `k`); returns how many (fewer than `k` when `free` is shorter). A min-heap of the best so far
+    /// keyed by (value, −index), sorted at the end by popping its worst to the back: the order is a
+    /// total one, so any part of `free` gives the same best columns as a pass over all of it
+    /// would among its own.
+    static func best(_ k: Int, of free: UnsafeBufferPointer<ColumnIndex>, values c: UnsafeBufferPointer<Double>,
+                     into heap: UnsafeMutablePointer<ColumnIndex>) -> Int {
+        @inline(__always) func worse(_ a: Int, _ b: Int) -> Bool { c[a] < c[b] || (c[a] == c[b] && a > b) }
+        @inline(__always) func siftDown(_ i0: Int, _ count: Int) {
             var i = i0
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < heap.count && worse(heap[l], heap[m]) { m = l }
-                if r < heap.count && worse(heap[r], heap[m]) { m = r }
+                if l < count && worse(heap[l], heap[m]) { m = l }
+                if r < count && worse(heap[r], heap[m]) { m = r }
                 if m == i { return }
-                heap.swapAt(i, m)
+                swap(&heap[i], &heap[m])
                 i = m
             }
         }
-        let keep = q + 1
+        guard k > 0 else { return 0 }
+        var count = 0
         for j in free {
-            if heap.count < keep {
-                heap.append(j)
-                siftUp(heap.count - 1)
+            if count < k {
+                // Sift up.
+                var i = count
+                heap[i] = j
+                count += 1
+                while i > 0 {
+                    let parent = (i - 1) / 2
+                    if worse(heap[i], heap[parent]) { swap(&heap[i], &heap[parent]); i = parent } else { break }
+                }
             } else if worse(heap[0], j) {
                 heap[0] = j
-                siftDown(0)
+                siftDown(0, count)
             }
         }
-        var sorted = heap.sorted { worse($1, $0) }
-        var next = 0.0
-        if sorted.count > q {
-            next = c[sorted[q]]
-            sorted.removeLast(sorted.count - q)
+        // The worst to the back, one at a time: best first.
+        var n = count
+        while n > 1 {
+            n -= 1
+            swap(&heap[0], &heap[n])
+            siftDown(0, n)
         }
-        return (sorted, next)
+        return count
     }
 
     /// Subgradient optimisation of L(λ) at a node (groups covered by fixed-in sites removed, base
@@ -218,44 +240,71 @@ extension CoverageSolver {
         return sum
     }
 
+    /// The same when λ is 0 (+0.0) on every covered group already, as in the smoothed dual's passes:
+    /// no masked copy, the same values to the bit.
+    static func columnValues(zeroOnCovered lambda: [Double], covered: [Bool], model: CoverageModel, free: [ColumnIndex],
+                             into c: inout [Double]) -> Double {
+        let sum = uncoveredSlack(lambda, covered: covered, weight: model.weight)
+        sumColumns(lambda, model: model, free: free, into: &c)
+        return sum
+    }
+
+    /// Σ max(0, r_g − λ_g) over the uncovered groups, in ascending order (as `columnValues` sums it).
+    static func uncoveredSlack(_ lambda: [Double], covered: [Bool], weight: [Double]) -> Double {
+        var s = 0.0
+        weight.withUnsafeBufferPointer { w in
+            covered.withUnsafeBufferPointer { cov in
+                lambda.withUnsafeBufferPointer { lam in
+                    for g in 0..<w.count where !cov[g] { s += max(0, w[g] - lam[g]) }
+                }
+            }
+        }
+        return s
+    }
+
     /// c_j = Σ_{g ∈ j} λ_g for the free columns, four columns at a time (each in its own order).
     private static func sumColumns(_ lambda: [Double], model: CoverageModel, free: [ColumnIndex], into c: inout [Double]) {
         model.withView { m in
             lambda.withUnsafeBufferPointer { lam in
                 free.withUnsafeBufferPointer { free in
-                    c.withUnsafeMutableBufferPointer { c in
-                        let off = m.columnOffsets, grp = m.columnGroups
-                        var i = 0
-                        while i + 4 <= free.count {
-                            let j0 = free[i], j1 = free[i + 1], j2 = free[i + 2], j3 = free[i + 3]
-                            var t0 = off[j0], t1 = off[j1], t2 = off[j2], t3 = off[j3]
-                            let e0 = off[j0 + 1], e1 = off[j1 + 1], e2 = off[j2 + 1], e3 = off[j3 + 1]
-                            let shared = min(e0 - t0, e1 - t1, e2 - t2, e3 - t3)
-                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                            for _ in 0..<shared {
-                                s0 += lam[Int(grp[t0])]
-                                s1 += lam[Int(grp[t1])]
-                                s2 += lam[Int(grp[t2])]
-                                s3 += lam[Int(grp[t3])]
-                                t0 &+= 1; t1 &+= 1; t2 &+= 1; t3 &+= 1
-                            }
-                            while t0 < e0 { s0 += lam[Int(grp[t0])]; t0 &+= 1 }
-                            while t1 < e1 { s1 += lam[Int(grp[t1])]; t1 &+= 1 }
-                            while t2 < e2 { s2 += lam[Int(grp[t2])]; t2 &+= 1 }
-                            while t3 < e3 { s3 += lam[Int(grp[t3])]; t3 &+= 1 }
-                            c[j0] = s0; c[j1] = s1; c[j2] = s2; c[j3] = s3
-                            i += 4
-                        }
-                        while i < free.count {
-                            let j = free[i]
-                            var s = 0.0
-                            for t in off[j]..<off[j + 1] { s += lam[Int(grp[t])] }
-                            c[j] = s
-                            i += 1
-                        }
-                    }
+                    c.withUnsafeMutableBufferPointer { c in sumColumns(lam, view: m, free: free, into: c) }
                 }
             }
+        }
+    }
+
+    /// The same over buffers: writes c_j for the columns of `free` only (any part of the free
+    /// columns: each value is summed alone, so the part it is computed in does not matter).
+    static func sumColumns(_ lam: UnsafeBufferPointer<Double>, view m: CoverageModel.View, free: UnsafeBufferPointer<ColumnIndex>,
+                           into c: UnsafeMutableBufferPointer<Double>) {
+        let off = m.columnOffsets, grp = m.columnGroups
+        var i = 0
+        while i + 4 <= free.count {
+            let j0 = free[i], j1 = free[i + 1], j2 = free[i + 2], j3 = free[i + 3]
+            var t0 = off[j0], t1 = off[j1], t2 = off[j2], t3 = off[j3]
+            let e0 = off[j0 + 1], e1 = off[j1 + 1], e2 = off[j2 + 1], e3 = off[j3 + 1]
+            let shared = min(e0 - t0, e1 - t1, e2 - t2, e3 - t3)
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            for _ in 0..<shared {
+                s0 += lam[Int(grp[t0])]
+                s1 += lam[Int(grp[t1])]
+                s2 += lam[Int(grp[t2])]
+                s3 += lam[Int(grp[t3])]
+                t0 &+= 1; t1 &+= 1; t2 &+= 1; t3 &+= 1
+            }
+            while t0 < e0 { s0 += lam[Int(grp[t0])]; t0 &+= 1 }
+            while t1 < e1 { s1 += lam[Int(grp[t1])]; t1 &+= 1 }
+            while t2 < e2 { s2 += lam[Int(grp[t2])]; t2 &+= 1 }
+            while t3 < e3 { s3 += lam[Int(grp[t3])]; t3 &+= 1 }
+            c[j0] = s0; c[j1] = s1; c[j2] = s2; c[j3] = s3
+            i += 4
+        }
+        while i < free.count {
+            let j = free[i]
+            var s = 0.0
+            for t in off[j]..<off[j + 1] { s += lam[Int(grp[t])] }
+            c[j] = s
+            i += 1
         }
     }
 

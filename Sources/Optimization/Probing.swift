@@ -55,7 +55,10 @@ extension CoverageSolver {
         var first = ProbeChain(sites: [], lambda: r.lambda)
         if tuning.probingChains < 2 {
             first.sites = order[...]
-            newOut += probeRound(&first, fixedIn: newIn, fixedOut: newOut, work: allowance)
+            // One chain leaves the second thread idle: its passes' loops take it (SmoothedDual.swift).
+            let split = passSplit()
+            defer { split?.workers.stop() }
+            newOut += probeRound(&first, fixedIn: newIn, fixedOut: newOut, work: allowance, split: split)
             return
         }
         var second = ProbeChain(sites: [], lambda: r.lambda)
@@ -128,7 +131,7 @@ extension CoverageSolver {
     /// `work` or reaches the deadline; returns the sites it fixed out, in order, and leaves in
     /// `chain.sites` those it did not get to.
     private mutating func probeRound(_ chain: inout ProbeChain, fixedIn: [ColumnIndex], fixedOut: [ColumnIndex],
-                                     work limit: Int) -> [ColumnIndex] {
+                                     work limit: Int, split: PassSplit? = nil) -> [ColumnIndex] {
         let start = work
         var fixed: [ColumnIndex] = []
         while let current = chain.sites.first {
@@ -139,7 +142,8 @@ extension CoverageSolver {
             let s = Subproblem(node, model: model, p: p)
             guard s.q > 0 && s.free.count > s.q else { continue }
             let rr = smoothRelax(covered: s.covered, base: s.base, free: s.free, fixedIn: node.fixedIn, q: s.q,
-                                 lambda: chain.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true)
+                                 lambda: chain.lambda, evaluations: budget.nodeIterations, polish: false, resumed: true, paced: true,
+                                 split: split)
             chain.lambda = rr.lambda
             if optimality.cannotImprove(rr.ub, over: target) { fixed.append(current) }
         }

@@ -53,10 +53,12 @@ extension CoverageSolver {
     /// bound branches on. `resumed` (warm starts: a resumed root, every branch-and-bound node)
     /// starts μ at `resumeShare` instead of `startShare`; `paced` stops, as a subgradient node
     /// does, when the bound's descent over the last `nodeProgressWindow` passes, kept up for the
-    /// passes left, could not bring it down to the target.
+    /// passes left, could not bring it down to the target. With `split` (a worker thread that has
+    /// nothing else to do), each pass's large loops run in two parts at once (`PassSplit`), with
+    /// the same results to the bit.
     mutating func smoothRelax(covered: [Bool], base: Double, free: [ColumnIndex], fixedIn: [ColumnIndex], q: Int,
                               lambda startLambda: [Double], evaluations: Int, polish: Bool, resumed: Bool = false,
-                              paced: Bool = false, stopsAtHandover handover: Bool = false) -> Relaxation {
+                              paced: Bool = false, stopsAtHandover handover: Bool = false, split: PassSplit? = nil) -> Relaxation {
         let G = model.groupCount
         let K = model.candidateCount
         var uncoveredWeight = 0.0
@@ -76,7 +78,6 @@ extension CoverageSolver {
         var x = [Double](repeating: 0, count: K)
         var tau = 0.0
         var tauKnown = false
-        var masked = [Double](repeating: 0, count: G)
         var active: [ColumnIndex] = []
         active.reserveCapacity(free.count)
         var polishes = 0
@@ -85,6 +86,10 @@ extension CoverageSolver {
         var bestUB = Double.infinity
         var stop = false
         let negligible = settings.negligible
+        let freeMid = split?.freeMid(free, model: model, firstPartExtra: tuning.parallelSumLinks * uncovered) ?? 0
+        var scratch: [ColumnIndex] = []
+        var terms: [Double] = []
+        let splitColumns = tuning.parallelSmoothingMinimumColumns
 
         // Smoothed value at λ (and x, the smoothed top-q solution); records L there (exact when
         // the column values are summed here; at an extrapolated point to the last bits, and
@@ -96,9 +101,21 @@ extension CoverageSolver {
             evaluationsLeft -= 1
             lagrangeIterations += 1
             work += model.byCandidate.edgeCount
-            let linear = base + (known ?? Self.columnValues(lambda: lam, covered: covered, model: model, free: free, into: &c,
-                                                             masked: &masked))
-            let (top, next) = Self.top(q, of: free, values: c)
+            let linear: Double, top: [ColumnIndex], next: Double
+            // (The worker may be left out of a pass, when it has lately not been there in time:
+            // the one-thread loops then, with the same results.)
+            let two = split?.engaged()
+            if let known {
+                linear = base + known
+                (top, next) = Self.top(q, of: free, values: c)
+            } else if let split = two {
+                let (sum, t, n) = split.values(lambda: lam, covered: covered, model: model, free: free, freeMid: freeMid, q: q,
+                                               into: &c, scratch: &scratch)
+                (linear, top, next) = (base + sum, t, n)
+            } else {
+                linear = base + Self.columnValues(zeroOnCovered: lam, covered: covered, model: model, free: free, into: &c)
+                (top, next) = Self.top(q, of: free, values: c)
+            }
             var ub = linear
             for j in top { ub += c[j] }
             let improved = ub < bestUB
@@ -124,10 +141,15 @@ extension CoverageSolver {
                 count += 1
             }
             if !tauKnown { tau = 0.5 * (c[top[q - 1]] + next); tauKnown = true }
-            return linear + Self.smoothedTop(q, of: free, values: c, next: next, mu: mu, tau: &tau, x: &x, active: &active)
+            return linear + Self.smoothedTop(q, of: free, values: c, next: next, mu: mu, tau: &tau, x: &x, active: &active,
+                                             split: two, minimumColumns: splitColumns, terms: &terms)
         }
         // Gradient of the smoothed L at the point `evaluate` saw last: −1 + Σ_{j covers g} x_j.
         func gradient(into grad: inout [Double]) {
+            if let split = split?.engaged() {
+                split.gradient(x: x, active: active, covered: covered, negligible: negligible, model: model, into: &grad)
+                return
+            }
             model.withView { m in
                 covered.withUnsafeBufferPointer { cov in
                     x.withUnsafeBufferPointer { x in
@@ -144,7 +166,11 @@ extension CoverageSolver {
             }
         }
 
+        // The steps never move a covered group's multiplier (`projectedStep`, `extrapolate`): held
+        // at 0 during the passes, so that the column values need no copy of λ with those masked
+        // (adding +0.0 to a column's sum changes no bit), and put back in the answer.
         var lam = startLambda
+        if uncovered < G { for g in 0..<G where covered[g] { lam[g] = 0 } }
         var y = lam
         var grad = [Double](repeating: 0, count: G)
         var trial = lam
@@ -197,7 +223,8 @@ extension CoverageSolver {
             if stop { break }
             gradient(into: &grad)
         }
-        var out = relaxFinish(best, covered: covered, base: base, free: free, q: q, share: x)
+        var out = relaxFinish(best, covered: covered, base: base, free: free, q: q, share: x, split: split?.engaged(), freeMid: freeMid)
+        if uncovered < G { for g in 0..<G where covered[g] { out.lambda[g] = startLambda[g] } }
         out.smoothed = true
         return out
     }
@@ -302,13 +329,23 @@ extension CoverageSolver {
         return sum
     }
 
-    /// The best point's bound recomputed exactly from its multipliers (no drift), with `share`.
+    /// The best point's bound recomputed exactly from its multipliers (no drift), with `share`;
+    /// with `split` (the multipliers then 0 on the covered groups), on two threads (the same
+    /// values).
     private func relaxFinish(_ found: Relaxation, covered: [Bool], base: Double, free: [ColumnIndex], q: Int,
-                             share: [Double]) -> Relaxation {
+                             share: [Double], split: PassSplit? = nil, freeMid: Int = 0) -> Relaxation {
         var best = found
         var exactC = [Double](repeating: 0, count: model.candidateCount)
-        var ub = base + Self.columnValues(lambda: best.lambda, covered: covered, model: model, free: free, into: &exactC)
-        let (top, next) = Self.top(q, of: free, values: exactC)
+        var ub: Double, top: [ColumnIndex], next: Double
+        if let split {
+            var scratch: [ColumnIndex] = []
+            let (sum, t, n) = split.values(lambda: best.lambda, covered: covered, model: model, free: free, freeMid: freeMid, q: q,
+                                           into: &exactC, scratch: &scratch)
+            (ub, top, next) = (base + sum, t, n)
+        } else {
+            ub = base + Self.columnValues(lambda: best.lambda, covered: covered, model: model, free: free, into: &exactC)
+            (top, next) = Self.top(q, of: free, values: exactC)
+        }
         for j in top { ub += exactC[j] }
         best = Relaxation(ub: ub, lambda: best.lambda, c: exactC, top: top, next: next, theta: tuning.resumeTheta)
         best.share = share
@@ -319,9 +356,13 @@ extension CoverageSolver {
     /// for τ by safeguarded Newton steps from the given τ, leaves x_j (0 for columns not free).
     /// `next` is the (q+1)-th largest value: τ ≥ next − μ·ln q (else the q + 1 best columns alone
     /// would sum to more than q), so a column more than `negligibleSpan`·μ below that has x_j and
-    /// softplus below e^−37 of a unit, left out (0).
+    /// softplus below e^−37 of a unit, left out (0). With `split` and at least `minimumColumns`
+    /// columns left in, each column's sigmoid (and at the end its x_j and softplus term) is
+    /// computed in two halves at once into `terms`, and added up here in the columns' order: the
+    /// same sums to the bit.
     static func smoothedTop(_ q: Int, of free: [ColumnIndex], values c: [Double], next: Double, mu: Double,
-                            tau: inout Double, x: inout [Double], active: inout [ColumnIndex]) -> Double {
+                            tau: inout Double, x: inout [Double], active: inout [ColumnIndex], split: PassSplit? = nil,
+                            minimumColumns: Int = 0, terms: inout [Double]) -> Double {
         let cut = next - mu * (log(Double(q)) + negligibleSpan)
         active.removeAll(keepingCapacity: true)
         var lo = Double.infinity, hi = -Double.infinity
@@ -337,12 +378,32 @@ extension CoverageSolver {
         hi += negligibleSpan * mu
         var level = min(max(tau, lo), hi)
         let target = Double(q)
+        let two = active.count >= minimumColumns ? split : nil
+        if two != nil && terms.count < active.count { terms = [Double](repeating: 0, count: max(active.count, free.count)) }
         for _ in 0..<60 {
             var sum = 0.0, slope = 0.0
-            for j in active {
-                let s = sigmoid((c[j] - level) / mu)
-                sum += s
-                slope += s * (1 - s)
+            if let two {
+                let at = level
+                active.withUnsafeBufferPointer { act in
+                    c.withUnsafeBufferPointer { c in
+                        terms.withUnsafeMutableBufferPointer { s in
+                            two.halves(act.count) { range in
+                                for k in range { s[k] = sigmoid((c[act[k]] - at) / mu) }
+                            }
+                            for k in 0..<act.count {
+                                let v = s[k]
+                                sum += v
+                                slope += v * (1 - v)
+                            }
+                        }
+                    }
+                }
+            } else {
+                for j in active {
+                    let s = sigmoid((c[j] - level) / mu)
+                    sum += s
+                    slope += s * (1 - s)
+                }
             }
             let excess = sum - target
             if abs(excess) <= 1e-9 * target { break }
@@ -353,14 +414,41 @@ extension CoverageSolver {
         }
         tau = level
         var value = target * level
+        if let two {
+            let at = level
+            active.withUnsafeBufferPointer { act in
+                c.withUnsafeBufferPointer { c in
+                    x.withUnsafeMutableBufferPointer { x in
+                        terms.withUnsafeMutableBufferPointer { s in
+                            two.halves(act.count) { range in
+                                for k in range {
+                                    let (share, softplus) = smoothedShare(c[act[k]], level: at, mu: mu)
+                                    x[act[k]] = share
+                                    s[k] = softplus
+                                }
+                            }
+                            for k in 0..<act.count { value += s[k] }
+                        }
+                    }
+                }
+            }
+            return value
+        }
         for j in active {
-            let z = (c[j] - level) / mu
-            // One exponential for both: sigmoid's exp(−z) (z ≥ 0) or exp(z) (z < 0) is exp(−|z|).
-            let e = exp(-abs(z))
-            x[j] = z >= 0 ? 1 / (1 + e) : e / (1 + e)
-            value += mu * (max(z, 0) + log1p(e))
+            let (share, softplus) = smoothedShare(c[j], level: level, mu: mu)
+            x[j] = share
+            value += softplus
         }
         return value
+    }
+
+    /// A column's smoothed x_j at the level and its term μ·softplus((c_j − level)/μ) of top_q^μ.
+    @inline(__always)
+    private static func smoothedShare(_ cj: Double, level: Double, mu: Double) -> (Double, Double) {
+        let z = (cj - level) / mu
+        // One exponential for both: sigmoid's exp(−z) (z ≥ 0) or exp(z) (z < 0) is exp(−|z|).
+        let e = exp(-abs(z))
+        return (z >= 0 ? 1 / (1 + e) : e / (1 + e), mu * (max(z, 0) + log1p(e)))
     }
 
     /// Beyond this many μ from the level, a column's sigmoid is 0 or 1 to double precision.

@@ -111,6 +111,22 @@ struct SolverTuning: Sendable {
     /// chain on R4 and 7–33 % shorter on the others; so one.
     var probingChains = 1
     var probingSyncPasses = 50
+    /// On two threads (`Budget.threads`), the smoothed dual's passes where the other thread would
+    /// be idle (probing with one chain, the root relaxation resumed on the full model) run their
+    /// large loops in two parts at once (`PassSplit`, the same results to the bit) on models of at
+    /// least this many links; below, the two threads' meetings (about seven a pass) cost what the
+    /// split saves. Probing's wall time, split against not, quiet machine (2026-11-30 22:26 UTC,
+    /// medians of 10 solves): cores of 10,609 links +4 % (slower), of 15,804–21,814 links −4 % to
+    /// +1 %, R10's core (36,122) −11 %, R9's (43,911) −15 %, R4's model and core (65,052 and
+    /// 37,991) −21 %. Within a pass, the
+    /// smoothed top-q's sigmoids are split only when at least `parallelSmoothingMinimumColumns`
+    /// columns are left in it (R4's probes: about 260 a pass; the value is a guess, not tuned).
+    var parallelPassMinimumLinks = 20_000
+    var parallelSmoothingMinimumColumns = 64
+    /// In a split pass the first part also sums Σ max(0, r_g − λ_g) (one chain of dependent
+    /// additions): each uncovered group counts as this many links when the columns are shared out
+    /// (a guess from the chain's latency, not tuned).
+    var parallelSumLinks = 2
     /// The support search (`SupportSearch.swift`): when the branch and bound stops at its limits
     /// without a proof, a search over the root relaxation's sites whose share (the estimate of the
     /// LP's x) is at least `supportShare`, and the incumbent's, split into areas that share no
