@@ -61,6 +61,9 @@ extension CoverageSolver {
         for round in 0..<rounds {
             if cancel?.isSet == true || budget.limits.pastDeadline { return }
             var set = incumbent.sites
+            // An incumbent of fewer than p sites (the greedy found nothing more to cover: a search
+            // stopped by a pass cap before its bound showed it optimal) has nothing to kick.
+            if set.count < p { return }
             let removeCount = min(p - 1, tuning.kickRemoveBase + round % tuning.kickRemoveCycle)
             var removed: [ColumnIndex] = []
             for _ in 0..<removeCount {

@@ -200,4 +200,24 @@ struct EffortLimitTests {
             }
         }
     }
+
+    /// A pass cap so small that the root stops before its bound reaches the total, while the greedy
+    /// answer already covers everything with fewer than p sites: the iterated tabu search's kicks
+    /// then had fewer sites to remove than they asked for (a division by zero, a trap; found by a
+    /// review's brute-force harness). Every cap must answer, with the whole demand covered.
+    @Test("a pass-capped search whose greedy answer covers everything with fewer than p sites answers")
+    func cappedSearchWithAShortIncumbent() {
+        let lists: [[Int32]] = [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [0, 5], [1, 6], [2, 7], [3, 8], [4, 9]]
+        let m = CoverageModel(residual: [Double](repeating: 1, count: 10), lists: lists)
+        for cap in 1...4 {
+            for threads in [1, 2] {
+                var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000, passes: cap), tuning: .standard)
+                budget.threads = threads
+                var solver = CoverageSolver(model: m, p: 5, budget: budget, progress: .silent)
+                let out = solver.solve()
+                #expect(out.value == 10, "cap \(cap), \(threads) threads: \(out.value)")
+                #expect(out.bound >= 10)
+            }
+        }
+    }
 }
