@@ -29,8 +29,10 @@ protocol PassWorkers: AnyObject {
 /// A worker thread for `PassWorkers`, on `Synchronization`'s atomics (macOS 15 and later; always
 /// on Linux). Nil where they are not available: the passes then run on one thread, with the same
 /// results.
-func makePassWorkers() -> (any PassWorkers)? {
-    if #available(macOS 15.0, *) { return PassTeam() }
+/// `alwaysWorker` (tests): the caller never takes the worker's part, it waits for the worker, so
+/// that every split runs on two threads even on a loaded machine (where the worker is often late).
+func makePassWorkers(alwaysWorker: Bool = false) -> (any PassWorkers)? {
+    if #available(macOS 15.0, *) { return PassTeam(alwaysWorker: alwaysWorker) }
     return nil
 }
 
@@ -78,7 +80,13 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
     static let firstBackoff = 2
     static let longestBackoff = 128
 
-    init() {
+    /// The caller never claims the worker's part (`makePassWorkers(alwaysWorker:)`, tests).
+    private let alwaysWorker: Bool
+    /// Parts the worker thread ran (tests check that it ran some).
+    let workerParts = Atomic<Int>(0)
+
+    init(alwaysWorker: Bool = false) {
+        self.alwaysWorker = alwaysWorker
         let thread = Thread { [self] in loop() }
         thread.stackSize = 1 << 20
         thread.start()
@@ -104,7 +112,9 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
             let ready = workerWaiting.load(ordering: .sequentiallyConsistent)
             wake(if: workerAsleep)
             body(0)
-            if claimed.compareExchange(expected: n - 1, desired: n, ordering: .sequentiallyConsistent).exchanged {
+            if alwaysWorker {
+                wait(for: finished, toReach: n, asleep: callerAsleep, worker: false)
+            } else if claimed.compareExchange(expected: n - 1, desired: n, ordering: .sequentiallyConsistent).exchanged {
                 body(1)
                 if ready {
                     // Awake but too late: descheduled, most likely (a loaded machine).
@@ -147,6 +157,7 @@ final class PassTeam: PassWorkers, @unchecked Sendable {
             // The newest part, unless the caller has taken it (or posted a newer one since).
             guard claimed.compareExchange(expected: n - 1, desired: n, ordering: .sequentiallyConsistent).exchanged else { continue }
             runJob()
+            workerParts.add(1, ordering: .relaxed)
             finished.store(n, ordering: .sequentiallyConsistent)
             wake(if: callerAsleep)
         }

@@ -17,7 +17,9 @@ extension TwoThreadSelectionTests {
           arguments: 0..<6)
     func splitPassIsExact(seed: Int) throws {
         let model = uniformModel(seed: UInt64(400 + seed), demand: 500, candidates: 160, side: 5_000, radius: 900)
-        let workers = try #require(makePassWorkers())
+        // Odd seeds: the worker runs every second part (on a loaded machine it is often late, and
+        // the caller would run both).
+        let workers = try #require(makePassWorkers(alwaysWorker: seed % 2 == 1))
         defer { workers.stop() }
         let split = PassSplit(workers: workers, model: model)
         var rng = SplitMix64(seed: UInt64(seed))
@@ -111,7 +113,7 @@ extension TwoThreadSelectionTests {
           arguments: 0..<3)
     func splitRelaxationIsExact(seed: Int) throws {
         let model = uniformModel(seed: UInt64(600 + seed), demand: 500, candidates: 160, side: 5_000, radius: 900)
-        let workers = try #require(makePassWorkers())
+        let workers = try #require(makePassWorkers(alwaysWorker: seed != 0))
         defer { workers.stop() }
         let split = PassSplit(workers: workers, model: model)
         var tuning = SolverTuning.standard
@@ -161,5 +163,21 @@ extension TwoThreadSelectionTests {
         workers.stop()
         workers.stop()
         #expect(parts.enumerated().allSatisfy { $0.element == 1 + $0.offset % 2 })
+    }
+
+    @Test("with the caller never taking the worker's part, the worker thread runs every second part")
+    func alwaysWorkerRunsItsParts() throws {
+        let workers = try #require(makePassWorkers(alwaysWorker: true))
+        var parts = [Int](repeating: 0, count: 2 * 2_000)
+        parts.withUnsafeMutableBufferPointer { parts in
+            for k in 0..<2_000 {
+                workers.split { part in parts[2 * k + part] += 1 + part }
+            }
+        }
+        workers.stop()
+        #expect(parts.enumerated().allSatisfy { $0.element == 1 + $0.offset % 2 })
+        if #available(macOS 15.0, *), let team = workers as? PassTeam {
+            #expect(team.workerParts.load(ordering: .relaxed) == 2_000)
+        }
     }
 }
