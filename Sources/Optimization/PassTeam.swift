@@ -282,20 +282,13 @@ extension PassSplit {
                 c.withUnsafeMutableBufferPointer { cv in
                     scratch.withUnsafeMutableBufferPointer { best in
                         model.withView { m in
-                            covered.withUnsafeBufferPointer { cov in
-                                workers.split { part in
-                                    if part == 0 {
-                                        let w = m.weight
-                                        var s = 0.0
-                                        for g in 0..<w.count where !cov[g] { s += max(0, w[g] - lam[g]) }
-                                        sum = s
-                                    }
-                                    let mine = UnsafeBufferPointer(rebasing: part == 0 ? fr[..<freeMid] : fr[freeMid...])
-                                    CoverageSolver.sumColumns(lam, view: m, free: mine, into: cv)
-                                    // Reads only the values this part has just written.
-                                    let n = CoverageSolver.best(k, of: mine, values: UnsafeBufferPointer(cv), into: best.baseAddress! + part * k)
-                                    if part == 0 { count0 = n } else { count1 = n }
-                                }
+                            workers.split { part in
+                                if part == 0 { sum = CoverageSolver.uncoveredSlack(lambda, covered: covered, weight: model.weight) }
+                                let mine = UnsafeBufferPointer(rebasing: part == 0 ? fr[..<freeMid] : fr[freeMid...])
+                                CoverageSolver.sumColumns(lam, view: m, free: mine, into: cv)
+                                // Reads only the values this part has just written.
+                                let n = CoverageSolver.best(k, of: mine, values: UnsafeBufferPointer(cv), into: best.baseAddress! + part * k)
+                                if part == 0 { count0 = n } else { count1 = n }
                             }
                         }
                     }
