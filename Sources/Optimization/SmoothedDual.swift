@@ -389,31 +389,55 @@ extension CoverageSolver {
         hi += negligibleSpan * mu
         var level = min(max(tau, lo), hi)
         let target = Double(q)
-        let two = active.count >= minimumColumns ? split : nil
-        if two != nil && terms.count < active.count { terms = [Double](repeating: 0, count: max(active.count, free.count)) }
-        for _ in 0..<60 {
-            var sum = 0.0, slope = 0.0
-            if let two {
-                let at = level
-                active.withUnsafeBufferPointer { act in
-                    c.withUnsafeBufferPointer { c in
-                        terms.withUnsafeMutableBufferPointer { s in
-                            two.halves(act.count) { range in
-                                for k in range { s[k] = sigmoid((c[act[k]] - at) / mu) }
+        let n = active.count
+        let two = n >= minimumColumns ? split : nil
+        // terms[0..<n]: each active column's factor a_k = exp(−(c_k − ref)/μ) at a reference
+        // level; terms[n..<2n]: its sigmoid at the current level, 1 / (1 + a_k·exp((level − ref)/μ)),
+        // which is σ((c_k − level)/μ) with one exponential per column per call instead of one per
+        // column per Newton step. The factors are taken again whenever the level strays more than
+        // `referenceSpan` μ from the reference, so that no factor that matters overflows.
+        if terms.count < 2 * n { terms = [Double](repeating: 0, count: 2 * max(n, free.count)) }
+        var reference = level
+        func takeFactors() {
+            let ref = reference
+            active.withUnsafeBufferPointer { act in
+                c.withUnsafeBufferPointer { c in
+                    terms.withUnsafeMutableBufferPointer { s in
+                        if let two {
+                            two.halves(n) { range in
+                                for k in range { s[k] = exp(min(maxExponent, (ref - c[act[k]]) / mu)) }
                             }
-                            for k in 0..<act.count {
-                                let v = s[k]
-                                sum += v
-                                slope += v * (1 - v)
-                            }
+                        } else {
+                            for k in 0..<n { s[k] = exp(min(maxExponent, (ref - c[act[k]]) / mu)) }
                         }
                     }
                 }
-            } else {
-                for j in active {
-                    let s = sigmoid((c[j] - level) / mu)
-                    sum += s
-                    slope += s * (1 - s)
+            }
+        }
+        takeFactors()
+        for _ in 0..<60 {
+            if abs(level - reference) > referenceSpan * mu {
+                reference = level
+                takeFactors()
+            }
+            let e = exp((level - reference) / mu)
+            var sum = 0.0, slope = 0.0
+            terms.withUnsafeMutableBufferPointer { s in
+                if let two {
+                    two.halves(n) { range in
+                        for k in range { s[n + k] = 1 / (1 + s[k] * e) }
+                    }
+                    for k in 0..<n {
+                        let v = s[n + k]
+                        sum += v
+                        slope += v * (1 - v)
+                    }
+                } else {
+                    for k in 0..<n {
+                        let v = 1 / (1 + s[k] * e)
+                        sum += v
+                        slope += v * (1 - v)
+                    }
                 }
             }
             let excess = sum - target
@@ -424,53 +448,47 @@ extension CoverageSolver {
             if hi - lo <= 1e-12 * max(1, abs(level)) { break }
         }
         tau = level
+        if abs(level - reference) > referenceSpan * mu {
+            reference = level
+            takeFactors()
+        }
+        let e = exp((level - reference) / mu)
         var value = target * level
-        if let two {
-            let at = level
-            active.withUnsafeBufferPointer { act in
-                c.withUnsafeBufferPointer { c in
-                    x.withUnsafeMutableBufferPointer { x in
-                        terms.withUnsafeMutableBufferPointer { s in
-                            two.halves(act.count) { range in
-                                for k in range {
-                                    let (share, softplus) = smoothedShare(c[act[k]], level: at, mu: mu)
-                                    x[act[k]] = share
-                                    s[k] = softplus
-                                }
+        let at = level
+        active.withUnsafeBufferPointer { act in
+            c.withUnsafeBufferPointer { c in
+                x.withUnsafeMutableBufferPointer { x in
+                    terms.withUnsafeMutableBufferPointer { s in
+                        if let two {
+                            two.halves(n) { range in
+                                for k in range { (x[act[k]], s[n + k]) = smoothedShare(c[act[k]], level: at, mu: mu, factor: s[k] * e) }
                             }
-                            for k in 0..<act.count { value += s[k] }
+                        } else {
+                            for k in 0..<n { (x[act[k]], s[n + k]) = smoothedShare(c[act[k]], level: at, mu: mu, factor: s[k] * e) }
                         }
+                        for k in 0..<n { value += s[n + k] }
                     }
                 }
             }
-            return value
-        }
-        for j in active {
-            let (share, softplus) = smoothedShare(c[j], level: level, mu: mu)
-            x[j] = share
-            value += softplus
         }
         return value
     }
 
-    /// A column's smoothed x_j at the level and its term μ·softplus((c_j − level)/μ) of top_q^μ.
+    /// A column's smoothed x_j = σ(z) at the level and its term μ·softplus(z) of top_q^μ,
+    /// z = (c_j − level)/μ, from t = exp(−z): softplus(z) = z + log1p(t) when t ≤ 1, log1p(1/t)
+    /// above (an infinite t, a column far below the level, gives 0 and 0; a zero t, far above, 1 and z·μ).
     @inline(__always)
-    private static func smoothedShare(_ cj: Double, level: Double, mu: Double) -> (Double, Double) {
-        let z = (cj - level) / mu
-        // One exponential for both: sigmoid's exp(−z) (z ≥ 0) or exp(z) (z < 0) is exp(−|z|).
-        let e = exp(-abs(z))
-        return (z >= 0 ? 1 / (1 + e) : e / (1 + e), mu * (max(z, 0) + log1p(e)))
+    private static func smoothedShare(_ cj: Double, level: Double, mu: Double, factor t: Double) -> (Double, Double) {
+        (1 / (1 + t), t <= 1 ? mu * ((cj - level) / mu + log1p(t)) : mu * log1p(1 / t))
     }
 
     /// Beyond this many μ from the level, a column's sigmoid is 0 or 1 to double precision.
     static var negligibleSpan: Double { 37 }
-
-    @inline(__always)
-    private static func sigmoid(_ z: Double) -> Double {
-        if z >= 0 { return 1 / (1 + exp(-z)) }
-        let e = exp(z)
-        return e / (1 + e)
-    }
+    /// `smoothedTop`'s Newton steps reuse each column's exponential while the level stays within
+    /// this many μ of the level it was taken at; `maxExponent` keeps a factor finite (a column
+    /// that far below the level has a sigmoid of 0 either way).
+    static var referenceSpan: Double { 60 }
+    static var maxExponent: Double { 700 }
 }
 
 /// The smoothed dual's tuning (`CoverageSolver.rootRelax`, `smoothRelax`); part of `SolverTuning`.

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 @testable import Optimization
@@ -115,6 +116,59 @@ struct SmoothedDualTests {
                     }
                 }
             }
+        }
+    }
+}
+
+extension SmoothedDualTests {
+    /// softplus(z) = log(1 + e^z), without overflow.
+    static func softplus(_ z: Double) -> Double { max(z, 0) + log1p(exp(-abs(z))) }
+
+    @Test("the smoothed top-q: shares summing to q, each the sigmoid at the level, the value its definition; columns far apart and levels far off",
+          arguments: 0..<8)
+    func smoothedTopMatchesItsDefinition(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(900 + seed))
+        for round in 0..<40 {
+            let K = Int.random(in: 2...300, using: &rng)
+            let q = Int.random(in: 1..<K, using: &rng)
+            // Values in clusters far apart (a few columns thousands of μ above or below the
+            // rest), ties, and μ from tiny to large against their spread.
+            let mu = pow(10, Double.random(in: -4...2, using: &rng))
+            var c = (0..<K).map { _ -> Double in
+                switch Int.random(in: 0..<6, using: &rng) {
+                case 0: return 1_000 + mu * Double.random(in: 0...5_000, using: &rng)
+                case 1: return -mu * Double.random(in: 0...5_000, using: &rng)
+                case 2: return 7.5
+                default: return Double.random(in: 0...20, using: &rng)
+                }
+            }
+            if round % 5 == 0 { c = c.map { 1e6 + $0 } }
+            let free = Array(0..<K)
+            let (_, next) = CoverageSolver.top(q, of: free, values: c)
+            // The level the Newton steps start from: the last one (near), or far off either way.
+            var tau = [next, next + 1e9, next - 1e9, next + 800 * mu, next - 800 * mu][round % 5]
+            var x = [Double](repeating: -1, count: K)
+            var active: [ColumnIndex] = []
+            var terms: [Double] = []
+            let value = CoverageSolver.smoothedTop(q, of: free, values: c, next: next, mu: mu, tau: &tau, x: &x,
+                                                   active: &active, terms: &terms)
+            let tag = "seed \(seed) round \(round) K \(K) q \(q) μ \(mu)"
+            #expect(value.isFinite && tau.isFinite, "\(tag)")
+            let shares = x.reduce(0, +)
+            #expect(abs(shares - Double(q)) <= 1e-6 * Double(q), "\(tag): Σx \(shares)")
+            var direct = Double(q) * tau
+            for j in 0..<K {
+                let z = (c[j] - tau) / mu
+                let sigmoid = z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+                // z itself carries the rounding of c_j − τ, relative to μ.
+                let slack = 1e-9 + 4e-16 * (abs(c[j]) + abs(tau)) / mu
+                #expect(abs(x[j] - sigmoid) <= slack, "\(tag): x[\(j)] \(x[j]) against \(sigmoid)")
+                direct += mu * Self.softplus(z)
+            }
+            #expect(abs(value - direct) <= 1e-9 * max(1, abs(direct)), "\(tag): \(value) against \(direct)")
+            // The smoothing only adds: at least the q best values' sum.
+            let topSum = c.sorted(by: >).prefix(q).reduce(0, +)
+            #expect(value >= topSum - 1e-9 * max(1, abs(topSum)), "\(tag): \(value) below \(topSum)")
         }
     }
 }
