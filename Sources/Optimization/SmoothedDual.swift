@@ -368,7 +368,7 @@ extension CoverageSolver {
     /// `next` is the (q+1)-th largest value: τ ≥ next − μ·ln q (else the q + 1 best columns alone
     /// would sum to more than q), so a column more than `negligibleSpan`·μ below that has x_j and
     /// softplus below e^−37 of a unit, left out (0). With `split` and at least `minimumColumns`
-    /// columns left in, each column's sigmoid (and at the end its x_j and softplus term) is
+    /// columns left in, each column's exponential and at the end its x_j and softplus term are
     /// computed in two halves at once into `terms`, and added up here in the columns' order: the
     /// same sums to the bit.
     static func smoothedTop(_ q: Int, of free: [ColumnIndex], values c: [Double], next: Double, mu: Double,
@@ -392,10 +392,11 @@ extension CoverageSolver {
         let n = active.count
         let two = n >= minimumColumns ? split : nil
         // terms[0..<n]: each active column's factor a_k = exp(−(c_k − ref)/μ) at a reference
-        // level; terms[n..<2n]: its sigmoid at the current level, 1 / (1 + a_k·exp((level − ref)/μ)),
-        // which is σ((c_k − level)/μ) with one exponential per column per call instead of one per
-        // column per Newton step. The factors are taken again whenever the level strays more than
+        // level, so that its sigmoid at a level is 1 / (1 + a_k·exp((level − ref)/μ)), which is
+        // σ((c_k − level)/μ) with one exponential per column per call instead of one per column per
+        // Newton step. The factors are taken again whenever the level strays more than
         // `referenceSpan` μ from the reference, so that no factor that matters overflows.
+        // terms[n..<2n]: the softplus terms at the end.
         if terms.count < 2 * n { terms = [Double](repeating: 0, count: 2 * max(n, free.count)) }
         var reference = level
         func takeFactors() {
@@ -422,22 +423,13 @@ extension CoverageSolver {
             }
             let e = exp((level - reference) / mu)
             var sum = 0.0, slope = 0.0
-            terms.withUnsafeMutableBufferPointer { s in
-                if let two {
-                    two.halves(n) { range in
-                        for k in range { s[n + k] = 1 / (1 + s[k] * e) }
-                    }
-                    for k in 0..<n {
-                        let v = s[n + k]
-                        sum += v
-                        slope += v * (1 - v)
-                    }
-                } else {
-                    for k in 0..<n {
-                        let v = 1 / (1 + s[k] * e)
-                        sum += v
-                        slope += v * (1 - v)
-                    }
+            // On one thread even with `split`: a step is a division a column, less than the
+            // threads' meeting would cost.
+            terms.withUnsafeBufferPointer { s in
+                for k in 0..<n {
+                    let v = 1 / (1 + s[k] * e)
+                    sum += v
+                    slope += v * (1 - v)
                 }
             }
             let excess = sum - target
