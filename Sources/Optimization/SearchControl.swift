@@ -127,11 +127,11 @@ struct EffortLimit: Sendable {
     var pastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
     /// Whether a search that has evaluated `n` nodes with `w` work (and `r` relaxation passes in
-    /// all) must stop. The root (`n` = 0) is always evaluated, past the work limit, the pass cap or
-    /// the deadline too, so that every solve (the covering and the capacitated one) reports a
-    /// finite bound from at least one relaxation.
+    /// all) must stop. The root (`n` = 0) is always evaluated, past the node limit (a limit of 0
+    /// too), the work limit, the pass cap or the deadline, so that every solve (the covering and
+    /// the capacitated one) reports a finite bound from at least one relaxation.
     func reached(nodes n: Int, work w: Int, passes r: Int = 0) -> Bool {
-        n >= nodes || (n > 0 && (w >= work || r >= passes || pastDeadline))
+        n > 0 && (n >= nodes || w >= work || r >= passes || pastDeadline)
     }
 
     /// The passes left under the cap after `spent` (`.max` without a cap).

@@ -85,7 +85,8 @@ public struct SiteSelectionOptions: Sendable {
     /// Capacitated mode: the objective is demand newly *served* (max-flow with seats), not covered.
     public var capacitated: Bool
     /// Branch-and-bound nodes per solve before stopping with the best bound proven so far
-    /// (capacitated mode: a tenth of it, its nodes cost max-flows).
+    /// (capacitated mode: a tenth of it, its nodes cost max-flows). The root always runs, so a
+    /// limit of 0 or 1 answers with the root's bound.
     public var nodeLimit: Int
     /// Effort limit of the branch and bound, deterministic unlike a time limit: coverage links
     /// of the Lagrangian relaxations' passes, each pass counting its model's links (uncapacitated;

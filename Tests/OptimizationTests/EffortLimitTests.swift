@@ -17,14 +17,17 @@ struct EffortLimitTests {
         CoverageModel(residual: problem.weights, lists: problem.candidates.map { $0.covers.map(Int32.init) })
     }
 
-    @Test("node limits 1 and 2: never more nodes than the limit, one and two threads the same (1 limit, 2 nodes before)", arguments: 0..<6)
+    @Test("node limits 0, 1 and 2: never more nodes than the limit (the root always), one and two threads the same (1 limit, 2 nodes before; 0 answered the total weight as its bound)", arguments: 0..<6)
     func nodeLimitAtTheRoot(seed: Int) throws {
         let problem = problem(seed: UInt64(40 + seed))
+        let total = problem.weights.reduce(0, +)
         for p in [5, 8] {
-            for limit in [1, 2] {
+            for limit in [0, 1, 2] {
                 let one = try selectSites(problem, goal: .count(p), options: SiteSelectionOptions(nodeLimit: limit, threads: 1))
-                #expect(one.nodes <= limit, "seed \(seed) p \(p) limit \(limit): \(one.nodes) nodes")
+                #expect(one.nodes <= max(limit, 1), "seed \(seed) p \(p) limit \(limit): \(one.nodes) nodes")
                 #expect(one.upperBound >= one.objective)
+                // The root's relaxation ran: a bound below everything (p sites cover far from all here).
+                #expect(one.upperBound < 0.99 * total, "seed \(seed) p \(p) limit \(limit): bound \(one.upperBound) of \(total)")
                 let two = try selectSites(problem, goal: .count(p), options: SiteSelectionOptions(nodeLimit: limit, threads: 2))
                 #expect(one == two, "seed \(seed) p \(p) limit \(limit): \(one.nodes) vs \(two.nodes) nodes")
             }
