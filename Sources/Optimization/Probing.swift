@@ -122,7 +122,7 @@ extension CoverageSolver {
             for g in model.byCandidate.row(current) { for k in model.byGroup.row(Int(g)) { shared[Int(k)] += 1 } }
             var next = left[0]
             for k in left where shared[k] > shared[next] { next = k }
-            // Cleared in one sweep over the sites, not along the links again (a tenth of the work).
+            // Cleared in one sweep over the sites rather than along the links again.
             for k in shared.indices { shared[k] = 0 }
             current = next
         }

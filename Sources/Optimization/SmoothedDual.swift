@@ -13,7 +13,8 @@ import Foundation
 ///
 /// with τ the level at which Σ x_j = q, and gradient −1 + Σ_{j covers g} x_j in λ_g. FISTA (projected
 /// on the box, step found by backtracking on the smoothed function, restarted when the smoothed
-/// value rises) minimises it while μ halves every `SmoothingTuning.halving` steps (continuation). The
+/// value rises) minimises it while μ halves every `SmoothingTuning.halving` steps (continuation;
+/// in a probe or a node also kept at most `SmoothingTuning.targetShare` of the gap left). The
 /// smoothed function only steers the steps: at every point visited, L itself is evaluated exactly
 /// (the column values are computed anyway), and the relaxation returns the best of those points,
 /// re-evaluated from scratch, so its bound is L at those multipliers: a proof like any other.
@@ -217,12 +218,12 @@ extension CoverageSolver {
                 mu /= 2
                 previous = .infinity
             }
-            // A paced relaxation (a probe, a node) ends once its bound falls below the target: μ,
-            // which blurs the top-q by up to about μ·q·log(columns/q), is kept at most
-            // `targetShare` of the distance left to the target, so that the smoothed function
-            // still tells the steps where that last stretch lies.
+            // A paced relaxation (a probe, a node) ends once its bound falls below the target: μ
+            // is kept at most `targetShare` of the distance left to the target (a share chosen by
+            // measurement, see there), never below 10⁻⁸ of the bound (below about 10⁻¹⁰ of the
+            // values, `smoothedTop`'s Newton steps could no longer place the level).
             if paced {
-                let cap = settings.targetShare * (bestUB - target)
+                let cap = max(settings.targetShare * (bestUB - target), 1e-8 * abs(bestUB))
                 if cap > 0 && mu > cap {
                     mu = cap
                     previous = .infinity
@@ -501,14 +502,15 @@ struct SmoothingTuning: Sendable {
     var atNodes = true
     /// μ starts at this share of the mean column value (Σ uncovered weight / free columns) ...
     var startShare = 0.2
-    /// ... and halves every this many accelerated steps; in a paced relaxation (a probe, a node)
-    /// it is also kept at most `targetShare` of the best bound's distance above the target.
-    /// `targetShare` 0.2 against none, passes of whole solves on one thread (2026-12-01): R1–R10
+    /// ... and halves every this many accelerated steps.
+    var halving = 40
+    /// In a paced relaxation (a probe, a node) μ is also kept at most this share of the best
+    /// bound's distance above the target: the closer a probe gets, the finer the smoothing.
+    /// 0.2 against none, passes of whole solves on one thread (2026-12-01): R1–R10
     /// −10 %, fewer in 9 of 10 (R4 +5 %); R11–R20, not looked at while choosing, −6 %, fewer in 9
     /// of 10 (R14 unproven either way, +0.1 %); B −0.5 %, C1–C5 −6 %. On R1–R10, B and C together:
     /// 0.15 −7 %, 0.2 −7 %, 0.3 −6 %; on R4, R5, R8, R9, R10: 0.1 −0.5 %, 0.05 +75 %, 0.02 four of
     /// the five unproven.
-    var halving = 40
     var targetShare = 0.2
     /// The backtracking's first guess of the smoothed function's curvature, and the factor it
     /// shrinks by after each step (so the steps can grow again).
