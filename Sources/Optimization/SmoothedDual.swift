@@ -400,29 +400,31 @@ extension CoverageSolver {
         // terms[n..<2n]: the softplus terms at the end.
         if terms.count < 2 * n { terms = [Double](repeating: 0, count: 2 * max(n, free.count)) }
         var reference = level
-        func takeFactors() {
-            let ref = reference
-            active.withUnsafeBufferPointer { act in
-                c.withUnsafeBufferPointer { c in
-                    terms.withUnsafeMutableBufferPointer { s in
-                        if let two {
-                            two.halves(n) { range in
-                                for k in range { s[k] = exp(min(maxExponent, (ref - c[act[k]]) / mu)) }
+        var taken = false
+        // `body` over 0..<n: in two halves at once with `two`, else in one loop (the same values).
+        func inParts(_ body: (Range<Int>) -> Void) {
+            if let two { two.halves(n, body) } else { body(0..<n) }
+        }
+        // exp((at − reference)/μ), the factors taken first (again, at `at`) when there are none
+        // yet or `at` is more than `referenceSpan` μ from their reference.
+        func scale(at: Double) -> Double {
+            if !taken || abs(at - reference) > referenceSpan * mu {
+                reference = at
+                taken = true
+                active.withUnsafeBufferPointer { act in
+                    c.withUnsafeBufferPointer { c in
+                        terms.withUnsafeMutableBufferPointer { s in
+                            inParts { range in
+                                for k in range { s[k] = exp(min(maxExponent, (at - c[act[k]]) / mu)) }
                             }
-                        } else {
-                            for k in 0..<n { s[k] = exp(min(maxExponent, (ref - c[act[k]]) / mu)) }
                         }
                     }
                 }
             }
+            return exp((at - reference) / mu)
         }
-        takeFactors()
         for _ in 0..<60 {
-            if abs(level - reference) > referenceSpan * mu {
-                reference = level
-                takeFactors()
-            }
-            let e = exp((level - reference) / mu)
+            let e = scale(at: level)
             var sum = 0.0, slope = 0.0
             // On one thread even with `split`: a step is a division a column, less than the
             // threads' meeting would cost.
@@ -441,23 +443,15 @@ extension CoverageSolver {
             if hi - lo <= 1e-12 * max(1, abs(level)) { break }
         }
         tau = level
-        if abs(level - reference) > referenceSpan * mu {
-            reference = level
-            takeFactors()
-        }
-        let e = exp((level - reference) / mu)
+        let e = scale(at: level)
         var value = target * level
         let at = level
         active.withUnsafeBufferPointer { act in
             c.withUnsafeBufferPointer { c in
                 x.withUnsafeMutableBufferPointer { x in
                     terms.withUnsafeMutableBufferPointer { s in
-                        if let two {
-                            two.halves(n) { range in
-                                for k in range { (x[act[k]], s[n + k]) = smoothedShare(c[act[k]], level: at, mu: mu, factor: s[k] * e) }
-                            }
-                        } else {
-                            for k in 0..<n { (x[act[k]], s[n + k]) = smoothedShare(c[act[k]], level: at, mu: mu, factor: s[k] * e) }
+                        inParts { range in
+                            for k in range { (x[act[k]], s[n + k]) = smoothedShare(c[act[k]], level: at, mu: mu, factor: s[k] * e) }
                         }
                         for k in 0..<n { value += s[n + k] }
                     }
