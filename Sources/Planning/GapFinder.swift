@@ -121,56 +121,49 @@ public struct GapReport: Sendable {
         var summary = DistrictSummary(district: district.id, districtName: district.name, gaps: 0, uncoveredDemand: 0, areaKm2: 0, shown: 0, shownDemand: 0)
         // Uncovered units of this district, grouped by grid cell.
         var cells: [Cell: Double] = [:]
-        var points: [(Coordinate, Double)] = []
-        for unit in units {
-            cells[Cell(unit.projected, cellM), default: 0] += unit.weight
-            points.append((unit.projected, unit.weight))
-        }
+        for unit in units { cells[Cell(unit.projected, cellM), default: 0] += unit.weight }
         guard !cells.isEmpty else { return (summary, gaps) }
         let sortedCells = cells.keys.sorted()
         // The cells' union traced along the grid (GEOS's union of the squares gives the same
-        // polygons, far slower); then clipped to the district by GEOS.
-        let union: Geometry
-        if let traced = Cell.outline(sortedCells, size: cellM) {
-            union = .multiPolygon(traced)
-        } else {
-            union = try Geometry.unionAll(sortedCells.map { Geometry.polygon($0.square(cellM)) })
-        }
-        let dissolved = try union.intersection(district.projected)
-        // The points by x, so that each part looks only at the points within its envelope's x range
-        // (then, in point order, as before: the same sums).
-        let byX = points.indices.sorted { points[$0].0.x < points[$1].0.x }
-        let xs = byX.map { points[$0].0.x }
-        func firstX(atLeast x: Double) -> Int {
-            var lo = 0, hi = xs.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if xs[mid] < x { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
-        }
+        // polygons, far slower), clipped to the district. A traced polygon inside the district (most
+        // are: the demand is the district's) is its own clip, and the demand inside it is that of
+        // its cells; only those that cross the district's border go through GEOS's overlay, and
+        // their units are then shared among the pieces.
+        var pieces: [(polygon: Polygon, demand: Double)] = []
         var parts: [(geometry: Geometry, demand: Double, area: Double)] = []
-        for polygon in dissolved.polygons where !polygon.isEmpty {
-            // Dissolved grid cells leave a vertex at every cell corner along straight edges;
-            // a 1 m topology-preserving simplification removes them.
+        if let traced = Cell.outline(sortedCells, size: cellM) {
+            let border = try PreparedGeometry(district.projected)
+            var clipped: [[Polygon]] = []
+            var groupOf = [Int](repeating: -1, count: sortedCells.count)
+            for (polygon, members) in traced {
+                let g = Geometry.polygon(polygon)
+                if try border.covers(g) {
+                    // Already simple (a vertex only where the outline turns); the area of its cells.
+                    parts.append((g, members.reduce(0) { $0 + cells[sortedCells[$1]]! }, Double(members.count) * cellM * cellM / 1e6))
+                } else {
+                    for m in members { groupOf[m] = clipped.count }
+                    clipped.append(try g.intersection(district.projected).polygons.filter { !$0.isEmpty })
+                }
+            }
+            if !clipped.isEmpty {
+                var cellIndex: [Cell: Int] = [:]
+                for (i, c) in sortedCells.enumerated() { cellIndex[c] = i }
+                var unitsOf = [[(Coordinate, Double)]](repeating: [], count: clipped.count)
+                for unit in units {
+                    let k = groupOf[cellIndex[Cell(unit.projected, cellM)]!]
+                    if k >= 0 { unitsOf[k].append((unit.projected, unit.weight)) }
+                }
+                for (k, group) in clipped.enumerated() { pieces += try Self.share(unitsOf[k], among: group) }
+            }
+        } else {
+            let union = try Geometry.unionAll(sortedCells.map { Geometry.polygon($0.square(cellM)) })
+            pieces = try Self.share(units.map { ($0.projected, $0.weight) }, among: union.intersection(district.projected).polygons.filter { !$0.isEmpty })
+        }
+        for (polygon, demand) in pieces where demand > 0 {
+            // The clip leaves slivers of a cell at the district's border (and GEOS's union a vertex
+            // at every cell corner along straight edges): a 1 m topology-preserving simplification.
             let g = try Geometry.polygon(polygon).simplified(tolerance: 1)
-            let prepared = try PreparedGeometry(g)
-            guard let box = g.envelope else { continue }
-            var inside = 0.0
-            var candidates: [Int] = []
-            var k = firstX(atLeast: box.minX)
-            while k < xs.count && xs[k] <= box.maxX {
-                let c = points[byX[k]].0
-                if c.y >= box.minY && c.y <= box.maxY { candidates.append(byX[k]) }
-                k += 1
-            }
-            candidates.sort()
-            for i in candidates {
-                let (c, w) = points[i]
-                if try prepared.covers(c) { inside += w }
-            }
-            guard inside > 0 else { continue }
-            parts.append((g, inside, try g.area() / 1e6))
+            parts.append((g, demand, try g.area() / 1e6))
         }
         // Parts in a fixed order (by position), then grouped: parts within mergeM are one gap.
         // (Each part's position computed once, not once a comparison.)
@@ -187,14 +180,18 @@ public struct GapReport: Sendable {
             return i
         }
         if mergeM > 0 {
+            // The parts are in order of their envelopes' west edge: the parts after i that lie
+            // farther east than mergeM from i's east edge, and all after them, are too far.
             let envelopes = parts.map { $0.geometry.envelope }
             for i in parts.indices {
+                guard let a = envelopes[i] else { continue }
                 for j in (i + 1)..<parts.count {
-                    guard let a = envelopes[i], let b = envelopes[j] else { continue }
+                    guard let b = envelopes[j] else { continue }
+                    if b.minX - a.maxX > mergeM { break }
                     let dx = max(0, max(a.minX, b.minX) - min(a.maxX, b.maxX))
                     let dy = max(0, max(a.minY, b.minY) - min(a.maxY, b.maxY))
                     guard dx * dx + dy * dy <= mergeM * mergeM, root(i) != root(j) else { continue }
-                    if try parts[i].geometry.distance(to: parts[j].geometry) <= mergeM { parent[root(j)] = root(i) }
+                    if try parts[i].geometry.isWithinDistance(mergeM, of: parts[j].geometry) { parent[root(j)] = root(i) }
                 }
             }
         }
@@ -234,6 +231,49 @@ public struct GapReport: Sendable {
             summary.shownDemand += gap.demand
         }
         return (summary, gaps)
+    }
+
+    /// The demand of `units` (projected point, weight) shared among `polygons` (the pieces of the
+    /// clip of one traced polygon, or of the whole union): each unit's weight goes to the first
+    /// polygon that covers it, or, when none does (a unit on the district's border that the clip
+    /// left a rounding error outside), to the nearest; so no unit counts twice (at a corner two
+    /// pieces share) or not at all, and the gaps add up to the uncovered demand.
+    static func share(_ units: [(Coordinate, Double)], among polygons: [Polygon]) throws -> [(polygon: Polygon, demand: Double)] {
+        guard !polygons.isEmpty else { return [] }
+        var owner = [Int](repeating: -1, count: units.count)
+        // The units by x, so that each polygon looks only at those within its envelope's x range.
+        let byX = units.indices.sorted { units[$0].0.x < units[$1].0.x }
+        let xs = byX.map { units[$0].0.x }
+        for (k, polygon) in polygons.enumerated() {
+            let g = Geometry.polygon(polygon)
+            guard let box = g.envelope else { continue }
+            let prepared = try PreparedGeometry(g)
+            var lo = 0, hi = xs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if xs[mid] < box.minX { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < xs.count && xs[lo] <= box.maxX {
+                let u = byX[lo]
+                lo += 1
+                let c = units[u].0
+                if owner[u] < 0 && c.y >= box.minY && c.y <= box.maxY, try prepared.covers(c) { owner[u] = k }
+            }
+        }
+        var demand = [Double](repeating: 0, count: polygons.count)
+        for (u, (c, weight)) in units.enumerated() {
+            var k = owner[u]
+            if k < 0 {
+                let point = Geometry.point(c)
+                var best = Double.infinity
+                for (j, polygon) in polygons.enumerated() {
+                    let d = try Geometry.polygon(polygon).distance(to: point)
+                    if d < best { (best, k) = (d, j) }
+                }
+            }
+            demand[k] += weight
+        }
+        return zip(polygons, demand).map { ($0, $1) }
     }
 
     static func position(_ g: Geometry) -> [Double] {

@@ -45,3 +45,47 @@ struct GapOutlineTests {
         }
     }
 }
+
+@Suite("gaps: every uncovered rider in exactly one gap")
+struct GapDemandTests {
+    /// Units on the corners of a checkerboard of 100 m cells: each unit's cell touches the cell
+    /// below-left of it at the unit, so the unit lies on the border of two gaps. Part of the board
+    /// crosses the district's slanted border (those cells are clipped). Each unit must count in one
+    /// gap only, and the gaps must add up to the uncovered demand, district by district.
+    @Test("units on shared corners count once, inside the district and across its border", arguments: [0.0, 150.0])
+    func unitsOnCorners(mergeM: Double) throws {
+        var b = DatasetBuilder()
+        b.districts = [("T", [(113.0, 36.0), (113.03, 36.0), (113.0, 36.02), (113.0, 36.0)])]
+        b.demand = [("seed", 1, 113.005, 36.005)]
+        let data = try b.load()
+        var demand = try DemandModel(data)
+        let template = demand.units[0]
+        let border = try PreparedGeometry(data.districts[0].projected)
+        let box = try #require(data.districts[0].projected.envelope)
+        let cellM = 100.0
+        let x0 = (box.minX / cellM).rounded(.up) * cellM, y0 = (box.minY / cellM).rounded(.up) * cellM
+        var units: [DemandModel.Unit] = []
+        var total = 0.0
+        for i in 0..<40 {
+            for j in 0..<30 where (i + j) % 2 == 0 {
+                let c = Coordinate(x: x0 + Double(i) * cellM, y: y0 + Double(j) * cellM)
+                guard try border.covers(c) else { continue }
+                var unit = template
+                unit.id = "u\(i)-\(j)"
+                unit.projected = c
+                unit.weight = Double(1 + (i * 7 + j) % 5)
+                units.append(unit)
+                total += unit.weight
+            }
+        }
+        #expect(units.count > 100)
+        demand.units = units
+        let report = try GapReport(dataset: data, demand: demand, uncovered: [Bool](repeating: true, count: units.count),
+                                   options: GapReport.Options(cellM: cellM, mergeM: mergeM))
+        // Apart, each cell is a gap; merged, the cells (touching at their corners) are one.
+        #expect(report.gaps.count == (mergeM == 0 ? units.count : 1))
+        #expect(abs(report.gaps.reduce(0) { $0 + $1.uncoveredDemand } - total) < 1e-9)
+        #expect(abs(report.summaries[0].uncoveredDemand - total) < 1e-9)
+        for gap in report.gaps { #expect(try gap.projected.isValid()) }
+    }
+}
