@@ -11,6 +11,24 @@ struct GeoJSONGeometryTests {
         #expect(try JSONParser.parse(value.serialized()) == value)
     }
 
+    /// Strings with nothing to escape are written whole; the others character by character, also
+    /// where an escaped character and a combining mark after it make one Character.
+    @Test("JSON strings: escapes where needed, text as it is", arguments: [
+        ("D00000001", #""D00000001""#),
+        ("城隍庙广场 rider station", #""城隍庙广场 rider station""#),
+        ("e\u{301}", "\"e\u{301}\""),
+        ("a\"b\\c", #""a\"b\\c""#),
+        ("\"\u{301}x", "\"\\\"\u{301}x\""),
+        ("line\r\nnext\ttab", #""line\r\nnext\ttab""#),
+        ("bell\u{7}nul\u{0}", #""bell\u0007nul\u0000""#),
+        ("", #""""#),
+    ])
+    func strings(text: String, written: String) throws {
+        let value = JSONValue.string(text)
+        #expect(value.serialized() == written)
+        #expect(try JSONParser.parse(value.serialized()) == value)
+    }
+
     @Test("JSON errors say where and what", arguments: [
         ("{\"a\":1,}", "line 1"),
         ("[1,2", "end of input"),
