@@ -93,7 +93,9 @@ public struct GapReport: Sendable {
         let mergeM = options.mergeM ?? cellM
         self.cellM = cellM
         self.options = options
-        let back = try CoordinateTransformer.shared(from: dataset.manifest.crs, to: .wgs84)
+        // One transformer a worker (a transformer runs one call at a time): the districts' gaps go
+        // back to WGS84 on all the cores at once.
+        let back = TransformerPool(from: dataset.manifest.crs, to: .wgs84)
         let chosen = districts ?? dataset.districts.indices.sorted { dataset.districts[$0].id < dataset.districts[$1].id }
         // The uncovered units of each chosen district, in unit order, found in one pass over the
         // demand (not one pass a district).
@@ -107,8 +109,10 @@ public struct GapReport: Sendable {
         let units = uncoveredUnits, slot = position
         let perDistrict = try parallelMap(chosen.count) { k in
             let di = chosen[k]
-            return try Self.districtGaps(dataset.districts[di], units: units[slot[di]].map { demand.units[$0] }, options: options,
-                                         cellM: cellM, mergeM: mergeM, back: back)
+            return try back.using { back in
+                try Self.districtGaps(dataset.districts[di], units: units[slot[di]].map { demand.units[$0] }, options: options,
+                                      cellM: cellM, mergeM: mergeM, back: back)
+            }
         }
         gaps = perDistrict.flatMap(\.gaps)
         summaries = perDistrict.map(\.summary)
@@ -216,17 +220,30 @@ public struct GapReport: Sendable {
         summary.areaKm2 = merged.reduce(0) { $0 + $1.area }
         var kept = merged.filter { $0.demand >= options.minDemand }
         if let top = options.top { kept = Array(kept.prefix(top)) }
-        for (rank, gap) in kept.enumerated() {
-            let all = gap.geometry.allCoordinates
-            let wgs = try back.transform(all)
-            var k = 0
-            let geometry = gap.geometry.mapCoordinates { _ in
-                defer { k += 1 }
-                return wgs[k]
+        // The kept gaps' coordinates, then their points inside, to WGS84 in one call.
+        var xs: [Double] = [], ys: [Double] = []
+        var insides: [Coordinate] = []
+        for gap in kept {
+            for c in gap.geometry.allCoordinates {
+                xs.append(c.x)
+                ys.append(c.y)
             }
             guard case let .point(inside) = try gap.geometry.pointOnSurface() else { throw GeoError.invalidInput("no point on the surface of a gap") }
+            insides.append(inside)
+        }
+        let firstInside = xs.count
+        xs += insides.map(\.x)
+        ys += insides.map(\.y)
+        try back.transform(xs: &xs, ys: &ys)
+        var k = 0
+        for (rank, gap) in kept.enumerated() {
+            let geometry = gap.geometry.mapCoordinates { _ in
+                defer { k += 1 }
+                return Coordinate(x: xs[k], y: ys[k])
+            }
+            let inside = Coordinate(x: xs[firstInside + rank], y: ys[firstInside + rank])
             gaps.append(Gap(district: district.id, districtName: district.name, rank: rank + 1, uncoveredDemand: gap.demand, areaKm2: gap.area,
-                            parts: gap.parts, projected: gap.geometry, geometry: geometry, inside: try back.transform(inside)))
+                            parts: gap.parts, projected: gap.geometry, geometry: geometry, inside: inside))
             summary.shown += 1
             summary.shownDemand += gap.demand
         }

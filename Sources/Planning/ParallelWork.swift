@@ -66,3 +66,35 @@ private final class ParallelResults<T: Sendable>: @unchecked Sendable {
         return out
     }
 }
+
+/// Coordinate transformers for one pair of CRSs, one for each worker that asks at the same time
+/// (a transformer runs one call at a time: workers sharing one would take turns). Made when first
+/// needed; the first is the process's shared one.
+final class TransformerPool: @unchecked Sendable {
+    private let source: CRS
+    private let target: CRS
+    private let lock = NSLock()
+    private var free: [CoordinateTransformer] = []
+    private var made = 0
+
+    init(from source: CRS, to target: CRS) {
+        self.source = source
+        self.target = target
+    }
+
+    /// Runs `body` with a transformer no other worker is using meanwhile.
+    func using<T>(_ body: (CoordinateTransformer) throws -> T) throws -> T {
+        lock.lock()
+        let taken = free.popLast()
+        let first = made == 0
+        if taken == nil { made += 1 }
+        lock.unlock()
+        let transformer = try taken ?? (first ? CoordinateTransformer.shared(from: source, to: target) : CoordinateTransformer(from: source, to: target))
+        defer {
+            lock.lock()
+            free.append(transformer)
+            lock.unlock()
+        }
+        return try body(transformer)
+    }
+}
