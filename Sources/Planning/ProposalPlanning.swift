@@ -22,7 +22,11 @@ struct ProposalContext: Sendable {
     /// ascending. Other divisions' demand can only use a division's stations through these parts.
     let restPart: [Int32]
     let unitsOfPart: [Int32: [Int]]
-    let allUnits: PointIndex
+    /// The demand units in no division, and the box around the units of each division (nil: none)
+    /// and of those in none: where a site's reach can spill over (`reachedUnits`).
+    let looseUnits: [Int]
+    let unitBoxes: [Envelope?]
+    let looseBox: Envelope?
     /// Station indices of the rest stations, their index and capacities (seats × riders per seat).
     let rest: [Int]
     let restIndex: PointIndex
@@ -53,7 +57,22 @@ struct ProposalContext: Sendable {
             for d in divisions { candidatesOf[d].append(k) }
         }
         self.candidatesOf = candidatesOf
-        allUnits = try PointIndex(demand.units.map(\.projected))
+        looseUnits = demand.units.indices.filter { demand.units[$0].divisions.isEmpty }
+        func box(_ units: [Int]) -> Envelope? {
+            guard let first = units.first else { return nil }
+            let c = demand.units[first].projected
+            var e = Envelope(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)
+            for u in units.dropFirst() {
+                let c = demand.units[u].projected
+                e.minX = min(e.minX, c.x)
+                e.minY = min(e.minY, c.y)
+                e.maxX = max(e.maxX, c.x)
+                e.maxY = max(e.maxY, c.y)
+            }
+            return e
+        }
+        unitBoxes = unitsOf.map(box)
+        looseBox = box(looseUnits)
         let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
         let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
         unitRadius = demand.units.map { radius.radius(of: $0) }
@@ -136,9 +155,31 @@ struct ProposalContext: Sendable {
         reachedWithDistances(index, units, from: site).map(\.index)
     }
 
-    /// Demand units (indices into `demand.units`) within reach of a site, `allUnits` being the index of every unit.
+    /// Demand units (indices into `demand.units`, ascending) within reach of a site: those of the
+    /// divisions (and of the units in none) whose box comes within the longest reach. A few queries
+    /// a division (its chosen sites), so no index of every unit is built for them.
     func reachedUnits(from site: Coordinate) -> [Int] {
-        allUnits.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[$0.index] * unitRadius[$0.index] }.map(\.index)
+        func near(_ e: Envelope?) -> Bool {
+            guard let e else { return false }
+            let dx = max(0, e.minX - site.x, site.x - e.maxX), dy = max(0, e.minY - site.y, site.y - e.maxY)
+            return dx * dx + dy * dy <= reachM * reachM
+        }
+        var found: [Int] = []
+        func scan(_ units: [Int]) {
+            for u in units {
+                let dx = demand.units[u].projected.x - site.x, dy = demand.units[u].projected.y - site.y
+                if dx * dx + dy * dy <= unitRadius[u] * unitRadius[u] { found.append(u) }
+            }
+        }
+        for d in unitsOf.indices where near(unitBoxes[d]) { scan(unitsOf[d]) }
+        if near(looseBox) { scan(looseUnits) }
+        // A unit in two divisions (a district and a zone in it) is found twice: once is kept.
+        found.sort()
+        var last = -1
+        return found.filter { u in
+            defer { last = u }
+            return u != last
+        }
     }
 
     /// The same with the straight-line distance (metres) to each.
