@@ -141,12 +141,15 @@ public struct GapReport: Sendable {
             var groupOf = [Int](repeating: -1, count: sortedCells.count)
             for (polygon, members) in traced {
                 let g = Geometry.polygon(polygon)
-                if try border.covers(g) {
-                    // Already simple (a vertex only where the outline turns); the area of its cells.
+                let clip = try border.covers(g) ? [] : Self.areal(g.intersection(district.projected))
+                if clip.isEmpty {
+                    // Inside the district (or, rarely, cells that only touch its border, their
+                    // riders on the border line: kept whole rather than lost). Already simple (a
+                    // vertex only where the outline turns); the area of its cells.
                     parts.append((g, members.reduce(0) { $0 + cells[sortedCells[$1]]! }, Double(members.count) * cellM * cellM / 1e6))
                 } else {
                     for m in members { groupOf[m] = clipped.count }
-                    clipped.append(try g.intersection(district.projected).polygons.filter { !$0.isEmpty })
+                    clipped.append(clip)
                 }
             }
             if !clipped.isEmpty {
@@ -161,7 +164,8 @@ public struct GapReport: Sendable {
             }
         } else {
             let union = try Geometry.unionAll(sortedCells.map { Geometry.polygon($0.square(cellM)) })
-            pieces = try Self.share(units.map { ($0.projected, $0.weight) }, among: union.intersection(district.projected).polygons.filter { !$0.isEmpty })
+            let clip = try Self.areal(union.intersection(district.projected))
+            pieces = try Self.share(units.map { ($0.projected, $0.weight) }, among: clip.isEmpty ? Self.areal(union) : clip)
         }
         for (polygon, demand) in pieces where demand > 0 {
             // The clip leaves slivers of a cell at the district's border (and GEOS's union a vertex
@@ -291,6 +295,14 @@ public struct GapReport: Sendable {
             demand[k] += weight
         }
         return zip(polygons, demand).map { ($0, $1) }
+    }
+
+    /// The polygons of an overlay's result, also those in a collection: where cells only touch the
+    /// district's border along an edge, GEOS's intersection gives that line beside the polygons, as
+    /// one GeometryCollection.
+    static func areal(_ g: Geometry) -> [Polygon] {
+        if case let .geometryCollection(members) = g { return members.flatMap(areal) }
+        return g.polygons.filter { !$0.isEmpty }
     }
 
     static func position(_ g: Geometry) -> [Double] {

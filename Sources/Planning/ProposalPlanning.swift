@@ -155,30 +155,32 @@ struct ProposalContext: Sendable {
         reachedWithDistances(index, units, from: site).map(\.index)
     }
 
-    /// Demand units (indices into `demand.units`, ascending) within reach of a site: those of the
-    /// divisions (and of the units in none) whose box comes within the longest reach. A few queries
-    /// a division (its chosen sites), so no index of every unit is built for them.
+    /// Demand units (indices into `demand.units`) within reach of a site, nearest first (ties by
+    /// index): those of the divisions (and of the units in none) whose box comes within the longest
+    /// reach. A few queries a division (its chosen sites), so no index of every unit is built.
     func reachedUnits(from site: Coordinate) -> [Int] {
         func near(_ e: Envelope?) -> Bool {
             guard let e else { return false }
             let dx = max(0, e.minX - site.x, site.x - e.maxX), dy = max(0, e.minY - site.y, site.y - e.maxY)
             return dx * dx + dy * dy <= reachM * reachM
         }
-        var found: [Int] = []
+        var found: [(squared: Double, unit: Int)] = []
         func scan(_ units: [Int]) {
             for u in units {
                 let dx = demand.units[u].projected.x - site.x, dy = demand.units[u].projected.y - site.y
-                if dx * dx + dy * dy <= unitRadius[u] * unitRadius[u] { found.append(u) }
+                let d2 = dx * dx + dy * dy
+                if d2 <= unitRadius[u] * unitRadius[u] { found.append((d2, u)) }
             }
         }
         for d in unitsOf.indices where near(unitBoxes[d]) { scan(unitsOf[d]) }
         if near(looseBox) { scan(looseUnits) }
-        // A unit in two divisions (a district and a zone in it) is found twice: once is kept.
-        found.sort()
+        // The order the sums over them run in (as a k-d tree's query gives them); a unit in two
+        // divisions (a district and a zone in it) is found twice: once is kept.
+        found.sort { ($0.squared, $0.unit) < ($1.squared, $1.unit) }
         var last = -1
-        return found.filter { u in
-            defer { last = u }
-            return u != last
+        return found.compactMap { f in
+            defer { last = f.unit }
+            return f.unit == last ? nil : f.unit
         }
     }
 

@@ -89,3 +89,42 @@ struct GapDemandTests {
         for gap in report.gaps { #expect(try gap.projected.isValid()) }
     }
 }
+
+@Suite("gaps: cells that only touch the district's border")
+struct GapBorderTests {
+    /// A district on the grid itself (projected coordinates, 250 m cells), and units on its border:
+    /// a unit on the east edge has its cell outside, touching the district along an edge (GEOS's
+    /// clip is a line); under a notch, a cell's clip is a polygon and a line in one collection.
+    /// Their riders must not be lost.
+    @Test("riders on the border line count", arguments: [false, true])
+    func ridersOnTheBorder(notched: Bool) throws {
+        var b = DatasetBuilder()
+        b.districts = [("A", DatasetBuilder.box(113.0, 36.0, 113.02, 36.02))]
+        b.demand = [("seed", 1, 113.01, 36.01)]
+        var data = try b.load()
+        var demand = try DemandModel(data)
+        let template = demand.units[0]
+        let cellM = 250.0
+        let x0 = (template.projected.x / cellM).rounded(.down) * cellM - 1000, y0 = (template.projected.y / cellM).rounded(.down) * cellM - 1000
+        func at(_ x: Double, _ y: Double) -> Coordinate { Coordinate(x: x0 + x, y: y0 + y) }
+        let ring = notched
+            ? [at(0, 0), at(1000, 0), at(1000, 1000), at(750, 1000), at(750, 750), at(500, 750), at(500, 1000), at(0, 1000), at(0, 0)]
+            : [at(0, 0), at(1000, 0), at(1000, 1000), at(0, 1000), at(0, 0)]
+        data.districts[0].projected = .polygon(Polygon(exterior: ring, holes: []))
+        let placed: [(Coordinate, Double)] = notched ? [(at(300, 800), 2), (at(600, 750), 3)] : [(at(1000, 500), 5), (at(100, 100), 1)]
+        demand.units = placed.enumerated().map { k, p in
+            var unit = template
+            unit.id = "u\(k)"
+            unit.projected = p.0
+            unit.weight = p.1
+            unit.divisions = [0]
+            return unit
+        }
+        let report = try GapReport(dataset: data, demand: demand, uncovered: [Bool](repeating: true, count: demand.units.count),
+                                   options: GapReport.Options(cellM: cellM, mergeM: 0))
+        let total = placed.reduce(0) { $0 + $1.1 }
+        #expect(abs(report.summaries[0].uncoveredDemand - total) < 1e-9)
+        #expect(abs(report.gaps.reduce(0) { $0 + $1.uncoveredDemand } - total) < 1e-9)
+        for gap in report.gaps { #expect(try gap.projected.isValid()) }
+    }
+}
