@@ -22,11 +22,7 @@ struct ProposalContext: Sendable {
     /// ascending. Other divisions' demand can only use a division's stations through these parts.
     let restPart: [Int32]
     let unitsOfPart: [Int32: [Int]]
-    /// The demand units in no division, and the box around the units of each division (nil: none)
-    /// and of those in none: where a site's reach can spill over (`reachedUnits`).
-    let looseUnits: [Int]
-    let unitBoxes: [Envelope?]
-    let looseBox: Envelope?
+    let allUnits: PointIndex
     /// Station indices of the rest stations, their index and capacities (seats × riders per seat).
     let rest: [Int]
     let restIndex: PointIndex
@@ -57,22 +53,7 @@ struct ProposalContext: Sendable {
             for d in divisions { candidatesOf[d].append(k) }
         }
         self.candidatesOf = candidatesOf
-        looseUnits = demand.units.indices.filter { demand.units[$0].divisions.isEmpty }
-        func box(_ units: [Int]) -> Envelope? {
-            guard let first = units.first else { return nil }
-            let c = demand.units[first].projected
-            var e = Envelope(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)
-            for u in units.dropFirst() {
-                let c = demand.units[u].projected
-                e.minX = min(e.minX, c.x)
-                e.minY = min(e.minY, c.y)
-                e.maxX = max(e.maxX, c.x)
-                e.maxY = max(e.maxY, c.y)
-            }
-            return e
-        }
-        unitBoxes = unitsOf.map(box)
-        looseBox = box(looseUnits)
+        allUnits = try PointIndex(demand.units.map(\.projected))
         let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
         let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
         unitRadius = demand.units.map { radius.radius(of: $0) }
@@ -155,33 +136,9 @@ struct ProposalContext: Sendable {
         reachedWithDistances(index, units, from: site).map(\.index)
     }
 
-    /// Demand units (indices into `demand.units`) within reach of a site, nearest first (ties by
-    /// index): those of the divisions (and of the units in none) whose box comes within the longest
-    /// reach. A few queries a division (its chosen sites), so no index of every unit is built.
+    /// Demand units (indices into `demand.units`) within reach of a site, `allUnits` being the index of every unit.
     func reachedUnits(from site: Coordinate) -> [Int] {
-        func near(_ e: Envelope?) -> Bool {
-            guard let e else { return false }
-            let dx = max(0, e.minX - site.x, site.x - e.maxX), dy = max(0, e.minY - site.y, site.y - e.maxY)
-            return dx * dx + dy * dy <= reachM * reachM
-        }
-        var found: [(squared: Double, unit: Int)] = []
-        func scan(_ units: [Int]) {
-            for u in units {
-                let dx = demand.units[u].projected.x - site.x, dy = demand.units[u].projected.y - site.y
-                let d2 = dx * dx + dy * dy
-                if d2 <= unitRadius[u] * unitRadius[u] { found.append((d2, u)) }
-            }
-        }
-        for d in unitsOf.indices where near(unitBoxes[d]) { scan(unitsOf[d]) }
-        if near(looseBox) { scan(looseUnits) }
-        // The order the sums over them run in (as a k-d tree's query gives them); a unit in two
-        // divisions (a district and a zone in it) is found twice: once is kept.
-        found.sort { ($0.squared, $0.unit) < ($1.squared, $1.unit) }
-        var last = -1
-        return found.compactMap { f in
-            defer { last = f.unit }
-            return f.unit == last ? nil : f.unit
-        }
+        allUnits.within(radius: reachM, of: site).filter { $0.squaredDistance <= unitRadius[$0.index] * unitRadius[$0.index] }.map(\.index)
     }
 
     /// The same with the straight-line distance (metres) to each.
