@@ -24,7 +24,7 @@ extension TwoThreadSelectionTests {
         let split = PassSplit(workers: workers, model: model)
         var rng = SplitMix64(seed: UInt64(seed))
         let G = model.groupCount, K = model.candidateCount
-        for round in 0..<12 {
+        for round in 0..<(underThreadSanitizer ? 6 : 12) {
             // Some groups covered (a fixed-in site), some columns not free; the root's groups
             // uncovered in the first rounds.
             var covered = [Bool](repeating: false, count: G)
@@ -121,12 +121,14 @@ extension TwoThreadSelectionTests {
         var budget = CoverageSolver.Budget(limits: EffortLimit(nodes: 1_000), tuning: tuning)
         budget.threads = 2
         let p = 6
+        // Each evaluation splits its passes between the threads: under TSan fewer of them.
+        let evaluations = underThreadSanitizer ? 40 : 120
         var solver = CoverageSolver(model: model, p: p, budget: budget, progress: .silent)
         let start = (0..<model.groupCount).map { model.weight[$0] / 3 }
         // The root (nothing fixed), then nodes with a site fixed in (some groups covered).
         var rng = SplitMix64(seed: UInt64(seed))
         var fixings: [[ColumnIndex]] = [[]]
-        for _ in 0..<4 { fixings.append([Int.random(in: 0..<model.candidateCount, using: &rng)]) }
+        for _ in 0..<(underThreadSanitizer ? 1 : 4) { fixings.append([Int.random(in: 0..<model.candidateCount, using: &rng)]) }
         for fixedIn in fixings {
             let node = CoverageSolver.Node(fixedIn: fixedIn, fixedOut: [], lambda: start, bound: .infinity, theta: 1)
             let sub = CoverageSolver.Subproblem(node, model: model, p: p)
@@ -134,9 +136,9 @@ extension TwoThreadSelectionTests {
             for resumed in [false, true] {
                 var a = solver, b = solver
                 let r1 = a.smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: fixedIn, q: sub.q, lambda: start,
-                                       evaluations: 120, polish: false, resumed: resumed, paced: resumed)
+                                       evaluations: evaluations, polish: false, resumed: resumed, paced: resumed)
                 let r2 = b.smoothRelax(covered: sub.covered, base: sub.base, free: sub.free, fixedIn: fixedIn, q: sub.q, lambda: start,
-                                       evaluations: 120, polish: false, resumed: resumed, paced: resumed, split: split)
+                                       evaluations: evaluations, polish: false, resumed: resumed, paced: resumed, split: split)
                 let tag = "seed \(seed) fixed \(fixedIn) resumed \(resumed)"
                 #expect(r1.ub.bitPattern == r2.ub.bitPattern, "\(tag): bound \(r1.ub) vs \(r2.ub)")
                 #expect(r1.lambda.map(\.bitPattern) == r2.lambda.map(\.bitPattern), "\(tag): multipliers")
