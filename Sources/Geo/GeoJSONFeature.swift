@@ -139,8 +139,32 @@ public enum GeoJSONReader {
     /// `read(bytes:)` with its fast path for the features of a FeatureCollection turned on or off.
     /// Both give the same layer, issues and errors; off, every feature goes through the strict
     /// JSON parser's tree (for tests and the fuzz target that compare the two).
-    public static func read(bytes: [UInt8], fastPath: Bool) throws -> GeoJSONLayer {
-        var parser = JSONParser(bytes: bytes)
+    ///
+    /// - Parameter twoThreadsFrom: with the fast path on, a document of at least this many bytes
+    ///   has the second half of its features read on a second thread (when the machine has two
+    ///   cores or more), both halves at once: the same layer, issues and errors as on one thread
+    ///   (`GeoJSONSecondPart` says why). Nil reads on one thread whatever the size; 0 splits every
+    ///   document (for tests).
+    public static func read(bytes: [UInt8], fastPath: Bool, twoThreadsFrom: Int? = GeoJSONReader.twoThreadBytes) throws -> GeoJSONLayer {
+        try readCounting(bytes: bytes, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom).layer
+    }
+
+    /// `read(bytes:)` over bytes held elsewhere (a file mapped into memory), read in place: the
+    /// buffer must stay valid and unchanged until the call returns.
+    public static func read(buffer: UnsafeBufferPointer<UInt8>, fastPath: Bool = true,
+                            twoThreadsFrom: Int? = GeoJSONReader.twoThreadBytes) throws -> GeoJSONLayer {
+        try readCounting(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom).layer
+    }
+
+    /// `read(bytes:fastPath:twoThreadsFrom:)`, with the number of features the second thread read
+    /// and handed over (0 when there was none, or its work was dropped).
+    static func readCounting(bytes: [UInt8], fastPath: Bool, twoThreadsFrom: Int?) throws -> (layer: GeoJSONLayer, secondThread: Int) {
+        try bytes.withUnsafeBufferPointer { try readCounting(buffer: $0, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom) }
+    }
+
+    static func readCounting(buffer: UnsafeBufferPointer<UInt8>, fastPath: Bool, twoThreadsFrom: Int?) throws -> (layer: GeoJSONLayer, secondThread: Int) {
+        var parser = JSONParser(borrowing: buffer)
+        var handedOver = 0
         // The features of a FeatureCollection are converted while the document is parsed, each
         // feature's JSON tree freed at once; they are used only if the root is a FeatureCollection.
         final class Streamed {
@@ -148,19 +172,6 @@ public enum GeoJSONReader {
             var issues: [GeoJSONIssue] = []
             /// The offset of the first feature read by the fast path, -1 before it.
             var firstOffset = -1
-
-            /// After the first `sampleCount` features, room for as many more as the rest of the
-            /// bytes would hold at the same size a feature (and a tenth more): a big layer then
-            /// grows its array once or not at all instead of doubling (and copying) some twenty
-            /// times. Never more than one feature per 40 bytes (a feature is at least that long).
-            func reserveByEstimate(offset: Int, byteCount: Int) {
-                guard features.count == Streamed.sampleCount, firstOffset >= 0, offset > firstOffset else { return }
-                let perFeature = Double(offset - firstOffset) / Double(features.count)
-                let estimate = Double(byteCount - firstOffset) / perFeature * 1.1
-                let wanted = min(Int(estimate.rounded(.up)) + 16, byteCount / 40)
-                if wanted > features.capacity { features.reserveCapacity(wanted) }
-            }
-            static let sampleCount = 256
         }
         let streamed = Streamed()
         parser.streamedArray = JSONParser.StreamedArray(
@@ -176,14 +187,34 @@ public enum GeoJSONReader {
         )
         // The fast path reads the bytes through one buffer pointer for the whole parse (not the
         // array handed over, and a pointer taken, for each feature).
-        let root: JSONValue = try bytes.withUnsafeBufferPointer { buffer in
+        let root: JSONValue = try { () throws -> JSONValue in
+            var second: GeoJSONSecondPart?
             if fastPath {
+                if let minimum = twoThreadsFrom, buffer.count >= minimum, GeoJSONSecondPart.hasSecondCore,
+                   let start = GeoJSONSecondPart.guessStart(in: buffer) {
+                    second = GeoJSONSecondPart(bytes: buffer, start: start)
+                }
                 var fast = GeoJSONFastFeature(bytes: buffer, index: 0)
                 parser.streamedArray?.fast = { offset in
+                    if let part = second, offset >= part.start {
+                        second = nil
+                        if offset == part.start {
+                            // The guess was right: an element of the features array starts there.
+                            let (count, end) = part.finish(appendingTo: &streamed.features, issues: &streamed.issues)
+                            if count > 0 {
+                                handedOver = count
+                                return end
+                            }
+                        } else {
+                            part.cancel()
+                        }
+                    }
                     guard offset < buffer.count, buffer[offset] == UInt8(ascii: "{") else { return nil }
                     fast.index = offset
                     if streamed.firstOffset < 0 { streamed.firstOffset = offset }
-                    streamed.reserveByEstimate(offset: offset, byteCount: buffer.count)
+                    if streamed.features.count == GeoJSONReader.sampleCount, streamed.firstOffset >= 0, offset > streamed.firstOffset {
+                        reserve(&streamed.features, sampled: offset - streamed.firstOffset, from: streamed.firstOffset, of: buffer.count)
+                    }
                     do {
                         try fast.readFeature(into: &streamed.features, issues: &streamed.issues)
                     } catch {
@@ -192,14 +223,17 @@ public enum GeoJSONReader {
                     return fast.index
                 }
             }
-            // The pointer is not kept past this closure.
-            defer { parser.streamedArray?.fast = nil }
+            // The pointer is not kept past this closure, nor is the thread reading through it.
+            defer {
+                parser.streamedArray?.fast = nil
+                second?.cancel()
+            }
             do {
                 return try parser.parseDocument()
             } catch let error as JSONParseError {
                 throw GeoJSONDocumentError(message: "not valid JSON: \(error)")
             }
-        }
+        }()
         parser.streamedArray = nil
         var issues: [GeoJSONIssue] = parser.duplicateKeys.map {
             GeoJSONIssue(.warning, "duplicate JSON key \"\($0.key)\" on line \($0.line): the last value is used")
@@ -214,11 +248,31 @@ public enum GeoJSONReader {
         }
         try reprojectLegacyCRS(root: root, layer: &layer)
         layer.issues = summarisingPrecision(layer.issues)
-        return layer
+        return (layer, handedOver)
     }
 
     /// Reads a GeoJSON document from a string; see `read(bytes:)`.
     public static func read(text: String) throws -> GeoJSONLayer { try read(bytes: Array(text.utf8)) }
+
+    /// The size from which `read(bytes:)` reads a FeatureCollection's features on two threads:
+    /// 4 MB, some 30,000 point features, where the features take tens of milliseconds to read and
+    /// a thread's start (tens of microseconds) is lost in them.
+    public static let twoThreadBytes = 4 << 20
+
+    /// How many features are read before their array is given room for the rest.
+    static let sampleCount = 256
+
+    /// Room for as many more features as the rest of the bytes would hold at the size a feature had
+    /// so far (`sampledBytes` over `features.count`), and a tenth more: a big layer then grows its
+    /// array once or not at all instead of doubling (and copying) some twenty times. Never more
+    /// than one feature per 40 bytes (a feature is at least that long).
+    static func reserve(_ features: inout [GeoJSONFeature], sampled sampledBytes: Int, from firstOffset: Int, of byteCount: Int) {
+        guard !features.isEmpty, sampledBytes > 0 else { return }
+        let perFeature = Double(sampledBytes) / Double(features.count)
+        let estimate = Double(byteCount - firstOffset) / perFeature * 1.1
+        let wanted = min(Int(estimate.rounded(.up)) + 16, byteCount / 40)
+        if wanted > features.capacity { features.reserveCapacity(wanted) }
+    }
 
     /// - Parameter features: the features, already read while parsing (the root's "features" is
     ///   then an empty placeholder).

@@ -48,14 +48,44 @@ public struct JSONParser {
     /// root then holds an empty array in its place.
     private(set) var didStreamArray = false
 
-    private let bytes: [UInt8]
+    /// The bytes parsed: the parser's own copy (`owned`), or a buffer the caller keeps valid.
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let owned: OwnedBytes?
     private var index = 0
     private let maxDepth: Int
 
+    /// A copy of the bytes a parser made by `init(bytes:)` reads, freed with the last copy of it.
+    private final class OwnedBytes {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        init(_ bytes: [UInt8]) {
+            buffer = .allocate(capacity: max(bytes.count, 1))
+            _ = buffer.initialize(from: bytes)
+        }
+        deinit { buffer.deallocate() }
+    }
+
     /// A parser over UTF-8 bytes; deeper nesting than `maxDepth` is a parse error.
     public init(bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) {
-        self.bytes = bytes
+        let owned = OwnedBytes(bytes)
+        self.owned = owned
+        self.bytes = UnsafeBufferPointer(rebasing: owned.buffer[0..<bytes.count])
         self.maxDepth = maxDepth
+    }
+
+    /// A parser over bytes the caller keeps valid, unchanged, for as long as the parser is used
+    /// (no copy: for big documents read in place).
+    init(borrowing buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONParser.defaultMaxDepth) {
+        self.owned = nil
+        self.bytes = buffer
+        self.maxDepth = maxDepth
+    }
+
+    /// Parses the bytes as one document without copying them (see `parseDocument()`), with the
+    /// duplicate keys met.
+    public static func parseDocument(in buffer: UnsafeBufferPointer<UInt8>) throws -> (value: JSONValue, duplicateKeys: [DuplicateKey]) {
+        var parser = JSONParser(borrowing: buffer)
+        let value = try parser.parseDocument()
+        return (value, parser.duplicateKeys)
     }
 
     /// Parses a whole document (one value, surrounded only by whitespace; a UTF-8 BOM is skipped).
@@ -74,7 +104,7 @@ public struct JSONParser {
 
     /// UTF-16 or UTF-32, told by a byte order mark or, without one, by the zero bytes around the
     /// first character (JSON starts with an ASCII character); nil for anything else.
-    static func wideEncoding(_ bytes: [UInt8]) -> String? {
+    static func wideEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || (bytes.count >= 4 && bytes[0] != 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 0) { return "UTF-32" }
         if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) || (bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] != 0) { return "UTF-32" }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
@@ -149,7 +179,7 @@ public struct JSONParser {
 
     private mutating func expectLiteral(_ word: String) throws {
         let w = Array(word.utf8)
-        guard index + w.count <= bytes.count, Array(bytes[index..<(index + w.count)]) == w else {
+        guard index + w.count <= bytes.count, bytes[index..<(index + w.count)].elementsEqual(w) else {
             throw error("invalid literal: expected '\(word)'")
         }
         index += w.count

@@ -2,12 +2,13 @@ import Foundation
 import Geo
 import Stations
 
-/// Loading a GeoJSON point layer: `GeoJSONReader.read(bytes:)` (fast path on, and off: the strict
-/// parser alone) on the bytes of DIR/demand.geojson, and `DatasetLoader.load` of the demand layer
+/// Loading a GeoJSON point layer: `GeoJSONReader.read(bytes:)` (fast path on one thread, on two
+/// threads as the loader reads layers of 4 MB and more, and off: the strict parser alone) on the
+/// bytes of DIR/demand.geojson, and `DatasetLoader.load` of the demand layer
 /// (read from disk, parsed, validated, checked against the districts, projected), with the
 /// districts of `--districts FILE` (default: the bundled Changzhi districts). MB/s are of the
 /// file's bytes (10^6 bytes) per second of wall time and, less disturbed by a busy machine, per
-/// second of the process's CPU time (one thread); medians of `runs` after one warm-up run.
+/// second of the process's CPU time (all threads); medians of `runs` after one warm-up run.
 struct LoadBenchmark {
     let dataDirectory: String
     let districts: String
@@ -39,7 +40,8 @@ struct LoadBenchmark {
             print("{\"benchmark\":\"\(name)\",\"file\":\"\(path)\",\"bytes\":\(bytes.count),\"features\":\(features),\"runs\":\(runs),\"median_s\":\(String(format: "%.6f", median)),\"mb_per_s\":\(String(format: "%.1f", megabytes / median)),\"cpu_median_s\":\(String(format: "%.6f", cpuMedian)),\"mb_per_cpu_s\":\(String(format: "%.1f", megabytes / cpuMedian))}")
         }
 
-        try figure("geojson_read_fast") { try GeoJSONReader.read(bytes: bytes, fastPath: true).features.count }
+        try figure("geojson_read_fast") { try GeoJSONReader.read(bytes: bytes, fastPath: true, twoThreadsFrom: nil).features.count }
+        try figure("geojson_read_two_threads") { try GeoJSONReader.read(bytes: bytes, fastPath: true).features.count }
         try figure("geojson_read_strict") { try GeoJSONReader.read(bytes: bytes, fastPath: false).features.count }
         let source = DatasetSource(folder: dataDirectory, overrides: [.districts: districts])
         try figure("dataset_load_demand") { try DatasetLoader.load(source, layers: [.demand]).demand.count }

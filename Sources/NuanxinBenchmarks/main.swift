@@ -9,8 +9,8 @@ let usage = """
                 (id,lon,lat,... with a header), projects to EPSG:4547, builds a PointIndex and
                 answers all queries in chunks of --chunk (default 131072) on all cores, --runs times
                 (default 7, at least 5) after one warm-up run; --leaf-size sets the index's bucket size
-      load      GeoJSON point layer DIR/demand.geojson: GeoJSONReader (fast path, and strict parser
-                alone) and DatasetLoader (demand layer, with --districts FILE, default
+      load      GeoJSON point layer DIR/demand.geojson: GeoJSONReader (fast path on one thread and on
+                two, and strict parser alone) and DatasetLoader (demand layer, with --districts FILE, default
                 geodata/changzhi/districts.geojson); MB/s; --runs as above (default 5); --only NAME
                 runs one figure (for a profiler)
       proj      creating the PROJ transformation EPSG:4326 -> --to (default EPSG:4547), each in a

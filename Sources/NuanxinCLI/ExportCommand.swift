@@ -77,7 +77,7 @@ struct ExportCommand: ParsableCommand {
         switch target {
         case let .layer(l):
             let format = try output.resolved(supported: [.geojson, .csv])
-            let data = try dataset.load(layers: [l], usesSeats: false)
+            let data = try dataset.load(layers: [l], usesSeats: false, demandProperties: true)
             let items = data.features(of: l)
             switch format {
             case .csv: try output.emit(CSVWriter.encode(try CSVLayer.rows(items, layer: l), format: .excel).string)

@@ -25,7 +25,7 @@ extension ExportCommand {
             let results = ExportCommand.results.contains(layer.lowercased()) ? " (coverage, gaps and proposals are written as geojson or csv)" : ""
             throw CLIFailure(status: .usage, message: "--format gpkg exports the dataset's layers: districts, stations, parking, areas, demand, candidates or all, not \"\(layer)\"\(results)")
         }
-        let data = try dataset.load(layers: Set(layers), usesSeats: false)
+        let data = try dataset.load(layers: Set(layers), usesSeats: false, demandProperties: true)
         let source = try dataset.source()
         var tables: [(Layer, [GeoPackageWriter.Item])] = []
         for l in layers where l != .candidates || data.hasCandidates {

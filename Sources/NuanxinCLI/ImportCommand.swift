@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand {
             return folder.isEmpty ? "." : folder
         } ?? source.folder
         let outcome = try DatasetLock.exclusive(lockFolder) {
-            let existing = try dataset.load(layers: [l], usesSeats: false, quiet: true)
+            let existing = try dataset.load(layers: [l], usesSeats: false, quiet: true, demandProperties: true)
             let incoming = try LayerImport.read(file, layer: l)
             let outcome = try LayerImport.merge(incoming, into: existing, source: source, replace: replace)
             for w in outcome.warnings { printError("nuanxin: \(w)") }

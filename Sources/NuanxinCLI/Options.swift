@@ -68,13 +68,16 @@ struct DatasetOptions: ParsableArguments {
     /// (`DatasetLoader.load`); nearest, within, locate, info, import and layer exports pass false.
     /// `usesRadius` (by default as `usesSeats`: the commands that turn seats into riders are the
     /// ones that draw the service radius): the manifest's and the divisions' `radius_m` must stay
-    /// within the CRS's area of use as `--radius` must (`DatasetLoader.load`).
+    /// within the CRS's area of use as `--radius` must (`DatasetLoader.load`). `demandProperties`:
+    /// the command writes the demand layer's features back (export and import of layers pass
+    /// true); the others compute with the points alone and load them without their properties.
     func load(radiusM: Double? = nil, time: TimeOptions? = nil, layers: Set<Layer> = Set(Layer.allCases), usesSeats: Bool = true,
-              usesRadius: Bool? = nil, quiet: Bool = false) throws -> Dataset {
+              usesRadius: Bool? = nil, quiet: Bool = false, demandProperties: Bool = false) throws -> Dataset {
         if usesSeats { try time?.checkRidersPerSeat() }
         let source = try source(radiusM: radiusM, time: time)
         do {
-            let dataset = try DatasetLoader.load(source, layers: layers, usesSeats: usesSeats, usesRadius: usesRadius ?? usesSeats)
+            let dataset = try DatasetLoader.load(source, layers: layers, usesSeats: usesSeats, usesRadius: usesRadius ?? usesSeats,
+                                                 demandProperties: demandProperties)
             if !quiet { for w in dataset.warnings { printError("nuanxin: \(w)") } }
             // --radius draws circles around the dataset's demand points and stations.
             if let radiusM { try DatasetOptions.checkReach(dataset, radiusM: radiusM, flag: "--radius") }

@@ -304,10 +304,9 @@ public final class BatchQueryReader {
     }
 
     static func parseNDJSON(_ bytes: ArraySlice<UInt8>, line: Int, location: String) -> BatchQueryItem {
-        let value: JSONValue
-        var parser = JSONParser(bytes: Array(bytes))
+        let value: JSONValue, duplicateKeys: [JSONParser.DuplicateKey]
         do {
-            value = try parser.parseDocument()
+            (value, duplicateKeys) = try bytes.withUnsafeBufferPointer { try JSONParser.parseDocument(in: $0) }
         } catch let error as JSONParseError {
             return .problem(BatchQueryProblem(location: location, line: line, message: "not valid JSON (column \(error.column)): \(error.message)"))
         } catch {
@@ -326,7 +325,7 @@ public final class BatchQueryReader {
         // last value, as layers do with a warning, could answer a point nobody asked about, and a
         // warning on stderr would not reach the NDJSON output; so it is an error line, like any
         // line that cannot be answered for sure.
-        if let duplicate = parser.duplicateKeys.first {
+        if let duplicate = duplicateKeys.first {
             return .problem(BatchQueryProblem(location: location, line: line, message: "the key \"\(duplicate.key)\" appears more than once; give each key once", id: id))
         }
         func number(_ key: String) -> Double? {

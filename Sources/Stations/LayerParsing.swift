@@ -198,13 +198,15 @@ extension LoadRun {
     }
 
     mutating func parseDemand(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [DemandPoint] {
+        let keepsDemandProperties = keepsDemandProperties
         var parsed = parse(consume layer, .demand) { p -> DemandPoint? in
             let id = p.requireID()
             let weight = p.number("weight", required: true, minimum: 0)
             guard let c = p.point() else { return nil }
             LoadRun.checkRange(.point(c), &p)
             guard let id, let weight else { return nil }
-            return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index, properties: p.takeProperties())
+            return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index,
+                               properties: keepsDemandProperties ? p.takeProperties() : JSONObject())
         }
         guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .demand) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }

@@ -207,7 +207,8 @@ public struct DemandPoint: Hashable, Sendable {
     public var projected: Coordinate
     /// 0-based position of the feature in its layer file.
     public var featureIndex: Int
-    /// The feature's properties as read, keys in file order.
+    /// The feature's properties as read, keys in file order; empty when the dataset was loaded
+    /// without them (`DatasetLoader.load`'s `demandProperties`).
     public var properties: JSONObject
 }
 

@@ -13,8 +13,16 @@ struct FastPathEquivalenceTests {
 
     /// Reads `bytes` both ways and records any difference.
     static func expectSame(_ bytes: [UInt8], _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let fast = Result { try GeoJSONReader.read(bytes: bytes, fastPath: true) }
         let strict = Result { try GeoJSONReader.read(bytes: bytes, fastPath: false) }
+        // The fast path on one thread, and with the features from the middle on read by a second
+        // thread (whenever a feature seems to start there), whatever the size.
+        expectSame(Result { try GeoJSONReader.read(bytes: bytes, fastPath: true, twoThreadsFrom: nil) }, strict, name, sourceLocation: sourceLocation)
+        expectSame(Result { try GeoJSONReader.read(bytes: bytes, fastPath: true, twoThreadsFrom: 0) }, strict, name + " (two threads)",
+                   sourceLocation: sourceLocation)
+    }
+
+    static func expectSame(_ fast: Result<GeoJSONLayer, any Error>, _ strict: Result<GeoJSONLayer, any Error>, _ name: String,
+                           sourceLocation: SourceLocation) {
         switch (fast, strict) {
         case let (.success(f), .success(s)):
             #expect(f.features.count == s.features.count, "\(name): feature count", sourceLocation: sourceLocation)

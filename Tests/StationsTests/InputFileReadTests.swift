@@ -44,4 +44,50 @@ struct InputFileReadTests {
         let file = try TemporaryFile(bytes)
         #expect(try InputFile.read(file.url.path, limit: .max) == bytes)
     }
+
+    /// Whether the file is mapped into this process now (a line of /proc/self/maps names it).
+    static func isMapped(_ path: String) -> Bool {
+        // Read to its end (procfs files report a size of 0).
+        let handle = FileHandle(forReadingAtPath: "/proc/self/maps")
+        defer { try? handle?.close() }
+        let maps = String(decoding: (try? handle?.readToEnd()) ?? Data(), as: UTF8.self)
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return maps.split(separator: "\n").contains { $0.hasSuffix(" " + real) || $0.hasSuffix(" " + path) }
+    }
+
+    @Test("withContents: a regular file mapped in place and one read into memory give the same bytes", arguments: [1, 4_096, 4_097, 300_000])
+    func withContentsMapped(size: Int) throws {
+        let bytes = InputFileReadTests.pattern(size)
+        let file = try TemporaryFile(bytes)
+        let (mapped, wasMapped) = try InputFile.withContents(file.url.path, mapFrom: 1) { (Array($0), Self.isMapped(file.url.path)) }
+        #expect(mapped == bytes)
+        #expect(wasMapped, "the file is mapped while the body runs")
+        #expect(!Self.isMapped(file.url.path), "and unmapped after")
+        let (copied, copyMapped) = try InputFile.withContents(file.url.path, mapFrom: .max) { (Array($0), Self.isMapped(file.url.path)) }
+        #expect(copied == bytes && !copyMapped)
+    }
+
+    @Test("withContents: empty files, pipes, the limit and missing files as read gives them")
+    func withContentsOthers() throws {
+        let empty = try TemporaryFile([])
+        #expect(try InputFile.withContents(empty.url.path, mapFrom: 1) { $0.count } == 0)
+        let bytes = InputFileReadTests.pattern(100_000)
+        let pipe = Pipe()
+        let writer = Thread {
+            try? pipe.fileHandleForWriting.write(contentsOf: Data(bytes))
+            try? pipe.fileHandleForWriting.close()
+        }
+        writer.start()
+        #expect(try InputFile.withContents("/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)", mapFrom: 1) { Array($0) } == bytes)
+        let over = try TemporaryFile(InputFileReadTests.pattern(5_001))
+        #expect { try InputFile.withContents(over.url.path, limit: 5_000, mapFrom: 1) { $0.count } } throws: { error in
+            (error as? InputFile.Failure)?.isTooLarge == true
+        }
+        #expect { try InputFile.withContents("/no/such/file.geojson", mapFrom: 1) { $0.count } } throws: { error in
+            "\(error)" == "/no/such/file.geojson: no such file"
+        }
+        #expect { try InputFile.withContents(NSTemporaryDirectory(), mapFrom: 1) { $0.count } } throws: { error in
+            (error as? InputFile.Failure)?.reason == "is a directory, not a file"
+        }
+    }
 }

@@ -2,14 +2,16 @@ import FuzzSupport
 import Geo
 
 // GeoJSON layer reader plus GEOS polygon validity. Oracles: no crash; the reader's fast path for
-// the features of a FeatureCollection and the strict parser alone give the same layer (features,
+// the features of a FeatureCollection (for half the inputs with the features from the middle on read
+// by a second thread, whatever the size) and the strict parser alone give the same layer (features,
 // issues) or the same error; every geometry read can be written back and read again to an
 // equal-shape geometry (the writer rounds to 7 decimals and rewinds rings, so the type and the
 // counts must survive).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGeoJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = Array(fuzzInput(data, size))
-    let fast = Result { try GeoJSONReader.read(bytes: bytes, fastPath: true) }
+    let twoThreads = size > 0 && bytes[size - 1] & 2 == 2
+    let fast = Result { try GeoJSONReader.read(bytes: bytes, fastPath: true, twoThreadsFrom: twoThreads ? 0 : nil) }
     let strict = Result { try GeoJSONReader.read(bytes: bytes, fastPath: false) }
     switch (fast, strict) {
     case let (.success(f), .success(s)):

@@ -1,0 +1,170 @@
+import Foundation
+
+/// The second part of a big FeatureCollection's features, read by the fast path on a thread of its
+/// own while the parser reads the first part.
+///
+/// Where the second part starts is a guess: `guessStart` looks, from the middle of the bytes on,
+/// for a `{` that follows `}` and `,` (whitespace allowed between them), which is where a feature
+/// starts in any ordinary layer, but could also be inside a string or in another array. The guess is
+/// taken only when it proves right: the parser, reading from the first byte as it always does,
+/// meets an element of the features array starting at exactly that offset. From there the bytes
+/// are read, whatever thread reads them, by the same deterministic fast path, so the features and
+/// issues the thread found are those the parser would have found, but for their positions, which
+/// are shifted by the count before them. When the parser passes the offset without an element
+/// starting there, the guess was wrong: the thread is stopped and its work dropped, and the parser
+/// goes on alone. The thread reads until the array's `]`, or until an element the fast path
+/// declines (a feature it does not handle, a syntax error): the parser reads that element and all
+/// after it itself, so every error and warning is the parser's, at the parser's line.
+final class GeoJSONSecondPart: @unchecked Sendable {
+    /// The offset of the `{` the thread starts at.
+    let start: Int
+    /// Read by the thread, then (after `finish`) by the caller alone.
+    private(set) var features: [GeoJSONFeature] = []
+    private(set) var issues: [GeoJSONIssue] = []
+    /// Just past the last feature read; `start` when none was.
+    private(set) var end: Int
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let condition = NSCondition()
+    private var done = false
+    private var cancelled = false
+
+    /// Starts the thread. The bytes must stay valid until `finish` or `cancel` returns.
+    init(bytes: UnsafeBufferPointer<UInt8>, start: Int) {
+        self.bytes = bytes
+        self.start = start
+        self.end = start
+        let thread = Thread { [self] in
+            run()
+            condition.lock()
+            done = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    private func run() {
+        var fast = GeoJSONFastFeature(bytes: bytes, index: start)
+        var offset = start
+        while true {
+            if features.count & 255 == 0 {
+                if isCancelled { return }
+                if features.count == GeoJSONReader.sampleCount {
+                    GeoJSONReader.reserve(&features, sampled: end - start, from: start, of: bytes.count)
+                }
+            }
+            fast.index = offset
+            do {
+                try fast.readFeature(into: &features, issues: &issues)
+            } catch {
+                return
+            }
+            end = fast.index
+            // Another element follows only after a comma; `]` or anything else ends the part.
+            offset = end
+            skipWhitespace(&offset)
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else { return }
+            offset += 1
+            skipWhitespace(&offset)
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { return }
+        }
+    }
+
+    private func skipWhitespace(_ i: inout Int) {
+        while i < bytes.count, Self.isSpace(bytes[i]) { i += 1 }
+    }
+
+    private func join() {
+        condition.lock()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Waits for the thread to end, then moves what it read to the end of `features` and `issues`,
+    /// with feature positions (and the issues' feature indices) counted from the features already
+    /// there. Returns how many features it read and the offset just past the last one.
+    func finish(appendingTo features: inout [GeoJSONFeature], issues: inout [GeoJSONIssue]) -> (count: Int, end: Int) {
+        join()
+        let base = features.count, count = self.features.count
+        // Moved, not copied: a copy would retain each feature's properties here and release them
+        // when this array goes, touching millions of objects twice for nothing.
+        self.features.withUnsafeMutableBufferPointer { read in
+            guard let start = read.baseAddress, count > 0 else { return }
+            features.append(contentsOf: MovedFeatures(start: start, count: count, shift: base))
+            // The slots are uninitialised now: features that own nothing go in, so that the array
+            // is freed without releasing what moved out.
+            start.initialize(repeating: GeoJSONFeature(index: 0, geometry: nil), count: count)
+        }
+        self.features = []
+        for var issue in self.issues {
+            issue.featureIndex = issue.featureIndex.map { $0 + base }
+            issues.append(issue)
+        }
+        self.issues = []
+        return (count, end)
+    }
+
+    /// Stops the thread (at its next check) and waits for it to end; what it read is dropped.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.unlock()
+        join()
+        features = []
+        issues = []
+    }
+
+    /// Whether a second thread can run beside the caller's (more than one core is active).
+    static var hasSecondCore: Bool { ProcessInfo.processInfo.activeProcessorCount > 1 }
+
+    /// Where a second part could start: the first `{` at or after the middle of `bytes` that follows
+    /// `}` and `,` with only whitespace between, looked for over at most `window` bytes; nil when
+    /// there is none.
+    static func guessStart(in bytes: UnsafeBufferPointer<UInt8>, window: Int = 1 << 20) -> Int? {
+        let from = bytes.count / 2
+        let to = min(bytes.count, from + window)
+        var i = from
+        while i < to {
+            if bytes[i] == UInt8(ascii: "{") {
+                var j = i - 1
+                while j > 0, isSpace(bytes[j]) { j -= 1 }
+                if j > 0, bytes[j] == UInt8(ascii: ",") {
+                    j -= 1
+                    while j > 0, isSpace(bytes[j]) { j -= 1 }
+                    if j >= 0, bytes[j] == UInt8(ascii: "}") { return i }
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+}
+
+/// The features of a buffer moved out one by one (each slot left uninitialised), their positions
+/// shifted by `shift`.
+private struct MovedFeatures: Sequence, IteratorProtocol {
+    let start: UnsafeMutablePointer<GeoJSONFeature>
+    let count: Int
+    let shift: Int
+    var position = 0
+
+    var underestimatedCount: Int { count - position }
+
+    mutating func next() -> GeoJSONFeature? {
+        guard position < count else { return nil }
+        var feature = (start + position).move()
+        position += 1
+        feature.index += shift
+        return feature
+    }
+}
