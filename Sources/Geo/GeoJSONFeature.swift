@@ -192,7 +192,7 @@ public enum GeoJSONReader {
             if fastPath {
                 if let minimum = twoThreadsFrom, buffer.count >= minimum, GeoJSONSecondPart.hasSecondCore,
                    let start = GeoJSONSecondPart.guessStart(in: buffer) {
-                    second = GeoJSONSecondPart(bytes: buffer, start: start)
+                    second = GeoJSONSecondPart.started(bytes: buffer, start: start)
                 }
                 var fast = GeoJSONFastFeature(bytes: buffer, index: 0)
                 parser.streamedArray?.fast = { offset in
@@ -255,7 +255,7 @@ public enum GeoJSONReader {
     public static func read(text: String) throws -> GeoJSONLayer { try read(bytes: Array(text.utf8)) }
 
     /// The size from which `read(bytes:)` reads a FeatureCollection's features on two threads:
-    /// 4 MB, some 30,000 point features, where the features take tens of milliseconds to read and
+    /// 4 MiB, some 30,000 point features, where the features take tens of milliseconds to read and
     /// a thread's start (tens of microseconds) is lost in them.
     public static let twoThreadBytes = 4 << 20
 

@@ -14,7 +14,9 @@ import Foundation
 /// starting there, the guess was wrong: the thread is stopped and its work dropped, and the parser
 /// goes on alone. The thread reads until the array's `]`, or until an element the fast path
 /// declines (a feature it does not handle, a syntax error): the parser reads that element and all
-/// after it itself, so every error and warning is the parser's, at the parser's line.
+/// after it itself, so every error and warning is the parser's, at the parser's line. (A guess
+/// the parser never passes, in a member of the root after the features, is found wrong only when
+/// the parse ends: the thread's work is then wasted, not wrong.)
 final class GeoJSONSecondPart: @unchecked Sendable {
     /// The offset of the `{` the thread starts at.
     let start: Int
@@ -29,20 +31,44 @@ final class GeoJSONSecondPart: @unchecked Sendable {
     private var done = false
     private var cancelled = false
 
-    /// Starts the thread. The bytes must stay valid until `finish` or `cancel` returns.
-    init(bytes: UnsafeBufferPointer<UInt8>, start: Int) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, start: Int) {
         self.bytes = bytes
         self.start = start
         self.end = start
-        let thread = Thread { [self] in
-            run()
-            condition.lock()
-            done = true
-            condition.broadcast()
-            condition.unlock()
+    }
+
+    /// A second part starting at `start`, its thread started; nil when no thread could be started
+    /// (a limit on processes or memory): the caller then reads alone. The bytes must stay valid
+    /// until `finish` or `cancel` returns.
+    static func started(bytes: UnsafeBufferPointer<UInt8>, start: Int) -> GeoJSONSecondPart? {
+        let part = GeoJSONSecondPart(bytes: bytes, start: start)
+        // pthread_create itself, for its result: Foundation's Thread.start does not report a
+        // thread that could not be created, and `finish` would then wait for it forever.
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, 1 << 20)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let context = Unmanaged.passRetained(part).toOpaque()
+        #if canImport(Glibc)
+        var thread = pthread_t()
+        #else
+        var thread: pthread_t?
+        #endif
+        let status = pthread_create(&thread, &attributes, { context in
+            let part = Unmanaged<GeoJSONSecondPart>.fromOpaque(context!).takeRetainedValue()
+            part.run()
+            part.condition.lock()
+            part.done = true
+            part.condition.broadcast()
+            part.condition.unlock()
+            return nil
+        }, context)
+        if status != 0 {
+            Unmanaged<GeoJSONSecondPart>.fromOpaque(context).release()
+            return nil
         }
-        thread.stackSize = 1 << 20
-        thread.start()
+        return part
     }
 
     private var isCancelled: Bool {

@@ -114,14 +114,12 @@ public struct JSONParser {
 
     /// Convenience: parse `text` as one document.
     public static func parse(_ text: String) throws -> JSONValue {
-        var parser = JSONParser(bytes: Array(text.utf8))
-        return try parser.parseDocument()
+        try parse(Array(text.utf8))
     }
 
     /// Convenience: parse bytes as one document.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        return try parser.parseDocument()
+        try bytes.withUnsafeBufferPointer { try parseDocument(in: $0).value }
     }
 
     private func position(at offset: Int) -> (line: Int, column: Int) {

@@ -147,8 +147,10 @@ public enum InputFile {
     /// A mapped file cut short while `body` reads it (another program truncating or rewriting it)
     /// would make the process fault; instead, a message naming the file is written to standard
     /// error and the process ends with exit code 74 (an I/O error), before any output is written.
+    /// Files are mapped on Linux only, at most eight at once (more are read).
     public static func withContents<R>(_ path: String, limit: Int = InputFile.maximumBytes, mapFrom: Int = InputFile.mapFromBytes,
                                        _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        #if canImport(Glibc)
         let handle = try open(path)
         var info = stat()
         if fstat(handle.fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= max(mapFrom, 1) {
@@ -161,13 +163,15 @@ public enum InputFile {
             try? handle.close()
             if let base, base != MAP_FAILED {
                 defer { munmap(base, size) }
-                return try MappedFileWatch.watching(path) {
+                let watched = try MappedFileWatch.watching(path, start: base, count: size) {
                     try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size))
                 }
+                if let watched { return watched }
             }
         } else {
             try? handle.close()
         }
+        #endif
         return try read(path, limit: limit).withUnsafeBufferPointer(body)
     }
 
@@ -189,45 +193,74 @@ public enum InputFile {
     }
 }
 
+#if canImport(Glibc)
 /// The bus-error handler that stands while files are mapped: a mapped file cut short under the
-/// reader (pages past its new end) raises SIGBUS on the next read there. The handler writes a
-/// message prepared beforehand (naming the file) and ends the process with exit code 74; it calls
-/// nothing but write(2) and _exit(2).
+/// reader (pages past its new end) raises SIGBUS on the next read there. Each mapping holds a slot
+/// with its address range and a message prepared beforehand (naming the file) in memory that is
+/// never freed; the handler (`SA_SIGINFO`) looks up the faulting address, writes that slot's
+/// message and ends the process with exit code 74, calling nothing but write(2) and _exit(2). A bus
+/// error at any other address is not ours: the handler puts the previous action back and returns,
+/// so that the fault, raised again, meets it.
 private enum MappedFileWatch {
-    /// The message (a C string) and its length; set before the handler is installed.
-    nonisolated(unsafe) static var message: UnsafeMutablePointer<CChar>?
-    nonisolated(unsafe) static var messageLength = 0
+    static let slotCount = 8
+    static let messageCapacity = 4_096
+
+    struct Slot {
+        var start: UInt = 0
+        var end: UInt = 0
+        var length = 0
+        var active = false
+    }
+
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<Slot> = {
+        let p = UnsafeMutablePointer<Slot>.allocate(capacity: slotCount)
+        p.initialize(repeating: Slot(), count: slotCount)
+        return p
+    }()
+    nonisolated(unsafe) static let messages = UnsafeMutablePointer<UInt8>.allocate(capacity: slotCount * messageCapacity)
     nonisolated(unsafe) static var previous = sigaction()
     nonisolated(unsafe) static var depth = 0
     static let lock = NSLock()
 
-    static func watching<R>(_ path: String, _ body: () throws -> R) rethrows -> R {
+    /// Runs `body` with the handler standing for `count` bytes from `start`, the file `path`;
+    /// nil (and `body` not run) when every slot is taken: the caller then reads the file instead.
+    static func watching<R>(_ path: String, start: UnsafeRawPointer, count: Int, _ body: () throws -> R) rethrows -> R? {
         lock.lock()
-        let text = "nuanxin: error: \(path): the file was cut short while it was being read (another program is writing it?); run again once it is complete\n"
-        let old = message
-        message = strdup(text)
-        messageLength = text.utf8.count
-        free(old)
+        guard let k = (0..<slotCount).first(where: { !slots[$0].active }) else {
+            lock.unlock()
+            return nil
+        }
+        let text = Array("nuanxin: error: \(path): the file was cut short while it was being read (another program is writing it?); run again once it is complete\n".utf8)
+        let length = min(text.count, messageCapacity)
+        (messages + k * messageCapacity).update(from: text, count: length)
+        slots[k] = Slot(start: UInt(bitPattern: start), end: UInt(bitPattern: start) + UInt(count), length: length, active: true)
         if depth == 0 {
             var action = sigaction()
-            #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = { _ in
-                if let m = MappedFileWatch.message { _ = write(2, m, MappedFileWatch.messageLength) }
-                _exit(74)
+            action.__sigaction_handler.sa_sigaction = { _, info, _ in
+                let address = UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr)
+                for k in 0..<MappedFileWatch.slotCount {
+                    let slot = MappedFileWatch.slots[k]
+                    if slot.active, address >= slot.start, address < slot.end {
+                        _ = write(2, MappedFileWatch.messages + k * MappedFileWatch.messageCapacity, slot.length)
+                        _exit(74)
+                    }
+                }
+                sigaction(SIGBUS, &MappedFileWatch.previous, nil)
             }
-            #else
-            action.__sigaction_u.__sa_handler = { _ in
-                if let m = MappedFileWatch.message { _ = write(2, m, MappedFileWatch.messageLength) }
-                _exit(74)
-            }
-            #endif
+            action.sa_flags = SA_SIGINFO
             sigemptyset(&action.sa_mask)
             sigaction(SIGBUS, &action, &previous)
         }
         depth += 1
         lock.unlock()
+        // A process started with SIGBUS blocked would be killed without the handler.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGBUS)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         defer {
             lock.lock()
+            slots[k].active = false
             depth -= 1
             if depth == 0 { sigaction(SIGBUS, &previous, nil) }
             lock.unlock()
@@ -235,3 +268,4 @@ private enum MappedFileWatch {
         return try body()
     }
 }
+#endif

@@ -77,7 +77,7 @@ struct TwoThreadReadTests {
         let handed = Self.expectSame(Self.collection(features, separator: separator), "seed \(seed)")
         // Where no feature is unusual, the guess lands on a feature start and the second thread
         // reads every feature from there (all but those before the middle).
-        if unusualShare == 0, n >= 4 {
+        if unusualShare == 0, n >= 4, GeoJSONSecondPart.hasSecondCore {
             #expect(handed > 0 && handed < n, "seed \(seed): the second thread read \(handed) of \(n)")
         }
     }
@@ -131,11 +131,13 @@ struct TwoThreadReadTests {
         // "features" twice: the last array counts, whichever one holds the middle.
         let twice = #"{"type":"FeatureCollection","features":["# + features[..<20].joined(separator: ",") + #"],"features":["# +
             features[20...].joined(separator: ",") + "]}"
-        #expect(Self.expectSame(twice, "features twice, the middle in the second") > 0)
+        let twiceHanded = Self.expectSame(twice, "features twice, the middle in the second")
+        #expect(twiceHanded > 0 || !GeoJSONSecondPart.hasSecondCore)
         let twiceEarly = #"{"type":"FeatureCollection","features":["# + features[..<180].joined(separator: ",") + #"],"features":["# +
             features[180...].joined(separator: ",") + "]}"
         Self.expectSame(twiceEarly, "features twice, the middle in the first")
         // Whitespace only after the middle: the document ends cleanly.
-        #expect(Self.expectSame(whole + String(repeating: " ", count: 10), "trailing spaces") > 0)
+        let trailingHanded = Self.expectSame(whole + String(repeating: " ", count: 10), "trailing spaces")
+        #expect(trailingHanded > 0 || !GeoJSONSecondPart.hasSecondCore)
     }
 }
