@@ -79,7 +79,6 @@ final class GeoJSONSecondPart: @unchecked Sendable {
 
     private func run() {
         var fast = GeoJSONFastFeature(bytes: bytes, index: start)
-        var offset = start
         while true {
             if features.count & 255 == 0 {
                 if isCancelled { return }
@@ -87,7 +86,6 @@ final class GeoJSONSecondPart: @unchecked Sendable {
                     GeoJSONReader.reserve(&features, sampled: end - start, from: start, of: bytes.count)
                 }
             }
-            fast.index = offset
             do {
                 try fast.readFeature(into: &features, issues: &issues)
             } catch {
@@ -95,17 +93,12 @@ final class GeoJSONSecondPart: @unchecked Sendable {
             }
             end = fast.index
             // Another element follows only after a comma; `]` or anything else ends the part.
-            offset = end
-            skipWhitespace(&offset)
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else { return }
-            offset += 1
-            skipWhitespace(&offset)
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { return }
+            fast.skipWhitespace()
+            guard fast.peek() == UInt8(ascii: ",") else { return }
+            fast.index += 1
+            fast.skipWhitespace()
+            guard fast.peek() == UInt8(ascii: "{") else { return }
         }
-    }
-
-    private func skipWhitespace(_ i: inout Int) {
-        while i < bytes.count, Self.isSpace(bytes[i]) { i += 1 }
     }
 
     private func join() {

@@ -106,6 +106,11 @@ public enum InputFile {
     public static func read(_ path: String, limit: Int = InputFile.maximumBytes) throws -> [UInt8] {
         let handle = try open(path)
         defer { try? handle.close() }
+        return try read(handle, path: path, limit: limit)
+    }
+
+    /// `read(_:limit:)` from a file already open (`path` names it in failures).
+    private static func read(_ handle: FileHandle, path: String, limit: Int) throws -> [UInt8] {
         let fd = handle.fileDescriptor
         var info = stat()
         let expected = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
@@ -150,29 +155,24 @@ public enum InputFile {
     /// Files are mapped on Linux only, at most eight at once (more are read).
     public static func withContents<R>(_ path: String, limit: Int = InputFile.maximumBytes, mapFrom: Int = InputFile.mapFromBytes,
                                        _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
-        #if canImport(Glibc)
         let handle = try open(path)
+        defer { try? handle.close() }
+        #if canImport(Glibc)
         var info = stat()
         if fstat(handle.fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= max(mapFrom, 1) {
             let size = Int(info.st_size)
-            if size > limit {
-                try? handle.close()
-                throw Failure.tooLarge(path, limit: limit)
-            }
-            let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, handle.fileDescriptor, 0)
-            try? handle.close()
-            if let base, base != MAP_FAILED {
+            if size > limit { throw Failure.tooLarge(path, limit: limit) }
+            if let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, handle.fileDescriptor, 0), base != MAP_FAILED {
                 defer { munmap(base, size) }
                 let watched = try MappedFileWatch.watching(path, start: base, count: size) {
                     try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size))
                 }
                 if let watched { return watched }
             }
-        } else {
-            try? handle.close()
         }
         #endif
-        return try read(path, limit: limit).withUnsafeBufferPointer(body)
+        // The same open file, read into memory (not opened a second time).
+        return try read(handle, path: path, limit: limit).withUnsafeBufferPointer(body)
     }
 
     /// Reads from `fd` until `count` bytes are in `buffer` or the input ends: how many were read,

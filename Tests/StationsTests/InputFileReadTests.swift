@@ -16,15 +16,21 @@ struct InputFileReadTests {
         #expect(try InputFile.read(file.url.path) == bytes)
     }
 
-    @Test("a pipe longer than the first buffer is read to its end")
-    func pipe() throws {
-        let bytes = InputFileReadTests.pattern(200_000)
+    /// A pipe that a thread fills with `bytes`, then closes; read it through /dev/fd/N.
+    static func pipe(writing bytes: [UInt8]) -> Pipe {
         let pipe = Pipe()
         let writer = Thread {
             try? pipe.fileHandleForWriting.write(contentsOf: Data(bytes))
             try? pipe.fileHandleForWriting.close()
         }
         writer.start()
+        return pipe
+    }
+
+    @Test("a pipe longer than the first buffer is read to its end")
+    func pipe() throws {
+        let bytes = InputFileReadTests.pattern(200_000)
+        let pipe = Self.pipe(writing: bytes)
         let read = try InputFile.read("/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
         #expect(read == bytes)
     }
@@ -74,12 +80,7 @@ struct InputFileReadTests {
         let empty = try TemporaryFile([])
         #expect(try InputFile.withContents(empty.url.path, mapFrom: 1) { $0.count } == 0)
         let bytes = InputFileReadTests.pattern(100_000)
-        let pipe = Pipe()
-        let writer = Thread {
-            try? pipe.fileHandleForWriting.write(contentsOf: Data(bytes))
-            try? pipe.fileHandleForWriting.close()
-        }
-        writer.start()
+        let pipe = Self.pipe(writing: bytes)
         #expect(try InputFile.withContents("/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)", mapFrom: 1) { Array($0) } == bytes)
         let over = try TemporaryFile(InputFileReadTests.pattern(5_001))
         #expect { try InputFile.withContents(over.url.path, limit: 5_000, mapFrom: 1) { $0.count } } throws: { error in
