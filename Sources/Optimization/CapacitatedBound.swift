@@ -23,20 +23,59 @@ extension PreparedSelection {
         var theta = tuning.capacitatedStartTheta
         var stall = 0
         var items: [(Double, Int32)] = []
-        // Fractional knapsack: value and (optionally) the amounts taken, added to flowSum.
+        // Fractional knapsack: value and (optionally) the amounts taken, added to flowSum. Items are
+        // taken best first (value, then lower demand index) until the capacity is used. When they do
+        // not all fit, they come off a max-heap one at a time: a knapsack takes ~10 of ~100 items
+        // on a country's counties, so a heap (linear to build, a logarithm a take) does a fraction of
+        // a full sort's work, in the same order, so with the same sums.
         func knapsack(_ rows: ArraySlice<Int32>, _ cap: Double, record: Bool) -> Double {
             items.removeAll(keepingCapacity: true)
             var total = 0.0
             for i in rows where mu[Int(i)] < 1 { items.append((1 - mu[Int(i)], i)); total += weights[Int(i)] }
-            if total > cap { items.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) } }
             var left = cap
             var value = 0.0
-            for (v, i) in items {
-                if left <= 0 { break }
+            @inline(__always) func take(_ v: Double, _ i: Int32) {
                 let a = min(left, weights[Int(i)])
                 value += v * a
                 left -= a
                 if record { flowSum[Int(i)] += a }
+            }
+            if total <= cap {
+                for (v, i) in items {
+                    if left <= 0 { break }
+                    take(v, i)
+                }
+                return value
+            }
+            items.withUnsafeMutableBufferPointer { heap in
+                @inline(__always) func before(_ a: (Double, Int32), _ b: (Double, Int32)) -> Bool {
+                    a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+                }
+                @inline(__always) func siftDown(_ i0: Int, _ count: Int) {
+                    var i = i0
+                    let item = heap[i]
+                    while true {
+                        let l = 2 * i + 1
+                        if l >= count { break }
+                        var c = l
+                        if l + 1 < count && before(heap[l + 1], heap[l]) { c = l + 1 }
+                        if !before(heap[c], item) { break }
+                        heap[i] = heap[c]
+                        i = c
+                    }
+                    heap[i] = item
+                }
+                var count = heap.count
+                for i in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(i, count) }
+                while count > 0 && left > 0 {
+                    let (v, i) = heap[0]
+                    take(v, i)
+                    count -= 1
+                    if count > 0 {
+                        heap[0] = heap[count]
+                        siftDown(0, count)
+                    }
+                }
             }
             return value
         }
