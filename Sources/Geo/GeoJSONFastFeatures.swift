@@ -30,10 +30,10 @@ struct GeoJSONFastFeature {
     struct Decline: Error {}
 
     /// Reads one feature object starting at `index` (its `{`). On success `index` is just past
-    /// the object's `}`, and the feature (at position `features.count`) and the issue it adds,
-    /// if any, are appended; on a decline neither is touched.
-    mutating func readFeature(into features: inout [GeoJSONFeature], issues: inout [GeoJSONIssue]) throws(Decline) {
-        let position = features.count
+    /// the object's `}`, the feature (at position `sink.count`) is in `sink` and the issue it
+    /// adds, if any, in `issues`; on a decline neither is touched.
+    mutating func readFeature<Sink: GeoJSONFeatureSink>(into sink: inout Sink, issues: inout [GeoJSONIssue]) throws(Decline) {
+        let position = sink.count
         foreignKeys.removeAll(keepingCapacity: true)
         try expect(0x7B)  // {
         var sawType = false, sawProperties = false, sawGeometry = false, sawID = false
@@ -102,8 +102,7 @@ struct GeoJSONFastFeature {
             let displayID = GeoJSONFeature(index: position, id: id, geometry: nil, properties: properties).displayID
             issues.append(GeoJSONIssue(.warning, featureIndex: position, featureID: displayID, GeoJSONReader.precisionMessage))
         }
-        // Built in place in the array (not built, returned and copied in).
-        features.append(GeoJSONFeature(index: position, id: id, geometry: geometry, properties: properties))
+        sink.take(GeoJSONFeature(index: position, id: id, geometry: geometry, properties: properties), failed: false)
     }
 
     // MARK: - Bytes

@@ -163,36 +163,130 @@ public enum GeoJSONReader {
     }
 
     static func readCounting(buffer: UnsafeBufferPointer<UInt8>, fastPath: Bool, twoThreadsFrom: Int?) throws -> (layer: GeoJSONLayer, secondThread: Int) {
+        var parsed = try parse(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom, sink: FeatureList())
+        // The features' only reference goes to the layer: a legacy crs then reprojects them in
+        // place, without a copy of the array.
+        let features = parsed.didStream ? parsed.sink.features : nil
+        parsed.sink = FeatureList()
+        return (try layer(parsed, features: consume features), parsed.handedOver)
+    }
+
+    /// Reads a GeoJSON document as `read(buffer:)` does, but hands the features to `sink` (empty)
+    /// as they are read instead of keeping them: a caller that turns each feature into a value of
+    /// its own never holds the whole layer. The features, their positions, the `failed` flags and
+    /// the issues are those of `read(buffer:)`'s layer, in the same order, on one thread or two.
+    /// A document whose features cannot be handed over as read (a single Feature or geometry, or
+    /// a legacy `crs` member naming a projected CRS, which moves every coordinate once the
+    /// document is read) is read as a layer first and its features then handed over. The sink may
+    /// also be given features that are then dropped with it, on either thread: those read before
+    /// such a document turns out to be one, those of a `features` member given twice but the last,
+    /// those the second thread read from a wrong guess (`GeoJSONSecondPart`).
+    ///
+    /// - Returns: the issues of the document and its features, and the sink holding the features.
+    /// - Throws: what `read(buffer:)` throws.
+    public static func read<Sink: GeoJSONFeatureSink>(buffer: UnsafeBufferPointer<UInt8>, into sink: Sink, fastPath: Bool = true,
+                                                     twoThreadsFrom: Int? = GeoJSONReader.twoThreadBytes) throws -> (issues: [GeoJSONIssue], sink: Sink) {
+        var parsed = try parse(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom, sink: sink)
+        var layer: GeoJSONLayer
+        if parsed.didStream, parsed.root["type"] == .string("FeatureCollection") {
+            var issues = parsed.duplicateKeys
+            // The document's own checks (its type, bbox and features member), over no features,
+            // then its legacy crs, as `layer` makes them.
+            _ = try read(root: parsed.root, issues: &issues, features: [])
+            let legacy = try legacyCRS(of: parsed.root)
+            if legacy == nil || legacy?.crs == .wgs84 {
+                issues.append(contentsOf: parsed.issues)
+                if let legacy { issues.append(wgs84Warning(legacy.name)) }
+                return (summarisingPrecision(issues), parsed.sink)
+            }
+            // A projected CRS: the features handed over are dropped, the document read again.
+            parsed.sink = sink.emptied()
+            layer = try readCounting(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom).layer
+        } else {
+            layer = try self.layer(parsed, features: nil)
+        }
+        var fed = sink.emptied()
+        layer.handOver(to: &fed)
+        return (layer.issues, fed)
+    }
+
+    /// `read(buffer:into:)` over bytes in an array.
+    public static func read<Sink: GeoJSONFeatureSink>(bytes: [UInt8], into sink: Sink, fastPath: Bool = true,
+                                                     twoThreadsFrom: Int? = GeoJSONReader.twoThreadBytes) throws -> (issues: [GeoJSONIssue], sink: Sink) {
+        try bytes.withUnsafeBufferPointer { try read(buffer: $0, into: sink, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom) }
+    }
+
+    /// A document parsed with the features of a FeatureCollection handed to a sink.
+    struct StreamedParse<Sink: GeoJSONFeatureSink> {
+        /// The document, with an empty array in place of the features handed over.
+        var root: JSONValue
+        /// Warnings for keys given twice, in the document's order.
+        var duplicateKeys: [GeoJSONIssue]
+        /// Whether the root's (last) "features" member was an array handed to `sink`.
+        var didStream: Bool
+        var sink: Sink
+        /// The issues of the features handed over, in their order.
+        var issues: [GeoJSONIssue]
+        /// How many of them the second thread read (0 when there was none, or its work was dropped).
+        var handedOver: Int
+    }
+
+    /// The features handed over so far while a document is parsed, with their issues.
+    final class StreamedFeatures<Sink: GeoJSONFeatureSink> {
+        var sink: Sink
+        var issues: [GeoJSONIssue] = []
+        /// The offset of the first feature read by the fast path, -1 before it.
+        var firstOffset = -1
+        init(_ sink: Sink) { self.sink = sink }
+    }
+
+    /// The layer of a parsed document, with a legacy `crs` honoured: `features` are the features
+    /// the parse handed over (used when the root is a FeatureCollection), nil when the root holds
+    /// them.
+    static func layer<Sink>(_ parsed: StreamedParse<Sink>, features: consuming [GeoJSONFeature]?) throws -> GeoJSONLayer {
+        var issues = parsed.duplicateKeys
+        var layer: GeoJSONLayer
+        if features != nil, parsed.root["type"] == .string("FeatureCollection") {
+            layer = try read(root: parsed.root, issues: &issues, features: consume features)
+            layer.issues.append(contentsOf: parsed.issues)
+        } else {
+            layer = try read(root: parsed.root, issues: &issues)
+        }
+        try reprojectLegacyCRS(root: parsed.root, layer: &layer)
+        layer.issues = summarisingPrecision(layer.issues)
+        return layer
+    }
+
+    /// Parses the document; the elements of the root's "features" array go to `sink` as they are
+    /// read, each element's JSON tree freed at once (used as features only if the root turns out
+    /// to be a FeatureCollection).
+    static func parse<Sink: GeoJSONFeatureSink>(buffer: UnsafeBufferPointer<UInt8>, fastPath: Bool, twoThreadsFrom: Int?,
+                                               sink: Sink) throws -> StreamedParse<Sink> {
         var parser = JSONParser(borrowing: buffer)
         var handedOver = 0
-        // The features of a FeatureCollection are converted while the document is parsed, each
-        // feature's JSON tree freed at once; they are used only if the root is a FeatureCollection.
-        final class Streamed {
-            var features: [GeoJSONFeature] = []
-            var issues: [GeoJSONIssue] = []
-            /// The offset of the first feature read by the fast path, -1 before it.
-            var firstOffset = -1
-        }
-        let streamed = Streamed()
+        let streamed = StreamedFeatures(sink)
         parser.streamedArray = JSONParser.StreamedArray(
             key: "features",
             start: {
-                streamed.features = []
+                streamed.sink = streamed.sink.emptied()
                 streamed.issues = []
                 streamed.firstOffset = -1
             },
             element: { value in
-                streamed.features.append(readFeature(value, index: streamed.features.count, issues: &streamed.issues))
+                let before = streamed.issues.count
+                let feature = readFeature(value, index: streamed.sink.count, issues: &streamed.issues)
+                let failed = streamed.issues[before...].contains { $0.severity == .error }
+                streamed.sink.take(feature, failed: failed)
             }
         )
         // The fast path reads the bytes through one buffer pointer for the whole parse (not the
         // array handed over, and a pointer taken, for each feature).
         let root: JSONValue = try { () throws -> JSONValue in
-            var second: GeoJSONSecondPart?
+            var second: GeoJSONSecondPart<Sink>?
             if fastPath {
-                if let minimum = twoThreadsFrom, buffer.count >= minimum, GeoJSONSecondPart.hasSecondCore,
-                   let start = GeoJSONSecondPart.guessStart(in: buffer) {
-                    second = GeoJSONSecondPart.started(bytes: buffer, start: start)
+                if let minimum = twoThreadsFrom, buffer.count >= minimum, GeoJSONSplit.hasSecondCore,
+                   let start = GeoJSONSplit.guessStart(in: buffer) {
+                    second = GeoJSONSecondPart.started(bytes: buffer, start: start, sink: sink.emptied())
                 }
                 var fast = GeoJSONFastFeature(bytes: buffer, index: 0)
                 parser.streamedArray?.fast = { offset in
@@ -200,7 +294,7 @@ public enum GeoJSONReader {
                         second = nil
                         if offset == part.start {
                             // The guess was right: an element of the features array starts there.
-                            let (count, end) = part.finish(appendingTo: &streamed.features, issues: &streamed.issues)
+                            let (count, end) = part.finish(appendingTo: &streamed.sink, issues: &streamed.issues)
                             if count > 0 {
                                 handedOver = count
                                 return end
@@ -212,11 +306,11 @@ public enum GeoJSONReader {
                     guard offset < buffer.count, buffer[offset] == UInt8(ascii: "{") else { return nil }
                     fast.index = offset
                     if streamed.firstOffset < 0 { streamed.firstOffset = offset }
-                    if streamed.features.count == GeoJSONReader.sampleCount, streamed.firstOffset >= 0, offset > streamed.firstOffset {
-                        reserve(&streamed.features, sampled: offset - streamed.firstOffset, from: streamed.firstOffset, of: buffer.count)
+                    if streamed.sink.count == GeoJSONReader.sampleCount, streamed.firstOffset >= 0, offset > streamed.firstOffset {
+                        reserve(&streamed.sink, sampled: offset - streamed.firstOffset, from: streamed.firstOffset, of: buffer.count)
                     }
                     do {
-                        try fast.readFeature(into: &streamed.features, issues: &streamed.issues)
+                        try fast.readFeature(into: &streamed.sink, issues: &streamed.issues)
                     } catch {
                         return nil
                     }
@@ -235,20 +329,14 @@ public enum GeoJSONReader {
             }
         }()
         parser.streamedArray = nil
-        var issues: [GeoJSONIssue] = parser.duplicateKeys.map {
+        let duplicateKeys = parser.duplicateKeys.map {
             GeoJSONIssue(.warning, "duplicate JSON key \"\($0.key)\" on line \($0.line): the last value is used")
         }
-        var layer: GeoJSONLayer
-        if parser.didStreamArray, root["type"] == .string("FeatureCollection") {
-            layer = try read(root: root, issues: &issues, features: streamed.features)
-            layer.issues.append(contentsOf: streamed.issues)
-            streamed.features = []
-        } else {
-            layer = try read(root: root, issues: &issues)
-        }
-        try reprojectLegacyCRS(root: root, layer: &layer)
-        layer.issues = summarisingPrecision(layer.issues)
-        return (layer, handedOver)
+        let result = StreamedParse(root: root, duplicateKeys: duplicateKeys, didStream: parser.didStreamArray, sink: streamed.sink,
+                                   issues: streamed.issues, handedOver: handedOver)
+        // The sink's only reference is the result's (no copy when it is next changed).
+        streamed.sink = sink.emptied()
+        return result
     }
 
     /// Reads a GeoJSON document from a string; see `read(bytes:)`.
@@ -263,15 +351,14 @@ public enum GeoJSONReader {
     static let sampleCount = 256
 
     /// Room for as many more features as the rest of the bytes would hold at the size a feature had
-    /// so far (`sampledBytes` over `features.count`), and a tenth more: a big layer then grows its
+    /// so far (`sampledBytes` over `sink.count`), and a tenth more: a big layer then grows its
     /// array once or not at all instead of doubling (and copying) some twenty times. Never more
     /// than one feature per 40 bytes (a feature is at least that long).
-    static func reserve(_ features: inout [GeoJSONFeature], sampled sampledBytes: Int, from firstOffset: Int, of byteCount: Int) {
-        guard !features.isEmpty, sampledBytes > 0 else { return }
-        let perFeature = Double(sampledBytes) / Double(features.count)
+    static func reserve<Sink: GeoJSONFeatureSink>(_ sink: inout Sink, sampled sampledBytes: Int, from firstOffset: Int, of byteCount: Int) {
+        guard sink.count > 0, sampledBytes > 0 else { return }
+        let perFeature = Double(sampledBytes) / Double(sink.count)
         let estimate = Double(byteCount - firstOffset) / perFeature * 1.1
-        let wanted = min(Int(estimate.rounded(.up)) + 16, byteCount / 40)
-        if wanted > features.capacity { features.reserveCapacity(wanted) }
+        sink.reserveCapacity(min(Int(estimate.rounded(.up)) + 16, byteCount / 40))
     }
 
     /// - Parameter features: the features, already read while parsing (the root's "features" is
@@ -388,16 +475,29 @@ public enum GeoJSONReader {
     }
 
     /// Honours a legacy `crs` member by reprojecting every geometry to WGS84.
-    static func reprojectLegacyCRS(root: JSONValue, layer: inout GeoJSONLayer) throws {
-        guard let crsValue = root["crs"], !crsValue.isNull else { return }
+    /// The CRS a document's legacy `crs` member names, with the name; nil when there is none (or
+    /// it is null). Throws when it names none this reader knows.
+    static func legacyCRS(of root: JSONValue) throws -> (crs: CRS, name: String)? {
+        guard let crsValue = root["crs"], !crsValue.isNull else { return nil }
         guard let name = crsValue["properties"]?["name"]?.stringValue else {
             throw GeoJSONDocumentError(message: "the legacy \"crs\" member has no properties.name; only named CRSs are supported")
         }
         guard let crs = legacyCRS(name) else {
             throw GeoJSONDocumentError(message: "the legacy \"crs\" member names \"\(name)\", which is not an EPSG or OGC CRS name")
         }
+        return (crs, name)
+    }
+
+    /// The warning for a legacy `crs` member that names WGS84 (ogr2ogr writes one unless told
+    /// RFC7946=YES): the coordinates are read as they are.
+    static func wgs84Warning(_ name: String) -> GeoJSONIssue {
+        GeoJSONIssue(.warning, "legacy \"crs\" member (\(name)) read as WGS84 longitude/latitude; RFC 7946 removed it")
+    }
+
+    static func reprojectLegacyCRS(root: JSONValue, layer: inout GeoJSONLayer) throws {
+        guard let (crs, name) = try legacyCRS(of: root) else { return }
         if crs == .wgs84 {
-            layer.issues.append(GeoJSONIssue(.warning, "legacy \"crs\" member (\(name)) read as WGS84 longitude/latitude; RFC 7946 removed it"))
+            layer.issues.append(wgs84Warning(name))
             return
         }
         let transformer: CoordinateTransformer

@@ -3,7 +3,7 @@ import Foundation
 /// The second part of a big FeatureCollection's features, read by the fast path on a thread of its
 /// own while the parser reads the first part.
 ///
-/// Where the second part starts is a guess: `guessStart` looks, from the middle of the bytes on,
+/// Where the second part starts is a guess: `GeoJSONSplit.guessStart` looks, from the middle of the bytes on,
 /// for a `{` that follows `}` and `,` (whitespace allowed between them), which is where a feature
 /// starts in any ordinary layer, but could also be inside a string or in another array. The guess is
 /// taken only when it proves right: the parser, reading from the first byte as it always does,
@@ -12,17 +12,18 @@ import Foundation
 /// issues the thread found are those the parser would have found, but for their positions, which
 /// are shifted by the count before them. When the parser passes the offset without an element
 /// starting there, the guess was wrong: the thread is stopped and its work dropped, and the parser
-/// goes on alone. The thread reads until the array's `]`, or until an element the fast path
+/// goes on alone. The thread hands each feature to a sink of its own (`GeoJSONFeatureSink`),
+/// joined to the first part's when its features are taken. The thread reads until the array's `]`, or until an element the fast path
 /// declines (a feature it does not handle, a syntax error): the parser reads that element and all
 /// after it itself, so every error and warning is the parser's, at the parser's line. (A guess
 /// the parser never passes, in a member of the root after the features, is found wrong only when
 /// the parse ends: the thread's work is then wasted, not wrong.)
-final class GeoJSONSecondPart: @unchecked Sendable {
+final class GeoJSONSecondPart<Sink: GeoJSONFeatureSink>: @unchecked Sendable {
     /// The offset of the `{` the thread starts at.
     let start: Int
     /// Read by the thread, then (after `finish`) by the caller alone.
-    private(set) var features: [GeoJSONFeature] = []
-    private(set) var issues: [GeoJSONIssue] = []
+    private var sink: Sink
+    private var issues: [GeoJSONIssue] = []
     /// Just past the last feature read; `start` when none was.
     private(set) var end: Int
 
@@ -31,44 +32,26 @@ final class GeoJSONSecondPart: @unchecked Sendable {
     private var done = false
     private var cancelled = false
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, start: Int) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, start: Int, sink: Sink) {
         self.bytes = bytes
         self.start = start
         self.end = start
+        self.sink = sink
     }
 
-    /// A second part starting at `start`, its thread started; nil when no thread could be started
-    /// (a limit on processes or memory): the caller then reads alone. The bytes must stay valid
-    /// until `finish` or `cancel` returns.
-    static func started(bytes: UnsafeBufferPointer<UInt8>, start: Int) -> GeoJSONSecondPart? {
-        let part = GeoJSONSecondPart(bytes: bytes, start: start)
-        // pthread_create itself, for its result: Foundation's Thread.start does not report a
-        // thread that could not be created, and `finish` would then wait for it forever.
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, 1 << 20)
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let context = Unmanaged.passRetained(part).toOpaque()
-        #if canImport(Glibc)
-        var thread = pthread_t()
-        #else
-        var thread: pthread_t?
-        #endif
-        let status = pthread_create(&thread, &attributes, { context in
-            let part = Unmanaged<GeoJSONSecondPart>.fromOpaque(context!).takeRetainedValue()
+    /// A second part starting at `start`, read into `sink` (empty), its thread started; nil when no
+    /// thread could be started (a limit on processes or memory): the caller then reads alone. The
+    /// bytes must stay valid until `finish` or `cancel` returns.
+    static func started(bytes: UnsafeBufferPointer<UInt8>, start: Int, sink: Sink) -> GeoJSONSecondPart? {
+        let part = GeoJSONSecondPart(bytes: bytes, start: start, sink: sink)
+        let started = GeoJSONSplit.startThread {
             part.run()
             part.condition.lock()
             part.done = true
             part.condition.broadcast()
             part.condition.unlock()
-            return nil
-        }, context)
-        if status != 0 {
-            Unmanaged<GeoJSONSecondPart>.fromOpaque(context).release()
-            return nil
         }
-        return part
+        return started ? part : nil
     }
 
     private var isCancelled: Bool {
@@ -80,14 +63,14 @@ final class GeoJSONSecondPart: @unchecked Sendable {
     private func run() {
         var fast = GeoJSONFastFeature(bytes: bytes, index: start)
         while true {
-            if features.count & 255 == 0 {
+            if sink.count & 255 == 0 {
                 if isCancelled { return }
-                if features.count == GeoJSONReader.sampleCount {
-                    GeoJSONReader.reserve(&features, sampled: end - start, from: start, of: bytes.count)
+                if sink.count == GeoJSONReader.sampleCount {
+                    GeoJSONReader.reserve(&sink, sampled: end - start, from: start, of: bytes.count)
                 }
             }
             do {
-                try fast.readFeature(into: &features, issues: &issues)
+                try fast.readFeature(into: &sink, issues: &issues)
             } catch {
                 return
             }
@@ -107,22 +90,17 @@ final class GeoJSONSecondPart: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits for the thread to end, then moves what it read to the end of `features` and `issues`,
+    /// Waits for the thread to end, then hands what it read to `target` (`GeoJSONFeatureSink.append`)
+    /// and the end of `issues`,
     /// with feature positions (and the issues' feature indices) counted from the features already
     /// there. Returns how many features it read and the offset just past the last one.
-    func finish(appendingTo features: inout [GeoJSONFeature], issues: inout [GeoJSONIssue]) -> (count: Int, end: Int) {
+    func finish(appendingTo target: inout Sink, issues: inout [GeoJSONIssue]) -> (count: Int, end: Int) {
         join()
-        let base = features.count, count = self.features.count
-        // Moved, not copied: a copy would retain each feature's properties here and release them
-        // when this array goes, touching millions of objects twice for nothing.
-        self.features.withUnsafeMutableBufferPointer { read in
-            guard let start = read.baseAddress, count > 0 else { return }
-            features.append(contentsOf: MovedFeatures(start: start, count: count, shift: base))
-            // The slots are uninitialised now: features that own nothing go in, so that the array
-            // is freed without releasing what moved out.
-            start.initialize(repeating: GeoJSONFeature(index: 0, geometry: nil), count: count)
-        }
-        self.features = []
+        let base = target.count, count = sink.count
+        // Swapped out, so that `target` takes the only reference to what was read.
+        var read = sink.emptied()
+        swap(&read, &sink)
+        target.append(read)
         for var issue in self.issues {
             issue.featureIndex = issue.featureIndex.map { $0 + base }
             issues.append(issue)
@@ -137,8 +115,42 @@ final class GeoJSONSecondPart: @unchecked Sendable {
         cancelled = true
         condition.unlock()
         join()
-        features = []
+        sink = sink.emptied()
         issues = []
+    }
+}
+
+/// Where a big FeatureCollection is split between two threads (`GeoJSONSecondPart`).
+enum GeoJSONSplit {
+    /// Runs `body` on a new thread; false when no thread could be started (a limit on processes
+    /// or memory). pthread_create itself, for its result: Foundation's Thread.start does not
+    /// report a thread that could not be created, and a caller would then wait for it forever.
+    static func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+        final class Body {
+            let run: @Sendable () -> Void
+            init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+        }
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        // The sink's work (a caller's, for each feature) runs on this thread too: the usual 8 MiB.
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        #if canImport(Glibc)
+        var thread = pthread_t()
+        #else
+        var thread: pthread_t?
+        #endif
+        let status = pthread_create(&thread, &attributes, { context in
+            Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context)
+        if status != 0 {
+            Unmanaged<Body>.fromOpaque(context).release()
+            return false
+        }
+        return true
     }
 
     /// Whether a second thread can run beside the caller's (more than one core is active).
@@ -167,23 +179,4 @@ final class GeoJSONSecondPart: @unchecked Sendable {
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
-}
-
-/// The features of a buffer moved out one by one (each slot left uninitialised), their positions
-/// shifted by `shift`.
-private struct MovedFeatures: Sequence, IteratorProtocol {
-    let start: UnsafeMutablePointer<GeoJSONFeature>
-    let count: Int
-    let shift: Int
-    var position = 0
-
-    var underestimatedCount: Int { count - position }
-
-    mutating func next() -> GeoJSONFeature? {
-        guard position < count else { return nil }
-        var feature = (start + position).move()
-        position += 1
-        feature.index += shift
-        return feature
-    }
 }

@@ -122,8 +122,8 @@ struct LoadRun {
         }
         if layers.contains(.parking), let layer = readLayer(.parking) { parking = parseParking(consume layer, transformer) }
         if layers.contains(.areas), let layer = readLayer(.areas) { areas = parseAreas(consume layer, transformer) }
-        if layers.contains(.demand), let layer = readLayer(.demand) {
-            demand = parseDemand(consume layer, transformer)
+        if layers.contains(.demand), let read = readDemand(transformer) {
+            demand = read
             // The layer's features and, unless kept, their properties were freed piece by piece
             // while the points were made: hand those pages back now, so that what is built next
             // (the demand model, the coverage) reuses them rather than taking fresh memory.
@@ -161,7 +161,7 @@ struct LoadRun {
         var read: GeoJSONLayer
         if let given = source.inMemory[layer] {
             read = given.layer
-        } else if let geoPackage = source.overrides[layer].flatMap({ GeoPackageReader.isGeoPackage($0) ? $0 : nil }) ?? (source.isReplaced(layer) ? nil : source.geoPackage) {
+        } else if let geoPackage = geoPackage(of: layer) {
             do {
                 let reader = try GeoPackageReader(path: geoPackage)
                 read = try reader.read(table: reader.table(for: layer, onlyTableWillDo: source.isReplaced(layer)))
@@ -171,30 +171,8 @@ struct LoadRun {
                 return nil
             }
         } else {
-            // A big layer is read in place, mapped into memory (`InputFile.withContents`).
-            enum Outcome { case layer(GeoJSONLayer), notGeoJSON(String) }
-            let outcome: Outcome
-            do {
-                outcome = try InputFile.withContents(file) { buffer in
-                    do {
-                        return .layer(try GeoJSONReader.read(buffer: buffer))
-                    } catch {
-                        // A Shapefile, FlatGeobuf, KML ... is named, with how to convert it.
-                        return .notGeoJSON(ForeignFormat.name(of: Array(buffer.prefix(1 << 13)), file: file)
-                            .map { ForeignFormat.advice($0, file: file) } ?? "\(error)")
-                    }
-                }
-            } catch {
-                if (error as? InputFile.Failure)?.isTooLarge != true { missingInput = true }
-                issues.append(DatasetIssue(.error, file: file, (error as? InputFile.Failure)?.reason ?? "\(error)"))
-                return nil
-            }
-            switch outcome {
-            case let .layer(layer): read = layer
-            case let .notGeoJSON(message):
-                issues.append(DatasetIssue(.error, file: file, message))
-                return nil
-            }
+            guard let layer = readGeoJSON(layer, { try GeoJSONReader.read(buffer: $0) }) else { return nil }
+            read = layer
         }
         if source.isReplaced(layer), source.inputDatum != .wgs84 {
             for i in read.features.indices {
@@ -212,6 +190,62 @@ struct LoadRun {
 }
 
 extension LoadRun {
+    /// The GeoPackage a layer not given in memory is read from: the file replacing it when that
+    /// is a GeoPackage, else the dataset's own when the layer is not replaced; nil for a GeoJSON file.
+    func geoPackage(of layer: Layer) -> String? {
+        source.overrides[layer].flatMap { GeoPackageReader.isGeoPackage($0) ? $0 : nil } ?? (source.isReplaced(layer) ? nil : source.geoPackage)
+    }
+
+    /// Reads a layer's GeoJSON file with `read`; a big file is read in place, mapped into memory
+    /// (`InputFile.withContents`). Nil when the file is missing, unreadable or not GeoJSON (a
+    /// Shapefile, FlatGeobuf, KML ... is named, with how to convert it), with the error recorded.
+    mutating func readGeoJSON<R>(_ layer: Layer, _ read: (UnsafeBufferPointer<UInt8>) throws -> R) -> R? {
+        let file = path(layer)
+        // The value read, or why the file is not GeoJSON.
+        let outcome: Result<R, NotGeoJSON>
+        do {
+            outcome = try InputFile.withContents(file) { buffer in
+                do {
+                    return .success(try read(buffer))
+                } catch {
+                    return .failure(NotGeoJSON(message: ForeignFormat.name(of: Array(buffer.prefix(1 << 13)), file: file)
+                        .map { ForeignFormat.advice($0, file: file) } ?? "\(error)"))
+                }
+            }
+        } catch {
+            if (error as? InputFile.Failure)?.isTooLarge != true { missingInput = true }
+            issues.append(DatasetIssue(.error, file: file, (error as? InputFile.Failure)?.reason ?? "\(error)"))
+            return nil
+        }
+        switch outcome {
+        case let .success(value): return value
+        case let .failure(problem):
+            issues.append(DatasetIssue(.error, file: file, problem.message))
+            return nil
+        }
+    }
+
+    /// Why a layer's file could not be read as GeoJSON.
+    struct NotGeoJSON: Error {
+        var message: String
+    }
+
+    /// A point layer's records, each feature turned into its record by `body` (as `parse` does)
+    /// as soon as it is read from a GeoJSON file, so that the layer's features never exist all at
+    /// once (`RecordSink`); nil when the layer cannot be read. A layer in memory or in a
+    /// GeoPackage is read, then parsed. The issues are those of `readLayer` then `parse`.
+    mutating func readRecords<T: LoadedRecord>(_ layer: Layer, _ body: @escaping @Sendable (inout Properties) -> T?) -> [T]? {
+        guard source.inMemory[layer] == nil, geoPackage(of: layer) == nil else {
+            guard let read = readLayer(layer) else { return nil }
+            return parse(read, layer, body)
+        }
+        let datum = source.isReplaced(layer) ? source.inputDatum : nil
+        let sink = RecordSink(file: path(layer), datum: datum, convert: body)
+        guard let (found, filled) = readGeoJSON(layer, { try GeoJSONReader.read(buffer: $0, into: sink) }) else { return nil }
+        issues.append(contentsOf: found.map { DatasetIssue($0, file: path(layer)) })
+        return finish(filled)
+    }
+
     /// glibc's `malloc_trim(0)`: the free pages inside the heap go back to the system (Swift does
     /// not see `malloc.h`, so the function is looked up by name; elsewhere this does nothing).
     static func returnFreeMemory() {

@@ -3,62 +3,20 @@ import Geo
 
 /// Turning each layer's features into the domain model, one function a layer.
 extension LoadRun {
-    /// Runs `body` per feature with a `Properties` reader; features with errors are left out.
-    ///
-    /// The layer is consumed: each feature is moved out of it into its `Properties` (not copied),
-    /// and what stays behind in its place is a stub holding only its index and id, which the
-    /// duplicate-id check below may still read.
-    mutating func parse<T>(_ layer: consuming GeoJSONLayer, _ kind: Layer, _ body: (inout Properties) -> T?) -> [T] {
-        let file = path(kind)
-        let brokenIndices = Set(layer.issues.filter { $0.severity == .error }.compactMap(\.featureIndex))
-        var out: [T] = []
-        out.reserveCapacity(layer.features.count)
-        // Duplicate ids: while the ids so far increase strictly (as generated layers' usually do)
-        // none can repeat, and only the last one is kept; from the first id that does not, every
-        // id goes into a table (filled then with those before it), as the first feature of each.
-        var seen: [String: Int] = [:]
-        var increasing = true
-        var last: String?
-        layer.features.withUnsafeMutableBufferPointer { features in
-            for k in features.indices {
-                // Moved out, an empty feature in its place until the stub below.
-                var feature = GeoJSONFeature(index: 0, geometry: nil)
-                swap(&feature, &features[k])
-                var p = Properties(feature: consume feature, file: file)
-                p.failed = brokenIndices.contains(p.feature.index)
-                var value = body(&p)
-                let index = p.feature.index
-                if let id = p.displayID {
-                    // An id is one line of text that can be typed (--require, --district, import
-                    // --replace): a newline, tab or NUL in it is a broken export, not an id.
-                    if let control = id.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) {
-                        p.error("the id contains a control character (U+\(String(format: "%04X", control))): an id must be one line of printable text")
-                    }
-                    // The stub left behind: the id as a string is all the table below reads.
-                    features[k] = GeoJSONFeature(index: index, id: .string(id), geometry: nil)
-                    if increasing {
-                        if let last, !(last < id) {
-                            increasing = false
-                            seen.reserveCapacity(features.count)
-                            for earlier in features[..<k] {
-                                if let earlierID = earlier.displayID { seen[earlierID] = earlier.index }
-                            }
-                        } else {
-                            last = id
-                        }
-                    }
-                    // One hash lookup for the common case of a new id; a duplicate keeps the first.
-                    if !increasing, let first = seen.updateValue(index, forKey: id) {
-                        seen[id] = first
-                        p.error("duplicate id \"\(id)\" (also feature \(first))")
-                    }
-                }
-                if !p.issues.isEmpty { issues.append(contentsOf: p.issues) }
-                // Moved into the result, not copied.
-                if !p.failed, let v = value.take() { out.append(v) }
-            }
-        }
-        return out
+    /// Runs `body` per feature with a `Properties` reader (`RecordSink`); features with errors
+    /// are left out. The layer is consumed: each feature is moved out of it, not copied.
+    mutating func parse<T: LoadedRecord>(_ layer: consuming GeoJSONLayer, _ kind: Layer,
+                                         _ body: @escaping @Sendable (inout Properties) -> T?) -> [T] {
+        var sink = RecordSink(file: path(kind), convert: body)
+        layer.handOver(to: &sink)
+        return finish(sink)
+    }
+
+    /// The records of a filled sink, its issues (and those of duplicate ids) added to the run's.
+    mutating func finish<T>(_ sink: consuming RecordSink<T>) -> [T] {
+        let (records, found) = sink.finished()
+        issues.append(contentsOf: found)
+        return records
     }
 
     mutating func parseDistricts(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [District] {
@@ -197,9 +155,11 @@ extension LoadRun {
         return parsed
     }
 
-    mutating func parseDemand(_ layer: consuming GeoJSONLayer, _ t: CoordinateTransformer) -> [DemandPoint] {
+    /// The demand points, each made as soon as its feature is read (`readRecords`): ten million
+    /// points never exist as features all at once. Nil when the layer cannot be read.
+    mutating func readDemand(_ t: CoordinateTransformer) -> [DemandPoint]? {
         let keepsDemandProperties = keepsDemandProperties
-        var parsed = parse(consume layer, .demand) { p -> DemandPoint? in
+        guard var parsed = readRecords(.demand, { p -> DemandPoint? in
             let id = p.requireID()
             let weight = p.number("weight", required: true, minimum: 0)
             guard let c = p.point() else { return nil }
@@ -207,7 +167,7 @@ extension LoadRun {
             guard let id, let weight else { return nil }
             return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index,
                                properties: keepsDemandProperties ? p.takeProperties() : JSONObject())
-        }
+        }) else { return nil }
         guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .demand) else { return [] }
         for i in parsed.indices { parsed[i].projected = projected[i] }
         return parsed

@@ -24,13 +24,55 @@ struct TwoThreadReadTests {
                 break
             }
             #expect(a.layer.issues == b.layer.issues, "\(name): issues", sourceLocation: sourceLocation)
+            for threads in [nil, 0] { expectSameStreamed(bytes, a.layer, threads, name, sourceLocation: sourceLocation) }
             return b.secondThread
         case let (.failure(x), .failure(y)):
             #expect("\(x)" == "\(y)", "\(name): errors", sourceLocation: sourceLocation)
+            let streamed = Result { try GeoJSONReader.read(bytes: bytes, into: KeepingSink(), twoThreadsFrom: 0) }
+            if case let .failure(z) = streamed {
+                #expect("\(x)" == "\(z)", "\(name): errors handed to a sink", sourceLocation: sourceLocation)
+            } else {
+                Issue.record("\(name): read when handed to a sink", sourceLocation: sourceLocation)
+            }
             return 0
         default:
             Issue.record("\(name): one thread \(one), two \(two)", sourceLocation: sourceLocation)
             return 0
+        }
+    }
+
+    /// A sink that keeps what it is handed, as the loader's would turn it into records.
+    struct KeepingSink: GeoJSONFeatureSink {
+        var features: [GeoJSONFeature] = []
+        var failed: [Bool] = []
+        var count: Int { features.count }
+        mutating func take(_ feature: consuming GeoJSONFeature, failed: Bool) {
+            features.append(feature)
+            self.failed.append(failed)
+        }
+        mutating func append(_ later: consuming KeepingSink) {
+            let base = count
+            features.append(contentsOf: later.features.map { var f = $0; f.index += base; return f })
+            failed.append(contentsOf: later.failed)
+        }
+        func emptied() -> KeepingSink { KeepingSink() }
+        mutating func reserveCapacity(_ count: Int) { features.reserveCapacity(count) }
+    }
+
+    /// The features handed to a sink (on one thread, or split with `threads` 0) are the layer's, in
+    /// its order, `failed` exactly where the layer has an error, with the layer's issues.
+    static func expectSameStreamed(_ bytes: [UInt8], _ layer: GeoJSONLayer, _ threads: Int?, _ name: String,
+                                   sourceLocation: SourceLocation) {
+        let label = "\(name), handed to a sink on \(threads == nil ? "one thread" : "two threads")"
+        do {
+            let (issues, sink) = try GeoJSONReader.read(bytes: bytes, into: KeepingSink(), twoThreadsFrom: threads)
+            #expect(sink.features == layer.features && sink.features.map(\.index) == layer.features.map(\.index),
+                    "\(label): features", sourceLocation: sourceLocation)
+            let broken = Set(layer.issues.filter { $0.severity == .error }.compactMap(\.featureIndex))
+            #expect(sink.failed == layer.features.map { broken.contains($0.index) }, "\(label): failed flags", sourceLocation: sourceLocation)
+            #expect(issues == layer.issues, "\(label): issues", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("\(label): \(error), the layer read", sourceLocation: sourceLocation)
         }
     }
 
@@ -77,7 +119,7 @@ struct TwoThreadReadTests {
         let handed = Self.expectSame(Self.collection(features, separator: separator), "seed \(seed)")
         // Where no feature is unusual, the guess lands on a feature start and the second thread
         // reads every feature from there (all but those before the middle).
-        if unusualShare == 0, n >= 4, GeoJSONSecondPart.hasSecondCore {
+        if unusualShare == 0, n >= 4, GeoJSONSplit.hasSecondCore {
             #expect(handed > 0 && handed < n, "seed \(seed): the second thread read \(handed) of \(n)")
         }
     }
@@ -104,6 +146,16 @@ struct TwoThreadReadTests {
         // Not a FeatureCollection: a GeometryCollection of many points.
         let points = (0..<3_000).map { #"{"type":"Point","coordinates":[\#($0 % 90),1]}"# }.joined(separator: ",")
         #expect(Self.expectSame(#"{"type":"GeometryCollection","geometries":[\#(points)]}"#, "geometries") == 0)
+        // A single feature, and a legacy crs naming a projected CRS (which moves every point once
+        // the document is read): read as a layer, then handed over. One naming WGS84 (as ogr2ogr
+        // writes) is handed over as read, with the layer's warning.
+        #expect(Self.expectSame(before[0], "a single feature") == 0)
+        let legacy = #"{"type":"FeatureCollection","features":["# + before.joined(separator: ",") +
+            #"],"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}}}"#
+        Self.expectSame(legacy, "legacy crs after the features")
+        let wgs84 = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4326"}},"features":["# +
+            before.joined(separator: ",") + "]}"
+        Self.expectSame(wgs84, "legacy crs naming WGS84")
     }
 
     @Test("errors after the middle, before it, and a features array given twice read as on one thread")
@@ -132,12 +184,12 @@ struct TwoThreadReadTests {
         let twice = #"{"type":"FeatureCollection","features":["# + features[..<20].joined(separator: ",") + #"],"features":["# +
             features[20...].joined(separator: ",") + "]}"
         let twiceHanded = Self.expectSame(twice, "features twice, the middle in the second")
-        #expect(twiceHanded > 0 || !GeoJSONSecondPart.hasSecondCore)
+        #expect(twiceHanded > 0 || !GeoJSONSplit.hasSecondCore)
         let twiceEarly = #"{"type":"FeatureCollection","features":["# + features[..<180].joined(separator: ",") + #"],"features":["# +
             features[180...].joined(separator: ",") + "]}"
         Self.expectSame(twiceEarly, "features twice, the middle in the first")
         // Whitespace only after the middle: the document ends cleanly.
         let trailingHanded = Self.expectSame(whole + String(repeating: " ", count: 10), "trailing spaces")
-        #expect(trailingHanded > 0 || !GeoJSONSecondPart.hasSecondCore)
+        #expect(trailingHanded > 0 || !GeoJSONSplit.hasSecondCore)
     }
 }

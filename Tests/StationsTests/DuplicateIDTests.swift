@@ -43,4 +43,27 @@ struct DuplicateIDTests {
         let d = try DuplicateIDTests.duplicates(["caf\u{E9}", "cafe\u{301}"])
         #expect(d.count == 1 && d[0].contains("(also feature 0)"))
     }
+
+    @Test("a feature with an error still counts as its id's first; a repeat's error comes after its other issues")
+    func order() throws {
+        var b = DatasetBuilder()
+        b.districts = [("A", DatasetBuilder.box(113.0, 36.0, 113.2, 36.2))]
+        // "a" first with a negative weight (no demand point), then valid; "b<TAB>x" twice (the JSON
+        // escape \t): a control character in both, the second a repeat too; then "c", "a" again.
+        b.demand = [("a", -1, 113.1, 36.1), ("a", 1, 113.1, 36.1), ("b\\tx", 1, 113.1, 36.1), ("b\\tx", 1, 113.1, 36.1),
+                    ("c", 1, 113.1, 36.1), ("a", 2, 113.1, 36.1)]
+        let folder = try b.write()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let issues = DatasetLoader.validate(DatasetSource(folder: folder.path)).issues
+            .filter { $0.file.hasSuffix("demand.geojson") }
+            .map { "\($0.featureIndex ?? -1) \($0.message)" }
+        #expect(issues.count == 6, "\(issues)")
+        guard issues.count == 6 else { return }
+        #expect(issues[0].hasPrefix("0 ") && issues[0].contains("weight"))
+        #expect(issues[1] == "1 duplicate id \"a\" (also feature 0)")
+        #expect(issues[2].hasPrefix("2 ") && issues[2].contains("control character"))
+        #expect(issues[3].hasPrefix("3 ") && issues[3].contains("control character"))
+        #expect(issues[4] == "3 duplicate id \"b\tx\" (also feature 2)")
+        #expect(issues[5] == "5 duplicate id \"a\" (also feature 0)")
+    }
 }
