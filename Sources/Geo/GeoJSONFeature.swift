@@ -163,11 +163,16 @@ public enum GeoJSONReader {
     }
 
     static func readCounting(buffer: UnsafeBufferPointer<UInt8>, fastPath: Bool, twoThreadsFrom: Int?) throws -> (layer: GeoJSONLayer, secondThread: Int) {
-        var parsed = try parse(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom, sink: FeatureList())
+        var list = FeatureList()
+        let parsed = try parse(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom, into: &list)
         // The features' only reference goes to the layer: a legacy crs then reprojects them in
         // place, without a copy of the array.
-        let features = parsed.didStream ? parsed.sink.features : nil
-        parsed.sink = FeatureList()
+        var features: [GeoJSONFeature]? = nil
+        if parsed.didStream {
+            var taken: [GeoJSONFeature] = []
+            swap(&taken, &list.features)
+            features = taken
+        }
         return (try layer(parsed, features: consume features), parsed.handedOver)
     }
 
@@ -186,7 +191,8 @@ public enum GeoJSONReader {
     /// - Throws: what `read(buffer:)` throws.
     public static func read<Sink: GeoJSONFeatureSink>(buffer: UnsafeBufferPointer<UInt8>, into sink: Sink, fastPath: Bool = true,
                                                      twoThreadsFrom: Int? = GeoJSONReader.twoThreadBytes) throws -> (issues: [GeoJSONIssue], sink: Sink) {
-        var parsed = try parse(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom, sink: sink)
+        var filled = sink
+        let parsed = try parse(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom, into: &filled)
         var layer: GeoJSONLayer
         if parsed.didStream, parsed.root["type"] == .string("FeatureCollection") {
             var issues = parsed.duplicateKeys
@@ -197,10 +203,10 @@ public enum GeoJSONReader {
             if legacy == nil || legacy?.crs == .wgs84 {
                 issues.append(contentsOf: parsed.issues)
                 if let legacy { issues.append(wgs84Warning(legacy.name)) }
-                return (summarisingPrecision(issues), parsed.sink)
+                return (summarisingPrecision(issues), filled)
             }
             // A projected CRS: the features handed over are dropped, the document read again.
-            parsed.sink = sink.emptied()
+            filled = sink.emptied()
             layer = try readCounting(buffer: buffer, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom).layer
         } else {
             layer = try self.layer(parsed, features: nil)
@@ -216,15 +222,15 @@ public enum GeoJSONReader {
         try bytes.withUnsafeBufferPointer { try read(buffer: $0, into: sink, fastPath: fastPath, twoThreadsFrom: twoThreadsFrom) }
     }
 
-    /// A document parsed with the features of a FeatureCollection handed to a sink.
-    struct StreamedParse<Sink: GeoJSONFeatureSink> {
+    /// A document parsed with the features of a FeatureCollection handed to a sink. (Not generic
+    /// over the sink: a generic struct's layout is worked out at run time, which valgrind flags.)
+    struct StreamedParse {
         /// The document, with an empty array in place of the features handed over.
         var root: JSONValue
         /// Warnings for keys given twice, in the document's order.
         var duplicateKeys: [GeoJSONIssue]
         /// Whether the root's (last) "features" member was an array handed to `sink`.
         var didStream: Bool
-        var sink: Sink
         /// The issues of the features handed over, in their order.
         var issues: [GeoJSONIssue]
         /// How many of them the second thread read (0 when there was none, or its work was dropped).
@@ -243,7 +249,7 @@ public enum GeoJSONReader {
     /// The layer of a parsed document, with a legacy `crs` honoured: `features` are the features
     /// the parse handed over (used when the root is a FeatureCollection), nil when the root holds
     /// them.
-    static func layer<Sink>(_ parsed: StreamedParse<Sink>, features: consuming [GeoJSONFeature]?) throws -> GeoJSONLayer {
+    static func layer(_ parsed: StreamedParse, features: consuming [GeoJSONFeature]?) throws -> GeoJSONLayer {
         var issues = parsed.duplicateKeys
         var layer: GeoJSONLayer
         if features != nil, parsed.root["type"] == .string("FeatureCollection") {
@@ -257,11 +263,11 @@ public enum GeoJSONReader {
         return layer
     }
 
-    /// Parses the document; the elements of the root's "features" array go to `sink` as they are
-    /// read, each element's JSON tree freed at once (used as features only if the root turns out
-    /// to be a FeatureCollection).
+    /// Parses the document; the elements of the root's "features" array go to `sink` (empty) as
+    /// they are read, each element's JSON tree freed at once (used as features only if the root
+    /// turns out to be a FeatureCollection).
     static func parse<Sink: GeoJSONFeatureSink>(buffer: UnsafeBufferPointer<UInt8>, fastPath: Bool, twoThreadsFrom: Int?,
-                                               sink: Sink) throws -> StreamedParse<Sink> {
+                                               into sink: inout Sink) throws -> StreamedParse {
         var parser = JSONParser(borrowing: buffer)
         var handedOver = 0
         let streamed = StreamedFeatures(sink)
@@ -286,7 +292,7 @@ public enum GeoJSONReader {
             if fastPath {
                 if let minimum = twoThreadsFrom, buffer.count >= minimum, GeoJSONSplit.hasSecondCore,
                    let start = GeoJSONSplit.guessStart(in: buffer) {
-                    second = GeoJSONSecondPart.started(bytes: buffer, start: start, sink: sink.emptied())
+                    second = GeoJSONSecondPart.started(bytes: buffer, start: start, sink: streamed.sink.emptied())
                 }
                 var fast = GeoJSONFastFeature(bytes: buffer, index: 0)
                 parser.streamedArray?.fast = { offset in
@@ -332,11 +338,10 @@ public enum GeoJSONReader {
         let duplicateKeys = parser.duplicateKeys.map {
             GeoJSONIssue(.warning, "duplicate JSON key \"\($0.key)\" on line \($0.line): the last value is used")
         }
-        let result = StreamedParse(root: root, duplicateKeys: duplicateKeys, didStream: parser.didStreamArray, sink: streamed.sink,
-                                   issues: streamed.issues, handedOver: handedOver)
-        // The sink's only reference is the result's (no copy when it is next changed).
-        streamed.sink = sink.emptied()
-        return result
+        // The features to the caller's sink, which then holds their only reference.
+        swap(&sink, &streamed.sink)
+        return StreamedParse(root: root, duplicateKeys: duplicateKeys, didStream: parser.didStreamArray, issues: streamed.issues,
+                             handedOver: handedOver)
     }
 
     /// Reads a GeoJSON document from a string; see `read(bytes:)`.

@@ -253,6 +253,20 @@ struct BuildPoint {
     var id: Int32
 }
 
+/// Where building a `PointIndex` changes how it goes.
+enum TreeBuilderLimits {
+    /// From how many points the two halves of a tree are built on two threads (10 M demand
+    /// points take seconds on one; a few thousand, less than a thread's start).
+    static let twoThreadPoints = 1 << 17
+}
+
+/// A value handed to another thread by a caller that knows it is safe (the tree's halves touch
+/// disjoint memory).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// Recursive median split into the implicit tree: node `i` covers a slot range, its left child the
 /// first half (rounded down), its right child the rest.
 private struct TreeBuilder {
@@ -282,9 +296,20 @@ private struct TreeBuilder {
             high = key(points[mid], axis)
         }
         splits[node] = PointIndex.Split(low: low, high: high, axis: axis)
+        if node == 0, hi - lo >= TreeBuilderLimits.twoThreadPoints, ProcessInfo.processInfo.activeProcessorCount > 1 {
+            // The two halves of a big tree on two threads: they write disjoint slots, splits and
+            // leaves, so the tree is the one a single thread builds.
+            let halves = UncheckedSendable(self)
+            DispatchQueue.concurrentPerform(iterations: 2) { side in
+                var builder = halves.value
+                if side == 0 { builder.build(node: 1, lo: lo, hi: mid) } else { builder.build(node: 2, lo: mid, hi: hi) }
+            }
+            return
+        }
         build(node: 2 * node + 1, lo: lo, hi: mid)
         build(node: 2 * node + 2, lo: mid, hi: hi)
     }
+
 
     @inline(__always)
     private func key(_ p: BuildPoint, _ axis: Int) -> Double { axis == 0 ? p.x : p.y }

@@ -12,9 +12,9 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert coordinates between WGS84, GCJ-02 (AMap, Tencent) and BD-09 (Baidu).",
         discussion: """
-        One point with --lon/--lat, or a file with --input (CSV with an id,lon,lat header, NDJSON or
-        GeoJSON points; - for standard input). A file is written as CSV id,lon,lat (--format csv, the
-        default) or NDJSON (--format json), in input order; bad lines are reported with their line
+        One point with --lon/--lat, or a file with --input (CSV with an id,lon,lat header, NDJSON or \
+        GeoJSON points; - for standard input). A file is written as CSV id,lon,lat (--format csv, the \
+        default) or NDJSON (--format json), in input order; bad lines are reported with their line \
         number and the exit code is then 65.
         """
     )

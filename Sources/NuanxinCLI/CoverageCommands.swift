@@ -256,9 +256,9 @@ struct GapsCommand: ParsableCommand {
         commandName: "gaps",
         abstract: "Uncovered demand as polygons per district, ranked by uncovered demand, with area.",
         discussion: """
-        A gap is the union of the grid cells (--cell-m) that hold demand with no rest station within the
-        radius, clipped to the district; parts within --merge-m of each other are one gap. --min-demand
-        leaves out gaps with fewer riders, --top keeps the first N per district. Each gap has a point
+        A gap is the union of the grid cells (--cell-m) that hold demand with no rest station within the \
+        radius, clipped to the district; parts within --merge-m of each other are one gap. --min-demand \
+        leaves out gaps with fewer riders, --top keeps the first N per district. Each gap has a point \
         inside it (centroid_lon, centroid_lat: GEOS point-on-surface).
         """
     )

@@ -11,7 +11,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a layer (districts, stations, parking, areas, demand, candidates) or a result (coverage, gaps, proposals) as GeoJSON or CSV.",
         discussion: """
-        coverage, gaps and proposals are the results of those commands and take their options
+        coverage, gaps and proposals are the results of those commands and take their options \
         (for example --radius, --cell-m, or --count/--target for proposals, which default to --count 3).
         """
     )

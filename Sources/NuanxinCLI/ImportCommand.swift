@@ -9,8 +9,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Validate features from a GeoJSON or CSV file and merge them into a dataset layer (atomically).",
         discussion: """
-        Coordinates are converted from --input-crs (wgs84, gcj02 or bd09) to WGS84. A feature without
-        an "id" property takes its Feature id, or its "adcode" (as boundary files from Chinese map
+        Coordinates are converted from --input-crs (wgs84, gcj02 or bd09) to WGS84. A feature without \
+        an "id" property takes its Feature id, or its "adcode" (as boundary files from Chinese map \
         services carry). An id that already exists in the layer is an error unless --replace is given.
         """
     )

@@ -10,11 +10,11 @@ struct LoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Per rest station: seats, capacity in riders, catchment, assigned riders, utilisation and pressure, highest pressure first.",
         discussion: """
-        capacity = seats × riders per seat (60 / (stay_min × visits_per_hour)); catchment = demand whose
-        nearest counted rest station within its radius is this one (ties by id); assigned = riders the
-        allocation gives it (the most riders served overall); utilisation = assigned / capacity;
-        pressure = catchment / capacity (above 1: overloaded). With --at, only stations open then and
-        the demand of that hour. --district keeps the stations inside those districts. --with FILE
+        capacity = seats × riders per seat (60 / (stay_min × visits_per_hour)); catchment = demand whose \
+        nearest counted rest station within its radius is this one (ties by id); assigned = riders the \
+        allocation gives it (the most riders served overall); utilisation = assigned / capacity; \
+        pressure = catchment / capacity (above 1: overloaded). With --at, only stations open then and \
+        the demand of that hour. --district keeps the stations inside those districts. --with FILE \
         adds the stations of a file (a saved proposal, say) for this run: the load of a plan.
         """
     )

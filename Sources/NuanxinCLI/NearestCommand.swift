@@ -9,12 +9,12 @@ struct NearestCommand: ParsableCommand {
         commandName: "nearest",
         abstract: "The k nearest stations with geodesic distance in metres, for one point or a batch file.",
         discussion: """
-        Batch: --input FILE (or - for standard input) holding CSV with an id,lon,lat header, NDJSON
-        objects {"id","lon","lat"}, or GeoJSON points. Results stream in input order: NDJSON (json)
-        or CSV (query_id,rank,station_id,distance_m). A malformed line is reported on stderr with its
-        line number, the others are still answered, and the exit code is then 65.
-        Ranking and --max-distance use straight-line metres in the dataset's metric CRS; reported
-        distances are geodesic (WGS84). Every station tied at the k-th distance is returned.
+        Batch: --input FILE (or - for standard input) holding CSV with an id,lon,lat header, NDJSON \
+        objects {"id","lon","lat"}, or GeoJSON points. Results stream in input order: NDJSON (json) \
+        or CSV (query_id,rank,station_id,distance_m). A malformed line is reported on stderr with its \
+        line number, the others are still answered, and the exit code is then 65. \
+        Ranking and --max-distance use straight-line metres in the dataset's metric CRS; reported \
+        distances are geodesic (WGS84). Every station tied at the k-th distance is returned. \
         --at HH:MM keeps only the stations open at that time.
         """
     )

@@ -11,7 +11,7 @@ public struct Nuanxin: ParsableCommand {
         abstract: "Locate and plan stations for delivery riders, couriers and other new-economy workers.",
         discussion: """
         Without --data, commands use the default Changzhi dataset (geodata/changzhi).
-        Exit codes: 0 success, 64 usage, 65 bad input data, 66 input missing or unreadable,
+        Exit codes: 0 success, 64 usage, 65 bad input data, 66 input missing or unreadable, \
         73 cannot create output, 74 I/O error.
         """,
         version: Nuanxin.version,

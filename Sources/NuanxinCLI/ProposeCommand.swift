@@ -154,18 +154,18 @@ struct ProposeCommand: ParsableCommand {
         commandName: "propose",
         abstract: "New station sites per district, ranked and sized, with the riders each adds, its cost and a proven upper bound.",
         discussion: """
-        --count N picks the N sites that add the most of the district's own demand; --target PCT the
-        fewest sites that bring the district to PCT percent; --budget YUAN the sites that add the most
-        within that cost. Each site takes a size from site_sizes in dataset.json (at most its
-        max_seats): with --count the sites are chosen at their largest size, then each gets the
-        smallest size that holds the riders it serves (one seat holds riders_per_seat riders). No two
-        new sites are closer than --min-spacing (default half the radius). --require and --exclude fix
-        candidates in or out; --expand also considers adding seats to existing rest stations;
-        --citywide makes one choice for all the districts. --uncapacitated maximises plain coverage
-        (the classic maximal covering location problem). Sites come from candidates.geojson where the
-        district has candidates, else from a grid (--grid-m). Every answer carries upper_bound_pct,
-        a proof that no plan within the same constraints does better, and optimal when it is met.
-        Of plans that serve (cover) as many, the one where riders travel least is taken (a swap
+        --count N picks the N sites that add the most of the district's own demand; --target PCT the \
+        fewest sites that bring the district to PCT percent; --budget YUAN the sites that add the most \
+        within that cost. Each site takes a size from site_sizes in dataset.json (at most its \
+        max_seats): with --count the sites are chosen at their largest size, then each gets the \
+        smallest size that holds the riders it serves (one seat holds riders_per_seat riders). No two \
+        new sites are closer than --min-spacing (default half the radius). --require and --exclude fix \
+        candidates in or out; --expand also considers adding seats to existing rest stations; \
+        --citywide makes one choice for all the districts. --uncapacitated maximises plain coverage \
+        (the classic maximal covering location problem). Sites come from candidates.geojson where the \
+        district has candidates, else from a grid (--grid-m). Every answer carries upper_bound_pct, \
+        a proof that no plan within the same constraints does better, and optimal when it is met. \
+        Of plans that serve (cover) as many, the one where riders travel least is taken (a swap \
         search after the proof; see docs/domain.md), then the first by id. The geojson output imports as stations (nuanxin import --layer stations).
         """
     )

@@ -13,10 +13,10 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a map report: one self-contained HTML file (or --format svg for the map alone).",
         discussion: """
-        The map shows districts shaded by served %, stations sized by seats, gaps, commercial areas,
-        parking zones and the ranked proposals (--count per district), with a legend, a scale bar and
-        hover details; the page also has a summary in words and the per-district table, and prints on
-        A4. It makes no request unless --tiles adds a basemap (a {z}/{x}/{y} URL template; use
+        The map shows districts shaded by served %, stations sized by seats, gaps, commercial areas, \
+        parking zones and the ranked proposals (--count per district), with a legend, a scale bar and \
+        hover details; the page also has a summary in words and the per-district table, and prints on \
+        A4. It makes no request unless --tiles adds a basemap (a {z}/{x}/{y} URL template; use \
         --tiles-crs gcj02 for Chinese tile services, whose maps are in GCJ-02).
         """
     )

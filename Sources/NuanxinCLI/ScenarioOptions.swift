@@ -93,8 +93,8 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Per district, before and after adding the stations of a file: covered %, served %, seats, stations.",
         discussion: """
-        The file is GeoJSON or CSV stations (a saved `propose --format geojson`, for example). It is
-        read as `import --layer stations` reads it, but only for this run: the dataset is not changed.
+        The file is GeoJSON or CSV stations (a saved `propose --format geojson`, for example). It is \
+        read as `import --layer stations` reads it, but only for this run: the dataset is not changed. \
         A station whose id is already in the dataset replaces it for the comparison.
         """
     )

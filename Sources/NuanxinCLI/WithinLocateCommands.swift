@@ -55,10 +55,10 @@ struct LocateCommand: ParsableCommand {
         commandName: "locate",
         abstract: "The district(s), zone(s), commercial area and parking zone containing a point, or each point of a batch file.",
         discussion: """
-        Batch: --input FILE (or - for standard input) holding CSV with an id,lon,lat header, NDJSON
+        Batch: --input FILE (or - for standard input) holding CSV with an id,lon,lat header, NDJSON \
         objects {"id","lon","lat"}, or GeoJSON points. One result per input line, in input order:
-        NDJSON (json), CSV (query_id,districts,zones,commercial_areas,parking_zones,error) or a
-        GeoJSON FeatureCollection. A malformed line is reported on stderr with its line number and
+        NDJSON (json), CSV (query_id,districts,zones,commercial_areas,parking_zones,error) or a \
+        GeoJSON FeatureCollection. A malformed line is reported on stderr with its line number and \
         keeps its place in the output; the others are still answered, and the exit code is then 65.
         """
     )

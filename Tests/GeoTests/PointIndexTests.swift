@@ -94,6 +94,30 @@ struct PointIndexTests {
         }
     }
 
+    @Test("an index big enough to be built on two threads answers as brute force, on uniform and grid points")
+    func twoThreadBuild() throws {
+        for (seed, grid) in [(UInt64(41), false), (42, true)] {
+            var rng = SplitMix64(seed: seed)
+            let size: Double = grid ? 300 : 20_000
+            let origin = Coordinate(x: 400_000, y: 4_000_000)
+            let points = randomPoints(TreeBuilderLimits.twoThreadPoints + 7_000, grid: grid, size: size, origin: origin, using: &rng)
+            let index = try PointIndex(points)
+            let brute = BruteForce(points: points, categories: nil)
+            // Queries well inside the points, where the three nearest lie within `bound` (about
+            // 20 points on average), so that brute force need not sort all of them.
+            let r = grid ? 3.0 : 150
+            let bound = grid ? 16.0 : 200.0 * 200
+            for _ in 0..<40 {
+                let q = Coordinate(x: origin.x + Double.random(in: 0.1 * size..<0.9 * size, using: &rng).rounded() + (grid ? 0.5 : 0),
+                                   y: origin.y + Double.random(in: 0.1 * size..<0.9 * size, using: &rng).rounded())
+                let sorted = brute.candidates(q, bound: bound)
+                #expect(sorted.count >= 3, "seed \(seed) query \(q): too few points near it to check")
+                #expect(index.nearest(to: q, k: 3) == BruteForce.nearest(sorted, k: 3), "seed \(seed) query \(q)")
+                #expect(index.within(radius: r, of: q) == BruteForce.within(sorted, radius: r), "seed \(seed) query \(q)")
+            }
+        }
+    }
+
     @Test("duplicate points are all returned as ties, in index order")
     func duplicates() throws {
         var points = Array(repeating: Coordinate(x: 5, y: 5), count: 40)
