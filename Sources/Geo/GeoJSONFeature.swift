@@ -479,7 +479,6 @@ public enum GeoJSONReader {
         return nil
     }
 
-    /// Honours a legacy `crs` member by reprojecting every geometry to WGS84.
     /// The CRS a document's legacy `crs` member names, with the name; nil when there is none (or
     /// it is null). Throws when it names none this reader knows.
     static func legacyCRS(of root: JSONValue) throws -> (crs: CRS, name: String)? {
@@ -499,6 +498,7 @@ public enum GeoJSONReader {
         GeoJSONIssue(.warning, "legacy \"crs\" member (\(name)) read as WGS84 longitude/latitude; RFC 7946 removed it")
     }
 
+    /// Honours a legacy `crs` member by reprojecting every geometry to WGS84.
     static func reprojectLegacyCRS(root: JSONValue, layer: inout GeoJSONLayer) throws {
         guard let (crs, name) = try legacyCRS(of: root) else { return }
         if crs == .wgs84 {

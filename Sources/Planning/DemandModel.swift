@@ -55,10 +55,10 @@ public struct DemandModel: Sendable {
         let lookup = try DistrictLookup(dataset.districts)
         // The areas' cells first, so that the units' array is made once at its full size: grown
         // by the first cell after ten million points, it was copied whole (0.7 GB, seconds).
-        var areaCells: [(area: Int, cells: [Coordinate])] = []
+        var areaCells: [(area: Int, riders: Double, cells: [Coordinate])] = []
         for (i, area) in dataset.commercialAreas.enumerated() {
             guard let riders = area.peakRiders, riders > 0 else { continue }
-            areaCells.append((i, try DemandModel.cellCentres(in: area.projected, cell: areaCellM)))
+            areaCells.append((i, riders, try DemandModel.cellCentres(in: area.projected, cell: areaCellM)))
         }
         var units: [Unit] = []
         units.reserveCapacity(dataset.demand.count + areaCells.reduce(0) { $0 + $1.cells.count })
@@ -74,9 +74,9 @@ public struct DemandModel: Sendable {
                                   divisions: lists.shared(found)))
             }
         }
-        for (i, cells) in areaCells {
+        for (i, riders, cells) in areaCells {
             let area = dataset.commercialAreas[i]
-            let share = (area.peakRiders ?? 0) / Double(cells.count)
+            let share = riders / Double(cells.count)
             for (k, c) in cells.enumerated() {
                 units.append(Unit(id: "\(area.id)#\(k + 1)", weight: share, projected: c, origin: .area(i), divisions: try lookup.divisions(containing: c)))
             }
