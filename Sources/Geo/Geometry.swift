@@ -1,5 +1,5 @@
 /// A position in the plane: `x` is longitude or easting, `y` latitude or northing. Always x/y order.
-public struct Coordinate: Hashable, Sendable, CustomStringConvertible {
+public struct Coordinate: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// Longitude in degrees, or easting in the units of a projected CRS.
     public var x: Double
     /// Latitude in degrees, or northing in the units of a projected CRS.

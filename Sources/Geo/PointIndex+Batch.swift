@@ -78,8 +78,6 @@ extension PointIndex {
     /// parallel, each part's results copied to their queries' rows in input order.
     func run(_ mode: QueryMode, queries: UnsafeBufferPointer<Coordinate>, filter: Filter, into output: inout NeighborBatch) {
         let n = queries.count
-        output.offsets.removeAll(keepingCapacity: true)
-        output.offsets.append(contentsOf: repeatElement(0, count: n + 1))
         output.indices.removeAll(keepingCapacity: true)
         output.squaredDistances.removeAll(keepingCapacity: true)
         if filter.allowedWords != nil {
@@ -95,7 +93,15 @@ extension PointIndex {
             nothingMatches = !(bound >= 0)
         }
         // Without categories every point has none: a category condition matches nothing.
-        if n == 0 || count == 0 || nothingMatches || (filter.usesCategories && categories.isEmpty) { return }
+        if n == 0 || count == 0 || nothingMatches || (filter.usesCategories && categories.isEmpty) {
+            output.offsets.removeAll(keepingCapacity: true)
+            output.offsets.append(contentsOf: repeatElement(0, count: n + 1))
+            return
+        }
+        // Every query's count is written by its part (offsets[0] here), every entry of the spatial
+        // ordering by its part before it is read.
+        prepareForBatch(&output.offsets, count: n + 1)
+        output.offsets[0] = 0
 
         let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, Self.partsPerWorker * Self.workers)
         let perPart = (n + partCount - 1) / partCount
@@ -104,9 +110,9 @@ extension PointIndex {
             output.parts.append(contentsOf: repeatElement(NeighborBatch.Part(), count: partCount - output.parts.count))
         }
         if spatialOrder && output.order.count < n {
-            output.order.append(contentsOf: repeatElement(0, count: n - output.order.count))
-            output.orderScratch.append(contentsOf: repeatElement(0, count: n - output.orderScratch.count))
-            output.orderedQueries.append(contentsOf: repeatElement(Coordinate(x: 0, y: 0), count: n - output.orderedQueries.count))
+            prepareForBatch(&output.order, count: n)
+            prepareForBatch(&output.orderScratch, count: n)
+            prepareForBatch(&output.orderedQueries, count: n)
         }
         let extent = max(maxX - minX, maxY - minY)
         let curve = MortonCurve(minX: minX, minY: minY, scale: extent > 0 ? 65535 / extent : 0)
@@ -150,8 +156,9 @@ extension PointIndex {
         for i in 0..<n { output.offsets[i + 1] += output.offsets[i] }
         let total = output.offsets[n]
         if total == 0 { return }
-        output.indices.append(contentsOf: repeatElement(0, count: total))
-        output.squaredDistances.append(contentsOf: repeatElement(0, count: total))
+        // The scatter below writes every entry.
+        prepareForBatch(&output.indices, count: total)
+        prepareForBatch(&output.squaredDistances, count: total)
         output.order.withUnsafeBufferPointer { order in
             output.offsets.withUnsafeBufferPointer { offsets in
                 output.indices.withUnsafeMutableBufferPointer { indices in
@@ -167,6 +174,28 @@ extension PointIndex {
                 }
             }
         }
+    }
+}
+
+/// Makes `array` `count` long for a batch whose threads write every entry before any is read.
+/// Memory the array already holds is reused (zeros written where it grows: that memory is
+/// mapped already); new memory is not written here, so that its pages are first touched, and
+/// zeroed by the kernel, by the threads answering the batch, at once, rather than by this thread
+/// filling zeros first (ten million queries need some 400 MB of such arrays, and on a virtual
+/// machine the page faults are much of their cost). The entries are not initialized until then:
+/// only plain values (`BitwiseCopyable`) are allowed, and nothing may read an entry first.
+func prepareForBatch<T: BitwiseCopyable>(_ array: inout [T], count: Int) {
+    if count <= array.count {
+        array.removeLast(array.count - count)
+    } else if count <= array.capacity {
+        let zero = withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { slot in
+            UnsafeMutableRawPointer(slot.baseAddress!).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<T>.size)
+            return slot[0]
+        }
+        array.append(contentsOf: repeatElement(zero, count: count - array.count))
+    } else {
+        array = []
+        array = Array(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }
 

@@ -28,16 +28,44 @@ extension LoadRun {
         }
     }
 
-    mutating func projectPoints(_ points: [Coordinate], _ transformer: CoordinateTransformer, _ kind: Layer) -> [Coordinate]? {
-        var xs = points.map(\.x)
-        var ys = points.map(\.y)
-        do {
-            try transformer.transform(xs: &xs, ys: &ys)
-        } catch {
-            issues.append(DatasetIssue(.error, file: path(kind), "cannot project to \(transformer.target): \(error)"))
-            return nil
+    /// Sets each point's `projected` from its WGS84 `location`, a block of points at a time: no
+    /// copy of the whole layer's coordinates (ten million demand points would need four arrays of
+    /// 80–160 MB). False, with one error naming the first feature PROJ cannot transform, when one
+    /// fails; the layer then gives no points.
+    mutating func project<Record: LocatedRecord>(_ records: inout [Record], _ transformer: CoordinateTransformer, _ kind: Layer) -> Bool {
+        let block = 1 << 16
+        var xs: [Double] = [], ys: [Double] = []
+        xs.reserveCapacity(min(block, records.count))
+        ys.reserveCapacity(min(block, records.count))
+        var start = 0
+        while start < records.count {
+            let end = min(records.count, start + block)
+            xs.removeAll(keepingCapacity: true)
+            ys.removeAll(keepingCapacity: true)
+            for i in start..<end {
+                xs.append(records[i].location.x)
+                ys.append(records[i].location.y)
+            }
+            do {
+                try transformer.transform(xs: &xs, ys: &ys)
+            } catch {
+                // Which point: each of the block again, on its own, for PROJ's reason.
+                var reasonXs = (start..<end).map { records[$0].location.x }
+                var reasonYs = (start..<end).map { records[$0].location.y }
+                let reasons = transformer.transformEach(xs: &reasonXs, ys: &reasonYs)
+                if let k = reasons.firstIndex(where: { $0 != nil }) {
+                    let r = records[start + k]
+                    issues.append(DatasetIssue(.error, file: path(kind), featureIndex: r.featureIndex, featureID: r.id,
+                                               "cannot project (\(JSONValue.format(number: r.location.lon)), \(JSONValue.format(number: r.location.lat))) to \(transformer.target): \(reasons[k]!)"))
+                } else {
+                    issues.append(DatasetIssue(.error, file: path(kind), "cannot project to \(transformer.target): \(error)"))
+                }
+                return false
+            }
+            for i in start..<end { records[i].projected = Coordinate(x: xs[i - start], y: ys[i - start]) }
+            start = end
         }
-        return (0..<points.count).map { Coordinate(x: xs[$0], y: ys[$0]) }
+        return true
     }
 
     /// Points outside every district: an error when swapping longitude and latitude would put them

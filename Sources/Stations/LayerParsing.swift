@@ -85,8 +85,7 @@ extension LoadRun {
                            hours: hours, operatorName: op, location: c, projected: c, featureIndex: p.feature.index, properties: properties,
                            openingHours: openingHours)
         }
-        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .stations) else { return [] }
-        for i in parsed.indices { parsed[i].projected = projected[i] }
+        guard project(&parsed, t, .stations) else { return [] }
         return parsed
     }
 
@@ -168,8 +167,7 @@ extension LoadRun {
             return DemandPoint(id: id, weight: weight, location: c, projected: c, featureIndex: p.feature.index,
                                properties: keepsDemandProperties ? p.takeProperties() : JSONObject())
         }) else { return nil }
-        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .demand) else { return [] }
-        for i in parsed.indices { parsed[i].projected = projected[i] }
+        guard project(&parsed, t, .demand) else { return [] }
         return parsed
     }
 
@@ -183,8 +181,7 @@ extension LoadRun {
             guard let id else { return nil }
             return Candidate(id: id, name: name, maxSeats: maxSeats, location: c, projected: c, featureIndex: p.feature.index, properties: p.takeProperties())
         }
-        guard let projected = projectPoints(parsed.indices.map { parsed[$0].location }, t, .candidates) else { return [] }
-        for i in parsed.indices { parsed[i].projected = projected[i] }
+        guard project(&parsed, t, .candidates) else { return [] }
         return parsed
     }
 }

@@ -10,12 +10,19 @@ protocol LoadedRecord: Sendable {
     var featureIndex: Int { get set }
 }
 
+/// A record at a point: its WGS84 location and, once the layer is projected
+/// (`LoadRun.project`), the same point in the dataset's metric CRS.
+protocol LocatedRecord: LoadedRecord {
+    var location: Coordinate { get }
+    var projected: Coordinate { get set }
+}
+
 extension District: LoadedRecord {}
-extension Station: LoadedRecord {}
+extension Station: LocatedRecord {}
 extension ParkingZone: LoadedRecord {}
 extension CommercialArea: LoadedRecord {}
-extension DemandPoint: LoadedRecord {}
-extension Candidate: LoadedRecord {}
+extension DemandPoint: LocatedRecord {}
+extension Candidate: LocatedRecord {}
 
 /// Turns each feature into a record as soon as it is read (`GeoJSONReader.read(buffer:into:)`),
 /// so that a big layer's features never exist all at once: a demand layer of ten million points
