@@ -242,7 +242,15 @@ struct CanonicalAllocationProblem {
             keys[fill[b]] = (firstCost[i], Int32(i))
             fill[b] += 1
         }
-        for b in 0..<(m + 1) where bucketStart[b + 1] - bucketStart[b] > 1 {
+        if bucketStart[1] > 1 {
+            // Rows without edges (a plan's county has many: demand no station reaches): `order`
+            // compares only their weights, so they are sorted by weight, then input row, without it.
+            keys[0..<bucketStart[1]].sort { a, b in
+                let wa = weights[Int(a.row)], wb = weights[Int(b.row)]
+                return wa < wb || (wa == wb && a.row < b.row)
+            }
+        }
+        for b in 1..<(m + 1) where bucketStart[b + 1] - bucketStart[b] > 1 {
             keys[bucketStart[b]..<bucketStart[b + 1]].sort { a, b in
                 if a.cost != b.cost { return a.cost < b.cost }
                 let o = order(Int(a.row), Int(b.row))

@@ -26,7 +26,9 @@ struct ProjectionErrorTests {
 
     @Test("the far-side point in the first block and in a later one (blocks of 65,536 points)")
     func named() throws {
-        for (count, farSide) in [(5, 3), (70_000, 68_000)] {
+        // The second block needs 70,000 points; under TSan (which this single-threaded step does
+        // not concern) the first only.
+        for (count, farSide) in underThreadSanitizer ? [(5, 3)] : [(5, 3), (70_000, 68_000)] {
             let errors = try ProjectionErrorTests.demandErrors(count: count, farSide: farSide)
             #expect(errors.count == 1, "\(errors)")
             let e = try #require(errors.first)
