@@ -70,39 +70,34 @@ struct TransportFlow: Sendable {
     }
 
     /// Demand nodes on the source side of the minimum cut: those reachable in the residual graph
-    /// from demand with weight left unassigned. Meaningful after `maximise()`.
+    /// from demand with weight left unassigned. Meaningful after `maximise()`. A breadth-first
+    /// search over the stations' own lists (`byStation`), so that its work is the edges of the
+    /// stations it reaches, not every edge of the network (site selection asks this of flows
+    /// whose source side is a few nodes, over a county's whole demand).
     func sourceSide() -> [Bool] {
         let n = reach.rowCount, m = reach.columnCount
-        var count = [Int](repeating: 0, count: m + 1)
-        for e in 0..<reach.edgeCount where flow[e] > eps { count[Int(reach.columns[e]) + 1] += 1 }
-        for j in 0..<m { count[j + 1] += count[j] }
-        var next = count
-        var carrierRow = [Int32](repeating: 0, count: count[m])
-        for i in 0..<n {
-            for e in reach.offsets[i]..<reach.offsets[i + 1] where flow[e] > eps {
-                let j = Int(reach.columns[e])
-                carrierRow[next[j]] = Int32(i)
-                next[j] += 1
-            }
-        }
         var seenD = [Bool](repeating: false, count: n)
         var seenS = [Bool](repeating: false, count: m)
-        var queue: [Int] = []
+        var queue: [Int32] = []
         for i in 0..<n where supply[i] > eps {
             seenD[i] = true
-            queue.append(i)
+            queue.append(Int32(i))
         }
         var head = 0
         while head < queue.count {
-            let i = queue[head]
+            let i = Int(queue[head])
             head += 1
             for e in reach.offsets[i]..<reach.offsets[i + 1] {
                 let j = Int(reach.columns[e])
                 if seenS[j] { continue }
                 seenS[j] = true
-                for k in count[j]..<count[j + 1] where !seenD[Int(carrierRow[k])] {
-                    seenD[Int(carrierRow[k])] = true
-                    queue.append(Int(carrierRow[k]))
+                // Station j leads back to the demand nodes whose flow it carries.
+                for k in byStation.offsets[j]..<byStation.offsets[j + 1] {
+                    let r = Int(byStation.columns[k])
+                    if !seenD[r] && flow[Int(stationEdge[k])] > eps {
+                        seenD[r] = true
+                        queue.append(Int32(r))
+                    }
                 }
             }
         }
