@@ -169,20 +169,20 @@ struct CanonicalAllocationProblem {
         // canonical station, cost) side by side, so that the demand order and the renumbered rows
         // below read each row as one contiguous block.
         let edgeCount = reach.edgeCount
-        var sortedEdges = [Int32](repeating: 0, count: edgeCount)
-        var sortedStation = [Int32](repeating: 0, count: edgeCount)
-        var sortedCost = [Double](repeating: 0, count: edgeCount)
+        var sortedEdgesFill = [Int32](repeating: 0, count: edgeCount)
+        var sortedStationFill = [Int32](repeating: 0, count: edgeCount)
+        var sortedCostFill = [Double](repeating: 0, count: edgeCount)
         // The first (station, cost) of each row (station −1 for a row without edges): the demand
         // order below compares whole rows only when these are equal.
-        var firstStation = [Int32](repeating: -1, count: rowCount)
-        var firstCost = [Double](repeating: 0, count: rowCount)
+        var firstStationFill = [Int32](repeating: -1, count: rowCount)
+        var firstCostFill = [Double](repeating: 0, count: rowCount)
         canonicalStation.withUnsafeBufferPointer { rank in
             reach.columns.withUnsafeBufferPointer { columns in
                 costs.withUnsafeBufferPointer { cost in
                     reach.offsets.withUnsafeBufferPointer { offsets in
-                        sortedEdges.withUnsafeMutableBufferPointer { outEdge in
-                            sortedStation.withUnsafeMutableBufferPointer { outStation in
-                                sortedCost.withUnsafeMutableBufferPointer { outCost in
+                        sortedEdgesFill.withUnsafeMutableBufferPointer { outEdge in
+                            sortedStationFill.withUnsafeMutableBufferPointer { outStation in
+                                sortedCostFill.withUnsafeMutableBufferPointer { outCost in
                                     for i in 0..<rowCount {
                                         let lo = offsets[i], hi = offsets[i + 1]
                                         for t in lo..<hi {
@@ -202,8 +202,8 @@ struct CanonicalAllocationProblem {
                                             outCost[k] = c
                                         }
                                         if lo < hi {
-                                            firstStation[i] = outStation[lo]
-                                            firstCost[i] = outCost[lo]
+                                            firstStationFill[i] = outStation[lo]
+                                            firstCostFill[i] = outCost[lo]
                                         }
                                     }
                                 }
@@ -213,6 +213,10 @@ struct CanonicalAllocationProblem {
                 }
             }
         }
+        // Read-only from here: the comparisons below (millions on a country's plans) then read
+        // plain arrays, without the run-time exclusivity checks of variables a closure captures.
+        let sortedEdges = sortedEdgesFill, sortedStation = sortedStationFill, sortedCost = sortedCostFill
+        let firstStation = firstStationFill, firstCost = firstCostFill
         // Demand by (edge list of (station, cost), then weight), compared lexicographically.
         func order(_ a: Int, _ b: Int) -> Int {
             if firstStation[a] != firstStation[b] { return firstStation[a] < firstStation[b] ? -1 : 1 }
