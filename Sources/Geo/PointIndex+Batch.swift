@@ -99,7 +99,8 @@ extension PointIndex {
             return
         }
         // Every query's count is written by its part (offsets[0] here), every entry of the spatial
-        // ordering by its part before it is read.
+        // ordering by its part before it is read (the radix sort's scratch only by the passes that
+        // run: when every key is equal none does, and the scratch stays unwritten, never read).
         prepareForBatch(&output.offsets, count: n + 1)
         output.offsets[0] = 0
 
@@ -182,8 +183,10 @@ extension PointIndex {
 /// mapped already); new memory is not written here, so that its pages are first touched, and
 /// zeroed by the kernel, by the threads answering the batch, at once, rather than by this thread
 /// filling zeros first (ten million queries need some 400 MB of such arrays, and on a virtual
-/// machine the page faults are much of their cost). The entries are not initialized until then:
-/// only plain values (`BitwiseCopyable`) are allowed, and nothing may read an entry first.
+/// machine the page faults are much of their cost). The entries are not initialized until then
+/// (the array claims them initialized, which `Array(unsafeUninitializedCapacity:)` asks callers
+/// not to do: harmless for plain values, which have no invariants and nothing to release, so only
+/// `BitwiseCopyable` ones are allowed), and nothing may read an entry first.
 func prepareForBatch<T: BitwiseCopyable>(_ array: inout [T], count: Int) {
     if count <= array.count {
         array.removeLast(array.count - count)

@@ -16,8 +16,8 @@ public struct Assignment: Sendable, Equatable {
 /// count as zero, so the result is exact up to that tolerance per augmenting step.
 ///
 /// The solver starts from a greedy assignment (least-connected demand first) and completes it with
-/// Dinic's blocking flows over the residual graph; stations keep only the edges that carry flow, so
-/// memory is the input CSR plus one Double per edge.
+/// Dinic's blocking flows over the residual graph; memory is the input CSR, its transpose (each
+/// station's rows with their edge indices) and one Double per edge.
 public func maximumAssignment(weights: [Double], capacities: [Double], reach: Reach) throws(OptimizationError) -> Assignment {
     var state = try TransportFlow(weights: weights, capacities: capacities, reach: reach)
     state.maximise()
@@ -71,9 +71,10 @@ struct TransportFlow: Sendable {
 
     /// Demand nodes on the source side of the minimum cut: those reachable in the residual graph
     /// from demand with weight left unassigned. Meaningful after `maximise()`. A breadth-first
-    /// search over the stations' own lists (`byStation`), so that its work is the edges of the
-    /// stations it reaches, not every edge of the network (site selection asks this of flows
-    /// whose source side is a few nodes, over a county's whole demand).
+    /// search over the stations' own lists (`byStation`): beyond one pass over the demand nodes
+    /// (those with weight left start it), its work is the edges of the nodes and stations it
+    /// reaches, not every edge of the network (site selection asks this of flows whose source side
+    /// is a few nodes, over a county's whole demand).
     func sourceSide() -> [Bool] {
         let n = reach.rowCount, m = reach.columnCount
         var seenD = [Bool](repeating: false, count: n)

@@ -31,7 +31,8 @@ extension LoadRun {
     /// Sets each point's `projected` from its WGS84 `location`, a block of points at a time: no
     /// copy of the whole layer's coordinates (ten million demand points would need four arrays of
     /// 80–160 MB). False, with one error naming the first feature PROJ cannot transform, when one
-    /// fails; the layer then gives no points.
+    /// fails (or, should PROJ fail a block without failing any of its points alone, naming the
+    /// block); the layer then gives no points.
     mutating func project<Record: LocatedRecord>(_ records: inout [Record], _ transformer: CoordinateTransformer, _ kind: Layer) -> Bool {
         let block = 1 << 16
         var xs: [Double] = [], ys: [Double] = []
@@ -58,7 +59,7 @@ extension LoadRun {
                     issues.append(DatasetIssue(.error, file: path(kind), featureIndex: r.featureIndex, featureID: r.id,
                                                "cannot project (\(JSONValue.format(number: r.location.lon)), \(JSONValue.format(number: r.location.lat))) to \(transformer.target): \(reasons[k]!)"))
                 } else {
-                    issues.append(DatasetIssue(.error, file: path(kind), "cannot project to \(transformer.target): \(error)"))
+                    issues.append(DatasetIssue(.error, file: path(kind), "cannot project points \(start + 1)–\(end) to \(transformer.target) (coordinates counted from the first of them): \(error)"))
                 }
                 return false
             }

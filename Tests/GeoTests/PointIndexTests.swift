@@ -287,6 +287,20 @@ struct PointIndexTests {
         for (i, q) in short.enumerated() {
             #expect(batch.neighbors(ofQuery: i) == index.nearest(to: q, k: 2))
         }
+        // A batch that finds nothing after bigger ones: every row empty, no stale results.
+        let far = (0..<9000).map { Coordinate(x: 1_000 + Double($0), y: -1_000) }
+        index.within(radius: 1, of: far, into: &batch)
+        #expect(batch.queryCount == far.count && batch.offsets.allSatisfy { $0 == 0 })
+        #expect(batch.indices.isEmpty && batch.squaredDistances.isEmpty)
+        // Then one longer than the last but within the room the first left (the arrays grow in
+        // place): the same answers as one at a time.
+        let again = queries[1000..<16_000]
+        index.within(radius: 3, of: again, into: &batch)
+        #expect(batch.queryCount == again.count)
+        var mismatches = 0
+        for (i, q) in again.enumerated() where batch.neighbors(ofQuery: i) != index.within(radius: 3, of: q) { mismatches += 1 }
+        #expect(mismatches == 0)
+        #expect(batch.offsets.last == batch.indices.count && batch.indices.count == batch.squaredDistances.count)
     }
 
     @Test("the radix sort behind spatial answering order sorts by the high word and is stable")
