@@ -310,7 +310,6 @@ private struct TreeBuilder {
         build(node: 2 * node + 2, lo: mid, hi: hi)
     }
 
-
     @inline(__always)
     private func key(_ p: BuildPoint, _ axis: Int) -> Double { axis == 0 ? p.x : p.y }
 
