@@ -98,6 +98,10 @@ public struct CoverageReport: Sendable {
     /// served and load figure (`served`, `load`, `unitServed`, `stationUse[].load`, `riderMetres`)
     /// is 0; demand, coverage, seats, capacity, catchment and pressure are computed all the same.
     public var allocated: Bool
+    /// With `keepReachParts`: the connected parts of the graph the coverage was computed on (its
+    /// stations, the rest stations counted, in id order), for a capacitated plan, which would
+    /// otherwise find the same graph again.
+    var reachParts: ReachParts?
 
     /// At the peak of the manifest (its riders per seat), one radius for all demand.
     /// - Parameter kinds: the station kinds that count as offering rest (default: stations that offer rest).
@@ -111,13 +115,15 @@ public struct CoverageReport: Sendable {
     ///   - allocate: allocate riders to seats (the minimum-cost maximum flow, by far the largest
     ///     part of the work on a large dataset); false for callers that need coverage only, such
     ///     as the gaps (see `allocated`).
+    ///   - keepReachParts: keep the connected parts of the graph (`reachParts`), for a plan.
     public init(dataset: Dataset, demand: DemandModel, radius: ServiceRadius, time: PlanningTime, kinds: [StationKind]? = nil,
-                allocate: Bool = true) throws {
+                allocate: Bool = true, keepReachParts: Bool = false) throws {
         self.radiusM = radius.defaultM
         self.radius = radius
         self.time = time
         self.allocated = allocate
         let graph = try RestReach(dataset: dataset, demand: demand, radius: radius, time: time, kinds: kinds)
+        reachParts = keepReachParts ? ReachParts(graph) : nil
         let weights = demand.units.map(\.weight)
         let assignment = try allocate ? allocateRiders(weights: weights, capacities: graph.capacities, reach: graph.reach, distances: graph.distances) : nil
         let demandServed = assignment?.demandServed ?? Array(repeating: 0, count: weights.count)

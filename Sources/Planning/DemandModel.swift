@@ -31,7 +31,14 @@ public struct DemandModel: Sendable {
     }
 
     /// Every unit of demand, in id order (a demand point before an area cell of the same id).
-    public var units: [Unit]
+    /// Setting it, or one of its units, remakes `points`: change many units on a copy and set
+    /// the whole array once.
+    public var units: [Unit] {
+        didSet { points = units.map(\.projected) }
+    }
+    /// Each unit's `projected`, in the units' order: what the spatial indexes and batches over the
+    /// units are built from (made once instead of by each of them).
+    public private(set) var points: [Coordinate]
     /// The side in metres of the grid spreading the commercial areas' riders (100 by default).
     public var areaCellM: Double
 
@@ -52,46 +59,81 @@ public struct DemandModel: Sendable {
             throw OptimizationError.limitExceeded(
                 "the commercial areas span \(Int(min(cellCount, 9e18))) demand cells of \(JSONValue.format(number: areaCellM)) m (--area-cell-m), more than the limit of \(maximumGridCells) cells; give a larger --area-cell-m")
         }
-        let lookup = try DistrictLookup(dataset.districts)
-        // The areas' cells first, so that the units' array is made once at its full size: grown
-        // by the first cell after ten million points, it was copied whole (0.7 GB, seconds).
-        var areaCells: [(area: Int, riders: Double, cells: [Coordinate])] = []
-        for (i, area) in dataset.commercialAreas.enumerated() {
-            guard let riders = area.peakRiders, riders > 0 else { continue }
-            areaCells.append((i, riders, try DemandModel.cellCentres(in: area.projected, cell: areaCellM)))
+        // The areas' cells first (few), in id order; then every unit is written once, straight
+        // into its place in id order, by the cores: no sort of ten million units (and no second
+        // array of them to merge into) when the demand points are in id order already, as a
+        // generated layer's usually are.
+        var areaUnits: [Unit] = []
+        if dataset.commercialAreas.contains(where: { ($0.peakRiders ?? 0) > 0 }) {
+            let lookup = try DistrictLookup(dataset.districts)
+            for (i, area) in dataset.commercialAreas.enumerated() {
+                guard let riders = area.peakRiders, riders > 0 else { continue }
+                let cells = try DemandModel.cellCentres(in: area.projected, cell: areaCellM)
+                let share = riders / Double(cells.count)
+                for (k, c) in cells.enumerated() {
+                    areaUnits.append(Unit(id: "\(area.id)#\(k + 1)", weight: share, projected: c, origin: .area(i), divisions: try lookup.divisions(containing: c)))
+                }
+            }
+            areaUnits.sort { a, b in a.id != b.id ? a.id < b.id : a.origin.index < b.origin.index }
         }
-        var units: [Unit] = []
-        units.reserveCapacity(dataset.demand.count + areaCells.reduce(0) { $0 + $1.cells.count })
-        // Each point's fields read in place (not a copy of each point with its properties). Units
-        // in the same divisions share one list of them: a dataset has a few dozen different lists,
-        // not one per demand point (200,000 small arrays).
-        var lists = DivisionLists(count: dataset.districts.count)
-        var found: [Int] = []
-        try dataset.demand.withUnsafeBufferPointer { points in
-            for i in points.indices {
-                try lookup.divisions(containing: points[i].projected, into: &found)
-                units.append(Unit(id: points[i].id, weight: points[i].weight, projected: points[i].projected, origin: .point(i),
-                                  divisions: lists.shared(found)))
+        let demand = dataset.demand
+        // The demand points in id order (a point before another of the same id when it comes
+        // first): nil when they are already.
+        let order: [Int]? = demand.withUnsafeBufferPointer { points in
+            guard points.indices.dropFirst().contains(where: { points[$0].id < points[$0 - 1].id }) else { return nil }
+            return points.indices.sorted { a, b in points[a].id != points[b].id ? points[a].id < points[b].id : a < b }
+        }
+        // Where each area cell goes: before the first point (in id order) whose id is greater than
+        // the cell's (a point goes before a cell of the same id).
+        let slots: [Int] = demand.withUnsafeBufferPointer { points in
+            areaUnits.map { cell in
+                var low = 0, high = points.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if points[order?[mid] ?? mid].id <= cell.id { low = mid + 1 } else { high = mid }
+                }
+                return low
             }
         }
-        for (i, riders, cells) in areaCells {
-            let area = dataset.commercialAreas[i]
-            let share = riders / Double(cells.count)
-            for (k, c) in cells.enumerated() {
-                units.append(Unit(id: "\(area.id)#\(k + 1)", weight: share, projected: c, origin: .area(i), divisions: try lookup.divisions(containing: c)))
+        // One part per core over the points; each part writes its points and the cells that go
+        // before them (the last part also those after every point).
+        let pointCuts = evenCuts(demand.count)
+        var c = 0
+        let cellCuts = [0] + pointCuts.dropFirst().dropLast().map { cut in
+            while c < slots.count, slots[c] < cut { c += 1 }
+            return c
+        } + [slots.count]
+        let areas = areaUnits
+        let districts = dataset.districts
+        let units: [Unit] = try parallelArray(cuts: zip(pointCuts, cellCuts).map { $0 + $1 }) { part, writer in
+            // A lookup per part: a lookup is for one thread at a time.
+            let lookup = try DistrictLookup(districts)
+            // Units in the same divisions share one list of them: a dataset has a few dozen
+            // different lists, not one per demand point (200,000 small arrays).
+            var lists = DivisionLists(count: districts.count)
+            var found: [Int] = []
+            var cell = cellCuts[part]
+            try demand.withUnsafeBufferPointer { points in
+                for p in pointCuts[part]..<pointCuts[part + 1] {
+                    while cell < cellCuts[part + 1], slots[cell] == p {
+                        writer.append(areas[cell])
+                        cell += 1
+                    }
+                    let i = order?[p] ?? p
+                    try lookup.divisions(containing: points[i].projected, into: &found)
+                    writer.append(Unit(id: points[i].id, weight: points[i].weight, projected: points[i].projected, origin: .point(i),
+                                       divisions: lists.shared(found)))
+                }
             }
-        }
-        // Units in id order (a demand point before an area cell of the same id), so that every sum
-        // and graph built on them is the same whatever the order of features in the files.
-        units.sort { a, b in
-            if a.id != b.id { return a.id < b.id }
-            switch (a.origin, b.origin) {
-            case let (.point(x), .point(y)), let (.area(x), .area(y)): return x < y
-            case (.point, .area): return true
-            case (.area, .point): return false
+            while cell < cellCuts[part + 1] {
+                writer.append(areas[cell])
+                cell += 1
             }
         }
         self.units = units
+        points = try parallelArray(cuts: evenCuts(units.count)) { part, writer in
+            for u in writer.range { writer.append(units[u].projected) }
+        }
     }
 
     /// Centres of the grid cells (aligned to multiples of `cell`) inside a polygon, in row order;
@@ -112,6 +154,15 @@ public struct DemandModel: Sendable {
         }
         if out.isEmpty, case let .point(c) = try polygon.pointOnSurface() { out.append(c) }
         return out
+    }
+}
+
+extension DemandModel.Unit.Origin {
+    /// The index of the demand point or of the commercial area.
+    var index: Int {
+        switch self {
+        case let .point(i), let .area(i): return i
+        }
     }
 }
 

@@ -98,3 +98,92 @@ final class TransformerPool: @unchecked Sendable {
         return try body(transformer)
     }
 }
+
+/// A new array of `cuts.last!` elements made on the cores, one contiguous part per worker: part
+/// `k` is positions `cuts[k] ..< cuts[k + 1]`, and `body(k, &writer)` appends exactly its elements,
+/// in order. The array's memory is first written by the thread that fills each part, so a big
+/// array's fresh pages are faulted in by all the cores at once, not by one after the other. When
+/// parts throw, every element written is destroyed and the error of the lowest part is rethrown.
+/// `cuts` starts at 0 and does not decrease.
+func parallelArray<T>(cuts: [Int], _ body: @Sendable (_ part: Int, _ writer: inout PartWriter<T>) throws -> Void) throws -> [T] {
+    precondition(cuts.first == 0 && zip(cuts, cuts.dropFirst()).allSatisfy { $0 <= $1 })
+    let count = cuts.last!
+    let parts = cuts.count - 1
+    return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let base = UncheckedSendable(buffer.baseAddress)
+        let written = UncheckedSendable(UnsafeMutableBufferPointer<Int>.allocate(capacity: parts))
+        let failures = UncheckedSendable(UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: parts))
+        written.value.initialize(repeating: 0)
+        failures.value.initialize(repeating: nil)
+        defer {
+            written.value.deallocate()
+            _ = failures.value.deinitialize()
+            failures.value.deallocate()
+        }
+        @Sendable func run(_ k: Int) {
+            var writer = PartWriter<T>(start: base.value.map { $0 + cuts[k] }, range: cuts[k]..<cuts[k + 1])
+            do {
+                try body(k, &writer)
+                precondition(writer.count == writer.capacity, "a part of parallelArray wrote \(writer.count) of its \(writer.capacity) elements")
+            } catch {
+                failures.value[k] = error
+            }
+            written.value[k] = writer.count
+        }
+        if parts == 1 {
+            run(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                run(k)
+                // The pool's threads outlive this call: their GEOS contexts are released here.
+                releaseThreadGEOSContext()
+            }
+        }
+        if let failed = failures.value.firstIndex(where: { $0 != nil }) {
+            for k in 0..<parts where written.value[k] > 0 {
+                (base.value! + cuts[k]).deinitialize(count: written.value[k])
+            }
+            initialized = 0
+            throw failures.value[failed]!
+        }
+        initialized = count
+    }
+}
+
+/// Even cuts of `0..<count` for `parallelArray`: one part per core, none shorter than
+/// `minimumPart` (a single part when `count` is small).
+func evenCuts(_ count: Int, minimumPart: Int = 1 << 16) -> [Int] {
+    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / max(1, minimumPart)))
+    return (0...parts).map { count * $0 / parts }
+}
+
+/// Where one part of `parallelArray` writes its elements, in order.
+struct PartWriter<T> {
+    private let start: UnsafeMutablePointer<T>?
+    /// The elements the part must write.
+    let capacity: Int
+    /// The elements written so far.
+    private(set) var count = 0
+
+    /// The positions of the part in the whole array.
+    let range: Range<Int>
+
+    fileprivate init(start: UnsafeMutablePointer<T>?, range: Range<Int>) {
+        self.start = start
+        self.range = range
+        capacity = range.count
+    }
+
+    /// Writes the part's next element.
+    mutating func append(_ element: consuming T) {
+        precondition(count < capacity, "a part of parallelArray wrote more than its \(capacity) elements")
+        (start! + count).initialize(to: element)
+        count += 1
+    }
+}
+
+/// A value handed to the threads of `parallelArray`, each of which touches only its own part.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -54,12 +54,17 @@ public struct CoverageStudy: Sendable {
     /// the allocation of riders to seats (`CoverageReport.allocated`): for studies that need
     /// coverage only.
     public init(_ dataset: Dataset, settings: CoverageSettings, allocate: Bool = true) throws {
+        try self.init(dataset, settings: settings, allocate: allocate, keepReachParts: false)
+    }
+
+    /// `keepReachParts`: the report keeps its graph's connected parts (`CoverageReport.reachParts`).
+    init(_ dataset: Dataset, settings: CoverageSettings, allocate: Bool, keepReachParts: Bool) throws {
         self.settings = settings
         selected = try dataset.divisionIndices(matching: settings.districts)
         let time = settings.time(dataset)
         demand = try DemandModel(dataset, areaCellM: settings.areaCellM).scaled(by: time.demandFactor)
         report = try CoverageReport(dataset: dataset, demand: demand, radius: settings.radius(dataset), time: time, kinds: settings.restKinds,
-                                    allocate: allocate)
+                                    allocate: allocate, keepReachParts: keepReachParts)
     }
 
     /// The rows of the chosen divisions, in the order chosen (all by id by default, whatever the
@@ -213,7 +218,7 @@ public struct ProposalStudy: Sendable {
             for c in dataset.candidates { hasCandidates.formUnion(try lookup.divisions(containing: c.projected)) }
             needsAllocation = chosen.contains { !hasCandidates.contains($0) }
         }
-        coverage = try CoverageStudy(dataset, settings: settings, allocate: needsAllocation)
+        coverage = try CoverageStudy(dataset, settings: settings, allocate: needsAllocation, keepReachParts: proposalSettings.capacitated)
         self.settings = proposalSettings
         let m = dataset.manifest
         let siteSettings = SiteProposals.Settings(

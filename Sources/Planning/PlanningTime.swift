@@ -87,7 +87,10 @@ extension DemandModel {
     public func scaled(by factor: Double) -> DemandModel {
         guard factor != 1 else { return self }
         var copy = self
-        for i in copy.units.indices { copy.units[i].weight *= factor }
+        // Scaled apart and set once: each change made through `copy.units[i]` would remake `points`.
+        var units = copy.units
+        for i in units.indices { units[i].weight *= factor }
+        copy.units = units
         return copy
     }
 }

@@ -53,7 +53,7 @@ struct ProposalContext: Sendable {
             for d in divisions { candidatesOf[d].append(k) }
         }
         self.candidatesOf = candidatesOf
-        allUnits = try PointIndex(demand.units.map(\.projected))
+        allUnits = try PointIndex(demand.points)
         let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
         let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
         unitRadius = demand.units.map { radius.radius(of: $0) }
@@ -66,8 +66,11 @@ struct ProposalContext: Sendable {
         restIndex = try PointIndex(rest.map { dataset.stations[$0].projected })
         capacities = rest.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
         restDivisions = settings.expand ? try rest.map { try lookup.divisions(containing: dataset.stations[$0].projected) } : []
-        if settings.capacitated {
-            (restPart, unitsOfPart) = Self.parts(units: demand.units.map(\.projected), radii: unitRadius, reachM: reachM, restIndex: restIndex, restCount: rest.count)
+        if let kept = coverage.reachParts, settings.capacitated, kept.stations == rest, coverage.radius == radius {
+            // The coverage's graph is this one (the same stations and radii): its parts are these.
+            (restPart, unitsOfPart) = (kept.restPart, kept.unitsOfPart)
+        } else if settings.capacitated {
+            (restPart, unitsOfPart) = Self.parts(units: demand.points, radii: unitRadius, reachM: reachM, restIndex: restIndex, restCount: rest.count)
         } else {
             (restPart, unitsOfPart) = ([], [:])
         }
@@ -124,12 +127,49 @@ struct ProposalContext: Sendable {
                 firstStation[u] = first
             }
         }
-        let restPart = (0..<restCount).map { Int32(sets.root($0)) }
+        return ReachParts.grouped(&sets, count: restCount, firstStation: firstStation)
+    }
+
+}
+
+/// The connected parts of a demand–station reach graph (see `ProposalContext.restPart`).
+struct ReachParts: Sendable {
+    /// The graph's stations (indices into dataset.stations).
+    var stations: [Int]
+    /// Per station: the root station of its part.
+    var restPart: [Int32]
+    /// Per part (by root): the demand units that reach one of its stations, ascending.
+    var unitsOfPart: [Int32: [Int]]
+
+    /// The parts of a rest graph: its rows' stations joined, row by row.
+    init(_ graph: RestReach) {
+        stations = graph.stations
+        var sets = LowestRootSets(count: graph.stations.count)
+        let reach = graph.reach
+        let firstStation = reach.offsets.withUnsafeBufferPointer { offsets in
+            reach.columns.withUnsafeBufferPointer { columns in
+                (0..<reach.rowCount).map { u -> Int32 in
+                    let row = offsets[u]..<offsets[u + 1]
+                    guard let first = row.first else { return -1 }
+                    for e in row.dropFirst() { sets.union(Int(columns[first]), Int(columns[e])) }
+                    return columns[first]
+                }
+            }
+        }
+        (restPart, unitsOfPart) = Self.grouped(&sets, count: graph.stations.count, firstStation: firstStation)
+    }
+
+    /// Each station's root, and the units of each part: a unit's part is that of the first
+    /// station it reaches (-1: none).
+    static func grouped(_ sets: inout LowestRootSets, count: Int, firstStation: [Int32]) -> (restPart: [Int32], unitsOfPart: [Int32: [Int]]) {
+        let restPart = (0..<count).map { Int32(sets.root($0)) }
         var unitsOfPart: [Int32: [Int]] = [:]
         for (u, j) in firstStation.enumerated() where j >= 0 { unitsOfPart[restPart[Int(j)], default: []].append(u) }
         return (restPart, unitsOfPart)
     }
+}
 
+extension ProposalContext {
     /// Demand units within reach of a site: within the radius of each unit (`units` maps the
     /// index's points to demand units).
     func reached(_ index: PointIndex, _ units: [Int], from site: Coordinate) -> [Int] {

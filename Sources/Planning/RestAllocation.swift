@@ -29,7 +29,7 @@ public struct RestReach: Sendable {
         capacities = stations.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
         let index = try PointIndex(stations.map { dataset.stations[$0].projected })
         var batch = NeighborBatch()
-        index.within(radius: radius.maximumM, of: demand.units.map(\.projected), into: &batch)
+        index.within(radius: radius.maximumM, of: demand.points, into: &batch)
         var offsets: [Int]
         var columns: [Int32]
         var distances: [Double]
@@ -37,7 +37,13 @@ public struct RestReach: Sendable {
             // Every neighbour found is within the radius: the batch's rows are the graph's, and
             // its squared distances become the distances in place (no second array of them).
             offsets = batch.offsets
-            columns = batch.indices.map { Int32($0) }
+            // On the cores: tens of millions of edges on a country.
+            let found = batch.indices
+            columns = try parallelArray(cuts: evenCuts(found.count)) { _, writer in
+                found.withUnsafeBufferPointer { found in
+                    for k in writer.range { writer.append(Int32(found[k])) }
+                }
+            }
             distances = batch.squaredDistances
             batch = NeighborBatch()
             distances.withUnsafeMutableBufferPointer { d in

@@ -8,6 +8,8 @@ public struct DatasetBuilder {
     public var districts: [(id: String, ring: [(Double, Double)])] = []
     public var stations: [(id: String, kind: String, seats: Int, lon: Double, lat: Double)] = []
     public var demand: [(id: String, weight: Double, lon: Double, lat: Double)] = []
+    /// Commercial areas with their peak riders (none by default).
+    public var areas: [(id: String, peakRiders: Double, ring: [(Double, Double)])] = []
     public var radius = 1000.0
     /// Opening hours by station id (stations not listed have none: always open).
     public var stationHours: [String: String] = [:]
@@ -45,7 +47,11 @@ public struct DatasetBuilder {
         try put("demand.geojson", DatasetBuilder.collection(demand.map { d in
             DatasetBuilder.feature("\"id\":\"\(d.id)\",\"weight\":\(d.weight)", "{\"type\":\"Point\",\"coordinates\":[\(d.lon),\(d.lat)]}")
         }))
-        for empty in ["parking_zones.geojson", "commercial_areas.geojson"] { try put(empty, DatasetBuilder.collection([])) }
+        try put("commercial_areas.geojson", DatasetBuilder.collection(areas.map { a in
+            let ring = a.ring.map { "[\($0.0),\($0.1)]" }.joined(separator: ",")
+            return DatasetBuilder.feature("\"id\":\"\(a.id)\",\"name\":\"\(a.id)\",\"peak_riders\":\(a.peakRiders)", "{\"type\":\"Polygon\",\"coordinates\":[[\(ring)]]}")
+        }))
+        try put("parking_zones.geojson", DatasetBuilder.collection([]))
         return folder
     }
 
