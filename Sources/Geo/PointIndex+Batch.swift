@@ -47,6 +47,10 @@ extension PointIndex {
     /// Parts per core: a few, so that a core that finishes early takes another, but not so many
     /// that each part's spatial order loses its locality.
     static let partsPerWorker = 2
+    /// Queries per part above which a batch has more parts than `partsPerWorker` a core: the parts
+    /// of ten million queries differ in work (dense towns, empty hills), and with two parts a core
+    /// the last one ran for seconds on one core while the other was idle.
+    static let maximumPart = 1 << 20
     /// Cores to use, read once.
     static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Parts at least this long are answered in spatial order (a Morton curve over the index's
@@ -104,7 +108,7 @@ extension PointIndex {
         prepareForBatch(&output.offsets, count: n + 1)
         output.offsets[0] = 0
 
-        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, Self.partsPerWorker * Self.workers)
+        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, max(Self.partsPerWorker * Self.workers, n / Self.maximumPart))
         let perPart = (n + partCount - 1) / partCount
         let spatialOrder = perPart >= Self.minimumSortedPart && n <= Int(UInt32.max)
         if output.parts.count < partCount {
@@ -261,7 +265,7 @@ struct SpatialOrdering {
 
 /// Sorts by the high 32 bits, stably (so equal keys keep their positions' order): least significant
 /// digit first, 8 bits a pass, skipping passes where every value has the same digit.
-func radixSortByHighWord(_ values: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
+public func radixSortByHighWord(_ values: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
     let n = values.count
     precondition(scratch.count >= n)
     if n < 2 { return }

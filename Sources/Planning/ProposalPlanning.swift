@@ -22,7 +22,8 @@ struct ProposalContext: Sendable {
     /// ascending. Other divisions' demand can only use a division's stations through these parts.
     let restPart: [Int32]
     let unitsOfPart: [Int32: [Int]]
-    let allUnits: PointIndex
+    /// Every demand unit, for the units a chosen site reaches.
+    let allUnits: UnitGrid
     /// Station indices of the rest stations, their index and capacities (seats × riders per seat).
     let rest: [Int]
     let restIndex: PointIndex
@@ -43,9 +44,21 @@ struct ProposalContext: Sendable {
         let lookup = try DistrictLookup(dataset.districts)
         let candidateDivisions = try dataset.candidates.map { try lookup.divisions(containing: $0.projected) }
         self.candidateDivisions = candidateDivisions
-        var unitsOf = [[Int]](repeating: [], count: dataset.districts.count)
-        for (u, unit) in demand.units.enumerated() {
-            for d in unit.divisions { unitsOf[d].append(u) }
+        // Each division's list made at its size (counted first), not grown append by append.
+        var sizes = [Int](repeating: 0, count: dataset.districts.count)
+        var unitsOf: [[Int]] = []
+        demand.units.withUnsafeBufferPointer { units in
+            for u in units.indices {
+                for d in units[u].divisions { sizes[d] += 1 }
+            }
+            unitsOf = sizes.map { size -> [Int] in
+                var list: [Int] = []
+                list.reserveCapacity(size)
+                return list
+            }
+            for u in units.indices {
+                for d in units[u].divisions { unitsOf[d].append(u) }
+            }
         }
         self.unitsOf = unitsOf
         var candidatesOf = [[Int]](repeating: [], count: dataset.districts.count)
@@ -53,9 +66,9 @@ struct ProposalContext: Sendable {
             for d in divisions { candidatesOf[d].append(k) }
         }
         self.candidatesOf = candidatesOf
-        allUnits = try PointIndex(demand.points)
         let time = settings.time ?? PlanningTime(manifest: dataset.manifest)
         let radius = settings.radius ?? ServiceRadius(uniform: settings.radiusM)
+        allUnits = try UnitGrid(demand.points, cell: radius.maximumM)
         unitRadius = demand.units.map { radius.radius(of: $0) }
         reachM = radius.maximumM
         ridersPerSeat = time.ridersPerSeat
@@ -163,8 +176,15 @@ struct ReachParts: Sendable {
     /// station it reaches (-1: none).
     static func grouped(_ sets: inout LowestRootSets, count: Int, firstStation: [Int32]) -> (restPart: [Int32], unitsOfPart: [Int32: [Int]]) {
         let restPart = (0..<count).map { Int32(sets.root($0)) }
+        // Lists by root, each made at its size, then keyed: no hash lookup per unit (ten million).
+        var sizes = [Int](repeating: 0, count: count)
+        for j in firstStation where j >= 0 { sizes[Int(restPart[Int(j)])] += 1 }
+        var byRoot = [[Int]](repeating: [], count: count)
+        for r in 0..<count where sizes[r] > 0 { byRoot[r].reserveCapacity(sizes[r]) }
+        for (u, j) in firstStation.enumerated() where j >= 0 { byRoot[Int(restPart[Int(j)])].append(u) }
         var unitsOfPart: [Int32: [Int]] = [:]
-        for (u, j) in firstStation.enumerated() where j >= 0 { unitsOfPart[restPart[Int(j)], default: []].append(u) }
+        unitsOfPart.reserveCapacity(sizes.lazy.filter { $0 > 0 }.count)
+        for r in 0..<count where sizes[r] > 0 { unitsOfPart[Int32(r)] = byRoot[r] }
         return (restPart, unitsOfPart)
     }
 }

@@ -112,7 +112,7 @@ struct LoadRun {
         }
         if layers.contains(.stations), let layer = readLayer(.stations) {
             stations = parseStations(consume layer, transformer, manifest)
-            checkPoints(stations.indices.lazy.map { [stations] in (stations[$0].location, stations[$0].featureIndex, stations[$0].id) }, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(stations, layer: .stations, districts: districts, index: districtIndex, outsideIsWarning: true)
             let ids = Set(districts.map(\.id))
             for s in stations {
                 if let d = s.district, districtsOK, !districts.isEmpty, !ids.contains(d) {
@@ -128,7 +128,7 @@ struct LoadRun {
             // while the points were made: hand those pages back now, so that what is built next
             // (the demand model, the coverage) reuses them rather than taking fresh memory.
             LoadRun.returnFreeMemory()
-            checkPoints(demand.indices.lazy.map { [demand] in (demand[$0].location, demand[$0].featureIndex, demand[$0].id) }, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
+            checkPoints(demand, layer: .demand, districts: districts, index: districtIndex, outsideIsWarning: true)
         }
         if layers.contains(.candidates) {
             let exists = source.geoPackage.map { (try? GeoPackageReader(path: $0).hasLayer(.candidates)) ?? true }
@@ -136,7 +136,7 @@ struct LoadRun {
             if exists || source.isReplaced(.candidates), let layer = readLayer(.candidates) {
                 hasCandidates = true
                 candidates = parseCandidates(consume layer, transformer)
-                checkPoints(candidates.indices.lazy.map { [candidates] in (candidates[$0].location, candidates[$0].featureIndex, candidates[$0].id) }, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
+                checkPoints(candidates, layer: .candidates, districts: districts, index: districtIndex, outsideIsWarning: true)
             }
         }
         var dataset = Dataset(manifest: manifest, districts: districts,

@@ -12,11 +12,15 @@ struct ProjectionErrorTests {
     static let ortho = CRS("+proj=ortho +lat_0=36.1 +lon_0=113.1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs")
 
     static func demandErrors(count: Int, farSide: Int) throws -> [DatasetIssue] {
+        try demandErrors(count: count, farSides: [farSide])
+    }
+
+    static func demandErrors(count: Int, farSides: Set<Int>) throws -> [DatasetIssue] {
         var b = DatasetBuilder()
         b.districts = [("A", DatasetBuilder.box(113.0, 36.0, 113.2, 36.2))]
         b.demand = (0..<count).map { i in
             let id = "d\(String(format: "%06d", i))"
-            return i == farSide ? (id, 1, -66.9, -36.1) : (id, 1, 113.0 + 0.2 * Double(i % 1000) / 1000, 36.1)
+            return farSides.contains(i) ? (id, 1, -66.9, -36.1) : (id, 1, 113.0 + 0.2 * Double(i % 1000) / 1000, 36.1)
         }
         let folder = try b.write()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -35,6 +39,19 @@ struct ProjectionErrorTests {
             #expect(e.featureIndex == farSide)
             #expect(e.description.contains("(id d\(String(format: "%06d", farSide)))"), "\(e)")
             #expect(e.message.contains("cannot project (-66.9, -36.1)"), "\(e.message)")
+        }
+    }
+
+    /// 270,000 points: two parts of 135,000 on two cores (a part is at least two blocks).
+    @Test("a big layer is projected in parts on the cores: a far-side point in the second part is named; with one in each, the first",
+          .disabled(if: underThreadSanitizer, "two loads of 270,000 points take minutes under TSan"))
+    func parts() throws {
+        for (farSides, named) in [([200_000], 200_000), ([100_000, 200_000], 100_000)] {
+            let errors = try ProjectionErrorTests.demandErrors(count: 270_000, farSides: Set(farSides))
+            #expect(errors.count == 1, "\(errors)")
+            let e = try #require(errors.first)
+            #expect(e.featureIndex == named)
+            #expect(e.description.contains("(id d\(String(format: "%06d", named)))"), "\(e)")
         }
     }
 }
