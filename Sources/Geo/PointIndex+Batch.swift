@@ -47,9 +47,10 @@ extension PointIndex {
     /// Parts per core: a few, so that a core that finishes early takes another, but not so many
     /// that each part's spatial order loses its locality.
     static let partsPerWorker = 2
-    /// Queries per part above which a batch has more parts than `partsPerWorker` a core: the parts
-    /// of ten million queries differ in work (dense towns, empty hills), and with two parts a core
-    /// the last one ran for seconds on one core while the other was idle.
+    /// From about this many queries a part (up to twice it), a batch has more parts than
+    /// `partsPerWorker` a core (`n / maximumPart` of them): the parts of ten million queries differ
+    /// in work (dense towns, empty hills), and with two parts a core the last one ran for seconds
+    /// on one core while the other was idle.
     static let maximumPart = 1 << 20
     /// Cores to use, read once.
     static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -265,7 +266,7 @@ struct SpatialOrdering {
 
 /// Sorts by the high 32 bits, stably (so equal keys keep their positions' order): least significant
 /// digit first, 8 bits a pass, skipping passes where every value has the same digit.
-public func radixSortByHighWord(_ values: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
+package func radixSortByHighWord(_ values: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
     let n = values.count
     precondition(scratch.count >= n)
     if n < 2 { return }

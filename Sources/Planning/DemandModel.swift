@@ -136,6 +136,14 @@ public struct DemandModel: Sendable {
         }
     }
 
+    /// Units with their points as given (`points[i]` is `units[i].projected`).
+    init(units: [Unit], points: [Coordinate], areaCellM: Double) {
+        precondition(units.count == points.count)
+        self.units = units
+        self.points = points
+        self.areaCellM = areaCellM
+    }
+
     /// Centres of the grid cells (aligned to multiples of `cell`) inside a polygon, in row order;
     /// at least one point.
     static func cellCentres(in polygon: Geometry, cell: Double) throws -> [Coordinate] {

@@ -5,13 +5,16 @@ import Geo
 /// time, so a few large divisions do not hold up the rest) and returns the results in index order,
 /// whatever order they finished in. When some calls throw, the error of the lowest index is
 /// rethrown, so a run fails with the same message on one core or many. `workers` caps the threads
-/// (nil: the machine's cores).
-func parallelMap<T: Sendable>(_ count: Int, workers cap: Int? = nil, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+/// (nil: the machine's cores). `order`, a permutation of the indices, is the order they are handed
+/// out in (biggest work first, say); after a failure at index `f` only indices below `f` are still
+/// started, so the lowest failing index is found whatever the order.
+func parallelMap<T: Sendable>(_ count: Int, workers cap: Int? = nil, order: [Int]? = nil, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+    precondition(order.map { $0.count == count } ?? true)
     let workers = min(count, cap ?? ProcessInfo.processInfo.activeProcessorCount)
     if workers <= 1 {
         return try (0..<count).map(body)
     }
-    let results = ParallelResults<T>(count: count)
+    let results = ParallelResults<T>(count: count, order: order)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
         while let i = results.claim() {
             let outcome = Result { try body(i) }
@@ -28,28 +31,33 @@ func parallelMap<T: Sendable>(_ count: Int, workers cap: Int? = nil, _ body: @Se
 private final class ParallelResults<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
-    private var failed = false
+    private let order: [Int]?
+    /// The lowest index that failed so far (Int.max: none).
+    private var lowestFailure = Int.max
     private var slots: [Result<T, any Error>?]
 
-    init(count: Int) {
+    init(count: Int, order: [Int]?) {
         slots = Array(repeating: nil, count: count)
+        self.order = order
     }
 
     func claim() -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        // Once an index has failed, no further index is started: the lowest failure is reported.
-        // Every lower index has been claimed already, so it is still reported if it fails too.
-        if failed { return nil }
-        next += 1
-        return next - 1
+        // Once an index has failed, only lower indices are started: the lowest failure is
+        // reported. (In index order every lower index has been claimed already.)
+        while next < slots.count {
+            let i = order?[next] ?? next
+            next += 1
+            if i < lowestFailure { return i }
+        }
+        return nil
     }
 
     func store(_ result: Result<T, any Error>, at i: Int) {
         lock.lock()
         slots[i] = result
-        if case .failure = result { failed = true }
+        if case .failure = result { lowestFailure = min(lowestFailure, i) }
         lock.unlock()
     }
 
@@ -60,7 +68,7 @@ private final class ParallelResults<T: Sendable>: @unchecked Sendable {
             switch slot {
             case let .success(value)?: out.append(value)
             case let .failure(error)?: throw error
-            case nil: continue  // not started after an earlier failure, which is thrown first
+            case nil: continue  // not started after a lower failure, which is thrown first
             }
         }
         return out

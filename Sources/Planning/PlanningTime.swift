@@ -86,11 +86,10 @@ extension DemandModel {
     /// The same demand with every weight multiplied by `factor` (demand at a time of day).
     public func scaled(by factor: Double) -> DemandModel {
         guard factor != 1 else { return self }
-        var copy = self
-        // Scaled apart and set once: each change made through `copy.units[i]` would remake `points`.
-        var units = copy.units
+        // Scaled apart (each change made through a model's `units[i]` would remake its `points`),
+        // the points kept: the units stay where they are.
+        var units = self.units
         for i in units.indices { units[i].weight *= factor }
-        copy.units = units
-        return copy
+        return DemandModel(units: units, points: points, areaCellM: areaCellM)
     }
 }

@@ -233,21 +233,18 @@ public struct SiteProposals: Sendable {
             let cores = max(1, settings.cores ?? ProcessInfo.processInfo.activeProcessorCount)
             let threads = 2 * chosen.count <= cores ? 2 : 1
             // The biggest divisions (most demand) first, so that the last to finish is a small
-            // one, not a county's worth of work left for one core while the others are idle. When
-            // divisions fail, the error is that of the first in this order (the same on any number
-            // of cores).
-            let start = chosen.indices.sorted { a, b in
+            // one, not a county's worth of work left for one core while the others are idle.
+            // Results and the error (that of the first failing division in the order chosen) are
+            // as in the order chosen.
+            let biggestFirst = chosen.indices.sorted { a, b in
                 let (x, y) = (context.unitsOf[chosen[a]].count, context.unitsOf[chosen[b]].count)
                 return x != y ? x > y : a < b
             }
-            let planned = try parallelMap(chosen.count, workers: cores) { k in
-                let d = chosen[start[k]]
+            out = try parallelMap(chosen.count, workers: cores, order: biggestFirst) { k in
+                let d = chosen[k]
                 return try context.plan(scope: [d], id: dataset.districts[d].id, name: dataset.districts[d].name, threads: threads,
                                         progress: progress)
             }
-            var placed = [District?](repeating: nil, count: planned.count)
-            for (k, plan) in zip(start, planned) { placed[k] = plan }
-            out = placed.map { $0! }
         }
         districts = out
     }

@@ -1,11 +1,14 @@
 import Geo
 
 /// Points bucketed by the square cell of a grid they lie in, for a few radius queries over
-/// millions of points: which demand units a proposed site reaches. Made in linear time on the cores
-/// (a cell key per point, then a radix sort), about a fifth of a k-d tree's memory; a query reads
-/// the cells its circle's box spans, row by row. Answers are those of `PointIndex.within(radius:of:)`:
-/// the same squared distances (`dx * dx + dy * dy`, `dx = p.x - q.x`), the same `<= r * r` test,
-/// sorted by (squared distance, index).
+/// millions of points: which demand units a proposed site reaches. Made in linear time (a cell key
+/// per point, computed on the cores, then a radix sort), about a fifth of a k-d tree's memory; a
+/// query reads the cells its circle's box spans, widened by one cell on every side, row by row.
+/// Answers are those of `PointIndex.within(radius:of:)`: the same squared distances
+/// (`dx * dx + dy * dy`, `dx = p.x - q.x`), the same `<= r * r` test, sorted by (squared distance,
+/// index). The extra cell covers rounding: `q.x - r` is rounded apart from `p.x - q.x`, so a point
+/// the test accepts can lie a hair outside the box (by far less than a cell, which is never
+/// smaller than a billionth of the coordinates' magnitude).
 struct UnitGrid: Sendable {
     /// The points, by index.
     let points: [Coordinate]
@@ -32,7 +35,8 @@ struct UnitGrid: Sendable {
             maxY = max(maxY, p.y)
         }
         if points.isEmpty { (minX, minY, maxX, maxY) = (0, 0, 0, 0) }
-        let side = max(cell, (maxX - minX) / 65_535, (maxY - minY) / 65_535, 1e-9)
+        let magnitude = max(abs(minX), abs(maxX), abs(minY), abs(maxY))
+        let side = max(cell.isFinite ? cell : 0, (maxX - minX) / 65_535, (maxY - minY) / 65_535, magnitude * 1e-9, 1e-9)
         let columns = Int(((maxX - minX) / side).rounded(.down)) + 1
         let rows = Int(((maxY - minY) / side).rounded(.down)) + 1
         (self.cell, self.minX, self.minY, self.columns, self.rows) = (side, minX, minY, columns, rows)
@@ -56,18 +60,20 @@ struct UnitGrid: Sendable {
     func within(radius: Double, of q: Coordinate) -> [PointIndex.Neighbor] {
         guard radius >= 0, !entries.isEmpty else { return [] }
         let bound = radius * radius
-        // Cells of every point whose x and y are within radius of q's (the cell of a coordinate
-        // does not decrease as the coordinate grows).
-        let fx0 = ((q.x - radius - minX) / cell).rounded(.down), fx1 = ((q.x + radius - minX) / cell).rounded(.down)
-        let fy0 = ((q.y - radius - minY) / cell).rounded(.down), fy1 = ((q.y + radius - minY) / cell).rounded(.down)
+        // Cells of every point whose x and y are within radius of q's, and one more on each side
+        // (the cell of a coordinate does not decrease as the coordinate grows).
+        let fx0 = ((q.x - radius - minX) / cell).rounded(.down) - 1, fx1 = ((q.x + radius - minX) / cell).rounded(.down) + 1
+        let fy0 = ((q.y - radius - minY) / cell).rounded(.down) - 1, fy1 = ((q.y + radius - minY) / cell).rounded(.down) + 1
         guard fx1 >= 0, fy1 >= 0, fx0 < Double(columns), fy0 < Double(rows) else { return [] }
         let cx0 = Int(max(fx0, 0)), cx1 = Int(min(fx1, Double(columns - 1)))
         let cy0 = Int(max(fy0, 0)), cy1 = Int(min(fy1, Double(rows - 1)))
         var out: [PointIndex.Neighbor] = []
         entries.withUnsafeBufferPointer { entries in
             points.withUnsafeBufferPointer { points in
-                // The first entry whose key is at least `key`.
+                // The first entry whose key is at least `key` (keys are below 2^32; the end of the
+                // last row is 2^32 itself when the grid is 65,536 cells a side).
                 func first(_ key: Int) -> Int {
+                    if key >= 1 << 32 { return entries.count }
                     let target = UInt64(key) << 32
                     var low = 0, high = entries.count
                     while low < high {

@@ -10,8 +10,8 @@ struct UnitGridTests {
     func againstPointIndex(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         // Clusters, exact duplicates and points on a line, over a few kilometres (seed 4: over
-        // 20,000 km, so the grid's cells grow past the radius to keep 65,536 a side).
-        let span = seed == 4 ? 2e7 : 5_000.0
+        // 50,000 km, so the grid's cells grow past the 400 m asked, to keep 65,536 a side).
+        let span = seed == 4 ? 5e7 : 5_000.0
         var points: [Coordinate] = []
         for _ in 0..<3_000 {
             points.append(Coordinate(x: Double.random(in: 0...span, using: &rng), y: Double.random(in: 0...span / 3, using: &rng)))
@@ -36,6 +36,29 @@ struct UnitGridTests {
             #expect(grid.within(radius: radius, of: query) == tree.within(radius: radius, of: query))
         }
         #expect(grid.within(radius: -1, of: points[0]).isEmpty)
+    }
+
+    @Test("edge cases: the last cell of a 65,536 × 65,536 grid; a point the box would miss by rounding; an infinite radius")
+    func edges() throws {
+        // Keys of the last row end at 2^32.
+        let square = [Coordinate(x: 0, y: 0), Coordinate(x: 65_535, y: 65_535)]
+        let big = try UnitGrid(square, cell: 1)
+        let tree = try PointIndex(square)
+        #expect(big.within(radius: 1, of: Coordinate(x: 65_535, y: 65_535)) == tree.within(radius: 1, of: Coordinate(x: 65_535, y: 65_535)))
+        #expect(big.within(radius: 1e6, of: Coordinate(x: 30_000, y: 30_000)) == tree.within(radius: 1e6, of: Coordinate(x: 30_000, y: 30_000)))
+        // p.x - q.x rounds to exactly -r while q.x - r rounds above p.x.
+        for (points, cell, query, radius) in [
+            ([Coordinate(x: 0, y: 0), Coordinate(x: 0.9999999999999999, y: 0), Coordinate(x: 3, y: 0)], 1.0, Coordinate(x: 2, y: 0), 1.0),
+            ([Coordinate(x: -171.5730692014076, y: 0), Coordinate(x: 128.42693079859234, y: 0), Coordinate(x: 2228.4269307985924, y: 0)], 300.0,
+             Coordinate(x: 428.42693079859237, y: 0), 300.0),
+        ] {
+            let grid = try UnitGrid(points, cell: cell)
+            let exact = try PointIndex(points).within(radius: radius, of: query)
+            #expect(!exact.isEmpty)
+            #expect(grid.within(radius: radius, of: query) == exact)
+        }
+        let all = try UnitGrid(square, cell: 10)
+        #expect(all.within(radius: .infinity, of: Coordinate(x: 5, y: 5)).map(\.index) == [0, 1])
     }
 
     @Test("an empty grid and a grid of one point")
@@ -70,5 +93,20 @@ struct UnitGridTests {
         #expect(evenCuts(10) == [0, 10])
         let big = evenCuts(1 << 20)
         #expect(big.first == 0 && big.last == 1 << 20 && big.count == min(ProcessInfo.processInfo.activeProcessorCount, 16) + 1)
+    }
+
+    @Test("parallelMap handed out in another order: results by index, the error of the lowest failing index")
+    func parallelMapOrder() throws {
+        let reversed = Array((0..<40).reversed())
+        #expect(try parallelMap(40, workers: 2, order: reversed) { $0 * $0 } == (0..<40).map { $0 * $0 })
+        for failing in [[3, 37], [0], [39], [12, 13, 30]] {
+            let set = Set(failing)
+            #expect(throws: PartFailed(part: failing.min()!)) {
+                _ = try parallelMap(40, workers: 2, order: reversed) { i -> Int in
+                    if set.contains(i) { throw PartFailed(part: i) }
+                    return i
+                }
+            }
+        }
     }
 }
