@@ -142,7 +142,6 @@ struct ProposalContext: Sendable {
         }
         return ReachParts.grouped(&sets, count: restCount, firstStation: firstStation)
     }
-
 }
 
 /// The connected parts of a demand–station reach graph (see `ProposalContext.restPart`).
