@@ -168,18 +168,16 @@ func evenCuts(_ count: Int, minimumPart: Int = 1 << 16) -> [Int] {
 /// Where one part of `parallelArray` writes its elements, in order.
 struct PartWriter<T> {
     private let start: UnsafeMutablePointer<T>?
-    /// The elements the part must write.
-    let capacity: Int
-    /// The elements written so far.
-    private(set) var count = 0
-
     /// The positions of the part in the whole array.
     let range: Range<Int>
+    /// The elements written so far.
+    private(set) var count = 0
+    /// The elements the part must write.
+    var capacity: Int { range.count }
 
     fileprivate init(start: UnsafeMutablePointer<T>?, range: Range<Int>) {
         self.start = start
         self.range = range
-        capacity = range.count
     }
 
     /// Writes the part's next element.

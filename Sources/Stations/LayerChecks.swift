@@ -36,22 +36,19 @@ extension LoadRun {
     /// failing any of its points alone, naming the block); the layer then gives no points.
     mutating func project<Record: LocatedRecord>(_ records: inout [Record], _ transformer: CoordinateTransformer, _ kind: Layer) -> Bool {
         let n = records.count
-        let parts = n >= 4 * LoadRun.projectionBlock ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / (2 * LoadRun.projectionBlock))) : 1
+        let ranges = LoadRun.partRanges(n)
         let file = path(kind)
         let failures = records.withUnsafeMutableBufferPointer { buffer -> [DatasetIssue?] in
-            if parts == 1 { return [LoadRun.project(buffer, 0..<n, transformer, file: file)] }
+            if ranges.count == 1 { return [LoadRun.project(buffer, 0..<n, transformer, file: file)] }
             let shared = UncheckedRecords(buffer: buffer)
-            let found = UncheckedIssues(count: parts)
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
-                let range = (n * k / parts)..<(n * (k + 1) / parts)
+            return LoadRun.onCores(ranges) { k, range in
                 do {
                     let own = k == 0 ? transformer : try CoordinateTransformer(from: transformer.source, to: transformer.target)
-                    found.set(k, LoadRun.project(shared.buffer, range, own, file: file))
+                    return LoadRun.project(shared.buffer, range, own, file: file)
                 } catch {
-                    found.set(k, DatasetIssue(.error, file: file, "cannot project to \(transformer.target): \(error)"))
+                    return DatasetIssue(.error, file: file, "cannot project to \(transformer.target): \(error)")
                 }
             }
-            return found.all
         }
         // The first failure in the layer's order.
         guard let failure = failures.first(where: { $0 != nil }) else { return true }
@@ -61,6 +58,24 @@ extension LoadRun {
 
     /// Points a block projects at a time (`project(_:_:_:)`).
     static let projectionBlock = 1 << 16
+
+    /// The parts a layer of `n` points is projected and checked in: one contiguous range per core
+    /// for a layer of 262,144 points or more (each part two blocks at least), else the whole layer.
+    static func partRanges(_ n: Int) -> [Range<Int>] {
+        let parts = n >= 4 * projectionBlock ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / (2 * projectionBlock))) : 1
+        return (0..<parts).map { k in (n * k / parts)..<(n * (k + 1) / parts) }
+    }
+
+    /// `body(k, ranges[k])` for every part at once on the cores, the results in part order. The
+    /// pool's threads outlive the call: their GEOS contexts are released after each part.
+    static func onCores<T: Sendable>(_ ranges: [Range<Int>], _ body: @Sendable (Int, Range<Int>) -> T) -> [T] {
+        let results = PartResults<T>(count: ranges.count)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
+            results.set(k, body(k, ranges[k]))
+            releaseThreadGEOSContext()
+        }
+        return results.all
+    }
 
     /// Projects `records[range]` in blocks; the error of the first feature PROJ cannot transform,
     /// nil when all were.
@@ -106,28 +121,23 @@ extension LoadRun {
     mutating func checkPoints<Record: LocatedRecord>(_ records: [Record], layer: Layer, districts: [District], index: PolygonIndex?, outsideIsWarning: Bool) {
         guard let index, !districts.isEmpty else { return }
         let n = records.count
-        let parts = n >= 1 << 18 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, n >> 17)) : 1
+        let ranges = LoadRun.partRanges(n)
         var scans: [PointScan]
-        if parts == 1 {
+        if ranges.count == 1 {
             scans = [PointScan(records, 0..<n, index)]
         } else {
-            let results = UncheckedScans(count: parts)
             let geometries = districts.map(\.geometry)
-            records.withUnsafeBufferPointer { buffer in
+            scans = records.withUnsafeBufferPointer { buffer in
                 let shared = UncheckedRecords(buffer: UnsafeMutableBufferPointer(mutating: buffer))
-                DispatchQueue.concurrentPerform(iterations: parts) { k in
-                    let range = (n * k / parts)..<(n * (k + 1) / parts)
+                return LoadRun.onCores(ranges) { _, range in
                     do {
                         // Made in this thread's GEOS context, used by this thread only.
-                        let own = try PolygonIndex(geometries)
-                        results.set(k, PointScan(UnsafeBufferPointer(shared.buffer), range, own))
+                        return PointScan(UnsafeBufferPointer(shared.buffer), range, try PolygonIndex(geometries))
                     } catch {
-                        results.set(k, PointScan(range, failure: "\(error)"))
+                        return PointScan(range, failure: "\(error)")
                     }
-                    releaseThreadGEOSContext()
                 }
             }
-            scans = results.all
         }
         var outside = 0
         var examples: [String] = []
@@ -204,42 +214,25 @@ struct PointScan: Sendable {
     }
 }
 
-/// One slot per part of `LoadRun.checkPoints` for what it found, each written by its part only.
-private final class UncheckedScans: @unchecked Sendable {
-    private var slots: [PointScan]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: PointScan(0..<0, failure: ""), count: count) }
-    func set(_ k: Int, _ scan: PointScan) {
-        lock.lock()
-        slots[k] = scan
-        lock.unlock()
-    }
-    var all: [PointScan] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
-}
-
-/// The records being projected, shared by the parts of `LoadRun.project`, each of which writes only
-/// its own range.
+/// A layer's records, shared by the parts of `LoadRun.project` (which write them) and of
+/// `LoadRun.checkPoints` (which read them), each part touching only its own range.
 private struct UncheckedRecords<Record>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Record>
 }
 
-/// One slot per part of `LoadRun.project` for its failure, each written by its part only.
-private final class UncheckedIssues: @unchecked Sendable {
-    private var slots: [DatasetIssue?]
+/// One slot per part of `LoadRun.onCores` for its result, each written by its part only.
+private final class PartResults<T: Sendable>: @unchecked Sendable {
+    private var slots: [T?]
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ issue: DatasetIssue?) {
+    func set(_ k: Int, _ value: T) {
         lock.lock()
-        slots[k] = issue
+        slots[k] = value
         lock.unlock()
     }
-    var all: [DatasetIssue?] {
+    var all: [T] {
         lock.lock()
         defer { lock.unlock() }
-        return slots
+        return slots.map { $0! }
     }
 }
