@@ -222,6 +222,23 @@ struct WithinRadius: Collector {
     }
 }
 
+/// Counts the points within a fixed bound, keeping none (the first pass of `withinRows`).
+struct CountWithin: Collector {
+    let bound: Double
+    let buffer: CandidateBuffer
+    var resultCount = 0
+
+    init(bound: Double, buffer: CandidateBuffer) {
+        self.bound = bound
+        self.buffer = buffer
+    }
+
+    @inline(__always)
+    mutating func add(id: Int32, squaredDistance: Double) {
+        resultCount += 1
+    }
+}
+
 // MARK: - Tree walk
 
 /// A subtree still to visit, with the per-axis offsets from the query to its cell and the lower

@@ -28,28 +28,19 @@ public struct RestReach: Sendable {
         stations = counted.sorted { dataset.stations[$0].id < dataset.stations[$1].id }
         capacities = stations.map { time.capacity(seats: dataset.seats(of: dataset.stations[$0])) }
         let index = try PointIndex(stations.map { dataset.stations[$0].projected })
-        var batch = NeighborBatch()
-        index.within(radius: radius.maximumM, of: demand.points, into: &batch)
         var offsets: [Int]
         var columns: [Int32]
         var distances: [Double]
         if radius.isUniform {
-            // Every neighbour found is within the radius: the batch's rows are the graph's, and
-            // its squared distances become the distances in place (no second array of them).
-            offsets = batch.offsets
-            // On the cores: tens of millions of edges on a country.
-            let found = batch.indices
-            columns = try parallelArray(cuts: evenCuts(found.count)) { _, writer in
-                found.withUnsafeBufferPointer { found in
-                    for k in writer.range { writer.append(Int32(found[k])) }
-                }
-            }
-            distances = batch.squaredDistances
-            batch = NeighborBatch()
-            distances.withUnsafeMutableBufferPointer { d in
-                for k in d.indices { d[k] = d[k].squareRoot() }
-            }
+            // Every neighbour within the radius is an edge: the rows are the graph's as they come
+            // (tens of millions of edges on a country, written once into place).
+            let rows = index.withinRows(radius: radius.maximumM, of: demand.points)
+            offsets = rows.offsets
+            columns = rows.indices
+            distances = rows.distances
         } else {
+            var batch = NeighborBatch()
+            index.within(radius: radius.maximumM, of: demand.points, into: &batch)
             offsets = [0]
             offsets.reserveCapacity(demand.units.count + 1)
             columns = []
