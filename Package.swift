@@ -19,6 +19,12 @@ let staticFoundation = [
     "-lswiftCore", "-lstdc++", "-lm", "-lutil", "-ldl", "-lpthread",
 ]
 
+// The solver's tests run hundreds of random instances and the CLI's tests plan whole datasets:
+// unoptimized, that took minutes of CI time. Optimization is compiled with the optimizer in debug
+// builds too, its assertions kept (`-assert-config Debug`), so `swift test` runs the solver at
+// about release speed and checks the same assertions as before.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O", "-assert-config", "Debug"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Nuanxin",
     platforms: [.macOS(.v14)],
@@ -53,7 +59,7 @@ let package = Package(
         ),
         .target(name: "Geo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "Stations", dependencies: ["Geo", "CSQLite"]),
-        .target(name: "Optimization"),
+        .target(name: "Optimization", swiftSettings: optimizedInDebug),
         .target(name: "Planning", dependencies: ["Optimization", "Stations", "Geo"]),
         .target(name: "Report", dependencies: ["Planning", "Stations", "Geo"]),
         .executableTarget(name: "PlannerBenchmarks", dependencies: ["Optimization", "Geo"]),
