@@ -62,7 +62,7 @@ public enum AtomicFile {
     ///
     /// - Throws: `AtomicFileError` (the previous file, if any, is left as it was).
     public static func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
+        try write(to: path) { handle in try handle.write(utf8: text) }
     }
 
     /// What `path` names once its symbolic links are followed.
@@ -489,5 +489,14 @@ enum SignalCleanup {
     static func disarm() {
         guard installed else { return }
         buffer[0] = 0
+    }
+}
+
+extension FileHandle {
+    /// Writes `text` as UTF-8 straight from the string's storage, without a copy into a `Data`
+    /// (a result of hundreds of megabytes was copied whole before it was written).
+    public func write(utf8 text: String) throws {
+        var text = text
+        try text.withUTF8 { bytes in try write(contentsOf: UnsafeRawBufferPointer(bytes)) }
     }
 }

@@ -19,13 +19,43 @@ extension JSONValue {
 
     /// Appends the JSON text to `out`, the numbers of members named in `realKeys` as reals.
     public func write(to out: inout String, realKeys: Set<String>) {
-        guard !realKeys.isEmpty else { return write(to: &out) }
+        write(to: &out, realKeys: realKeys, piece: .max) { _ in }
+    }
+
+    /// Appends the compact JSON text to `out`, as `serialized()` writes it.
+    public func write(to out: inout String) {
+        write(to: &out, piece: .max) { _ in }
+    }
+
+    /// Writes the text `serialized(realKeys:)` gives, handing it to `body` in pieces of about
+    /// `pieceSize` bytes (cut after an element of an array or a member of an object), so that a
+    /// document of hundreds of megabytes is never held as one text: `gaps` on a country wrote
+    /// 174 MB, and growing one string to that size touched twice as much fresh memory.
+    public func write(realKeys: Set<String>, pieceSize: Int = 1 << 20, to body: (String) throws -> Void) throws {
+        var failure: (any Error)? = nil
+        var out = ""
+        let hand: (inout String) -> Void = { text in
+            if failure == nil {
+                do { try body(text) } catch { failure = error }
+            }
+            text.removeAll(keepingCapacity: true)
+        }
+        write(to: &out, realKeys: realKeys, piece: pieceSize, flush: hand)
+        if let failure { throw failure }
+        if !out.isEmpty { try body(out) }
+    }
+
+    /// The writers: after each element of an array and member of an object, `out` goes to `flush`
+    /// once it holds `piece` bytes or more (`flush` empties it).
+    func write(to out: inout String, realKeys: Set<String>, piece: Int, flush: (inout String) -> Void) {
+        guard !realKeys.isEmpty else { return write(to: &out, piece: piece, flush: flush) }
         switch self {
         case let .array(items):
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                item.write(to: &out, realKeys: realKeys)
+                item.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
+                if out.utf8.count >= piece { flush(&out) }
             }
             out += "]"
         case let .object(o):
@@ -39,17 +69,17 @@ extension JSONValue {
                 } else if realKeys.contains(pair.key), case let .array(items) = pair.value, items.allSatisfy({ $0.numberValue != nil }) {
                     out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
                 } else {
-                    pair.value.write(to: &out, realKeys: realKeys)
+                    pair.value.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
                 }
+                if out.utf8.count >= piece { flush(&out) }
             }
             out += "}"
         default:
-            write(to: &out)
+            write(to: &out, piece: piece, flush: flush)
         }
     }
 
-    /// Appends the compact JSON text to `out`, as `serialized()` writes it.
-    public func write(to out: inout String) {
+    func write(to out: inout String, piece: Int, flush: (inout String) -> Void) {
         switch self {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
@@ -60,7 +90,8 @@ extension JSONValue {
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                item.write(to: &out)
+                item.write(to: &out, piece: piece, flush: flush)
+                if out.utf8.count >= piece { flush(&out) }
             }
             out += "]"
         case let .object(o):
@@ -69,7 +100,8 @@ extension JSONValue {
                 if i > 0 { out += "," }
                 JSONValue.writeString(pair.key, to: &out)
                 out += ":"
-                pair.value.write(to: &out)
+                pair.value.write(to: &out, piece: piece, flush: flush)
+                if out.utf8.count >= piece { flush(&out) }
             }
             out += "}"
         }

@@ -273,7 +273,11 @@ struct GapsCommand: ParsableCommand {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
         let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers), options: dataset, radiusM: coverage.radius)
         let study = try GapStudy(data, settings: coverage.settings, options: gaps.options)
-        try output.emit(GapText.render(study, format: format))
+        if format == .json {
+            try output.emit(json: GapText.document(study), realKeys: ResultFields.gaps)
+        } else {
+            try output.emit(GapText.render(study, format: format))
+        }
     }
 }
 
@@ -286,6 +290,21 @@ enum GapText {
                     ("centroid_lat", .number(Double(JSONValue.format(coordinate: g.inside.lat))!))])
     }
 
+    /// The JSON result (`--format json`), before its numbers are written.
+    static func document(_ study: GapStudy) -> JSONValue {
+        let gaps = study.gaps, report = study.coverage.report, options = study.options
+        return JSONValue.object(JSONObject([
+            ("radius_m", .number(report.radiusM)), ("at", report.time.at.map { .string($0.text) } ?? .null), ("cell_m", .number(options.cellM)),
+            ("merge_m", .number(options.mergeM ?? options.cellM)), ("min_demand", .number(options.minDemand)),
+            ("districts", .array(gaps.summaries.map { s in
+                .object(JSONObject([("id", .string(s.district)), ("name", .string(s.districtName)), ("gaps", .number(Double(s.gaps))),
+                                    ("uncovered_demand", CoverageText.round(s.uncoveredDemand)), ("area_km2", CoverageText.round(s.areaKm2, 3)),
+                                    ("shown", .number(Double(s.shown))), ("shown_demand", CoverageText.round(s.shownDemand))]))
+            })),
+            ("gaps", .array(gaps.gaps.map { .object(properties($0)) })),
+        ]))
+    }
+
     static func render(_ study: GapStudy, format: OutputFormat) throws -> String {
         let gaps = study.gaps, report = study.coverage.report, options = study.options
         switch format {
@@ -294,17 +313,7 @@ enum GapText {
                 GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: properties(g), geometry: g.geometry, realKeys: ResultFields.gaps)
             })
         case .json:
-            let doc = JSONValue.object(JSONObject([
-                ("radius_m", .number(report.radiusM)), ("at", report.time.at.map { .string($0.text) } ?? .null), ("cell_m", .number(options.cellM)),
-                ("merge_m", .number(options.mergeM ?? options.cellM)), ("min_demand", .number(options.minDemand)),
-                ("districts", .array(gaps.summaries.map { s in
-                    .object(JSONObject([("id", .string(s.district)), ("name", .string(s.districtName)), ("gaps", .number(Double(s.gaps))),
-                                        ("uncovered_demand", CoverageText.round(s.uncoveredDemand)), ("area_km2", CoverageText.round(s.areaKm2, 3)),
-                                        ("shown", .number(Double(s.shown))), ("shown_demand", CoverageText.round(s.shownDemand))]))
-                })),
-                ("gaps", .array(gaps.gaps.map { .object(properties($0)) })),
-            ]))
-            return doc.serialized(realKeys: ResultFields.gaps) + "\n"
+            return document(study).serialized(realKeys: ResultFields.gaps) + "\n"
         case .csv:
             // The new columns come after wkt, so that the earlier ones keep their positions.
             var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt", "parts", "centroid_lon", "centroid_lat"]]

@@ -165,7 +165,21 @@ struct OutputOptions: ParsableArguments {
         if let out {
             try AtomicFile.write(text, to: out)
         } else {
-            try writingStandardOutput { try FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) }
+            try writingStandardOutput { try FileHandle.standardOutput.write(utf8: text) }
+        }
+    }
+
+    /// Writes a JSON document and a newline, as `emit(doc.serialized(realKeys:) + "\n")` would,
+    /// in pieces as it is serialized (a country's gaps are 174 MB of JSON).
+    func emit(json doc: JSONValue, realKeys: Set<String>) throws {
+        func stream(_ handle: FileHandle) throws {
+            try doc.write(realKeys: realKeys) { piece in try handle.write(utf8: piece) }
+            try handle.write(utf8: "\n")
+        }
+        if let out {
+            try AtomicFile.write(to: out, stream)
+        } else {
+            try writingStandardOutput { try stream(FileHandle.standardOutput) }
         }
     }
 }
