@@ -183,6 +183,16 @@ extension PointIndex {
     }
 }
 
+/// Runs `body` for the parts `0 ..< count` of a batch: on this thread when there is one, on all
+/// cores otherwise (each part writes only its own entries: see the jobs below).
+func runParts(_ count: Int, _ body: @Sendable (Int) -> Void) {
+    if count == 1 {
+        body(0)
+    } else {
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+}
+
 /// Makes `array` `count` long for a batch whose threads write every entry before any is read.
 /// Memory the array already holds is reused (zeros written where it grows: that memory is
 /// mapped already); new memory is not written here, so that its pages are first touched, and
@@ -313,13 +323,7 @@ private struct BatchJob<F: SlotFilter>: @unchecked Sendable {
     let parts: UnsafeMutableBufferPointer<NeighborBatch.Part>
     let perPart: Int
 
-    func run(parts partCount: Int) {
-        if partCount == 1 {
-            answerPart(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: partCount) { answerPart($0) }
-        }
-    }
+    func run(parts partCount: Int) { runParts(partCount) { answerPart($0) } }
 
     func answerPart(_ p: Int) {
         let lo = min(queries.count, p * perPart)
@@ -395,13 +399,7 @@ private struct ScatterJob: @unchecked Sendable {
     let perPart: Int
     let count: Int
 
-    func run(parts partCount: Int) {
-        if partCount == 1 {
-            scatter(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: partCount) { scatter($0) }
-        }
-    }
+    func run(parts partCount: Int) { runParts(partCount) { scatter($0) } }
 
     private func scatter(_ p: Int) {
         parts[p].indices.withUnsafeBufferPointer { partIndices in

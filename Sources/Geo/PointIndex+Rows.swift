@@ -109,13 +109,7 @@ private struct RowsJob<F: SlotFilter>: @unchecked Sendable {
     var indices: UnsafeMutablePointer<Int32>? = nil
     var distances: UnsafeMutablePointer<Double>? = nil
 
-    func run(parts partCount: Int) {
-        if partCount == 1 {
-            answerPart(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: partCount) { answerPart($0) }
-        }
-    }
+    func run(parts partCount: Int) { runParts(partCount) { answerPart($0) } }
 
     private func answerPart(_ p: Int) {
         let lo = min(queries.count, p * perPart)
