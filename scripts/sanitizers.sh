@@ -21,6 +21,8 @@ HERE=$(pwd)
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=0"
 export LSAN_OPTIONS="suppressions=$HERE/scripts/sanitizers/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+# The solver's module optimized in these debug builds too (see Package.swift), as in scripts/test.sh.
+export NUANXIN_OPTIMIZED_SOLVER=1
 status=0
 for kind in "${KINDS[@]}"; do
     case "$kind" in address|thread) ;; *) echo "sanitizers: unknown sanitizer $kind (address or thread)" >&2; exit 64 ;; esac

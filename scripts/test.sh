@@ -11,5 +11,7 @@ if [ -z "${NUANXIN_SKIP_TOOL_INSTALL:-}" ] && { ! command -v ogrinfo >/dev/null 
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gdal-bin chromium fonts-noto-cjk >/dev/null
 fi
+# The solver's module optimized in this debug build (see Package.swift): its tests take minutes unoptimized.
+export NUANXIN_OPTIMIZED_SOLVER=1
 swift build --build-tests
 swift test --skip-build "$@"
