@@ -81,6 +81,36 @@ extension PointIndex {
     /// Answers a batch in three steps: the parts (consecutive runs of queries) in parallel, each
     /// sorted spatially and answered into its own buffers; offsets from the counts; then, again in
     /// parallel, each part's results copied to their queries' rows in input order.
+    /// How a batch of `n` queries is cut: `count` parts of `perPart` consecutive queries (the last
+    /// may be shorter), answered in spatial order when `spatialOrder`.
+    static func batchParts(_ n: Int) -> (count: Int, perPart: Int, spatialOrder: Bool) {
+        let count = n < 2 * minimumPart ? 1 : min(n / minimumPart, max(partsPerWorker * workers, n / maximumPart))
+        let perPart = (n + count - 1) / count
+        return (count, perPart, perPart >= minimumSortedPart && n <= Int(UInt32.max))
+    }
+
+    /// The curve a batch's parts sort their queries along: over a square around the bounding box.
+    var batchCurve: MortonCurve {
+        let extent = max(maxX - minX, maxY - minY)
+        return MortonCurve(minX: minX, minY: minY, scale: extent > 0 ? 65535 / extent : 0)
+    }
+
+    /// Calls `body` with the slot filter of `filter` (categories and allowed points) over raw views
+    /// of the index's arrays, valid inside `body` only; `ids` is the tree view's.
+    func withMaskFilter<R>(_ filter: Filter, ids: UnsafePointer<Int32>, _ body: (MaskFilter) -> R) -> R {
+        categories.withUnsafeBufferPointer { categories in
+            nodeCategories.withUnsafeBufferPointer { nodeCategories in
+                (filter.allowedWords ?? []).withUnsafeBufferPointer { allowed in
+                    body(MaskFilter(
+                        categories: filter.usesCategories ? categories.baseAddress : nil,
+                        nodeCategories: filter.usesCategories ? nodeCategories.baseAddress : nil,
+                        requiredBits: filter.requiredBits, anyOfBits: filter.anyOfBits, ids: ids,
+                        allowedWords: filter.allowedWords == nil ? nil : allowed.baseAddress))
+                }
+            }
+        }
+    }
+
     func run(_ mode: QueryMode, queries: UnsafeBufferPointer<Coordinate>, filter: Filter, into output: inout NeighborBatch) {
         let n = queries.count
         output.indices.removeAll(keepingCapacity: true)
@@ -109,9 +139,7 @@ extension PointIndex {
         prepareForBatch(&output.offsets, count: n + 1)
         output.offsets[0] = 0
 
-        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, max(Self.partsPerWorker * Self.workers, n / Self.maximumPart))
-        let perPart = (n + partCount - 1) / partCount
-        let spatialOrder = perPart >= Self.minimumSortedPart && n <= Int(UInt32.max)
+        let (partCount, perPart, spatialOrder) = Self.batchParts(n)
         if output.parts.count < partCount {
             output.parts.append(contentsOf: repeatElement(NeighborBatch.Part(), count: partCount - output.parts.count))
         }
@@ -120,41 +148,31 @@ extension PointIndex {
             prepareForBatch(&output.orderScratch, count: n)
             prepareForBatch(&output.orderedQueries, count: n)
         }
-        let extent = max(maxX - minX, maxY - minY)
-        let curve = MortonCurve(minX: minX, minY: minY, scale: extent > 0 ? 65535 / extent : 0)
+        let curve = batchCurve
 
         withView { view in
-            categories.withUnsafeBufferPointer { categories in
-                nodeCategories.withUnsafeBufferPointer { nodeCategories in
-                    (filter.allowedWords ?? []).withUnsafeBufferPointer { allowed in
-                        output.order.withUnsafeMutableBufferPointer { order in
-                          output.orderScratch.withUnsafeMutableBufferPointer { orderScratch in
-                            output.orderedQueries.withUnsafeMutableBufferPointer { orderedQueries in
-                              output.offsets.withUnsafeMutableBufferPointer { offsets in
-                                output.parts.withUnsafeMutableBufferPointer { parts in
-                                    let mask = MaskFilter(
-                                        categories: filter.usesCategories ? categories.baseAddress : nil,
-                                        nodeCategories: filter.usesCategories ? nodeCategories.baseAddress : nil,
-                                        requiredBits: filter.requiredBits, anyOfBits: filter.anyOfBits, ids: view.ids,
-                                        allowedWords: filter.allowedWords == nil ? nil : allowed.baseAddress)
-                                    let ordering = spatialOrder
-                                        ? SpatialOrdering(curve: curve, order: order.baseAddress!, scratch: orderScratch.baseAddress!,
-                                                          queries: orderedQueries.baseAddress!)
-                                        : nil
-                                    let counts = offsets.baseAddress! + 1
-                                    if filter.isAll {
-                                        BatchJob(mode: mode, queries: queries, ordering: ordering, view: view, filter: AcceptAll(),
-                                                 counts: counts, parts: parts, perPart: perPart).run(parts: partCount)
-                                    } else {
-                                        BatchJob(mode: mode, queries: queries, ordering: ordering, view: view, filter: mask,
-                                                 counts: counts, parts: parts, perPart: perPart).run(parts: partCount)
-                                    }
-                                }
-                              }
+            withMaskFilter(filter, ids: view.ids) { mask in
+                output.order.withUnsafeMutableBufferPointer { order in
+                  output.orderScratch.withUnsafeMutableBufferPointer { orderScratch in
+                    output.orderedQueries.withUnsafeMutableBufferPointer { orderedQueries in
+                      output.offsets.withUnsafeMutableBufferPointer { offsets in
+                        output.parts.withUnsafeMutableBufferPointer { parts in
+                            let ordering = spatialOrder
+                                ? SpatialOrdering(curve: curve, order: order.baseAddress!, scratch: orderScratch.baseAddress!,
+                                                  queries: orderedQueries.baseAddress!)
+                                : nil
+                            let counts = offsets.baseAddress! + 1
+                            if filter.isAll {
+                                BatchJob(mode: mode, queries: queries, ordering: ordering, view: view, filter: AcceptAll(),
+                                         counts: counts, parts: parts, perPart: perPart).run(parts: partCount)
+                            } else {
+                                BatchJob(mode: mode, queries: queries, ordering: ordering, view: view, filter: mask,
+                                         counts: counts, parts: parts, perPart: perPart).run(parts: partCount)
                             }
-                          }
                         }
+                      }
                     }
+                  }
                 }
             }
         }
@@ -260,15 +278,25 @@ struct SpatialOrdering {
 
     /// Sorts the queries at input positions `range` along the curve, in place in that range.
     func sort(_ range: Range<Int>, from input: UnsafeBufferPointer<Coordinate>) {
-        for i in range {
-            order[i] = curve.key(input[i]) << 32 | UInt64(i)
+        let at = range.lowerBound
+        curve.sort(range, from: input, order: order + at, scratch: scratch + at, queries: queries + at)
+    }
+}
+
+extension MortonCurve {
+    /// Sorts the queries at input positions `range` along the curve: `order[j]` (j from 0) gets the
+    /// j-th one's key in the high word and its input position in the low word, `queries[j]` the
+    /// query itself; `scratch` is room for the sort. Each holds `range.count` entries.
+    func sort(_ range: Range<Int>, from input: UnsafeBufferPointer<Coordinate>, order: UnsafeMutablePointer<UInt64>,
+              scratch: UnsafeMutablePointer<UInt64>, queries: UnsafeMutablePointer<Coordinate>) {
+        let m = range.count
+        for j in 0..<m {
+            order[j] = key(input[range.lowerBound + j]) << 32 | UInt64(range.lowerBound + j)
         }
-        radixSortByHighWord(
-            UnsafeMutableBufferPointer(start: order + range.lowerBound, count: range.count),
-            scratch: UnsafeMutableBufferPointer(start: scratch + range.lowerBound, count: range.count))
+        radixSortByHighWord(UnsafeMutableBufferPointer(start: order, count: m), scratch: UnsafeMutableBufferPointer(start: scratch, count: m))
         // Gathered once here, in a loop whose loads overlap, rather than one cache miss per query
         // in the middle of its tree walk.
-        for j in range {
+        for j in 0..<m {
             queries[j] = input[Int(order[j] & 0xFFFF_FFFF)]
         }
     }

@@ -45,47 +45,35 @@ extension PointIndex {
             return NeighborRows(offsets: [Int](repeating: 0, count: n + 1), indices: [], distances: [])
         }
         // The same parts as a batch's; every query's count is written by its part in the first pass.
-        let partCount = n < 2 * Self.minimumPart ? 1 : min(n / Self.minimumPart, max(Self.partsPerWorker * Self.workers, n / Self.maximumPart))
-        let perPart = (n + partCount - 1) / partCount
-        let spatialOrder = perPart >= Self.minimumSortedPart && n <= Int(UInt32.max)
-        let extent = max(maxX - minX, maxY - minY)
-        let curve = MortonCurve(minX: minX, minY: minY, scale: extent > 0 ? 65535 / extent : 0)
+        let (partCount, perPart, spatialOrder) = Self.batchParts(n)
+        let curve = batchCurve
         var offsets: [Int] = []
         prepareForBatch(&offsets, count: n + 1)
         offsets[0] = 0
         var indices: [Int32] = []
         var distances: [Double] = []
         withView { view in
-            categories.withUnsafeBufferPointer { categories in
-                nodeCategories.withUnsafeBufferPointer { nodeCategories in
-                    (filter.allowedWords ?? []).withUnsafeBufferPointer { allowed in
-                        let mask = MaskFilter(
-                            categories: filter.usesCategories ? categories.baseAddress : nil,
-                            nodeCategories: filter.usesCategories ? nodeCategories.baseAddress : nil,
-                            requiredBits: filter.requiredBits, anyOfBits: filter.anyOfBits, ids: view.ids,
-                            allowedWords: filter.allowedWords == nil ? nil : allowed.baseAddress)
-                        func passes<F: SlotFilter>(_ slotFilter: F) {
-                            offsets.withUnsafeMutableBufferPointer { offsets in
-                                var job = RowsJob(bound: bound, queries: queries, curve: spatialOrder ? curve : nil, view: view,
-                                                  filter: slotFilter, offsets: offsets.baseAddress!, perPart: perPart)
-                                job.run(parts: partCount)
-                                for i in 0..<n { offsets[i + 1] += offsets[i] }
-                                let total = offsets[n]
-                                // The second pass writes every entry.
-                                prepareForBatch(&indices, count: total)
-                                prepareForBatch(&distances, count: total)
-                                indices.withUnsafeMutableBufferPointer { indices in
-                                    distances.withUnsafeMutableBufferPointer { distances in
-                                        job.indices = indices.baseAddress
-                                        job.distances = distances.baseAddress
-                                        if total > 0 { job.run(parts: partCount) }
-                                    }
-                                }
+            withMaskFilter(filter, ids: view.ids) { mask in
+                func passes<F: SlotFilter>(_ slotFilter: F) {
+                    offsets.withUnsafeMutableBufferPointer { offsets in
+                        var job = RowsJob(bound: bound, queries: queries, curve: spatialOrder ? curve : nil, view: view,
+                                          filter: slotFilter, offsets: offsets.baseAddress!, perPart: perPart)
+                        job.run(parts: partCount)
+                        for i in 0..<n { offsets[i + 1] += offsets[i] }
+                        let total = offsets[n]
+                        // The second pass writes every entry.
+                        prepareForBatch(&indices, count: total)
+                        prepareForBatch(&distances, count: total)
+                        indices.withUnsafeMutableBufferPointer { indices in
+                            distances.withUnsafeMutableBufferPointer { distances in
+                                job.indices = indices.baseAddress
+                                job.distances = distances.baseAddress
+                                if total > 0 { job.run(parts: partCount) }
                             }
                         }
-                        if filter.isAll { passes(AcceptAll()) } else { passes(mask) }
                     }
                 }
+                if filter.isAll { passes(AcceptAll()) } else { passes(mask) }
             }
         }
         return NeighborRows(offsets: offsets, indices: indices, distances: distances)
@@ -127,11 +115,9 @@ private struct RowsJob<F: SlotFilter>: @unchecked Sendable {
             ordered?.deallocate()
         }
         if let curve, let order, let ordered {
-            for j in 0..<m { order[j] = curve.key(queries[lo + j]) << 32 | UInt64(lo + j) }
-            let sortScratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: m)
-            radixSortByHighWord(order, scratch: sortScratch)
+            let sortScratch = UnsafeMutablePointer<UInt64>.allocate(capacity: m)
+            curve.sort(lo..<hi, from: queries, order: order.baseAddress!, scratch: sortScratch, queries: ordered.baseAddress!)
             sortScratch.deallocate()
-            for j in 0..<m { ordered[j] = queries[Int(order[j] & 0xFFFF_FFFF)] }
         }
         for j in 0..<m {
             let i: Int
