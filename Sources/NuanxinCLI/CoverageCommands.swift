@@ -272,7 +272,10 @@ struct GapsCommand: ParsableCommand {
     func run() throws {
         let format = try output.resolved(supported: [.table, .json, .geojson, .csv])
         let data = try scenario.apply(dataset.load(radiusM: coverage.radius, time: coverage.time, layers: CoverageCommand.layers), options: dataset, radiusM: coverage.radius)
-        let study = try GapStudy(data, settings: coverage.settings, options: gaps.options)
+        // The JSON and the table give a point a gap: the outlines stay in the metric CRS.
+        var options = gaps.options
+        options.wgs84Outlines = format == .geojson || format == .csv
+        let study = try GapStudy(data, settings: coverage.settings, options: options)
         if format == .json {
             try output.emit(json: GapText.document(study), realKeys: ResultFields.gaps)
         } else {
@@ -288,6 +291,12 @@ enum GapText {
                     ("parts", .number(Double(g.parts))),
                     ("centroid_lon", .number(Double(JSONValue.format(coordinate: g.inside.lon))!)),
                     ("centroid_lat", .number(Double(JSONValue.format(coordinate: g.inside.lat))!))])
+    }
+
+    /// The gap's WGS84 outline, which the GeoJSON and CSV outputs need (their studies ask for it).
+    static func outline(_ g: GapReport.Gap) throws -> Geometry {
+        guard let geometry = g.geometry else { throw GeoError.invalidInput("gap \(g.rank) of district \(g.district) has no WGS84 outline") }
+        return geometry
     }
 
     /// The JSON result (`--format json`), before its numbers are written.
@@ -309,8 +318,8 @@ enum GapText {
         let gaps = study.gaps, report = study.coverage.report, options = study.options
         switch format {
         case .geojson:
-            return GeoJSONWriter.collection(gaps.gaps.map { g in
-                GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: properties(g), geometry: g.geometry, realKeys: ResultFields.gaps)
+            return GeoJSONWriter.collection(try gaps.gaps.map { g in
+                GeoJSONWriter.feature(id: .string("\(g.district)-gap-\(g.rank)"), properties: properties(g), geometry: try outline(g), realKeys: ResultFields.gaps)
             })
         case .json:
             return document(study).serialized(realKeys: ResultFields.gaps) + "\n"
@@ -318,7 +327,7 @@ enum GapText {
             // The new columns come after wkt, so that the earlier ones keep their positions.
             var rows = [["district", "district_name", "rank", "uncovered_demand", "area_km2", "wkt", "parts", "centroid_lon", "centroid_lat"]]
             for g in gaps.gaps {
-                rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try g.geometry.wkt(precision: 7),
+                rows.append([g.district, g.districtName, "\(g.rank)", Num.fixed(g.uncoveredDemand, 2), Num.fixed(g.areaKm2, 3), try outline(g).wkt(precision: 7),
                              "\(g.parts)", JSONValue.format(coordinate: g.inside.lon), JSONValue.format(coordinate: g.inside.lat)])
             }
             return CSVWriter.encode(rows, format: .excel).string

@@ -36,9 +36,19 @@ extension ReportData {
                     services: s.services.map(\.rawValue), location: s.location, offersRest: loadByStation[i] != nil,
                     load: loadByStation[i], pressure: pressure[s.id])
         }
-        let gapRows = (gaps?.gaps ?? []).map { g in
-            Gap(id: "\(g.district)-gap-\(g.rank)", district: g.district, districtName: g.districtName, rank: g.rank,
-                uncoveredDemand: g.uncoveredDemand, areaKm2: g.areaKm2, geometry: g.geometry)
+        // Gaps drawn without their WGS84 outlines (`GapReport.Options.wgs84Outlines` off) get them here.
+        var back: CoordinateTransformer?
+        let gapRows = try (gaps?.gaps ?? []).map { g in
+            let geometry: Geometry
+            if let outline = g.geometry {
+                geometry = outline
+            } else {
+                let transformer = try back ?? CoordinateTransformer(from: manifest.crs, to: .wgs84)
+                back = transformer
+                geometry = try g.projected.mapCoordinates { try transformer.transform($0) }
+            }
+            return Gap(id: "\(g.district)-gap-\(g.rank)", district: g.district, districtName: g.districtName, rank: g.rank,
+                       uncoveredDemand: g.uncoveredDemand, areaKm2: g.areaKm2, geometry: geometry)
         }
         let missingByArea = Dictionary((audit?.rows ?? []).map { ($0.id, $0.missing) }, uniquingKeysWith: { a, _ in a })
         let areas = dataset.commercialAreas.map { a in
