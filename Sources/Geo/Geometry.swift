@@ -41,6 +41,12 @@ public struct Polygon: Hashable, Sendable {
 
     /// True for the empty polygon.
     public var isEmpty: Bool { exterior.isEmpty }
+
+    /// Calls `body` with each coordinate, the outer ring's first, then each hole's.
+    func forEachCoordinate(_ body: (Coordinate) -> Void) {
+        exterior.forEach(body)
+        for h in holes { h.forEach(body) }
+    }
 }
 
 /// A simple-features geometry as a Swift value. GEOS work converts it to a GEOS geometry and back;
@@ -119,7 +125,25 @@ public enum Geometry: Hashable, Sendable {
     }
 
     /// The bounding box, or nil for an empty geometry.
-    public var envelope: Envelope? { Envelope(covering: allCoordinates) }
+    public var envelope: Envelope? {
+        var box: Envelope?
+        forEachCoordinate { c in
+            if box == nil { box = Envelope(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y) } else { box!.expand(toInclude: c) }
+        }
+        return box
+    }
+
+    /// Calls `body` with each coordinate in the order of `allCoordinates`, without collecting them.
+    func forEachCoordinate(_ body: (Coordinate) -> Void) {
+        switch self {
+        case let .point(c): body(c)
+        case let .lineString(cs), let .multiPoint(cs): cs.forEach(body)
+        case let .polygon(p): p.forEachCoordinate(body)
+        case let .multiLineString(ls): for l in ls { l.forEach(body) }
+        case let .multiPolygon(ps): for p in ps { p.forEachCoordinate(body) }
+        case let .geometryCollection(gs): for g in gs { g.forEachCoordinate(body) }
+        }
+    }
 }
 
 /// An axis-aligned rectangle.

@@ -180,10 +180,11 @@ public struct GapReport: Sendable {
             parts.append((g, demand, try g.area() / 1e6))
         }
         // Parts in a fixed order (by position), then grouped: parts within mergeM are one gap.
-        // (Each part's position computed once, not once a comparison.)
-        parts = parts.map { (part: $0, key: Self.position($0.geometry)) }
-            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-            .map(\.part)
+        // (Each part's envelope computed once, not once a comparison.)
+        let unsortedEnvelopes = parts.map(\.geometry.envelope)
+        let order = parts.indices.sorted { Self.precedes(unsortedEnvelopes[$0], unsortedEnvelopes[$1]) }
+        parts = order.map { parts[$0] }
+        let envelopes = order.map { unsortedEnvelopes[$0] }
         var parent = Array(parts.indices)
         func root(_ i: Int) -> Int {
             var i = i
@@ -196,7 +197,6 @@ public struct GapReport: Sendable {
         if mergeM > 0 {
             // The parts are in order of their envelopes' west edge: the parts after i that lie
             // farther east than mergeM from i's east edge, and all after them, are too far.
-            let envelopes = parts.map { $0.geometry.envelope }
             for i in parts.indices {
                 guard let a = envelopes[i] else { continue }
                 for j in (i + 1)..<parts.count {
@@ -211,20 +211,27 @@ public struct GapReport: Sendable {
         }
         var groups: [Int: [Int]] = [:]
         for i in parts.indices { groups[root(i), default: []].append(i) }
-        var merged: [(geometry: Geometry, demand: Double, area: Double, parts: Int)] = groups.keys.sorted().map { key in
+        var merged: [(geometry: Geometry, demand: Double, area: Double, parts: Int, envelope: Envelope?)] = groups.keys.sorted().map { key in
             let members = groups[key]!
             let polygons = members.flatMap { parts[$0].geometry.polygons }
             // Always a MultiPolygon, so that the layer has one geometry type (GDAL and QGIS read a
             // layer of mixed Polygon and MultiPolygon as of unknown type).
             let geometry: Geometry = .multiPolygon(polygons)
-            return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count)
+            // The gap's envelope is that of its parts' together.
+            let envelope = members.compactMap { envelopes[$0] }.reduce(nil as Envelope?) { box, e in
+                guard var box else { return e }
+                box.expand(toInclude: Coordinate(x: e.minX, y: e.minY))
+                box.expand(toInclude: Coordinate(x: e.maxX, y: e.maxY))
+                return box
+            }
+            return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count, envelope)
         }
         // Most uncovered demand first; ties by larger area, then position, so the order is stable.
-        merged = merged.map { (gap: $0, key: Self.position($0.geometry)) }.sorted {
-            if $0.gap.demand != $1.gap.demand { return $0.gap.demand > $1.gap.demand }
-            if $0.gap.area != $1.gap.area { return $0.gap.area > $1.gap.area }
-            return $0.key.lexicographicallyPrecedes($1.key)
-        }.map(\.gap)
+        merged.sort {
+            if $0.demand != $1.demand { return $0.demand > $1.demand }
+            if $0.area != $1.area { return $0.area > $1.area }
+            return Self.precedes($0.envelope, $1.envelope)
+        }
         summary.gaps = merged.count
         summary.uncoveredDemand = merged.reduce(0) { $0 + $1.demand }
         summary.areaKm2 = merged.reduce(0) { $0 + $1.area }
@@ -314,9 +321,12 @@ public struct GapReport: Sendable {
         return g.polygons.filter { !$0.isEmpty }
     }
 
-    static func position(_ g: Geometry) -> [Double] {
-        guard let e = g.envelope else { return [] }
-        return [e.minX, e.minY, e.maxX, e.maxY]
+    /// Whether a shape with envelope `a` comes before one with envelope `b`: west first, then south,
+    /// then by east and north edges (an empty shape, no envelope, before any other).
+    static func precedes(_ a: Envelope?, _ b: Envelope?) -> Bool {
+        guard let b else { return false }
+        guard let a else { return true }
+        return (a.minX, a.minY, a.maxX, a.maxY) < (b.minX, b.minY, b.maxX, b.maxY)
     }
 
     /// A grid cell by integer column and row.
