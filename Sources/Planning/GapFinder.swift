@@ -142,12 +142,23 @@ public struct GapReport: Sendable {
         var pieces: [(polygon: Polygon, demand: Double)] = []
         var parts: [(geometry: Geometry, demand: Double, area: Double)] = []
         if let traced = Cell.outline(sortedCells, size: cellM) {
-            let border = try PreparedGeometry(district.projected)
+            // A traced polygon with no cell near the border is inside (its cells hold the
+            // district's riders); the others are asked of GEOS, against the district prepared once.
+            let band = BorderBand(district.projected, cellM: cellM)
+            var prepared: PreparedGeometry?
             var clipped: [[Polygon]] = []
             var groupOf = [Int](repeating: -1, count: sortedCells.count)
             for (polygon, members) in traced {
                 let g = Geometry.polygon(polygon)
-                let clip = try border.covers(g) ? [] : Self.areal(g.intersection(district.projected))
+                var inside = false
+                if let band, !members.contains(where: { band.contains(sortedCells[$0]) }) {
+                    inside = true
+                } else {
+                    let border = try prepared ?? PreparedGeometry(district.projected)
+                    prepared = border
+                    inside = try border.covers(g)
+                }
+                let clip = inside ? [] : Self.areal(try g.intersection(district.projected))
                 if clip.isEmpty {
                     // Inside the district (or, rarely, cells that only touch its border, their
                     // riders on the border line: kept whole rather than lost). Already simple (a
