@@ -63,3 +63,68 @@ extension GapReport {
         }
     }
 }
+
+extension GapReport {
+    /// Which traced part owns each cell, on a grid over the cells' extent, to find the pairs of
+    /// traced parts within `mergeM` of each other: two unions of closed cells are as far apart as
+    /// their nearest two cells, and cells `dc` columns and `dr` rows apart are
+    /// `cellM × √(max(0, |dc| − 1)² + max(0, |dr| − 1)²)` apart. Nil when `mergeM` spans more than
+    /// four cells (the window a cell looks through grows with its square) or the grid would hold
+    /// more than `maxCells` cells.
+    struct CellOwners {
+        let cells: [Cell]
+        let partCells: [[Int]?]
+        let col0: Int
+        let row0: Int
+        let columns: Int
+        /// Part index a cell, -1 for none.
+        private let owner: [Int32]
+        /// How many columns or rows apart two cells can be and still be within mergeM.
+        let reach: Int
+        let cellM: Double
+        /// mergeM².
+        let limit: Double
+
+        init?(_ cells: [Cell], partCells: [[Int]?], cellM: Double, mergeM: Double, maxCells: Int = 1 << 24) {
+            guard let first = cells.first, partCells.count < Int(Int32.max), cellM > 0, mergeM / cellM <= 4 else { return nil }
+            reach = Int((mergeM / cellM).rounded(.down)) + 1
+            limit = mergeM * mergeM
+            var lo = (col: first.col, row: first.row), hi = lo
+            for c in cells {
+                lo = (min(lo.col, c.col), min(lo.row, c.row))
+                hi = (max(hi.col, c.col), max(hi.row, c.row))
+            }
+            let columns = hi.col - lo.col + 1 + 2 * reach, rows = hi.row - lo.row + 1 + 2 * reach
+            guard Double(columns) * Double(rows) <= Double(maxCells) else { return nil }
+            (self.cells, self.partCells, col0, row0, self.columns) = (cells, partCells, lo.col - reach, lo.row - reach, columns)
+            var owner = [Int32](repeating: -1, count: columns * rows)
+            for (p, members) in partCells.enumerated() {
+                guard let members else { continue }
+                for m in members { owner[(cells[m].row - row0) * columns + (cells[m].col - col0)] = Int32(p) }
+            }
+            self.owner = owner
+            self.cellM = cellM
+        }
+
+        /// Calls `body(i, j)` for traced parts i ≠ j with a cell of each within mergeM (a pair may
+        /// come more than once).
+        func forEachPairWithin(_ body: (Int, Int) -> Void) {
+            for (p, members) in partCells.enumerated() {
+                guard let members else { continue }
+                for m in members {
+                    let c = cells[m]
+                    for dr in -reach...reach {
+                        let gy = Double(max(0, abs(dr) - 1))
+                        let rowBase = (c.row + dr - row0) * columns - col0
+                        for dc in -reach...reach {
+                            let q = Int(owner[rowBase + c.col + dc])
+                            guard q > p else { continue }
+                            let gx = Double(max(0, abs(dc) - 1))
+                            if (gx * gx + gy * gy) * cellM * cellM <= limit { body(p, q) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

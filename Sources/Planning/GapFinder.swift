@@ -141,6 +141,9 @@ public struct GapReport: Sendable {
         // their units are then shared among the pieces.
         var pieces: [(polygon: Polygon, demand: Double)] = []
         var parts: [(geometry: Geometry, demand: Double, area: Double)] = []
+        // Per part, its cells (indices into sortedCells) when it is a traced polygon taken whole;
+        // nil for the pieces of a clip.
+        var partCells: [[Int]?] = []
         if let traced = Cell.outline(sortedCells, size: cellM) {
             // A traced polygon with no cell near the border is inside (its cells hold the
             // district's riders); the others are asked of GEOS, against the district prepared once.
@@ -164,6 +167,7 @@ public struct GapReport: Sendable {
                     // riders on the border line: kept whole rather than lost). Already simple (a
                     // vertex only where the outline turns); the area of its cells.
                     parts.append((g, members.reduce(0) { $0 + cells[sortedCells[$1]]! }, Double(members.count) * cellM * cellM / 1e6))
+                    partCells.append(members)
                 } else {
                     for m in members { groupOf[m] = clipped.count }
                     clipped.append(clip)
@@ -189,12 +193,14 @@ public struct GapReport: Sendable {
             // at every cell corner along straight edges): a 1 m topology-preserving simplification.
             let g = try Geometry.polygon(polygon).simplified(tolerance: 1)
             parts.append((g, demand, try g.area() / 1e6))
+            partCells.append(nil)
         }
         // Parts in a fixed order (by position), then grouped: parts within mergeM are one gap.
         // (Each part's envelope computed once, not once a comparison.)
         let unsortedEnvelopes = parts.map(\.geometry.envelope)
         let order = parts.indices.sorted { Self.precedes(unsortedEnvelopes[$0], unsortedEnvelopes[$1]) }
         parts = order.map { parts[$0] }
+        partCells = order.map { partCells[$0] }
         let envelopes = order.map { unsortedEnvelopes[$0] }
         var parent = Array(parts.indices)
         func root(_ i: Int) -> Int {
@@ -206,6 +212,16 @@ public struct GapReport: Sendable {
             return i
         }
         if mergeM > 0 {
+            // Two traced parts are unions of whole cells: their distance is the least between two
+            // of their cells, counted in cells on the grid (exact, where GEOS would measure the
+            // outlines). Pairs with a clipped piece are measured by GEOS.
+            let onGrid = CellOwners(sortedCells, partCells: partCells, cellM: cellM, mergeM: mergeM)
+            if let onGrid {
+                onGrid.forEachPairWithin { i, j in
+                    let (a, b) = (root(i), root(j))
+                    if a != b { parent[max(a, b)] = min(a, b) }
+                }
+            }
             // The parts are in order of their envelopes' west edge: the parts after i that lie
             // farther east than mergeM from i's east edge, and all after them, are too far.
             for i in parts.indices {
@@ -213,6 +229,7 @@ public struct GapReport: Sendable {
                 for j in (i + 1)..<parts.count {
                     guard let b = envelopes[j] else { continue }
                     if b.minX - a.maxX > mergeM { break }
+                    if onGrid != nil && partCells[i] != nil && partCells[j] != nil { continue }
                     let dx = max(0, max(a.minX, b.minX) - min(a.maxX, b.maxX))
                     let dy = max(0, max(a.minY, b.minY) - min(a.maxY, b.maxY))
                     guard dx * dx + dy * dy <= mergeM * mergeM, root(i) != root(j) else { continue }

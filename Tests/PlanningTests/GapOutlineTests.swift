@@ -128,3 +128,63 @@ struct GapBorderTests {
         for gap in report.gaps { #expect(try gap.projected.isValid()) }
     }
 }
+
+@Suite("gaps: parts merged by their distance on the grid")
+struct GapMergeTests {
+    /// Units in random cells of a window well inside the district (every part traced whole). The
+    /// gaps must be the groups of edge-connected cells, joined when two of their cells are within
+    /// mergeM: cells with gx, gy empty columns and rows between them are cellM·√(gx² + gy²) apart,
+    /// so with mergeM = cellM (the default) parts one empty cell apart are one gap, also at cell
+    /// sizes whose multiples are not exact in floating point.
+    @Test("parts within mergeM are one gap, measured in whole cells", arguments: [97.3, 250, 777.7])
+    func mergedOnTheGrid(cellM: Double) throws {
+        var b = DatasetBuilder()
+        b.districts = [("A", DatasetBuilder.box(112.6, 35.7, 113.4, 36.3))]
+        b.demand = [("seed", 1, 113.0, 36.0)]
+        let data = try b.load()
+        var demand = try DemandModel(data)
+        let template = demand.units[0]
+        let col0 = Int((template.projected.x / cellM).rounded(.down)) - 20, row0 = Int((template.projected.y / cellM).rounded(.down)) - 15
+        for (seed, factor) in [(1, nil), (2, nil), (3, 0), (4, 2.5)] as [(UInt64, Double?)] {
+            var rng = SplitMix64(seed: seed)
+            var weightOf: [[Int]: Double] = [:]
+            for _ in 0..<180 { weightOf[[Int.random(in: 0..<40, using: &rng), Int.random(in: 0..<30, using: &rng)], default: 0] += Double(Int.random(in: 1...3, using: &rng)) }
+            demand.units = weightOf.sorted { $0.key.lexicographicallyPrecedes($1.key) }.enumerated().map { k, cell in
+                var unit = template
+                unit.id = "u\(k)"
+                unit.projected = Coordinate(x: (Double(col0 + cell.key[0]) + 0.5) * cellM, y: (Double(row0 + cell.key[1]) + 0.5) * cellM)
+                unit.weight = cell.value
+                unit.divisions = [0]
+                return unit
+            }
+            let mergeM = factor.map { $0 * cellM }
+            let report = try GapReport(dataset: data, demand: demand, uncovered: [Bool](repeating: true, count: demand.units.count),
+                                       options: GapReport.Options(cellM: cellM, mergeM: mergeM))
+            // The expected groups: edge-connected cells, then groups within reach of each other.
+            let cells = Array(weightOf.keys)
+            var parent = Array(cells.indices)
+            func root(_ i: Int) -> Int { parent[i] == i ? i : root(parent[i]) }
+            func join(_ i: Int, _ j: Int) { parent[root(i)] = root(j) }
+            for i in cells.indices {
+                for j in cells.indices where abs(cells[i][0] - cells[j][0]) + abs(cells[i][1] - cells[j][1]) == 1 { join(i, j) }
+            }
+            let parts = Set(cells.indices.map(root)).count
+            // mergeM 0 keeps every part apart (also parts that touch at a corner).
+            let cellsApart = factor ?? 1
+            for i in cells.indices where cellsApart > 0 {
+                for j in cells.indices {
+                    let gx = max(0, abs(cells[i][0] - cells[j][0]) - 1), gy = max(0, abs(cells[i][1] - cells[j][1]) - 1)
+                    if Double(gx * gx + gy * gy) <= cellsApart * cellsApart { join(i, j) }
+                }
+            }
+            var expected: [Int: (demand: Double, cells: Int)] = [:]
+            for i in cells.indices { expected[root(i), default: (0, 0)].demand += weightOf[cells[i]]!; expected[root(i), default: (0, 0)].cells += 1 }
+            #expect(report.gaps.count == expected.count, "cell \(cellM) m, merge \(String(describing: mergeM))")
+            #expect(report.gaps.reduce(0) { $0 + $1.parts } == parts)
+            #expect(report.gaps.map(\.uncoveredDemand).sorted() == expected.values.map(\.demand).sorted())
+            let areas = expected.values.map { Double($0.cells) * cellM * cellM / 1e6 }.sorted()
+            #expect(zip(report.gaps.map(\.areaKm2).sorted(), areas).allSatisfy { abs($0 - $1) < 1e-9 * max(1, $1) })
+            if factor == 0 { #expect(report.gaps.count == parts) } else { #expect(report.gaps.count < parts) }
+        }
+    }
+}
