@@ -145,8 +145,9 @@ public struct GapReport: Sendable {
         // nil for the pieces of a clip.
         var partCells: [[Int]?] = []
         if let traced = Cell.outline(sortedCells, size: cellM) {
-            // A traced polygon with no cell near the border is inside (its cells hold the
-            // district's riders); the others are asked of GEOS, against the district prepared once.
+            // A traced polygon with no cell in the band along the border is inside (its cells
+            // hold the district's riders; taken whole either way, as a part whose clip is empty
+            // is); the others are asked of GEOS, against the district prepared once.
             let band = BorderBand(district.projected, cellM: cellM)
             var prepared: PreparedGeometry?
             var clipped: [[Polygon]] = []
@@ -215,7 +216,8 @@ public struct GapReport: Sendable {
             // Two traced parts are unions of whole cells: their distance is the least between two
             // of their cells, counted in cells on the grid (exact, where GEOS would measure the
             // outlines). Pairs with a clipped piece are measured by GEOS.
-            let onGrid = CellOwners(sortedCells, partCells: partCells, cellM: cellM, mergeM: mergeM)
+            let tracedParts = partCells.lazy.filter { $0 != nil }.prefix(2).count
+            let onGrid = tracedParts < 2 ? nil : CellOwners(sortedCells, partCells: partCells, cellM: cellM, mergeM: mergeM)
             if let onGrid {
                 onGrid.forEachPairWithin { i, j in
                     let (a, b) = (root(i), root(j))

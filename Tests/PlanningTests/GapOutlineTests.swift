@@ -145,7 +145,9 @@ struct GapMergeTests {
         var demand = try DemandModel(data)
         let template = demand.units[0]
         let col0 = Int((template.projected.x / cellM).rounded(.down)) - 20, row0 = Int((template.projected.y / cellM).rounded(.down)) - 15
-        for (seed, factor) in [(1, nil), (2, nil), (3, 0), (4, 2.5)] as [(UInt64, Double?)] {
+        // 5.5 cells: past the grid's window, so GEOS measures (no pair of cells is exactly 5.5
+        // cells apart, so its rounding cannot matter).
+        for (seed, factor) in [(1, nil), (2, nil), (3, 0), (4, 2.5), (5, 5.5)] as [(UInt64, Double?)] {
             var rng = SplitMix64(seed: seed)
             var weightOf: [[Int]: Double] = [:]
             for _ in 0..<180 { weightOf[[Int.random(in: 0..<40, using: &rng), Int.random(in: 0..<30, using: &rng)], default: 0] += Double(Int.random(in: 1...3, using: &rng)) }
@@ -186,5 +188,34 @@ struct GapMergeTests {
             #expect(zip(report.gaps.map(\.areaKm2).sorted(), areas).allSatisfy { abs($0 - $1) < 1e-9 * max(1, $1) })
             if factor == 0 { #expect(report.gaps.count == parts) } else { #expect(report.gaps.count < parts) }
         }
+    }
+
+    /// A part one row of 75 cells and a cell one empty row above its middle: one cell apart, so
+    /// one gap. (GEOS measures such a pair 250.00000000000003 m apart at 250 m cells, from the
+    /// cell's corner projected on the long edge, for edges of 75, 77, 91, 93, 99 cells and more,
+    /// and had left them apart.)
+    @Test("a cell one empty row from the middle of a long edge merges with it", arguments: [250.0, 97.3])
+    func longEdge(cellM: Double) throws {
+        var b = DatasetBuilder()
+        b.districts = [("A", DatasetBuilder.box(112.6, 35.7, 113.4, 36.3))]
+        b.demand = [("seed", 1, 113.0, 36.0)]
+        let data = try b.load()
+        var demand = try DemandModel(data)
+        let template = demand.units[0]
+        let col0 = Int((template.projected.x / cellM).rounded(.down)) - 37, row0 = Int((template.projected.y / cellM).rounded(.down))
+        let cells = (0..<75).map { ($0, 0) } + [(37, 2)]
+        demand.units = cells.enumerated().map { k, c in
+            var unit = template
+            unit.id = "u\(k)"
+            unit.projected = Coordinate(x: (Double(col0 + c.0) + 0.5) * cellM, y: (Double(row0 + c.1) + 0.5) * cellM)
+            unit.weight = 1
+            unit.divisions = [0]
+            return unit
+        }
+        let report = try GapReport(dataset: data, demand: demand, uncovered: [Bool](repeating: true, count: cells.count),
+                                   options: GapReport.Options(cellM: cellM))
+        #expect(report.gaps.count == 1)
+        #expect(report.gaps.first?.parts == 2)
+        #expect(report.gaps.first?.uncoveredDemand == 76)
     }
 }
