@@ -131,6 +131,28 @@ struct GapBorderTests {
 
 @Suite("gaps: parts merged by their distance on the grid")
 struct GapMergeTests {
+    /// A district far wider than the cells used, and a demand model whose units are set by
+    /// `units(_:cellM:col0:row0:)`.
+    static func district() throws -> (data: Dataset, demand: DemandModel) {
+        var b = DatasetBuilder()
+        b.districts = [("A", DatasetBuilder.box(112.6, 35.7, 113.4, 36.3))]
+        b.demand = [("seed", 1, 113.0, 36.0)]
+        let data = try b.load()
+        return (data, try DemandModel(data))
+    }
+
+    /// One unit at the centre of each cell (column, row, counted from `col0`, `row0`), with its weight.
+    static func units(_ cells: [(col: Int, row: Int, weight: Double)], like template: DemandModel.Unit, cellM: Double, col0: Int, row0: Int) -> [DemandModel.Unit] {
+        cells.enumerated().map { k, c in
+            var unit = template
+            unit.id = "u\(k)"
+            unit.projected = Coordinate(x: (Double(col0 + c.col) + 0.5) * cellM, y: (Double(row0 + c.row) + 0.5) * cellM)
+            unit.weight = c.weight
+            unit.divisions = [0]
+            return unit
+        }
+    }
+
     /// Units in random cells of a window well inside the district (every part traced whole). The
     /// gaps must be the groups of edge-connected cells, joined when two of their cells are within
     /// mergeM: cells with gx, gy empty columns and rows between them are cellM·√(gx² + gy²) apart,
@@ -138,11 +160,8 @@ struct GapMergeTests {
     /// sizes whose multiples are not exact in floating point.
     @Test("parts within mergeM are one gap, measured in whole cells", arguments: [97.3, 250, 777.7])
     func mergedOnTheGrid(cellM: Double) throws {
-        var b = DatasetBuilder()
-        b.districts = [("A", DatasetBuilder.box(112.6, 35.7, 113.4, 36.3))]
-        b.demand = [("seed", 1, 113.0, 36.0)]
-        let data = try b.load()
-        var demand = try DemandModel(data)
+        let (data, model) = try Self.district()
+        var demand = model
         let template = demand.units[0]
         let col0 = Int((template.projected.x / cellM).rounded(.down)) - 20, row0 = Int((template.projected.y / cellM).rounded(.down)) - 15
         // 5.5 cells: past the grid's window, so GEOS measures (no pair of cells is exactly 5.5
@@ -151,14 +170,8 @@ struct GapMergeTests {
             var rng = SplitMix64(seed: seed)
             var weightOf: [[Int]: Double] = [:]
             for _ in 0..<180 { weightOf[[Int.random(in: 0..<40, using: &rng), Int.random(in: 0..<30, using: &rng)], default: 0] += Double(Int.random(in: 1...3, using: &rng)) }
-            demand.units = weightOf.sorted { $0.key.lexicographicallyPrecedes($1.key) }.enumerated().map { k, cell in
-                var unit = template
-                unit.id = "u\(k)"
-                unit.projected = Coordinate(x: (Double(col0 + cell.key[0]) + 0.5) * cellM, y: (Double(row0 + cell.key[1]) + 0.5) * cellM)
-                unit.weight = cell.value
-                unit.divisions = [0]
-                return unit
-            }
+            demand.units = Self.units(weightOf.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key[0], $0.key[1], $0.value) },
+                                      like: template, cellM: cellM, col0: col0, row0: row0)
             let mergeM = factor.map { $0 * cellM }
             let report = try GapReport(dataset: data, demand: demand, uncovered: [Bool](repeating: true, count: demand.units.count),
                                        options: GapReport.Options(cellM: cellM, mergeM: mergeM))
@@ -196,22 +209,12 @@ struct GapMergeTests {
     /// and had left them apart.)
     @Test("a cell one empty row from the middle of a long edge merges with it", arguments: [250.0, 97.3])
     func longEdge(cellM: Double) throws {
-        var b = DatasetBuilder()
-        b.districts = [("A", DatasetBuilder.box(112.6, 35.7, 113.4, 36.3))]
-        b.demand = [("seed", 1, 113.0, 36.0)]
-        let data = try b.load()
-        var demand = try DemandModel(data)
+        let (data, model) = try Self.district()
+        var demand = model
         let template = demand.units[0]
         let col0 = Int((template.projected.x / cellM).rounded(.down)) - 37, row0 = Int((template.projected.y / cellM).rounded(.down))
-        let cells = (0..<75).map { ($0, 0) } + [(37, 2)]
-        demand.units = cells.enumerated().map { k, c in
-            var unit = template
-            unit.id = "u\(k)"
-            unit.projected = Coordinate(x: (Double(col0 + c.0) + 0.5) * cellM, y: (Double(row0 + c.1) + 0.5) * cellM)
-            unit.weight = 1
-            unit.divisions = [0]
-            return unit
-        }
+        let cells = (0..<75).map { (col: $0, row: 0, weight: 1.0) } + [(col: 37, row: 2, weight: 1.0)]
+        demand.units = Self.units(cells, like: template, cellM: cellM, col0: col0, row0: row0)
         let report = try GapReport(dataset: data, demand: demand, uncovered: [Bool](repeating: true, count: cells.count),
                                    options: GapReport.Options(cellM: cellM))
         #expect(report.gaps.count == 1)
