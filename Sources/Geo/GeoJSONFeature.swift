@@ -312,7 +312,7 @@ public enum GeoJSONReader {
                     guard offset < buffer.count, buffer[offset] == UInt8(ascii: "{") else { return nil }
                     fast.index = offset
                     if streamed.firstOffset < 0 { streamed.firstOffset = offset }
-                    if streamed.sink.count == GeoJSONReader.sampleCount, streamed.firstOffset >= 0, offset > streamed.firstOffset {
+                    if Sink.count(inPlace: &streamed.sink) == GeoJSONReader.sampleCount, streamed.firstOffset >= 0, offset > streamed.firstOffset {
                         reserve(&streamed.sink, sampled: offset - streamed.firstOffset, from: streamed.firstOffset, of: buffer.count)
                     }
                     do {

@@ -17,6 +17,13 @@ public protocol GeoJSONFeatureSink: Sendable {
     mutating func reserveCapacity(_ count: Int)
 }
 
+extension GeoJSONFeatureSink {
+    /// `sink.count`, read through an in-place access: reading `count` of a sink held in a class
+    /// (the reader's threads keep theirs there) from generic code copies the whole sink first, and
+    /// the reader asks once a feature.
+    static func count(inPlace sink: inout Self) -> Int { sink.count }
+}
+
 extension GeoJSONLayer {
     /// Hands every feature to `sink`, in order, each moved out (an empty feature left in its
     /// place), `failed` where the layer has an error for it: what `GeoJSONReader.read(buffer:into:)`

@@ -63,9 +63,10 @@ final class GeoJSONSecondPart<Sink: GeoJSONFeatureSink>: @unchecked Sendable {
     private func run() {
         var fast = GeoJSONFastFeature(bytes: bytes, index: start)
         while true {
-            if sink.count & 255 == 0 {
+            let taken = Sink.count(inPlace: &sink)
+            if taken & 255 == 0 {
                 if isCancelled { return }
-                if sink.count == GeoJSONReader.sampleCount {
+                if taken == GeoJSONReader.sampleCount {
                     GeoJSONReader.reserve(&sink, sampled: end - start, from: start, of: bytes.count)
                 }
             }
