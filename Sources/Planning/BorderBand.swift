@@ -106,7 +106,7 @@ extension GapReport {
             self.cellM = cellM
         }
 
-        /// Calls `body(i, j)` for traced parts i ≠ j with a cell of each within mergeM (a pair may
+        /// Calls `body(i, j)` for traced parts i < j with a cell of each within mergeM (a pair may
         /// come more than once).
         func forEachPairWithin(_ body: (Int, Int) -> Void) {
             for (p, members) in partCells.enumerated() {
