@@ -64,9 +64,10 @@ extension JSONValue {
                 if i > 0 { out += "," }
                 JSONValue.writeString(pair.key, to: &out)
                 out += ":"
-                if realKeys.contains(pair.key), case let .number(n) = pair.value {
+                // The key looked up only for a number or an array (once), not for every member.
+                if case let .number(n) = pair.value, realKeys.contains(pair.key) {
                     out += JSONValue.format(real: n)
-                } else if realKeys.contains(pair.key), case let .array(items) = pair.value, items.allSatisfy({ $0.numberValue != nil }) {
+                } else if case let .array(items) = pair.value, realKeys.contains(pair.key), items.allSatisfy({ $0.numberValue != nil }) {
                     out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
                 } else {
                     pair.value.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
