@@ -181,6 +181,14 @@ public struct Envelope: Hashable, Sendable {
         maxY = Swift.max(maxY, c.y)
     }
 
+    /// Grows the rectangle just enough to hold `other`.
+    public mutating func expand(toInclude other: Envelope) {
+        minX = Swift.min(minX, other.minX)
+        minY = Swift.min(minY, other.minY)
+        maxX = Swift.max(maxX, other.maxX)
+        maxY = Swift.max(maxY, other.maxY)
+    }
+
     /// True when `c` lies inside or on the edge.
     public func contains(_ c: Coordinate) -> Bool {
         c.x >= minX && c.x <= maxX && c.y >= minY && c.y <= maxY

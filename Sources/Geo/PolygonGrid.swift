@@ -72,10 +72,7 @@ struct PolygonGrid {
             rings.append(own)
             envelopes.append(envelope)
             if let envelope {
-                if all == nil { all = envelope } else {
-                    all!.expand(toInclude: Coordinate(x: envelope.minX, y: envelope.minY))
-                    all!.expand(toInclude: Coordinate(x: envelope.maxX, y: envelope.maxY))
-                }
+                if all == nil { all = envelope } else { all!.expand(toInclude: envelope) }
             }
         }
         guard let all, geometries.count < Int(Int32.max >> 2) else { return nil }

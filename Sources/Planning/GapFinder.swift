@@ -250,8 +250,7 @@ public struct GapReport: Sendable {
             // The gap's envelope is that of its parts' together.
             let envelope = members.compactMap { envelopes[$0] }.reduce(nil as Envelope?) { box, e in
                 guard var box else { return e }
-                box.expand(toInclude: Coordinate(x: e.minX, y: e.minY))
-                box.expand(toInclude: Coordinate(x: e.maxX, y: e.maxY))
+                box.expand(toInclude: e)
                 return box
             }
             return (geometry, members.reduce(0) { $0 + parts[$1].demand }, members.reduce(0) { $0 + parts[$1].area }, members.count, envelope)
