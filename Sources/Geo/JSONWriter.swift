@@ -24,7 +24,7 @@ extension JSONValue {
 
     /// Appends the compact JSON text to `out`, as `serialized()` writes it.
     public func write(to out: inout String) {
-        write(to: &out, piece: .max) { _ in }
+        write(to: &out, realKeys: [], piece: .max) { _ in }
     }
 
     /// Writes the text `serialized(realKeys:)` gives, handing it to `body` in pieces of about
@@ -45,42 +45,10 @@ extension JSONValue {
         if !out.isEmpty { try body(out) }
     }
 
-    /// The writers: after each element of an array and member of an object, `out` goes to `flush`
-    /// once it holds `piece` bytes or more (`flush` empties it).
+    /// The writer: after each element of an array and member of an object, `out` goes to `flush`
+    /// once it holds `piece` bytes or more (`flush` empties it). With no `realKeys`, compact JSON
+    /// as `serialized()` writes it.
     func write(to out: inout String, realKeys: Set<String>, piece: Int, flush: (inout String) -> Void) {
-        guard !realKeys.isEmpty else { return write(to: &out, piece: piece, flush: flush) }
-        switch self {
-        case let .array(items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
-                if out.utf8.count >= piece { flush(&out) }
-            }
-            out += "]"
-        case let .object(o):
-            out += "{"
-            for (i, pair) in o.pairs.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.writeString(pair.key, to: &out)
-                out += ":"
-                // The key looked up only for a number or an array (once), not for every member.
-                if case let .number(n) = pair.value, realKeys.contains(pair.key) {
-                    out += JSONValue.format(real: n)
-                } else if case let .array(items) = pair.value, realKeys.contains(pair.key), items.allSatisfy({ $0.numberValue != nil }) {
-                    out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
-                } else {
-                    pair.value.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
-                }
-                if out.utf8.count >= piece { flush(&out) }
-            }
-            out += "}"
-        default:
-            write(to: &out, piece: piece, flush: flush)
-        }
-    }
-
-    func write(to out: inout String, piece: Int, flush: (inout String) -> Void) {
         switch self {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
@@ -91,17 +59,25 @@ extension JSONValue {
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                item.write(to: &out, piece: piece, flush: flush)
+                item.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
                 if out.utf8.count >= piece { flush(&out) }
             }
             out += "]"
         case let .object(o):
+            let anyReals = !realKeys.isEmpty
             out += "{"
             for (i, pair) in o.pairs.enumerated() {
                 if i > 0 { out += "," }
                 JSONValue.writeString(pair.key, to: &out)
                 out += ":"
-                pair.value.write(to: &out, piece: piece, flush: flush)
+                // The key looked up only for a number or an array (once), not for every member.
+                if anyReals, case let .number(n) = pair.value, realKeys.contains(pair.key) {
+                    out += JSONValue.format(real: n)
+                } else if anyReals, case let .array(items) = pair.value, realKeys.contains(pair.key), items.allSatisfy({ $0.numberValue != nil }) {
+                    out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
+                } else {
+                    pair.value.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
+                }
                 if out.utf8.count >= piece { flush(&out) }
             }
             out += "}"
