@@ -1,3 +1,6 @@
+// Grids over a district's cells that let the gaps skip GEOS: the band of cells along its border
+// (BorderBand) and the owner of each traced part's cells (CellOwners).
+
 import Geo
 
 extension GapReport {
