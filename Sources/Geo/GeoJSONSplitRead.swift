@@ -101,7 +101,9 @@ final class GeoJSONSecondPart<Sink: GeoJSONFeatureSink>: @unchecked Sendable {
         // Swapped out, so that `target` takes the only reference to what was read.
         var read = sink.emptied()
         swap(&read, &sink)
-        target.append(read)
+        // Consumed, not copied: a copy alive during `append` would make its records shared, and
+        // the sink's move of them (`FeatureList.append`) would copy them all first.
+        target.append(consume read)
         for var issue in self.issues {
             issue.featureIndex = issue.featureIndex.map { $0 + base }
             issues.append(issue)

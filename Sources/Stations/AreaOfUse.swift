@@ -9,24 +9,38 @@ extension LoadRun {
     mutating func checkAreaOfUse(_ dataset: Dataset) {
         guard let area = (try? CRSInspection.of(dataset.manifest.crs))?.area else { return }
         let margin = QueryProjector.areaMarginDegrees
-        func check(_ layer: Layer, _ features: some Sequence<(index: Int, id: String, coordinates: [Coordinate])>) {
-            var first: (index: Int, id: String, at: Coordinate)?
-            var more = 0
-            for f in features {
-                guard let off = f.coordinates.first(where: { !area.bounds.contains($0, marginDegrees: margin) }) else { continue }
-                if first == nil { first = (f.index, f.id, off) } else { more += 1 }
-            }
+        func report(_ layer: Layer, _ first: (index: Int, id: String, at: Coordinate)?, more: Int) {
             guard let first else { return }
             let others = more > 0 ? ", as are \(more) more feature(s) of this layer" : ""
             issues.append(DatasetIssue(.error, file: path(layer), featureIndex: first.index, featureID: first.id,
                                        "\(QueryProjector.text(first.at)) is more than \(Int(margin))° outside the area of use of \(dataset.manifest.crs) (\(area.bounds.description)), where its distances are not metres\(others): use a CRS for the dataset's area, e.g. \(LoadRun.suggestion(lon: LonLatBox.wrapped(first.at.lon), lat: min(84, max(-80, first.at.lat))))"))
         }
-        check(.districts, dataset.districts.lazy.map { ($0.featureIndex, $0.id, $0.geometry.allCoordinates) })
-        check(.stations, dataset.stations.lazy.map { ($0.featureIndex, $0.id, [$0.location]) })
-        check(.parking, dataset.parkingZones.lazy.map { ($0.featureIndex, $0.id, $0.geometry.allCoordinates) })
-        check(.areas, dataset.commercialAreas.lazy.map { ($0.featureIndex, $0.id, $0.geometry.allCoordinates) })
-        check(.demand, dataset.demand.lazy.map { ($0.featureIndex, $0.id, [$0.location]) })
-        check(.candidates, dataset.candidates.lazy.map { ($0.featureIndex, $0.id, [$0.location]) })
+        func check<R: LoadedRecord>(_ layer: Layer, _ records: [R], _ geometry: (R) -> Geometry) {
+            var first: (index: Int, id: String, at: Coordinate)?
+            var more = 0
+            for r in records {
+                guard let off = geometry(r).allCoordinates.first(where: { !area.bounds.contains($0, marginDegrees: margin) }) else { continue }
+                if first == nil { first = (r.featureIndex, r.id, off) } else { more += 1 }
+            }
+            report(layer, first, more: more)
+        }
+        // Point layers (a demand layer has millions of points): no array or id copied a point.
+        func check<R: LocatedRecord>(_ layer: Layer, _ records: [R]) {
+            var firstAt = -1
+            var more = 0
+            for i in records.indices where !area.bounds.contains(records[i].location, marginDegrees: margin) {
+                if firstAt < 0 { firstAt = i } else { more += 1 }
+            }
+            guard firstAt >= 0 else { return }
+            let r = records[firstAt]
+            report(layer, (r.featureIndex, r.id, r.location), more: more)
+        }
+        check(.districts, dataset.districts) { $0.geometry }
+        check(.stations, dataset.stations)
+        check(.parking, dataset.parkingZones) { $0.geometry }
+        check(.areas, dataset.commercialAreas) { $0.geometry }
+        check(.demand, dataset.demand)
+        check(.candidates, dataset.candidates)
     }
 }
 

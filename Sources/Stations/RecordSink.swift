@@ -8,6 +8,14 @@ protocol LoadedRecord: Sendable {
     var id: String { get }
     /// The feature's position in its layer.
     var featureIndex: Int { get set }
+    /// A record that owns no memory (no string or array of its own), left in the slots a sink's
+    /// records were moved out of (`RecordSink.append`); nil for a type without one, whose records
+    /// are copied instead.
+    static var vacant: Self? { get }
+}
+
+extension LoadedRecord {
+    static var vacant: Self? { nil }
 }
 
 /// A record at a point: its WGS84 location and, once the layer is projected
@@ -21,7 +29,13 @@ extension District: LoadedRecord {}
 extension Station: LocatedRecord {}
 extension ParkingZone: LoadedRecord {}
 extension CommercialArea: LoadedRecord {}
-extension DemandPoint: LocatedRecord {}
+extension DemandPoint: LocatedRecord {
+    /// An empty id is held inline and an empty object's members are the shared empty array.
+    static var vacant: DemandPoint? {
+        DemandPoint(id: "", weight: 0, location: Coordinate(lon: 0, lat: 0), projected: Coordinate(lon: 0, lat: 0),
+                    featureIndex: 0, properties: JSONObject())
+    }
+}
 extension Candidate: LocatedRecord {}
 
 /// Turns each feature into a record as soon as it is read (`GeoJSONReader.read(buffer:into:)`),
@@ -52,14 +66,23 @@ struct RecordSink<Record: LoadedRecord>: GeoJSONFeatureSink {
         self.convert = convert
     }
 
+    // Called through the reader's generic code (another module), which cannot specialize it: the
+    // demand layer's version is made here, so that its millions of calls look up no type metadata.
+    // The body is apart so that the generic entry holds no value of a generic type (whose
+    // metadata it would look up before jumping to the specialized version).
+    @_specialize(where Record == DemandPoint)
     mutating func take(_ feature: consuming GeoJSONFeature, failed: Bool) {
+        record(feature, failed: failed)
+    }
+
+    private mutating func record(_ feature: consuming GeoJSONFeature, failed: Bool) {
         if let datum {
             feature.geometry = feature.geometry?.mapCoordinates { MapDatum.convert($0, from: datum, to: .wgs84) }
         }
         var p = LoadRun.Properties(feature: feature, file: file)
         p.failed = failed
         var value = convert(&p)
-        if let id = p.displayID, let control = id.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) {
+        if let id = p.displayID, let control = Self.controlCharacter(in: id) {
             // An id is one line of text that can be typed (--require, --district, import
             // --replace): a newline, tab or NUL in it is a broken export, not an id.
             p.error("the id contains a control character (U+\(String(format: "%04X", control))): an id must be one line of printable text")
@@ -73,14 +96,33 @@ struct RecordSink<Record: LoadedRecord>: GeoJSONFeatureSink {
         count += 1
     }
 
-    /// The records are copied (a record type has no empty value to leave behind, as `FeatureList`
-    /// leaves for a feature it moves), once per layer: for demand points a plain copy, their ids
-    /// short enough to be held inline and their properties empty.
+    /// The first control character (C0 or DEL) of `id`, read through one buffer of its bytes
+    /// (iterating a string's UTF-8 view byte by byte cost 1 % of loading a demand layer).
+    private static func controlCharacter(in id: String) -> UInt8? {
+        func first(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? { bytes.first { $0 < 0x20 || $0 == 0x7F } }
+        if let found = id.utf8.withContiguousStorageIfAvailable(first) { return found }
+        return id.utf8.first { $0 < 0x20 || $0 == 0x7F }
+    }
+
+    /// The records are moved when their type has a vacant value to leave behind (as `FeatureList`
+    /// moves features): a copy would retain what each record holds here and release it when
+    /// `later` goes. Other types' records are copied.
+    @_specialize(where Record == DemandPoint)
     mutating func append(_ later: consuming RecordSink) {
         let base = count
         let start = records.count
-        records.append(contentsOf: later.records)
-        for i in start..<records.count { records[i].featureIndex += base }
+        if let vacant = Record.vacant {
+            let n = later.records.count
+            records.reserveCapacity(start + n)
+            later.records.withUnsafeMutableBufferPointer { moved in
+                guard let from = moved.baseAddress, n > 0 else { return }
+                records.append(contentsOf: MovedRecords(start: from, count: n, shift: base))
+                from.initialize(repeating: vacant, count: n)
+            }
+        } else {
+            records.append(contentsOf: later.records)
+            for i in start..<records.count { records[i].featureIndex += base }
+        }
         for var issue in later.issues {
             issue.featureIndex = issue.featureIndex.map { $0 + base }
             issues.append(issue)
@@ -165,5 +207,24 @@ struct RecordSink<Record: LoadedRecord>: GeoJSONFeatureSink {
     private func duplicateIssue(_ duplicate: (index: Int, id: String, first: Int)) -> DatasetIssue {
         DatasetIssue(.error, file: file, featureIndex: duplicate.index, featureID: duplicate.id,
                      "duplicate id \"\(duplicate.id)\" (also feature \(duplicate.first))")
+    }
+}
+
+/// The records of a buffer moved out one by one (each slot left uninitialised until the caller
+/// fills it again), their positions shifted by `shift`.
+private struct MovedRecords<Record: LoadedRecord>: Sequence, IteratorProtocol {
+    let start: UnsafeMutablePointer<Record>
+    let count: Int
+    let shift: Int
+    var position = 0
+
+    var underestimatedCount: Int { count - position }
+
+    mutating func next() -> Record? {
+        guard position < count else { return nil }
+        var record = (start + position).move()
+        position += 1
+        record.featureIndex += shift
+        return record
     }
 }
