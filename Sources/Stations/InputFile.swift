@@ -151,8 +151,9 @@ public enum InputFile {
     /// devices, a file that cannot be mapped) is read as `read(_:limit:)` reads it. The same
     /// failures as `read(_:limit:)`. The buffer is valid only inside `body`.
     ///
-    /// A mapped file cut short while `body` reads it (another program truncating or rewriting it)
-    /// would make the process fault; instead, a message naming the file is written to standard
+    /// A mapped file cut short while `body` reads it (another program truncating or rewriting it),
+    /// or a page the file system cannot read (a failing disk, a network file system gone), would
+    /// make the process fault; instead, a message naming the file is written to standard
     /// error and the process ends with exit code 74 (an I/O error), before any output is written.
     /// Files are mapped on Linux only, at most eight at once (more are read).
     public static func withContents<R>(_ path: String, limit: Int = InputFile.maximumBytes, mapFrom: Int = InputFile.mapFromBytes,
@@ -232,7 +233,7 @@ private enum MappedFileWatch {
             lock.unlock()
             return nil
         }
-        let text = Array("nuanxin: error: \(path): the file was cut short while it was being read (another program is writing it?); run again once it is complete\n".utf8)
+        let text = Array("nuanxin: error: \(path): the file was cut short or became unreadable while it was being read (another program is writing it, or its disk or network file system failed?); run again once it is complete and readable\n".utf8)
         let length = min(text.count, messageCapacity)
         (messages + k * messageCapacity).update(from: text, count: length)
         slots[k] = Slot(start: UInt(bitPattern: start), end: UInt(bitPattern: start) + UInt(count), length: length, active: true)
