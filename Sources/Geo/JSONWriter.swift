@@ -19,12 +19,14 @@ extension JSONValue {
 
     /// Appends the JSON text to `out`, the numbers of members named in `realKeys` as reals.
     public func write(to out: inout String, realKeys: Set<String>) {
-        write(to: &out, realKeys: realKeys, piece: .max) { _ in }
+        var bytes: [UInt8] = []
+        write(to: &bytes, realKeys: realKeys, piece: .max) { _ in }
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends the compact JSON text to `out`, as `serialized()` writes it.
     public func write(to out: inout String) {
-        write(to: &out, realKeys: [], piece: .max) { _ in }
+        write(to: &out, realKeys: [])
     }
 
     /// Writes the text `serialized(realKeys:)` gives, handing it to `body` in pieces of about
@@ -33,55 +35,114 @@ extension JSONValue {
     /// 174 MB, and growing one string to that size touched twice as much fresh memory.
     public func write(realKeys: Set<String>, pieceSize: Int = 1 << 20, to body: (String) throws -> Void) throws {
         var failure: (any Error)? = nil
-        var out = ""
-        let hand: (inout String) -> Void = { text in
+        var out: [UInt8] = []
+        out.reserveCapacity(min(pieceSize, 1 << 20) + 4_096)
+        let hand: (inout [UInt8]) -> Void = { bytes in
             if failure == nil {
-                do { try body(text) } catch { failure = error }
+                // Cut only after a whole element or member, so never inside a character.
+                do { try body(String(decoding: bytes, as: UTF8.self)) } catch { failure = error }
             }
-            text.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
         }
         write(to: &out, realKeys: realKeys, piece: pieceSize, flush: hand)
         if let failure { throw failure }
-        if !out.isEmpty { try body(out) }
+        if !out.isEmpty { try body(String(decoding: out, as: UTF8.self)) }
     }
 
-    /// The writer: after each element of an array and member of an object, `out` goes to `flush`
-    /// once it holds `piece` bytes or more (`flush` empties it). With no `realKeys`, compact JSON
-    /// as `serialized()` writes it.
-    func write(to out: inout String, realKeys: Set<String>, piece: Int, flush: (inout String) -> Void) {
+    /// The writer, into UTF-8 bytes (appending small strings to a `String` cost 2.6 times as
+    /// much: its capacity, count and flags are checked and updated at every append): after each
+    /// element of an array and member of an object, `out` goes to `flush` once it holds `piece`
+    /// bytes or more (`flush` empties it). With no `realKeys`, compact JSON as `serialized()`
+    /// writes it. The text is that of `format(number:)`, `format(real:)` and `writeString`.
+    func write(to out: inout [UInt8], realKeys: Set<String>, piece: Int, flush: (inout [UInt8]) -> Void) {
         switch self {
-        case .null: out += "null"
-        case let .bool(b): out += b ? "true" : "false"
-        case let .number(n): out += JSONValue.format(number: n)
-        case let .bigInteger(text): out += text
-        case let .string(s): JSONValue.writeString(s, to: &out)
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case let .number(n): JSONValue.append(number: n, real: false, to: &out)
+        case let .bigInteger(text): JSONValue.append(text, to: &out)
+        case let .string(s): JSONValue.append(string: s, to: &out)
         case let .array(items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
-                if out.utf8.count >= piece { flush(&out) }
+                if out.count >= piece { flush(&out) }
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case let .object(o):
             let anyReals = !realKeys.isEmpty
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, pair) in o.pairs.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.writeString(pair.key, to: &out)
-                out += ":"
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.append(string: pair.key, to: &out)
+                out.append(UInt8(ascii: ":"))
                 // The key looked up only for a number or an array (once), not for every member.
                 if anyReals, case let .number(n) = pair.value, realKeys.contains(pair.key) {
-                    out += JSONValue.format(real: n)
+                    JSONValue.append(number: n, real: true, to: &out)
                 } else if anyReals, case let .array(items) = pair.value, realKeys.contains(pair.key), items.allSatisfy({ $0.numberValue != nil }) {
-                    out += "[" + items.map { JSONValue.format(real: $0.numberValue!) }.joined(separator: ",") + "]"
+                    out.append(UInt8(ascii: "["))
+                    for (k, item) in items.enumerated() {
+                        if k > 0 { out.append(UInt8(ascii: ",")) }
+                        JSONValue.append(number: item.numberValue!, real: true, to: &out)
+                    }
+                    out.append(UInt8(ascii: "]"))
                 } else {
                     pair.value.write(to: &out, realKeys: realKeys, piece: piece, flush: flush)
                 }
-                if out.utf8.count >= piece { flush(&out) }
+                if out.count >= piece { flush(&out) }
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Appends a string's UTF-8 bytes.
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// Appends `format(number:)` (or `format(real:)` when `real`) of `n`, the integral values'
+    /// digits without making a string.
+    static func append(number n: Double, real: Bool, to out: inout [UInt8]) {
+        guard n.isFinite else { return out.append(contentsOf: "null".utf8) }
+        if n == n.rounded(), abs(n) < (real ? 1e15 : 9_007_199_254_740_992) {
+            if n == 0 {
+                out.append(UInt8(ascii: "0"))
+            } else {
+                let v = Int64(n)
+                if v < 0 { out.append(UInt8(ascii: "-")) }
+                var magnitude = v.magnitude
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+                    var i = digits.count
+                    repeat {
+                        i -= 1
+                        digits[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                        magnitude /= 10
+                    } while magnitude > 0
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+                }
+            }
+            if real { out.append(contentsOf: ".0".utf8) }
+            return
+        }
+        append("\(n)", to: &out)
+    }
+
+    /// Appends `writeString`'s text: the string quoted, escaped where JSON needs it.
+    static func append(string s: String, to out: inout [UInt8]) {
+        // Most strings (ids, names, Chinese text) need no escape: their bytes appended whole.
+        var s = s
+        let plain = s.withUTF8 { bytes in
+            if bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if plain { return }
+        var escaped = ""
+        writeString(s, to: &escaped)
+        append(escaped, to: &out)
     }
 
     /// Formats a finite number for JSON (non-finite values become null, which JSON can hold).

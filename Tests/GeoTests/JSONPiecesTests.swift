@@ -49,3 +49,44 @@ struct JSONPiecesTests {
         #expect(calls == 3)
     }
 }
+
+/// The writer builds its text as bytes: numbers must read as `format(number:)` and
+/// `format(real:)` give them, and strings must read back as themselves.
+@Suite("JSON: the writer's numbers and strings")
+struct JSONWriterTextTests {
+    @Test("numbers as format(number:) and, for real keys, format(real:) give them, alone and in arrays")
+    func numbers() {
+        var rng = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 1, -1, 9, 10, -10, 60, 0.5, -0.25, 1e-7, 1e15, 1e15 - 1, -1e15, 1e16, 9_007_199_254_740_991,
+                                9_007_199_254_740_992, -9_007_199_254_740_993, 1e300, -1e-300, .nan, .infinity, -.infinity,
+                                Double(Int64.max), Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude]
+        for _ in 0..<2_000 {
+            values.append(Double(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng)))
+            values.append(Double.random(in: -1e6...1e6, using: &rng))
+            values.append((Double.random(in: 100...120, using: &rng) * 1e7).rounded() / 1e7)
+            values.append(Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &rng)))
+        }
+        for n in values {
+            #expect(JSONValue.number(n).serialized() == JSONValue.format(number: n), "\(n)")
+            let object = JSONValue.object(JSONObject([("x", .number(n)), ("y", .array([.number(n), .number(2)]))]))
+            #expect(object.serialized(realKeys: ["x", "y"])
+                    == "{\"x\":\(JSONValue.format(real: n)),\"y\":[\(JSONValue.format(real: n)),2.0]}", "\(n)")
+            #expect(object.serialized() == "{\"x\":\(JSONValue.format(number: n)),\"y\":[\(JSONValue.format(number: n)),2]}", "\(n)")
+        }
+    }
+
+    @Test("strings with quotes, backslashes, control characters and any Unicode read back as themselves")
+    func strings() throws {
+        #expect(JSONValue.string("a\"b\\c\n\r\t\u{01}\u{1F}").serialized() == #""a\"b\\c\n\r\t\u0001\u001f""#)
+        #expect(JSONValue.string("县 🚲 \u{7F}/").serialized() == "\"县 🚲 \u{7F}/\"")
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["\"", "\\", "\n", "\t", "\u{0}", "\u{8}", "\u{1B}", "a", "Z", "县", "🚲", "é", " ", "/", "\u{7F}", "\u{2028}"]
+        for _ in 0..<500 {
+            let s = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let text = JSONValue.array([.string(s), .object(JSONObject([(s, .string(s))]))]).serialized()
+            let back = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any]
+            #expect(back?.first as? String == s)
+            #expect((back?.last as? [String: String])?[s] == s)
+        }
+    }
+}
