@@ -162,6 +162,22 @@ extension JSONValue {
         return "\(n)"
     }
 
+    /// The number `format(coordinate:decimals:)` writes, as a `Double`: what reading its text back
+    /// gives, without the text. The text is `units / 10^decimals` written exactly (or the shortest
+    /// round-trip form of `v` when `|v·10^decimals| ≥ 9e15`, which reads back as `v`), and dividing
+    /// the exact integer `units` (below 2^53) by the exact power of ten rounds once to the nearest
+    /// `Double`, as reading the text does (`GeoJSONGeometryReader.hasExcessivePrecision` relies on
+    /// the same). Non-finite values come back unchanged (their text is `null`).
+    public static func rounded(coordinate v: Double, decimals: Int = 7) -> Double {
+        guard v.isFinite else { return v }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (v * scale).rounded()
+        if abs(scaled) >= 9e15 { return v }
+        // Zero is written "0", which reads back as +0.
+        return scaled == 0 ? 0 : scaled / scale
+    }
+
     /// Formats a coordinate value rounded to `decimals` places, without trailing zeros or exponent.
     public static func format(coordinate v: Double, decimals: Int = 7) -> String {
         guard v.isFinite else { return "null" }

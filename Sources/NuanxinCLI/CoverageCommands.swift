@@ -289,8 +289,8 @@ enum GapText {
         JSONObject([("district", .string(g.district)), ("district_name", .string(g.districtName)), ("rank", .number(Double(g.rank))),
                     ("uncovered_demand", CoverageText.round(g.uncoveredDemand)), ("area_km2", CoverageText.round(g.areaKm2, 3)),
                     ("parts", .number(Double(g.parts))),
-                    ("centroid_lon", .number(Double(JSONValue.format(coordinate: g.inside.lon))!)),
-                    ("centroid_lat", .number(Double(JSONValue.format(coordinate: g.inside.lat))!))])
+                    ("centroid_lon", .number(JSONValue.rounded(coordinate: g.inside.lon))),
+                    ("centroid_lat", .number(JSONValue.rounded(coordinate: g.inside.lat)))])
     }
 
     /// The gap's WGS84 outline, which the GeoJSON and CSV outputs need (their studies ask for it).

@@ -273,7 +273,7 @@ enum ProposalText {
         if let a = s.addedSeats { pairs.append(("added_seats", .number(Double(a)))) }
         // suggested_seats: the first release's name of `seats`, kept for scripts that read it.
         pairs += [("riders", round(s.load)), ("suggested_seats", .number(Double(s.seats))), ("spillover", round(s.spillover)),
-                  ("lon", .number(Double(JSONValue.format(coordinate: s.location.lon))!)), ("lat", .number(Double(JSONValue.format(coordinate: s.location.lat))!))]
+                  ("lon", .number(JSONValue.rounded(coordinate: s.location.lon))), ("lat", .number(JSONValue.rounded(coordinate: s.location.lat)))]
         pairs.append(("mean_distance_m", distance(s.meanDistanceM)))
         return pairs
     }

@@ -52,8 +52,8 @@ enum StationResultText {
             ("id", .string(s.id)), ("name", .string(s.name)), ("kind", .string(s.kind.rawValue)),
             ("district", s.district.map(JSONValue.string) ?? .null),
             ("distance_m", .number((m.geodesicM * 100).rounded() / 100)),
-            ("lon", .number(Double(JSONValue.format(coordinate: s.location.lon))!)),
-            ("lat", .number(Double(JSONValue.format(coordinate: s.location.lat))!)),
+            ("lon", .number(JSONValue.rounded(coordinate: s.location.lon))),
+            ("lat", .number(JSONValue.rounded(coordinate: s.location.lat))),
         ]
         return .object(JSONObject(pairs))
     }

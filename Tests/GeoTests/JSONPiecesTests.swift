@@ -75,6 +75,27 @@ struct JSONWriterTextTests {
         }
     }
 
+    @Test("rounded(coordinate:) is the number format(coordinate:) writes, read back, to the bit")
+    func roundedCoordinates() {
+        var rng = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 1e-9, -1e-9, 5e-8, -5e-8, 0.00000005, 113.1234567, -113.12345675, 1e9, 9e8, 8.99999e8,
+                                1e300, -1e300, Double.leastNonzeroMagnitude, 36.000000049999]
+        for _ in 0..<5_000 {
+            values.append(Double.random(in: -180...180, using: &rng))
+            values.append(Double.random(in: -1e-6...1e-6, using: &rng))
+            values.append((Double.random(in: -180...180, using: &rng) * 1e8).rounded() / 1e8)
+            values.append(Double.random(in: -2e9...2e9, using: &rng))
+            let any = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &rng))
+            if any.isFinite { values.append(any) }
+        }
+        for v in values {
+            for decimals in [7, 3, 0] {
+                let read = Double(JSONValue.format(coordinate: v, decimals: decimals))!
+                #expect(JSONValue.rounded(coordinate: v, decimals: decimals).bitPattern == read.bitPattern, "\(v) at \(decimals)")
+            }
+        }
+    }
+
     @Test("strings with quotes, backslashes, control characters and any Unicode read back as themselves")
     func strings() throws {
         #expect(JSONValue.string("a\"b\\c\n\r\t\u{01}\u{1F}").serialized() == #""a\"b\\c\n\r\t\u0001\u001f""#)
