@@ -167,8 +167,10 @@ extension JSONValue {
     /// round-trip form of `v` when `|v·10^decimals| ≥ 9e15`, which reads back as `v`), and dividing
     /// the exact integer `units` (below 2^53) by the exact power of ten rounds once to the nearest
     /// `Double`, as reading the text does (`GeoJSONGeometryReader.hasExcessivePrecision` relies on
-    /// the same). Non-finite values come back unchanged (their text is `null`).
+    /// the same). Non-finite values come back unchanged (their text is `null`). `decimals` is 0 to
+    /// 18, where `format(coordinate:)` can write the units (and 10^decimals is exact).
     public static func rounded(coordinate v: Double, decimals: Int = 7) -> Double {
+        precondition((0...18).contains(decimals), "decimals must be 0 to 18")
         guard v.isFinite else { return v }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
