@@ -182,6 +182,17 @@ public final class CoordinateTransformer: @unchecked Sendable {
         return (0..<coordinates.count).map { Coordinate(x: xs[$0], y: ys[$0]) }
     }
 
+    /// Transforms every vertex of `geometry` in one `proj_trans_generic` call, its shape kept.
+    public func transform(_ geometry: Geometry) throws -> Geometry {
+        let target = try transform(geometry.allCoordinates)
+        var k = 0
+        // `mapCoordinates` visits the vertices in the order of `allCoordinates`.
+        return geometry.mapCoordinates { _ in
+            defer { k += 1 }
+            return target[k]
+        }
+    }
+
     /// Transforms parallel arrays in place in one `proj_trans_generic` call. Throws naming the first
     /// coordinate PROJ could not transform.
     public func transform(xs: inout [Double], ys: inout [Double]) throws {

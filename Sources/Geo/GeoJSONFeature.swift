@@ -514,13 +514,7 @@ public enum GeoJSONReader {
         for i in layer.features.indices {
             guard let g = layer.features[i].geometry else { continue }
             do {
-                let source = g.allCoordinates
-                let target = try transformer.transform(source)
-                var k = 0
-                layer.features[i].geometry = g.mapCoordinates { _ in
-                    defer { k += 1 }
-                    return target[k]
-                }
+                layer.features[i].geometry = try transformer.transform(g)
             } catch {
                 layer.issues.append(GeoJSONIssue(.error, featureIndex: i, featureID: layer.features[i].displayID, "cannot reproject from \(name): \(error)"))
                 layer.features[i].geometry = nil

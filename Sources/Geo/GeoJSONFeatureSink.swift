@@ -54,16 +54,9 @@ struct FeatureList: GeoJSONFeatureSink {
 
     mutating func append(_ later: consuming FeatureList) {
         let base = features.count
-        let count = later.features.count
         // Moved, not copied: a copy would retain each feature's properties here and release them
         // when `later` goes, touching millions of objects twice for nothing.
-        later.features.withUnsafeMutableBufferPointer { read in
-            guard let start = read.baseAddress, count > 0 else { return }
-            features.append(contentsOf: MovedFeatures(start: start, count: count, shift: base))
-            // The slots are uninitialised now: features that own nothing go in, so that the array
-            // is freed without releasing what moved out.
-            start.initialize(repeating: GeoJSONFeature(index: 0, geometry: nil), count: count)
-        }
+        features.append(movingFrom: &later.features, leaving: GeoJSONFeature(index: 0, geometry: nil)) { $0.index += base }
     }
 
     func emptied() -> FeatureList { FeatureList() }
@@ -73,21 +66,26 @@ struct FeatureList: GeoJSONFeatureSink {
     }
 }
 
-/// The features of a buffer moved out one by one (each slot left uninitialised), their positions
-/// shifted by `shift`.
-private struct MovedFeatures: Sequence, IteratorProtocol {
-    let start: UnsafeMutablePointer<GeoJSONFeature>
-    let count: Int
-    let shift: Int
-    var position = 0
-
-    var underestimatedCount: Int { count - position }
-
-    mutating func next() -> GeoJSONFeature? {
-        guard position < count else { return nil }
-        var feature = (start + position).move()
-        position += 1
-        feature.index += shift
-        return feature
+extension Array {
+    /// Appends the elements of `other`, moved out of it rather than copied (a copy would retain
+    /// what each holds here and release it when `other` goes), each changed by `adjust` on the
+    /// way; `other` keeps its count, every slot holding `vacant`, which should own nothing (no
+    /// string or array of its own), so that freeing `other` releases nothing that moved.
+    /// Inlinable, so that a caller's element type is specialized (`RecordSink`'s demand points).
+    @inlinable
+    public mutating func append(movingFrom other: inout [Element], leaving vacant: Element, adjust: (inout Element) -> Void) {
+        let n = other.count
+        guard n > 0 else { return }
+        reserveCapacity(count + n)
+        other.withUnsafeMutableBufferPointer { slots in
+            let start = slots.baseAddress!
+            // Each slot moved out exactly once, then all filled again.
+            for i in 0..<n {
+                var element = (start + i).move()
+                adjust(&element)
+                append(element)
+            }
+            start.initialize(repeating: vacant, count: n)
+        }
     }
 }

@@ -45,13 +45,7 @@ extension ReportData {
             } else {
                 let transformer = try back ?? CoordinateTransformer(from: manifest.crs, to: .wgs84)
                 back = transformer
-                // All the gap's vertices in one call, then put back in order.
-                let projected = try transformer.transform(g.projected.allCoordinates)
-                var k = 0
-                geometry = g.projected.mapCoordinates { _ in
-                    defer { k += 1 }
-                    return projected[k]
-                }
+                geometry = try transformer.transform(g.projected)
             }
             return Gap(id: "\(g.district)-gap-\(g.rank)", district: g.district, districtName: g.districtName, rank: g.rank,
                        uncoveredDemand: g.uncoveredDemand, areaKm2: g.areaKm2, geometry: geometry)

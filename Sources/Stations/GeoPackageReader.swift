@@ -229,11 +229,7 @@ public final class GeoPackageReader {
                 if let blob {
                     do {
                         var g = try GeoPackageReader.geometry(blob: blob)
-                        if let transformer {
-                            let target = try transformer.transform(g.allCoordinates)
-                            var k = 0
-                            g = g.mapCoordinates { _ in defer { k += 1 }; return target[k] }
-                        }
+                        if let transformer { g = try transformer.transform(g) }
                         feature.geometry = g
                     } catch {
                         issues.append(GeoJSONIssue(.error, featureIndex: row, featureID: feature.displayID, "\(label): geometry blob: \(error)"))

@@ -110,16 +110,10 @@ struct RecordSink<Record: LoadedRecord>: GeoJSONFeatureSink {
     @_specialize(where Record == DemandPoint)
     mutating func append(_ later: consuming RecordSink) {
         let base = count
-        let start = records.count
         if let vacant = Record.vacant {
-            let n = later.records.count
-            records.reserveCapacity(start + n)
-            later.records.withUnsafeMutableBufferPointer { moved in
-                guard let from = moved.baseAddress, n > 0 else { return }
-                records.append(contentsOf: MovedRecords(start: from, count: n, shift: base))
-                from.initialize(repeating: vacant, count: n)
-            }
+            records.append(movingFrom: &later.records, leaving: vacant) { $0.featureIndex += base }
         } else {
+            let start = records.count
             records.append(contentsOf: later.records)
             for i in start..<records.count { records[i].featureIndex += base }
         }
@@ -207,24 +201,5 @@ struct RecordSink<Record: LoadedRecord>: GeoJSONFeatureSink {
     private func duplicateIssue(_ duplicate: (index: Int, id: String, first: Int)) -> DatasetIssue {
         DatasetIssue(.error, file: file, featureIndex: duplicate.index, featureID: duplicate.id,
                      "duplicate id \"\(duplicate.id)\" (also feature \(duplicate.first))")
-    }
-}
-
-/// The records of a buffer moved out one by one (each slot left uninitialised until the caller
-/// fills it again), their positions shifted by `shift`.
-private struct MovedRecords<Record: LoadedRecord>: Sequence, IteratorProtocol {
-    let start: UnsafeMutablePointer<Record>
-    let count: Int
-    let shift: Int
-    var position = 0
-
-    var underestimatedCount: Int { count - position }
-
-    mutating func next() -> Record? {
-        guard position < count else { return nil }
-        var record = (start + position).move()
-        position += 1
-        record.featureIndex += shift
-        return record
     }
 }
