@@ -58,7 +58,7 @@ struct JSONWriterTextTests {
     func numbers() {
         var rng = SystemRandomNumberGenerator()
         var values: [Double] = [0, -0.0, 1, -1, 9, 10, -10, 60, 0.5, -0.25, 1e-7, 1e15, 1e15 - 1, -1e15, 1e16, 9_007_199_254_740_991,
-                                9_007_199_254_740_992, -9_007_199_254_740_993, 1e300, -1e-300, .nan, .infinity, -.infinity,
+                                9_007_199_254_740_992, -9_007_199_254_740_994, 1e300, -1e-300, .nan, .infinity, -.infinity,
                                 Double(Int64.max), Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude]
         for _ in 0..<2_000 {
             values.append(Double(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng)))
