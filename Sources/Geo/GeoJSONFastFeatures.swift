@@ -102,7 +102,10 @@ struct GeoJSONFastFeature {
             let displayID = GeoJSONFeature(index: position, id: id, geometry: nil, properties: properties).displayID
             issues.append(GeoJSONIssue(.warning, featureIndex: position, featureID: displayID, GeoJSONReader.precisionMessage))
         }
-        sink.take(GeoJSONFeature(index: position, id: id, geometry: geometry, properties: properties), failed: false)
+        // The parts are consumed: copying them would retain the properties' storage (and the id's)
+        // for the feature and release the originals right after, for every feature.
+        sink.take(GeoJSONFeature(index: position, id: consume id, geometry: consume geometry, properties: consume properties),
+                  failed: false)
     }
 
     // MARK: - Bytes

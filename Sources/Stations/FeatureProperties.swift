@@ -17,22 +17,23 @@ extension LoadRun {
     struct Properties {
         /// The feature being read; its properties are empty once `takeProperties()` has moved them out.
         private(set) var feature: GeoJSONFeature
-        let file: String
         /// The feature's id as a planner sees it (`GeoJSONFeature.displayID`), looked up once.
         let displayID: String?
+        /// What is wrong with the feature, its file's name left empty: the sink that reads the
+        /// layer names it (`RecordSink`). Holding the name here would retain and release the
+        /// layer's one string for every feature, from both of the reader's threads at once.
         var issues: [DatasetIssue] = []
         var failed = false
 
-        init(feature: consuming GeoJSONFeature, file: String) {
+        init(feature: consuming GeoJSONFeature) {
             displayID = feature.displayID
             self.feature = feature
-            self.file = file
         }
 
         var id: String { displayID ?? "" }
 
         mutating func error(_ message: String) {
-            issues.append(DatasetIssue(.error, file: file, featureIndex: feature.index, featureID: displayID, message))
+            issues.append(DatasetIssue(.error, file: "", featureIndex: feature.index, featureID: displayID, message))
             failed = true
         }
 

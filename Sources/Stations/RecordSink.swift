@@ -79,7 +79,7 @@ struct RecordSink<Record: LoadedRecord>: GeoJSONFeatureSink {
         if let datum {
             feature.geometry = feature.geometry?.mapCoordinates { MapDatum.convert($0, from: datum, to: .wgs84) }
         }
-        var p = LoadRun.Properties(feature: feature, file: file)
+        var p = LoadRun.Properties(feature: feature)
         p.failed = failed
         var value = convert(&p)
         if let id = p.displayID, let control = Self.controlCharacter(in: id) {
@@ -87,7 +87,10 @@ struct RecordSink<Record: LoadedRecord>: GeoJSONFeatureSink {
             // --replace): a newline, tab or NUL in it is a broken export, not an id.
             p.error("the id contains a control character (U+\(String(format: "%04X", control))): an id must be one line of printable text")
         }
-        if !p.issues.isEmpty { issues.append(contentsOf: p.issues) }
+        for var issue in p.issues {
+            issue.file = file
+            issues.append(issue)
+        }
         if !p.failed, let record = value.take() {
             records.append(record)
         } else if let id = p.displayID {
