@@ -162,20 +162,55 @@ struct GeoJSONFastFeature {
     mutating func rawString() throws(Decline) -> Range<Int> {
         try expect(0x22)
         let start = index
+        var i = index
         var ascii = true
-        while index < bytes.count {
-            let b = bytes[index]
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { throw Decline() }
+        // Eight bytes at a time while eight are left: a word with no quote, backslash or control
+        // character is skipped whole (noting a byte of 0x80 or more); otherwise `i` moves to the
+        // first such byte, which the byte loop below reads.
+        while i + 8 <= count {
+            let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let special = Self.stringStops(w)
+            if special == 0 {
+                if w & Self.highBits != 0 { ascii = false }
+                i += 8
+                continue
+            }
+            let k = special.trailingZeroBitCount >> 3
+            if k > 0, w & Self.highBits & ((1 << (UInt64(k) << 3)) &- 1) != 0 { ascii = false }
+            i += k
+            break
+        }
+        while i < count {
+            let b = base[i]
             if b == 0x22 {
-                let range = start..<index
-                index += 1
+                let range = start..<i
+                index = i + 1
                 if !ascii, String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) == nil { throw Decline() }
                 return range
             }
             if b == 0x5C || b < 0x20 { throw Decline() }
             if b >= 0x80 { ascii = false }
-            index += 1
+            i += 1
         }
+        index = i
         throw Decline()
+    }
+
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+
+    /// The bytes of `w` (little-endian) that end or break a fast string: `"`, `\` or below 0x20,
+    /// each marked by its high bit. The lowest mark is always exact (a borrow only carries into the
+    /// bytes above a marked one, where a mark may then be spurious), which is all `rawString` uses.
+    @inline(__always) static func stringStops(_ w: UInt64) -> UInt64 {
+        let quote = w ^ (0x22 &* lowBits)
+        let backslash = w ^ (0x5C &* lowBits)
+        let isQuote = (quote &- lowBits) & ~quote
+        let isBackslash = (backslash &- lowBits) & ~backslash
+        let isControl = (w &- 0x20 &* lowBits) & ~w
+        return (isQuote | isBackslash | isControl) & highBits
     }
 
     mutating func keyBytes() throws(Decline) -> Range<Int> {

@@ -21,9 +21,10 @@ import Foundation
 final class GeoJSONSecondPart<Sink: GeoJSONFeatureSink>: @unchecked Sendable {
     /// The offset of the `{` the thread starts at.
     let start: Int
-    /// Read by the thread, then (after `finish`) by the caller alone.
-    private var sink: Sink
-    private var issues: [GeoJSONIssue] = []
+    /// Read by the thread, then (after `finish`) by the caller alone. Accessed in place for every
+    /// feature, without the runtime's exclusivity checks (as `StreamedFeatures.sink`).
+    @exclusivity(unchecked) private var sink: Sink
+    @exclusivity(unchecked) private var issues: [GeoJSONIssue] = []
     /// Just past the last feature read; `start` when none was.
     private(set) var end: Int
 

@@ -217,23 +217,31 @@ extension LoadRun {
 
     /// Coordinates outside ±180/±90, with a hint when longitude and latitude look swapped.
     static func checkRange(_ g: Geometry, _ p: inout Properties) {
-        for c in g.allCoordinates {
-            if !(-90...90).contains(c.lat) || !(-180...180).contains(c.lon) {
-                if (-90...90).contains(c.lon) && (-180...180).contains(c.lat) {
-                    p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90: longitude and latitude look swapped (GeoJSON is [longitude, latitude])")
-                } else if abs(c.lon) > 360 || abs(c.lat) > 360 {
-                    // A surveyor's X/Y in metres (a projected CRS such as CGCS2000 / 3-degree
-                    // Gauss-Kruger), read as degrees.
-                    let which = !(-90...90).contains(c.lat) ? "latitude \(JSONValue.format(number: c.lat)) is outside ±90" : "longitude \(JSONValue.format(number: c.lon)) is outside ±180"
-                    p.error("\(which): the coordinates look like projected metres, not degrees; convert the file to longitude and latitude first (ogr2ogr -t_srs EPSG:4326, or QGIS's Export > Save Features As with CRS EPSG:4326)")
-                } else if !(-90...90).contains(c.lat) {
-                    p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90")
-                } else {
-                    p.error("longitude \(JSONValue.format(number: c.lon)) is outside ±180")
-                }
-                return
-            }
+        // A point (every feature of a demand layer) without gathering its one position into an array.
+        if case let .point(c) = g {
+            _ = checkRange(c, &p)
+            return
         }
+        for c in g.allCoordinates where !checkRange(c, &p) { return }
+    }
+
+    /// Whether `c` is a longitude and latitude in range; else records the error saying what is
+    /// wrong (swapped, metres, or which one is out) and returns false.
+    private static func checkRange(_ c: Coordinate, _ p: inout Properties) -> Bool {
+        if (-90...90).contains(c.lat) && (-180...180).contains(c.lon) { return true }
+        if (-90...90).contains(c.lon) && (-180...180).contains(c.lat) {
+            p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90: longitude and latitude look swapped (GeoJSON is [longitude, latitude])")
+        } else if abs(c.lon) > 360 || abs(c.lat) > 360 {
+            // A surveyor's X/Y in metres (a projected CRS such as CGCS2000 / 3-degree
+            // Gauss-Kruger), read as degrees.
+            let which = !(-90...90).contains(c.lat) ? "latitude \(JSONValue.format(number: c.lat)) is outside ±90" : "longitude \(JSONValue.format(number: c.lon)) is outside ±180"
+            p.error("\(which): the coordinates look like projected metres, not degrees; convert the file to longitude and latitude first (ogr2ogr -t_srs EPSG:4326, or QGIS's Export > Save Features As with CRS EPSG:4326)")
+        } else if !(-90...90).contains(c.lat) {
+            p.error("latitude \(JSONValue.format(number: c.lat)) is outside ±90")
+        } else {
+            p.error("longitude \(JSONValue.format(number: c.lon)) is outside ±180")
+        }
+        return false
     }
 }
 

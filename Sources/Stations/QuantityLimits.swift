@@ -49,11 +49,12 @@ public enum QuantityLimits {
 
     /// The limit of a feature property, by its name, or nil for properties without one.
     public static func maximum(of property: String) -> Double? {
+        // The cases are tried in order: "weight" first, asked once for every demand point.
         switch property {
+        case "weight", "peak_riders": return Double(riders)
         case "seats", "max_seats", "default_seats": return Double(seats)
         case "charging_ports": return Double(chargingPorts)
         case "slots": return Double(slots)
-        case "weight", "peak_riders": return Double(riders)
         case "daily_orders": return Double(dailyOrders)
         case "workers": return Double(workers)
         case "radius_m": return distanceM

@@ -249,6 +249,39 @@ struct FastPathEquivalenceTests {
         }
     }
 
+    /// The fast path scans a string eight bytes at a time while eight are left: every length
+    /// around those words, with the byte that ends or breaks the string (a quote, an escape, a
+    /// control character, DEL, UTF-8 of two to four bytes, a byte that is not UTF-8) at every
+    /// place in them, as an id, a key and a value, and cut off right after it at the buffer's end.
+    @Test("strings of every length, with each kind of byte anywhere in them, both ways", arguments: 0..<4)
+    func strings(seed: UInt64) {
+        var rng = SplitMix64(seed: 0x5781 &+ seed)
+        let plain = Array("abcXYZ019 _-.,:/".utf8)
+        let kinds: [[UInt8]] = [
+            Array("\\\"".utf8), Array("\\\\".utf8), Array("\\n".utf8), Array("\\u00e9".utf8), Array("\\x".utf8),
+            [0x00], [0x09], [0x0A], [0x1F], [0x7F], [0x22], [0x5C],
+            Array("é".utf8), Array("长".utf8), Array("😀".utf8), [0xC3], [0xFF], [0x80], [0xE9, 0x41],
+        ]
+        for i in 0..<400 {
+            let length = Int(rng.next() % 34)
+            var text = (0..<length).map { _ in plain[Int(rng.next() % UInt64(plain.count))] }
+            for _ in 0..<Int(rng.next() % 3) {
+                let at = Int(rng.next() % UInt64(text.count + 1))
+                text.insert(contentsOf: kinds[Int(rng.next() % UInt64(kinds.count))], at: at)
+            }
+            let string = [0x22] + text + [0x22]
+            let feature = Array("{\"type\":\"Feature\",\"id\":".utf8) + string
+                + Array(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.1,36.2]},\"properties\":{".utf8)
+                + string + Array(":1,\"name\":".utf8) + string + Array("}}".utf8)
+            let layer = Array("{\"type\":\"FeatureCollection\",\"features\":[".utf8) + feature + [0x2C] + feature + Array("]}".utf8)
+            FastPathEquivalenceTests.expectSame(layer, "seed \(seed) string \(i): \(String(decoding: string, as: UTF8.self))")
+            // The string the last bytes of the buffer, its closing quote missing or not.
+            let cut = Array("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":".utf8) + string
+            FastPathEquivalenceTests.expectSame(cut, "seed \(seed) string \(i), cut")
+            FastPathEquivalenceTests.expectSame(Array(cut.dropLast()), "seed \(seed) string \(i), cut before its quote")
+        }
+    }
+
     @Test("a generated point layer as gen_synthetic writes it")
     func syntheticPoints() {
         var rng = SplitMix64(seed: 2024)
