@@ -2,13 +2,15 @@
 # Instructions executed by the demand layer's load benchmark (`NuanxinBenchmarks load --only
 # dataset_load_demand`: six loads, a warm-up and the five timed runs it makes at least, each with
 # the district check against the bundled Changzhi districts and the projection; PROJ's database
-# search and the process's start included), counted by valgrind's callgrind. Run it from anywhere:
-# it works in the repository's root, where the benchmark finds the districts. Unlike the clock on a shared machine, the count is the same from
-# run to run, so it settles a small single-thread change in one run: compare the figure of two
-# builds (BINARY=path/to/another/NuanxinBenchmarks for the other one). It is a complement to the
-# timed benchmarks (scripts/bench_load.sh), not a replacement: it says nothing of cache misses,
-# contention between threads or waiting. Needs valgrind (apt-get install valgrind).
-# Options: DEMAND, SEED (the layer, as scripts/bench_load.sh makes it), BINARY, TOP (functions listed, default 15).
+# search and the process's start included), counted by valgrind's callgrind. It runs in the
+# repository's root (bench_prelude.sh goes there), where the benchmark finds the districts file:
+# elsewhere the load would fail after its first read. Unlike the clock on a shared machine, the
+# count is the same from run to run, so it settles a small single-thread change in one run:
+# compare the figure of two builds (BINARY=path/to/another/NuanxinBenchmarks for the other one).
+# It is a complement to the timed benchmarks (scripts/bench_load.sh), not a replacement: it says
+# nothing of cache misses, contention between threads or waiting. Needs valgrind (apt-get install valgrind).
+# Options: DEMAND, SEED (the layer, as scripts/bench_load.sh makes it), BINARY, TOP (functions
+# listed, default 15).
 source "$(dirname "$0")/bench_prelude.sh"
 DEMAND="${DEMAND:-200000}"
 SEED="${SEED:-20261129}"
