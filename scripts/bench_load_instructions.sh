@@ -8,7 +8,8 @@
 # count is the same from run to run, so it settles a small single-thread change in one run:
 # compare the figure of two builds (BINARY=path/to/another/NuanxinBenchmarks for the other one).
 # It is a complement to the timed benchmarks (scripts/bench_load.sh), not a replacement: it says
-# nothing of cache misses, contention between threads or waiting. Needs valgrind (apt-get install valgrind).
+# nothing of cache misses, contention between threads or waiting. Needs valgrind (apt-get install
+# valgrind).
 # Options: DEMAND, SEED (the layer, as scripts/bench_load.sh makes it), BINARY, TOP (functions
 # listed, default 15).
 source "$(dirname "$0")/bench_prelude.sh"
