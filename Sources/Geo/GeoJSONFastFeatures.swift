@@ -468,10 +468,12 @@ final class MemberStack {
     func take(from base: Int) -> [Member] {
         let n = count - base
         guard n > 0 else { return [] }
-        let taken = [Member](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress!.moveInitialize(from: storage! + base, count: n)
-            initialized = n
-        }
+        // Not `Array(unsafeUninitializedCapacity:)`: that calls the standard library's unspecialized
+        // allocation, which looks the storage's type up in the runtime every time (~3 % of a load's
+        // instructions); `reserveCapacity` is specialized here and caches the type.
+        var taken: [Member] = []
+        taken.reserveCapacity(n)
+        for i in base..<count { taken.append((storage! + i).move()) }
         count = base
         return taken
     }

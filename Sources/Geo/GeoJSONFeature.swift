@@ -245,8 +245,16 @@ public enum GeoJSONReader {
         @exclusivity(unchecked) var sink: Sink
         @exclusivity(unchecked) var issues: [GeoJSONIssue] = []
         /// The offset of the first feature read by the fast path, -1 before it.
-        var firstOffset = -1
+        @exclusivity(unchecked) var firstOffset = -1
         init(_ sink: Sink) { self.sink = sink }
+    }
+
+    /// The fast reader that `parse` reuses for every feature, held in a class for the same reason
+    /// as `StreamedFeatures`' properties: as a `var` captured by the closure that reads each
+    /// feature, its every in-place use would register with the runtime's exclusivity checks.
+    final class FastReader {
+        @exclusivity(unchecked) var reader: GeoJSONFastFeature
+        init(_ reader: GeoJSONFastFeature) { self.reader = reader }
     }
 
     /// The layer of a parsed document, with a legacy `crs` honoured: `features` are the features
@@ -297,7 +305,7 @@ public enum GeoJSONReader {
                    let start = GeoJSONSplit.guessStart(in: buffer) {
                     second = GeoJSONSecondPart.started(bytes: buffer, start: start, sink: streamed.sink.emptied())
                 }
-                var fast = GeoJSONFastFeature(bytes: buffer, index: 0)
+                let fast = FastReader(GeoJSONFastFeature(bytes: buffer, index: 0))
                 parser.streamedArray?.fast = { offset in
                     if let part = second, offset >= part.start {
                         second = nil
@@ -313,17 +321,17 @@ public enum GeoJSONReader {
                         }
                     }
                     guard offset < buffer.count, buffer[offset] == UInt8(ascii: "{") else { return nil }
-                    fast.index = offset
+                    fast.reader.index = offset
                     if streamed.firstOffset < 0 { streamed.firstOffset = offset }
                     if Sink.count(inPlace: &streamed.sink) == GeoJSONReader.sampleCount, streamed.firstOffset >= 0, offset > streamed.firstOffset {
                         reserve(&streamed.sink, sampled: offset - streamed.firstOffset, from: streamed.firstOffset, of: buffer.count)
                     }
                     do {
-                        try fast.readFeature(into: &streamed.sink, issues: &streamed.issues)
+                        try fast.reader.readFeature(into: &streamed.sink, issues: &streamed.issues)
                     } catch {
                         return nil
                     }
-                    return fast.index
+                    return fast.reader.index
                 }
             }
             // The pointer is not kept past this closure, nor is the thread reading through it.
