@@ -47,7 +47,8 @@ public struct CRS: Hashable, Sendable, CustomStringConvertible {
 /// northing) thanks to `proj_normalize_for_visualization`, with network access off.
 ///
 /// Each transformer owns its own `PJ_CONTEXT` and serialises calls with a lock, so it is safe to
-/// share; for parallel batches give each worker its own transformer (they are cheap to make).
+/// share; for parallel batches give each worker its own transformer (`copy()` makes one without
+/// PROJ's search).
 public final class CoordinateTransformer: @unchecked Sendable {
     /// The CRS the input coordinates are in.
     public let source: CRS
@@ -56,6 +57,9 @@ public final class CoordinateTransformer: @unchecked Sendable {
     private let context: OpaquePointer
     private let pj: OpaquePointer
     private let lock = NSLock()
+    /// The PROJ string of the one operation PROJ chose (from the cache or from its search); nil
+    /// when PROJ picks among several operations point by point. `copy()` builds from it.
+    private let pipeline: String?
 
     /// Creates the transformation from `source` to `target` in a PROJ context of its own (network off).
     ///
@@ -66,7 +70,13 @@ public final class CoordinateTransformer: @unchecked Sendable {
     /// `shared(from:to:)` keeps one transformer per pair in the process.
     ///
     /// - Throws: `GeoError.proj` with PROJ's message when either CRS is unknown or no transformation exists.
-    public init(from source: CRS, to target: CRS, cache: PROJCache? = PROJCache.default) throws {
+    public convenience init(from source: CRS, to target: CRS, cache: PROJCache? = PROJCache.default) throws {
+        try self.init(from: source, to: target, cache: cache, known: cache?.pipeline(from: source, to: target))
+    }
+
+    /// The transformation from `known`, PROJ's choice for the pair found earlier, when it is given
+    /// and PROJ makes an operation of it; else from PROJ's search (stored in `cache`).
+    private init(from source: CRS, to target: CRS, cache: PROJCache?, known: String?) throws {
         self.source = source
         self.target = target
         func newContext() throws -> OpaquePointer {
@@ -80,7 +90,7 @@ public final class CoordinateTransformer: @unchecked Sendable {
             proj_context_set_enable_network(context, 0)
             return context
         }
-        if let pipeline = cache?.pipeline(from: source, to: target) {
+        if let pipeline = known {
             let context = try newContext()
             // A cached pipeline reads no file (PROJCache keeps no other), so this context is given
             // no resource folder: PROJ would otherwise open and parse proj.db (a few milliseconds)
@@ -93,6 +103,7 @@ public final class CoordinateTransformer: @unchecked Sendable {
                 proj_errno_reset(made)
                 self.context = context
                 self.pj = made
+                self.pipeline = pipeline
                 return
             }
             proj_context_destroy(context)
@@ -117,14 +128,19 @@ public final class CoordinateTransformer: @unchecked Sendable {
         }
         self.context = context
         self.pj = normalized
-        if let cache {
-            // One operation has a PROJ string; a set of candidates PROJ picks from point by point
-            // has none (the call fails), and is searched again by every process.
-            if let text = proj_as_proj_string(context, normalized, PJ_PROJ_5, nil) {
-                cache.store(pipeline: String(cString: text), from: source, to: target)
-            }
-            proj_errno_reset(normalized)
-        }
+        // One operation has a PROJ string; a set of candidates PROJ picks from point by point has
+        // none (the call fails), and is searched again by every process.
+        self.pipeline = proj_as_proj_string(context, normalized, PJ_PROJ_5, nil).map { String(cString: $0) }
+        proj_errno_reset(normalized)
+        if let cache, let pipeline { cache.store(pipeline: pipeline, from: source, to: target) }
+    }
+
+    /// A transformer of the same pair with a PROJ context of its own, for another thread. When
+    /// PROJ chose one operation it is built from that operation's PROJ string, as from a filled
+    /// `PROJCache` (no database search: a search costs tens of milliseconds, the copy a fraction
+    /// of one); otherwise PROJ searches again.
+    public func copy() throws -> CoordinateTransformer {
+        try CoordinateTransformer(from: source, to: target, cache: nil, known: pipeline)
     }
 
     deinit {

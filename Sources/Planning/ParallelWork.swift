@@ -97,7 +97,7 @@ final class TransformerPool: @unchecked Sendable {
         let first = made == 0
         if taken == nil { made += 1 }
         lock.unlock()
-        let transformer = try taken ?? (first ? CoordinateTransformer.shared(from: source, to: target) : CoordinateTransformer(from: source, to: target))
+        let transformer = try taken ?? (first ? CoordinateTransformer.shared(from: source, to: target) : CoordinateTransformer.shared(from: source, to: target).copy())
         defer {
             lock.lock()
             free.append(transformer)

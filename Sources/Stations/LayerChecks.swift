@@ -43,7 +43,7 @@ extension LoadRun {
             let shared = UncheckedRecords(buffer: buffer)
             return LoadRun.onCores(ranges) { k, range in
                 do {
-                    let own = k == 0 ? transformer : try CoordinateTransformer(from: transformer.source, to: transformer.target)
+                    let own = k == 0 ? transformer : try transformer.copy()
                     return LoadRun.project(shared.buffer, range, own, file: file)
                 } catch {
                     return DatasetIssue(.error, file: file, "cannot project to \(transformer.target): \(error)")

@@ -44,6 +44,9 @@ struct PROJCacheTests {
         let expected = try searched.transform(input)
         #expect(try storing.transform(input) == expected)
         #expect(try cached.transform(input) == expected)
+        // A copy for another thread (built from the pipeline, its own context), of each kind.
+        #expect(try searched.copy().transform(input) == expected)
+        #expect(try cached.copy().transform(input) == expected)
         for (p, e) in zip(input.prefix(200), expected) {
             #expect(try cached.transform(p) == e)
         }
@@ -110,6 +113,12 @@ struct PROJCacheTests {
         let reference = try CoordinateTransformer(from: .epsg(4267), to: .wgs84, cache: nil)
         let p = Coordinate(lon: -100, lat: 40)
         #expect(try t.transform(p) == reference.transform(p))
+        // With no one pipeline, a copy searches again and picks per point as PROJ does: a point in
+        // another area of use (Alaska) still gets that area's operation.
+        let copy = try t.copy()
+        let alaska = Coordinate(lon: -150, lat: 61)
+        #expect(try copy.transform(p) == reference.transform(p))
+        #expect(try copy.transform(alaska) == reference.transform(alaska))
     }
 
     @Test("a cached inspection equals PROJ's, for projected, geographic and PROJ-string CRSs",
