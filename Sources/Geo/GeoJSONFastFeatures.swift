@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The fast path of `GeoJSONReader` for the common case: one element of a FeatureCollection's
 /// `"features"` array read straight from the bytes into a `GeoJSONFeature`, without a `JSONValue`
 /// tree for the feature: keys compared as bytes, numbers parsed from bytes, the properties built
@@ -143,9 +149,9 @@ struct GeoJSONFastFeature {
     func equal(_ range: Range<Int>, _ word: StaticString) -> Bool {
         let n = word.utf8CodeUnitCount
         guard range.count == n else { return false }
-        let w = word.utf8Start
-        for i in 0..<n where bytes[range.lowerBound + i] != w[i] { return false }
-        return true
+        // `range` lies in `bytes` (a string the reader scanned); one memcmp instead of a
+        // bounds-checked loop (~100 instructions a call, 1 % of a load).
+        return memcmp(bytes.baseAddress! + range.lowerBound, word.utf8Start, n) == 0
     }
 
     /// Keys of the feature object met so far that are not one of the five it reads (compared as
@@ -222,6 +228,30 @@ struct GeoJSONFastFeature {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
+    /// A property key: the keys the layers' schema reads come from literals (no UTF-8 check, no
+    /// allocation: two keys a feature of a demand layer made from bytes were ~3 % of loading
+    /// it), any other from its bytes. The same `String` either way.
+    func key(_ range: Range<Int>) -> String {
+        switch range.count {
+        case 2: if equal(range, "id") { return "id" }
+        case 4:
+            if equal(range, "name") { return "name" }
+            if equal(range, "kind") { return "kind" }
+        case 5:
+            if equal(range, "hours") { return "hours" }
+            if equal(range, "seats") { return "seats" }
+        case 6: if equal(range, "weight") { return "weight" }
+        case 7: if equal(range, "workers") { return "workers" }
+        case 8:
+            if equal(range, "district") { return "district" }
+            if equal(range, "operator") { return "operator" }
+            if equal(range, "charging") { return "charging" }
+            if equal(range, "radius_m") { return "radius_m" }
+        default: break
+        }
+        return string(range)
+    }
+
     // MARK: - Values
 
     mutating func value(depth: Int) throws(Decline) -> JSONValue {
@@ -252,7 +282,7 @@ struct GeoJSONFastFeature {
         var keys: Set<String>?
         while true {
             skipWhitespace()
-            let key = string(try keyBytes())
+            let key = self.key(try keyBytes())
             skipWhitespace()
             try expect(0x3A)
             skipWhitespace()

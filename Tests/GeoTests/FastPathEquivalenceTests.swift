@@ -282,6 +282,39 @@ struct FastPathEquivalenceTests {
         }
     }
 
+    @Test("the property keys the reader knows by name, and keys a byte away from them, both ways")
+    func knownKeys() {
+        let known = ["id", "name", "kind", "hours", "seats", "weight", "workers", "district", "operator", "charging", "radius_m"]
+        var keys = known
+        for k in known {
+            let b = Array(k.utf8)
+            keys.append(k.uppercased())
+            keys.append(String(decoding: b.dropLast(), as: UTF8.self))
+            keys.append(k + "s")
+            for i in b.indices {
+                var changed = b
+                changed[i] = changed[i] == UInt8(ascii: "z") ? UInt8(ascii: "a") : changed[i] + 1
+                keys.append(String(decoding: changed, as: UTF8.self))
+            }
+        }
+        var features: [String] = []
+        for (i, k) in keys.enumerated() {
+            // Each key alone, and beside another known key whose value is the key itself.
+            features.append("{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"\(k)\":\(i)}}")
+            let other = known[i % known.count] == k ? "x" : known[i % known.count]
+            features.append("{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"\(other)\":\"\(k)\",\"\(k)\":[\(i)]}}")
+        }
+        let text = "{\"type\":\"FeatureCollection\",\"features\":[" + features.joined(separator: ",") + "]}"
+        FastPathEquivalenceTests.expectSame(Array(text.utf8), "known keys")
+        // And what they read as, through the fast path: the keys as written.
+        let layer = try? GeoJSONReader.read(bytes: Array(text.utf8), fastPath: true, twoThreadsFrom: nil)
+        #expect(layer?.features.count == 2 * keys.count)
+        for (i, k) in keys.enumerated() {
+            #expect(layer?.features[2 * i].properties.keys == [k], "key \(k)")
+            #expect(layer?.features[2 * i + 1].properties.keys.last == k, "key \(k) after another")
+        }
+    }
+
     @Test("a generated point layer as gen_synthetic writes it")
     func syntheticPoints() {
         var rng = SplitMix64(seed: 2024)
