@@ -83,7 +83,7 @@ extension Array {
             for i in 0..<n {
                 var element = (start + i).move()
                 adjust(&element)
-                append(element)
+                append(consume element)
             }
             start.initialize(repeating: vacant, count: n)
         }
