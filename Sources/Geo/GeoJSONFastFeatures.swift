@@ -51,15 +51,15 @@ struct GeoJSONFastFeature {
         if peek() == 0x7D { throw Decline() }  // {}: no type, the strict reader reports it
         while true {
             skipWhitespace()
-            let key = try keyBytes()
-            skipWhitespace()
-            try expect(0x3A)  // :
+            let key = try memberKey()
             skipWhitespace()
             if equal(key, "type") {
                 if sawType { throw Decline() }
                 sawType = true
-                let t = try rawString()
-                guard equal(t, "Feature") else { throw Decline() }
+                if !skipString("Feature") {
+                    let t = try rawString()
+                    guard equal(t, "Feature") else { throw Decline() }
+                }
             } else if equal(key, "properties") {
                 if sawProperties { throw Decline() }
                 sawProperties = true
@@ -224,6 +224,50 @@ struct GeoJSONFastFeature {
         return try rawString()
     }
 
+    /// A member's key and its colon: the key's range, `index` just past the colon. The keys
+    /// GeoJSON and the layers' schema use, written `"key":` (no space), are recognised by
+    /// comparing bytes, without scanning a string (some 7 keys a point feature); any other key,
+    /// or space before the colon, is read as any string. The same range and `index` either way.
+    mutating func memberKey() throws(Decline) -> Range<Int> {
+        if index + 1 < bytes.count, bytes[index] == 0x22 {
+            let known: Range<Int>?
+            switch bytes[index + 1] {
+            case 0x74: known = knownKey("type")  // t
+            case 0x67: known = knownKey("geometry")  // g
+            case 0x70: known = knownKey("properties")  // p
+            case 0x63: known = knownKey("coordinates")  // c
+            case 0x69: known = knownKey("id")  // i
+            case 0x77: known = knownKey("weight")  // w
+            case 0x6E: known = knownKey("name")  // n
+            default: known = nil
+            }
+            if let known { return known }
+        }
+        let key = try keyBytes()
+        skipWhitespace()
+        try expect(0x3A)  // :
+        return key
+    }
+
+    /// `"word":` at `index`: the range of `word`, `index` past the colon; nil, nothing read, else.
+    mutating func knownKey(_ word: StaticString) -> Range<Int>? {
+        let n = word.utf8CodeUnitCount
+        guard index + n + 3 <= bytes.count, bytes[index + n + 1] == 0x22, bytes[index + n + 2] == 0x3A,
+              memcmp(bytes.baseAddress! + index + 1, word.utf8Start, n) == 0 else { return nil }
+        let start = index + 1
+        index += n + 3
+        return start..<(start + n)
+    }
+
+    /// Whether the string `"word"` is at `index` (then skipped); nothing is read when it is not.
+    mutating func skipString(_ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard index + n + 2 <= bytes.count, bytes[index] == 0x22, bytes[index + n + 1] == 0x22,
+              memcmp(bytes.baseAddress! + index + 1, word.utf8Start, n) == 0 else { return false }
+        index += n + 2
+        return true
+    }
+
     func string(_ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
@@ -282,9 +326,7 @@ struct GeoJSONFastFeature {
         var keys: Set<String>?
         while true {
             skipWhitespace()
-            let key = self.key(try keyBytes())
-            skipWhitespace()
-            try expect(0x3A)
+            let key = self.key(try memberKey())
             skipWhitespace()
             let v = try value(depth: depth)
             // Duplicate keys: the strict parser records them with their line.
@@ -412,14 +454,14 @@ struct GeoJSONFastFeature {
         if peek() == 0x7D { throw Decline() }
         while true {
             skipWhitespace()
-            let key = try keyBytes()
-            skipWhitespace()
-            try expect(0x3A)
+            let key = try memberKey()
             skipWhitespace()
             if equal(key, "type") {
                 if sawType { throw Decline() }
                 sawType = true
-                guard equal(try rawString(), "Point") else { throw Decline() }
+                if !skipString("Point") {
+                    guard equal(try rawString(), "Point") else { throw Decline() }
+                }
             } else if equal(key, "coordinates") {
                 if coordinate != nil { throw Decline() }
                 try expect(0x5B)
