@@ -246,6 +246,8 @@ public enum GeoJSONReader {
         @exclusivity(unchecked) var issues: [GeoJSONIssue] = []
         /// The offset of the first feature read by the fast path, -1 before it.
         @exclusivity(unchecked) var firstOffset = -1
+        /// The second thread's part while it runs (read for every feature, until it is taken).
+        @exclusivity(unchecked) var second: GeoJSONSecondPart<Sink>?
         init(_ sink: Sink) { self.sink = sink }
     }
 
@@ -299,16 +301,15 @@ public enum GeoJSONReader {
         // The fast path reads the bytes through one buffer pointer for the whole parse (not the
         // array handed over, and a pointer taken, for each feature).
         let root: JSONValue = try { () throws -> JSONValue in
-            var second: GeoJSONSecondPart<Sink>?
             if fastPath {
                 if let minimum = twoThreadsFrom, buffer.count >= minimum, GeoJSONSplit.hasSecondCore,
                    let start = GeoJSONSplit.guessStart(in: buffer) {
-                    second = GeoJSONSecondPart.started(bytes: buffer, start: start, sink: streamed.sink.emptied())
+                    streamed.second = GeoJSONSecondPart.started(bytes: buffer, start: start, sink: streamed.sink.emptied())
                 }
                 let fast = FastReader(GeoJSONFastFeature(bytes: buffer, index: 0))
                 parser.streamedArray?.fast = { offset in
-                    if let part = second, offset >= part.start {
-                        second = nil
+                    if let part = streamed.second, offset >= part.start {
+                        streamed.second = nil
                         if offset == part.start {
                             // The guess was right: an element of the features array starts there.
                             let (count, end) = part.finish(appendingTo: &streamed.sink, issues: &streamed.issues)
@@ -337,7 +338,8 @@ public enum GeoJSONReader {
             // The pointer is not kept past this closure, nor is the thread reading through it.
             defer {
                 parser.streamedArray?.fast = nil
-                second?.cancel()
+                streamed.second?.cancel()
+                streamed.second = nil
             }
             do {
                 return try parser.parseDocument()
