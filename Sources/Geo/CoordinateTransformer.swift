@@ -58,7 +58,8 @@ public final class CoordinateTransformer: @unchecked Sendable {
     private let pj: OpaquePointer
     private let lock = NSLock()
     /// The PROJ string of the one operation PROJ chose (from the cache or from its search); nil
-    /// when PROJ picks among several operations point by point. `copy()` builds from it.
+    /// when PROJ picks among several operations point by point, or when the operation reads a
+    /// grid or another file. `copy()` builds from it.
     private let pipeline: String?
 
     /// Creates the transformation from `source` to `target` in a PROJ context of its own (network off).
@@ -129,8 +130,11 @@ public final class CoordinateTransformer: @unchecked Sendable {
         self.context = context
         self.pj = normalized
         // One operation has a PROJ string; a set of candidates PROJ picks from point by point has
-        // none (the call fails), and is searched again by every process.
-        self.pipeline = proj_as_proj_string(context, normalized, PJ_PROJ_5, nil).map { String(cString: $0) }
+        // none (the call fails), and is searched again by every process. A string that names a
+        // grid or another file is not kept either: rebuilt without PROJ's resource folder it would
+        // fail, or (an optional `@grid`) silently transform without the grid.
+        self.pipeline = proj_as_proj_string(context, normalized, PJ_PROJ_5, nil)
+            .map { String(cString: $0) }.flatMap { PROJCache.isSelfContained($0) ? $0 : nil }
         proj_errno_reset(normalized)
         if let cache, let pipeline { cache.store(pipeline: pipeline, from: source, to: target) }
     }

@@ -121,6 +121,18 @@ struct PROJCacheTests {
         #expect(try copy.transform(alaska) == reference.transform(alaska))
     }
 
+    @Test("a copy of a transformation through a datum grid keeps the grid")
+    func copyKeepsGrid() throws {
+        // An optional grid (`@`): a copy rebuilt from the PROJ string without PROJ's resource
+        // folder would drop the shift silently (some 160 m here) when the grid is installed (Debian's
+        // proj-data has it); without the grid both skip it alike.
+        let target = CRS("+proj=tmerc +lat_0=0 +lon_0=9 +k=1 +x_0=3500000 +y_0=0 +ellps=bessel +nadgrids=@BETA2007.gsb +units=m +no_defs +type=crs")
+        let t = try CoordinateTransformer(from: .wgs84, to: target, cache: nil)
+        let input = Self.points(2_000, lon: 6...15, lat: 47...55, seed: 2007)
+        #expect(try t.copy().transform(input) == t.transform(input))
+        #expect(try t.copy().copy().transform(input) == t.transform(input))
+    }
+
     @Test("a cached inspection equals PROJ's, for projected, geographic and PROJ-string CRSs",
           arguments: ["EPSG:4547", "EPSG:4326", "EPSG:32649", "EPSG:4978", "EPSG:2249",
                       "+proj=tmerc +lat_0=0 +lon_0=111 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m"])
