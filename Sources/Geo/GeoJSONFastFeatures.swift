@@ -26,6 +26,10 @@ struct GeoJSONFastFeature {
     var index: Int
     /// Reused between features: the members of the properties object being built.
     let members = MemberStack()
+    /// The known keys' patterns (`memberKey`), read at every key. A pointer, not the patterns:
+    /// the reader is copied at some calls, and copying 280 bytes a feature cost more than the
+    /// patterns saved.
+    let patterns = KeyPatterns.shared
 
     init(bytes: UnsafeBufferPointer<UInt8>, index: Int) {
         self.bytes = bytes
@@ -51,16 +55,16 @@ struct GeoJSONFastFeature {
         if peek() == 0x7D { throw Decline() }  // {}: no type, the strict reader reports it
         while true {
             skipWhitespace()
-            let key = try memberKey()
+            let (key, known) = try memberKey()
             skipWhitespace()
-            if equal(key, "type") {
+            if known == .type {
                 if sawType { throw Decline() }
                 sawType = true
                 if !skipString("Feature") {
                     let t = try rawString()
                     guard equal(t, "Feature") else { throw Decline() }
                 }
-            } else if equal(key, "properties") {
+            } else if known == .properties {
                 if sawProperties { throw Decline() }
                 sawProperties = true
                 if peek() == 0x6E {  // null
@@ -69,7 +73,7 @@ struct GeoJSONFastFeature {
                     guard peek() == 0x7B else { throw Decline() }
                     properties = try object(depth: 1)
                 }
-            } else if equal(key, "geometry") {
+            } else if known == .geometry {
                 if sawGeometry { throw Decline() }
                 sawGeometry = true
                 if peek() == 0x6E {
@@ -79,7 +83,7 @@ struct GeoJSONFastFeature {
                     geometry = .point(c)
                     excessivePrecision = GeoJSONGeometryReader.hasExcessivePrecision(c.x) || GeoJSONGeometryReader.hasExcessivePrecision(c.y)
                 }
-            } else if equal(key, "id") {
+            } else if known == .id {
                 if sawID { throw Decline() }
                 sawID = true
                 switch try value(depth: 1) {
@@ -224,39 +228,55 @@ struct GeoJSONFastFeature {
         return try rawString()
     }
 
-    /// A member's key and its colon: the key's range, `index` just past the colon. The keys
-    /// GeoJSON and the layers' schema use, written `"key":` (no space), are recognised by
-    /// comparing bytes, without scanning a string (some 7 keys a point feature); any other key,
-    /// or space before the colon, is read as any string. The same range and `index` either way.
-    mutating func memberKey() throws(Decline) -> Range<Int> {
-        if index + 1 < bytes.count, bytes[index] == 0x22 {
-            let known: Range<Int>?
+    /// The keys `memberKey` tells apart: those GeoJSON's point features and the demand layers'
+    /// schema use most, and any other.
+    enum KnownKey { case type, geometry, properties, coordinates, id, weight, name, other }
+
+    /// A member's key and its colon: the key's range, `index` just past the colon, and which
+    /// known key it is. A known key written `"key":` (no space) with at least 16 bytes from its
+    /// quote to the end of the buffer is recognised by two unaligned 8-byte loads compared with its
+    /// `KeyPattern` (some 7 keys a point feature, each otherwise a string scan and comparisons);
+    /// any other key, a space before the colon or a key near the end is read as any string and
+    /// then compared. The same range, `index` and answer either way.
+    mutating func memberKey() throws(Decline) -> (range: Range<Int>, known: KnownKey) {
+        if index + 16 <= bytes.count, bytes[index] == 0x22, let base = bytes.baseAddress {
+            let at = UnsafeRawPointer(base + index)
+            let low = UInt64(littleEndian: at.loadUnaligned(as: UInt64.self))
+            let high = UInt64(littleEndian: at.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            let known: KnownKey, pattern: KeyPattern
             switch bytes[index + 1] {
-            case 0x74: known = knownKey("type")  // t
-            case 0x67: known = knownKey("geometry")  // g
-            case 0x70: known = knownKey("properties")  // p
-            case 0x63: known = knownKey("coordinates")  // c
-            case 0x69: known = knownKey("id")  // i
-            case 0x77: known = knownKey("weight")  // w
-            case 0x6E: known = knownKey("name")  // n
-            default: known = nil
+            case 0x74: (known, pattern) = (.type, patterns.pointee.type)  // t
+            case 0x67: (known, pattern) = (.geometry, patterns.pointee.geometry)  // g
+            case 0x70: (known, pattern) = (.properties, patterns.pointee.properties)  // p
+            case 0x63: (known, pattern) = (.coordinates, patterns.pointee.coordinates)  // c
+            case 0x69: (known, pattern) = (.id, patterns.pointee.id)  // i
+            case 0x77: (known, pattern) = (.weight, patterns.pointee.weight)  // w
+            case 0x6E: (known, pattern) = (.name, patterns.pointee.name)  // n
+            default: (known, pattern) = (.other, patterns.pointee.type)  // not compared: any other key
             }
-            if let known { return known }
+            if known != .other, pattern.matches(low, high) {
+                let start = index + 1
+                index += pattern.length + 3
+                return (start..<(start + pattern.length), known)
+            }
         }
         let key = try keyBytes()
         skipWhitespace()
         try expect(0x3A)  // :
-        return key
+        return (key, knownKey(key))
     }
 
-    /// `"word":` at `index`: the range of `word`, `index` past the colon; nil, nothing read, else.
-    mutating func knownKey(_ word: StaticString) -> Range<Int>? {
-        let n = word.utf8CodeUnitCount
-        guard index + n + 3 <= bytes.count, bytes[index + n + 1] == 0x22, bytes[index + n + 2] == 0x3A,
-              memcmp(bytes.baseAddress! + index + 1, word.utf8Start, n) == 0 else { return nil }
-        let start = index + 1
-        index += n + 3
-        return start..<(start + n)
+    /// Which known key the bytes of `range` spell (`other` when none).
+    func knownKey(_ range: Range<Int>) -> KnownKey {
+        switch range.count {
+        case 2: return equal(range, "id") ? .id : .other
+        case 4: return equal(range, "type") ? .type : equal(range, "name") ? .name : .other
+        case 6: return equal(range, "weight") ? .weight : .other
+        case 8: return equal(range, "geometry") ? .geometry : .other
+        case 10: return equal(range, "properties") ? .properties : .other
+        case 11: return equal(range, "coordinates") ? .coordinates : .other
+        default: return .other
+        }
     }
 
     /// Whether the string `"word"` is at `index` (then skipped); nothing is read when it is not.
@@ -274,17 +294,20 @@ struct GeoJSONFastFeature {
 
     /// A property key: the keys the layers' schema reads come from literals (no UTF-8 check, no
     /// allocation: two keys a feature of a demand layer made from bytes were ~3 % of loading
-    /// it), any other from its bytes. The same `String` either way.
-    func key(_ range: Range<Int>) -> String {
+    /// it), those `memberKey` knows by `known`, any other from its bytes. The same `String`
+    /// either way.
+    func key(_ range: Range<Int>, _ known: KnownKey) -> String {
+        switch known {
+        case .id: return "id"
+        case .weight: return "weight"
+        case .name: return "name"
+        case .type, .geometry, .properties, .coordinates, .other: break
+        }
         switch range.count {
-        case 2: if equal(range, "id") { return "id" }
-        case 4:
-            if equal(range, "name") { return "name" }
-            if equal(range, "kind") { return "kind" }
+        case 4: if equal(range, "kind") { return "kind" }
         case 5:
             if equal(range, "hours") { return "hours" }
             if equal(range, "seats") { return "seats" }
-        case 6: if equal(range, "weight") { return "weight" }
         case 7: if equal(range, "workers") { return "workers" }
         case 8:
             if equal(range, "district") { return "district" }
@@ -326,7 +349,8 @@ struct GeoJSONFastFeature {
         var keys: Set<String>?
         while true {
             skipWhitespace()
-            let key = self.key(try memberKey())
+            let (range, known) = try memberKey()
+            let key = self.key(range, known)
             skipWhitespace()
             let v = try value(depth: depth)
             // Duplicate keys: the strict parser records them with their line.
@@ -401,6 +425,21 @@ struct GeoJSONFastFeature {
             index += 1
             integral = false
             let s = index
+            if significant > 0, let base = bytes.baseAddress {
+                // After a nonzero integer part every digit is significant: up to eight at a time
+                // while eight bytes are left and the mantissa keeps them all (19 digits); the byte
+                // loop below reads whatever is left. The same mantissa, count and exponent.
+                while index + 8 <= bytes.count {
+                    let w = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    let d = Self.leadingDigits(w)
+                    if d == 0 || significant + d > 19 { break }
+                    mantissa = mantissa &* Self.integerPowersOfTen[d] &+ Self.digitsValue(w, count: d)
+                    significant += d
+                    exponent -= d
+                    index += d
+                    if d < 8 { break }
+                }
+            }
             while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
                 let d = UInt64(bytes[index] &- 0x30)
                 if significant == 0 && d == 0 {
@@ -440,6 +479,27 @@ struct GeoJSONFastFeature {
         return .number(value)
     }
 
+    /// How many of the eight bytes of `w` (little-endian: the first byte lowest) are ASCII digits
+    /// before the first that is not. A byte x is marked by the high bit of x + 0x46 (x ≥ 0x3A, up
+    /// to 0xB9) or of x − 0x30 (x < 0x30, or x ≥ 0xBA); a carry or borrow only leaves a byte that
+    /// is no digit, so the lowest mark is exact.
+    @inline(__always) static func leadingDigits(_ w: UInt64) -> Int {
+        let marks = ((w &+ 0x4646_4646_4646_4646) | (w &- 0x3030_3030_3030_3030)) & highBits
+        return marks == 0 ? 8 : marks.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the first `count` (1…8) bytes of `w`, ASCII digits, as a decimal number: moved
+    /// to the top of the word (the bytes below read as leading zeros), then combined in pairs,
+    /// fours and eights with three multiplications.
+    @inline(__always) static func digitsValue(_ w: UInt64, count: Int) -> UInt64 {
+        var v = (w << UInt64((8 - count) << 3)) & 0x0F0F_0F0F_0F0F_0F0F
+        v = (v &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+    }
+
+    static let integerPowersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
     static let powersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
 
     // MARK: - Geometry
@@ -454,15 +514,15 @@ struct GeoJSONFastFeature {
         if peek() == 0x7D { throw Decline() }
         while true {
             skipWhitespace()
-            let key = try memberKey()
+            let (key, known) = try memberKey()
             skipWhitespace()
-            if equal(key, "type") {
+            if known == .type {
                 if sawType { throw Decline() }
                 sawType = true
                 if !skipString("Point") {
                     guard equal(try rawString(), "Point") else { throw Decline() }
                 }
-            } else if equal(key, "coordinates") {
+            } else if known == .coordinates {
                 if coordinate != nil { throw Decline() }
                 try expect(0x5B)
                 skipWhitespace()
@@ -549,4 +609,47 @@ final class MemberStack {
         count = base
         return taken
     }
+}
+
+/// `"word":` (a key of at most 13 bytes, its quotes and its colon) as 16 bytes read as two
+/// little-endian words, with masks that keep the pattern's bytes: a key at some position is this
+/// one when the two words read there, masked, equal the pattern's.
+struct KeyPattern {
+    let low: UInt64, high: UInt64, lowMask: UInt64, highMask: UInt64
+    /// The word's length in bytes.
+    let length: Int
+
+    init(_ word: StaticString) {
+        let n = word.utf8CodeUnitCount
+        precondition(n + 3 <= 16, "a key pattern holds at most 13 bytes")
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var mask = [UInt8](repeating: 0, count: 16)
+        bytes[0] = 0x22
+        for i in 0..<n { bytes[i + 1] = word.utf8Start[i] }
+        bytes[n + 1] = 0x22
+        bytes[n + 2] = 0x3A
+        for i in 0..<(n + 3) { mask[i] = 0xFF }
+        func word64(_ b: [UInt8], _ at: Int) -> UInt64 {
+            (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[at + $1]) << UInt64(8 * $1) }
+        }
+        (low, high, lowMask, highMask) = (word64(bytes, 0), word64(bytes, 8), word64(mask, 0), word64(mask, 8))
+        length = n
+    }
+
+    @inline(__always) func matches(_ low: UInt64, _ high: UInt64) -> Bool {
+        (low & lowMask) == self.low && (high & highMask) == self.high
+    }
+}
+
+/// The patterns of `GeoJSONFastFeature.KnownKey`'s keys.
+struct KeyPatterns {
+    /// One table for the process, never freed nor written after it is made.
+    nonisolated(unsafe) static let shared: UnsafePointer<KeyPatterns> = {
+        let table = UnsafeMutablePointer<KeyPatterns>.allocate(capacity: 1)
+        table.initialize(to: KeyPatterns())
+        return UnsafePointer(table)
+    }()
+    let type = KeyPattern("type"), geometry = KeyPattern("geometry"), properties = KeyPattern("properties")
+    let coordinates = KeyPattern("coordinates"), id = KeyPattern("id"), weight = KeyPattern("weight")
+    let name = KeyPattern("name")
 }

@@ -315,6 +315,89 @@ struct FastPathEquivalenceTests {
         }
     }
 
+    @Test("the member keys the reader knows by their bytes, keys a byte away, a space before the colon, near the end")
+    func memberKeys() {
+        // The keys the fast path recognises by comparing 16 bytes at once, and variants of them
+        // that it must read as any other key, each as a foreign member of a feature, of its point
+        // geometry and as a property, written "key": and "key" : (the slow path) or without its
+        // colon, and in a last feature whose key lies within 16 bytes of the end of the file.
+        let known = ["type", "geometry", "properties", "coordinates", "id", "weight", "name", "bbox"]
+        var keys = known
+        for k in known {
+            let b = Array(k.utf8)
+            keys.append(k.uppercased())
+            keys.append(String(decoding: b.dropLast(), as: UTF8.self))
+            keys.append(String(decoding: b.dropFirst(), as: UTF8.self))
+            keys.append(k + "s")
+            for i in b.indices {
+                var changed = b
+                changed[i] = changed[i] == UInt8(ascii: "z") ? UInt8(ascii: "a") : changed[i] + 1
+                keys.append(String(decoding: changed, as: UTF8.self))
+            }
+        }
+        for (i, k) in keys.enumerated() {
+            // (The last two are no JSON: both must give the same syntax error.)
+            for colon in [":", " :", " ", ";"] {
+                let member = "\"\(k)\"\(colon)"
+                // Beside the real members, and in place of each of them.
+                let features = [
+                    "{\"type\":\"Feature\",\"geometry\":null,\"properties\":null,\(member)\(i)}",
+                    "{\(member)\"Feature\",\"type\":\"Feature\",\"geometry\":null,\"properties\":{}}",
+                    "{\(member)\"Feature\",\"geometry\":null,\"properties\":{}}",
+                    "{\"type\":\"Feature\",\(member)null,\"properties\":{}}",
+                    "{\"type\":\"Feature\",\"geometry\":null,\(member)null}",
+                    "{\"type\":\"Feature\",\"properties\":null,\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2],\(member)\(i)}}",
+                    "{\"type\":\"Feature\",\"properties\":null,\"geometry\":{\(member)\"Point\",\"coordinates\":[1,2]}}",
+                    "{\"type\":\"Feature\",\"properties\":null,\"geometry\":{\"type\":\"Point\",\(member)[1,2]}}",
+                    "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]},\"properties\":{\(member)\(i)}}",
+                ]
+                let text = "{\"type\":\"FeatureCollection\",\"features\":[" + features.joined(separator: ",\n") + "]}"
+                FastPathEquivalenceTests.expectSame(Array(text.utf8), "key \(k) written \(member)")
+                // The same key as the last member of the last feature: within 16 bytes of the end.
+                let last = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":null,\"properties\":{},\(member)1}]}"
+                FastPathEquivalenceTests.expectSame(Array(last.utf8), "key \(k) written \(member) at the end")
+            }
+        }
+    }
+
+    @Test("numbers of every shape: integer and fraction digits from 0 to 25, leading and trailing zeros, exponents, near the end", arguments: 0..<4)
+    func numberShapes(seed: UInt64) {
+        // The fraction's digits are read eight at a time after a nonzero integer part: every
+        // length around 8, 16 and 19 digits, with zeros and nines where carries would show.
+        var rng = SplitMix64(seed: 0x4E0B &+ seed)
+        func digits(_ n: Int, first nonzero: Bool) -> String {
+            String((0..<n).map { i -> Character in
+                let r = rng.next() % 10
+                let d = r < 2 ? 0 : r < 4 ? 9 : Int(rng.next() % 10)
+                return Character(String(i == 0 && nonzero && d == 0 ? 1 : d))
+            })
+        }
+        func number() -> String {
+            let sign = rng.next() % 4 == 0 ? "-" : ""
+            let integerDigits = Int(rng.next() % 6) == 0 ? Int(rng.next() % 21) : Int(rng.next() % 4)
+            let integer = integerDigits == 0 ? "0" : digits(integerDigits, first: true)
+            var text = sign + integer
+            if rng.next() % 8 != 0 {
+                let n = 1 + Int(rng.next() % 25)
+                let zeros = rng.next() % 4 == 0 ? Int(rng.next() % UInt64(n)) : 0
+                text += "." + String(repeating: "0", count: zeros) + digits(n - zeros, first: false)
+            }
+            if rng.next() % 10 == 0 { text += (rng.next() % 2 == 0 ? "e" : "E-") + String(rng.next() % 30) }
+            return text
+        }
+        for i in 0..<60 {
+            let features = (0..<40).map { _ in
+                "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[\(number()),\(number())]},\"properties\":{\"weight\":\(number()),\"v\":[\(number())]}}"
+            }
+            let text = "{\"type\":\"FeatureCollection\",\"features\":[" + features.joined(separator: ",\n") + "]}"
+            FastPathEquivalenceTests.expectSame(Array(text.utf8), "seed \(seed) layer \(i)")
+            // A number as the last bytes before the end (fewer than eight after its point).
+            let last = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"w\":\(number())"
+            FastPathEquivalenceTests.expectSame(Array((last + "}}]}").utf8), "seed \(seed) layer \(i), at the end")
+            FastPathEquivalenceTests.expectSame(Array(last.utf8), "seed \(seed) layer \(i), cut after it")
+        }
+    }
+
     @Test("a generated point layer as gen_synthetic writes it")
     func syntheticPoints() {
         var rng = SplitMix64(seed: 2024)
