@@ -4,7 +4,9 @@
 # demand layer of DEMAND points around Changzhi (fixed seed; 200,000 points are about 25 MB) into
 # bench-data/ (gitignored), runs `NuanxinBenchmarks load` and scripts/peers/python_json_load.py,
 # and prints their JSON lines and the ratios of throughputs (wall time, and CPU time, which a busy
-# machine disturbs less). Options: DEMAND, SEED, RUNS in the environment.
+# machine disturbs less). dataset_load_demand keeps each point's properties (as import and export
+# load a layer); dataset_load_demand_planning drops them, as coverage, gaps, propose and nearest
+# do. Options: DEMAND, SEED, RUNS in the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +37,7 @@ import json, sys
 lines = [json.loads(l) for l in (sys.argv[1] + "\n" + sys.argv[2]).splitlines() if l.strip()]
 by = {l["benchmark"]: l for l in lines}
 base = by["python_json_load"]
-for name in ["geojson_read_fast", "geojson_read_strict", "dataset_load_demand"]:
+for name in ["geojson_read_fast", "geojson_read_strict", "dataset_load_demand", "dataset_load_demand_planning"]:
     ours = by[name]
     print(json.dumps({
         "benchmark": name + "_vs_json_load",

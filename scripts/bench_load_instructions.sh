@@ -11,11 +11,13 @@
 # nothing of cache misses, contention between threads or waiting. Needs valgrind (apt-get install
 # valgrind).
 # Options: DEMAND, SEED (the layer, as scripts/bench_load.sh makes it), BINARY, TOP (functions
-# listed, default 15).
+# listed, default 15), FIGURE (default dataset_load_demand; dataset_load_demand_planning loads the
+# points without their properties, as the planning commands do).
 source "$(dirname "$0")/bench_prelude.sh"
 DEMAND="${DEMAND:-200000}"
 SEED="${SEED:-20261129}"
 TOP="${TOP:-15}"
+FIGURE="${FIGURE:-dataset_load_demand}"
 DATA="bench-data/load-d${DEMAND}-seed${SEED}"
 BINARY="${BINARY:-.build/release/NuanxinBenchmarks}"
 
@@ -29,8 +31,8 @@ bench_header
 OUT=$(mktemp)
 trap 'rm -f "$OUT"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$OUT" "$BINARY" load --data "$DATA" --runs 5 \
-    --only dataset_load_demand >/dev/null 2>"$OUT.log" || { cat "$OUT.log" >&2; rm -f "$OUT.log"; exit 1; }
+    --only "$FIGURE" >/dev/null 2>"$OUT.log" || { cat "$OUT.log" >&2; rm -f "$OUT.log"; exit 1; }
 total=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$OUT.log")
 rm -f "$OUT.log"
-echo "{\"benchmark\":\"dataset_load_demand_instructions\",\"binary\":\"$BINARY\",\"file\":\"$DATA/demand.geojson\",\"instructions\":$total}"
+echo "{\"benchmark\":\"${FIGURE}_instructions\",\"binary\":\"$BINARY\",\"file\":\"$DATA/demand.geojson\",\"instructions\":$total}"
 callgrind_annotate --inclusive=no "$OUT" 2>/dev/null | grep -E '^ *[0-9,]+ \(' | sed -n "2,$((TOP + 1))p" | cut -c1-160

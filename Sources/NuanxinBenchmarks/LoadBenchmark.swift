@@ -5,7 +5,8 @@ import Stations
 /// Loading a GeoJSON point layer: `GeoJSONReader.read(bytes:)` (fast path on one thread, on two
 /// threads as the loader reads layers of 4 MB and more, and off: the strict parser alone) on the
 /// bytes of DIR/demand.geojson, and `DatasetLoader.load` of the demand layer
-/// (read from disk, parsed, validated, checked against the districts, projected), with the
+/// (read from disk, parsed, validated, checked against the districts, projected; each point with
+/// its feature's properties, and without them as the planning commands load it), with the
 /// districts of `--districts FILE` (default: the bundled Changzhi districts). MB/s are of the
 /// file's bytes (10^6 bytes) per second of wall time and, less disturbed by a busy machine, per
 /// second of the process's CPU time (all threads); medians of `runs` after one warm-up run.
@@ -45,5 +46,10 @@ struct LoadBenchmark {
         try figure("geojson_read_strict") { try GeoJSONReader.read(bytes: bytes, fastPath: false).features.count }
         let source = DatasetSource(folder: dataDirectory, overrides: [.districts: districts])
         try figure("dataset_load_demand") { try DatasetLoader.load(source, layers: [.demand]).demand.count }
+        // As `coverage`, `gaps`, `propose` and `nearest` load it: each point without its
+        // feature's properties (`import`, `export` and `geopackage` keep them, as above).
+        try figure("dataset_load_demand_planning") {
+            try DatasetLoader.load(source, layers: [.demand], demandProperties: false).demand.count
+        }
     }
 }
