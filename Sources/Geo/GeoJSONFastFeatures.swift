@@ -233,37 +233,43 @@ struct GeoJSONFastFeature {
     enum KnownKey { case type, geometry, properties, coordinates, id, weight, name, other }
 
     /// A member's key and its colon: the key's range, `index` just past the colon, and which
-    /// known key it is. A known key written `"key":` (no space) with at least 16 bytes from its
-    /// quote to the end of the buffer is recognised by two unaligned 8-byte loads compared with its
+    /// known key it is. A known key written `"key":` (no space) whose opening quote has at least
+    /// 16 bytes left in the buffer (itself included) is recognised by two unaligned 8-byte loads compared with its
     /// `KeyPattern` (some 7 keys a point feature, each otherwise a string scan and comparisons);
-    /// any other key, a space before the colon or a key near the end is read as any string and
+    /// any other key, a space before the colon or a key nearer the end is read as any string and
     /// then compared. The same range, `index` and answer either way.
     mutating func memberKey() throws(Decline) -> (range: Range<Int>, known: KnownKey) {
         if index + 16 <= bytes.count, bytes[index] == 0x22, let base = bytes.baseAddress {
             let at = UnsafeRawPointer(base + index)
             let low = UInt64(littleEndian: at.loadUnaligned(as: UInt64.self))
             let high = UInt64(littleEndian: at.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            let known: KnownKey, pattern: KeyPattern
+            let found: (range: Range<Int>, known: KnownKey)?
             switch bytes[index + 1] {
-            case 0x74: (known, pattern) = (.type, patterns.pointee.type)  // t
-            case 0x67: (known, pattern) = (.geometry, patterns.pointee.geometry)  // g
-            case 0x70: (known, pattern) = (.properties, patterns.pointee.properties)  // p
-            case 0x63: (known, pattern) = (.coordinates, patterns.pointee.coordinates)  // c
-            case 0x69: (known, pattern) = (.id, patterns.pointee.id)  // i
-            case 0x77: (known, pattern) = (.weight, patterns.pointee.weight)  // w
-            case 0x6E: (known, pattern) = (.name, patterns.pointee.name)  // n
-            default: (known, pattern) = (.other, patterns.pointee.type)  // not compared: any other key
+            case 0x74: found = match(.type, patterns.pointee.type, low, high)  // t
+            case 0x67: found = match(.geometry, patterns.pointee.geometry, low, high)  // g
+            case 0x70: found = match(.properties, patterns.pointee.properties, low, high)  // p
+            case 0x63: found = match(.coordinates, patterns.pointee.coordinates, low, high)  // c
+            case 0x69: found = match(.id, patterns.pointee.id, low, high)  // i
+            case 0x77: found = match(.weight, patterns.pointee.weight, low, high)  // w
+            case 0x6E: found = match(.name, patterns.pointee.name, low, high)  // n
+            default: found = nil
             }
-            if known != .other, pattern.matches(low, high) {
-                let start = index + 1
-                index += pattern.length + 3
-                return (start..<(start + pattern.length), known)
-            }
+            if let found { return found }
         }
         let key = try keyBytes()
         skipWhitespace()
         try expect(0x3A)  // :
         return (key, knownKey(key))
+    }
+
+    /// The key `pattern` stands for when the 16 bytes at `index` (read as `low`, `high`) match it:
+    /// its range, `index` moved past its colon; nil, nothing read, else.
+    @inline(__always) private mutating func match(_ known: KnownKey, _ pattern: KeyPattern, _ low: UInt64,
+                                                  _ high: UInt64) -> (range: Range<Int>, known: KnownKey)? {
+        guard pattern.matches(low, high) else { return nil }
+        let start = index + 1
+        index += pattern.length + 3
+        return (start..<(start + pattern.length), known)
     }
 
     /// Which known key the bytes of `range` spell (`other` when none).
@@ -480,9 +486,10 @@ struct GeoJSONFastFeature {
     }
 
     /// How many of the eight bytes of `w` (little-endian: the first byte lowest) are ASCII digits
-    /// before the first that is not. A byte x is marked by the high bit of x + 0x46 (x ≥ 0x3A, up
-    /// to 0xB9) or of x − 0x30 (x < 0x30, or x ≥ 0xBA); a carry or borrow only leaves a byte that
-    /// is no digit, so the lowest mark is exact.
+    /// before the first that is not. A byte x is marked by the high bit of x + 0x46 (set for
+    /// 0x3A ≤ x ≤ 0xB9) or of x − 0x30 (set for x < 0x30 and x ≥ 0xB0): together every byte that
+    /// is no digit, and no digit. A carry or borrow only leaves a byte that is no digit, so the
+    /// lowest mark is exact.
     @inline(__always) static func leadingDigits(_ w: UInt64) -> Int {
         let marks = ((w &+ 0x4646_4646_4646_4646) | (w &- 0x3030_3030_3030_3030)) & highBits
         return marks == 0 ? 8 : marks.trailingZeroBitCount >> 3

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Geo
+import TestSupport
 
 /// Inputs found by fuzzing (Fuzz/, scripts/fuzz.sh), kept as regression tests, and the behaviour of
 /// the memory-lean readers (features converted while parsing, compact JSON objects).
@@ -107,6 +108,30 @@ struct ReaderHardeningTests {
             _ = try GeoJSONReader.read(text: text)
         } throws: { error in
             "\(error)".hasPrefix("not valid JSON: line 1, column ") && "\(error)".contains("a value was expected")
+        }
+    }
+
+    @Test("the fast reader's eight-digit helpers: every count of leading digits, every byte that stops them")
+    func eightDigits() {
+        // A whole-file comparison cannot see every slip here (a number of more than 15 digits goes
+        // to the exact slow path whatever its mantissa), so the helpers are checked alone.
+        var rng = SplitMix64(seed: 0xD161)
+        for count in 0...8 {
+            for stop in 0...255 where !(0x30...0x39).contains(stop) {
+                for _ in 0..<4 {
+                    var bytes = (0..<8).map { _ in UInt8(0x30 + rng.next() % 10) }
+                    if count < 8 {
+                        bytes[count] = UInt8(stop)
+                        for i in (count + 1)..<8 { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
+                    }
+                    let w = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+                    #expect(GeoJSONFastFeature.leadingDigits(w) == count, "\(bytes)")
+                    if count > 0 {
+                        let expected = UInt64(String(decoding: bytes[0..<count], as: UTF8.self))
+                        #expect(GeoJSONFastFeature.digitsValue(w, count: count) == expected, "\(bytes)")
+                    }
+                }
+            }
         }
     }
 }
