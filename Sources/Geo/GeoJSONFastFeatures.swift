@@ -234,10 +234,10 @@ struct GeoJSONFastFeature {
 
     /// A member's key and its colon: the key's range, `index` just past the colon, and which
     /// known key it is. A known key written `"key":` (no space) whose opening quote has at least
-    /// 16 bytes left in the buffer (itself included) is recognised by two unaligned 8-byte loads compared with its
-    /// `KeyPattern` (some 7 keys a point feature, each otherwise a string scan and comparisons);
-    /// any other key, a space before the colon or a key nearer the end is read as any string and
-    /// then compared. The same range, `index` and answer either way.
+    /// 16 bytes left in the buffer (itself included) is recognised by two unaligned 8-byte loads
+    /// compared with its `KeyPattern` (some 7 keys a point feature, each otherwise a string scan
+    /// and comparisons); any other key, a space before the colon or a key nearer the end is read
+    /// as any string and then compared. The same range, `index` and answer either way.
     mutating func memberKey() throws(Decline) -> (range: Range<Int>, known: KnownKey) {
         if index + 16 <= bytes.count, bytes[index] == 0x22, let base = bytes.baseAddress {
             let at = UnsafeRawPointer(base + index)
