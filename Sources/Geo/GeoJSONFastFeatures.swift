@@ -26,9 +26,9 @@ struct GeoJSONFastFeature {
     var index: Int
     /// Reused between features: the members of the properties object being built.
     let members = MemberStack()
-    /// The known keys' patterns (`memberKey`), read at every key. A pointer, not the patterns:
-    /// the reader is copied at some calls, and copying 280 bytes a feature cost more than the
-    /// patterns saved.
+    /// The known keys' patterns (`memberKey`), read at every key, at `KnownKey.rawValue`. A
+    /// pointer, not the patterns: the reader is copied at some calls, and copying 280 bytes a
+    /// feature cost more than the patterns saved.
     let patterns = KeyPatterns.shared
 
     init(bytes: UnsafeBufferPointer<UInt8>, index: Int) {
@@ -230,31 +230,55 @@ struct GeoJSONFastFeature {
 
     /// The keys `memberKey` tells apart: those GeoJSON's point features and the demand layers'
     /// schema use most, and any other.
-    enum KnownKey { case type, geometry, properties, coordinates, id, weight, name, other }
+    enum KnownKey: Int, CaseIterable {
+        case type, geometry, properties, coordinates, id, weight, name
+
+        /// The one known key a key starting with `byte` can be (no two start alike); nil when none.
+        @inline(__always) init?(first byte: UInt8) {
+            switch byte {
+            case 0x74: self = .type  // t
+            case 0x67: self = .geometry  // g
+            case 0x70: self = .properties  // p
+            case 0x63: self = .coordinates  // c
+            case 0x69: self = .id  // i
+            case 0x77: self = .weight  // w
+            case 0x6E: self = .name  // n
+            default: return nil
+            }
+        }
+
+        var word: StaticString {
+            switch self {
+            case .type: "type"
+            case .geometry: "geometry"
+            case .properties: "properties"
+            case .coordinates: "coordinates"
+            case .id: "id"
+            case .weight: "weight"
+            case .name: "name"
+            }
+        }
+    }
 
     /// A member's key and its colon: the key's range, `index` just past the colon, and which
-    /// known key it is. A known key written `"key":` (no space) whose opening quote has at least
+    /// known key it is (nil: any other). A known key written `"key":` (no space) whose opening quote has at least
     /// 16 bytes left in the buffer (itself included) is recognised by two unaligned 8-byte loads
     /// compared with its `KeyPattern` (some 7 keys a point feature, each otherwise a string scan
     /// and comparisons); any other key, a space before the colon or a key nearer the end is read
     /// as any string and then compared. The same range, `index` and answer either way.
-    mutating func memberKey() throws(Decline) -> (range: Range<Int>, known: KnownKey) {
+    mutating func memberKey() throws(Decline) -> (range: Range<Int>, known: KnownKey?) {
         if index + 16 <= bytes.count, bytes[index] == 0x22, let base = bytes.baseAddress {
             let at = UnsafeRawPointer(base + index)
             let low = UInt64(littleEndian: at.loadUnaligned(as: UInt64.self))
             let high = UInt64(littleEndian: at.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            let found: (range: Range<Int>, known: KnownKey)?
-            switch bytes[index + 1] {
-            case 0x74: found = match(.type, patterns.pointee.type, low, high)  // t
-            case 0x67: found = match(.geometry, patterns.pointee.geometry, low, high)  // g
-            case 0x70: found = match(.properties, patterns.pointee.properties, low, high)  // p
-            case 0x63: found = match(.coordinates, patterns.pointee.coordinates, low, high)  // c
-            case 0x69: found = match(.id, patterns.pointee.id, low, high)  // i
-            case 0x77: found = match(.weight, patterns.pointee.weight, low, high)  // w
-            case 0x6E: found = match(.name, patterns.pointee.name, low, high)  // n
-            default: found = nil
+            if let known = KnownKey(first: bytes[index + 1]) {
+                let pattern = patterns[known.rawValue]
+                if pattern.matches(low, high) {
+                    let start = index + 1
+                    index += pattern.length + 3
+                    return (start..<(start + pattern.length), known)
+                }
             }
-            if let found { return found }
         }
         let key = try keyBytes()
         skipWhitespace()
@@ -262,27 +286,10 @@ struct GeoJSONFastFeature {
         return (key, knownKey(key))
     }
 
-    /// The key `pattern` stands for when the 16 bytes at `index` (read as `low`, `high`) match it:
-    /// its range, `index` moved past its colon; nil, nothing read, else.
-    @inline(__always) private mutating func match(_ known: KnownKey, _ pattern: KeyPattern, _ low: UInt64,
-                                                  _ high: UInt64) -> (range: Range<Int>, known: KnownKey)? {
-        guard pattern.matches(low, high) else { return nil }
-        let start = index + 1
-        index += pattern.length + 3
-        return (start..<(start + pattern.length), known)
-    }
-
-    /// Which known key the bytes of `range` spell (`other` when none).
-    func knownKey(_ range: Range<Int>) -> KnownKey {
-        switch range.count {
-        case 2: return equal(range, "id") ? .id : .other
-        case 4: return equal(range, "type") ? .type : equal(range, "name") ? .name : .other
-        case 6: return equal(range, "weight") ? .weight : .other
-        case 8: return equal(range, "geometry") ? .geometry : .other
-        case 10: return equal(range, "properties") ? .properties : .other
-        case 11: return equal(range, "coordinates") ? .coordinates : .other
-        default: return .other
-        }
+    /// Which known key the bytes of `range` spell (nil when none).
+    func knownKey(_ range: Range<Int>) -> KnownKey? {
+        guard let first = range.first, let known = KnownKey(first: bytes[first]), equal(range, known.word) else { return nil }
+        return known
     }
 
     /// Whether the string `"word"` is at `index` (then skipped); nothing is read when it is not.
@@ -302,12 +309,12 @@ struct GeoJSONFastFeature {
     /// allocation: two keys a feature of a demand layer made from bytes were ~3 % of loading
     /// it), those `memberKey` knows by `known`, any other from its bytes. The same `String`
     /// either way.
-    func key(_ range: Range<Int>, _ known: KnownKey) -> String {
+    func key(_ range: Range<Int>, _ known: KnownKey?) -> String {
         switch known {
-        case .id: return "id"
-        case .weight: return "weight"
-        case .name: return "name"
-        case .type, .geometry, .properties, .coordinates, .other: break
+        case .id?: return "id"
+        case .weight?: return "weight"
+        case .name?: return "name"
+        case .type?, .geometry?, .properties?, .coordinates?, nil: break
         }
         switch range.count {
         case 4: if equal(range, "kind") { return "kind" }
@@ -648,15 +655,13 @@ struct KeyPattern {
     }
 }
 
-/// The patterns of `GeoJSONFastFeature.KnownKey`'s keys.
-struct KeyPatterns {
-    /// One table for the process, never freed nor written after it is made.
-    nonisolated(unsafe) static let shared: UnsafePointer<KeyPatterns> = {
-        let table = UnsafeMutablePointer<KeyPatterns>.allocate(capacity: 1)
-        table.initialize(to: KeyPatterns())
+/// The patterns of `GeoJSONFastFeature.KnownKey`'s keys, at their raw values: one table for the
+/// process, never freed nor written after it is made.
+enum KeyPatterns {
+    nonisolated(unsafe) static let shared: UnsafePointer<KeyPattern> = {
+        let keys = GeoJSONFastFeature.KnownKey.allCases
+        let table = UnsafeMutablePointer<KeyPattern>.allocate(capacity: keys.count)
+        for key in keys { (table + key.rawValue).initialize(to: KeyPattern(key.word)) }
         return UnsafePointer(table)
     }()
-    let type = KeyPattern("type"), geometry = KeyPattern("geometry"), properties = KeyPattern("properties")
-    let coordinates = KeyPattern("coordinates"), id = KeyPattern("id"), weight = KeyPattern("weight")
-    let name = KeyPattern("name")
 }
