@@ -97,7 +97,14 @@ final class TransformerPool: @unchecked Sendable {
         let first = made == 0
         if taken == nil { made += 1 }
         lock.unlock()
-        let transformer = try taken ?? (first ? CoordinateTransformer.shared(from: source, to: target) : CoordinateTransformer.shared(from: source, to: target).copy())
+        let transformer: CoordinateTransformer
+        if let taken {
+            transformer = taken
+        } else {
+            // The first worker uses the process's shared transformer, the others a copy of it.
+            let shared = try CoordinateTransformer.shared(from: source, to: target)
+            transformer = first ? shared : try shared.copy()
+        }
         defer {
             lock.lock()
             free.append(transformer)
