@@ -169,6 +169,15 @@ extension CoverageModel {
         let columnGroups: UnsafeBufferPointer<Int32>
     }
 
+    /// `columns` ordered by the length of their lists (ties: lower index first).
+    func byListLength(_ columns: [ColumnIndex]) -> [ColumnIndex] {
+        let off = byCandidate.offsets
+        return columns.sorted { a, b in
+            let la = off[a + 1] - off[a], lb = off[b + 1] - off[b]
+            return la < lb || (la == lb && a < b)
+        }
+    }
+
     /// Calls `body` with the model's arrays as buffers (valid only inside `body`).
     func withView<R>(_ body: (View) throws -> R) rethrows -> R {
         try weight.withUnsafeBufferPointer { w in

@@ -121,6 +121,8 @@ extension CoverageSolver {
         var recent = [Double](repeating: .infinity, count: window)  // bestUB, by iteration mod window
         var lastTop: [ColumnIndex] = []
         var masked = [Double](repeating: 0, count: G)
+        // The free columns by list length, for the column sums (see `smoothRelax`).
+        let summed = model.byListLength(free)
         for iteration in 0..<iterations {
             // (One step at least: a bound.) The pass cap is checked at every pass, as the deadline.
             if iteration > 0, budget.limits.pastDeadline || lagrangeIterations >= budget.limits.passes { break }
@@ -128,7 +130,7 @@ extension CoverageSolver {
             work += model.byCandidate.edgeCount
             if iteration % tuning.exactRecomputeInterval == 0 {
                 // Exact values now and then; in between, updated with each change of λ.
-                slack = Self.columnValues(lambda: lambda, covered: covered, model: model, free: free, into: &c, masked: &masked)
+                slack = Self.columnValues(lambda: lambda, covered: covered, model: model, free: summed, into: &c, masked: &masked)
             }
             var ub = base + slack
             let (top, next) = Self.top(q, of: free, values: c)
@@ -172,7 +174,7 @@ extension CoverageSolver {
         // The bound is recomputed exactly from the best multipliers (no drift from the updates).
         if bestUB < .infinity {
             var exactC = [Double](repeating: 0, count: K)
-            var ub = base + Self.columnValues(lambda: best.lambda, covered: covered, model: model, free: free, into: &exactC)
+            var ub = base + Self.columnValues(lambda: best.lambda, covered: covered, model: model, free: summed, into: &exactC)
             let (top, next) = Self.top(q, of: free, values: exactC)
             for j in top { ub += exactC[j] }
             best = Relaxation(ub: ub, lambda: best.lambda, c: exactC, top: top, next: next, theta: thetaNow)
