@@ -86,7 +86,7 @@ extension CoverageSolver {
         var evaluationsLeft = evaluations
         var bestUB = Double.infinity
         // Whether the best point's column values were summed at it (not extrapolated): its bound
-        // is then exactly what `relaxFinish` would recompute.
+        // is then exactly what `relaxFinish` would recompute, and it does not.
         var bestSummed = false
         var stop = false
         let negligible = settings.negligible
@@ -244,21 +244,8 @@ extension CoverageSolver {
             if stop { break }
             gradient(into: &grad)
         }
-        var out: Relaxation
-        if bestSummed {
-            // Summed at the point, in the order `relaxFinish` sums (the slack, then each free
-            // column, then the q best): the same bound, columns and sites to the bit, without the
-            // pass. Only the free columns' values are the point's (extrapolation may have left
-            // others in `c`): the others are 0, as a fresh sum leaves them.
-            out = best
-            var isFree = [Bool](repeating: false, count: K)
-            for j in free { isFree[j] = true }
-            for j in 0..<K where !isFree[j] { out.c[j] = 0 }
-            out.theta = tuning.resumeTheta
-            out.share = x
-        } else {
-            out = relaxFinish(best, covered: covered, base: base, free: summed, q: q, share: x, split: split?.engaged(), freeMid: freeMid)
-        }
+        var out = relaxFinish(best, covered: covered, base: base, free: summed, q: q, share: x, summed: bestSummed,
+                              split: split, freeMid: freeMid)
         if uncovered < G { for g in 0..<G where covered[g] { out.lambda[g] = startLambda[g] } }
         out.smoothed = true
         return out
@@ -365,14 +352,25 @@ extension CoverageSolver {
     }
 
     /// The best point's bound recomputed exactly from its multipliers (no drift), with `share`;
-    /// with `split` (the multipliers then 0 on the covered groups), on two threads (the same
-    /// values).
+    /// with `split` (the multipliers then 0 on the covered groups) engaged for the stretch, on two
+    /// threads (the same values). `summed`: the point's column values were summed at it, in this
+    /// order (the slack, each free column, the q best), not extrapolated: its bound, columns and
+    /// sites are already these to the bit, and only the values of columns not free (extrapolation
+    /// may have left some in `c`) are set to 0, as a fresh sum leaves them.
     private func relaxFinish(_ found: Relaxation, covered: [Bool], base: Double, free: [ColumnIndex], q: Int,
-                             share: [Double], split: PassSplit? = nil, freeMid: Int = 0) -> Relaxation {
+                             share: [Double], summed: Bool = false, split: PassSplit? = nil, freeMid: Int = 0) -> Relaxation {
         var best = found
+        if summed {
+            var isFree = [Bool](repeating: false, count: model.candidateCount)
+            for j in free { isFree[j] = true }
+            for j in 0..<model.candidateCount where !isFree[j] { best.c[j] = 0 }
+            best.theta = tuning.resumeTheta
+            best.share = share
+            return best
+        }
         var exactC = [Double](repeating: 0, count: model.candidateCount)
         var ub: Double, top: [ColumnIndex], next: Double
-        if let split {
+        if let split = split?.engaged() {
             var scratch: [ColumnIndex] = []
             let (sum, t, n) = split.values(lambda: best.lambda, covered: covered, model: model, free: free, freeMid: freeMid, q: q,
                                            into: &exactC, scratch: &scratch)
