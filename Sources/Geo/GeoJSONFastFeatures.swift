@@ -267,17 +267,16 @@ struct GeoJSONFastFeature {
     /// and comparisons); any other key, a space before the colon or a key nearer the end is read
     /// as any string and then compared. The same range, `index` and answer either way.
     mutating func memberKey() throws(Decline) -> (range: Range<Int>, known: KnownKey?) {
-        if index + 16 <= bytes.count, bytes[index] == 0x22, let base = bytes.baseAddress {
+        if index + 16 <= bytes.count, bytes[index] == 0x22, let base = bytes.baseAddress,
+           let known = KnownKey(first: bytes[index + 1]) {
             let at = UnsafeRawPointer(base + index)
             let low = UInt64(littleEndian: at.loadUnaligned(as: UInt64.self))
             let high = UInt64(littleEndian: at.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            if let known = KnownKey(first: bytes[index + 1]) {
-                let pattern = patterns[known.rawValue]
-                if pattern.matches(low, high) {
-                    let start = index + 1
-                    index += pattern.length + 3
-                    return (start..<(start + pattern.length), known)
-                }
+            let pattern = patterns[known.rawValue]
+            if pattern.matches(low, high) {
+                let start = index + 1
+                index += pattern.length + 3
+                return (start..<(start + pattern.length), known)
             }
         }
         let key = try keyBytes()
