@@ -78,7 +78,7 @@ extension CoverageSolver {
         }
         let settings = tuning.smoothing
         var mu = (resumed ? settings.resumeShare : settings.startShare) * uncoveredWeight / Double(free.count)
-        let scale = paced ? Self.stepScales(weight: model.weight, covered: covered, spread: settings.stepScaleSpread) : nil
+        let scale = Self.stepScales(weight: model.weight, covered: covered, spread: paced ? settings.stepScaleSpread : 1)
         let window = max(1, tuning.nodeProgressWindow)
         var recent = [Double](repeating: .infinity, count: window)
         var count = 0
@@ -276,28 +276,17 @@ extension CoverageSolver {
     }
 
     /// trial = clamp(y − step·s·grad, 0, r) on the uncovered groups (y elsewhere), s the group's
-    /// scale (1 without `scale`); returns (⟨grad, trial − y⟩, Σ (trial − y)² / s) for the
-    /// backtracking test.
-    static func projectedStep(from y: [Double], along grad: [Double], step: Double, scale: [Double]? = nil,
+    /// scale; returns (⟨grad, trial − y⟩, Σ (trial − y)² / s) for the backtracking test. (Scales of
+    /// 1 give the plain projected step to the bit: multiplying and dividing by 1 are exact.)
+    static func projectedStep(from y: [Double], along grad: [Double], step: Double, scale: [Double],
                               weight: [Double], covered: [Bool], into trial: inout [Double]) -> (Double, Double) {
         var dot = 0.0, norm = 0.0
         y.withUnsafeBufferPointer { y in
             grad.withUnsafeBufferPointer { grad in
                 weight.withUnsafeBufferPointer { w in
                     covered.withUnsafeBufferPointer { cov in
-                        trial.withUnsafeMutableBufferPointer { out in
-                            guard let scale else {
-                                for g in 0..<y.count {
-                                    if cov[g] { out[g] = y[g]; continue }
-                                    let v = min(w[g], max(0, y[g] - step * grad[g]))
-                                    out[g] = v
-                                    let d = v - y[g]
-                                    dot += grad[g] * d
-                                    norm += d * d
-                                }
-                                return
-                            }
-                            scale.withUnsafeBufferPointer { s in
+                        scale.withUnsafeBufferPointer { s in
+                            trial.withUnsafeMutableBufferPointer { out in
                                 for g in 0..<y.count {
                                     if cov[g] { out[g] = y[g]; continue }
                                     let v = min(w[g], max(0, y[g] - step * s[g] * grad[g]))
@@ -315,21 +304,20 @@ extension CoverageSolver {
         return (dot, norm)
     }
 
-    /// The step's scale per group in a paced relaxation (see the type's comment): √r_g over the
-    /// mean √r of the uncovered groups, within [1/spread, spread]; 1 on covered groups. Nil (no
-    /// scaling) when `spread` is at most 1 or every group is covered.
-    static func stepScales(weight: [Double], covered: [Bool], spread: Double) -> [Double]? {
-        guard spread > 1 else { return nil }
+    /// The step's scale per group (see the type's comment): √r_g over the mean √r of the uncovered
+    /// groups, within [1/spread, spread]; 1 on covered groups, and 1 everywhere when `spread` is at
+    /// most 1 (outside paced relaxations) or every group is covered.
+    static func stepScales(weight: [Double], covered: [Bool], spread: Double) -> [Double] {
         var scale = [Double](repeating: 1, count: weight.count)
+        guard spread > 1 else { return scale }
         var total = 0.0, uncovered = 0
         for g in weight.indices where !covered[g] {
-            scale[g] = weight[g].squareRoot()
-            total += scale[g]
+            total += weight[g].squareRoot()
             uncovered += 1
         }
-        guard uncovered > 0, total > 0 else { return nil }
+        guard uncovered > 0, total > 0 else { return scale }
         let mean = total / Double(uncovered)
-        for g in weight.indices where !covered[g] { scale[g] = min(spread, max(1 / spread, scale[g] / mean)) }
+        for g in weight.indices where !covered[g] { scale[g] = min(spread, max(1 / spread, weight[g].squareRoot() / mean)) }
         return scale
     }
 
